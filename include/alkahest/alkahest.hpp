@@ -1,0 +1,9 @@
+// Umbrella header of the alkahest C++ library.
+#pragma once
+#include "alkahest/calculus.hpp"
+#include "alkahest/errors.hpp"
+#include "alkahest/number.hpp"
+#include "alkahest/ops.hpp"
+#include "alkahest/parse.hpp"
+#include "alkahest/pool.hpp"
+#include "alkahest/print.hpp"

@@ -1,0 +1,78 @@
+// Exact and floating numbers of the kernel: arbitrary-precision integers and rationals (GMP) and
+// IEEE doubles. Exact op exact stays exact; anything touching a float becomes a float.
+#pragma once
+#include <gmpxx.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace alkahest {
+
+class Number {
+ public:
+  enum class Type : std::uint8_t { Integer, Rational, Float };
+
+  Number() : v_(mpz_class(0)) {}
+  explicit Number(long value) : v_(mpz_class(value)) {}
+  explicit Number(mpz_class value) : v_(std::move(value)) {}
+  /// Normalises: a rational with denominator 1 becomes an integer. Throws DivisionByZero on q == 0.
+  explicit Number(mpq_class value);
+  explicit Number(double value) : v_(value) {}
+
+  /// Parses decimal integer text (optional sign); throws InvalidArgument otherwise.
+  static Number integer_from_string(std::string_view text);
+  /// p/q, normalised; throws DivisionByZero when q == 0.
+  static Number rational(const mpz_class& p, const mpz_class& q);
+
+  Type type() const { return static_cast<Type>(v_.index()); }
+  bool is_exact() const { return type() != Type::Float; }
+  bool is_integer() const { return type() == Type::Integer; }
+  bool is_rational() const { return type() == Type::Rational; }
+  bool is_float() const { return type() == Type::Float; }
+  bool is_zero() const;
+  bool is_one() const;          // exact 1 only
+  bool is_minus_one() const;    // exact -1 only
+  bool is_negative() const;     // value < 0 (false for NaN)
+  int sign() const;             // -1, 0, 1 (0 for NaN)
+
+  const mpz_class& integer() const { return std::get<mpz_class>(v_); }
+  const mpq_class& rational() const { return std::get<mpq_class>(v_); }
+  double real() const { return std::get<double>(v_); }
+  /// Exact value as a rational (integers included); only for exact numbers.
+  mpq_class to_mpq() const;
+  double to_double() const;
+  /// Whether the integer fits a `long`.
+  bool fits_long() const;
+
+  friend Number operator+(const Number& a, const Number& b);
+  friend Number operator-(const Number& a, const Number& b);
+  friend Number operator*(const Number& a, const Number& b);
+  /// Throws DivisionByZero when b is an exact zero.
+  friend Number operator/(const Number& a, const Number& b);
+  Number operator-() const;
+  Number abs() const;
+
+  /// base**exp when the result is a number of the kernel: integer exponents, exact rational roots
+  /// that come out exact, and floats with a real result. nullopt means "leave the power unevaluated".
+  static std::optional<Number> power(const Number& base, const Number& exp);
+
+  /// Total order by value (then Integer < Rational < Float on ties; NaN last). Used for canonical order.
+  static int compare(const Number& a, const Number& b);
+  /// Structural identity: same type and same value (floats by bit pattern).
+  bool identical(const Number& other) const;
+  std::uint64_t hash() const;
+
+  /// Text that Python, SymPy and alkahest.parse read back: "3", "-7", "2/3", "0.5", "1e+300".
+  std::string str() const;
+
+ private:
+  std::variant<mpz_class, mpq_class, double> v_;
+};
+
+/// Shortest decimal text that reads back to exactly `value`, always marked as a float ("2.0").
+std::string format_double(double value);
+
+}  // namespace alkahest

@@ -1,0 +1,158 @@
+// ExprPool: hash-consed, immutable expression nodes. Structurally equal expressions share one id,
+// so equality is an integer compare. Constructors return canonical forms.
+#pragma once
+#include <array>
+#include <atomic>
+#include <bit>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "alkahest/number.hpp"
+#include "alkahest/ops.hpp"
+
+namespace alkahest {
+
+using ExprId = std::uint32_t;
+
+enum class Kind : std::uint8_t { Number, Symbol, Add, Mul, Pow, Func };
+
+/// Name of a kind as shown by `Expr.node()` ("Number", "Symbol", "Add", ...).
+std::string_view kind_name(Kind kind);
+
+/// One interned node. Immutable once created.
+struct Node {
+  explicit Node(Kind k = Kind::Number, Op o = Op::Count_) : kind(k), op(o) {}
+  Kind kind;
+  Op op;                       ///< for Func
+  std::uint64_t hash = 0;      ///< structural, identical in every process
+  std::uint32_t depth = 1;     ///< longest path to a leaf, leaves have depth 1
+  std::vector<ExprId> args;    ///< Add terms, Mul factors, Pow {base, exp}, Func args
+  Number number;               ///< for Number
+  std::string name;            ///< for Symbol
+};
+
+class Expr;
+
+class ExprPool {
+ public:
+  ExprPool();
+  ExprPool(const ExprPool&) = delete;
+  ExprPool& operator=(const ExprPool&) = delete;
+  ~ExprPool();
+
+  /// A process-unique number, used in messages ("ExprPool#3").
+  std::uint64_t serial() const { return serial_; }
+  std::string label() const;
+  /// Number of distinct nodes interned so far.
+  std::size_t size() const { return size_.load(std::memory_order_acquire); }
+
+  const Node& node(ExprId id) const {
+    const Slot s = slot(id);
+    return chunks_[s.chunk].load(std::memory_order_acquire)[s.offset];
+  }
+
+  // Atoms. `symbol` requires an identifier ([A-Za-z_][A-Za-z0-9_]*, UTF-8 letters allowed) that is
+  // not a function name.
+  ExprId symbol(std::string_view name);
+  ExprId number(const Number& value);
+  ExprId integer(long value) { return number(Number(value)); }
+
+  // Canonical constructors.
+  ExprId add(std::span<const ExprId> terms);
+  ExprId add(ExprId a, ExprId b) { ExprId t[2] = {a, b}; return add(std::span<const ExprId>(t, 2)); }
+  ExprId mul(std::span<const ExprId> factors);
+  ExprId mul(ExprId a, ExprId b) { ExprId t[2] = {a, b}; return mul(std::span<const ExprId>(t, 2)); }
+  ExprId pow(ExprId base, ExprId exp);
+  ExprId neg(ExprId a) { return mul(integer(-1), a); }
+  ExprId sub(ExprId a, ExprId b) { return add(a, neg(b)); }
+  ExprId div(ExprId a, ExprId b) { return mul(a, pow(b, integer(-1))); }
+  /// op(args) with exact values and float folding; throws InvalidArgument on wrong arity.
+  ExprId func(Op op, std::span<const ExprId> args);
+  ExprId func(Op op, ExprId a) { return func(op, std::span<const ExprId>(&a, 1)); }
+  ExprId sqrt(ExprId a);
+
+  /// Canonical total order of nodes: independent of ids and insertion order.
+  int compare(ExprId a, ExprId b) const;
+
+  bool is_number(ExprId id) const { return node(id).kind == Kind::Number; }
+  /// Splits a term into (numeric coefficient, rest): 3*x*y -> (3, x*y), x -> (1, x).
+  std::pair<Number, ExprId> as_coeff_term(ExprId id);
+  /// Splits a factor into (base, exponent): x**3 -> (x, 3), x -> (x, 1).
+  std::pair<ExprId, ExprId> as_base_exp(ExprId id);
+
+  /// Interns a node whose arguments are already canonical and sorted (no rewriting).
+  ExprId intern(Node&& node);
+
+ private:
+  // Nodes live in chunks that never move: chunk k holds kFirstChunk * 2**k nodes, so a handful of
+  // chunks cover 2**32 ids and a new pool costs almost nothing.
+  static constexpr std::uint64_t kFirstChunk = 1024;
+  static constexpr std::size_t kMaxChunks = 23;
+  struct Slot {
+    std::size_t chunk;
+    std::uint64_t offset;
+  };
+  static Slot slot(ExprId id) {
+    const std::uint64_t t = id / kFirstChunk + 1;
+    const std::size_t k = static_cast<std::size_t>(std::bit_width(t) - 1);
+    return {k, id - kFirstChunk * ((std::uint64_t(1) << k) - 1)};
+  }
+
+  struct IdHash {
+    using is_transparent = void;
+    const ExprPool* pool;
+    std::size_t operator()(ExprId id) const { return pool->node(id).hash; }
+    std::size_t operator()(const Node* n) const { return n->hash; }
+  };
+  struct IdEq {
+    using is_transparent = void;
+    const ExprPool* pool;
+    bool operator()(ExprId a, ExprId b) const { return a == b; }
+    bool operator()(const Node* n, ExprId b) const { return same(*n, pool->node(b)); }
+    bool operator()(ExprId a, const Node* n) const { return same(*n, pool->node(a)); }
+  };
+  static bool same(const Node& a, const Node& b);
+  static void finish_hash(Node& n, const ExprPool& pool);
+
+  std::uint64_t serial_;
+  std::atomic<std::size_t> size_{0};
+  std::array<std::atomic<Node*>, kMaxChunks> chunks_{};
+  std::mutex mutex_;
+  std::unordered_set<ExprId, IdHash, IdEq> table_;
+};
+
+/// Convenience handle for C++ users: a (pool, id) pair with arithmetic operators.
+/// The pool must outlive the handle.
+class Expr {
+ public:
+  Expr() = default;
+  Expr(ExprPool& pool, ExprId id) : pool_(&pool), id_(id) {}
+  ExprPool& pool() const { return *pool_; }
+  ExprId id() const { return id_; }
+  const Node& node() const { return pool_->node(id_); }
+  bool operator==(const Expr& o) const { return pool_ == o.pool_ && id_ == o.id_; }
+  std::string str() const;
+
+ private:
+  ExprPool* pool_ = nullptr;
+  ExprId id_ = 0;
+};
+
+Expr operator+(const Expr& a, const Expr& b);
+Expr operator-(const Expr& a, const Expr& b);
+Expr operator*(const Expr& a, const Expr& b);
+Expr operator/(const Expr& a, const Expr& b);
+Expr operator-(const Expr& a);
+Expr pow(const Expr& a, const Expr& b);
+Expr operator+(const Expr& a, long b);
+Expr operator*(long a, const Expr& b);
+Expr apply(Op op, const Expr& a);
+Expr apply(Op op, const Expr& a, const Expr& b);
+
+}  // namespace alkahest

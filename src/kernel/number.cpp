@@ -1,0 +1,241 @@
+#include "alkahest/number.hpp"
+
+#include <bit>
+#include <charconv>
+#include <cmath>
+
+#include "alkahest/errors.hpp"
+
+namespace alkahest {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  // splitmix64-style finaliser: deterministic across processes, unlike std::hash.
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= h >> 31;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  return h;
+}
+
+std::uint64_t hash_mpz(const mpz_class& z, std::uint64_t seed) {
+  std::uint64_t h = mix(seed, static_cast<std::uint64_t>(mpz_sgn(z.get_mpz_t()) + 1));
+  const std::size_t n = mpz_size(z.get_mpz_t());
+  for (std::size_t i = 0; i < n; ++i)
+    h = mix(h, static_cast<std::uint64_t>(mpz_getlimbn(z.get_mpz_t(), i)));
+  return h;
+}
+
+}  // namespace
+
+Number::Number(mpq_class value) {
+  if (value.get_den() == 0) throw DivisionByZero("division by zero in an exact rational");
+  value.canonicalize();
+  if (value.get_den() == 1)
+    v_ = mpz_class(value.get_num());
+  else
+    v_ = std::move(value);
+}
+
+Number Number::integer_from_string(std::string_view text) {
+  std::string s(text);
+  std::size_t start = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  if (start == s.size()) throw InvalidArgument("not an integer: '" + s + "'");
+  for (std::size_t i = start; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') throw InvalidArgument("not an integer: '" + s + "'");
+  if (s[0] == '+') s.erase(0, 1);
+  return Number(mpz_class(s, 10));
+}
+
+Number Number::rational(const mpz_class& p, const mpz_class& q) {
+  if (q == 0) throw DivisionByZero("rational with zero denominator: " + p.get_str() + "/0");
+  return Number(mpq_class(p, q));
+}
+
+bool Number::is_zero() const {
+  switch (type()) {
+    case Type::Integer: return integer() == 0;
+    case Type::Rational: return false;
+    case Type::Float: return real() == 0.0;
+  }
+  return false;
+}
+bool Number::is_one() const { return is_integer() && integer() == 1; }
+bool Number::is_minus_one() const { return is_integer() && integer() == -1; }
+int Number::sign() const {
+  switch (type()) {
+    case Type::Integer: return sgn(integer());
+    case Type::Rational: return sgn(rational());
+    case Type::Float: return real() > 0 ? 1 : (real() < 0 ? -1 : 0);
+  }
+  return 0;
+}
+bool Number::is_negative() const { return sign() < 0; }
+
+mpq_class Number::to_mpq() const {
+  if (is_integer()) return mpq_class(integer());
+  if (is_rational()) return rational();
+  throw InvalidArgument("to_mpq on a float");
+}
+
+double Number::to_double() const {
+  switch (type()) {
+    case Type::Integer: return integer().get_d();
+    case Type::Rational: return mpq_get_d(rational().get_mpq_t());
+    case Type::Float: return real();
+  }
+  return 0;
+}
+
+bool Number::fits_long() const { return is_integer() && integer().fits_slong_p(); }
+
+Number operator+(const Number& a, const Number& b) {
+  if (a.is_float() || b.is_float()) return Number(a.to_double() + b.to_double());
+  if (a.is_integer() && b.is_integer()) return Number(mpz_class(a.integer() + b.integer()));
+  return Number(mpq_class(a.to_mpq() + b.to_mpq()));
+}
+Number operator-(const Number& a, const Number& b) { return a + (-b); }
+Number operator*(const Number& a, const Number& b) {
+  if (a.is_float() || b.is_float()) return Number(a.to_double() * b.to_double());
+  if (a.is_integer() && b.is_integer()) return Number(mpz_class(a.integer() * b.integer()));
+  return Number(mpq_class(a.to_mpq() * b.to_mpq()));
+}
+Number operator/(const Number& a, const Number& b) {
+  if (a.is_float() || b.is_float()) return Number(a.to_double() / b.to_double());
+  if (b.is_zero()) throw DivisionByZero("exact division by zero: " + a.str() + "/0");
+  return Number(mpq_class(a.to_mpq() / b.to_mpq()));
+}
+Number Number::operator-() const {
+  switch (type()) {
+    case Type::Integer: return Number(mpz_class(-integer()));
+    case Type::Rational: return Number(mpq_class(-rational()));
+    case Type::Float: return Number(-real());
+  }
+  return *this;
+}
+Number Number::abs() const { return sign() < 0 ? -*this : *this; }
+
+namespace {
+
+// Exact k-th root of a non-negative integer, if it is one.
+std::optional<mpz_class> exact_root(const mpz_class& z, unsigned long k) {
+  mpz_class r;
+  if (mpz_root(r.get_mpz_t(), z.get_mpz_t(), k) != 0) return r;
+  return std::nullopt;
+}
+
+Number int_power(const Number& base, const mpz_class& e) {
+  if (!e.fits_slong_p() || abs(e) > 1000000)
+    throw InvalidArgument("exponent " + e.get_str() + " is too large for an exact power");
+  long n = e.get_si();
+  unsigned long un = static_cast<unsigned long>(n < 0 ? -n : n);
+  mpq_class b = base.to_mpq();
+  if (n < 0) {
+    if (b == 0) throw DivisionByZero("exact zero raised to a negative power: 0**" + e.get_str());
+    b = 1 / b;
+  }
+  mpz_class num, den;
+  mpz_pow_ui(num.get_mpz_t(), b.get_num_mpz_t(), un);
+  mpz_pow_ui(den.get_mpz_t(), b.get_den_mpz_t(), un);
+  return Number(mpq_class(num, den));
+}
+
+}  // namespace
+
+std::optional<Number> Number::power(const Number& base, const Number& exp) {
+  if (exp.is_float() || base.is_float()) {
+    const double b = base.to_double(), e = exp.to_double();
+    if (b < 0 && std::floor(e) != e) return std::nullopt;  // complex result: stay symbolic
+    return Number(std::pow(b, e));
+  }
+  if (exp.is_integer()) {
+    // Keep huge integer powers of symbols-free numbers exact only when small enough to print.
+    if (!(base.is_zero() || base.is_one() || base.is_minus_one()) && ::abs(exp.integer()) > 100000)
+      return std::nullopt;
+    if (base.is_minus_one()) return Number(mpz_class(mpz_odd_p(exp.integer().get_mpz_t()) ? -1 : 1));
+    if (base.is_zero() && exp.integer() > 0) return Number(0L);
+    if (base.is_one()) return Number(1L);
+    return int_power(base, exp.integer());
+  }
+  // Rational exponent p/q: exact only if base is a perfect q-th power (non-negative base).
+  const mpq_class& r = exp.rational();
+  if (base.is_zero()) {
+    if (r > 0) return Number(0L);
+    throw DivisionByZero("exact zero raised to a negative power: 0**(" + exp.str() + ")");
+  }
+  if (base.is_one()) return Number(1L);
+  if (base.is_negative()) return std::nullopt;
+  if (!r.get_den().fits_ulong_p()) return std::nullopt;
+  const unsigned long q = r.get_den().get_ui();
+  mpq_class b = base.to_mpq();
+  auto num = exact_root(b.get_num(), q);
+  auto den = exact_root(b.get_den(), q);
+  if (!num || !den) return std::nullopt;
+  return int_power(Number(mpq_class(*num, *den)), r.get_num());
+}
+
+int Number::compare(const Number& a, const Number& b) {
+  const bool an = a.is_float() && std::isnan(a.real());
+  const bool bn = b.is_float() && std::isnan(b.real());
+  if (an || bn) {
+    if (an && bn) return 0;
+    return an ? 1 : -1;
+  }
+  int c;
+  if (a.is_float() || b.is_float()) {
+    if (a.is_float() && b.is_float()) {
+      c = a.real() < b.real() ? -1 : (a.real() > b.real() ? 1 : 0);
+      if (c == 0) c = std::signbit(b.real()) - std::signbit(a.real());
+    } else if (a.is_float()) {
+      c = std::isinf(a.real()) ? (a.real() < 0 ? -1 : 1) : -cmp(b.to_mpq(), mpq_class(a.real()));
+    } else {
+      c = std::isinf(b.real()) ? (b.real() < 0 ? 1 : -1) : cmp(a.to_mpq(), mpq_class(b.real()));
+    }
+  } else {
+    c = cmp(a.to_mpq(), b.to_mpq());
+  }
+  if (c != 0) return c < 0 ? -1 : 1;
+  return static_cast<int>(a.type()) - static_cast<int>(b.type());
+}
+
+bool Number::identical(const Number& other) const {
+  if (type() != other.type()) return false;
+  switch (type()) {
+    case Type::Integer: return integer() == other.integer();
+    case Type::Rational: return rational() == other.rational();
+    case Type::Float: return std::bit_cast<std::uint64_t>(real()) == std::bit_cast<std::uint64_t>(other.real());
+  }
+  return false;
+}
+
+std::uint64_t Number::hash() const {
+  switch (type()) {
+    case Type::Integer: return hash_mpz(integer(), 0x1001);
+    case Type::Rational:
+      return hash_mpz(rational().get_den(), hash_mpz(rational().get_num(), 0x2002));
+    case Type::Float: return mix(0x3003, std::bit_cast<std::uint64_t>(real()));
+  }
+  return 0;
+}
+
+std::string format_double(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, value);
+  std::string s(buf, res.ptr);
+  if (s.find_first_of(".en") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string Number::str() const {
+  switch (type()) {
+    case Type::Integer: return integer().get_str();
+    case Type::Rational: return rational().get_num().get_str() + "/" + rational().get_den().get_str();
+    case Type::Float: return format_double(real());
+  }
+  return "";
+}
+
+}  // namespace alkahest

@@ -1,0 +1,470 @@
+#include "alkahest/pool.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "alkahest/errors.hpp"
+#include "alkahest/print.hpp"
+
+namespace alkahest {
+
+namespace {
+
+std::atomic<std::uint64_t> next_serial{1};
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= h >> 31;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  return h;
+}
+
+std::uint64_t hash_string(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+bool is_identifier(std::string_view s) {
+  if (s.empty()) return false;
+  auto start_ok = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+  };
+  if (!start_ok(static_cast<unsigned char>(s[0]))) return false;
+  for (unsigned char c : s)
+    if (!start_ok(c) && !(c >= '0' && c <= '9')) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string_view kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::Number: return "Number";
+    case Kind::Symbol: return "Symbol";
+    case Kind::Add: return "Add";
+    case Kind::Mul: return "Mul";
+    case Kind::Pow: return "Pow";
+    case Kind::Func: return "Func";
+  }
+  return "?";
+}
+
+ExprPool::ExprPool()
+    : serial_(next_serial.fetch_add(1)),
+      table_(64, IdHash{this}, IdEq{this}) {
+  integer(1);  // id 0 is the exact one; compare() uses it as the implicit exponent/coefficient
+}
+
+ExprPool::~ExprPool() {
+  for (std::size_t i = 0; i < kMaxChunks; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+}
+
+std::string ExprPool::label() const { return "ExprPool#" + std::to_string(serial_); }
+
+bool ExprPool::same(const Node& a, const Node& b) {
+  if (a.kind != b.kind || a.hash != b.hash) return false;
+  switch (a.kind) {
+    case Kind::Number: return a.number.identical(b.number);
+    case Kind::Symbol: return a.name == b.name;
+    case Kind::Func:
+      if (a.op != b.op) return false;
+      [[fallthrough]];
+    default: return a.args == b.args;
+  }
+}
+
+void ExprPool::finish_hash(Node& n, const ExprPool& pool) {
+  std::uint64_t h = mix(0xa1c0 + static_cast<std::uint64_t>(n.kind), static_cast<std::uint64_t>(n.op));
+  std::uint32_t depth = 0;
+  switch (n.kind) {
+    case Kind::Number: h = mix(h, n.number.hash()); break;
+    case Kind::Symbol: h = mix(h, hash_string(n.name)); break;
+    default:
+      for (ExprId a : n.args) {
+        const Node& c = pool.node(a);
+        h = mix(h, c.hash);
+        depth = std::max(depth, c.depth);
+      }
+  }
+  n.hash = h;
+  n.depth = depth + 1;
+}
+
+ExprId ExprPool::intern(Node&& n) {
+  finish_hash(n, *this);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = table_.find(static_cast<const Node*>(&n));
+  if (it != table_.end()) return *it;
+  const std::size_t id = size_.load(std::memory_order_relaxed);
+  if (id >= 0xffffffffu) throw AlkahestError("ExprPool is full (2**32 - 1 nodes)");
+  const Slot s = slot(static_cast<ExprId>(id));
+  Node* block = chunks_[s.chunk].load(std::memory_order_relaxed);
+  if (block == nullptr) {
+    block = new Node[kFirstChunk << s.chunk];
+    chunks_[s.chunk].store(block, std::memory_order_release);
+  }
+  block[s.offset] = std::move(n);
+  size_.store(id + 1, std::memory_order_release);
+  table_.insert(static_cast<ExprId>(id));
+  return static_cast<ExprId>(id);
+}
+
+ExprId ExprPool::symbol(std::string_view name) {
+  if (!is_identifier(name))
+    throw InvalidArgument("symbol name '" + std::string(name) +
+                          "' is not an identifier (letters, digits and '_', not starting with a digit)");
+  if (find_op(name) != nullptr || name == "sqrt" || name == "inf" || name == "nan")
+    throw InvalidArgument("symbol name '" + std::string(name) +
+                          "' is reserved for a function or constant; pick another name");
+  Node n(Kind::Symbol);
+  n.name = std::string(name);
+  return intern(std::move(n));
+}
+
+ExprId ExprPool::number(const Number& value) {
+  Node n(Kind::Number);
+  n.number = value;
+  return intern(std::move(n));
+}
+
+// ---- canonical order -------------------------------------------------------------------------
+
+namespace {
+
+int kind_rank(Kind k) {
+  switch (k) {
+    case Kind::Number: return 0;
+    case Kind::Symbol: return 1;
+    case Kind::Func: return 2;
+    case Kind::Add: return 3;
+    default: return 4;  // Mul and Pow are unwrapped before ranks are compared
+  }
+}
+
+int cmp_int(std::size_t a, std::size_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
+
+}  // namespace
+
+int ExprPool::compare(ExprId a0, ExprId b0) const {
+  // Lexicographic comparison over an explicit stack (deep expressions must not recurse).
+  // A Mul is viewed as (non-numeric factors..., coefficient) and any other node as ([node], 1);
+  // a Pow as (base, exp) and any other node as (node, 1). Items with `decided` set carry a
+  // tie-breaker that applies only if everything pushed after them compared equal.
+  struct Item {
+    ExprId a, b;
+    int decided;
+    bool is_result;
+  };
+  std::vector<Item> stack;
+  stack.push_back({a0, b0, 0, false});
+  const ExprId one = 0;
+  while (!stack.empty()) {
+    Item it = stack.back();
+    stack.pop_back();
+    if (it.is_result) {
+      if (it.decided != 0) return it.decided;
+      continue;
+    }
+    if (it.a == it.b) continue;
+    const Node& na = node(it.a);
+    const Node& nb = node(it.b);
+    if (na.kind == Kind::Mul || nb.kind == Kind::Mul) {
+      std::span<const ExprId> fa(&it.a, 1), fb(&it.b, 1);
+      ExprId ca = one, cb = one;
+      if (na.kind == Kind::Mul) {
+        fa = na.args;
+        if (node(fa[0]).kind == Kind::Number) { ca = fa[0]; fa = fa.subspan(1); }
+      }
+      if (nb.kind == Kind::Mul) {
+        fb = nb.args;
+        if (node(fb[0]).kind == Kind::Number) { cb = fb[0]; fb = fb.subspan(1); }
+      }
+      stack.push_back({ca, cb, 0, false});
+      stack.push_back({0, 0, cmp_int(fa.size(), fb.size()), true});
+      for (std::size_t i = std::min(fa.size(), fb.size()); i-- > 0;) stack.push_back({fa[i], fb[i], 0, false});
+      continue;
+    }
+    if (na.kind == Kind::Pow || nb.kind == Kind::Pow) {
+      ExprId ba = it.a, ea = one, bb = it.b, eb = one;
+      if (na.kind == Kind::Pow) { ba = na.args[0]; ea = na.args[1]; }
+      if (nb.kind == Kind::Pow) { bb = nb.args[0]; eb = nb.args[1]; }
+      stack.push_back({ea, eb, 0, false});
+      stack.push_back({ba, bb, 0, false});
+      continue;
+    }
+    const int ra = kind_rank(na.kind), rb = kind_rank(nb.kind);
+    if (ra != rb) return ra < rb ? -1 : 1;
+    switch (na.kind) {
+      case Kind::Number: {
+        int c = Number::compare(na.number, nb.number);
+        if (c != 0) return c;
+        // Equal values of the same type but different bits (e.g. NaN payloads): order by hash.
+        if (na.hash != nb.hash) return na.hash < nb.hash ? -1 : 1;
+        continue;
+      }
+      case Kind::Symbol: {
+        int c = na.name.compare(nb.name);
+        if (c != 0) return c < 0 ? -1 : 1;
+        continue;
+      }
+      case Kind::Func: {
+        if (na.op != nb.op) {
+          int c = op_info(na.op).name.compare(op_info(nb.op).name);
+          return c < 0 ? -1 : 1;
+        }
+        [[fallthrough]];
+      }
+      default: {
+        stack.push_back({0, 0, cmp_int(na.args.size(), nb.args.size()), true});
+        for (std::size_t i = std::min(na.args.size(), nb.args.size()); i-- > 0;)
+          stack.push_back({na.args[i], nb.args[i], 0, false});
+      }
+    }
+  }
+  return 0;
+}
+
+// ---- canonical constructors ---------------------------------------------------------------
+
+std::pair<Number, ExprId> ExprPool::as_coeff_term(ExprId id) {
+  const Node& n = node(id);
+  if (n.kind == Kind::Number) return {n.number, ExprId{0}};
+  if (n.kind != Kind::Mul || node(n.args[0]).kind != Kind::Number) return {Number(1L), id};
+  Number c = node(n.args[0]).number;
+  if (n.args.size() == 2) return {c, n.args[1]};
+  Node rest(Kind::Mul);
+  rest.args.assign(n.args.begin() + 1, n.args.end());
+  return {c, intern(std::move(rest))};
+}
+
+std::pair<ExprId, ExprId> ExprPool::as_base_exp(ExprId id) {
+  const Node& n = node(id);
+  if (n.kind == Kind::Pow) return {n.args[0], n.args[1]};
+  return {id, ExprId{0}};  // id 0 is the exact 1 (interned first)
+}
+
+namespace {
+
+// Sorts ids by the canonical order.
+void canonical_sort(const ExprPool& pool, std::vector<ExprId>& ids) {
+  std::sort(ids.begin(), ids.end(), [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; });
+}
+
+}  // namespace
+
+ExprId ExprPool::add(std::span<const ExprId> terms) {
+  Number constant(0L);
+  bool has_float_constant = false;
+  std::vector<ExprId> order;                       // distinct rests, first-seen order
+  std::unordered_map<ExprId, Number> coeffs;       // rest -> summed coefficient
+  std::vector<ExprId> work(terms.rbegin(), terms.rend());
+  while (!work.empty()) {
+    const ExprId t = work.back();
+    work.pop_back();
+    const Node& n = node(t);
+    if (n.kind == Kind::Number) {
+      constant = constant + n.number;
+      has_float_constant |= n.number.is_float();
+      continue;
+    }
+    if (n.kind == Kind::Add) {
+      for (std::size_t i = n.args.size(); i-- > 0;) work.push_back(n.args[i]);
+      continue;
+    }
+    auto [c, rest] = as_coeff_term(t);
+    auto [it, fresh] = coeffs.try_emplace(rest, c);
+    if (fresh)
+      order.push_back(rest);
+    else
+      it->second = it->second + c;
+  }
+  std::vector<ExprId> out;
+  out.reserve(order.size() + 1);
+  for (ExprId rest : order) {
+    const Number& c = coeffs.at(rest);
+    if (c.is_zero()) continue;
+    if (c.is_one()) {
+      out.push_back(rest);
+      continue;
+    }
+    const Node& r = node(rest);
+    if (r.kind == Kind::Add) {  // only float coefficients reach here; mul() decides the form
+      ExprId term = mul(number(c), rest);
+      if (node(term).kind == Kind::Add) {  // distributed after all: merge the hard way
+        std::vector<ExprId> again(out);
+        again.push_back(term);
+        for (ExprId r2 : order)
+          if (r2 != rest) again.push_back(mul(number(coeffs.at(r2)), r2));
+        again.push_back(number(constant));
+        return add(again);
+      }
+      out.push_back(term);
+      continue;
+    }
+    Node m(Kind::Mul);
+    m.args.push_back(number(c));
+    if (r.kind == Kind::Mul)
+      m.args.insert(m.args.end(), r.args.begin(), r.args.end());
+    else
+      m.args.push_back(rest);
+    out.push_back(intern(std::move(m)));
+  }
+  const bool keep_constant = !constant.is_zero() || (out.empty() && has_float_constant);
+  if (out.empty()) return number(keep_constant ? constant : Number(0L));
+  if (!keep_constant && out.size() == 1) return out[0];
+  canonical_sort(*this, out);
+  Node n(Kind::Add);
+  if (keep_constant) n.args.push_back(number(constant));
+  n.args.insert(n.args.end(), out.begin(), out.end());
+  return intern(std::move(n));
+}
+
+ExprId ExprPool::mul(std::span<const ExprId> factors) {
+  Number coeff(1L);
+  std::vector<ExprId> order;                                // distinct bases, first-seen order
+  std::unordered_map<ExprId, std::vector<ExprId>> exps;     // base -> exponents to add
+  std::vector<ExprId> work(factors.rbegin(), factors.rend());
+  while (!work.empty()) {
+    const ExprId f = work.back();
+    work.pop_back();
+    const Node& n = node(f);
+    if (n.kind == Kind::Number) {
+      coeff = coeff * n.number;
+      continue;
+    }
+    if (n.kind == Kind::Mul) {
+      for (std::size_t i = n.args.size(); i-- > 0;) work.push_back(n.args[i]);
+      continue;
+    }
+    auto [b, e] = as_base_exp(f);
+    auto [it, fresh] = exps.try_emplace(b);
+    if (fresh) order.push_back(b);
+    it->second.push_back(e);
+  }
+  if (coeff.is_zero() && coeff.is_exact()) return integer(0);
+  std::vector<ExprId> out, redo;
+  for (ExprId b : order) {
+    const auto& es = exps.at(b);
+    const ExprId e = es.size() == 1 ? es[0] : add(es);
+    const ExprId f = pow(b, e);
+    const Node& fn = node(f);
+    if (fn.kind == Kind::Number)
+      coeff = coeff * fn.number;
+    else if (fn.kind == Kind::Mul)
+      redo.push_back(f);
+    else
+      out.push_back(f);
+  }
+  if (!redo.empty()) {  // e.g. (x*y)**z * (x*y)**(2-z) -> x**2*y**2: collect those factors again
+    out.insert(out.end(), redo.begin(), redo.end());
+    out.push_back(number(coeff));
+    return mul(out);
+  }
+  if (coeff.is_zero()) return number(coeff);
+  if (out.empty()) return number(coeff);
+  if (coeff.is_one() && out.size() == 1) return out[0];
+  // An exact coefficient times a single sum distributes: 2*(x + 1) -> 2*x + 2.
+  if (out.size() == 1 && coeff.is_exact() && node(out[0]).kind == Kind::Add) {
+    const auto& ts = node(out[0]).args;
+    std::vector<ExprId> scaled;
+    scaled.reserve(ts.size());
+    const ExprId c = number(coeff);
+    for (ExprId t : ts) scaled.push_back(mul(c, t));
+    return add(scaled);
+  }
+  canonical_sort(*this, out);
+  Node n(Kind::Mul);
+  if (!coeff.is_one()) n.args.push_back(number(coeff));
+  n.args.insert(n.args.end(), out.begin(), out.end());
+  return intern(std::move(n));
+}
+
+ExprId ExprPool::pow(ExprId base, ExprId exp) {
+  const Node& nb = node(base);
+  const Node& ne = node(exp);
+  if (ne.kind == Kind::Number) {
+    const Number& e = ne.number;
+    if (e.is_zero()) return e.is_exact() ? integer(1) : number(Number(1.0));
+    if (e.is_one()) return base;
+    if (nb.kind == Kind::Number) {
+      if (auto r = Number::power(nb.number, e)) return number(*r);
+    } else if (e.is_integer()) {
+      if (nb.kind == Kind::Pow)  // (b**a)**n == b**(a*n) for integer n
+        return pow(nb.args[0], mul(nb.args[1], exp));
+      if (nb.kind == Kind::Mul) {  // (a*b)**n == a**n * b**n for integer n
+        std::vector<ExprId> fs;
+        fs.reserve(nb.args.size());
+        for (ExprId f : nb.args) fs.push_back(pow(f, exp));
+        return mul(fs);
+      }
+    }
+  } else if (nb.kind == Kind::Number && nb.number.is_one()) {
+    return base;
+  }
+  Node n(Kind::Pow);
+  n.args = {base, exp};
+  return intern(std::move(n));
+}
+
+ExprId ExprPool::sqrt(ExprId a) { return pow(a, number(Number::rational(1, 2))); }
+
+ExprId ExprPool::func(Op op, std::span<const ExprId> args) {
+  const OpInfo& info = op_info(op);
+  if (static_cast<int>(args.size()) != info.arity)
+    throw InvalidArgument(std::string(info.name) + " takes " + std::to_string(info.arity) +
+                          (info.arity == 1 ? " argument" : " arguments") + ", got " +
+                          std::to_string(args.size()));
+  if (info.exact != nullptr)
+    if (auto v = info.exact(*this, args)) return *v;
+  // Float arguments fold to a float value when every argument is a number and one is a float.
+  bool all_numbers = true, any_float = false;
+  double xs[4];
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const Node& a = node(args[i]);
+    if (a.kind != Kind::Number) {
+      all_numbers = false;
+      break;
+    }
+    any_float |= a.number.is_float();
+    xs[i] = a.number.to_double();
+  }
+  if (all_numbers && any_float) {
+    const double v = info.eval(xs);
+    if (std::isfinite(v)) return number(Number(v));
+  }
+  Node n(Kind::Func, op);
+  n.args.assign(args.begin(), args.end());
+  return intern(std::move(n));
+}
+
+// ---- Expr handle ------------------------------------------------------------------------------
+
+namespace {
+void check_same_pool(const Expr& a, const Expr& b) {
+  if (&a.pool() != &b.pool())
+    throw PoolMismatchError("cannot combine expressions from different pools: " + a.pool().label() +
+                            " and " + b.pool().label());
+}
+}  // namespace
+
+std::string Expr::str() const { return to_string(*pool_, id_); }
+
+Expr operator+(const Expr& a, const Expr& b) { check_same_pool(a, b); return {a.pool(), a.pool().add(a.id(), b.id())}; }
+Expr operator-(const Expr& a, const Expr& b) { check_same_pool(a, b); return {a.pool(), a.pool().sub(a.id(), b.id())}; }
+Expr operator*(const Expr& a, const Expr& b) { check_same_pool(a, b); return {a.pool(), a.pool().mul(a.id(), b.id())}; }
+Expr operator/(const Expr& a, const Expr& b) { check_same_pool(a, b); return {a.pool(), a.pool().div(a.id(), b.id())}; }
+Expr operator-(const Expr& a) { return {a.pool(), a.pool().neg(a.id())}; }
+Expr pow(const Expr& a, const Expr& b) { check_same_pool(a, b); return {a.pool(), a.pool().pow(a.id(), b.id())}; }
+Expr operator+(const Expr& a, long b) { return {a.pool(), a.pool().add(a.id(), a.pool().integer(b))}; }
+Expr operator*(long a, const Expr& b) { return {b.pool(), b.pool().mul(b.pool().integer(a), b.id())}; }
+Expr apply(Op op, const Expr& a) { return {a.pool(), a.pool().func(op, a.id())}; }
+Expr apply(Op op, const Expr& a, const Expr& b) {
+  check_same_pool(a, b);
+  ExprId args[2] = {a.id(), b.id()};
+  return {a.pool(), a.pool().func(op, args)};
+}
+
+}  // namespace alkahest
