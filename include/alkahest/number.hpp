@@ -4,6 +4,7 @@
 #include <gmpxx.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +21,8 @@ class Number {
   explicit Number(mpz_class value) : v_(std::move(value)) {}
   /// Normalises: a rational with denominator 1 becomes an integer. Throws DivisionByZero on q == 0.
   explicit Number(mpq_class value);
-  explicit Number(double value) : v_(value) {}
+  /// Every NaN becomes the one quiet NaN, so `nan` is a single node whatever produced it.
+  explicit Number(double value) : v_(value != value ? std::numeric_limits<double>::quiet_NaN() : value) {}
 
   /// Parses decimal integer text (optional sign); throws InvalidArgument otherwise.
   static Number integer_from_string(std::string_view text);

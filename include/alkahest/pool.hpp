@@ -71,7 +71,8 @@ class ExprPool {
   ExprId pow(ExprId base, ExprId exp);
   ExprId neg(ExprId a) { return mul(integer(-1), a); }
   ExprId sub(ExprId a, ExprId b) { return add(a, neg(b)); }
-  ExprId div(ExprId a, ExprId b) { return mul(a, pow(b, integer(-1))); }
+  /// a/b; throws DivisionByZero when b is an exact zero.
+  ExprId div(ExprId a, ExprId b);
   /// op(args) with exact values and float folding; throws InvalidArgument on wrong arity.
   ExprId func(Op op, std::span<const ExprId> args);
   ExprId func(Op op, ExprId a) { return func(op, std::span<const ExprId>(&a, 1)); }

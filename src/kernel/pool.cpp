@@ -116,7 +116,14 @@ ExprId ExprPool::symbol(std::string_view name) {
   if (!is_identifier(name))
     throw InvalidArgument("symbol name '" + std::string(name) +
                           "' is not an identifier (letters, digits and '_', not starting with a digit)");
-  if (find_op(name) != nullptr || name == "sqrt" || name == "inf" || name == "nan")
+  static const std::unordered_set<std::string_view> reserved = {
+      "sqrt", "inf", "nan", "ceil", "Abs",
+      // Python keywords: printed text must stay readable by Python.
+      "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+      "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
+      "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
+      "while", "with", "yield"};
+  if (find_op(name) != nullptr || reserved.count(name))
     throw InvalidArgument("symbol name '" + std::string(name) +
                           "' is reserved for a function or constant; pick another name");
   Node n(Kind::Symbol);
@@ -353,8 +360,8 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
     const Node& fn = node(f);
     if (fn.kind == Kind::Number)
       coeff = coeff * fn.number;
-    else if (fn.kind == Kind::Mul)
-      redo.push_back(f);
+    else if (fn.kind == Kind::Mul || as_base_exp(f).first != b)
+      redo.push_back(f);  // a product, or a power that changed base (sqrt(sqrt(z))**2 -> sqrt(z))
     else
       out.push_back(f);
   }
@@ -407,6 +414,13 @@ ExprId ExprPool::pow(ExprId base, ExprId exp) {
   Node n(Kind::Pow);
   n.args = {base, exp};
   return intern(std::move(n));
+}
+
+ExprId ExprPool::div(ExprId a, ExprId b) {
+  const Node& nb = node(b);
+  if (nb.kind == Kind::Number && nb.number.is_exact() && nb.number.is_zero())
+    throw DivisionByZero("division by zero: " + to_string(*this, a) + "/0");
+  return mul(a, pow(b, integer(-1)));
 }
 
 ExprId ExprPool::sqrt(ExprId a) { return pow(a, number(Number::rational(1, 2))); }

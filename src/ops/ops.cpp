@@ -47,6 +47,9 @@ Exact exact_abs(ExprPool& p, Args a) {
   if (const Number* n = as_number(p, a[0])) return p.number(n->abs());
   const Node& n = p.node(a[0]);
   if (n.kind == Kind::Func && n.op == Op::Abs) return a[0];  // |(|x|)| = |x|
+  if (n.kind == Kind::Mul && p.node(n.args[0]).kind == Kind::Number &&
+      p.node(n.args[0]).number.is_negative())  // |-2*x| = |2*x|
+    return p.func(Op::Abs, p.neg(a[0]));
   return std::nullopt;
 }
 

@@ -1,0 +1,428 @@
+// nanobind bindings: a thin layer that maps Python objects onto the C++ kernel. Python numbers are
+// coerced here (int stays exact, float is an IEEE double, fractions.Fraction is exact) and kernel
+// exceptions become Python exceptions.
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+#include <nanobind/stl/shared_ptr.h>
+
+#include <memory>
+#include <optional>
+
+#include "alkahest/alkahest.hpp"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+using namespace alkahest;
+
+namespace {
+
+// An ExprPool owned by Python; Exprs keep it alive through the shared_ptr.
+struct PyPool {
+  std::shared_ptr<ExprPool> pool = std::make_shared<ExprPool>();
+};
+
+struct PyExpr {
+  std::shared_ptr<ExprPool> pool;
+  ExprId id;
+  const Node& node() const { return pool->node(id); }
+};
+
+// Read-only view of one node, returned by Expr.node().
+struct NodeView {
+  std::string kind;
+  nb::object value = nb::none();  // number value (int, Fraction or float)
+  nb::object name = nb::none();   // symbol name
+  nb::object op = nb::none();     // function name
+  nb::tuple args;
+};
+
+PyObject* g_alkahest_error = nullptr;
+PyObject* g_parse_error = nullptr;
+
+nb::object fraction_type() {
+  static nb::object t = nb::module_::import_("fractions").attr("Fraction");
+  return t;
+}
+
+PyExpr wrap(const std::shared_ptr<ExprPool>& pool, ExprId id) { return PyExpr{pool, id}; }
+
+Number number_from_int(nb::handle h) {
+  int overflow = 0;
+  const long v = PyLong_AsLongAndOverflow(h.ptr(), &overflow);
+  if (overflow == 0) {
+    if (v == -1 && PyErr_Occurred()) throw nb::python_error();
+    return Number(v);
+  }
+  nb::str text = nb::str(h);
+  return Number::integer_from_string(text.c_str());
+}
+
+nb::object int_from_mpz(const mpz_class& z) {
+  const std::string s = z.get_str();
+  return nb::steal(PyLong_FromString(s.c_str(), nullptr, 10));
+}
+
+nb::object number_to_python(const Number& n) {
+  switch (n.type()) {
+    case Number::Type::Integer: return int_from_mpz(n.integer());
+    case Number::Type::Rational:
+      return fraction_type()(int_from_mpz(n.rational().get_num()), int_from_mpz(n.rational().get_den()));
+    case Number::Type::Float: return nb::float_(n.real());
+  }
+  return nb::none();
+}
+
+// A Python number as a kernel Number, or nullopt if `h` is not a number we accept.
+std::optional<Number> as_number(nb::handle h) {
+  if (PyBool_Check(h.ptr()) || PyLong_Check(h.ptr())) return number_from_int(h);
+  if (PyFloat_Check(h.ptr())) return Number(PyFloat_AS_DOUBLE(h.ptr()));
+  if (nb::isinstance(h, fraction_type())) {
+    const Number p = number_from_int(h.attr("numerator"));
+    const Number q = number_from_int(h.attr("denominator"));
+    return Number::rational(p.integer(), q.integer());
+  }
+  if (PyIndex_Check(h.ptr()) && !PyComplex_Check(h.ptr())) {  // numpy integers
+    nb::object i = nb::steal(PyNumber_Index(h.ptr()));
+    if (!i.is_valid()) throw nb::python_error();
+    return number_from_int(i);
+  }
+  if (nb::hasattr(h, "dtype") && nb::hasattr(h, "__float__")) {  // numpy real scalars
+    const std::string kind = nb::cast<std::string>(h.attr("dtype").attr("kind"));
+    if (kind == "f") return Number(nb::cast<double>(h.attr("__float__")()));
+  }
+  return std::nullopt;
+}
+
+std::string py_type_name(nb::handle h) { return nb::cast<std::string>(nb::type_name(h.type())); }
+
+void check_pool(const PyExpr& a, const PyExpr& b) {
+  if (a.pool != b.pool)
+    throw PoolMismatchError("cannot combine expressions from different pools: " + a.pool->label() +
+                            " and " + b.pool->label() + "; build all of them in one ExprPool");
+}
+
+// `h` as an expression of `pool`, or nullopt if it is neither an Expr nor a number.
+std::optional<PyExpr> coerce(const std::shared_ptr<ExprPool>& pool, nb::handle h) {
+  if (nb::isinstance<PyExpr>(h)) {
+    const PyExpr& e = nb::cast<const PyExpr&>(h);
+    if (e.pool != pool)
+      throw PoolMismatchError("cannot combine expressions from different pools: " + pool->label() +
+                              " and " + e.pool->label() + "; build all of them in one ExprPool");
+    return e;
+  }
+  if (auto n = as_number(h)) return wrap(pool, pool->number(*n));
+  return std::nullopt;
+}
+
+using BinOp = ExprId (*)(ExprPool&, ExprId, ExprId);
+
+template <BinOp F, bool Reflected>
+nb::object binary(const PyExpr& self, nb::handle other) {
+  auto o = coerce(self.pool, other);
+  if (!o) return nb::borrow(Py_NotImplemented);
+  const ExprId a = Reflected ? o->id : self.id, b = Reflected ? self.id : o->id;
+  return nb::cast(wrap(self.pool, F(*self.pool, a, b)));
+}
+
+ExprId op_add(ExprPool& p, ExprId a, ExprId b) { return p.add(a, b); }
+ExprId op_sub(ExprPool& p, ExprId a, ExprId b) { return p.sub(a, b); }
+ExprId op_mul(ExprPool& p, ExprId a, ExprId b) { return p.mul(a, b); }
+ExprId op_div(ExprPool& p, ExprId a, ExprId b) { return p.div(a, b); }
+ExprId op_pow(ExprPool& p, ExprId a, ExprId b) { return p.pow(a, b); }
+
+// Arguments of a function call as expressions of one pool (taken from the first Expr argument).
+std::vector<PyExpr> function_args(std::string_view fname, nb::args args) {
+  std::shared_ptr<ExprPool> pool;
+  for (nb::handle a : args)
+    if (nb::isinstance<PyExpr>(a)) {
+      pool = nb::cast<const PyExpr&>(a).pool;
+      break;
+    }
+  std::vector<PyExpr> out;
+  for (nb::handle a : args) {
+    std::optional<PyExpr> e;
+    if (pool) e = coerce(pool, a);
+    if (!e) {
+      if (!pool && as_number(a))
+        throw nb::type_error((std::string(fname) + "() needs at least one alkahest Expr argument, got only "
+                              "plain numbers; build one with pool.integer(...)/pool.float(...) or use the math module")
+                                 .c_str());
+      throw nb::type_error((std::string(fname) + "() argument must be an alkahest Expr or a number, not '" +
+                            py_type_name(a) + "'").c_str());
+    }
+    out.push_back(*e);
+  }
+  return out;
+}
+
+PyExpr call_op(Op op, nb::args args) {
+  const OpInfo& info = op_info(op);
+  if (static_cast<int>(args.size()) != info.arity)
+    throw nb::type_error((std::string(info.name) + "() takes " + std::to_string(info.arity) +
+                          (info.arity == 1 ? " argument" : " arguments") + " (" +
+                          std::to_string(args.size()) + " given)").c_str());
+  auto es = function_args(info.name, args);
+  std::vector<ExprId> ids;
+  for (auto& e : es) ids.push_back(e.id);
+  return wrap(es[0].pool, es[0].pool->func(op, ids));
+}
+
+PyExpr expect_expr(nb::handle h, const char* what) {
+  if (!nb::isinstance<PyExpr>(h))
+    throw nb::type_error((std::string(what) + " must be an alkahest Expr, not '" + py_type_name(h) + "'").c_str());
+  return nb::cast<PyExpr>(h);
+}
+
+PyExpr expect_symbol(const PyExpr& expr, nb::handle h, const char* what) {
+  PyExpr v = expect_expr(h, what);
+  check_pool(expr, v);
+  if (v.node().kind != Kind::Symbol)
+    throw nb::value_error((std::string(what) + " must be a symbol, got '" + to_string(*v.pool, v.id) + "'").c_str());
+  return v;
+}
+
+PyExpr py_diff(const PyExpr& e, nb::handle var) {
+  PyExpr v = expect_symbol(e, var, "diff: the variable");
+  return wrap(e.pool, diff(*e.pool, e.id, v.id));
+}
+
+std::vector<PyExpr> py_grad(const PyExpr& e, nb::iterable vars) {
+  std::vector<PyExpr> out;
+  for (nb::handle v : vars) out.push_back(py_diff(e, v));
+  return out;
+}
+
+PyExpr py_subs(const PyExpr& e, nb::dict mapping) {
+  std::unordered_map<ExprId, ExprId> m;
+  for (auto [k, v] : mapping) {
+    PyExpr key = expect_expr(k, "subs: each key");
+    check_pool(e, key);
+    auto val = coerce(e.pool, v);
+    if (!val)
+      throw nb::type_error(("subs: the value for '" + to_string(*e.pool, key.id) +
+                            "' must be an Expr or a number, not '" + py_type_name(v) + "'").c_str());
+    m[key.id] = val->id;
+  }
+  return wrap(e.pool, subs(*e.pool, e.id, m));
+}
+
+double py_eval(const PyExpr& e, nb::dict values) {
+  std::unordered_map<ExprId, double> m;
+  for (auto [k, v] : values) {
+    ExprId key;
+    if (nb::isinstance<nb::str>(k)) {
+      key = e.pool->symbol(nb::cast<std::string>(k));
+    } else {
+      PyExpr s = expect_symbol(e, k, "eval_expr: each key");
+      key = s.id;
+    }
+    auto n = as_number(v);
+    if (!n)
+      throw nb::type_error(("eval_expr: the value for '" + to_string(*e.pool, key) +
+                            "' must be a real number, not '" + py_type_name(v) + "'").c_str());
+    m[key] = n->to_double();
+  }
+  return eval(*e.pool, e.id, m);
+}
+
+NodeView make_view(const PyExpr& e) {
+  const Node& n = e.node();
+  NodeView v;
+  v.kind = std::string(kind_name(n.kind));
+  if (n.kind == Kind::Number) v.value = number_to_python(n.number);
+  if (n.kind == Kind::Symbol) v.name = nb::str(n.name.c_str());
+  if (n.kind == Kind::Func) v.op = nb::str(std::string(op_info(n.op).name).c_str());
+  nb::list args;
+  for (ExprId a : n.args) args.append(nb::cast(wrap(e.pool, a)));
+  v.args = nb::tuple(args);
+  return v;
+}
+
+PyExpr py_parse(const std::string& source, const PyPool& pool, nb::object symbols) {
+  std::unordered_map<std::string, ExprId> names;
+  if (!symbols.is_none()) {
+    nb::dict d;
+    if (nb::isinstance<nb::dict>(symbols)) {
+      d = nb::borrow<nb::dict>(symbols);
+    } else {  // an iterable of symbols: each is known by its own name
+      for (nb::handle s : symbols) {
+        PyExpr e = expect_expr(s, "parse: each of symbols");
+        if (e.node().kind != Kind::Symbol)
+          throw nb::value_error("parse: symbols must hold symbols (or be a dict of name -> Expr)");
+        d[nb::str(e.node().name.c_str())] = s;
+      }
+    }
+    for (auto [k, v] : d) {
+      PyExpr e = expect_expr(v, "parse: each value of symbols");
+      if (e.pool != pool.pool)
+        throw PoolMismatchError("parse: symbols come from " + e.pool->label() + " but the pool is " +
+                                pool.pool->label());
+      names[nb::cast<std::string>(k)] = e.id;
+    }
+  }
+  return wrap(pool.pool, parse(*pool.pool, source, names.empty() ? nullptr : &names));
+}
+
+void translate(const std::exception_ptr& p, void*) {
+  try {
+    std::rethrow_exception(p);
+  } catch (const ParseError& e) {
+    nb::object exc = nb::steal(PyObject_CallFunction(g_parse_error, "s", e.what()));
+    if (!exc.is_valid()) return;
+    exc.attr("span") = nb::make_tuple(e.begin(), e.end());
+    PyErr_SetObject(g_parse_error, exc.ptr());
+  } catch (const AlkahestError& e) {
+    PyErr_SetString(g_alkahest_error, e.what());
+  } catch (const DivisionByZero& e) {
+    PyErr_SetString(PyExc_ZeroDivisionError, e.what());
+  } catch (const PoolMismatchError& e) {
+    PyErr_SetString(PyExc_ValueError, e.what());
+  } catch (const InvalidArgument& e) {
+    PyErr_SetString(PyExc_ValueError, e.what());
+  }
+}
+
+}  // namespace
+
+NB_MODULE(_core, m) {
+  m.doc() = "alkahest C++ kernel (nanobind bindings); use the `alkahest` package instead.";
+
+  g_alkahest_error = PyErr_NewExceptionWithDoc("alkahest.AlkahestError",
+                                               "Base class of errors raised by alkahest.", PyExc_Exception, nullptr);
+  nb::object bases = nb::make_tuple(nb::handle(g_alkahest_error), nb::handle(PyExc_ValueError));
+  g_parse_error = PyErr_NewExceptionWithDoc(
+      "alkahest.ParseError", "Text that alkahest.parse cannot read; `span` is the (start, end) of the offending text.",
+      bases.ptr(), nullptr);
+  m.attr("AlkahestError") = nb::handle(g_alkahest_error);
+  m.attr("ParseError") = nb::handle(g_parse_error);
+  nb::register_exception_translator(translate);
+
+  nb::class_<NodeView>(m, "Node", "Read-only view of one expression node (see Expr.node()).")
+      .def_ro("kind", &NodeView::kind, "'Number', 'Symbol', 'Add', 'Mul', 'Pow' or 'Func'.")
+      .def_ro("value", &NodeView::value, "The value of a number (int, Fraction or float), else None.")
+      .def_ro("name", &NodeView::name, "The name of a symbol, else None.")
+      .def_ro("op", &NodeView::op, "The function name of a Func node ('sin', ...), else None.")
+      .def_ro("args", &NodeView::args, "Children: Add terms, Mul factors, Pow (base, exp), Func arguments.")
+      .def("__repr__", [](const NodeView& v) {
+        std::string detail;
+        if (!v.name.is_none()) detail = ", name=" + nb::cast<std::string>(nb::repr(v.name));
+        if (!v.op.is_none()) detail = ", op=" + nb::cast<std::string>(nb::repr(v.op));
+        if (!v.value.is_none()) detail = ", value=" + nb::cast<std::string>(nb::repr(v.value));
+        return "Node(kind='" + v.kind + "'" + detail + ", args=" + std::to_string(nb::len(v.args)) + ")";
+      });
+
+  nb::class_<PyPool>(m, "ExprPool",
+                     "A pool of hash-consed expressions: equal expressions are one shared node.")
+      .def(nb::init<>())
+      .def("symbol", [](const PyPool& p, const std::string& name) { return wrap(p.pool, p.pool->symbol(name)); },
+           "name"_a, "The symbol called `name` (an identifier that is not a function name).")
+      .def("symbols", [](const PyPool& p, const std::string& names) {
+             nb::list out;
+             std::string cur;
+             auto flush = [&] {
+               if (!cur.empty()) out.append(nb::cast(wrap(p.pool, p.pool->symbol(cur))));
+               cur.clear();
+             };
+             for (char c : names) {
+               if (c == ' ' || c == ',' || c == '\t' || c == '\n') flush();
+               else cur += c;
+             }
+             flush();
+             return nb::tuple(out);
+           }, "names"_a, "Several symbols at once: pool.symbols('x y z') -> (x, y, z).")
+      .def("integer", [](const PyPool& p, nb::handle n) {
+             if (!(PyLong_Check(n.ptr()) || PyIndex_Check(n.ptr())) || PyFloat_Check(n.ptr()))
+               throw nb::type_error(("integer() needs an int, not '" + py_type_name(n) + "'").c_str());
+             return wrap(p.pool, p.pool->number(number_from_int(nb::steal(PyNumber_Index(n.ptr())))));
+           }, "value"_a, "An exact integer of any size.")
+      .def("rational", [](const PyPool& p, nb::handle num, nb::handle den) {
+             for (nb::handle h : {num, den})
+               if (!PyLong_Check(h.ptr()))
+                 throw nb::type_error(("rational() needs two ints, got '" + py_type_name(h) + "'").c_str());
+             return wrap(p.pool, p.pool->number(Number::rational(number_from_int(num).integer(),
+                                                                 number_from_int(den).integer())));
+           }, "numerator"_a, "denominator"_a, "The exact rational numerator/denominator.")
+      .def("float", [](const PyPool& p, double v) { return wrap(p.pool, p.pool->number(Number(v))); },
+           "value"_a, "An IEEE double constant.")
+      .def("__len__", [](const PyPool& p) { return p.pool->size(); }, "Number of distinct nodes.")
+      .def("__eq__", [](const PyPool& a, nb::handle b) {
+             return nb::isinstance<PyPool>(b) && nb::cast<const PyPool&>(b).pool == a.pool;
+           })
+      .def("__hash__", [](const PyPool& p) { return static_cast<std::int64_t>(p.pool->serial()); })
+      .def("__repr__", [](const PyPool& p) {
+        return "<" + p.pool->label() + " with " + std::to_string(p.pool->size()) + " nodes>";
+      });
+
+  nb::class_<PyExpr> expr(m, "Expr", "An immutable expression in an ExprPool.");
+  expr.def("__add__", binary<op_add, false>, nb::is_operator())
+      .def("__radd__", binary<op_add, true>, nb::is_operator())
+      .def("__sub__", binary<op_sub, false>, nb::is_operator())
+      .def("__rsub__", binary<op_sub, true>, nb::is_operator())
+      .def("__mul__", binary<op_mul, false>, nb::is_operator())
+      .def("__rmul__", binary<op_mul, true>, nb::is_operator())
+      .def("__truediv__", binary<op_div, false>, nb::is_operator())
+      .def("__rtruediv__", binary<op_div, true>, nb::is_operator())
+      .def("__pow__", binary<op_pow, false>, nb::is_operator())
+      .def("__rpow__", binary<op_pow, true>, nb::is_operator())
+      .def("__neg__", [](const PyExpr& a) { return wrap(a.pool, a.pool->neg(a.id)); })
+      .def("__pos__", [](const PyExpr& a) { return a; })
+      .def("__abs__", [](const PyExpr& a) { return wrap(a.pool, a.pool->func(Op::Abs, a.id)); })
+      .def("__eq__", [](const PyExpr& a, nb::handle b) -> nb::object {
+             if (!nb::isinstance<PyExpr>(b)) return nb::borrow(Py_NotImplemented);
+             const PyExpr& o = nb::cast<const PyExpr&>(b);
+             return nb::bool_(o.pool == a.pool && o.id == a.id);
+           }, nb::is_operator())
+      .def("__ne__", [](const PyExpr& a, nb::handle b) -> nb::object {
+             if (!nb::isinstance<PyExpr>(b)) return nb::borrow(Py_NotImplemented);
+             const PyExpr& o = nb::cast<const PyExpr&>(b);
+             return nb::bool_(!(o.pool == a.pool && o.id == a.id));
+           }, nb::is_operator())
+      .def("__hash__", [](const PyExpr& a) {
+        return static_cast<std::int64_t>(a.node().hash & 0x3fffffffffffffffULL);
+      })
+      .def("__str__", [](const PyExpr& a) { return to_string(*a.pool, a.id); })
+      .def("__repr__", [](const PyExpr& a) { return to_string(*a.pool, a.id); })
+      .def("_repr_latex_", [](const PyExpr& a) { return "$" + to_latex(*a.pool, a.id) + "$"; })
+      .def("latex", [](const PyExpr& a) { return to_latex(*a.pool, a.id); }, "LaTeX text of the expression.")
+      .def("__float__", [](const PyExpr& a) {
+        if (a.node().kind != Kind::Number)
+          throw nb::type_error(("cannot convert '" + to_string(*a.pool, a.id) +
+                                "' to float: it is not a number (use eval_expr for a value at a point)").c_str());
+        return a.node().number.to_double();
+      })
+      .def("__int__", [](const PyExpr& a) {
+        if (a.node().kind != Kind::Number || !a.node().number.is_integer())
+          throw nb::type_error(("cannot convert '" + to_string(*a.pool, a.id) + "' to int: not an integer").c_str());
+        return int_from_mpz(a.node().number.integer());
+      })
+      .def("node", &make_view, "Kind, children and payload of this node.")
+      .def_prop_ro("pool", [](const PyExpr& a) { return PyPool{a.pool}; }, "The ExprPool this expression lives in.")
+      .def_prop_ro("id", [](const PyExpr& a) { return a.id; }, "The node id inside its pool.")
+      .def_prop_ro("free_symbols", [](const PyExpr& a) {
+        nb::list out;
+        for (ExprId s : free_symbols(*a.pool, a.id)) out.append(nb::cast(wrap(a.pool, s)));
+        return nb::frozenset(out);
+      }, "The symbols this expression depends on.")
+      .def("diff", &py_diff, "var"_a, "Derivative with respect to the symbol `var`.")
+      .def("subs", &py_subs, "mapping"_a, "Replaces each key by its value ({symbol: Expr or number}).")
+      .def("eval", &py_eval, "values"_a, "Value at a point: {symbol or name: float}.");
+
+  m.def("diff", &py_diff, "expr"_a, "var"_a, "Derivative of `expr` with respect to the symbol `var`.");
+  m.def("grad", &py_grad, "expr"_a, "vars"_a, "[diff(expr, v) for v in vars].");
+  m.def("subs", &py_subs, "expr"_a, "mapping"_a, "Substitutes {symbol: Expr or number} and re-canonicalises.");
+  m.def("eval_expr", &py_eval, "expr"_a, "values"_a, "Value of `expr` at one point: {symbol or name: float}.");
+  m.def("parse", &py_parse, "source"_a, "pool"_a, "symbols"_a = nb::none(),
+        "Reads an expression ('sin(x)**2 + x', '^' also means power); raises ParseError with the span.");
+  m.def("sqrt", [](nb::args args) {
+    if (args.size() != 1) throw nb::type_error("sqrt() takes 1 argument");
+    auto es = function_args("sqrt", args);
+    return wrap(es[0].pool, es[0].pool->sqrt(es[0].id));
+  }, "Square root, x**(1/2).");
+  for (std::size_t i = 0; i < kOpCount; ++i) {
+    const Op op = static_cast<Op>(i);
+    const std::string name(op_info(op).name);
+    m.def(name.c_str(), [op](nb::args args) { return call_op(op, args); },
+          ("The " + name + " function of the op table.").c_str());
+  }
+}

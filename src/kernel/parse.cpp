@@ -1,0 +1,405 @@
+// Expression parser: an operator-precedence (shunting-yard) parser with explicit operand and
+// operator stacks, so nesting depth costs heap memory, never C stack. Precedence follows Python:
+//   + -  <  * /  <  unary + -  <  ** ^ (right-associative; its right operand may carry a sign)
+// which makes `-x**2` = -(x**2), `2**-1` valid and `2^3^2` = 2**9.
+#include "alkahest/parse.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "alkahest/errors.hpp"
+
+namespace alkahest {
+
+namespace {
+
+enum class Tok : std::uint8_t {
+  Integer, Float, Name, Plus, Minus, Star, Slash, Power, LParen, RParen, Comma, End
+};
+
+struct Token {
+  Tok kind = Tok::End;
+  std::size_t begin = 0, end = 0;
+};
+
+bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_name_start(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+bool is_name_char(unsigned char c) { return is_name_start(c) || is_digit(c); }
+bool is_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string show_char(unsigned char c) {
+  if (c >= 0x20 && c < 0x7f) return std::string(1, static_cast<char>(c));
+  static const char* hex = "0123456789abcdef";
+  return std::string("\\x") + hex[c >> 4] + hex[c & 15];
+}
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view src) : src_(src) {}
+
+  Token next() {
+    while (pos_ < src_.size() && is_space(static_cast<unsigned char>(src_[pos_]))) ++pos_;
+    Token t;
+    t.begin = pos_;
+    if (pos_ == src_.size()) {
+      t.end = pos_;
+      return t;
+    }
+    const unsigned char c = static_cast<unsigned char>(src_[pos_]);
+    if (is_digit(c) || (c == '.' && pos_ + 1 < src_.size() && is_digit(at(pos_ + 1)))) {
+      lex_number(t);
+      return t;
+    }
+    if (is_name_start(c)) {
+      while (pos_ < src_.size() && is_name_char(at(pos_))) ++pos_;
+      t.kind = Tok::Name;
+      t.end = pos_;
+      return t;
+    }
+    ++pos_;
+    switch (c) {
+      case '+': t.kind = Tok::Plus; break;
+      case '-': t.kind = Tok::Minus; break;
+      case '*':
+        if (pos_ < src_.size() && src_[pos_] == '*') {
+          ++pos_;
+          t.kind = Tok::Power;
+        } else {
+          t.kind = Tok::Star;
+        }
+        break;
+      case '/': t.kind = Tok::Slash; break;
+      case '^': t.kind = Tok::Power; break;
+      case '(': t.kind = Tok::LParen; break;
+      case ')': t.kind = Tok::RParen; break;
+      case ',': t.kind = Tok::Comma; break;
+      default:
+        throw ParseError(
+            "unexpected character '" + show_char(c) + "' at " + std::to_string(t.begin), t.begin,
+            t.begin + 1);
+    }
+    t.end = pos_;
+    return t;
+  }
+
+ private:
+  unsigned char at(std::size_t i) const { return static_cast<unsigned char>(src_[i]); }
+
+  // digits [. digits] [(e|E) [+-] digits], or . digits [...]; integer unless '.' or exponent.
+  void lex_number(Token& t) {
+    bool is_float = false;
+    while (pos_ < src_.size() && is_digit(at(pos_))) ++pos_;
+    if (pos_ < src_.size() && src_[pos_] == '.') {
+      is_float = true;
+      ++pos_;
+      while (pos_ < src_.size() && is_digit(at(pos_))) ++pos_;
+    }
+    if (pos_ < src_.size() && (src_[pos_] == 'e' || src_[pos_] == 'E')) {
+      std::size_t j = pos_ + 1;
+      if (j < src_.size() && (src_[j] == '+' || src_[j] == '-')) ++j;
+      if (j < src_.size() && is_digit(at(j))) {
+        is_float = true;
+        pos_ = j;
+        while (pos_ < src_.size() && is_digit(at(pos_))) ++pos_;
+      }
+    }
+    t.kind = is_float ? Tok::Float : Tok::Integer;
+    t.end = pos_;
+  }
+
+  std::string_view src_;
+  std::size_t pos_ = 0;
+};
+
+// Value of a float literal; literals beyond the double range become inf or 0.0, as in Python.
+double float_value(std::string_view s) {
+  double v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v, std::chars_format::general);
+  if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return v;
+  if (r.ec != std::errc::result_out_of_range)
+    throw InvalidArgument("malformed float literal '" + std::string(s) + "'");
+  // Out of range: decide overflow vs underflow from the decimal magnitude.
+  const auto e = s.find_first_of("eE");
+  const std::string_view mant = s.substr(0, e);
+  long long exp10 = 0;
+  if (e != std::string_view::npos) {
+    std::size_t i = e + 1;
+    bool neg = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    for (; i < s.size(); ++i)
+      if (exp10 < 1000000000) exp10 = exp10 * 10 + (s[i] - '0');
+    if (neg) exp10 = -exp10;
+  }
+  const auto dot = std::min(mant.find('.'), mant.size());
+  long long mag = 0;
+  for (std::size_t k = 0; k < mant.size(); ++k) {
+    if (mant[k] == '.' || mant[k] == '0') continue;
+    mag = k < dot ? static_cast<long long>(dot - k - 1) : -static_cast<long long>(k - dot);
+    break;
+  }
+  return mag + exp10 > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+}
+
+struct Callee {
+  const OpInfo* info = nullptr;  ///< nullptr: sqrt
+  bool found = false;
+};
+
+// Function spellings the parser accepts: the op table, `sqrt`, and SymPy's `Abs`, `ceiling`/`ceil`.
+Callee find_callee(std::string_view name) {
+  if (const OpInfo* info = find_op(name)) return {info, true};
+  if (name == "sqrt") return {nullptr, true};
+  if (name == "Abs") return {&op_info(Op::Abs), true};
+  if (name == "ceil" || name == "ceiling") return {&op_info(Op::Ceil), true};
+  return {};
+}
+
+class Parser {
+ public:
+  Parser(ExprPool& pool, std::string_view src,
+         const std::unordered_map<std::string, ExprId>* symbols)
+      : pool_(pool), src_(src), symbols_(symbols), lexer_(src) {}
+
+  ExprId run() {
+    bool expect_operand = true;
+    Token last;  // previous token, for messages
+    bool have_last = false;
+    Token t = lexer_.next();
+    while (true) {
+      if (expect_operand) {
+        switch (t.kind) {
+          case Tok::Integer:
+            operands_.push_back(pool_.number(Number::integer_from_string(text(t))));
+            expect_operand = false;
+            break;
+          case Tok::Float:
+            operands_.push_back(pool_.number(Number(float_value(text(t)))));
+            expect_operand = false;
+            break;
+          case Tok::Name: {
+            Token after = lexer_.next();
+            if (after.kind == Tok::LParen) {
+              open_call(t, after);
+              last = after;
+              have_last = true;
+              t = lexer_.next();
+              continue;
+            }
+            operands_.push_back(name_value(t));
+            expect_operand = false;
+            last = t;
+            have_last = true;
+            t = after;
+            continue;
+          }
+          case Tok::LParen: push(Frame::Paren, t); break;
+          case Tok::Minus: push(Frame::Neg, t); break;
+          case Tok::Plus: push(Frame::Pos, t); break;
+          case Tok::RParen:
+            if (!ops_.empty() && ops_.back().kind == Frame::Call &&
+                operands_.size() == ops_.back().base) {
+              close_call(t, 0);  // `f()`: reports the arity
+              expect_operand = false;
+              break;
+            }
+            if (have_last && last.kind == Tok::LParen)
+              fail("empty parentheses at " + std::to_string(last.begin), last.begin, t.end);
+            fail("unexpected ')' at " + std::to_string(t.begin) + ": expected an operand" +
+                     after(last, have_last),
+                 t.begin, t.end);
+          case Tok::End:
+            if (!have_last) fail("empty expression", 0, src_.size());
+            fail("unexpected end of input: expected an operand after '" +
+                     std::string(text(last)) + "'",
+                 last.begin, last.end);
+          default:
+            fail("unexpected '" + std::string(text(t)) + "' at " + std::to_string(t.begin) +
+                     ": expected an operand" + after(last, have_last),
+                 t.begin, t.end);
+        }
+      } else {
+        switch (t.kind) {
+          case Tok::Plus: binary(Frame::Add, t); expect_operand = true; break;
+          case Tok::Minus: binary(Frame::Sub, t); expect_operand = true; break;
+          case Tok::Star: binary(Frame::Mul, t); expect_operand = true; break;
+          case Tok::Slash: binary(Frame::Div, t); expect_operand = true; break;
+          case Tok::Power: binary(Frame::Pow, t); expect_operand = true; break;
+          case Tok::RParen: {
+            reduce_to_marker();
+            if (ops_.empty())
+              fail("unexpected ')' at " + std::to_string(t.begin) + ": no '(' to close", t.begin,
+                   t.end);
+            if (ops_.back().kind == Frame::Paren)
+              ops_.pop_back();
+            else
+              close_call(t, operands_.size() - ops_.back().base);
+            break;
+          }
+          case Tok::Comma:
+            reduce_to_marker();
+            if (ops_.empty() || ops_.back().kind != Frame::Call)
+              fail("unexpected ',' at " + std::to_string(t.begin) +
+                       ": commas only separate function arguments",
+                   t.begin, t.end);
+            expect_operand = true;
+            break;
+          case Tok::End: {
+            reduce_to_marker();
+            if (!ops_.empty()) {
+              const Frame& f = ops_.back();
+              const std::string what = f.kind == Frame::Call
+                                           ? std::string(src_.substr(f.begin, f.end - f.begin))
+                                           : std::string("(");
+              fail("expected ')' to close '" + what + "' opened at " + std::to_string(f.end - 1),
+                   f.begin, f.end);
+            }
+            return operands_.back();
+          }
+          default:
+            fail("missing operator before '" + std::string(text(t)) + "' at " +
+                     std::to_string(t.begin) + " (write '*' to multiply)",
+                 t.begin, t.end);
+        }
+      }
+      last = t;
+      have_last = true;
+      t = lexer_.next();
+    }
+  }
+
+ private:
+  struct Frame {
+    enum Kind : std::uint8_t { Add, Sub, Mul, Div, Pow, Neg, Pos, Paren, Call } kind;
+    std::size_t begin, end;        ///< operator token; Call: from the name to its '('
+    std::size_t base = 0;          ///< Call: operand count before its arguments
+    Callee callee;                 ///< Call
+    std::string_view name;         ///< Call
+  };
+
+  static int prec(Frame::Kind k) {
+    switch (k) {
+      case Frame::Add:
+      case Frame::Sub: return 1;
+      case Frame::Mul:
+      case Frame::Div: return 2;
+      case Frame::Neg:
+      case Frame::Pos: return 3;
+      case Frame::Pow: return 4;
+      default: return 0;  // markers: never reduced by an operator
+    }
+  }
+
+  [[noreturn]] static void fail(const std::string& msg, std::size_t b, std::size_t e) {
+    throw ParseError(msg, b, e);
+  }
+
+  std::string after(const Token& last, bool have_last) const {
+    return have_last ? " after '" + std::string(text(last)) + "'" : std::string();
+  }
+
+  std::string_view text(const Token& t) const { return src_.substr(t.begin, t.end - t.begin); }
+
+  void push(Frame::Kind k, const Token& t) { ops_.push_back(Frame{k, t.begin, t.end, 0, {}, {}}); }
+
+  void binary(Frame::Kind k, const Token& t) {
+    const int p = prec(k);
+    const bool right = k == Frame::Pow;
+    while (!ops_.empty()) {
+      const int tp = prec(ops_.back().kind);
+      if (tp == 0 || tp < p || (tp == p && right)) break;
+      reduce_one();
+    }
+    push(k, t);
+  }
+
+  void reduce_to_marker() {
+    while (!ops_.empty() && prec(ops_.back().kind) != 0) reduce_one();
+  }
+
+  void reduce_one() {
+    const Frame f = ops_.back();
+    ops_.pop_back();
+    if (f.kind == Frame::Pos) return;
+    if (f.kind == Frame::Neg) {
+      operands_.back() = pool_.neg(operands_.back());
+      return;
+    }
+    const ExprId b = operands_.back();
+    operands_.pop_back();
+    const ExprId a = operands_.back();
+    ExprId r = 0;
+    switch (f.kind) {
+      case Frame::Add: r = pool_.add(a, b); break;
+      case Frame::Sub: r = pool_.sub(a, b); break;
+      case Frame::Mul: r = pool_.mul(a, b); break;
+      case Frame::Div: r = pool_.div(a, b); break;
+      case Frame::Pow: r = pool_.pow(a, b); break;
+      default: break;
+    }
+    operands_.back() = r;
+  }
+
+  void open_call(const Token& name, const Token& paren) {
+    const std::string_view n = text(name);
+    const Callee callee = find_callee(n);
+    if (!callee.found) fail("unknown function '" + std::string(n) + "'", name.begin, name.end);
+    ops_.push_back(Frame{Frame::Call, name.begin, paren.end, operands_.size(), callee, n});
+  }
+
+  void close_call(const Token& rparen, std::size_t argc) {
+    const Frame f = ops_.back();
+    const int arity = f.callee.info ? f.callee.info->arity : 1;
+    if (argc != static_cast<std::size_t>(arity))
+      fail(std::string(f.name) + " takes " + std::to_string(arity) +
+               (arity == 1 ? " argument, got " : " arguments, got ") + std::to_string(argc),
+           f.begin, rparen.end);
+    ops_.pop_back();
+    const std::span<const ExprId> args(operands_.data() + f.base, argc);
+    const ExprId r = f.callee.info ? pool_.func(f.callee.info->op, args) : pool_.sqrt(args[0]);
+    operands_.resize(f.base);
+    operands_.push_back(r);
+  }
+
+  ExprId name_value(const Token& t) {
+    const std::string_view n = text(t);
+    if (symbols_) {
+      const auto it = symbols_->find(std::string(n));
+      if (it != symbols_->end()) return it->second;
+    }
+    if (n == "inf") return pool_.number(Number(std::numeric_limits<double>::infinity()));
+    if (n == "nan") return pool_.number(Number(std::numeric_limits<double>::quiet_NaN()));
+    // Names the pool reserves for functions; the parser-only aliases (`Abs`, `ceil`) stay usable
+    // as symbol names, since the pool accepts them.
+    if (find_op(n) != nullptr || n == "sqrt")
+      fail("'" + std::string(n) + "' is a function: call it as " + std::string(n) + "(...)",
+           t.begin, t.end);
+    try {
+      return pool_.symbol(n);
+    } catch (const InvalidArgument& e) {
+      fail(e.what(), t.begin, t.end);
+    }
+  }
+
+  ExprPool& pool_;
+  std::string_view src_;
+  const std::unordered_map<std::string, ExprId>* symbols_;
+  Lexer lexer_;
+  std::vector<ExprId> operands_;
+  std::vector<Frame> ops_;
+};
+
+}  // namespace
+
+ExprId parse(ExprPool& pool, std::string_view source,
+             const std::unordered_map<std::string, ExprId>* symbols) {
+  return Parser(pool, source, symbols).run();
+}
+
+}  // namespace alkahest

@@ -1,0 +1,521 @@
+// Text and LaTeX printers. Both walk the expression with an explicit work stack (no recursion), so
+// an expression nested a million levels deep prints as easily as a shallow one.
+//
+// The text form is what Python (with alkahest's names in scope), SymPy's `sympify` and
+// `alkahest::parse` read back to the same canonical expression. Known Python caveat: a bare
+// rational prints as `1/2` and a rational exponent as `x**(3/2)`; plain Python evaluates those
+// divisions of two ints to a float, while SymPy and `parse` read them exactly. Coefficients are
+// arranged so that Python stays exact: `3*x/2` is `(3*x)/2`, never `3/2*x`.
+#include "alkahest/print.hpp"
+
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace alkahest {
+
+namespace {
+
+// Binding strength of the text a node prints to, weakest first. A node is wrapped in parentheses
+// when its precedence is below what its position needs.
+enum Prec : int { kTop = 0, kAdd = 1, kMul = 2, kUnary = 3, kPow = 4, kAtom = 5 };
+
+// Whether the number's text starts with a minus sign (floats by sign bit: -0.0 and -inf too).
+bool prints_negative(const Number& n) {
+  if (n.is_float()) return !std::isnan(n.real()) && std::signbit(n.real());
+  return n.sign() < 0;
+}
+
+bool is_half(const Number& n) { return n.is_rational() && n.rational() == mpq_class(1, 2); }
+
+// Exponent that makes a factor go below the fraction bar: an exact negative number.
+bool is_exact_negative(const Number& n) { return n.is_exact() && n.sign() < 0; }
+
+// LaTeX for a float: `2.5`, `1.5 \cdot 10^{-7}`, `\infty`, `\text{NaN}`.
+std::string latex_float(double v) {
+  if (std::isnan(v)) return "\\text{NaN}";
+  if (std::isinf(v)) return v < 0 ? "- \\infty" : "\\infty";
+  std::string s = format_double(v);
+  const auto e = s.find('e');
+  if (e == std::string::npos) return s;
+  std::string mant = s.substr(0, e);
+  std::string ex = s.substr(e + 1);
+  bool neg = false;
+  if (!ex.empty() && (ex[0] == '+' || ex[0] == '-')) {
+    neg = ex[0] == '-';
+    ex.erase(0, 1);
+  }
+  while (ex.size() > 1 && ex[0] == '0') ex.erase(0, 1);
+  return mant + " \\cdot 10^{" + (neg ? "-" : "") + ex + "}";
+}
+
+bool is_greek(std::string_view s) {
+  static constexpr std::string_view kGreek[] = {
+      "alpha", "beta",  "gamma", "delta",   "epsilon", "zeta",    "eta",   "theta",
+      "iota",  "kappa", "lambda", "mu",     "nu",      "xi",      "pi",    "rho",
+      "sigma", "tau",   "upsilon", "phi",   "chi",     "psi",     "omega", "Gamma",
+      "Delta", "Theta", "Lambda", "Xi",     "Pi",      "Sigma",   "Upsilon", "Phi",
+      "Psi",   "Omega"};
+  for (std::string_view g : kGreek)
+    if (s == g) return true;
+  return false;
+}
+
+std::string latex_name_part(std::string_view s) {
+  if (is_greek(s)) return "\\" + std::string(s);
+  std::string out;
+  for (char c : s) {
+    if (c == '_') out += "\\_";
+    else out += c;
+  }
+  return out;
+}
+
+// `x_1` -> `x_{1}`, `alpha_i_j` -> `\alpha_{i j}`, `beta` -> `\beta`.
+std::string latex_symbol(std::string_view name) {
+  const auto u = name.find('_');
+  if (u == std::string_view::npos || u == 0 || u + 1 == name.size()) return latex_name_part(name);
+  std::string out = latex_name_part(name.substr(0, u)) + "_{";
+  std::string_view rest = name.substr(u + 1);
+  bool first = true;
+  while (true) {
+    const auto v = rest.find('_');
+    std::string_view part = rest.substr(0, v);
+    if (!part.empty()) {
+      if (!first) out += ' ';
+      out += latex_name_part(part);
+      first = false;
+    }
+    if (v == std::string_view::npos) break;
+    rest = rest.substr(v + 1);
+  }
+  return out + "}";
+}
+
+class Printer {
+ public:
+  Printer(const ExprPool& pool, bool latex) : pool_(pool), latex_(latex) {}
+
+  std::string run(ExprId root) {
+    stack_.push_back(node_item(root, kTop, false));
+    while (!stack_.empty()) {
+      Item item = std::move(stack_.back());
+      stack_.pop_back();
+      if (item.tag == Tag::Text) {
+        out_ += item.text;
+        continue;
+      }
+      pieces_.clear();
+      if (item.tag == Tag::Node)
+        expand_node(item.id, item.need, item.negate);
+      else
+        expand_den_pow(item.id, item.need);
+      for (auto it = pieces_.rbegin(); it != pieces_.rend(); ++it) stack_.push_back(std::move(*it));
+    }
+    return std::move(out_);
+  }
+
+ private:
+  enum class Tag : std::uint8_t { Text, Node, DenPow };
+  // One unit of pending work: text to append, a node to print (`negate`: print its negation, used
+  // for terms whose sign the enclosing sum already printed), or a denominator factor: the Pow node
+  // `id` = b**e with e < 0, printed as b**(-e).
+  struct Item {
+    Tag tag = Tag::Text;
+    bool negate = false;
+    int need = kTop;  ///< least precedence that prints here without parentheses
+    ExprId id = 0;
+    std::string text;
+  };
+
+  static Item node_item(ExprId id, int need, bool negate) {
+    Item it;
+    it.tag = Tag::Node;
+    it.id = id;
+    it.need = need;
+    it.negate = negate;
+    return it;
+  }
+
+  const Node& N(ExprId id) const { return pool_.node(id); }
+
+  void text(std::string s) {
+    Item it;
+    it.text = std::move(s);
+    pieces_.push_back(std::move(it));
+  }
+  void node(ExprId id, int need, bool negate = false) {
+    pieces_.push_back(node_item(id, need, negate));
+  }
+  void den_pow(ExprId id, int need) {
+    Item it = node_item(id, need, false);
+    it.tag = Tag::DenPow;
+    pieces_.push_back(std::move(it));
+  }
+  void open_paren() { text(latex_ ? "\\left(" : "("); }
+  void close_paren() { text(latex_ ? "\\right)" : ")"); }
+
+  // Precedence of the text a number prints to (after negation when `negate`).
+  int number_prec(const Number& n, bool negate) const {
+    if (n.is_rational()) return kMul;  // `1/2`, `\frac{1}{2}`
+    if (prints_negative(n) && !negate) return kUnary;
+    if (latex_ && n.is_float() && std::isfinite(n.real()) &&
+        format_double(n.real()).find('e') != std::string::npos)
+      return kMul;  // `1 \cdot 10^{300}`
+    return kAtom;
+  }
+
+  int prec(ExprId id, bool negate) const {
+    const Node& n = N(id);
+    switch (n.kind) {
+      case Kind::Number: return number_prec(n.number, negate);
+      case Kind::Symbol:
+      case Kind::Func: return kAtom;
+      case Kind::Add: return kAdd;
+      case Kind::Mul: return kMul;
+      case Kind::Pow: {
+        const Node& e = N(n.args[1]);
+        if (e.kind == Kind::Number) {
+          if (is_half(e.number)) return kAtom;  // sqrt(b)
+          if (is_exact_negative(e.number)) return kMul;  // 1/b**k
+        }
+        return kPow;
+      }
+    }
+    return kAtom;
+  }
+
+  std::string number_text(const Number& value, bool negate) const {
+    const Number v = negate ? -value : value;
+    if (!latex_) return v.str();
+    if (v.is_float()) return latex_float(v.real());
+    if (v.is_integer()) return v.str();
+    const mpq_class& q = v.rational();
+    const bool neg = q < 0;
+    mpz_class p = q.get_num();
+    if (neg) p = -p;
+    return std::string(neg ? "- " : "") + "\\frac{" + p.get_str() + "}{" + q.get_den().get_str() +
+           "}";
+  }
+
+  void expand_node(ExprId id, int need, bool negate) {
+    const bool paren = prec(id, negate) < need;
+    if (paren) open_paren();
+    const Node& n = N(id);
+    switch (n.kind) {
+      case Kind::Number: text(number_text(n.number, negate)); break;
+      case Kind::Symbol: text(latex_ ? latex_symbol(n.name) : n.name); break;
+      case Kind::Add: expand_add(n); break;
+      case Kind::Mul: expand_mul(n, negate); break;
+      case Kind::Pow: expand_pow(id, n); break;
+      case Kind::Func: latex_ ? expand_func_latex(n) : expand_func_text(n); break;
+    }
+    if (paren) close_paren();
+  }
+
+  // A term prints with a leading minus sign: negative number, or product with negative coefficient.
+  bool term_negative(ExprId id) const {
+    const Node& n = N(id);
+    if (n.kind == Kind::Number) return prints_negative(n.number);
+    if (n.kind == Kind::Mul && !n.args.empty()) {
+      const Node& c = N(n.args[0]);
+      return c.kind == Kind::Number && prints_negative(c.number);
+    }
+    return false;
+  }
+
+  // Constant last; the signs of later terms print as a binary ` - ` / ` + `.
+  void expand_add(const Node& n) {
+    std::size_t k = 0;
+    auto emit = [&](ExprId t) {
+      const bool neg = term_negative(t);
+      // The first term prints its own sign: a product prints a leading minus safely (see
+      // expand_fraction), which `-` + `(x + 1)*(y + 1)` would not be.
+      if (k > 0) text(neg ? " - " : " + ");
+      node(t, kMul, k > 0 && neg);
+      ++k;
+    };
+    for (ExprId t : n.args)
+      if (N(t).kind != Kind::Number) emit(t);
+    for (ExprId t : n.args)
+      if (N(t).kind == Kind::Number) emit(t);
+  }
+
+  void expand_mul(const Node& n, bool negate) {
+    Number coef(1L);
+    std::size_t i = 0;
+    if (!n.args.empty() && N(n.args[0]).kind == Kind::Number) {
+      coef = N(n.args[0]).number;
+      i = 1;
+    }
+    if (negate) coef = -coef;
+    std::vector<ExprId> num, den;
+    for (; i < n.args.size(); ++i) {
+      const ExprId f = n.args[i];
+      const Node& fn = N(f);
+      if (fn.kind == Kind::Pow && N(fn.args[1]).kind == Kind::Number &&
+          is_exact_negative(N(fn.args[1]).number))
+        den.push_back(f);
+      else
+        num.push_back(f);
+    }
+    expand_fraction(coef, std::move(num), std::move(den));
+  }
+
+  void expand_pow(ExprId id, const Node& n) {
+    const Node& e = N(n.args[1]);
+    if (e.kind == Kind::Number) {
+      if (is_half(e.number)) {
+        text(latex_ ? "\\sqrt{" : "sqrt(");
+        node(n.args[0], kTop);
+        text(latex_ ? "}" : ")");
+        return;
+      }
+      if (is_exact_negative(e.number)) {
+        expand_fraction(Number(1L), {}, {id});
+        return;
+      }
+    }
+    node(n.args[0], kAtom);
+    if (latex_) {
+      text("^{");
+      node(n.args[1], kTop);
+      text("}");
+    } else {
+      text("**");
+      node(n.args[1], kAtom);
+    }
+  }
+
+  // Whether a factor's LaTeX starts with a digit (then it needs `\cdot` after another factor).
+  bool latex_starts_with_digit(ExprId id, bool den_pow) const {
+    const Node& n = N(id);
+    if (n.kind == Kind::Number)
+      return !n.number.is_rational() && !prints_negative(n.number) &&
+             (n.number.is_integer() || std::isfinite(n.number.real()));
+    if (n.kind != Kind::Pow) return false;
+    const Node& e = N(n.args[1]);
+    if (e.kind == Kind::Number && is_half(e.number)) return false;
+    if (den_pow && e.kind == Kind::Number && (-e.number).is_one())
+      return latex_starts_with_digit(n.args[0], false);
+    const Node& b = N(n.args[0]);
+    return b.kind == Kind::Number && number_prec(b.number, false) == kAtom &&
+           latex_starts_with_digit(n.args[0], false);
+  }
+
+  // coef * prod(num) / prod(b**-e for b**e in den).
+  void expand_fraction(const Number& coef, std::vector<ExprId> num, std::vector<ExprId> den) {
+    const bool neg = prints_negative(coef);
+    const Number mag = neg ? -coef : coef;
+    std::string cnum, cden;
+    if (mag.is_float()) {
+      cnum = latex_ ? latex_float(mag.real()) : mag.str();
+    } else if (mag.is_integer()) {
+      if (!mag.is_one()) cnum = mag.str();
+    } else {
+      const mpq_class& q = mag.rational();
+      if (q.get_num() != 1) cnum = q.get_num().get_str();
+      cden = q.get_den().get_str();
+    }
+    const bool has_cnum = !cnum.empty();
+    if (cnum.empty() && num.empty()) cnum = "1";
+    const std::size_t num_count = (cnum.empty() ? 0 : 1) + num.size();
+    const std::size_t den_count = (cden.empty() ? 0 : 1) + den.size();
+
+    if (latex_) {
+      if (neg) text("- ");
+      if (den_count > 0) text("\\frac{");
+      latex_product(cnum, num, false, den_count > 0 && num_count == 1 ? kTop : kUnary);
+      if (den_count > 0) {
+        text("}{");
+        latex_product(cden, den, true, den_count == 1 ? kTop : kUnary);
+        text("}");
+      }
+      return;
+    }
+
+    // Readers evaluate `3*(x + 1)*y` left to right, and an exact number times a lone sum
+    // distributes (`3*(x + 1)` -> `3*x + 3`), so the text must never multiply the coefficient (or
+    // apply the unary minus) to a bare sum first. Put a factor that is not a sum first when there
+    // is one; otherwise group the rest: `3*((x + 1)*(y + 1))`, `-((x + 1)/y)`, `x/(y + 1)/2`.
+    const bool exact = !mag.is_float();
+    const bool num_lead = exact && (has_cnum || neg);
+    if (num_lead) front_non_sum(num, false);
+    const bool num_hazard = num_lead && !num.empty() && N(num[0]).kind == Kind::Add;
+    if (!cden.empty()) front_non_sum(den, true);
+    const bool den_hazard = !cden.empty() && !den.empty() && den_is_sum(den[0]);
+
+    if (neg) text("-");
+    if (num_hazard) {
+      if (has_cnum) text(cnum + "*");
+      text("(");
+      text_product("", num, false);
+      if (!den.empty()) text_denominator("", den);
+      text(")");
+      if (!cden.empty()) text("/" + cden);
+      return;
+    }
+    text_product(cnum, num, false);
+    if (den_hazard) {
+      text_denominator("", den);
+      text("/" + cden);
+      return;
+    }
+    if (den_count > 0) text_denominator(cden, den);
+  }
+
+  // `/d`, or `/(c*d1*d2)` for several factors.
+  void text_denominator(const std::string& coef, const std::vector<ExprId>& den) {
+    const bool group = (coef.empty() ? 0 : 1) + den.size() > 1;
+    text(group ? "/(" : "/");
+    text_product(coef, den, true);
+    if (group) text(")");
+  }
+
+  // Whether a denominator factor b**e (e < 0) prints as a bare sum: e == -1 and b a sum.
+  bool den_is_sum(ExprId pow_id) const {
+    const Node& n = N(pow_id);
+    return N(n.args[0]).kind == Kind::Add && N(n.args[1]).number.is_minus_one();
+  }
+
+  // Moves the first factor that does not print as a bare sum to the front (if the front is one).
+  void front_non_sum(std::vector<ExprId>& fs, bool den) const {
+    auto is_sum = [&](ExprId f) { return den ? den_is_sum(f) : N(f).kind == Kind::Add; };
+    if (fs.empty() || !is_sum(fs[0])) return;
+    for (std::size_t i = 1; i < fs.size(); ++i)
+      if (!is_sum(fs[i])) {
+        const ExprId f = fs[i];
+        fs.erase(fs.begin() + static_cast<std::ptrdiff_t>(i));
+        fs.insert(fs.begin(), f);
+        return;
+      }
+  }
+
+  void text_product(const std::string& coef, const std::vector<ExprId>& factors, bool den) {
+    bool first = true;
+    if (!coef.empty()) {
+      text(coef);
+      first = false;
+    }
+    for (ExprId f : factors) {
+      if (!first) text("*");
+      first = false;
+      if (den)
+        den_pow(f, kUnary);
+      else
+        node(f, kUnary);
+    }
+  }
+
+  void latex_product(const std::string& coef, const std::vector<ExprId>& factors, bool den,
+                     int need) {
+    bool first = true;
+    if (!coef.empty()) {
+      text(coef);
+      first = false;
+    }
+    for (ExprId f : factors) {
+      if (!first) text(latex_starts_with_digit(f, den) ? " \\cdot " : " ");
+      first = false;
+      if (den)
+        den_pow(f, need);
+      else
+        node(f, need);
+    }
+  }
+
+  // Pow node b**e with exact e < 0, printed as b**(-e) (a factor below the fraction bar).
+  void expand_den_pow(ExprId id, int need) {
+    const Node& n = N(id);
+    const ExprId base = n.args[0];
+    const Number e = -N(n.args[1]).number;
+    if (e.is_one()) {
+      node(base, need);
+      return;
+    }
+    if (is_half(e)) {
+      text(latex_ ? "\\sqrt{" : "sqrt(");
+      node(base, kTop);
+      text(latex_ ? "}" : ")");
+      return;
+    }
+    const bool paren = kPow < need;
+    if (paren) open_paren();
+    node(base, kAtom);
+    if (latex_) {
+      text("^{" + number_text(e, false) + "}");
+    } else if (e.is_integer()) {
+      text("**" + e.str());
+    } else {
+      text("**(" + e.str() + ")");
+    }
+    if (paren) close_paren();
+  }
+
+  void args_list(const Node& n) {
+    for (std::size_t i = 0; i < n.args.size(); ++i) {
+      if (i) text(", ");
+      node(n.args[i], kTop);
+    }
+  }
+
+  void expand_func_text(const Node& n) {
+    text(std::string(op_info(n.op).name) + "(");
+    args_list(n);
+    text(")");
+  }
+
+  void expand_func_latex(const Node& n) {
+    const OpInfo& info = op_info(n.op);
+    switch (n.op) {
+      case Op::Abs:
+        text("\\left|");
+        node(n.args[0], kTop);
+        text("\\right|");
+        return;
+      case Op::Floor:
+        text("\\left\\lfloor{");
+        node(n.args[0], kTop);
+        text("}\\right\\rfloor");
+        return;
+      case Op::Ceil:
+        text("\\left\\lceil{");
+        node(n.args[0], kTop);
+        text("}\\right\\rceil");
+        return;
+      case Op::Gamma:
+        text("\\Gamma\\left(");
+        node(n.args[0], kTop);
+        text("\\right)");
+        return;
+      case Op::Polygamma:
+        text("\\psi^{\\left(");
+        node(n.args[0], kTop);
+        text("\\right)}\\left(");
+        node(n.args[1], kTop);
+        text("\\right)");
+        return;
+      default: break;
+    }
+    std::string cmd = info.latex.empty() ? "\\operatorname{" + std::string(info.name) + "}"
+                                         : std::string(info.latex);
+    text(cmd + "{\\left(");
+    args_list(n);
+    text(" \\right)}");
+  }
+
+  const ExprPool& pool_;
+  const bool latex_;
+  std::vector<Item> stack_;
+  std::vector<Item> pieces_;  ///< pieces of the node being expanded, in reading order
+  std::string out_;
+};
+
+}  // namespace
+
+std::string to_string(const ExprPool& pool, ExprId id) { return Printer(pool, false).run(id); }
+
+std::string to_latex(const ExprPool& pool, ExprId id) { return Printer(pool, true).run(id); }
+
+}  // namespace alkahest
