@@ -165,7 +165,9 @@ int ExprPool::compare(ExprId a0, ExprId b0) const {
     int decided;
     bool is_result;
   };
-  std::vector<Item> stack;
+  if (a0 == b0) return 0;
+  thread_local std::vector<Item> stack;  // reused: compare() is hot (sorting) and never re-entered
+  stack.clear();
   stack.push_back({a0, b0, 0, false});
   const ExprId one = 0;
   while (!stack.empty()) {

@@ -1,0 +1,90 @@
+"""A tour of alkahest: what works today. Run with `make demo`."""
+
+from fractions import Fraction
+
+import alkahest
+from alkahest import (ExprPool, ParseError, cos, diff, eval_expr, exp, grad, log, parse, sin,
+                      sqrt, subs)
+
+
+def show(label, value):
+    print(f"  {label:<34} {value}")
+
+
+def main():
+    print(f"alkahest {alkahest.__version__}: a C++ symbolic kernel with a thin Python layer\n")
+
+    pool = ExprPool()
+    x, y = pool.symbols("x y")
+
+    print("1. Hash-consing: equal expressions are one shared node")
+    a, b = sin(x) ** 2 + x, x + sin(x) ** 2
+    show("sin(x)**2 + x is x + sin(x)**2:", f"{a == b} (node id {a.id} == {b.id})")
+    show("nodes in the pool so far:", len(pool))
+
+    print("\n2. Canonical forms at construction")
+    show("x + x", x + x)
+    show("x * x", x * x)
+    show("x - x", x - x)
+    show("2*(x + y) - 2*y", 2 * (x + y) - 2 * y)
+    show("(x*y)**2 / x", (x * y) ** 2 / x)
+    show("1/3 + Fraction(1, 6) (exact)", pool.integer(1) / 3 + Fraction(1, 6))
+    show("2**100 stays an exact integer", pool.integer(2) ** 100)
+    show("floats fold: 0.5*x + 0.25*x", 0.5 * x + 0.25 * x)
+
+    print("\n3. Exact values of elementary functions")
+    zero, one, four = pool.integer(0), pool.integer(1), pool.integer(4)
+    show("sin(0), cos(0), exp(0)", (sin(zero), cos(zero), exp(zero)))
+    show("log(1), sqrt(4)", (log(one), sqrt(four)))
+    show("gamma(6)", alkahest.gamma(pool.integer(6)))
+
+    print("\n4. Calculus")
+    f = sin(x) ** 2 * exp(-x * y)
+    show("f", f)
+    show("df/dx", diff(f, x))
+    show("d2f/dx2", f.diff(x).diff(x))
+    show("grad f", grad(f, [x, y]))
+    show("f with x -> 2*y", subs(f, {x: 2 * y}))
+    show("f at x=0.5, y=2", eval_expr(f, {x: 0.5, y: 2.0}))
+
+    print("\n5. Text in, text out (str is read back by parse, SymPy and Python)")
+    g = parse("x^3/3 - 2*sqrt(x) + atan2(y, x)", pool)
+    show("parse('x^3/3 - 2*sqrt(x) + atan2(y, x)')", g)
+    show("parse(str(g)) == g", parse(str(g), pool) == g)
+    show("LaTeX", g.latex())
+    try:
+        parse("sin(x + ", pool)
+    except ParseError as err:
+        show("parse('sin(x + ') raises", f"ParseError: {err} (span {err.span})")
+
+    print("\n6. Inspecting nodes")
+    node = g.node()
+    show("kind of g", node.kind)
+    show("its terms", node.args)
+    show("free symbols", sorted(map(str, g.free_symbols)))
+
+    print("\n7. Deep expressions do not overflow the C stack")
+    deep = x
+    for _ in range(100_000):
+        deep = sin(deep) + x
+    text = str(deep)
+    show("100,000 nested sin(...) + x", f"printed {len(text):,} characters, hash {hash(deep) % 10**6}")
+    d = diff(deep, x)
+    show("its derivative", f"computed; {len(pool):,} distinct nodes in the pool, shared as a DAG")
+    show("derivative at x = 0.3", eval_expr(d, {x: 0.3}))
+
+    print("\n8. Clear errors, never a crash")
+    other = ExprPool().symbol("z")
+    for label, thunk in [
+        ("x + z from another pool", lambda: x + other),
+        ("x / 0", lambda: x / 0),
+        ("x + 'a'", lambda: x + "a"),
+    ]:
+        try:
+            thunk()
+        except Exception as err:  # noqa: BLE001 - the point is to show the exception
+            show(label, f"{type(err).__name__}: {err}")
+
+
+if __name__ == "__main__":
+    main()
