@@ -1,0 +1,47 @@
+// The interpreter: evaluates a Program over arrays, block by block (a few hundred elements per
+// block, kept in L1), each instruction one SIMD loop over SLEEF vector math for this CPU.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "alkahest/program.hpp"
+
+namespace alkahest {
+
+/// Vector-math accuracy: Default is SLEEF's <= 3.5-ulp class (NumPy's level), High the <= 1-ulp
+/// class. Arithmetic and sqrt are IEEE correctly rounded in both; no fast-math reassociation.
+enum class Accuracy : int { Default = 0, High = 1 };
+
+/// One input array as the interpreter reads it: its data and its strides (in elements) over the
+/// broadcast shape; a stride of 0 repeats the element (broadcasting).
+struct ArrayView {
+  const void* data = nullptr;
+  std::vector<std::int64_t> strides;
+};
+
+class Interpreter {
+ public:
+  explicit Interpreter(Program program, Accuracy accuracy = Accuracy::Default);
+  const Program& program() const { return program_; }
+  Accuracy accuracy() const { return accuracy_; }
+  /// Name of the instruction set the vector math runs on ("avx2", "avx512f", "sse2").
+  static std::string isa();
+
+  /// Evaluates over `shape` (the broadcast shape). `out` is C-contiguous with shape
+  /// shape + [n_outputs] (outputs innermost). `threads` <= 0 means all cores; small batches stay
+  /// on one thread. T is double or float; inputs must hold T.
+  template <class T>
+  void run(std::span<const ArrayView> inputs, std::span<const std::int64_t> shape, T* out,
+           int threads) const;
+
+  /// One point: `values` has one entry per input; writes n_outputs values into `out`.
+  void call(const double* values, double* out) const;
+
+ private:
+  Program program_;
+  Accuracy accuracy_;
+};
+
+}  // namespace alkahest

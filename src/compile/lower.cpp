@@ -1,0 +1,360 @@
+// Expr DAG -> Program lowering (see include/alkahest/program.hpp).
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "alkahest/errors.hpp"
+#include "alkahest/print.hpp"
+#include "alkahest/program.hpp"
+
+namespace alkahest {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= h >> 31;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  return h;
+}
+
+// How one node is emitted: the nodes it needs first (possibly new ones, e.g. the positive form of
+// a negative term) and a recipe over their values.
+struct Plan {
+  enum class Kind { Leaf, Sum, Product, IntPower, Sqrt, Pow, Func } kind;
+  std::vector<ExprId> deps;
+  std::vector<bool> negated;     // Sum: subtract this dep
+  std::size_t n_numerator = 0;   // Product: deps[0, n) multiply, deps[n, end) divide
+  bool negate = false;           // Product: negate the result
+  long power = 0;                // IntPower: exponent (>= 2, or negative -> 1/b**|n|)
+  Op op = Op::Count_;
+};
+
+// Lowering state; used only by lower() below.
+struct Lowering {
+  Lowering(ExprPool& pool, std::span<const ExprId> vars) : pool_(pool) {
+    for (std::size_t i = 0; i < vars.size(); ++i) {
+      const Node& n = pool.node(vars[i]);
+      if (n.kind != Kind::Symbol)
+        throw InvalidArgument("compile: vars[" + std::to_string(i) + "] must be a symbol, got '" +
+                              to_string(pool, vars[i]) + "'");
+      if (!input_index_.emplace(vars[i], static_cast<std::uint32_t>(i)).second)
+        throw InvalidArgument("compile: symbol '" + n.name + "' appears twice in vars");
+    }
+    prog_.n_inputs = static_cast<std::uint32_t>(vars.size());
+  }
+
+  Plan plan(ExprId id) {
+    const Node& n = pool_.node(id);
+    Plan p{Plan::Kind::Leaf, {}, {}, 0, false, 0, Op::Count_};
+    switch (n.kind) {
+      case Kind::Number:
+      case Kind::Symbol: return p;
+      case Kind::Add: {
+        p.kind = Plan::Kind::Sum;
+        for (ExprId t : n.args) {
+          auto [c, rest] = pool_.as_coeff_term(t);
+          if (c.is_negative()) {
+            p.deps.push_back(pool_.neg(t));
+            p.negated.push_back(true);
+          } else {
+            p.deps.push_back(t);
+            p.negated.push_back(false);
+          }
+        }
+        return p;
+      }
+      case Kind::Mul: {
+        p.kind = Plan::Kind::Product;
+        std::vector<ExprId> num, den;
+        for (ExprId f : n.args) {
+          const Node& fn = pool_.node(f);
+          if (fn.kind == Kind::Number) {
+            Number c = fn.number;
+            if (c.is_negative()) {
+              p.negate = true;
+              c = -c;
+            }
+            if (c.is_rational()) {  // p/q: multiply by p, divide by q (x/3 is correctly rounded)
+              const mpz_class& pn = c.rational().get_num();
+              if (pn != 1) num.push_back(pool_.number(Number(mpz_class(pn))));
+              den.push_back(pool_.number(Number(mpz_class(c.rational().get_den()))));
+            } else if (!c.is_one()) {
+              num.push_back(pool_.number(c));
+            }
+            continue;
+          }
+          if (fn.kind == Kind::Pow) {
+            const Node& e = pool_.node(fn.args[1]);
+            if (e.kind == Kind::Number && e.number.is_negative()) {
+              den.push_back(pool_.pow(fn.args[0], pool_.number(-e.number)));
+              continue;
+            }
+          }
+          num.push_back(f);
+        }
+        p.n_numerator = num.size();
+        p.deps = num;
+        p.deps.insert(p.deps.end(), den.begin(), den.end());
+        return p;
+      }
+      case Kind::Pow: {
+        const ExprId b = n.args[0], e = n.args[1];
+        const Node& en = pool_.node(e);
+        if (en.kind == Kind::Number && en.number.is_integer() && en.number.fits_long() &&
+            std::labs(en.number.integer().get_si()) <= 64) {
+          p.kind = Plan::Kind::IntPower;
+          p.power = en.number.integer().get_si();
+          p.deps = {b};
+          return p;
+        }
+        if (en.kind == Kind::Number && en.number.is_rational() && en.number.rational().get_den() == 2 &&
+            en.number.rational().get_num() == 1) {
+          p.kind = Plan::Kind::Sqrt;
+          p.deps = {b};
+          return p;
+        }
+        if (en.kind == Kind::Number && en.number.is_negative()) {  // b**-e -> 1/b**e
+          p.kind = Plan::Kind::Product;
+          p.n_numerator = 0;
+          p.deps = {pool_.pow(b, pool_.number(-en.number))};
+          return p;
+        }
+        p.kind = Plan::Kind::Pow;
+        p.deps = {b, e};
+        return p;
+      }
+      case Kind::Func:
+        p.kind = Plan::Kind::Func;
+        p.op = n.op;
+        p.deps = n.args;
+        return p;
+    }
+    return p;
+  }
+
+  std::uint32_t emit(Instr in) {
+    in.dst = static_cast<std::uint32_t>(prog_.code.size());
+    prog_.code.push_back(in);
+    return in.dst;
+  }
+  std::uint32_t binary(PCode c, std::uint32_t a, std::uint32_t b) { return emit({c, Op::Count_, 0, a, b, 0}); }
+  std::uint32_t constant(double v) {
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(v);
+    auto it = const_value_.find(bits);
+    if (it != const_value_.end()) return it->second;
+    const auto index = static_cast<std::uint32_t>(prog_.constants.size());
+    prog_.constants.push_back(v);
+    const std::uint32_t r = emit({PCode::Const, Op::Count_, 0, 0, 0, index});
+    const_value_.emplace(bits, r);
+    return r;
+  }
+
+  std::uint32_t product(std::span<const std::uint32_t> vs) {
+    std::uint32_t acc = vs[0];
+    for (std::size_t i = 1; i < vs.size(); ++i) acc = binary(PCode::Mul, acc, vs[i]);
+    return acc;
+  }
+
+  std::uint32_t int_power(std::uint32_t base, long n) {
+    // Square-and-multiply: x**8 is three multiplications.
+    unsigned long m = static_cast<unsigned long>(n < 0 ? -n : n);
+    std::uint32_t result = 0, square = base;
+    bool have = false;
+    while (m > 0) {
+      if (m & 1) {
+        result = have ? binary(PCode::Mul, result, square) : square;
+        have = true;
+      }
+      m >>= 1;
+      if (m > 0) square = binary(PCode::Mul, square, square);
+    }
+    if (n < 0) result = binary(PCode::Div, constant(1.0), result);
+    return result;
+  }
+
+  std::uint32_t build(ExprId id, const Plan& p) {
+    const Node& n = pool_.node(id);
+    std::vector<std::uint32_t> v;
+    for (ExprId d : p.deps) v.push_back(value_.at(d));
+    switch (p.kind) {
+      case Plan::Kind::Leaf:
+        if (n.kind == Kind::Number) return constant(n.number.to_double());
+        {
+          auto it = input_index_.find(id);
+          if (it == input_index_.end())
+            throw InvalidArgument("compile: the expression depends on symbol '" + n.name +
+                                  "', which is not in vars; add it to vars or substitute a value");
+          return emit({PCode::Input, Op::Count_, 0, 0, 0, it->second});
+        }
+      case Plan::Kind::Sum: {
+        std::size_t first = 0;
+        while (first < v.size() && p.negated[first]) ++first;
+        std::uint32_t acc;
+        if (first == v.size()) {  // every term negative
+          acc = emit({PCode::Neg, Op::Count_, 0, v[0], 0, 0});
+          first = 0;
+          for (std::size_t i = 1; i < v.size(); ++i) acc = binary(PCode::Sub, acc, v[i]);
+          return acc;
+        }
+        acc = v[first];
+        for (std::size_t i = 0; i < v.size(); ++i)
+          if (i != first) acc = binary(p.negated[i] ? PCode::Sub : PCode::Add, acc, v[i]);
+        return acc;
+      }
+      case Plan::Kind::Product: {
+        std::span<const std::uint32_t> all(v);
+        std::uint32_t r = p.n_numerator > 0 ? product(all.first(p.n_numerator)) : constant(1.0);
+        if (v.size() > p.n_numerator) r = binary(PCode::Div, r, product(all.subspan(p.n_numerator)));
+        if (p.negate) r = emit({PCode::Neg, Op::Count_, 0, r, 0, 0});
+        return r;
+      }
+      case Plan::Kind::IntPower: return int_power(v[0], p.power);
+      case Plan::Kind::Sqrt: return emit({PCode::Sqrt, Op::Count_, 0, v[0], 0, 0});
+      case Plan::Kind::Pow: return binary(PCode::Pow, v[0], v[1]);
+      case Plan::Kind::Func:
+        return emit({PCode::Func, p.op, 0, v[0], v.size() > 1 ? v[1] : 0, 0});
+    }
+    return 0;
+  }
+
+  // Iterative post-order over the plan graph (deep expressions must not recurse).
+  std::uint32_t value_of(ExprId root) {
+    struct Frame {
+      ExprId id;
+      Plan plan;
+      std::size_t next;
+    };
+    if (auto it = value_.find(root); it != value_.end()) return it->second;
+    std::vector<Frame> stack;
+    stack.push_back({root, plan(root), 0});
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.next < f.plan.deps.size()) {
+        const ExprId d = f.plan.deps[f.next++];
+        if (!value_.count(d)) stack.push_back({d, plan(d), 0});
+        continue;
+      }
+      const std::uint32_t v = build(f.id, f.plan);
+      value_.emplace(f.id, v);
+      stack.pop_back();
+    }
+    return value_.at(root);
+  }
+
+  // SSA values -> registers (call snapshot_operands() first): a register is reused once the last reader of its value has run.
+  // Constants keep their register for the whole program so they are filled once per call.
+  void allocate_registers(const std::vector<std::uint32_t>& out_values) {
+    auto& code = prog_.code;
+    const std::size_t n = code.size();
+    std::vector<std::size_t> last_use(n, 0);
+    std::vector<bool> pinned(n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Instr& in = code[i];
+      if (in.code == PCode::Const) pinned[i] = true;
+      if (reads_a(in)) last_use[in.a] = i;
+      if (reads_b(in)) last_use[in.b] = i;
+    }
+    for (std::uint32_t o : out_values) pinned[o] = true;
+    std::vector<std::uint32_t> reg(n), free_regs;
+    std::uint32_t n_regs = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      Instr& in = code[i];
+      if (reads_a(in)) in.a = reg[in.a];
+      if (reads_b(in)) in.b = reg[in.b];
+      // Free operands that die here before choosing dst: elementwise ops may write in place.
+      auto release = [&](std::uint32_t value) {
+        if (!pinned[value] && last_use[value] == i) free_regs.push_back(reg[value]);
+      };
+      if (reads_a(in)) release(ssa_a_[i]);
+      if (reads_b(in) && !(reads_a(in) && ssa_b_[i] == ssa_a_[i])) release(ssa_b_[i]);
+      std::uint32_t r;
+      if (!free_regs.empty() && !pinned[i]) {
+        r = free_regs.back();
+        free_regs.pop_back();
+      } else {
+        r = n_regs++;
+      }
+      reg[i] = r;
+      in.dst = r;
+    }
+    prog_.n_regs = n_regs;
+    for (std::uint32_t o : out_values) prog_.outputs.push_back(reg[o]);
+  }
+
+  static bool reads_a(const Instr& in) { return in.code != PCode::Input && in.code != PCode::Const; }
+  static bool reads_b(const Instr& in) {
+    switch (in.code) {
+      case PCode::Add: case PCode::Sub: case PCode::Mul: case PCode::Div: case PCode::Pow: return true;
+      case PCode::Func: return op_info(in.op).arity == 2;
+      default: return false;
+    }
+  }
+  // SSA operand ids, recorded before registers are assigned.
+  void snapshot_operands() {
+    ssa_a_.clear();
+    ssa_b_.clear();
+    for (const Instr& in : prog_.code) {
+      ssa_a_.push_back(in.a);
+      ssa_b_.push_back(in.b);
+    }
+  }
+
+  ExprPool& pool_;
+  Program prog_;
+  std::unordered_map<ExprId, std::uint32_t> input_index_;
+  std::unordered_map<ExprId, std::uint32_t> value_;
+  std::unordered_map<std::uint64_t, std::uint32_t> const_value_;
+  std::vector<std::uint32_t> ssa_a_, ssa_b_;
+};
+
+}  // namespace
+
+Program lower(ExprPool& pool, std::span<const ExprId> outputs, std::span<const ExprId> vars) {
+  Lowering l(pool, vars);
+  std::vector<std::uint32_t> out_values;
+  for (ExprId o : outputs) out_values.push_back(l.value_of(o));
+  l.snapshot_operands();
+  l.allocate_registers(out_values);
+  return std::move(l.prog_);
+}
+
+std::uint64_t Program::hash() const {
+  std::uint64_t h = mix(n_inputs, n_regs);
+  for (double c : constants) h = mix(h, std::bit_cast<std::uint64_t>(c));
+  for (const Instr& in : code) {
+    h = mix(h, static_cast<std::uint64_t>(in.code) | (static_cast<std::uint64_t>(in.op) << 8));
+    h = mix(h, (static_cast<std::uint64_t>(in.dst) << 32) | in.a);
+    h = mix(h, (static_cast<std::uint64_t>(in.b) << 32) | in.index);
+  }
+  for (std::uint32_t o : outputs) h = mix(h, o);
+  return h;
+}
+
+std::string Program::str() const {
+  static const char* names[] = {"input", "const", "add", "sub", "mul", "div", "neg", "sqrt", "pow", "call"};
+  std::string s = "program(" + std::to_string(n_inputs) + " inputs, " + std::to_string(n_regs) + " registers)\n";
+  for (const Instr& in : code) {
+    s += "  r" + std::to_string(in.dst) + " = " + names[static_cast<int>(in.code)];
+    switch (in.code) {
+      case PCode::Input: s += " " + std::to_string(in.index); break;
+      case PCode::Const: s += " " + format_double(constants[in.index]); break;
+      case PCode::Func:
+        s += " " + std::string(op_info(in.op).name) + " r" + std::to_string(in.a);
+        if (op_info(in.op).arity == 2) s += " r" + std::to_string(in.b);
+        break;
+      default:
+        s += " r" + std::to_string(in.a);
+        if (Lowering::reads_b(in)) s += " r" + std::to_string(in.b);
+    }
+    s += "\n";
+  }
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    s += "  out" + std::to_string(i) + " = r" + std::to_string(outputs[i]) + "\n";
+  return s;
+}
+
+}  // namespace alkahest
