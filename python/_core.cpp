@@ -5,11 +5,13 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 #include <nanobind/stl/shared_ptr.h>
+#include <nanobind/ndarray.h>
 
 #include <memory>
 #include <optional>
 
 #include "alkahest/alkahest.hpp"
+#include "alkahest/interpreter.hpp"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -36,6 +38,18 @@ struct NodeView {
   nb::object op = nb::none();     // function name
   nb::tuple args;
 };
+
+// A compiled function: the lowered Program in an interpreter. It holds no pool reference it needs
+// for evaluation, but keeps the pool alive so `exprs`/`vars` stay valid for introspection.
+struct PyCompiled {
+  std::shared_ptr<ExprPool> pool;
+  std::vector<ExprId> exprs, vars;
+  bool is_list;
+  std::shared_ptr<const Interpreter> interp;
+};
+
+using AnyArray = nb::ndarray<nb::ro, nb::device::cpu>;
+using OutArray = nb::ndarray<nb::device::cpu>;
 
 PyObject* g_alkahest_error = nullptr;
 PyObject* g_parse_error = nullptr;
@@ -264,6 +278,81 @@ PyExpr py_parse(const std::string& source, const PyPool& pool, nb::object symbol
   return wrap(pool.pool, parse(*pool.pool, source, names.empty() ? nullptr : &names));
 }
 
+PyCompiled py_compile(nb::list exprs, nb::list vars, bool is_list, const std::string& accuracy) {
+  if (nb::len(exprs) == 0) throw nb::value_error("compile_expr: no expression given");
+  std::shared_ptr<ExprPool> pool;
+  auto take = [&](nb::handle h, const char* what) {
+    PyExpr e = expect_expr(h, what);
+    if (!pool) pool = e.pool;
+    if (e.pool != pool)
+      throw PoolMismatchError(std::string("compile_expr: ") + what + " comes from " + e.pool->label() +
+                              " but the other expressions from " + pool->label());
+    return e.id;
+  };
+  PyCompiled c;
+  for (nb::handle h : exprs) c.exprs.push_back(take(h, "each expression"));
+  for (nb::handle h : vars) c.vars.push_back(take(h, "each of vars"));
+  Accuracy acc;
+  if (accuracy == "default") acc = Accuracy::Default;
+  else if (accuracy == "high") acc = Accuracy::High;
+  else throw nb::value_error(("compile_expr: accuracy must be 'default' (<= 4 ulp) or 'high' (<= 1 ulp), not '" + accuracy + "'").c_str());
+  c.pool = pool;
+  c.is_list = is_list;
+  c.interp = std::make_shared<const Interpreter>(lower(*pool, c.exprs, c.vars), acc);
+  return c;
+}
+
+nb::object py_call(const PyCompiled& c, nb::handle values) {
+  const std::uint32_t n = c.interp->program().n_inputs;
+  std::vector<double> xs;
+  if (PySequence_Check(values.ptr()) && !nb::isinstance<nb::str>(values)) {
+    for (nb::handle v : values) {
+      auto num = as_number(v);
+      if (!num) throw nb::type_error(("CompiledFn: each value must be a real number, not '" + py_type_name(v) + "'").c_str());
+      xs.push_back(num->to_double());
+    }
+  } else if (auto num = as_number(values); num && n == 1) {
+    xs.push_back(num->to_double());
+  } else {
+    throw nb::type_error(("CompiledFn: call it with a list of " + std::to_string(n) +
+                          " numbers (one per variable), not '" + py_type_name(values) + "'").c_str());
+  }
+  if (xs.size() != n)
+    throw nb::type_error(("CompiledFn: expected " + std::to_string(n) + " values (one per variable), got " +
+                          std::to_string(xs.size())).c_str());
+  std::vector<double> out(c.exprs.size());
+  c.interp->call(xs.data(), out.data());
+  if (!c.is_list) return nb::float_(out[0]);
+  nb::list r;
+  for (double v : out) r.append(nb::float_(v));
+  return r;
+}
+
+// Low-level batch entry used by alkahest.numpy_eval: arrays already broadcast (0 strides), one
+// dtype (float64 or float32), `out` C-contiguous of shape `shape` (+ n_outputs for lists).
+void py_run(const PyCompiled& c, std::vector<AnyArray> arrays, std::vector<std::int64_t> shape, OutArray out,
+            int threads) {
+  const bool f32 = out.dtype() == nb::dtype<float>();
+  if (!f32 && out.dtype() != nb::dtype<double>()) throw nb::type_error("out must be float64 or float32");
+  std::vector<ArrayView> views;
+  for (const AnyArray& a : arrays) {
+    if (a.dtype() != out.dtype()) throw nb::type_error("inputs and out must share one dtype");
+    if (a.ndim() != shape.size()) throw nb::value_error("inputs must be broadcast to the shape first");
+    ArrayView v{a.data(), {}};
+    for (std::size_t d = 0; d < a.ndim(); ++d) {
+      if (a.shape(d) != static_cast<std::size_t>(shape[d]) && a.stride(d) != 0 && a.shape(d) != 1)
+        throw nb::value_error("inputs must be broadcast to the shape first");
+      v.strides.push_back(a.shape(d) == 1 && shape[d] != 1 ? 0 : a.stride(d));
+    }
+    views.push_back(std::move(v));
+  }
+  nb::gil_scoped_release release;
+  if (f32)
+    c.interp->run<float>(views, shape, static_cast<float*>(out.data()), threads);
+  else
+    c.interp->run<double>(views, shape, static_cast<double*>(out.data()), threads);
+}
+
 void translate(const std::exception_ptr& p, void*) {
   try {
     std::rethrow_exception(p);
@@ -407,6 +496,36 @@ NB_MODULE(_core, m) {
       .def("diff", &py_diff, "var"_a, "Derivative with respect to the symbol `var`.")
       .def("subs", &py_subs, "mapping"_a, "Replaces each key by its value ({symbol: Expr or number}).")
       .def("eval", &py_eval, "values"_a, "Value at a point: {symbol or name: float}.");
+
+  nb::class_<PyCompiled>(m, "CompiledFn", "A compiled function of ordered variables (see compile_expr).")
+      .def("__call__", &py_call, "values"_a, "Value at one point: a list with one number per variable.")
+      .def_prop_ro("n_inputs", [](const PyCompiled& c) { return c.vars.size(); })
+      .def_prop_ro("n_outputs", [](const PyCompiled& c) { return c.exprs.size(); })
+      .def_prop_ro("is_list", [](const PyCompiled& c) { return c.is_list; },
+                   "Whether compile_expr got a list (results then have a trailing output axis).")
+      .def_prop_ro("vars", [](const PyCompiled& c) {
+        std::vector<PyExpr> v;
+        for (ExprId id : c.vars) v.push_back(wrap(c.pool, id));
+        return v;
+      })
+      .def_prop_ro("exprs", [](const PyCompiled& c) {
+        std::vector<PyExpr> v;
+        for (ExprId id : c.exprs) v.push_back(wrap(c.pool, id));
+        return v;
+      })
+      .def_prop_ro("accuracy", [](const PyCompiled& c) {
+        return c.interp->accuracy() == Accuracy::High ? "high" : "default";
+      })
+      .def_prop_ro("backend", [](const PyCompiled&) { return "interp"; })
+      .def("program", [](const PyCompiled& c) { return c.interp->program().str(); },
+           "Listing of the lowered SSA program.")
+      .def("_run", &py_run, "arrays"_a, "shape"_a, "out"_a, "threads"_a)
+      .def("__repr__", [](const PyCompiled& c) {
+        return "<CompiledFn of " + std::to_string(c.vars.size()) + " inputs, " + std::to_string(c.exprs.size()) +
+               " outputs, interp/" + Interpreter::isa() + ">";
+      });
+  m.def("_compile", &py_compile, "exprs"_a, "vars"_a, "is_list"_a, "accuracy"_a);
+  m.def("_isa", &Interpreter::isa);
 
   m.def("diff", &py_diff, "expr"_a, "var"_a, "Derivative of `expr` with respect to the symbol `var`.");
   m.def("grad", &py_grad, "expr"_a, "vars"_a, "[diff(expr, v) for v in vars].");

@@ -6,6 +6,7 @@ print them (:func:`parse`, ``str``), evaluate them (:func:`eval_expr`).
 
 from ._core import (
     AlkahestError,
+    CompiledFn,
     Expr,
     ExprPool,
     Node,
@@ -38,14 +39,16 @@ from ._core import (
     tanh,
 )
 
+from .evaluate import compile_expr, numpy_eval
+
 #: ``ceil`` is the usual Python spelling; expressions print it as ``ceiling`` (SymPy's name).
 ceil = ceiling
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AlkahestError", "Expr", "ExprPool", "Node", "ParseError",
-    "acos", "asin", "atan", "atan2", "ceil", "ceiling", "cos", "cosh", "diff", "erf", "erfc",
-    "eval_expr", "exp", "floor", "gamma", "grad", "log", "parse", "polygamma", "sign", "sin",
+    "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Node", "ParseError",
+    "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_expr", "cos", "cosh", "diff", "erf", "erfc",
+    "eval_expr", "exp", "floor", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
     "sinh", "sqrt", "subs", "tan", "tanh",
 ]
