@@ -195,10 +195,38 @@ template void Interpreter::run<double>(std::span<const ArrayView>, std::span<con
 template void Interpreter::run<float>(std::span<const ArrayView>, std::span<const std::int64_t>, float*, int) const;
 
 void Interpreter::call(const double* values, double* out) const {
-  std::vector<ArrayView> views(program_.n_inputs);
-  for (std::uint32_t i = 0; i < program_.n_inputs; ++i) views[i] = ArrayView{values + i, {0}};
-  const std::int64_t one = 1;
-  run<double>(views, std::span<const std::int64_t>(&one, 1), out, 1);
+  // One point: registers are plain doubles; functions go through the same vector kernels (n = 1)
+  // so a point call gives exactly what numpy_eval gives at that point.
+  const vm::Kernels<double>& K = vm::kernels_f64();
+  const int acc = static_cast<int>(accuracy_);
+  double small[64];
+  std::unique_ptr<double[]> large;
+  double* r = small;
+  if (program_.n_regs > 64) {
+    large.reset(new double[program_.n_regs]);
+    r = large.get();
+  }
+  for (const Instr& in : program_.code) {
+    double& o = r[in.dst];
+    switch (in.code) {
+      case PCode::Input: o = values[in.index]; break;
+      case PCode::Const: o = program_.constants[in.index]; break;
+      case PCode::Add: o = r[in.a] + r[in.b]; break;
+      case PCode::Sub: o = r[in.a] - r[in.b]; break;
+      case PCode::Mul: o = r[in.a] * r[in.b]; break;
+      case PCode::Div: o = r[in.a] / r[in.b]; break;
+      case PCode::Neg: o = -r[in.a]; break;
+      case PCode::Sqrt: o = std::sqrt(r[in.a]); break;
+      case PCode::Pow: K.pow[acc](&r[in.a], &r[in.b], &o, 1); break;
+      case PCode::Func:
+        if (op_info(in.op).arity == 2)
+          K.binary[acc][static_cast<int>(in.op)](&r[in.a], &r[in.b], &o, 1);
+        else
+          K.unary[acc][static_cast<int>(in.op)](&r[in.a], &o, 1);
+        break;
+    }
+  }
+  for (std::size_t k = 0; k < program_.outputs.size(); ++k) out[k] = r[program_.outputs[k]];
 }
 
 }  // namespace alkahest
