@@ -1,0 +1,146 @@
+# alkahest: bootstrap, build, test. `make help` lists the targets.
+#
+# Every target bootstraps what it needs (Debian packages when run as root, else it prints the
+# apt-get line; a .venv with requirements-dev.txt), then builds incrementally. No prompts.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+
+# Debian packages the build needs. Changing this list re-runs the check (the stamp name hashes it).
+DEBIAN_PACKAGES := ccache cmake g++ make ninja-build libgmp-dev libboost-dev libgtest-dev libsleef-dev
+
+PYTHON ?= python3
+JOBS ?= 2
+# Extra cmake -D options for both build trees (applied when a tree is first configured),
+# e.g. make test CMAKE_ARGS=-DALKAHEST_WERROR=ON
+CMAKE_ARGS ?=
+VENV := .venv
+VPY := $(CURDIR)/$(VENV)/bin/python
+BUILD_DIR := build/release
+ASAN_DIR := build/asan
+STAMP_DIR := build/.stamps
+APT_STAMP := $(STAMP_DIR)/apt-$(shell printf '%s' '$(DEBIAN_PACKAGES)' | md5sum | cut -c1-12)
+VENV_STAMP := $(VENV)/.stamp-requirements
+PYENV := PYTHONPATH=$(CURDIR)/python
+
+# Ninja when present, else Makefiles; decided at configure time (after deps may have added it).
+CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; else echo "Unix Makefiles"; fi
+
+.PHONY: help deps deps-apt deps-venv configure build test test-cpp test-python demo bench asan \
+        test-install clean distclean
+
+help:
+	@echo "make deps          bootstrap: Debian packages (as root) and .venv from requirements-dev.txt"
+	@echo "make build         configure + build $(BUILD_DIR) (library, tests, Python extension)"
+	@echo "make test          build, then ctest and pytest"
+	@echo "make demo          build, then run examples/tour.py"
+	@echo "make bench         build, then run bench/bench_kernel.py"
+	@echo "make asan          C++ tests under ASan+UBSan in $(ASAN_DIR)"
+	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
+	@echo "make clean         remove build/ and the developer extension module (keeps .venv)"
+	@echo "make distclean     clean, and remove .venv"
+
+# ---------------------------------------------------------------------------------------------
+# Bootstrap
+# ---------------------------------------------------------------------------------------------
+deps: deps-apt deps-venv
+
+deps-apt: $(APT_STAMP)
+
+deps-venv: $(VENV_STAMP)
+
+$(APT_STAMP):
+	@missing=""; \
+	for p in $(DEBIAN_PACKAGES); do \
+	  [ "$$(dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null)" = "install ok installed" ] \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing Debian packages:$$missing"; \
+	    apt-get update -q; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else \
+	    echo "deps: missing Debian packages:$$missing" >&2; \
+	    echo "deps: install them with:" >&2; \
+	    echo "  sudo apt-get install -y --no-install-recommends$$missing" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@mkdir -p $(STAMP_DIR) && rm -f $(STAMP_DIR)/apt-* && touch $@
+
+$(VENV_STAMP): requirements-dev.txt
+	@if [ ! -x $(VPY) ]; then \
+	  echo "deps: creating $(VENV) with $$(command -v $(PYTHON))"; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
+	$(VPY) -m pip install -q --progress-bar off -r requirements-dev.txt
+	@touch $@
+
+# ---------------------------------------------------------------------------------------------
+# Build
+# ---------------------------------------------------------------------------------------------
+$(BUILD_DIR)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD_DIR) -G "$$($(CMAKE_GENERATOR_CMD))" \
+	  -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(VPY) $(CMAKE_ARGS)
+
+configure: $(BUILD_DIR)/CMakeCache.txt
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+test: test-cpp test-python
+
+test-cpp: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+# pytest exits 5 when it collects nothing; that is not a failure while tests/python is empty.
+test-python: build
+	@if [ -d tests/python ]; then \
+	  rc=0; \
+	  echo "$(PYENV) $(VENV)/bin/python -m pytest -q tests/python"; \
+	  $(PYENV) $(VPY) -m pytest -q tests/python || rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest: no Python tests collected"; rc=0; fi; \
+	  exit $$rc; \
+	else \
+	  echo "pytest: tests/python does not exist yet"; \
+	fi
+
+demo: build
+	$(PYENV) $(VPY) examples/tour.py
+
+bench: build
+	$(PYENV) $(VPY) bench/bench_kernel.py
+
+# ---------------------------------------------------------------------------------------------
+# Sanitizers: the C++ tests under ASan + UBSan (-O1 keeps them quick, asserts stay on).
+# ---------------------------------------------------------------------------------------------
+$(ASAN_DIR)/CMakeCache.txt: | deps-apt
+	cmake -S . -B $(ASAN_DIR) -G "$$($(CMAKE_GENERATOR_CMD))" \
+	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+	  -DALKAHEST_SANITIZE=ON -DALKAHEST_BUILD_PYTHON=OFF -DALKAHEST_BUILD_TESTS=ON $(CMAKE_ARGS)
+
+asan: deps-apt $(ASAN_DIR)/CMakeCache.txt
+	cmake --build $(ASAN_DIR) -j$(JOBS)
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+
+# ---------------------------------------------------------------------------------------------
+# Packaging: `pip install .` into a throwaway venv, then import it from outside the source tree.
+# ---------------------------------------------------------------------------------------------
+test-install: deps-apt
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	echo "test-install: fresh venv in $$tmp"; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install -q --progress-bar off .; \
+	cd "$$tmp" && env -u PYTHONPATH "$$tmp/venv/bin/python" -c \
+	  "import alkahest; p=alkahest.ExprPool(); x=p.symbol('x'); print(alkahest.sin(x)**2)"
+
+# ---------------------------------------------------------------------------------------------
+clean:
+	rm -rf build python/alkahest/_core*.so
+
+distclean: clean
+	rm -rf $(VENV)
