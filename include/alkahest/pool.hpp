@@ -123,6 +123,7 @@ class ExprPool {
 
   std::uint64_t serial_;
   std::atomic<std::size_t> size_{0};
+  ExprId small_ints_[5] = {};  ///< ids of -2..2, interned up front: the constants used most
   std::array<std::atomic<Node*>, kMaxChunks> chunks_{};
   std::mutex mutex_;
   std::unordered_set<ExprId, IdHash, IdEq> table_;

@@ -56,6 +56,7 @@ ExprPool::ExprPool()
     : serial_(next_serial.fetch_add(1)),
       table_(64, IdHash{this}, IdEq{this}) {
   integer(1);  // id 0 is the exact one; compare() uses it as the implicit exponent/coefficient
+  for (long v = -2; v <= 2; ++v) small_ints_[v + 2] = number(Number(v));
 }
 
 ExprPool::~ExprPool() {
@@ -132,6 +133,8 @@ ExprId ExprPool::symbol(std::string_view name) {
 }
 
 ExprId ExprPool::number(const Number& value) {
+  if (value.is_integer() && small_ints_[4] != 0 && value.integer() >= -2 && value.integer() <= 2)
+    return small_ints_[value.integer().get_si() + 2];
   Node n(Kind::Number);
   n.number = value;
   return intern(std::move(n));
@@ -264,11 +267,58 @@ void canonical_sort(const ExprPool& pool, std::vector<ExprId>& ids) {
 
 }  // namespace
 
+namespace {
+
+// Keys seen so far, in first-seen order: linear search while small (most sums and products have
+// a handful of operands), a hash index once large.
+template <class Entry>
+class FirstSeen {
+ public:
+  explicit FirstSeen(std::size_t hint) { entries_.reserve(hint); }
+  // The entry for `key`, or nullptr.
+  Entry* find(ExprId key) {
+    if (index_.empty()) {
+      for (Entry& e : entries_)
+        if (e.key == key) return &e;
+      return nullptr;
+    }
+    auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &entries_[it->second];
+  }
+  void add(Entry e) {
+    entries_.push_back(std::move(e));
+    if (!index_.empty()) {
+      index_.emplace(entries_.back().key, entries_.size() - 1);
+    } else if (entries_.size() > 16) {
+      for (std::size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].key, i);
+    }
+  }
+  std::vector<Entry>& entries() { return entries_; }
+
+ private:
+  std::vector<Entry> entries_;
+  std::unordered_map<ExprId, std::size_t> index_;
+};
+
+struct TermEntry {
+  ExprId key;       // the term without its coefficient
+  Number coeff;     // summed coefficient
+  ExprId first;     // the first term seen; reused as is when the rest never repeats
+  bool repeated;
+};
+
+struct FactorEntry {
+  ExprId key;                  // the base
+  ExprId first;                // the first factor seen; reused as is when the base never repeats
+  std::vector<ExprId> exps;    // every exponent, filled only once the base repeats
+};
+
+}  // namespace
+
 ExprId ExprPool::add(std::span<const ExprId> terms) {
   Number constant(0L);
   bool has_float_constant = false;
-  std::vector<ExprId> order;                       // distinct rests, first-seen order
-  std::unordered_map<ExprId, Number> coeffs;       // rest -> summed coefficient
+  FirstSeen<TermEntry> seen(terms.size() + 4);
   std::vector<ExprId> work(terms.rbegin(), terms.rend());
   while (!work.empty()) {
     const ExprId t = work.back();
@@ -284,16 +334,23 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
       continue;
     }
     auto [c, rest] = as_coeff_term(t);
-    auto [it, fresh] = coeffs.try_emplace(rest, c);
-    if (fresh)
-      order.push_back(rest);
-    else
-      it->second = it->second + c;
+    if (TermEntry* e = seen.find(rest)) {
+      e->coeff = e->coeff + c;
+      e->repeated = true;
+    } else {
+      seen.add(TermEntry{rest, std::move(c), t, false});
+    }
   }
+  auto& entries = seen.entries();
   std::vector<ExprId> out;
-  out.reserve(order.size() + 1);
-  for (ExprId rest : order) {
-    const Number& c = coeffs.at(rest);
+  out.reserve(entries.size() + 1);
+  for (TermEntry& e : entries) {
+    if (!e.repeated) {  // the term is already canonical
+      out.push_back(e.first);
+      continue;
+    }
+    const ExprId rest = e.key;
+    const Number& c = e.coeff;
     if (c.is_zero()) continue;
     if (c.is_one()) {
       out.push_back(rest);
@@ -305,8 +362,8 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
       if (node(term).kind == Kind::Add) {  // distributed after all: merge the hard way
         std::vector<ExprId> again(out);
         again.push_back(term);
-        for (ExprId r2 : order)
-          if (r2 != rest) again.push_back(mul(number(coeffs.at(r2)), r2));
+        for (const TermEntry& e2 : entries)
+          if (e2.key != rest) again.push_back(e2.repeated ? mul(number(e2.coeff), e2.key) : e2.first);
         again.push_back(number(constant));
         return add(again);
       }
@@ -333,8 +390,7 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
 
 ExprId ExprPool::mul(std::span<const ExprId> factors) {
   Number coeff(1L);
-  std::vector<ExprId> order;                                // distinct bases, first-seen order
-  std::unordered_map<ExprId, std::vector<ExprId>> exps;     // base -> exponents to add
+  FirstSeen<FactorEntry> seen(factors.size() + 4);
   std::vector<ExprId> work(factors.rbegin(), factors.rend());
   while (!work.empty()) {
     const ExprId f = work.back();
@@ -349,16 +405,22 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
       continue;
     }
     auto [b, e] = as_base_exp(f);
-    auto [it, fresh] = exps.try_emplace(b);
-    if (fresh) order.push_back(b);
-    it->second.push_back(e);
+    if (FactorEntry* entry = seen.find(b)) {
+      if (entry->exps.empty()) entry->exps.push_back(as_base_exp(entry->first).second);
+      entry->exps.push_back(e);
+    } else {
+      seen.add(FactorEntry{b, f, {}});
+    }
   }
   if (coeff.is_zero() && coeff.is_exact()) return integer(0);
   std::vector<ExprId> out, redo;
-  for (ExprId b : order) {
-    const auto& es = exps.at(b);
-    const ExprId e = es.size() == 1 ? es[0] : add(es);
-    const ExprId f = pow(b, e);
+  for (FactorEntry& entry : seen.entries()) {
+    if (entry.exps.empty()) {  // the factor is already canonical
+      out.push_back(entry.first);
+      continue;
+    }
+    const ExprId b = entry.key;
+    const ExprId f = pow(b, add(entry.exps));
     const Node& fn = node(f);
     if (fn.kind == Kind::Number)
       coeff = coeff * fn.number;
