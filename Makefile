@@ -36,7 +36,7 @@ help:
 	@echo "make build         configure + build $(BUILD_DIR) (library, tests, Python extension)"
 	@echo "make test          build, then ctest and pytest"
 	@echo "make demo          build, then run examples/tour.py"
-	@echo "make bench         build, then run bench/bench_kernel.py"
+	@echo "make bench         build, then run bench/bench_kernel.py and bench/bench_eval.py"
 	@echo "make asan          C++ tests under ASan+UBSan in $(ASAN_DIR)"
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
 	@echo "make clean         remove build/ and the developer extension module (keeps .venv)"
@@ -112,7 +112,8 @@ demo: build
 	$(PYENV) $(VPY) examples/tour.py
 
 bench: build
-	$(PYENV) $(VPY) bench/bench_kernel.py
+	$(PYENV) $(VPY) bench/bench_kernel.py --json build/bench_kernel.json
+	$(PYENV) $(VPY) bench/bench_eval.py --json build/bench_eval.json
 
 # ---------------------------------------------------------------------------------------------
 # Sanitizers: the C++ tests under ASan + UBSan (-O1 keeps them quick, asserts stay on).

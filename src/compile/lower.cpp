@@ -159,21 +159,22 @@ struct Lowering {
     return acc;
   }
 
+  // base**n for n >= 1 by addition-chain steps, memoised per (base, n) so x**2 ... x**8 in one
+  // polynomial share their multiplications (x**6 = x**3 * x**3, x**7 = x**6 * x).
+  std::uint32_t positive_power(std::uint32_t base, unsigned long n) {
+    if (n == 1) return base;
+    const std::uint64_t key = (static_cast<std::uint64_t>(base) << 8) | n;
+    if (auto it = power_value_.find(key); it != power_value_.end()) return it->second;
+    const std::uint32_t r = (n % 2 == 0)
+                                ? binary(PCode::Mul, positive_power(base, n / 2), positive_power(base, n / 2))
+                                : binary(PCode::Mul, positive_power(base, n - 1), base);
+    power_value_.emplace(key, r);
+    return r;
+  }
+
   std::uint32_t int_power(std::uint32_t base, long n) {
-    // Square-and-multiply: x**8 is three multiplications.
-    unsigned long m = static_cast<unsigned long>(n < 0 ? -n : n);
-    std::uint32_t result = 0, square = base;
-    bool have = false;
-    while (m > 0) {
-      if (m & 1) {
-        result = have ? binary(PCode::Mul, result, square) : square;
-        have = true;
-      }
-      m >>= 1;
-      if (m > 0) square = binary(PCode::Mul, square, square);
-    }
-    if (n < 0) result = binary(PCode::Div, constant(1.0), result);
-    return result;
+    const std::uint32_t r = positive_power(base, static_cast<unsigned long>(n < 0 ? -n : n));
+    return n < 0 ? binary(PCode::Div, constant(1.0), r) : r;
   }
 
   std::uint32_t build(ExprId id, const Plan& p) {
@@ -308,6 +309,7 @@ struct Lowering {
   std::unordered_map<ExprId, std::uint32_t> input_index_;
   std::unordered_map<ExprId, std::uint32_t> value_;
   std::unordered_map<std::uint64_t, std::uint32_t> const_value_;
+  std::unordered_map<std::uint64_t, std::uint32_t> power_value_;  // (base value, n) -> value
   std::vector<std::uint32_t> ssa_a_, ssa_b_;
 };
 
