@@ -100,11 +100,11 @@ void run_range(const Program& P, int acc, const std::vector<InputReader<T>>& inp
       switch (in.code) {
         case PCode::Input: ptr[in.dst] = inputs[in.index].block(start, n, o); continue;
         case PCode::Const: ptr[in.dst] = o; continue;
-        case PCode::Add: for (std::int64_t i = 0; i < n; ++i) o[i] = a[i] + b[i]; break;
-        case PCode::Sub: for (std::int64_t i = 0; i < n; ++i) o[i] = a[i] - b[i]; break;
-        case PCode::Mul: for (std::int64_t i = 0; i < n; ++i) o[i] = a[i] * b[i]; break;
-        case PCode::Div: for (std::int64_t i = 0; i < n; ++i) o[i] = a[i] / b[i]; break;
-        case PCode::Neg: for (std::int64_t i = 0; i < n; ++i) o[i] = -a[i]; break;
+        case PCode::Add: K.add(a, b, o, static_cast<std::size_t>(n)); break;
+        case PCode::Sub: K.sub(a, b, o, static_cast<std::size_t>(n)); break;
+        case PCode::Mul: K.mul(a, b, o, static_cast<std::size_t>(n)); break;
+        case PCode::Div: K.div(a, b, o, static_cast<std::size_t>(n)); break;
+        case PCode::Neg: K.neg(a, o, static_cast<std::size_t>(n)); break;
         case PCode::Sqrt: K.sqrt(a, o, static_cast<std::size_t>(n)); break;
         case PCode::Pow: K.pow[acc](a, b, o, static_cast<std::size_t>(n)); break;
         case PCode::Func: {

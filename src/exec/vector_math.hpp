@@ -17,6 +17,9 @@ struct Kernels {
   Binary binary[2][kOpCount] = {};  ///< [accuracy][op], for two-argument ops
   Binary pow[2] = {};
   Unary sqrt = nullptr;
+  // Arithmetic, compiled for the same instruction set (IEEE, no reassociation).
+  Binary add = nullptr, sub = nullptr, mul = nullptr, div = nullptr;
+  Unary neg = nullptr;
 };
 
 /// The best tables for this CPU (chosen on first use).
