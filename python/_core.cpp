@@ -305,7 +305,21 @@ PyCompiled py_compile(nb::list exprs, nb::list vars, bool is_list, const std::st
 nb::object py_call(const PyCompiled& c, nb::handle values) {
   const std::uint32_t n = c.interp->program().n_inputs;
   std::vector<double> xs;
-  if (PySequence_Check(values.ptr()) && !nb::isinstance<nb::str>(values)) {
+  xs.reserve(n);
+  PyObject* seq = values.ptr();
+  if ((PyList_CheckExact(seq) || PyTuple_CheckExact(seq)) && static_cast<std::uint32_t>(PySequence_Fast_GET_SIZE(seq)) == n) {
+    // Fast path: a list/tuple of the right length; floats are read directly.
+    PyObject** items = PySequence_Fast_ITEMS(seq);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (PyFloat_CheckExact(items[i])) {
+        xs.push_back(PyFloat_AS_DOUBLE(items[i]));
+        continue;
+      }
+      auto num = as_number(items[i]);
+      if (!num) throw nb::type_error(("CompiledFn: each value must be a real number, not '" + py_type_name(items[i]) + "'").c_str());
+      xs.push_back(num->to_double());
+    }
+  } else if (PySequence_Check(values.ptr()) && !nb::isinstance<nb::str>(values)) {
     for (nb::handle v : values) {
       auto num = as_number(v);
       if (!num) throw nb::type_error(("CompiledFn: each value must be a real number, not '" + py_type_name(v) + "'").c_str());
@@ -320,9 +334,13 @@ nb::object py_call(const PyCompiled& c, nb::handle values) {
   if (xs.size() != n)
     throw nb::type_error(("CompiledFn: expected " + std::to_string(n) + " values (one per variable), got " +
                           std::to_string(xs.size())).c_str());
+  if (!c.is_list) {
+    double out;
+    c.interp->call(xs.data(), &out);
+    return nb::steal(PyFloat_FromDouble(out));
+  }
   std::vector<double> out(c.exprs.size());
   c.interp->call(xs.data(), out.data());
-  if (!c.is_list) return nb::float_(out[0]);
   nb::list r;
   for (double v : out) r.append(nb::float_(v));
   return r;
