@@ -6,20 +6,13 @@
 #include <unordered_set>
 
 #include "alkahest/errors.hpp"
+#include "kernel/hash_mix.hpp"
 #include "alkahest/print.hpp"
 #include "alkahest/program.hpp"
 
 namespace alkahest {
 
 namespace {
-
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  h ^= h >> 31;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  return h;
-}
 
 // How one node is emitted: the nodes it needs first (possibly new ones, e.g. the positive form of
 // a negative term) and a recipe over their values.
@@ -325,14 +318,14 @@ Program lower(ExprPool& pool, std::span<const ExprId> outputs, std::span<const E
 }
 
 std::uint64_t Program::hash() const {
-  std::uint64_t h = mix(n_inputs, n_regs);
-  for (double c : constants) h = mix(h, std::bit_cast<std::uint64_t>(c));
+  std::uint64_t h = hash_mix(n_inputs, n_regs);
+  for (double c : constants) h = hash_mix(h, std::bit_cast<std::uint64_t>(c));
   for (const Instr& in : code) {
-    h = mix(h, static_cast<std::uint64_t>(in.code) | (static_cast<std::uint64_t>(in.op) << 8));
-    h = mix(h, (static_cast<std::uint64_t>(in.dst) << 32) | in.a);
-    h = mix(h, (static_cast<std::uint64_t>(in.b) << 32) | in.index);
+    h = hash_mix(h, static_cast<std::uint64_t>(in.code) | (static_cast<std::uint64_t>(in.op) << 8));
+    h = hash_mix(h, (static_cast<std::uint64_t>(in.dst) << 32) | in.a);
+    h = hash_mix(h, (static_cast<std::uint64_t>(in.b) << 32) | in.index);
   }
-  for (std::uint32_t o : outputs) h = mix(h, o);
+  for (std::uint32_t o : outputs) h = hash_mix(h, o);
   return h;
 }
 

@@ -5,25 +5,17 @@
 #include <cmath>
 
 #include "alkahest/errors.hpp"
+#include "kernel/hash_mix.hpp"
 
 namespace alkahest {
 
 namespace {
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  // splitmix64-style finaliser: deterministic across processes, unlike std::hash.
-  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  h ^= h >> 31;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  return h;
-}
-
 std::uint64_t hash_mpz(const mpz_class& z, std::uint64_t seed) {
-  std::uint64_t h = mix(seed, static_cast<std::uint64_t>(mpz_sgn(z.get_mpz_t()) + 1));
+  std::uint64_t h = hash_mix(seed, static_cast<std::uint64_t>(mpz_sgn(z.get_mpz_t()) + 1));
   const std::size_t n = mpz_size(z.get_mpz_t());
   for (std::size_t i = 0; i < n; ++i)
-    h = mix(h, static_cast<std::uint64_t>(mpz_getlimbn(z.get_mpz_t(), i)));
+    h = hash_mix(h, static_cast<std::uint64_t>(mpz_getlimbn(z.get_mpz_t(), i)));
   return h;
 }
 
@@ -214,7 +206,7 @@ std::uint64_t Number::hash() const {
     case Type::Integer: return hash_mpz(integer(), 0x1001);
     case Type::Rational:
       return hash_mpz(rational().get_den(), hash_mpz(rational().get_num(), 0x2002));
-    case Type::Float: return mix(0x3003, std::bit_cast<std::uint64_t>(real()));
+    case Type::Float: return hash_mix(0x3003, std::bit_cast<std::uint64_t>(real()));
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "alkahest/errors.hpp"
+#include "kernel/hash_mix.hpp"
 #include "alkahest/print.hpp"
 
 namespace alkahest {
@@ -12,14 +13,6 @@ namespace alkahest {
 namespace {
 
 std::atomic<std::uint64_t> next_serial{1};
-
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  h ^= h >> 31;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  return h;
-}
 
 std::uint64_t hash_string(std::string_view s) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
@@ -78,15 +71,15 @@ bool ExprPool::same(const Node& a, const Node& b) {
 }
 
 void ExprPool::finish_hash(Node& n, const ExprPool& pool) {
-  std::uint64_t h = mix(0xa1c0 + static_cast<std::uint64_t>(n.kind), static_cast<std::uint64_t>(n.op));
+  std::uint64_t h = hash_mix(0xa1c0 + static_cast<std::uint64_t>(n.kind), static_cast<std::uint64_t>(n.op));
   std::uint32_t depth = 0;
   switch (n.kind) {
-    case Kind::Number: h = mix(h, n.number.hash()); break;
-    case Kind::Symbol: h = mix(h, hash_string(n.name)); break;
+    case Kind::Number: h = hash_mix(h, n.number.hash()); break;
+    case Kind::Symbol: h = hash_mix(h, hash_string(n.name)); break;
     default:
       for (ExprId a : n.args) {
         const Node& c = pool.node(a);
-        h = mix(h, c.hash);
+        h = hash_mix(h, c.hash);
         depth = std::max(depth, c.depth);
       }
   }
