@@ -126,12 +126,21 @@ ExprId d_polygamma(ExprPool& p, Args a, int which) {
 
 double polygamma_value(const double* x) {
   using namespace boost::math::policies;
-  using quiet = policy<domain_error<ignore_error>, pole_error<ignore_error>,
-                       overflow_error<ignore_error>, evaluation_error<ignore_error>>;
+  using quiet = policy<domain_error<ignore_error>, pole_error<ignore_error>, overflow_error<ignore_error>,
+                       evaluation_error<ignore_error>, rounding_error<ignore_error>>;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
   const double n = x[0];
-  if (!(n >= 0) || std::floor(n) != n || n > 1000) return std::numeric_limits<double>::quiet_NaN();
+  if (!(n >= 0) || std::floor(n) != n || n > 1000) return nan;
   if (std::isnan(x[1])) return x[1];
-  return boost::math::polygamma(static_cast<int>(n), x[1], quiet());
+  if (std::isinf(x[1])) {  // limits: digamma(+inf) = +inf, higher orders -> 0; -inf has none
+    if (x[1] < 0) return nan;
+    return n == 0 ? x[1] : 0.0;
+  }
+  try {
+    return boost::math::polygamma(static_cast<int>(n), x[1], quiet());
+  } catch (const std::exception&) {  // any error Boost still raises means "no value here"
+    return nan;
+  }
 }
 double sign_value(const double* x) {
   if (std::isnan(x[0])) return x[0];

@@ -107,6 +107,14 @@ TEST_F(Kernel, ExactFunctionValues) {
   EXPECT_THROW(pool.func(Op::Atan2, std::span<const ExprId>()), InvalidArgument);
 }
 
+TEST(OpTable, PolygammaOutsideItsDomainIsNanNotAnException) {
+  const auto eval = op_info(Op::Polygamma).eval;
+  const double at_minus_inf[2] = {0.0, -INFINITY}, at_inf[2] = {1.0, INFINITY}, at_pole[2] = {0.0, -2.0};
+  EXPECT_TRUE(std::isnan(eval(at_minus_inf)));
+  EXPECT_EQ(eval(at_inf), 0.0);
+  EXPECT_NO_THROW(eval(at_pole));
+}
+
 TEST_F(Kernel, SymbolNames) {
   EXPECT_THROW(pool.symbol("1x"), InvalidArgument);
   EXPECT_THROW(pool.symbol("sin"), InvalidArgument);
