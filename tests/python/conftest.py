@@ -16,8 +16,10 @@ except ImportError:  # pragma: no cover - only without PYTHONPATH and without an
 
 from hypothesis import HealthCheck, settings
 
-# CI: deterministic example generation is not required (fresh examples each run find more), but
-# never let a slow shared machine turn into a flaky deadline failure.
+# Locally, fresh random examples each run find more. CI (HYPOTHESIS_PROFILE=ci, set by .ci/run)
+# derandomizes, so a red CI always means a change broke something, reproducibly. Never let a slow
+# shared machine turn into a flaky deadline failure.
 settings.register_profile("alkahest", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", parent=settings.get_profile("alkahest"), print_blob=True)
+settings.register_profile("ci", parent=settings.get_profile("alkahest"), print_blob=True,
+                          derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "alkahest"))
