@@ -20,10 +20,14 @@ symbolic powers only see arguments that are positive by their form (``u**2 + c``
 bound of |value| over the sample box (|symbol| <= BOX); a subtree whose bound would exceed BIG is
 squashed through a bounded function, so no value overflows and relative tolerances stay meaningful.
 
-It also tracks whether a subtree is *smooth* (free of floor/ceiling/sign): ``atan2(y, x)`` is
-discontinuous where y crosses 0 with x < 0, and a piecewise-constant y can be exactly 0 (even a
-signed -0.0) on a whole interval, where double arithmetic and exact arithmetic may legitimately
-pick different sides of the branch cut.
+It also tracks whether a subtree is *smooth*: free of floor/ceiling/sign, so that it is not
+exactly 0 on a whole region. ``atan2(y, x)`` jumps where y crosses 0 with x < 0, and there a
+piecewise-constant y that is exactly 0 (in doubles possibly -0.0: ``-floor(0.5)``) makes double
+and exact arithmetic legitimately disagree (-pi against pi). A non-smooth first argument of atan2
+gets ``+ 1/3``, which is 0 only on a null set.
+
+:func:`expr_trees` nests up to `depth` generator steps (each step may add a few wrapper nodes) and
+guarantees at least one symbol.
 """
 
 from __future__ import annotations
@@ -118,11 +122,6 @@ def contains(tree, pred):
             return True
         stack.extend(_children(t))
     return False
-
-
-def uses_py_float(tree):
-    """Whether the tree contains a plain-float coefficient or float atom anywhere."""
-    return contains(tree, lambda t: t[0] in ("float",) or (t[0] == "py" and isinstance(t[1], float)))
 
 
 # ---------------------------------------------------------------------------------------------

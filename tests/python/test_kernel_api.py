@@ -64,6 +64,37 @@ def test_like_terms_and_powers_collect(pool, xyz):
     assert x - y == -(y - x)
 
 
+def test_canonical_laws_on_random_expressions():
+    """Commutativity and associativity of +, commutativity of *, and a few identities hold
+    structurally (same node) for random exact expressions."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from exprgen import SYMBOL_NAMES, build, expr_trees
+
+    trees = expr_trees(nsyms=3, depth=3)
+
+    @settings(max_examples=200, deadline=None)
+    @given(trees, trees, trees)
+    def check(a, b, c):
+        pool = ak.ExprPool()
+        syms = pool.symbols(" ".join(SYMBOL_NAMES))
+        A, B, C = (build(t[0], pool, syms) for t in (a, b, c))
+        if any(re.search(r"\d\.|\de|inf|nan", str(E)) for E in (A, B, C)):
+            return  # floats: rounding makes these laws approximate
+        zero = pool.integer(0)
+        assert A + B == B + A
+        assert A * B == B * A
+        assert (A + B) + C == A + (B + C) == (C + A) + B
+        assert A - A == zero and A + (-A) == zero
+        assert -(-A) == A
+        assert (A + B) - B == A
+        assert A * A == A ** 2
+        assert 2 * A - A == A
+        assert parse(str(A + B * C), pool) == A + B * C
+
+    check()
+
+
 def test_canonical_text(pool, xyz):
     x, y, z = xyz
     cases = [
@@ -239,6 +270,26 @@ def test_float_arguments_fold(pool):
         assert e.node().kind == "Number", f.__name__
         assert math.isclose(float(e), ref(0.5), rel_tol=1e-15), f.__name__
     assert math.isclose(float(atan2(pool.float(1.0), -2)), math.atan2(1.0, -2.0), rel_tol=1e-15)
+
+
+@pytest.mark.parametrize("value", [-1e300, -1e20, -math.inf])
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 100])
+def test_polygamma_far_left_is_nan_not_an_error(pool, n, value):
+    # (Boost used to raise a rounding error here, which escaped as RuntimeError.)
+    x = pool.symbol("x")
+    assert math.isnan(eval_expr(polygamma(n, x), {x: value}))
+    e = polygamma(n, pool.float(value))  # not folded to NaN, and no exception
+    assert e.node().kind in ("Func", "Number")
+
+
+def test_special_values_follow_ieee(pool):
+    x = pool.symbol("x")
+    for f, v in [(log, -1.0), (sqrt, -1.0), (asin, 2.0), (acos, -2.0), (gamma, -1.0), (log, 0.0)]:
+        r = eval_expr(f(x), {x: v})
+        assert math.isnan(r) or math.isinf(r), (f.__name__, v, r)
+    assert eval_expr(polygamma(1, x), {x: math.inf}) == 0.0
+    assert math.isnan(eval_expr(sign(x), {x: math.nan}))
+    assert eval_expr(atan2(x, x), {x: 0.0}) == 0.0
 
 
 def test_abs_sign_simplifications(pool, xyz):

@@ -8,7 +8,8 @@ symbols) with each function's real domain built in by construction. For every ex
 * ``sympy.sympify(str(e))`` is the SymPy reading of the same text; its value at random points,
   evaluated to 30 digits, must match ``alkahest.eval_expr`` (double precision);
 * the first derivative ``alkahest.diff(e, v)`` must match ``sympy.diff`` of the SymPy reading at
-  the same points.
+  the same points;
+* ``alkahest.subs(e, {v: 2*sin(w)})`` must match SymPy's substitution at one point.
 
 Points are uniform in [-BOX, BOX]**3 from a Hypothesis-seeded RNG, so they (almost surely) miss
 the discontinuities of floor/ceiling/sign/atan2. A mismatch counts only when the reference is
@@ -187,6 +188,15 @@ def _oracle(case):
     for p in points:
         check_at(d, sd, syms, p, datol, f"d/d{SYMBOL_NAMES[var]}", f"{text}\n  d = {dtext}\n  sympy d = {sd}",
                  STATS)
+
+    # Substitution (re-canonicalises on the way up): the variable becomes 2*sin(w) for another
+    # symbol w, which stays inside the sample box, so every domain built into e still holds.
+    w = (var + 1) % len(syms)
+    repl = 2 * ak.sin(syms[w])
+    es = ak.subs(e, {v: repl})
+    assert ak.parse(str(es), pool) == es
+    ses = se.xreplace({SP_SYMS[SYMBOL_NAMES[var]]: 2 * sp.sin(SP_SYMS[SYMBOL_NAMES[w]])})
+    check_at(es, ses, syms, points[0], atol, f"subs {SYMBOL_NAMES[var]} -> {repl}", f"{text}\n  subs: {es}", STATS)
     STATS.examples += 1
 
 
