@@ -110,19 +110,13 @@ std::optional<Number> as_number(nb::handle h) {
 
 std::string py_type_name(nb::handle h) { return nb::cast<std::string>(nb::type_name(h.type())); }
 
-void check_pool(const PyExpr& a, const PyExpr& b) {
-  if (a.pool != b.pool)
-    throw PoolMismatchError("cannot combine expressions from different pools: " + a.pool->label() +
-                            " and " + b.pool->label() + "; build all of them in one ExprPool");
-}
+void check_pool(const PyExpr& a, const PyExpr& b) { check_same_pool(*a.pool, *b.pool); }
 
 // `h` as an expression of `pool`, or nullopt if it is neither an Expr nor a number.
 std::optional<PyExpr> coerce(const std::shared_ptr<ExprPool>& pool, nb::handle h) {
   if (nb::isinstance<PyExpr>(h)) {
     const PyExpr& e = nb::cast<const PyExpr&>(h);
-    if (e.pool != pool)
-      throw PoolMismatchError("cannot combine expressions from different pools: " + pool->label() +
-                              " and " + e.pool->label() + "; build all of them in one ExprPool");
+    check_same_pool(*pool, *e.pool);
     return e;
   }
   if (auto n = as_number(h)) return wrap(pool, pool->number(*n));

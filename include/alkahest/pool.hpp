@@ -129,6 +129,9 @@ class ExprPool {
   std::unordered_set<ExprId, IdHash, IdEq> table_;
 };
 
+/// Throws PoolMismatchError naming both pools unless `a` and `b` are the same pool.
+void check_same_pool(const ExprPool& a, const ExprPool& b);
+
 /// Convenience handle for C++ users: a (pool, id) pair with arithmetic operators.
 /// The pool must outlive the handle.
 class Expr {

@@ -513,12 +513,14 @@ ExprId ExprPool::func(Op op, std::span<const ExprId> args) {
 
 // ---- Expr handle ------------------------------------------------------------------------------
 
-namespace {
-void check_same_pool(const Expr& a, const Expr& b) {
-  if (&a.pool() != &b.pool())
-    throw PoolMismatchError("cannot combine expressions from different pools: " + a.pool().label() +
-                            " and " + b.pool().label());
+void check_same_pool(const ExprPool& a, const ExprPool& b) {
+  if (&a != &b)
+    throw PoolMismatchError("cannot combine expressions from different pools: " + a.label() + " and " +
+                            b.label() + "; build all of them in one ExprPool");
 }
+
+namespace {
+void check_same_pool(const Expr& a, const Expr& b) { alkahest::check_same_pool(a.pool(), b.pool()); }
 }  // namespace
 
 std::string Expr::str() const { return to_string(*pool_, id_); }
