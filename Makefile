@@ -9,7 +9,7 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 # Debian packages the build needs. Changing this list re-runs the check (the stamp name hashes it).
-DEBIAN_PACKAGES := ccache cmake g++ make ninja-build libgmp-dev libboost-dev libgtest-dev libsleef-dev
+DEBIAN_PACKAGES := ccache cmake g++ make ninja-build libgmp-dev libboost-dev libgtest-dev libsleef-dev llvm-19-dev
 
 PYTHON ?= python3
 JOBS ?= 2
@@ -84,7 +84,7 @@ $(VENV_STAMP): requirements-dev.txt
 # ---------------------------------------------------------------------------------------------
 $(BUILD_DIR)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD_DIR) -G "$$($(CMAKE_GENERATOR_CMD))" \
-	  -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(VPY) $(CMAKE_ARGS)
+	  -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(VPY) -DALKAHEST_LLVM=ON $(CMAKE_ARGS)
 
 configure: $(BUILD_DIR)/CMakeCache.txt
 
@@ -121,7 +121,7 @@ bench: build
 $(ASAN_DIR)/CMakeCache.txt: | deps-apt
 	cmake -S . -B $(ASAN_DIR) -G "$$($(CMAKE_GENERATOR_CMD))" \
 	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-	  -DALKAHEST_SANITIZE=ON -DALKAHEST_BUILD_PYTHON=OFF -DALKAHEST_BUILD_TESTS=ON $(CMAKE_ARGS)
+	  -DALKAHEST_SANITIZE=ON -DALKAHEST_BUILD_PYTHON=OFF -DALKAHEST_BUILD_TESTS=ON -DALKAHEST_LLVM=ON $(CMAKE_ARGS)
 
 asan: deps-apt $(ASAN_DIR)/CMakeCache.txt
 	cmake --build $(ASAN_DIR) -j$(JOBS)

@@ -48,3 +48,26 @@ if(NOT TARGET alkahest::sleef)
     INTERFACE_INCLUDE_DIRECTORIES "${ALKAHEST_SLEEF_INCLUDE_DIR}"
     INTERFACE_LINK_LIBRARIES "${ALKAHEST_SLEEF_LIBRARY}")
 endif()
+
+#   alkahest::llvm           LLVM (ORC JIT, the shared libLLVM), for the JIT tier. ALKAHEST_LLVM:
+#                            AUTO (default) uses it when found, ON requires it, OFF leaves it out.
+if(NOT DEFINED ALKAHEST_LLVM)
+  set(ALKAHEST_LLVM AUTO)
+endif()
+if(NOT TARGET alkahest::llvm AND NOT ALKAHEST_LLVM STREQUAL "OFF")
+  # Newest first; Debian installs each major version under /usr/lib/llvm-<N>.
+  foreach(_v 21 20 19 18 17)
+    list(APPEND _alkahest_llvm_hints "/usr/lib/llvm-${_v}/lib/cmake/llvm")
+  endforeach()
+  find_package(LLVM CONFIG QUIET HINTS ${_alkahest_llvm_hints})
+  if(LLVM_FOUND AND LLVM_VERSION_MAJOR VERSION_GREATER_EQUAL 17 AND TARGET LLVM)
+    add_library(alkahest::llvm INTERFACE IMPORTED)
+    set_target_properties(alkahest::llvm PROPERTIES
+      INTERFACE_INCLUDE_DIRECTORIES "${LLVM_INCLUDE_DIRS}"
+      INTERFACE_LINK_LIBRARIES LLVM)
+  elseif(ALKAHEST_LLVM STREQUAL "ON")
+    message(FATAL_ERROR
+      "ALKAHEST_LLVM=ON but no LLVM >= 17 with its shared library was found. "
+      "On Debian: apt-get install llvm-19-dev (or run `make deps`).")
+  endif()
+endif()

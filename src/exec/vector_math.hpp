@@ -20,11 +20,25 @@ struct Kernels {
   // Arithmetic, compiled for the same instruction set (IEEE, no reassociation).
   Binary add = nullptr, sub = nullptr, mul = nullptr, div = nullptr;
   Unary neg = nullptr;
+  // The SLEEF vector functions behind the table (same [accuracy][op] layout), for the JIT tier,
+  // which calls them from its fused loop: one W-lane vector in (two for binary ops), one out.
+  // Null where the op has no SLEEF function (sign, polygamma) or is plain IEEE (fabs, floor, ceil).
+  int width = 0;  ///< lanes per vector
+  const void* raw_unary[2][kOpCount] = {};
+  const void* raw_binary[2][kOpCount] = {};
+  const void* raw_pow[2] = {};
 };
 
 /// The best tables for this CPU (chosen on first use).
 const Kernels<double>& kernels_f64();
 const Kernels<float>& kernels_f32();
+template <class T>
+const Kernels<T>& kernels() {
+  if constexpr (sizeof(T) == sizeof(double))
+    return kernels_f64();
+  else
+    return kernels_f32();
+}
 
 // One table per instruction set; defined in vector_math_<isa>.cpp.
 const Kernels<double>& kernels_f64_sse2();

@@ -1,0 +1,124 @@
+// The batch driver shared by the interpreter and the JIT: reads inputs over a broadcast shape
+// (in place when contiguous, gathered block by block when strided or broadcast) and splits a
+// batch over threads on block boundaries.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "alkahest/errors.hpp"
+#include "alkahest/interpreter.hpp"
+
+namespace alkahest::exec {
+
+/// Below this many elements per thread, extra threads cost more than they give.
+constexpr std::int64_t kMinPerThread = 1 << 15;
+
+// Reads input blocks: directly from the caller's memory when contiguous, else gathered.
+template <class T>
+struct InputReader {
+  const T* data;
+  std::vector<std::int64_t> strides, shape;
+  bool contiguous, scalar;
+
+  InputReader(const ArrayView& v, std::span<const std::int64_t> sh)
+      : data(static_cast<const T*>(v.data)), strides(v.strides), shape(sh.begin(), sh.end()) {
+    std::int64_t expect = 1;
+    contiguous = true;
+    scalar = true;
+    for (std::size_t d = shape.size(); d-- > 0;) {
+      if (shape[d] != 1 && strides[d] != expect) contiguous = false;
+      if (shape[d] != 1 && strides[d] != 0) scalar = false;
+      expect *= shape[d];
+    }
+  }
+
+  const T* block(std::int64_t start, std::int64_t n, T* buf) const {
+    if (contiguous) return data + start;
+    if (scalar) {
+      std::fill(buf, buf + n, data[0]);
+      return buf;
+    }
+    // Odometer over the broadcast shape, starting at the flat index `start`.
+    const std::size_t nd = shape.size();
+    std::int64_t idx[32];
+    std::int64_t rem = start, offset = 0;
+    for (std::size_t d = nd; d-- > 0;) {
+      idx[d] = rem % shape[d];
+      rem /= shape[d];
+      offset += idx[d] * strides[d];
+    }
+    const std::int64_t inner = strides[nd - 1], inner_n = shape[nd - 1];
+    for (std::int64_t i = 0; i < n; ++i) {
+      buf[i] = data[offset];
+      if (++idx[nd - 1] < inner_n) {
+        offset += inner;
+        continue;
+      }
+      offset -= inner * (inner_n - 1);
+      idx[nd - 1] = 0;
+      for (std::size_t d = nd - 1; d-- > 0;) {
+        if (++idx[d] < shape[d]) {
+          offset += strides[d];
+          break;
+        }
+        offset -= strides[d] * (shape[d] - 1);
+        idx[d] = 0;
+      }
+    }
+    return buf;
+  }
+};
+
+/// Checks `inputs` against `shape`, builds their readers and calls
+/// `range(readers, begin, end)` over [0, total) on up to `threads` threads (<= 0: all cores),
+/// splitting on multiples of `block`. Rethrows the first exception a thread raised.
+template <class T, class Range>
+void drive(std::uint32_t n_inputs, std::span<const ArrayView> inputs, std::span<const std::int64_t> shape,
+           int threads, std::int64_t block, Range&& range) {
+  if (inputs.size() != n_inputs)
+    throw InvalidArgument("expected " + std::to_string(n_inputs) + " input arrays, got " +
+                          std::to_string(inputs.size()));
+  std::int64_t total = 1;
+  for (std::int64_t s : shape) total *= s;
+  if (total == 0) return;
+  std::vector<std::int64_t> sh(shape.begin(), shape.end());
+  if (sh.empty()) sh.push_back(1);  // 0-d: one element
+  if (sh.size() > 32) throw InvalidArgument("arrays of more than 32 dimensions are not supported");
+  std::vector<InputReader<T>> readers;
+  for (const ArrayView& v : inputs) {
+    ArrayView vv = v;
+    if (vv.strides.empty()) vv.strides.push_back(0);
+    if (vv.strides.size() != sh.size()) throw InvalidArgument("input strides do not match the shape");
+    readers.emplace_back(vv, sh);
+  }
+  int nt = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  nt = static_cast<int>(std::min<std::int64_t>(nt, std::max<std::int64_t>(1, total / kMinPerThread)));
+  if (nt <= 1) {
+    range(readers, std::int64_t{0}, total);
+    return;
+  }
+  // Split on block boundaries so no two threads share a cache line of output.
+  const std::int64_t blocks = (total + block - 1) / block;
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(nt));
+  for (int t = 0; t < nt; ++t) {
+    const std::int64_t b0 = blocks * t / nt * block, b1 = std::min(total, blocks * (t + 1) / nt * block);
+    pool.emplace_back([&, t, b0, b1] {
+      try {
+        range(readers, b0, b1);
+      } catch (...) {
+        errors[static_cast<std::size_t>(t)] = std::current_exception();
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace alkahest::exec

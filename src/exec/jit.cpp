@@ -1,0 +1,461 @@
+// The LLVM JIT tier. Each Program becomes one function
+//
+//     void kernel(const T* const* inputs, T* out, int64_t n)
+//
+// holding a fused loop: every iteration loads one W-lane vector of each input, runs the whole
+// program on vectors held in registers and stores the outputs (interleaved, outputs innermost, as
+// the interpreter writes them); the last partial vector uses masked loads and stores. Functions
+// call the very SLEEF vector functions the interpreter's table holds (their addresses are given to
+// the JIT as absolute symbols), abs/floor/ceil/sqrt are LLVM intrinsics (exact operations), and
+// no fast-math flag or FP contraction is ever set, so both tiers agree bit for bit.
+#include "alkahest/jit.hpp"
+
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <unordered_map>
+
+#include "alkahest/errors.hpp"
+#include "driver.hpp"
+#include "vector_math.hpp"
+
+#if ALKAHEST_HAVE_LLVM
+#include <llvm/Config/llvm-config.h>
+#include <llvm/ExecutionEngine/Orc/Core.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/TargetParser/Host.h>
+#endif
+
+namespace alkahest {
+
+template <class T>
+using KernelFn = void (*)(const T* const* inputs, T* out, std::int64_t n);
+
+struct JitFunction::Kernels {
+  std::atomic<void*> f64{nullptr};
+  std::atomic<void*> f32{nullptr};
+};
+
+JitFunction::~JitFunction() = default;
+JitFunction::JitFunction(JitFunction&&) noexcept = default;
+JitFunction& JitFunction::operator=(JitFunction&&) noexcept = default;
+
+namespace {
+
+constexpr std::int64_t kGatherBlock = 1024;  // elements gathered at a time for strided inputs
+
+// Ops the JIT emits itself (exact IEEE operations or per-lane scalar calls), not through SLEEF.
+bool native_op(Op op) {
+  return op == Op::Abs || op == Op::Floor || op == Op::Ceil || op == Op::Sign || op == Op::Polygamma;
+}
+
+bool programs_equal(const Program& a, const Program& b) {
+  if (a.n_inputs != b.n_inputs || a.n_regs != b.n_regs || a.outputs != b.outputs ||
+      a.code.size() != b.code.size() || a.constants.size() != b.constants.size())
+    return false;
+  if (!a.constants.empty() &&
+      std::memcmp(a.constants.data(), b.constants.data(), a.constants.size() * sizeof(double)) != 0)
+    return false;  // bitwise: 0.0 and -0.0 are different programs
+  for (std::size_t i = 0; i < a.code.size(); ++i) {
+    const Instr &x = a.code[i], &y = b.code[i];
+    if (x.code != y.code || x.op != y.op || x.dst != y.dst || x.a != y.a || x.b != y.b || x.index != y.index)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+#if ALKAHEST_HAVE_LLVM
+
+namespace {
+
+double polygamma_scalar(double n, double x) {
+  const double xs[2] = {n, x};
+  return op_info(Op::Polygamma).eval(xs);
+}
+
+std::string sleef_symbol(bool f32, int acc, std::string_view what) {
+  return std::string("alkahest.vm.") + (f32 ? "f." : "d.") + std::to_string(acc) + "." + std::string(what);
+}
+
+std::string llvm_message(llvm::Error e) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << e;
+  return os.str();
+}
+
+// Builds the kernel function `name` for Program P. Pure IR construction: no compilation.
+template <class T>
+std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& P, int acc,
+                                           const std::string& name) {
+  using namespace llvm;
+  constexpr bool f32 = sizeof(T) == sizeof(float);
+  const vm::Kernels<T>& K = vm::kernels<T>();
+  const unsigned W = static_cast<unsigned>(K.width);
+  const Align EA(sizeof(T));
+  auto M = std::make_unique<Module>("alkahest", C);
+  Type* ET = f32 ? Type::getFloatTy(C) : Type::getDoubleTy(C);
+  auto* VT = FixedVectorType::get(ET, W);
+  Type* I64 = Type::getInt64Ty(C);
+  Type* Ptr = PointerType::getUnqual(C);
+  Function* F = Function::Create(FunctionType::get(Type::getVoidTy(C), {Ptr, Ptr, I64}, false),
+                                 Function::ExternalLinkage, name, M.get());
+  F->setDoesNotThrow();
+  Value *in = F->getArg(0), *out = F->getArg(1), *n = F->getArg(2);
+
+  auto declare = [&](const std::string& sym, unsigned arity) {
+    std::vector<Type*> args(arity, VT);
+    FunctionCallee fc = M->getOrInsertFunction(sym, FunctionType::get(VT, args, false));
+    auto* fn = cast<Function>(fc.getCallee());
+    fn->setDoesNotThrow();
+    fn->setDoesNotAccessMemory();
+    fn->setWillReturn();
+    return fc;
+  };
+
+  BasicBlock* entry = BasicBlock::Create(C, "entry", F);
+  BasicBlock* check = BasicBlock::Create(C, "check", F);
+  BasicBlock* body = BasicBlock::Create(C, "body", F);
+  BasicBlock* tailcheck = BasicBlock::Create(C, "tailcheck", F);
+  BasicBlock* tail = BasicBlock::Create(C, "tail", F);
+  BasicBlock* exit = BasicBlock::Create(C, "exit", F);
+  IRBuilder<> B(entry);
+
+  std::vector<Value*> inptr(P.n_inputs);
+  for (std::uint32_t k = 0; k < P.n_inputs; ++k)
+    inptr[k] = B.CreateAlignedLoad(Ptr, B.CreateConstInBoundsGEP1_64(Ptr, in, k), Align(sizeof(void*)));
+  B.CreateBr(check);
+
+  const std::size_t n_out = P.outputs.size();
+  std::vector<Constant*> lane_ids;
+  for (unsigned j = 0; j < W; ++j) lane_ids.push_back(ConstantInt::get(I64, j));
+  Constant* lanes = ConstantVector::get(lane_ids);
+  Constant* zero = ConstantFP::get(VT, 0.0);
+
+  // The whole program on one vector of every input at element `idx`; `mask` (or null for a full
+  // vector) selects the live lanes of the last, partial vector.
+  auto emit = [&](Value* idx, Value* mask) {
+    std::vector<Value*> reg(std::max<std::uint32_t>(P.n_regs, 1), nullptr);
+    for (const Instr& ins : P.code) {
+      Value* a = ins.code == PCode::Input || ins.code == PCode::Const ? nullptr : reg[ins.a];
+      Value* b = reg[ins.b];
+      Value* v = nullptr;
+      switch (ins.code) {
+        case PCode::Input: {
+          Value* p = B.CreateInBoundsGEP(ET, inptr[ins.index], idx);
+          v = mask ? static_cast<Value*>(B.CreateMaskedLoad(VT, p, EA, mask, zero)) : B.CreateAlignedLoad(VT, p, EA);
+          break;
+        }
+        case PCode::Const:
+          v = ConstantFP::get(VT, static_cast<double>(static_cast<T>(P.constants[ins.index])));
+          break;
+        case PCode::Add: v = B.CreateFAdd(a, b); break;
+        case PCode::Sub: v = B.CreateFSub(a, b); break;
+        case PCode::Mul: v = B.CreateFMul(a, b); break;
+        case PCode::Div: v = B.CreateFDiv(a, b); break;
+        case PCode::Neg: v = B.CreateFNeg(a); break;
+        case PCode::Sqrt: v = B.CreateUnaryIntrinsic(Intrinsic::sqrt, a); break;
+        case PCode::Pow: v = B.CreateCall(declare(sleef_symbol(f32, acc, "pow"), 2), {a, b}); break;
+        case PCode::Func:
+          switch (ins.op) {
+            case Op::Abs: v = B.CreateUnaryIntrinsic(Intrinsic::fabs, a); break;
+            case Op::Floor: v = B.CreateUnaryIntrinsic(Intrinsic::floor, a); break;
+            case Op::Ceil: v = B.CreateUnaryIntrinsic(Intrinsic::ceil, a); break;
+            case Op::Sign: {  // x > 0 ? 1 : x < 0 ? -1 : x == 0 ? +0 : x (NaN stays NaN)
+              Value* r = B.CreateSelect(B.CreateFCmpOEQ(a, zero), zero, a);
+              r = B.CreateSelect(B.CreateFCmpOLT(a, zero), ConstantFP::get(VT, -1.0), r);
+              v = B.CreateSelect(B.CreateFCmpOGT(a, zero), ConstantFP::get(VT, 1.0), r);
+              break;
+            }
+            case Op::Polygamma: {  // no vector function: the scalar op per lane, in double
+              Type* D = Type::getDoubleTy(C);
+              FunctionCallee pg = M->getOrInsertFunction("alkahest.polygamma", FunctionType::get(D, {D, D}, false));
+              v = PoisonValue::get(VT);
+              for (unsigned j = 0; j < W; ++j) {
+                Value* x = B.CreateExtractElement(a, j);
+                Value* y = B.CreateExtractElement(b, j);
+                if (f32) {
+                  x = B.CreateFPExt(x, D);
+                  y = B.CreateFPExt(y, D);
+                }
+                Value* r = B.CreateCall(pg, {x, y});
+                if (f32) r = B.CreateFPTrunc(r, ET);
+                v = B.CreateInsertElement(v, r, j);
+              }
+              break;
+            }
+            default: {
+              const unsigned arity = op_info(ins.op).arity;
+              const FunctionCallee fn = declare(sleef_symbol(f32, acc, op_info(ins.op).name), arity);
+              v = arity == 2 ? B.CreateCall(fn, {a, b}) : B.CreateCall(fn, {a});
+            }
+          }
+          break;
+      }
+      reg[ins.dst] = v;
+    }
+    for (std::size_t k = 0; k < n_out; ++k) {
+      Value* v = reg[P.outputs[k]];
+      if (n_out == 1) {
+        Value* p = B.CreateInBoundsGEP(ET, out, idx);
+        if (mask)
+          B.CreateMaskedStore(v, p, EA, mask);
+        else
+          B.CreateAlignedStore(v, p, EA);
+      } else {  // interleaved: element i of output k goes to out[i * n_out + k]
+        Value* base = B.CreateVectorSplat(W, idx);
+        Value* pos = B.CreateAdd(B.CreateMul(B.CreateAdd(base, lanes), ConstantInt::get(base->getType(), n_out)),
+                                 ConstantInt::get(base->getType(), k));
+        Value* ptrs = B.CreateInBoundsGEP(ET, out, pos);
+        B.CreateMaskedScatter(v, ptrs, EA, mask ? mask : Constant::getAllOnesValue(FixedVectorType::get(B.getInt1Ty(), W)));
+      }
+    }
+  };
+
+  B.SetInsertPoint(check);
+  PHINode* i = B.CreatePHI(I64, 2, "i");
+  i->addIncoming(ConstantInt::get(I64, 0), entry);
+  Value* next = B.CreateAdd(i, ConstantInt::get(I64, W));
+  B.CreateCondBr(B.CreateICmpSLE(next, n), body, tailcheck);
+
+  B.SetInsertPoint(body);
+  emit(i, nullptr);
+  i->addIncoming(next, B.GetInsertBlock());
+  B.CreateBr(check);
+
+  B.SetInsertPoint(tailcheck);
+  Value* rem = B.CreateSub(n, i);
+  B.CreateCondBr(B.CreateICmpSGT(rem, ConstantInt::get(I64, 0)), tail, exit);
+
+  B.SetInsertPoint(tail);
+  Value* mask = B.CreateICmpSLT(lanes, B.CreateVectorSplat(W, rem));
+  emit(i, mask);
+  B.CreateBr(exit);
+
+  B.SetInsertPoint(exit);
+  B.CreateRetVoid();
+
+  std::string err;
+  raw_string_ostream es(err);
+  if (verifyModule(*M, &es)) throw AlkahestError("JIT produced invalid IR (a bug): " + es.str());
+  return M;
+}
+
+struct Engine {
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  std::string description;
+  std::mutex mu;
+  std::uint64_t counter = 0;
+  JitStats stats;
+  struct Entry {
+    Program program;
+    int acc;
+    bool f32;
+    void* fn;
+  };
+  std::unordered_multimap<std::uint64_t, Entry> cache;
+
+  Engine() {
+    using namespace llvm;
+    InitializeNativeTarget();
+    InitializeNativeTargetAsmPrinter();
+    auto jtmb = orc::JITTargetMachineBuilder::detectHost();
+    if (!jtmb) throw AlkahestError("LLVM JIT: cannot target this CPU: " + llvm_message(jtmb.takeError()));
+    jtmb->setCodeGenOptLevel(CodeGenOptLevel::Default);
+    jtmb->getOptions().AllowFPOpFusion = FPOpFusion::Strict;  // no a*b+c -> fma: same numbers as the interpreter
+    description = std::string("LLVM ") + LLVM_VERSION_STRING + ", " + jtmb->getCPU() + " (" +
+                  vm::kernels_f64().isa + " vector math)";
+    auto j = orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+    if (!j) throw AlkahestError("LLVM JIT: cannot start: " + llvm_message(j.takeError()));
+    jit = std::move(*j);
+    orc::SymbolMap syms;
+    auto add = [&](const std::string& name, const void* p) {
+      if (p == nullptr) return;
+      syms[jit->mangleAndIntern(name)] = orc::ExecutorSymbolDef(
+          orc::ExecutorAddr::fromPtr(p), JITSymbolFlags::Exported | JITSymbolFlags::Callable);
+    };
+    auto add_table = [&](const auto& K, bool f32) {
+      for (int acc = 0; acc < 2; ++acc) {
+        for (int op = 0; op < static_cast<int>(kOpCount); ++op) {
+          add(sleef_symbol(f32, acc, op_info(static_cast<Op>(op)).name), K.raw_unary[acc][op]);
+          add(sleef_symbol(f32, acc, op_info(static_cast<Op>(op)).name), K.raw_binary[acc][op]);
+        }
+        add(sleef_symbol(f32, acc, "pow"), K.raw_pow[acc]);
+      }
+    };
+    add_table(vm::kernels_f64(), false);
+    add_table(vm::kernels_f32(), true);
+    add("alkahest.polygamma", reinterpret_cast<const void*>(&polygamma_scalar));
+    if (auto e = jit->getMainJITDylib().define(orc::absoluteSymbols(std::move(syms))))
+      throw AlkahestError("LLVM JIT: cannot define the vector-math symbols: " + llvm_message(std::move(e)));
+  }
+
+  template <class T>
+  void* get(const Program& P, int acc) {
+    constexpr bool f32 = sizeof(T) == sizeof(float);
+    const std::uint64_t key = P.hash() ^ (static_cast<std::uint64_t>(acc) << 1) ^ static_cast<std::uint64_t>(f32);
+    std::lock_guard<std::mutex> lock(mu);
+    auto [lo, hi] = cache.equal_range(key);
+    for (auto it = lo; it != hi; ++it)
+      if (it->second.acc == acc && it->second.f32 == f32 && programs_equal(it->second.program, P)) {
+        ++stats.cache_hits;
+        return it->second.fn;
+      }
+    const std::string name = "alkahest_kernel_" + std::to_string(counter++);
+    auto ctx = std::make_unique<llvm::LLVMContext>();
+    auto M = build_module<T>(*ctx, P, acc, name);
+    M->setDataLayout(jit->getDataLayout());
+    M->setTargetTriple(jit->getTargetTriple().str());
+    if (auto e = jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(M), std::move(ctx))))
+      throw AlkahestError("LLVM JIT: cannot add the kernel: " + llvm_message(std::move(e)));
+    auto sym = jit->lookup(name);
+    if (!sym) throw AlkahestError("LLVM JIT: compilation failed: " + llvm_message(sym.takeError()));
+    void* fn = sym->toPtr<void*>();
+    cache.emplace(key, Entry{P, acc, f32, fn});
+    ++stats.compiled;
+    return fn;
+  }
+};
+
+Engine& engine() {
+  static Engine e;  // a throw here is retried on the next call (static init did not complete)
+  return e;
+}
+
+}  // namespace
+
+bool jit_available() { return true; }
+
+std::string jit_description() {
+  try {
+    return engine().description;
+  } catch (const std::exception& e) {
+    return std::string("unavailable: ") + e.what();
+  }
+}
+
+JitStats jit_stats() {
+  Engine& e = engine();
+  std::lock_guard<std::mutex> lock(e.mu);
+  return e.stats;
+}
+
+std::string JitFunction::ir(bool f32) const {
+  llvm::LLVMContext ctx;
+  auto M = f32 ? build_module<float>(ctx, program_, static_cast<int>(accuracy_), "kernel")
+               : build_module<double>(ctx, program_, static_cast<int>(accuracy_), "kernel");
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  M->print(os, nullptr);
+  return os.str();
+}
+
+namespace {
+template <class T>
+KernelFn<T> kernel_of(std::atomic<void*>& slot, const Program& P, int acc) {
+  void* fn = slot.load(std::memory_order_acquire);
+  if (fn == nullptr) {
+    fn = engine().get<T>(P, acc);
+    slot.store(fn, std::memory_order_release);
+  }
+  return reinterpret_cast<KernelFn<T>>(fn);
+}
+}  // namespace
+
+JitFunction::JitFunction(Program program, Accuracy accuracy)
+    : program_(std::move(program)), accuracy_(accuracy), kernels_(std::make_unique<Kernels>()) {
+  const int acc = static_cast<int>(accuracy_);
+  const auto& k = vm::kernels_f64();
+  for (const Instr& in : program_.code)
+    if (in.code == PCode::Func && !native_op(in.op) &&
+        (op_info(in.op).arity == 2 ? k.raw_binary[acc][static_cast<int>(in.op)]
+                                   : k.raw_unary[acc][static_cast<int>(in.op)]) == nullptr)
+      throw AlkahestError("no vector function for " + std::string(op_info(in.op).name) + " in the JIT");
+  kernel_of<double>(kernels_->f64, program_, acc);
+}
+
+template <class T>
+void JitFunction::run(std::span<const ArrayView> inputs, std::span<const std::int64_t> shape, T* out,
+                      int threads) const {
+  const KernelFn<T> fn = kernel_of<T>(sizeof(T) == sizeof(float) ? kernels_->f32 : kernels_->f64, program_,
+                                      static_cast<int>(accuracy_));
+  const std::int64_t n_out = static_cast<std::int64_t>(program_.outputs.size());
+  exec::drive<T>(program_.n_inputs, inputs, shape, threads, kGatherBlock,
+                 [&](const std::vector<exec::InputReader<T>>& readers, std::int64_t b0, std::int64_t b1) {
+                   std::vector<const T*> ptrs(readers.size());
+                   bool contiguous = true;
+                   for (const auto& r : readers) contiguous = contiguous && r.contiguous;
+                   if (contiguous) {  // one call over the whole range, straight from the caller's memory
+                     for (std::size_t k = 0; k < readers.size(); ++k) ptrs[k] = readers[k].data + b0;
+                     fn(ptrs.data(), out + b0 * n_out, b1 - b0);
+                     return;
+                   }
+                   std::vector<T> bufs(readers.size() * kGatherBlock);
+                   for (std::int64_t start = b0; start < b1; start += kGatherBlock) {
+                     const std::int64_t n = std::min(kGatherBlock, b1 - start);
+                     for (std::size_t k = 0; k < readers.size(); ++k)
+                       ptrs[k] = readers[k].block(start, n, bufs.data() + k * kGatherBlock);
+                     fn(ptrs.data(), out + start * n_out, n);
+                   }
+                 });
+}
+
+void JitFunction::call(const double* values, double* out) const {
+  const KernelFn<double> fn = reinterpret_cast<KernelFn<double>>(kernels_->f64.load(std::memory_order_acquire));
+  const double* small[16];
+  std::vector<const double*> large;
+  const double** ptrs = small;
+  if (program_.n_inputs > 16) {
+    large.resize(program_.n_inputs);
+    ptrs = large.data();
+  }
+  for (std::uint32_t k = 0; k < program_.n_inputs; ++k) ptrs[k] = values + k;
+  fn(ptrs, out, 1);
+}
+
+#else  // no LLVM in this build
+
+namespace {
+[[noreturn]] void no_llvm() {
+  throw AlkahestError(
+      "this build of alkahest has no LLVM JIT tier (LLVM development files were not found when it was "
+      "built); use backend='interp'");
+}
+}  // namespace
+
+bool jit_available() { return false; }
+std::string jit_description() { return "unavailable: built without LLVM"; }
+JitStats jit_stats() { return {}; }
+JitFunction::JitFunction(Program program, Accuracy accuracy)
+    : program_(std::move(program)), accuracy_(accuracy) {
+  (void)programs_equal;
+  (void)native_op;
+  no_llvm();
+}
+std::string JitFunction::ir(bool) const { no_llvm(); }
+template <class T>
+void JitFunction::run(std::span<const ArrayView>, std::span<const std::int64_t>, T*, int) const {
+  no_llvm();
+}
+void JitFunction::call(const double*, double*) const { no_llvm(); }
+
+#endif
+
+template void JitFunction::run<double>(std::span<const ArrayView>, std::span<const std::int64_t>, double*,
+                                       int) const;
+template void JitFunction::run<float>(std::span<const ArrayView>, std::span<const std::int64_t>, float*,
+                                      int) const;
+
+}  // namespace alkahest

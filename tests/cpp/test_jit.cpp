@@ -1,0 +1,165 @@
+// The LLVM JIT tier: bit-for-bit agreement with the interpreter on every op, both accuracies,
+// float64 and float32, every tail length, strided and broadcast inputs, several outputs; the
+// structural cache.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+
+#include "alkahest/alkahest.hpp"
+#include "alkahest/interpreter.hpp"
+#include "alkahest/jit.hpp"
+
+using namespace alkahest;
+
+namespace {
+
+struct Jit : ::testing::Test {
+  ExprPool pool;
+  ExprId x = pool.symbol("x"), y = pool.symbol("y");
+  Program lower1(const char* s, std::vector<ExprId> vars) {
+    const ExprId e = parse(pool, s);
+    return lower(pool, std::span<const ExprId>(&e, 1), vars);
+  }
+  void SetUp() override {
+    if (!jit_available()) GTEST_SKIP() << "built without LLVM";
+  }
+};
+
+template <class T>
+std::vector<T> sample(std::size_t n, unsigned seed, T lo, T hi) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(lo, hi);
+  std::vector<T> v(n);
+  for (auto& e : v) e = static_cast<T>(u(rng));
+  const T specials[] = {T(0), -T(0), T(1), T(-1), T(0.5), std::numeric_limits<T>::infinity(),
+                        -std::numeric_limits<T>::infinity(), std::numeric_limits<T>::quiet_NaN(), T(3),
+                        T(-2.5), std::numeric_limits<T>::denorm_min(), T(1e30)};
+  for (std::size_t i = 0; i < n && i < std::size(specials); ++i) v[i * 7 % n] = specials[i];
+  return v;
+}
+
+template <class T>
+bool same_bits(T a, T b) {
+  if (std::isnan(a) && std::isnan(b)) return true;  // NaN payloads may differ
+  return std::memcmp(&a, &b, sizeof(T)) == 0;
+}
+
+// Runs both tiers on contiguous inputs of length n and compares every output bit for bit.
+template <class T>
+void expect_same(const Program& p, Accuracy acc, std::size_t n, unsigned seed) {
+  const Interpreter interp(p, acc);
+  const JitFunction jit(p, acc);
+  std::vector<std::vector<T>> data;
+  std::vector<ArrayView> views;
+  for (std::uint32_t k = 0; k < p.n_inputs; ++k) data.push_back(sample<T>(n, seed + k, T(-4), T(4)));
+  for (auto& d : data) views.push_back(ArrayView{d.data(), {1}});
+  const std::int64_t shape[1] = {static_cast<std::int64_t>(n)};
+  const std::size_t n_out = p.outputs.size();
+  std::vector<T> a(n * n_out, T(7)), b(n * n_out, T(9));
+  interp.run<T>(views, shape, a.data(), 1);
+  jit.run<T>(views, shape, b.data(), 1);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    ASSERT_TRUE(same_bits(a[i], b[i])) << p.str() << "\nn=" << n << " element " << i << ": interp " << a[i]
+                                       << " jit " << b[i] << " input " << data[0][i / n_out];
+}
+
+TEST_F(Jit, EveryOpEveryTailBothAccuraciesBothDtypes) {
+  const char* exprs[] = {"sin(x)",   "cos(x)",  "tan(x)",   "sinh(x)",        "cosh(x)",        "tanh(x)",
+                         "asin(x/4)", "acos(x/4)", "atan(x)", "atan2(x, y)",    "exp(x)",         "log(x)",
+                         "abs(x)",   "sign(x)", "floor(x)", "ceiling(x)",     "erf(x)",         "erfc(x)",
+                         "gamma(x)", "polygamma(1, x)",   "sqrt(x)", "x**y",           "x**(1/3)",       "1/x",
+                         "x*y - x/y + 2*x**3 - y**-2"};
+  for (const char* s : exprs) {
+    const Program p = lower1(s, {x, y});
+    for (Accuracy acc : {Accuracy::Default, Accuracy::High})
+      for (std::size_t n : {1u, 2u, 3u, 5u, 8u, 15u, 16u, 17u, 100u}) {
+        expect_same<double>(p, acc, n, static_cast<unsigned>(n));
+        expect_same<float>(p, acc, n, static_cast<unsigned>(n) + 1);
+      }
+  }
+}
+
+TEST_F(Jit, LargeProgramSeveralOutputsAndPointCalls) {
+  std::vector<ExprId> outs;
+  ExprId w5 = pool.integer(0);
+  for (int k = 1; k <= 50; ++k) {
+    const ExprId kx = pool.mul(pool.integer(k), x);
+    w5 = pool.add(w5, pool.mul(pool.mul(pool.func(Op::Sin, kx), pool.func(Op::Exp, pool.mul(pool.div(pool.integer(-1), pool.integer(100)), kx))),
+                               pool.div(pool.integer(1), pool.integer(k))));
+  }
+  outs = {w5, parse(pool, "x*y + sin(x*y) + log(1 + y*y)"), parse(pool, "exp(-x*x/2)*cos(3*x) + sqrt(1 + x*x)")};
+  const std::vector<ExprId> vars = {x, y};
+  const Program p = lower(pool, outs, vars);
+  for (std::size_t n : {1u, 4u, 7u, 1000u, 1003u}) expect_same<double>(p, Accuracy::Default, n, 3);
+  const Interpreter interp(p);
+  const JitFunction jit(p);
+  for (double v : {0.0, 0.3, -1.5, 2.0}) {
+    const double in[2] = {v, 1.25};
+    double a[3], b[3];
+    interp.call(in, a);
+    jit.call(in, b);
+    for (int k = 0; k < 3; ++k) EXPECT_TRUE(same_bits(a[k], b[k])) << k;
+  }
+}
+
+TEST_F(Jit, StridedBroadcastAndThreads) {
+  const Program p = lower1("sin(x)*y + x", {x, y});
+  const Interpreter interp(p);
+  const JitFunction jit(p);
+  // x: a (3, 70000) view taken every other column of a (3, 140000) array; y: one value per row.
+  const std::int64_t rows = 3, cols = 70000;
+  std::vector<double> xs = sample<double>(static_cast<std::size_t>(rows * cols * 2), 5, -3.0, 3.0);
+  std::vector<double> ys = {0.5, -2.0, 4.0};
+  const ArrayView views[2] = {ArrayView{xs.data(), {cols * 2, 2}}, ArrayView{ys.data(), {1, 0}}};
+  const std::int64_t shape[2] = {rows, cols};
+  std::vector<double> a(static_cast<std::size_t>(rows * cols)), b(a.size()), c(a.size());
+  interp.run<double>(views, shape, a.data(), 1);
+  jit.run<double>(views, shape, b.data(), 1);
+  jit.run<double>(views, shape, c.data(), 2);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_TRUE(same_bits(a[i], b[i])) << i;
+    ASSERT_TRUE(same_bits(a[i], c[i])) << i;
+  }
+  const std::int64_t r = 2, col = 123;
+  EXPECT_DOUBLE_EQ(b[static_cast<std::size_t>(r * cols + col)],
+                   std::sin(xs[static_cast<std::size_t>(r * cols * 2 + col * 2)]) * ys[2] +
+                       xs[static_cast<std::size_t>(r * cols * 2 + col * 2)]);
+}
+
+TEST_F(Jit, EmptyAndZeroDimensional) {
+  const Program p = lower1("x + 1", {x});
+  const JitFunction jit(p);
+  double v = 2.0, o = 0;
+  const ArrayView views[1] = {ArrayView{&v, {}}};
+  jit.run<double>(views, std::span<const std::int64_t>(), &o, 1);
+  EXPECT_EQ(o, 3.0);
+  const std::int64_t empty[1] = {0};
+  const ArrayView ev[1] = {ArrayView{nullptr, {1}}};
+  jit.run<double>(ev, empty, &o, 1);  // nothing to do, nothing read
+  EXPECT_THROW(jit.run<double>(std::span<const ArrayView>(), empty, &o, 1), InvalidArgument);
+}
+
+TEST_F(Jit, SameStructureCompilesOnce) {
+  const Program p = lower1("sin(x)**2 + x*7.25 + cos(x)", {x});
+  const JitStats before = jit_stats();
+  const JitFunction a(p);
+  const JitStats mid = jit_stats();
+  EXPECT_EQ(mid.compiled, before.compiled + 1);
+  ExprPool other;  // a different pool, same structure: still a cache hit
+  const ExprId ox = other.symbol("x");
+  const ExprId e = parse(other, "sin(x)**2 + x*7.25 + cos(x)");
+  const JitFunction b(lower(other, std::span<const ExprId>(&e, 1), std::vector<ExprId>{ox}));
+  const JitStats after = jit_stats();
+  EXPECT_EQ(after.compiled, mid.compiled);
+  EXPECT_EQ(after.cache_hits, mid.cache_hits + 1);
+  // A different constant is a different program.
+  const JitFunction c(lower1("sin(x)**2 + x*7.5 + cos(x)", {x}));
+  EXPECT_EQ(jit_stats().compiled, after.compiled + 1);
+  EXPECT_NE(a.ir().find("alkahest.vm.d.0.sin"), std::string::npos);
+  EXPECT_NE(jit_description().find("LLVM"), std::string::npos);
+}
+
+}  // namespace
