@@ -12,6 +12,7 @@
 
 #include "alkahest/alkahest.hpp"
 #include "alkahest/interpreter.hpp"
+#include "alkahest/jit.hpp"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -39,14 +40,26 @@ struct NodeView {
   nb::tuple args;
 };
 
-// A compiled function: the lowered Program in an interpreter. It holds no pool reference it needs
-// for evaluation, but keeps the pool alive so `exprs`/`vars` stay valid for introspection.
+// A compiled function: the lowered Program in the interpreter and, once compiled, in the LLVM JIT.
+// It holds no pool reference it needs for evaluation, but keeps the pool alive so `exprs`/`vars`
+// stay valid for introspection. Mutated only with the GIL held.
 struct PyCompiled {
   std::shared_ptr<ExprPool> pool;
   std::vector<ExprId> exprs, vars;
   bool is_list;
+  std::string backend;  // as asked: "auto", "interp" or "llvm"
   std::shared_ptr<const Interpreter> interp;
+  std::shared_ptr<const JitFunction> jit;  // null until compiled (at once for "llvm", when repaid for "auto")
+  std::uint64_t evaluated = 0;             // elements evaluated so far (drives "auto")
 };
+
+// "auto" compiles with LLVM once this many elements have been asked for (this batch included):
+// a kernel costs a few milliseconds to compile and saves a few nanoseconds per element.
+constexpr std::uint64_t kAutoJitElements = 1u << 17;
+
+void use_jit(PyCompiled& c) {
+  if (!c.jit) c.jit = std::make_shared<const JitFunction>(c.interp->program(), c.interp->accuracy());
+}
 
 using AnyArray = nb::ndarray<nb::ro, nb::device::cpu>;
 using OutArray = nb::ndarray<nb::device::cpu>;
@@ -272,7 +285,8 @@ PyExpr py_parse(const std::string& source, const PyPool& pool, nb::object symbol
   return wrap(pool.pool, parse(*pool.pool, source, names.empty() ? nullptr : &names));
 }
 
-PyCompiled py_compile(nb::list exprs, nb::list vars, bool is_list, const std::string& accuracy) {
+PyCompiled py_compile(nb::list exprs, nb::list vars, bool is_list, const std::string& accuracy,
+                      const std::string& backend) {
   if (nb::len(exprs) == 0) throw nb::value_error("compile_expr: no expression given");
   std::shared_ptr<ExprPool> pool;
   auto take = [&](nb::handle h, const char* what) {
@@ -292,7 +306,14 @@ PyCompiled py_compile(nb::list exprs, nb::list vars, bool is_list, const std::st
   else throw nb::value_error(("compile_expr: accuracy must be 'default' (<= 4 ulp) or 'high' (<= 1 ulp), not '" + accuracy + "'").c_str());
   c.pool = pool;
   c.is_list = is_list;
+  if (backend != "auto" && backend != "interp" && backend != "llvm")
+    throw nb::value_error(("compile_expr: backend must be 'auto', 'interp' or 'llvm', not '" + backend + "'").c_str());
+  if (backend == "llvm" && !jit_available())
+    throw AlkahestError("compile_expr: backend='llvm' needs the LLVM JIT tier, and " + jit_description() +
+                        "; use backend='interp' or 'auto'");
+  c.backend = backend;
   c.interp = std::make_shared<const Interpreter>(lower(*pool, c.exprs, c.vars), acc);
+  if (backend == "llvm") use_jit(c);
   return c;
 }
 
@@ -330,11 +351,17 @@ nb::object py_call(const PyCompiled& c, nb::handle values) {
                           std::to_string(xs.size())).c_str());
   if (!c.is_list) {
     double out;
-    c.interp->call(xs.data(), &out);
+    if (c.jit)
+      c.jit->call(xs.data(), &out);
+    else
+      c.interp->call(xs.data(), &out);
     return nb::steal(PyFloat_FromDouble(out));
   }
   std::vector<double> out(c.exprs.size());
-  c.interp->call(xs.data(), out.data());
+  if (c.jit)
+    c.jit->call(xs.data(), out.data());
+  else
+    c.interp->call(xs.data(), out.data());
   nb::list r;
   for (double v : out) r.append(nb::float_(v));
   return r;
@@ -342,7 +369,7 @@ nb::object py_call(const PyCompiled& c, nb::handle values) {
 
 // Low-level batch entry used by alkahest.numpy_eval: arrays already broadcast (0 strides), one
 // dtype (float64 or float32), `out` C-contiguous of shape `shape` (+ n_outputs for lists).
-void py_run(const PyCompiled& c, std::vector<AnyArray> arrays, std::vector<std::int64_t> shape, OutArray out,
+void py_run(PyCompiled& c, std::vector<AnyArray> arrays, std::vector<std::int64_t> shape, OutArray out,
             int threads) {
   const bool f32 = out.dtype() == nb::dtype<float>();
   if (!f32 && out.dtype() != nb::dtype<double>()) throw nb::type_error("out must be float64 or float32");
@@ -358,11 +385,23 @@ void py_run(const PyCompiled& c, std::vector<AnyArray> arrays, std::vector<std::
     }
     views.push_back(std::move(v));
   }
+  std::uint64_t total = 1;
+  for (std::int64_t s : shape) total *= static_cast<std::uint64_t>(s);
+  c.evaluated += total;
+  if (c.backend == "auto" && !c.jit && c.evaluated >= kAutoJitElements && jit_available()) use_jit(c);
+  const std::shared_ptr<const JitFunction> jit = c.jit;  // kept alive while the GIL is released
+  const std::shared_ptr<const Interpreter> interp = c.interp;
   nb::gil_scoped_release release;
-  if (f32)
-    c.interp->run<float>(views, shape, static_cast<float*>(out.data()), threads);
-  else
-    c.interp->run<double>(views, shape, static_cast<double*>(out.data()), threads);
+  if (jit) {
+    if (f32)
+      jit->run<float>(views, shape, static_cast<float*>(out.data()), threads);
+    else
+      jit->run<double>(views, shape, static_cast<double*>(out.data()), threads);
+  } else if (f32) {
+    interp->run<float>(views, shape, static_cast<float*>(out.data()), threads);
+  } else {
+    interp->run<double>(views, shape, static_cast<double*>(out.data()), threads);
+  }
 }
 
 void translate(const std::exception_ptr& p, void*) {
@@ -528,15 +567,29 @@ NB_MODULE(_core, m) {
       .def_prop_ro("accuracy", [](const PyCompiled& c) {
         return c.interp->accuracy() == Accuracy::High ? "high" : "default";
       })
-      .def_prop_ro("backend", [](const PyCompiled&) { return "interp"; })
+      .def_prop_ro("backend", [](const PyCompiled& c) { return c.backend; },
+                   "The backend compile_expr was asked for: 'auto', 'interp' or 'llvm'.")
+      .def_prop_ro("tier", [](const PyCompiled& c) { return c.jit ? "llvm" : "interp"; },
+                   "The tier evaluating now: 'interp', or 'llvm' once compiled ('auto' switches after "
+                   "about 131,000 elements).")
+      .def("llvm_ir", [](const PyCompiled& c, bool f32) {
+        if (!jit_available()) throw AlkahestError("llvm_ir: " + jit_description());
+        return JitFunction(c.interp->program(), c.interp->accuracy()).ir(f32);
+      }, "float32"_a = false, "LLVM IR of the fused kernel (float64, or float32).")
       .def("program", [](const PyCompiled& c) { return c.interp->program().str(); },
            "Listing of the lowered SSA program.")
       .def("_run", &py_run, "arrays"_a, "shape"_a, "out"_a, "threads"_a)
       .def("__repr__", [](const PyCompiled& c) {
         return "<CompiledFn of " + std::to_string(c.vars.size()) + " inputs, " + std::to_string(c.exprs.size()) +
-               " outputs, interp/" + Interpreter::isa() + ">";
+               " outputs, backend=" + c.backend + ", " + (c.jit ? "llvm" : "interp") + "/" + Interpreter::isa() + ">";
       });
-  m.def("_compile", &py_compile, "exprs"_a, "vars"_a, "is_list"_a, "accuracy"_a);
+  m.def("_compile", &py_compile, "exprs"_a, "vars"_a, "is_list"_a, "accuracy"_a, "backend"_a);
+  m.def("_jit_available", &jit_available);
+  m.def("_jit_description", &jit_description);
+  m.def("_jit_stats", [] {
+    const JitStats s = jit_available() ? jit_stats() : JitStats{};
+    return nb::make_tuple(s.compiled, s.cache_hits);
+  }, "(kernels compiled, cache hits) of the LLVM tier in this process.");
   m.def("_isa", &Interpreter::isa);
 
   m.def("diff", &py_diff, "expr"_a, "var"_a, "Derivative of `expr` with respect to the symbol `var`.");
