@@ -9,7 +9,10 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 # Debian packages the build needs. Changing this list re-runs the check (the stamp name hashes it).
-DEBIAN_PACKAGES := ccache cmake g++ make ninja-build libgmp-dev libboost-dev libgtest-dev libsleef-dev llvm-19-dev
+# LLVM: the newest llvm-<N>-dev (17 to 21) that apt offers; llvm-19-dev when apt-cache cannot tell.
+LLVM_DEV := $(or $(shell apt-cache search --names-only '^llvm-[0-9]+-dev$$' 2>/dev/null | cut -d' ' -f1 \
+              | grep -E '^llvm-(1[7-9]|2[01])-dev$$' | sort -V | tail -1),llvm-19-dev)
+DEBIAN_PACKAGES := ccache cmake g++ make ninja-build libgmp-dev libboost-dev libgtest-dev libsleef-dev $(LLVM_DEV)
 
 PYTHON ?= python3
 JOBS ?= 2

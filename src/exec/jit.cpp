@@ -317,7 +317,11 @@ struct Engine {
     auto ctx = std::make_unique<llvm::LLVMContext>();
     auto M = build_module<T>(*ctx, P, acc, name);
     M->setDataLayout(jit->getDataLayout());
+#if LLVM_VERSION_MAJOR >= 21
+    M->setTargetTriple(jit->getTargetTriple());
+#else
     M->setTargetTriple(jit->getTargetTriple().str());
+#endif
     if (auto e = jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(M), std::move(ctx))))
       throw AlkahestError("LLVM JIT: cannot add the kernel: " + llvm_message(std::move(e)));
     auto sym = jit->lookup(name);
