@@ -107,9 +107,14 @@ def main():
             times.append(time.perf_counter() - t0)
         return min(times)
 
+    show("tier after one 1e6-point batch", f"{f.tier} (backend={f.backend!r})")
+    f_interp = compile_expr(exp(-x * x / 2) * cos(3 * x) + sqrt(1 + x * x), [x], backend="interp")
+    show("both tiers give the same bits", bool(np.array_equal(numpy_eval(f_interp, xs, threads=1), ys)))
     t_alk = best(lambda: numpy_eval(f, xs, threads=1))
+    t_int = best(lambda: numpy_eval(f_interp, xs, threads=1))
     t_np = best(lambda: np.exp(-xs * xs / 2) * np.cos(3 * xs) + np.sqrt(1 + xs * xs))
-    show("one thread: alkahest vs numpy", f"{t_alk * 1e3:.2f} ms vs {t_np * 1e3:.2f} ms ({t_np / t_alk:.1f}x)")
+    show("one thread: llvm / interp / numpy",
+         f"{t_alk * 1e3:.2f} / {t_int * 1e3:.2f} / {t_np * 1e3:.2f} ms (numpy/llvm {t_np / t_alk:.1f}x)")
     g = compile_expr([x * y, sin(x * y)], [x, y])
     show("broadcast (3,1) with (4,), 2 outputs", numpy_eval(g, np.arange(3.0)[:, None], np.arange(4.0)).shape)
     show("one point f([1.0])", f([1.0]))
