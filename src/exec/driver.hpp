@@ -1,6 +1,6 @@
 // The batch driver shared by the interpreter and the JIT: reads inputs over a broadcast shape
 // (in place when contiguous, gathered block by block when strided or broadcast) and splits a
-// batch over threads on block boundaries.
+// batch over the worker pool on block boundaries.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -12,6 +12,7 @@
 
 #include "alkahest/errors.hpp"
 #include "alkahest/interpreter.hpp"
+#include "thread_pool.hpp"
 
 namespace alkahest::exec {
 
@@ -104,19 +105,15 @@ void drive(std::uint32_t n_inputs, std::span<const ArrayView> inputs, std::span<
   }
   // Split on block boundaries so no two threads share a cache line of output.
   const std::int64_t blocks = (total + block - 1) / block;
-  std::vector<std::thread> pool;
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(nt));
-  for (int t = 0; t < nt; ++t) {
+  parallel_for(nt, [&](int t) {
     const std::int64_t b0 = blocks * t / nt * block, b1 = std::min(total, blocks * (t + 1) / nt * block);
-    pool.emplace_back([&, t, b0, b1] {
-      try {
-        range(readers, b0, b1);
-      } catch (...) {
-        errors[static_cast<std::size_t>(t)] = std::current_exception();
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
+    try {
+      range(readers, b0, b1);
+    } catch (...) {
+      errors[static_cast<std::size_t>(t)] = std::current_exception();
+    }
+  });
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 }

@@ -140,3 +140,33 @@ def test_backend_errors_and_introspection():
     assert "float" in f.llvm_ir(float32=True)
     assert "LLVM" in _core._jit_description()
     assert alkahest.compile_expr is compile_expr
+
+
+def test_worker_pool_under_concurrent_callers_and_after_fork():
+    import os
+    import threading
+
+    pool = ExprPool()
+    x = pool.symbol("x")
+    fns = [compile_expr(sin(x) * k + x, [x], backend=b) for k in (1, 2) for b in ("interp", "llvm")]
+    xs = np.linspace(-3, 3, 100_003)
+    want = [numpy_eval(f, xs, threads=1) for f in fns]
+    bad = []
+
+    def worker(i):
+        for _ in range(5):
+            if not np.array_equal(numpy_eval(fns[i % 4], xs, threads=2), want[i % 4]):
+                bad.append(i)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not bad
+    pid = os.fork()  # the child has no pool workers: it must start its own, not wait forever
+    if pid == 0:
+        ok = np.array_equal(numpy_eval(fns[3], xs, threads=2), want[3])
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
