@@ -114,9 +114,16 @@ test-python: build
 demo: build
 	$(PYENV) $(VPY) examples/tour.py
 
+# bench: the PyPI "alkahest" peer runs from its own venv (created on demand; no network: noted, skipped).
+# BENCH_EVAL_ARGS passes options to bench_eval.py, e.g. make bench BENCH_EVAL_ARGS=--quick
+BENCH_PYPI_VENV := build/bench-pypi-venv
+BENCH_EVAL_ARGS ?=
+
 bench: build
 	$(PYENV) $(VPY) bench/bench_kernel.py --json build/bench_kernel.json
-	$(PYENV) $(VPY) bench/bench_eval.py --json build/bench_eval.json
+	$(PYENV) $(VPY) bench/bench_eval.py --json build/bench_eval.json --pypi-venv $(BENCH_PYPI_VENV) $(BENCH_EVAL_ARGS)
+	$(VPY) bench/report.py build/bench_eval.json docs/bench_eval.png --kernel build/bench_kernel.json \
+	  | tee build/bench_report.md
 
 # ---------------------------------------------------------------------------------------------
 # Sanitizers: the C++ tests under ASan + UBSan (-O1 keeps them quick, asserts stay on).
@@ -140,7 +147,8 @@ test-install: deps-apt
 	$(PYTHON) -m venv "$$tmp/venv"; \
 	"$$tmp/venv/bin/python" -m pip install -q --progress-bar off .; \
 	cd "$$tmp" && env -u PYTHONPATH "$$tmp/venv/bin/python" -c \
-	  "import alkahest; p=alkahest.ExprPool(); x=p.symbol('x'); print(alkahest.sin(x)**2)"
+	  "import alkahest; p=alkahest.ExprPool(); x=p.symbol('x'); print(alkahest.sin(x)**2); \
+	   f=alkahest.compile_expr(alkahest.sin(x)**2, [x], backend='llvm'); print(f, alkahest.numpy_eval(f, [0.0, 1.0]))"
 
 # ---------------------------------------------------------------------------------------------
 clean:

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Evaluation benchmark: alkahest's compiled evaluation vs NumPy, numexpr, SymPy, SymEngine, JAX and C.
+"""Evaluation benchmark: alkahest's compiled evaluation vs NumPy, numexpr, SymPy, SymEngine, JAX, C and PyPI "alkahest".
 
 One run evaluates five workloads at 1e6 float64 points in every library, side by side, and prints
-the best time of each, the ratio of every peer to alkahest, and how far every result is from NumPy.
+the best time of each, the ratio of every peer to the best alkahest tier, how far every alkahest
+tier is from the SLEEF C loop and from NumPy, and how far every result is from NumPy.
 
-    PYTHONPATH=python .venv/bin/python bench/bench_eval.py [--quick] [--json out.json]
+    PYTHONPATH=python .venv/bin/python bench/bench_eval.py [--quick] [--n N] [--json out.json]
+                                                          [--skip threads,scalar,compile,pypi]
+    .venv/bin/python bench/report.py [out.json [chart.png]]    # chart + markdown tables
 
 Workloads (x = linspace(0, 2*pi, n), y = linspace(1, 2, n), n = 1e6 by default)
     W1  sin(x)**2 + x
@@ -16,10 +19,22 @@ Workloads (x = linspace(0, 2*pi, n), y = linspace(1, 2, n), n = 1e6 by default)
     workload, called with each library's namespace), except numexpr (the same formula as a string)
     and the C reference (below).
 
+alkahest columns (all single-threaded; the result array is allocated per call, as for every peer)
+    alkahest    compile_expr(expr, [x, y]) (backend="auto", the default) then
+                numpy_eval(f, xs, ys, threads=1). "auto" starts on the interpreter and switches to the
+                LLVM tier (when built) once 2**17 elements have been asked for, i.e. during the
+                warm-up call at these sizes; the JSON records the tier it ended on.
+    alk-interp  the same with compile_expr(..., backend="interp") (the block interpreter).
+    alk-llvm    the same with compile_expr(..., backend="llvm") (the LLVM JIT tier). When
+                compile_expr raises (NotImplementedError, RuntimeError, AlkahestError: the tier is not
+                built) the column is left out everywhere, with a note.
+    alk out=    the "alkahest" function with a preallocated out= array (the C reference also writes
+                into a preallocated buffer). Every tier is also timed with out= (not shown in the main
+                table): those times are the ones compared with sleef-C.
+    Peer ratios are taken against the best (fastest) of alkahest, alk-interp and alk-llvm per
+    workload.
+
 Peers (all single-threaded)
-    alkahest    compile_expr(expr, [x, y]) then numpy_eval(f, xs, ys, threads=1); the result array is
-                allocated per call, as for every other library. "alk out=" is the same with a
-                preallocated out= array (the C reference also writes into a preallocated buffer).
     numpy       the formula over NumPy arrays.
     numexpr     numexpr.evaluate(string) with numexpr.set_num_threads(1).
     sympy       sympy.lambdify([x, y], expr, modules="numpy").
@@ -30,11 +45,25 @@ Peers (all single-threaded)
                 with block_until_ready(); compile time is excluded (a warm-up call comes first).
                 XLA's CPU thread pool is limited to one thread through XLA_FLAGS unless XLA_FLAGS is
                 already set.
-    sleef-C     a hand-written C loop over SLEEF's AVX2 vector math (Sleef_sind4_u35avx2,
-                Sleef_cosd4_u35avx2, Sleef_expd4_u10avx2, Sleef_logd4_u35avx2, _mm256_sqrt_pd) with
-                FMA, 4 doubles per step, compiled at bench time with gcc -O3 -mavx2 -mfma -lsleef and
+    sleef-C     a hand-written C loop over SLEEF's vector math for the widest instruction set the CPU
+                has: AVX-512F (Sleef_sind8_u35avx512f, ..., 8 doubles per step) or else AVX2
+                (Sleef_sind4_u35avx2, ..., 4 doubles), with FMA, compiled at bench time with
+                gcc -O3 -mavx512f -mfma (or -mavx2 -mfma) -lsleef and
                 called through ctypes. The polynomial is written in Horner form, as one would by hand.
                 Skipped (with a note) when gcc, sleef.h or AVX2 is missing.
+    alk-pypi    `pip install alkahest` (3.12.0): not this project but an unrelated Rust computer-algebra
+                system that shares the import name (PyO3; FLINT/Arb; e-graphs; a Cranelift JIT in the
+                default wheel). Its API is close enough to ours (ExprPool, sin/..., compile_expr,
+                numpy_eval) to run the same workload functions. Both cannot be imported in one process,
+                so it runs in its own venv (--pypi-venv, default build/bench-pypi-venv, created on
+                demand with `python -m venv` + pip install alkahest==3.12.0 numpy==<the
+                requirements-dev.txt pin>) as a subprocess, bench/pypi_alkahest_peer.py, which gets n,
+                the timing settings and the source of the workload functions as JSON and prints JSON.
+                compile_expr gets expected_evals=n so the function is native from the start;
+                numpy_eval is single-threaded. It is timed after the in-process libraries (not in
+                their rounds), best of the same number of rounds. When the venv cannot be set up (no
+                network) or the package cannot express the workloads, the column is left out with a
+                note; it never fails the run.
 
 Method
     Each workload builds every library's callable, calls each once (warm-up, and the correctness
@@ -48,17 +77,32 @@ Method
     "elt" is the elementwise max |r - r_numpy| / |r_numpy| over points with |r_numpy| >= 1e-3 *
     max|r_numpy|. alkahest should be within 1e-12 normwise.
 
+Goals printed (and stored under "goals" in the JSON)
+    sleef-C     every alkahest tier's out= time / the sleef-C time, per workload and geomean:
+                goal within 1.25x.
+    numpy       geometric mean over W1-W5 of numpy time / tier time (both allocate): goal >= 3x.
+
 Also measured
+    threads     numpy_eval at threads=1 vs threads=2 (out= preallocated) on every workload at n points,
+                for each available tier (alk-interp, alk-llvm), and alk-pypi's numpy_eval vs
+                numpy_eval_par with RAYON_NUM_THREADS=2.
     scalar      the cost of one scalar call f([1.0]) of W1 compiled over [x], ns per call (timeit,
-                best of several repeats), with SymEngine Lambdify and SymPy lambdify(modules="math")
-                scalar calls for context.
+                best of several repeats), for alkahest (auto), each tier and alk-pypi, with SymEngine
+                Lambdify and SymPy lambdify(modules="math") scalar calls for context.
     compile     compile_expr latency on seeded random expressions of about 10, 100 and 1,000
-                distinct nodes (DAG nodes counted by walking Expr.node().args), best of several, each
-                repetition on a freshly built expression in a fresh pool; with SymEngine Lambdify
-                (LLVM, cse=True) on the same expression for context. The random expressions share
-                subexpressions heavily (their tree form is far larger than the DAG); without cse=True
-                SymEngine's LLVM backend does not finish on the 1,000-node one and exhausts memory.
-    threads     alkahest numpy_eval at threads=1 vs threads=2 on every workload at n points.
+                distinct nodes (DAG nodes counted by walking Expr.node().args), best of several, for
+                alk-interp and alk-llvm (auto compiles like interp: its LLVM compile happens on the
+                first large call), with SymEngine Lambdify (LLVM, cse=True) and alk-pypi for context.
+                Each repetition builds its expression afresh in a fresh pool and adds a distinct
+                constant (0.5 + rep), because the LLVM tier caches compiled kernels by program
+                structure for the life of the process: the constant makes every repetition a new
+                program. The JIT's own counters (alkahest._core._jit_stats: kernels compiled, cache
+                hits) are read around every LLVM compile; a repetition that hit the cache or compiled
+                nothing marks the value as not fresh ("*" in the table, alk-llvm_fresh in the JSON, and
+                a note). The random expressions
+                share subexpressions heavily (their tree form is far larger than the DAG); without
+                cse=True SymEngine's LLVM backend does not finish on the 1,000-node one and exhausts
+                memory.
 """
 
 from __future__ import annotations
@@ -66,13 +110,16 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gc
+import inspect
 import json
 import math
 import os
 import platform
 import random
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import timeit
@@ -84,7 +131,15 @@ import numpy as np
 
 import alkahest as alk
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 POLY = [3.0, 2.5, 1.25, 0.75, 0.5, 0.25, 0.125, 0.0625, 0.03125]  # c[0..8]; exact in binary, all > 0
+
+# alkahest columns that allocate their result; peers are compared with the fastest of them.
+ALK_TIERS = ("alkahest", "alk-interp", "alk-llvm")
+TIER_BACKEND = {"alkahest": "auto", "alk-interp": "interp", "alk-llvm": "llvm"}
+PYPI_ALKAHEST = "alkahest==3.12.0"
+GOAL_SLEEF = 1.25  # each tier within 1.25x of the SLEEF C loop
+GOAL_NUMPY = 3.0   # geomean >= 3x NumPy
 
 
 # --- the workloads, written once for every library namespace `M` (sin, cos, exp, log, sqrt) -------------------
@@ -147,38 +202,50 @@ SLEEF_C = r"""
 #include <sleef.h>
 #include <string.h>
 
+/* One source for both instruction sets: compiled with -DREF_AVX512 (8 doubles per vector, SLEEF's
+   avx512f functions) when the CPU has AVX-512F, else for AVX2 + FMA (4 doubles). */
+#ifdef REF_AVX512
+typedef __m512d V;
+#define W 8
+#define SL(f, u) Sleef_##f##d8_##u##avx512f
+#define P(op) _mm512_##op##_pd
+#else
 typedef __m256d V;
-#define B(v) _mm256_set1_pd(v)
+#define W 4
+#define SL(f, u) Sleef_##f##d4_##u##avx2
+#define P(op) _mm256_##op##_pd
+#endif
+#define B(v) P(set1)(v)
 
-static inline V k1(V x, V y) { (void)y; V s = Sleef_sind4_u35avx2(x); return _mm256_fmadd_pd(s, s, x); }
+static inline V k1(V x, V y) { (void)y; V s = SL(sin, u35)(x); return P(fmadd)(s, s, x); }
 static inline V k2(V x, V y) {
     (void)y;
     static const double c[9] = {3.0, 2.5, 1.25, 0.75, 0.5, 0.25, 0.125, 0.0625, 0.03125};
     V r = B(c[8]);
-    for (int k = 7; k >= 0; --k) r = _mm256_fmadd_pd(r, x, B(c[k]));
+    for (int k = 7; k >= 0; --k) r = P(fmadd)(r, x, B(c[k]));
     return r;
 }
 static inline V k3(V x, V y) {
     (void)y;
-    V xx = _mm256_mul_pd(x, x);
-    V e = Sleef_expd4_u10avx2(_mm256_mul_pd(xx, B(-0.5)));
-    V c = Sleef_cosd4_u35avx2(_mm256_mul_pd(x, B(3.0)));
-    V s = _mm256_sqrt_pd(_mm256_add_pd(xx, B(1.0)));
-    return _mm256_fmadd_pd(e, c, s);
+    V xx = P(mul)(x, x);
+    V e = SL(exp, u10)(P(mul)(xx, B(-0.5)));
+    V c = SL(cos, u35)(P(mul)(x, B(3.0)));
+    V s = P(sqrt)(P(add)(xx, B(1.0)));
+    return P(fmadd)(e, c, s);
 }
 static inline V k4(V x, V y) {
-    V t = _mm256_mul_pd(x, y);
-    V l = Sleef_logd4_u35avx2(_mm256_fmadd_pd(y, y, B(1.0)));
-    return _mm256_add_pd(_mm256_add_pd(t, Sleef_sind4_u35avx2(t)), l);
+    V t = P(mul)(x, y);
+    V l = SL(log, u35)(P(fmadd)(y, y, B(1.0)));
+    return P(add)(P(add)(t, SL(sin, u35)(t)), l);
 }
 static inline V k5(V x, V y) {
     (void)y;
     V acc = B(0.0);
     for (int k = 1; k <= 50; ++k) {
-        V kx = _mm256_mul_pd(x, B((double)k));
-        V s = Sleef_sind4_u35avx2(kx);
-        V e = Sleef_expd4_u10avx2(_mm256_mul_pd(kx, B(-0.01)));
-        acc = _mm256_fmadd_pd(_mm256_mul_pd(s, e), B(1.0 / k), acc);
+        V kx = P(mul)(x, B((double)k));
+        V s = SL(sin, u35)(kx);
+        V e = SL(exp, u10)(P(mul)(kx, B(-0.01)));
+        acc = P(fmadd)(P(mul)(s, e), B(1.0 / k), acc);
     }
     return acc;
 }
@@ -186,16 +253,17 @@ static inline V k5(V x, V y) {
 #define DRIVER(name, kern)                                                                  \
     void name(const double *X, const double *Y, double *O, long n) {                      \
         long i = 0;                                                                        \
-        for (; i + 4 <= n; i += 4) {                                                       \
-            V x = _mm256_loadu_pd(X + i);                                                  \
-            V y = Y ? _mm256_loadu_pd(Y + i) : x;                                          \
-            _mm256_storeu_pd(O + i, kern(x, y));                                           \
+        for (; i + W <= n; i += W) {                                                       \
+            V x = P(loadu)(X + i);                                                         \
+            V y = Y ? P(loadu)(Y + i) : x;                                                 \
+            P(storeu)(O + i, kern(x, y));                                                  \
         }                                                                                  \
         if (i < n) {                                                                       \
-            double bx[4] = {1, 1, 1, 1}, by[4] = {1, 1, 1, 1}, bo[4];                      \
+            double bx[W], by[W], bo[W];                                                    \
+            for (int j = 0; j < W; ++j) bx[j] = by[j] = 1.0;                               \
             memcpy(bx, X + i, (size_t)(n - i) * 8);                                        \
             if (Y) memcpy(by, Y + i, (size_t)(n - i) * 8);                                 \
-            _mm256_storeu_pd(bo, kern(_mm256_loadu_pd(bx), _mm256_loadu_pd(by)));          \
+            P(storeu)(bo, kern(P(loadu)(bx), P(loadu)(by)));                               \
             memcpy(O + i, bo, (size_t)(n - i) * 8);                                        \
         }                                                                                  \
     }
@@ -205,6 +273,14 @@ DRIVER(W2, k2)
 DRIVER(W3, k3)
 DRIVER(W4, k4)
 DRIVER(W5, k5)
+
+const char *isa(void) {
+#ifdef REF_AVX512
+    return "avx512f";
+#else
+    return "avx2";
+#endif
+}
 """
 
 
@@ -216,15 +292,19 @@ def build_sleef_reference(workdir):
     try:
         with open("/proc/cpuinfo") as fh:
             flags = fh.read()
-        if " avx2" not in flags or " fma" not in flags:
-            return None, "CPU lacks AVX2/FMA"
     except OSError:
-        pass
+        flags = " avx2 fma"
+    if " avx512f" in flags:
+        isa_flags = ["-mavx512f", "-mfma", "-DREF_AVX512"]
+    elif " avx2" in flags and " fma" in flags:
+        isa_flags = ["-mavx2", "-mfma"]
+    else:
+        return None, "CPU lacks AVX2/FMA"
     src = os.path.join(workdir, "sleef_ref.c")
     lib = os.path.join(workdir, "sleef_ref.so")
     with open(src, "w") as fh:
         fh.write(SLEEF_C)
-    cmd = [cc, "-O3", "-mavx2", "-mfma", "-fPIC", "-shared", "-I/usr/include/x86_64-linux-gnu",
+    cmd = [cc, "-O3", *isa_flags, "-fPIC", "-shared", "-I/usr/include/x86_64-linux-gnu",
            "-o", lib, src, "-lsleef"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -352,22 +432,71 @@ def cpu_name():
     return platform.processor() or platform.machine()
 
 
+# --- alkahest tiers -------------------------------------------------------------------------------------------
+
+_TIER_ERRORS = (NotImplementedError, RuntimeError, getattr(alk, "AlkahestError", RuntimeError))
+
+
+def probe_tiers(notes):
+    """{column: backend} of the alkahest tiers this build can compile; a note for each one it cannot."""
+    pool = alk.ExprPool()
+    x = pool.symbol("x")
+    tiers = {}
+    for col in ALK_TIERS:
+        backend = TIER_BACKEND[col]
+        try:
+            f = alk.compile_expr(alk.sin(x) ** 2 + x, [x], backend=backend)
+            alk.numpy_eval(f, np.linspace(0.0, 1.0, 8), threads=1)  # also starts the JIT engine (excluded)
+            tiers[col] = backend
+        except _TIER_ERRORS as e:
+            notes.append(f"{col} skipped: compile_expr(backend={backend!r}) raised {type(e).__name__}: {e}")
+    return tiers
+
+
+def tier_compile(col, expr, vars_):
+    return alk.compile_expr(expr, vars_, backend=TIER_BACKEND[col])
+
+
+def jit_stats():
+    """(kernels compiled, cache hits) of the LLVM tier, or None when the build does not expose them."""
+    fn = getattr(getattr(alk, "_core", None), "_jit_stats", None)
+    if fn is None:
+        return None
+    try:
+        return tuple(fn())
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def perturbation(rep):
+    """The distinct constant added to the compile-latency expression of repetition `rep`."""
+    return 0.5 + rep
+
+
 # --- the benchmark --------------------------------------------------------------------------------------------
 
-def make_callables(name, n, xs, ys, sleef, notes):
-    """Returns {library: zero-argument callable returning the result} for workload `name`."""
+def make_callables(name, n, xs, ys, sleef, tiers, notes):
+    """Returns ({library: zero-argument callable returning the result}, {tier: callable with out=},
+    {tier: the tier the CompiledFn runs on after the warm-up, filled in later})."""
     func, _, used = WORKLOADS[name]
-    calls = {}
+    calls, outs, fns = {}, {}, {}
 
     pool = alk.ExprPool()
     ax, ay = pool.symbols("x y")
     aexpr = func(ax, ay, alk)
     avars = [ax, ay] if "y" in used else [ax]
     ains = (xs, ys) if "y" in used else (xs,)
-    f = alk.compile_expr(aexpr, avars, backend="interp")
-    out = np.empty(n)
-    calls["alkahest"] = lambda: alk.numpy_eval(f, *ains, threads=1)
-    calls["alk out="] = lambda: alk.numpy_eval(f, *ains, out=out, threads=1)
+
+    def tier_calls(f, buf):
+        return (lambda: alk.numpy_eval(f, *ains, threads=1),
+                lambda: alk.numpy_eval(f, *ains, out=buf, threads=1))
+
+    for col in tiers:
+        f = tier_compile(col, aexpr, avars)
+        fns[col] = f
+        calls[col], outs[col] = tier_calls(f, np.empty(n))
+    if "alkahest" in tiers:
+        calls["alk out="] = outs["alkahest"]
 
     np_ns = _NS(np)
     calls["numpy"] = lambda: func(xs, ys, np_ns)
@@ -432,21 +561,26 @@ def make_callables(name, n, xs, ys, sleef, notes):
             cfn(px, py, po, n)
             return cout
         calls["sleef-C"] = run_c
-    return calls
+    return calls, outs, fns
 
 
-def bench_workloads(args, xs, ys, sleef, notes):
+def bench_workloads(args, xs, ys, sleef, tiers, notes):
     results = {}
     for name, (func, desc, used) in WORKLOADS.items():
-        calls = make_callables(name, args.n, xs, ys, sleef, notes)
+        calls, outs, fns = make_callables(name, args.n, xs, ys, sleef, tiers, notes)
         ref = calls["numpy"]()
         check = {}
         for lib, fn in calls.items():
             r = fn() if lib != "numpy" else ref  # warm-up + correctness
             check[lib] = rel_diffs(r, ref)
+        for col, fn in outs.items():
+            check[col + " out="] = rel_diffs(fn(), ref)
         del ref
         timers = {lib: getattr(fn, "time_fn", fn) for lib, fn in calls.items()}
-        times = {lib: [] for lib in calls}
+        for col, fn in outs.items():
+            if col != "alkahest":  # "alkahest" with out= is the "alk out=" column already
+                timers[col + " out="] = fn
+        times = {lib: [] for lib in timers}
         gc_was = gc.isenabled()
         gc.disable()
         try:
@@ -459,12 +593,17 @@ def bench_workloads(args, xs, ys, sleef, notes):
         finally:
             if gc_was:
                 gc.enable()
+        best_all = {lib: min(t) * 1e3 for lib, t in times.items()}
+        shown = [lib for lib in calls]
+        out_ms = {col: best_all["alk out=" if col == "alkahest" else col + " out="] for col in outs}
         results[name] = {
             "desc": desc,
-            "best_ms": {lib: min(t) * 1e3 for lib, t in times.items()},
+            "best_ms": {lib: best_all[lib] for lib in shown},
             "times_ms": {lib: [v * 1e3 for v in t] for lib, t in times.items()},
             "rel_vs_numpy": {lib: c[0] for lib, c in check.items()},
             "elt_rel_vs_numpy": {lib: c[1] for lib, c in check.items()},
+            "tier_out_ms": out_ms,
+            "alk_tier_after_warmup": {col: getattr(f, "tier", None) for col, f in fns.items()},
         }
         if "symengine" in calls:
             results[name]["symengine_backend"] = getattr(calls["symengine"], "backend", None)
@@ -473,43 +612,49 @@ def bench_workloads(args, xs, ys, sleef, notes):
     return results
 
 
-def bench_threads(args, xs, ys):
+def bench_threads(args, xs, ys, tiers):
+    """{tier: {workload: {t1_ms, t2_ms, speedup}}} for the explicit tiers (auto is one of them by now)."""
     out = {}
-    for name, (func, _, used) in WORKLOADS.items():
-        pool = alk.ExprPool()
-        x, y = pool.symbols("x y")
-        f = alk.compile_expr(func(x, y, alk), [x, y] if "y" in used else [x])
-        ins = (xs, ys) if "y" in used else (xs,)
-        res = np.empty(args.n)
-        t = {1: [], 2: []}
-        for th in (1, 2):
-            alk.numpy_eval(f, *ins, out=res, threads=th)
-        gc.disable()
-        t_start = time.perf_counter()
-        for _ in range(args.reps):
-            if len(t[1]) >= args.min_reps and time.perf_counter() - t_start > args.budget / 2:
-                break
+    for col in tiers:
+        if col == "alkahest":
+            continue
+        out[col] = {}
+        for name, (func, _, used) in WORKLOADS.items():
+            pool = alk.ExprPool()
+            x, y = pool.symbols("x y")
+            f = tier_compile(col, func(x, y, alk), [x, y] if "y" in used else [x])
+            ins = (xs, ys) if "y" in used else (xs,)
+            res = np.empty(args.n)
+            t = {1: [], 2: []}
             for th in (1, 2):
-                t[th].append(timed(lambda: alk.numpy_eval(f, *ins, out=res, threads=th)))
-        gc.enable()
-        b1, b2 = min(t[1]) * 1e3, min(t[2]) * 1e3
-        out[name] = {"t1_ms": b1, "t2_ms": b2, "speedup": b1 / b2}
+                alk.numpy_eval(f, *ins, out=res, threads=th)
+            gc.disable()
+            t_start = time.perf_counter()
+            for _ in range(args.reps):
+                if len(t[1]) >= args.min_reps and time.perf_counter() - t_start > args.budget / 2:
+                    break
+                for th in (1, 2):
+                    t[th].append(timed(lambda: alk.numpy_eval(f, *ins, out=res, threads=th)))
+            gc.enable()
+            b1, b2 = min(t[1]) * 1e3, min(t[2]) * 1e3
+            out[col][name] = {"t1_ms": b1, "t2_ms": b2, "speedup": b1 / b2}
     return out
 
 
-def bench_scalar(args):
-    pool = alk.ExprPool()
-    x = pool.symbol("x")
-    f = alk.compile_expr(w1(x, None, alk), [x])
+def bench_scalar(args, tiers):
     number = 20000 if args.quick else 100000
     repeat = 3 if args.quick else 7
     res = {}
-    g = {"f": f}
-    res["alkahest f([1.0])"] = min(timeit.repeat("f([1.0])", globals=g, number=number, repeat=repeat)) / number * 1e9
-    arg = [1.0]
-    g["arg"] = arg
-    res["alkahest f(arg) (list prebuilt)"] = min(timeit.repeat("f(arg)", globals=g, number=number,
-                                                            repeat=repeat)) / number * 1e9
+    for col in tiers:
+        pool = alk.ExprPool()
+        x = pool.symbol("x")
+        f = tier_compile(col, w1(x, None, alk), [x])
+        g = {"f": f, "arg": [1.0]}
+        label = col + (" (auto)" if col == "alkahest" else "")
+        res[f"{label} f([1.0])"] = min(timeit.repeat("f([1.0])", globals=g, number=number,
+                                                     repeat=repeat)) / number * 1e9
+        res[f"{label} f(arg) (list prebuilt)"] = min(timeit.repeat("f(arg)", globals=g, number=number,
+                                                                   repeat=repeat)) / number * 1e9
     try:
         import symengine as se
         sx = se.Symbol("x")
@@ -534,31 +679,60 @@ def bench_scalar(args):
     return res
 
 
-def bench_compile(args):
+def compile_targets(args):
+    """{target: {steps, seed, nodes}}: random_expr arguments for ~10/100/1000 distinct nodes; `nodes`
+    counts the expression with its perturbation constant."""
+    out = {}
+    for target in (10, 100, 1000):
+        steps, _ = steps_for_size(target, seed=target)
+        pool = alk.ExprPool()
+        x, y = pool.symbols("x y")
+        nodes = count_nodes(random_expr(alk, x, y, steps, seed=target) + perturbation(0))
+        out[str(target)] = {"steps": steps, "seed": target, "nodes": nodes}
+    return out
+
+
+def bench_compile(args, tiers, targets, notes):
     out = {}
     reps = 3 if args.quick else 7
     try:
         import symengine as se
     except Exception:  # noqa: BLE001
         se = None
-    for target in (10, 100, 1000):
-        steps, size = steps_for_size(target, seed=target)
-        times = []
-        for _ in range(reps):
-            pool = alk.ExprPool()
-            x, y = pool.symbols("x y")
-            e = random_expr(alk, x, y, steps, seed=target)
-            t0 = time.perf_counter()
-            f = alk.compile_expr(e, [x, y])
-            times.append(time.perf_counter() - t0)
-            del f
-        row = {"nodes": size, "alkahest_us": min(times) * 1e6}
+    cols = [c for c in tiers if c != "alkahest"]  # auto compiles exactly like interp
+    stale = []
+    for target, spec in targets.items():
+        steps, seed = spec["steps"], spec["seed"]
+        row = {"nodes": spec["nodes"]}
+        for col in cols:
+            times = []
+            fresh = True
+            for rep in range(reps):
+                pool = alk.ExprPool()
+                x, y = pool.symbols("x y")
+                e = random_expr(alk, x, y, steps, seed=seed) + perturbation(rep)
+                before = jit_stats() if col == "alk-llvm" else None
+                t0 = time.perf_counter()
+                f = tier_compile(col, e, [x, y])
+                times.append(time.perf_counter() - t0)
+                if col == "alk-llvm":
+                    after = jit_stats()
+                    if before is None or after is None:
+                        fresh = None
+                    elif after[0] - before[0] < 1 or after[1] != before[1]:
+                        fresh = False
+                del f
+            row[f"{col}_us"] = min(times) * 1e6
+            if col == "alk-llvm":
+                row["alk-llvm_fresh"] = fresh
+                if fresh is not True:
+                    stale.append(target)
         if se is not None:
             ex, ey = se.symbols("x y")
-            sexpr = random_expr(se, ex, ey, steps, seed=target)
             st = []
             t_start = time.perf_counter()
-            for _ in range(reps):
+            for rep in range(reps):
+                sexpr = random_expr(se, ex, ey, steps, seed=seed) + perturbation(rep)
                 t0 = time.perf_counter()
                 try:
                     se.Lambdify([ex, ey], sexpr, backend="llvm", cse=True)
@@ -569,9 +743,143 @@ def bench_compile(args):
                 if time.perf_counter() - t_start > 5:
                     break
             row["symengine_llvm_us"] = min(st) * 1e6 if st else None
-        out[str(target)] = row
+        out[target] = row
+    if stale:
+        if jit_stats() is None:
+            notes.append("compile: alk-llvm freshness not verified (alkahest._core._jit_stats is missing); each "
+                         "repetition still compiles a new expression (fresh pool, distinct constant)")
+        else:
+            notes.append(f"compile: alk-llvm at target(s) {', '.join(stale)} hit the JIT cache or compiled no "
+                         "kernel in some repetition; its latency there is not a fresh compile")
     return out
 
+
+# --- the PyPI "alkahest" peer ---------------------------------------------------------------------------------
+
+def requirements_pin(package):
+    try:
+        with open(os.path.join(ROOT, "requirements-dev.txt")) as fh:
+            for line in fh:
+                m = re.match(rf"\s*{re.escape(package)}\s*==\s*([^\s#;]+)", line)
+                if m:
+                    return m.group(1)
+    except OSError:
+        pass
+    return None
+
+
+def ensure_pypi_venv(venv, timeout):
+    """Creates `venv` with the PyPI alkahest and numpy when missing; returns (python, None) or (None, reason)."""
+    numpy_pin = requirements_pin("numpy") or np.__version__
+    want = f"{PYPI_ALKAHEST} numpy=={numpy_pin}"
+    py = os.path.join(venv, "bin", "python")
+    stamp = os.path.join(venv, ".bench-stamp")
+    try:
+        with open(stamp) as fh:
+            if fh.read().strip() == want and os.path.exists(py):
+                return py, None
+    except OSError:
+        pass
+    base = getattr(sys, "_base_executable", None) or sys.executable  # the interpreter under .venv
+    print(f"alk-pypi: setting up {os.path.relpath(venv)} ({want})", flush=True)
+    try:
+        if not os.path.exists(py):
+            proc = subprocess.run([base, "-m", "venv", venv], capture_output=True, text=True, timeout=120)
+            if proc.returncode != 0:
+                raise RuntimeError("python -m venv failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1])
+        env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1")
+        env.pop("PYTHONPATH", None)
+        proc = subprocess.run([py, "-m", "pip", "install", "-q", "--progress-bar", "off", "--retries", "1",
+                               "--timeout", "20", *want.split()], capture_output=True, text=True,
+                              timeout=timeout, env=env)
+        if proc.returncode != 0:
+            lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+            last = lines[-1] if lines else f"exit {proc.returncode}"
+            raise RuntimeError(f"pip install failed (no network?): {last}")
+        with open(stamp, "w") as fh:
+            fh.write(want + "\n")
+        return py, None
+    except (OSError, RuntimeError, subprocess.TimeoutExpired) as e:
+        shutil.rmtree(venv, ignore_errors=True)  # retried from scratch next time
+        return None, str(e) if not isinstance(e, subprocess.TimeoutExpired) else f"venv setup timed out ({timeout} s)"
+
+
+def run_pypi_peer(args, sections, targets):
+    """Runs bench/pypi_alkahest_peer.py in the PyPI venv; returns its JSON, or {"comparable": False, "note": ...}."""
+    py, why = ensure_pypi_venv(os.path.abspath(args.pypi_venv), timeout=args.pypi_timeout)
+    if py is None:
+        return {"comparable": False, "note": f"alk-pypi skipped: {why}"}
+    source = f"POLY = {POLY!r}\n\n" + "\n\n".join(
+        inspect.getsource(fn) for fn in (w1, w2, w3, w4, w5, random_expr, perturbation))
+    spec = {"n": args.n, "reps": args.reps, "min_reps": args.min_reps, "budget": args.budget, "quick": args.quick,
+            "sections": sorted(sections), "source": source, "scalar_func": "w1", "compile": targets or {},
+            "workloads": {name: {"func": func.__name__, "used": used} for name, (func, _, used) in WORKLOADS.items()}}
+    env = dict(os.environ, RAYON_NUM_THREADS="2")
+    env.pop("PYTHONPATH", None)
+    peer = os.path.join(ROOT, "bench", "pypi_alkahest_peer.py")
+    print("alk-pypi: timing in its own process", flush=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="alkahest_pypi_") as cwd:
+            proc = subprocess.run([py, "-I", peer], input=json.dumps(spec), capture_output=True, text=True,
+                                  timeout=args.pypi_timeout, env=env, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        return {"comparable": False, "note": f"alk-pypi skipped: the peer process ran past {args.pypi_timeout} s"}
+    sys.stdout.write(proc.stderr)
+    try:
+        res = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"comparable": False, "note": f"alk-pypi skipped: the peer process exited {proc.returncode} "
+                                             "without a JSON result"}
+    return res
+
+
+def merge_pypi(pypi, results, threads, scalar, compile_res, notes):
+    """Adds the "alk-pypi" column/rows from the peer's JSON; returns the JSON's "pypi" record."""
+    info = {k: pypi.get(k) for k in ("comparable", "note", "package", "errors", "scalar_tier")}
+    pkg = pypi.get("package") or {}
+    desc = (f"PyPI alkahest {pkg.get('version', '?')}: {pkg.get('summary') or 'unknown package'}"
+            + (f" ({pkg['home']})" if pkg.get("home") else "")
+            + "; an unrelated project that shares our import name")
+    if pkg:
+        info["description"] = desc
+    if not pypi.get("comparable"):
+        notes.append(pypi.get("note") or "alk-pypi skipped")
+        if pkg:
+            notes.append(desc)
+        return info
+    feats = pkg.get("features") or {}
+    jits = [k for k in ("cranelift_jit", "llvm_jit") if feats.get(k)]
+    notes.append(desc + (f"; JIT: {', '.join(jits)}" if jits else "") +
+                 "; timed in its own venv and process, after the others (not in their rounds)")
+    tiers_seen = set()
+    for name, r in (pypi.get("workloads") or {}).items():
+        if name not in results:
+            continue
+        if "error" in r:
+            notes.append(f"{name} alk-pypi: {r['error']}")
+            continue
+        results[name]["best_ms"]["alk-pypi"] = r["best_ms"]
+        results[name]["times_ms"]["alk-pypi"] = r["times_ms"]
+        results[name]["rel_vs_numpy"]["alk-pypi"] = r["rel_vs_numpy"]
+        results[name]["elt_rel_vs_numpy"]["alk-pypi"] = r["elt_rel_vs_numpy"]
+        results[name]["alk_pypi_tier"] = r.get("tier")
+        tiers_seen.add(str(r.get("tier")))
+    info["tiers"] = sorted(tiers_seen)
+    if threads is not None and pypi.get("threads"):
+        threads["alk-pypi"] = {k: v for k, v in pypi["threads"].items() if "error" not in v}
+    if scalar is not None and pypi.get("scalar_ns"):
+        for k, v in pypi["scalar_ns"].items():
+            scalar[f"alk-pypi {k}"] = v
+    if compile_res is not None and pypi.get("compile"):
+        for tgt, row in pypi["compile"].items():
+            if tgt in compile_res:
+                compile_res[tgt]["alk-pypi_us"] = row["us"]
+    for err in pypi.get("errors") or []:
+        notes.append(f"alk-pypi: {err}")
+    return info
+
+
+# --- report ---------------------------------------------------------------------------------------------------
 
 def fmt_ms(v):
     if v is None:
@@ -579,30 +887,81 @@ def fmt_ms(v):
     return f"{v:.2f}" if v < 100 else f"{v:.1f}"
 
 
-def print_tables(results, threads, scalar, compile_res, notes):
+def geomean(vals):
+    vals = [v for v in vals if v is not None and v > 0]
+    return math.exp(sum(map(math.log, vals)) / len(vals)) if vals else None
+
+
+def best_alk(r):
+    """(column, ms) of the fastest allocating alkahest tier for one workload's results."""
+    cands = [(r["best_ms"][c], c) for c in ALK_TIERS if c in r["best_ms"]]
+    ms, col = min(cands)
+    return col, ms
+
+
+def summarize(results, tiers):
+    """Ratios and goals computed from the timings (shared by the printout and the JSON)."""
     libs = []
     for r in results.values():
         for lib in r["best_ms"]:
             if lib not in libs:
                 libs.append(lib)
+    peers = [lib for lib in libs if lib not in ALK_TIERS]
+    ratio = {}
+    for name, r in results.items():
+        col, ms = best_alk(r)
+        r["best_alkahest"] = {"lib": col, "ms": ms}
+        ratio[name] = {lib: r["best_ms"][lib] / ms for lib in peers if lib in r["best_ms"]}
+        r["ratio_peer_over_best_alkahest"] = ratio[name]
+    gm = {lib: (geomean([ratio[w][lib] for w in results]) if all(lib in ratio[w] for w in results) else None)
+          for lib in peers}
+    goals = {"sleef_c_within": GOAL_SLEEF, "numpy_geomean_at_least": GOAL_NUMPY, "tiers": {}}
+    for col in tiers:
+        g = {}
+        if all("sleef-C" in r["best_ms"] for r in results.values()):
+            per = {w: r["tier_out_ms"][col] / r["best_ms"]["sleef-C"] for w, r in results.items()}
+            g["out_over_sleef_c"] = per
+            g["out_over_sleef_c_geomean"] = geomean(per.values())
+            g["sleef_c_goal_met"] = all(v <= GOAL_SLEEF for v in per.values())
+        per = {w: r["best_ms"]["numpy"] / r["best_ms"][col] for w, r in results.items()}
+        g["numpy_over_tier"] = per
+        g["numpy_over_tier_geomean"] = geomean(per.values())
+        g["numpy_goal_met"] = g["numpy_over_tier_geomean"] >= GOAL_NUMPY
+        goals["tiers"][col] = g
+    return libs, peers, gm, goals
+
+
+def print_tables(results, tiers, gm, goals, libs, peers, threads, scalar, compile_res, notes):
     w = max(9, max(len(lib) for lib in libs) + 1)
     print("\nTime per call, ms (best over rounds, 1 thread):")
     print(f"{'workload':<9}" + "".join(f"{lib:>{w}}" for lib in libs))
     for name, r in results.items():
         print(f"{name:<9}" + "".join(f"{fmt_ms(r['best_ms'].get(lib)):>{w}}" for lib in libs))
 
-    peers = [lib for lib in libs if lib != "alkahest"]
-    print("\nRatio peer / alkahest (time; > 1 means alkahest is faster):")
-    print(f"{'workload':<9}" + "".join(f"{lib:>{w}}" for lib in peers))
-    gm = {}
-    for lib in peers:
-        vals = [r["best_ms"][lib] / r["best_ms"]["alkahest"] for r in results.values() if lib in r["best_ms"]]
-        gm[lib] = math.exp(sum(map(math.log, vals)) / len(vals)) if len(vals) == len(results) else None
+    print(f"\nRatio peer / best alkahest tier ({', '.join(c for c in ALK_TIERS if c in tiers)}); "
+          "> 1 means alkahest is faster:")
+    print(f"{'workload':<9}{'best tier':>11}" + "".join(f"{lib:>{w}}" for lib in peers))
     for name, r in results.items():
-        a = r["best_ms"]["alkahest"]
-        print(f"{name:<9}" + "".join(
-            f"{(r['best_ms'][lib] / a if lib in r['best_ms'] else float('nan')):>{w}.2f}" for lib in peers))
-    print(f"{'geomean':<9}" + "".join(f"{gm[lib]:>{w}.2f}" if gm[lib] else f"{'-':>{w}}" for lib in peers))
+        print(f"{name:<9}{r['best_alkahest']['lib']:>11}" + "".join(
+            f"{r['ratio_peer_over_best_alkahest'][lib]:>{w}.2f}" if lib in r["ratio_peer_over_best_alkahest"]
+            else f"{'-':>{w}}" for lib in peers))
+    print(f"{'geomean':<9}{'':>11}" + "".join(f"{gm[lib]:>{w}.2f}" if gm[lib] else f"{'-':>{w}}" for lib in peers))
+
+    tg = goals["tiers"]
+    if tg and all("out_over_sleef_c" in g for g in tg.values()):
+        print(f"\nalkahest tier (out=) / sleef-C, time (goal <= {GOAL_SLEEF}x on every workload):")
+        print(f"{'workload':<9}" + "".join(f"{c:>{w}}" for c in tg))
+        for name in results:
+            print(f"{name:<9}" + "".join(f"{tg[c]['out_over_sleef_c'][name]:>{w}.2f}" for c in tg))
+        print(f"{'geomean':<9}" + "".join(f"{tg[c]['out_over_sleef_c_geomean']:>{w}.2f}" for c in tg))
+        print(f"{'goal':<9}" + "".join(f"{('met' if tg[c]['sleef_c_goal_met'] else 'NOT met'):>{w}}" for c in tg))
+    if tg:
+        print(f"\nnumpy / alkahest tier, time (goal: geomean >= {GOAL_NUMPY}x):")
+        print(f"{'workload':<9}" + "".join(f"{c:>{w}}" for c in tg))
+        for name in results:
+            print(f"{name:<9}" + "".join(f"{tg[c]['numpy_over_tier'][name]:>{w}.2f}" for c in tg))
+        print(f"{'geomean':<9}" + "".join(f"{tg[c]['numpy_over_tier_geomean']:>{w}.2f}" for c in tg))
+        print(f"{'goal':<9}" + "".join(f"{('met' if tg[c]['numpy_goal_met'] else 'NOT met'):>{w}}" for c in tg))
 
     print("\nDifference from NumPy: normwise max|r-ref|/max|ref|  (elementwise max, |ref| >= 1e-3 max|ref|)")
     others = [lib for lib in libs if lib != "numpy"]
@@ -616,29 +975,42 @@ def print_tables(results, threads, scalar, compile_res, notes):
             else:
                 cells.append("-")
         print(f"{name:<9}" + "".join(f"{c:>{cw}}" for c in cells))
-    worst = max(r["rel_vs_numpy"]["alkahest"] for r in results.values())
-    print(f"alkahest worst normwise difference from NumPy: {worst:.2e} "
+    ours = [k for k in next(iter(results.values()))["rel_vs_numpy"] if k.startswith("alk") and k != "alk-pypi"]
+    worst = max(r["rel_vs_numpy"][k] for r in results.values() for k in ours if k in r["rel_vs_numpy"])
+    print(f"alkahest (all tiers, with and without out=) worst normwise difference from NumPy: {worst:.2e} "
           f"({'OK' if worst < 1e-12 else 'ABOVE'} 1e-12)")
 
     if threads:
-        print("\nalkahest threads (numpy_eval, out= preallocated), ms:")
-        print(f"{'workload':<9}{'1 thread':>10}{'2 threads':>11}{'speedup':>9}")
-        for name, t in threads.items():
-            print(f"{name:<9}{t['t1_ms']:>10.2f}{t['t2_ms']:>11.2f}{t['speedup']:>9.2f}")
+        print("\nThreads: numpy_eval at 1 vs 2 threads, out= preallocated, ms" +
+              (" (alk-pypi: numpy_eval vs numpy_eval_par, RAYON_NUM_THREADS=2, allocating):"
+               if "alk-pypi" in threads else ":"))
+        print(f"{'tier':<11}{'workload':<9}{'1 thread':>10}{'2 threads':>11}{'speedup':>9}")
+        for col, rows in threads.items():
+            for name, t in rows.items():
+                print(f"{col:<11}{name:<9}{t['t1_ms']:>10.2f}{t['t2_ms']:>11.2f}{t['speedup']:>9.2f}")
     if scalar:
-        print("\nScalar call, ns per call:")
+        print("\nScalar call (W1 over [x]), ns per call:")
         for k, v in scalar.items():
-            print(f"  {k:<36}{v:>10.0f}")
+            print(f"  {k:<40}{v:>10.0f}")
     if compile_res:
-        print("\nCompile latency, us (best of several):")
-        print(f"{'target':>7}{'nodes':>7}{'alkahest':>11}{'symengine llvm':>16}")
+        cols = []
+        for row in compile_res.values():
+            for k in row:
+                if k.endswith("_us") and k not in cols:
+                    cols.append(k)
+        print("\nCompile latency, us (best of several; a fresh expression per repetition):")
+        print(f"{'target':>7}{'nodes':>7}" + "".join(f"{k[:-3]:>18}" for k in cols))
         for tgt, row in compile_res.items():
-            se_v = row.get("symengine_llvm_us")
-            print(f"{tgt:>7}{row['nodes']:>7}{row['alkahest_us']:>11.0f}"
-                  f"{(f'{se_v:.0f}' if se_v is not None else '-'):>16}")
+            cells = []
+            for k in cols:
+                v = row.get(k)
+                s = "-" if v is None else f"{v:.0f}"
+                if k == "alk-llvm_us" and row.get("alk-llvm_fresh") is not True:
+                    s += "*"
+                cells.append(f"{s:>18}")
+            print(f"{tgt:>7}{row['nodes']:>7}" + "".join(cells))
     for note in notes:
         print("note:", note)
-    return gm
 
 
 def main(argv=None):
@@ -649,7 +1021,11 @@ def main(argv=None):
     ap.add_argument("--budget", type=float, default=None,
                     help="seconds of timing per workload before slow libraries stop (default 12, --quick 4)")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
-    ap.add_argument("--skip", default="", help="comma list of sections to skip: threads,scalar,compile")
+    ap.add_argument("--skip", default="", help="comma list of sections to skip: threads,scalar,compile,pypi")
+    ap.add_argument("--pypi-venv", default=os.path.join(ROOT, "build", "bench-pypi-venv"),
+                    help="venv for the PyPI 'alkahest' peer, created when missing (default build/bench-pypi-venv)")
+    ap.add_argument("--pypi-timeout", type=int, default=900,
+                    help="seconds allowed for the venv setup and for the peer process each (default 900)")
     ap.add_argument("--json", metavar="PATH", help="write all results as JSON")
     args = ap.parse_args(argv)
     args.reps = args.reps or (3 if args.quick else 9)
@@ -661,28 +1037,47 @@ def main(argv=None):
     meta = {"cpu": cpu_name(), "cores": os.cpu_count(), "platform": platform.platform(), "n": args.n,
             "reps": args.reps, "min_reps": args.min_reps, "budget_s": args.budget, "quick": args.quick,
             "versions": versions(), "xla_flags": os.environ.get("XLA_FLAGS")}
+    for key, fn in (("isa", "_isa"), ("jit", "_jit_description")):
+        try:
+            meta[key] = getattr(alk._core, fn)()
+        except Exception:  # noqa: BLE001
+            meta[key] = None
     print(f"bench_eval: n={args.n}, {meta['cpu']}, {meta['cores']} cores; "
           + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v), flush=True)
 
     notes = []
+    tiers = probe_tiers(notes)
+    meta["alkahest_tiers"] = tiers
     xs = np.linspace(0.0, 2.0 * np.pi, args.n)
     ys = np.linspace(1.0, 2.0, args.n)
     with tempfile.TemporaryDirectory(prefix="alkahest_bench_") as tmp:
         sleef, why = build_sleef_reference(tmp)
         if sleef is None:
             notes.append(f"sleef-C reference skipped: {why}")
+        else:
+            sleef.isa.restype = ctypes.c_char_p
+            meta["sleef_c_isa"] = sleef.isa().decode()
+            notes.append(f"sleef-C reference built for {meta['sleef_c_isa']}")
         meta["sleef_c"] = sleef is not None
-        results = bench_workloads(args, xs, ys, sleef, notes)
-    threads = bench_threads(args, xs, ys) if "threads" not in skip else None
-    scalar = bench_scalar(args) if "scalar" not in skip else None
-    compile_res = bench_compile(args) if "compile" not in skip else None
-    gm = print_tables(results, threads, scalar, compile_res, notes)
+        results = bench_workloads(args, xs, ys, sleef, tiers, notes)
+    threads = bench_threads(args, xs, ys, tiers) if "threads" not in skip else None
+    scalar = bench_scalar(args, tiers) if "scalar" not in skip else None
+    targets = compile_targets(args) if "compile" not in skip else None
+    compile_res = bench_compile(args, tiers, targets, notes) if "compile" not in skip else None
+    if "pypi" not in skip:
+        sections = {"workloads"} | ({"threads", "scalar", "compile"} - skip)
+        pypi = merge_pypi(run_pypi_peer(args, sections, targets), results, threads, scalar, compile_res, notes)
+    else:
+        pypi = {"comparable": None, "note": "alk-pypi skipped (--skip pypi)"}
+    libs, peers, gm, goals = summarize(results, tiers)
+    print_tables(results, tiers, gm, goals, libs, peers, threads, scalar, compile_res, notes)
     meta["elapsed_s"] = time.perf_counter() - t_all
     print(f"\ntotal {meta['elapsed_s']:.0f} s")
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump({"meta": meta, "workloads": results, "geomean_peer_over_alkahest": gm,
-                       "threads": threads, "scalar_ns": scalar, "compile": compile_res, "notes": notes},
+            json.dump({"meta": meta, "libraries": libs, "workloads": results,
+                       "geomean_peer_over_best_alkahest": gm, "goals": goals, "threads": threads,
+                       "scalar_ns": scalar, "compile": compile_res, "pypi": pypi, "notes": notes},
                       fh, indent=2)
         print(f"wrote {args.json}")
 

@@ -58,7 +58,13 @@ struct PyCompiled {
 constexpr std::uint64_t kAutoJitElements = 1u << 17;
 
 void use_jit(PyCompiled& c) {
-  if (!c.jit) c.jit = std::make_shared<const JitFunction>(c.interp->program(), c.interp->accuracy());
+  if (c.jit) return;
+  std::shared_ptr<const JitFunction> jit;
+  {
+    nb::gil_scoped_release release;  // compiling takes milliseconds; the JIT has its own lock
+    jit = std::make_shared<const JitFunction>(c.interp->program(), c.interp->accuracy());
+  }
+  if (!c.jit) c.jit = std::move(jit);
 }
 
 using AnyArray = nb::ndarray<nb::ro, nb::device::cpu>;

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <unordered_map>
 
@@ -80,9 +81,14 @@ bool programs_equal(const Program& a, const Program& b) {
 
 namespace {
 
-double polygamma_scalar(double n, double x) {
-  const double xs[2] = {n, x};
-  return op_info(Op::Polygamma).eval(xs);
+// Called from JIT code, which has no unwind tables: nothing may escape.
+double polygamma_scalar(double n, double x) noexcept {
+  try {
+    const double xs[2] = {n, x};
+    return op_info(Op::Polygamma).eval(xs);
+  } catch (...) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
 }
 
 std::string sleef_symbol(bool f32, int acc, std::string_view what) {
