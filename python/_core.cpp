@@ -13,6 +13,7 @@
 #include "alkahest/alkahest.hpp"
 #include "alkahest/interpreter.hpp"
 #include "alkahest/jit.hpp"
+#include "bindings.hpp"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -452,6 +453,43 @@ void translate(const std::exception_ptr& p, void*) {
 
 }  // namespace
 
+namespace alkahest::py {
+
+ExportInput export_input(nb::handle expr_or_list, nb::handle vars, const char* who) {
+  ExportInput in;
+  auto take = [&](nb::handle h, const char* what) {
+    PyExpr e = expect_expr(h, (std::string(who) + ": " + what).c_str());
+    if (!in.pool) in.pool = e.pool;
+    if (e.pool != in.pool)
+      throw PoolMismatchError(std::string(who) + ": " + what + " comes from " + e.pool->label() +
+                              " but the other expressions from " + in.pool->label());
+    return e.id;
+  };
+  in.is_list = !nb::isinstance<PyExpr>(expr_or_list);
+  if (in.is_list) {
+    if (!nb::isinstance<nb::list>(expr_or_list) && !nb::isinstance<nb::tuple>(expr_or_list))
+      throw nb::type_error((std::string(who) + ": expected an Expr or a list of Exprs, not '" +
+                            py_type_name(expr_or_list) + "'").c_str());
+    for (nb::handle h : expr_or_list) in.exprs.push_back(take(h, "each expression"));
+    if (in.exprs.empty()) throw nb::value_error((std::string(who) + ": no expression given").c_str());
+  } else {
+    in.exprs.push_back(take(expr_or_list, "the expression"));
+  }
+  if (nb::isinstance<PyExpr>(vars)) {
+    in.vars.push_back(take(vars, "vars"));
+  } else {
+    if (!nb::isinstance<nb::list>(vars) && !nb::isinstance<nb::tuple>(vars))
+      throw nb::type_error((std::string(who) + ": vars must be a list of symbols, not '" + py_type_name(vars) + "'").c_str());
+    for (nb::handle h : vars) in.vars.push_back(take(h, "each of vars"));
+  }
+  for (ExprId v : in.vars)
+    if (in.pool->node(v).kind != Kind::Symbol)
+      throw nb::value_error((std::string(who) + ": vars must be symbols, got '" + to_string(*in.pool, v) + "'").c_str());
+  return in;
+}
+
+}  // namespace alkahest::py
+
 NB_MODULE(_core, m) {
   m.doc() = "alkahest C++ kernel (nanobind bindings); use the `alkahest` package instead.";
 
@@ -636,4 +674,6 @@ NB_MODULE(_core, m) {
     m.def(name.c_str(), [op](nb::args args) { return call_op(op, args); },
           ("The " + name + " function of the op table.").c_str());
   }
+  alkahest::py::bind_emit_c(m);
+  alkahest::py::bind_stablehlo(m);
 }
