@@ -164,9 +164,22 @@ def test_worker_pool_under_concurrent_callers_and_after_fork():
     for t in threads:
         t.join()
     assert not bad
-    pid = os.fork()  # the child has no pool workers: it must start its own, not wait forever
-    if pid == 0:
-        ok = np.array_equal(numpy_eval(fns[3], xs, threads=2), want[3])
-        os._exit(0 if ok else 1)
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    # After fork() the child has no pool workers: it must start its own, not wait forever. Run in a
+    # fresh interpreter, so no other library's threads (JAX's) are forked along.
+    import subprocess
+    import sys
+    script = """
+import os, numpy as np, alkahest as ak
+p = ak.ExprPool(); x = p.symbol("x")
+f = ak.compile_expr(ak.sin(x) * 2 + x, [x], backend="llvm")
+xs = np.linspace(-3, 3, 100_003)
+want = ak.numpy_eval(f, xs, threads=2)  # starts the parent's workers
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if np.array_equal(ak.numpy_eval(f, xs, threads=2), want) else 1)
+_, status = os.waitpid(pid, 0)
+raise SystemExit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 3)
+"""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.run([sys.executable, "-c", script], env=env, timeout=120)
+    assert proc.returncode == 0
