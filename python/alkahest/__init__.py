@@ -41,6 +41,17 @@ from ._core import (
 
 from .evaluate import compile_expr, numpy_eval
 
+
+def to_jax(expr_or_list, vars, name=None):
+    """A JAX primitive computing ``expr_or_list`` over ``vars`` (see :mod:`alkahest._jax`).
+
+    Works eagerly and under ``jax.jit`` (lowered to StableHLO ops, no host callback),
+    ``jax.grad``/``jacfwd``/``jacrev``/``hessian`` and ``jax.vmap``. JAX is imported on first use.
+    """
+    from ._jax import to_jax as _to_jax
+
+    return _to_jax(expr_or_list, vars, name=name)
+
 #: ``ceil`` is the usual Python spelling; expressions print it as ``ceiling`` (SymPy's name).
 ceil = ceiling
 
@@ -50,5 +61,5 @@ __all__ = [
     "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Node", "ParseError",
     "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_expr", "cos", "cosh", "diff", "erf", "erfc",
     "eval_expr", "exp", "floor", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
-    "sinh", "sqrt", "subs", "tan", "tanh",
+    "sinh", "sqrt", "subs", "tan", "tanh", "to_jax",
 ]

@@ -1,0 +1,243 @@
+"""to_jax: alkahest expressions as JAX primitives (jit, grad, vmap, hessian).
+
+Each ``to_jax`` call defines one JAX primitive with
+- an eager implementation that runs the compiled C++ evaluator (``numpy_eval``) on the arrays;
+- an abstract evaluation: the broadcast shape of the inputs and JAX's dtype promotion;
+- a JVP rule from the symbolic gradient: the partial derivatives are themselves one ``to_jax``
+  primitive, built once and cached, so derivatives of any order work (reverse mode follows from
+  the JVP's linearity: JAX transposes the multiply-and-add itself);
+- a batching rule (elementwise with broadcasting, so any ``in_axes``, nested);
+- an MLIR lowering that translates the same Program into StableHLO ops (through ``jax.lax``)
+  inside the jitted computation: no host callback, XLA fuses it with the rest, and it runs on
+  every backend JAX supports.
+
+JAX is imported here only, so ``import alkahest`` does not pay for it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Iterable
+
+import numpy as np
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+from jax.extend.core import Primitive
+from jax.interpreters import ad, batching, mlir
+
+from ._core import Expr, diff
+from .evaluate import compile_expr, numpy_eval
+
+__all__ = ["to_jax"]
+
+_counter = itertools.count()
+
+
+def _sign(x):
+    # alkahest's sign: +1, -1, +0 at both zeros, NaN stays NaN (lax.sign keeps -0.0).
+    one = jnp.ones_like(x)
+    return jnp.where(x > 0, one, jnp.where(x < 0, -one, jnp.where(x == 0, jnp.zeros_like(x), x)))
+
+
+def _gamma(x):
+    return jax.scipy.special.gamma(x)
+
+
+def _polygamma(n, x):
+    # jax's polygamma takes an integer order; alkahest's is NaN unless n is a whole number >= 0.
+    n = jnp.asarray(n, dtype=x.dtype)
+    whole = (n >= 0) & (jnp.floor(n) == n) & (n <= 1000)
+    order = jnp.where(whole, n, 0).astype(jnp.int32)
+    return jnp.where(whole, jax.scipy.special.polygamma(order, x), jnp.nan)
+
+
+# op-table name -> function of jax arrays (StableHLO / CHLO ops once lowered).
+_UNARY = {
+    "sin": lax.sin, "cos": lax.cos, "tan": lax.tan, "sinh": lax.sinh, "cosh": lax.cosh,
+    "tanh": lax.tanh, "asin": lax.asin, "acos": lax.acos, "atan": lax.atan, "exp": lax.exp,
+    "log": lax.log, "abs": lax.abs, "sign": _sign, "floor": lax.floor, "ceiling": lax.ceil,
+    "erf": lax.erf, "erfc": lax.erfc, "gamma": _gamma,
+}
+_BINARY = {"atan2": lax.atan2, "polygamma": _polygamma}
+
+
+def _run_program(data, dtype, args):
+    """The Program (``CompiledFn._program_data()``) on jax arrays of one dtype and shape."""
+    n_inputs, constants, code, outputs = data
+    regs: dict[int, Any] = {}
+    for kind, op, dst, a, b, index in code:
+        if kind == "input":
+            v = args[index]
+        elif kind == "const":
+            v = jnp.asarray(constants[index], dtype=dtype)
+        elif kind == "add":
+            v = regs[a] + regs[b]
+        elif kind == "sub":
+            v = regs[a] - regs[b]
+        elif kind == "mul":
+            v = regs[a] * regs[b]
+        elif kind == "div":
+            v = regs[a] / regs[b]
+        elif kind == "neg":
+            v = -regs[a]
+        elif kind == "sqrt":
+            v = lax.sqrt(regs[a])
+        elif kind == "pow":
+            v = lax.pow(regs[a], regs[b])
+        elif op in _BINARY:
+            v = _BINARY[op](regs[a], regs[b])
+        elif op in _UNARY:
+            v = _UNARY[op](regs[a])
+        else:  # a new op-table row without a JAX spelling: fail loudly, never silently
+            raise NotImplementedError(f"to_jax: no JAX lowering for {op!r}")
+        regs[dst] = v
+    shape = jnp.broadcast_shapes(*(jnp.shape(x) for x in args)) if args else ()
+    return [jnp.broadcast_to(jnp.asarray(regs[r], dtype=dtype), shape) for r in outputs]
+
+
+def _result_dtype(values):
+    """jnp's promotion of the inputs (weak Python scalars included), then to a float type.
+
+    ``values`` are arrays, tracers, abstract values or Python scalars; the answer depends only on
+    their dtypes and weak types, so eager calls, abstract evaluation and lowering agree."""
+    samples = []
+    for v in values:
+        aval = v if isinstance(v, jax.core.ShapedArray) else jax.typeof(v)
+        dt = np.dtype(aval.dtype)
+        if np.issubdtype(dt, np.complexfloating):
+            raise TypeError(f"to_jax: complex inputs ({dt}) are not supported; alkahest functions are real")
+        if not (np.issubdtype(dt, np.floating) or np.issubdtype(dt, np.integer) or dt == np.bool_):
+            raise TypeError(f"to_jax: inputs must be real numbers, not {dt}")
+        if getattr(aval, "weak_type", False):  # a Python scalar: promotes like one
+            samples.append(dt.type(0).item())
+        else:
+            samples.append(np.zeros((), dt))
+    dt = jnp.result_type(*samples) if samples else jnp.result_type(float)
+    if not jnp.issubdtype(dt, jnp.floating):  # ints and bools -> JAX's default float, as jnp.sin does
+        dt = jnp.result_type(float)
+    return dt
+
+
+class _JaxFunction:
+    """One primitive: the expressions ``exprs`` over the ordered symbols ``vars``."""
+
+    def __init__(self, exprs: list[Expr], vars: list[Expr], name: str):
+        self.exprs = exprs
+        self.vars = vars
+        self.name = name
+        self.compiled = compile_expr(exprs if len(exprs) > 1 else exprs[0], vars)
+        self.data = self.compiled._program_data()
+        self._partials: _JaxFunction | None = None
+        prim = Primitive(name)
+        prim.multiple_results = True
+        prim.def_impl(self._impl)
+        prim.def_abstract_eval(self._abstract)
+        ad.primitive_jvps[prim] = self._jvp
+        batching.primitive_batchers[prim] = self._batch
+        mlir.register_lowering(prim, mlir.lower_fun(self._lowered, multiple_results=True))
+        self.prim = prim
+
+    # -- rules ---------------------------------------------------------------------------------
+    def _abstract(self, *avals):
+        dtype = _result_dtype(avals)
+        try:
+            shape = np.broadcast_shapes(*(a.shape for a in avals)) if avals else ()
+        except ValueError:
+            shapes = ", ".join(str(a.shape) for a in avals)
+            raise ValueError(f"{self.name}: input shapes {shapes} do not broadcast together") from None
+        return [jax.core.ShapedArray(shape, dtype) for _ in self.exprs]
+
+    def _impl(self, *args):
+        dtype = _result_dtype(args)
+        arrays = [jnp.asarray(a, dtype=dtype) for a in args]
+        try:
+            np.broadcast_shapes(*(a.shape for a in arrays))
+        except ValueError:
+            shapes = ", ".join(str(a.shape) for a in arrays)
+            raise ValueError(f"{self.name}: input shapes {shapes} do not broadcast together") from None
+        if any(d.platform != "cpu" for a in arrays for d in a.devices()):
+            # Not host memory: run the same StableHLO on the arrays' device.
+            return jax.jit(self._lowered)(*arrays)
+        out = numpy_eval(self.compiled, *arrays)  # reads the jax arrays in place (DLPack)
+        if len(self.exprs) == 1:
+            return [jnp.from_dlpack(out)]  # the result buffer becomes the jax array, no copy
+        return [jnp.asarray(out[..., k]) for k in range(len(self.exprs))]
+
+    def _lowered(self, *args):
+        dtype = _result_dtype(args)
+        args = [lax.convert_element_type(a, dtype) for a in args]
+        return _run_program(self.data, dtype, args)
+
+    def partials(self) -> "_JaxFunction":
+        """d expr_k / d var_j for every k, j (row-major), as one cached primitive."""
+        if self._partials is None:
+            rows = [diff(e, v) for e in self.exprs for v in self.vars]
+            self._partials = _JaxFunction(rows, self.vars, f"{self.name}_jvp")
+        return self._partials
+
+    def _jvp(self, primals, tangents):
+        outs = self.prim.bind(*primals)
+        live = [j for j, t in enumerate(tangents) if type(t) is not ad.Zero]
+        if not live:
+            return outs, [ad.Zero(jax.typeof(o).to_tangent_aval()) for o in outs]
+        d = self.partials().prim.bind(*primals)
+        n = len(self.vars)
+        tangent_outs = []
+        for k, out in enumerate(outs):
+            acc = None
+            for j in live:
+                t = lax.convert_element_type(tangents[j], out.dtype)
+                term = d[k * n + j] * t
+                acc = term if acc is None else acc + term
+            tangent_outs.append(jnp.broadcast_to(acc, out.shape))
+        return outs, tangent_outs
+
+    def _batch(self, args, dims):
+        ranks = [jnp.ndim(a) - (d is not None) for a, d in zip(args, dims)]
+        rank = max(ranks, default=0)
+        size = next(a.shape[d] for a, d in zip(args, dims) if d is not None)
+        moved = []
+        for a, d, r in zip(args, dims, ranks):
+            if d is None:
+                moved.append(a)  # broadcasts against the leading batch axis
+            else:
+                a = jnp.moveaxis(a, d, 0)
+                moved.append(a.reshape((size,) + (1,) * (rank - r) + a.shape[1:]))
+        return self.prim.bind(*moved), [0] * len(self.exprs)
+
+    # -- the user's callable -------------------------------------------------------------------
+    def __call__(self, *arrays):
+        if len(arrays) != len(self.vars):
+            raise TypeError(f"{self.name}: takes {len(self.vars)} array(s) (one per variable), got {len(arrays)}")
+        return self.prim.bind(*arrays)
+
+
+def to_jax(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str | None = None):
+    """A JAX-traceable function of ``len(vars)`` arrays computing ``expr_or_list``.
+
+    One expression gives a function returning one array; a list gives a function returning a tuple.
+    The inputs broadcast together like ``jnp`` operands; ints and bools are promoted to JAX's default
+    float type, float32 stays float32. Works under ``jax.jit`` (lowered to StableHLO ops, no host
+    callback), ``jax.grad``/``jacfwd``/``jacrev``/``hessian`` (derivatives are symbolic) and ``jax.vmap``.
+    """
+    is_list = not isinstance(expr_or_list, Expr)
+    exprs = list(expr_or_list) if is_list else [expr_or_list]
+    vars = [vars] if isinstance(vars, Expr) else list(vars)
+    if name is None:
+        name = f"alkahest_{next(_counter)}"
+    elif not name.isidentifier():
+        raise ValueError(f"to_jax: name must be an identifier, not {name!r}")
+    fn = _JaxFunction(exprs, vars, name)
+
+    if is_list:
+        def call(*arrays):
+            return tuple(fn(*arrays))
+    else:
+        def call(*arrays):
+            return fn(*arrays)[0]
+    call.__name__ = name
+    call.__doc__ = f"{name}({', '.join(str(v) for v in vars)}) = {', '.join(str(e) for e in exprs)}"
+    call.primitive = fn.prim
+    return call
