@@ -39,7 +39,7 @@ help:
 	@echo "make build         configure + build $(BUILD_DIR) (library, tests, Python extension)"
 	@echo "make test          build, then ctest and pytest"
 	@echo "make demo          build, then run examples/tour.py"
-	@echo "make bench         build, then run bench/bench_kernel.py and bench/bench_eval.py"
+	@echo "make bench         build, then run bench/bench_kernel.py, bench_eval.py (+ report.py) and bench_jax.py"
 	@echo "make asan          C++ tests under ASan+UBSan in $(ASAN_DIR)"
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
 	@echo "make clean         remove build/ and the developer extension module (keeps .venv)"
@@ -124,6 +124,7 @@ bench: build
 	$(PYENV) $(VPY) bench/bench_eval.py --json build/bench_eval.json --pypi-venv $(BENCH_PYPI_VENV) $(BENCH_EVAL_ARGS)
 	$(VPY) bench/report.py build/bench_eval.json docs/bench_eval.png --kernel build/bench_kernel.json \
 	  | tee build/bench_report.md
+	$(PYENV) $(VPY) bench/bench_jax.py --json build/bench_jax.json
 
 # ---------------------------------------------------------------------------------------------
 # Sanitizers: the C++ tests under ASan + UBSan (-O1 keeps them quick, asserts stay on).

@@ -119,6 +119,22 @@ def main():
     show("broadcast (3,1) with (4,), 2 outputs", numpy_eval(g, np.arange(3.0)[:, None], np.arange(4.0)).shape)
     show("one point f([1.0])", f([1.0]))
 
+    print("\n10. JAX: to_jax is a primitive under jit, grad, vmap and hessian")
+    import jax
+    import jax.numpy as jnp
+
+    from alkahest import to_jax
+
+    with jax.enable_x64(True):
+        jf = to_jax(sin(x) ** 2 * y + exp(-x * y), [x, y], name="model")
+        a = jnp.linspace(0.0, 1.0, 4)
+        show("jax.jit(f)(a, 2.0)", jax.jit(jf)(a, 2.0))
+        show("jax.grad of sum over a", jax.grad(lambda v: jf(v, 2.0).sum())(a))
+        show("jax.hessian at (0.3, 1.2)", jax.hessian(lambda v: jf(v[0], v[1]))(jnp.array([0.3, 1.2])).tolist())
+        show("vmap over rows of a (3, 4) array", jax.vmap(jf, in_axes=(0, None))(jnp.ones((3, 4)), a).shape)
+        text = jax.jit(jf).lower(a, 2.0).as_text()
+        show("jitted: StableHLO ops, no callback", "stablehlo.sine" in text and "custom_call" not in text)
+
 
 if __name__ == "__main__":
     main()
