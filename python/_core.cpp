@@ -491,6 +491,10 @@ ExportInput export_input(nb::handle expr_or_list, nb::handle vars, const char* w
 }  // namespace alkahest::py
 
 NB_MODULE(_core, m) {
+  // JAX's and PyTorch's operator registries (to_jax, to_torch) keep compiled functions and their
+  // expressions until the interpreter exits, after nanobind's types are torn down: that is not a
+  // leak, so nanobind's exit-time report would only be noise.
+  nb::set_leak_warnings(false);
   m.doc() = "alkahest C++ kernel (nanobind bindings); use the `alkahest` package instead.";
 
   g_alkahest_error = PyErr_NewExceptionWithDoc("alkahest.AlkahestError",

@@ -52,6 +52,17 @@ def to_jax(expr_or_list, vars, name=None):
 
     return _to_jax(expr_or_list, vars, name=name)
 
+def to_torch(expr_or_list, vars, name=None):
+    """A torch custom op computing ``expr_or_list`` over ``vars`` (see :mod:`alkahest._torch`).
+
+    Differentiable (symbolic backward, ``gradcheck``, double backward) and ``torch.compile``-able
+    without a graph break. PyTorch is imported on first use.
+    """
+    from ._torch import to_torch as _to_torch
+
+    return _to_torch(expr_or_list, vars, name=name)
+
+
 #: ``ceil`` is the usual Python spelling; expressions print it as ``ceiling`` (SymPy's name).
 ceil = ceiling
 
@@ -61,5 +72,5 @@ __all__ = [
     "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Node", "ParseError",
     "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_expr", "cos", "cosh", "diff", "erf", "erfc",
     "eval_expr", "exp", "floor", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
-    "sinh", "sqrt", "subs", "tan", "tanh", "to_jax",
+    "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_torch",
 ]
