@@ -12,7 +12,10 @@ SHELL := /bin/bash
 # LLVM: the newest llvm-<N>-dev (17 to 21) that apt offers; llvm-19-dev when apt-cache cannot tell.
 LLVM_DEV := $(or $(shell apt-cache search --names-only '^llvm-[0-9]+-dev$$' 2>/dev/null | cut -d' ' -f1 \
               | grep -E '^llvm-(1[7-9]|2[01])-dev$$' | sort -V | tail -1),llvm-19-dev)
-DEBIAN_PACKAGES := ccache cmake g++ make ninja-build libgmp-dev libboost-dev libgtest-dev libsleef-dev $(LLVM_DEV)
+LLVM_MAJOR := $(patsubst llvm-%-dev,%,$(LLVM_DEV))
+# clang and its runtime (libFuzzer, sanitizers) of the same LLVM version, for `make fuzz`.
+DEBIAN_PACKAGES := ccache cmake g++ make ninja-build libgmp-dev libboost-dev libgtest-dev libsleef-dev $(LLVM_DEV) \
+                   clang-$(LLVM_MAJOR) libclang-rt-$(LLVM_MAJOR)-dev
 
 PYTHON ?= python3
 JOBS ?= 2
@@ -23,6 +26,9 @@ VENV := .venv
 VPY := $(CURDIR)/$(VENV)/bin/python
 BUILD_DIR := build/release
 ASAN_DIR := build/asan
+FUZZ_DIR := build/fuzz
+# `make fuzz` runs each fuzzer this long; CI runs a short slice (.ci/run).
+FUZZ_SECONDS ?= 600
 STAMP_DIR := build/.stamps
 APT_STAMP := $(STAMP_DIR)/apt-$(shell printf '%s' '$(DEBIAN_PACKAGES)' | md5sum | cut -c1-12)
 VENV_STAMP := $(VENV)/.stamp-requirements
@@ -31,7 +37,7 @@ PYENV := PYTHONPATH=$(CURDIR)/python
 # Ninja when present, else Makefiles; decided at configure time (after deps may have added it).
 CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; else echo "Unix Makefiles"; fi
 
-.PHONY: help deps deps-apt deps-venv configure build test test-cpp test-python demo bench asan \
+.PHONY: help deps deps-apt deps-venv configure build test test-cpp test-python demo bench asan fuzz \
         test-install clean distclean
 
 help:
@@ -41,6 +47,7 @@ help:
 	@echo "make demo          build, then run examples/tour.py"
 	@echo "make bench         build, then run bench/bench_kernel.py, bench_eval.py (+ report.py) and bench_jax.py"
 	@echo "make asan          C++ tests under ASan+UBSan in $(ASAN_DIR)"
+	@echo "make fuzz          libFuzzer (clang, ASan+UBSan) on the parser for FUZZ_SECONDS (default 600) each"
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
 	@echo "make clean         remove build/ and the developer extension module (keeps .venv)"
 	@echo "make distclean     clean, and remove .venv"
@@ -142,6 +149,25 @@ asan: deps-apt $(ASAN_DIR)/CMakeCache.txt
 # ---------------------------------------------------------------------------------------------
 # Packaging: `pip install .` into a throwaway venv, then import it from outside the source tree.
 # ---------------------------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------
+# Fuzzing: clang + libFuzzer + ASan/UBSan. New corpus entries go to $(FUZZ_DIR)/corpus-<name>; the
+# seeds in fuzz/corpus/<name> are read, never written. A crash leaves its input in $(FUZZ_DIR)/
+# (crash-<sha1>): turn it into a regression test.
+# ---------------------------------------------------------------------------------------------
+$(FUZZ_DIR)/CMakeCache.txt: | deps-apt
+	CXX=clang++-$(LLVM_MAJOR) cmake -S . -B $(FUZZ_DIR) -G "$$($(CMAKE_GENERATOR_CMD))" \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALKAHEST_SANITIZE=ON -DALKAHEST_FUZZ=ON \
+	  -DALKAHEST_BUILD_PYTHON=OFF -DALKAHEST_BUILD_TESTS=OFF -DALKAHEST_LLVM=OFF
+
+fuzz: deps-apt $(FUZZ_DIR)/CMakeCache.txt
+	cmake --build $(FUZZ_DIR) -j$(JOBS)
+	@for f in $(FUZZ_DIR)/*_fuzzer; do \
+	  name=$$(basename $$f _fuzzer); mkdir -p $(FUZZ_DIR)/corpus-$$name; \
+	  echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$name fuzz/corpus/$$name || exit 1; \
+	done
+
 test-install: deps-apt
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	echo "test-install: fresh venv in $$tmp"; \
