@@ -176,11 +176,11 @@ class Parser {
       if (expect_operand) {
         switch (t.kind) {
           case Tok::Integer:
-            operands_.push_back(pool_.number(Number::integer_from_string(text(t))));
+            operands_.push_back(Operand{pool_.number(Number::integer_from_string(text(t)))});
             expect_operand = false;
             break;
           case Tok::Float:
-            operands_.push_back(pool_.number(Number(float_value(text(t)))));
+            operands_.push_back(Operand{pool_.number(Number(float_value(text(t))))});
             expect_operand = false;
             break;
           case Tok::Name: {
@@ -192,7 +192,7 @@ class Parser {
               t = lexer_.next();
               continue;
             }
-            operands_.push_back(name_value(t));
+            operands_.push_back(Operand{name_value(t)});
             expect_operand = false;
             last = t;
             have_last = true;
@@ -260,7 +260,7 @@ class Parser {
               fail("expected ')' to close '" + what + "' opened at " + std::to_string(f.end - 1),
                    f.begin, f.end);
             }
-            return operands_.back();
+            return value(operands_.back());
           }
           default:
             fail("missing operator before '" + std::string(text(t)) + "' at " +
@@ -323,27 +323,68 @@ class Parser {
     while (!ops_.empty() && prec(ops_.back().kind) != 0) reduce_one();
   }
 
+  // A chain of '+'/'-' (or '*'/'/') is built with one n-ary add (mul) when the chain ends, not
+  // one binary add per operator: `x0 + x1 + ... + xn` costs O(n log n), not O(n^2).
   void reduce_one() {
     const Frame f = ops_.back();
     ops_.pop_back();
     if (f.kind == Frame::Pos) return;
     if (f.kind == Frame::Neg) {
-      operands_.back() = pool_.neg(operands_.back());
+      operands_.back() = Operand{pool_.neg(value(operands_.back()))};
       return;
     }
-    const ExprId b = operands_.back();
+    Operand b = std::move(operands_.back());
     operands_.pop_back();
-    const ExprId a = operands_.back();
-    ExprId r = 0;
+    Operand& a = operands_.back();
     switch (f.kind) {
-      case Frame::Add: r = pool_.add(a, b); break;
-      case Frame::Sub: r = pool_.sub(a, b); break;
-      case Frame::Mul: r = pool_.mul(a, b); break;
-      case Frame::Div: r = pool_.div(a, b); break;
-      case Frame::Pow: r = pool_.pow(a, b); break;
+      case Frame::Add:
+      case Frame::Sub: {
+        const ExprId bv = f.kind == Frame::Sub ? pool_.neg(value(b)) : value(b);
+        extend(a, Operand::Sum, bv);
+        break;
+      }
+      case Frame::Mul:
+      case Frame::Div: {
+        ExprId bv = value(b);
+        if (f.kind == Frame::Div) {
+          const Node& nb = pool_.node(bv);
+          if (nb.kind == Kind::Number && nb.number.is_exact() && nb.number.is_zero())
+            (void)pool_.div(value(a), bv);  // throws DivisionByZero with the usual message
+          bv = pool_.pow(bv, pool_.integer(-1));
+        }
+        extend(a, Operand::Product, bv);
+        break;
+      }
+      case Frame::Pow: a = Operand{pool_.pow(value(a), value(b))}; break;
       default: break;
     }
-    operands_.back() = r;
+  }
+
+  // An operand: a finished node, or the terms (factors) of a sum (product) still being read.
+  struct Operand {
+    enum Chain { None, Sum, Product };
+    ExprId id = 0;
+    Chain chain = None;
+    std::vector<ExprId> items;
+  };
+
+  ExprId value(Operand& o) {
+    if (o.chain == Operand::Sum) o.id = pool_.add(o.items);
+    if (o.chain == Operand::Product) o.id = pool_.mul(o.items);
+    if (o.chain != Operand::None) {
+      o.chain = Operand::None;
+      o.items.clear();
+    }
+    return o.id;
+  }
+
+  void extend(Operand& a, Operand::Chain chain, ExprId item) {
+    if (a.chain != chain) {
+      const ExprId first = value(a);
+      a.items.assign(1, first);
+      a.chain = chain;
+    }
+    a.items.push_back(item);
   }
 
   void open_call(const Token& name, const Token& paren) {
@@ -361,10 +402,11 @@ class Parser {
                (arity == 1 ? " argument, got " : " arguments, got ") + std::to_string(argc),
            f.begin, rparen.end);
     ops_.pop_back();
-    const std::span<const ExprId> args(operands_.data() + f.base, argc);
+    std::vector<ExprId> args;
+    for (std::size_t i = 0; i < argc; ++i) args.push_back(value(operands_[f.base + i]));
     const ExprId r = f.callee.info ? pool_.func(f.callee.info->op, args) : pool_.sqrt(args[0]);
     operands_.resize(f.base);
-    operands_.push_back(r);
+    operands_.push_back(Operand{r});
   }
 
   ExprId name_value(const Token& t) {
@@ -391,7 +433,7 @@ class Parser {
   std::string_view src_;
   const std::unordered_map<std::string, ExprId>* symbols_;
   Lexer lexer_;
-  std::vector<ExprId> operands_;
+  std::vector<Operand> operands_;
   std::vector<Frame> ops_;
 };
 

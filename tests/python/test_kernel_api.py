@@ -877,3 +877,14 @@ def test_threads_different_work_one_pool():
         for i in range(400):
             acc = acc + sin(x * (i % 17) + k) * y ** (i % 5)
         assert acc == out[k]
+
+
+def test_long_sums_and_products_parse_in_one_pass():
+    # A chain of n '+' is one n-ary add (was n binary adds, O(n^2): 36 s for 10,000 terms).
+    pool = ak.ExprPool()
+    n = 200_000
+    e = parse(" + ".join(f"x{i}" for i in range(n)) + " - x7", pool)
+    assert len(e.node().args) == n - 1
+    p = parse("*".join(f"y{i}" for i in range(50_000)) + "/y3", pool)
+    assert len(p.node().args) == 50_000 - 1
+    assert parse("a - b*c + d/e - (f + g)", pool) == parse("a + d*e**-1 - f - g - c*b", pool)
