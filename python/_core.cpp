@@ -88,13 +88,20 @@ Number number_from_int(nb::handle h) {
     if (v == -1 && PyErr_Occurred()) throw nb::python_error();
     return Number(v);
   }
-  nb::str text = nb::str(h);
-  return Number::integer_from_string(text.c_str());
+  // Hexadecimal both ways: Python limits int <-> decimal string conversions to 4,300 digits
+  // (sys.set_int_max_str_digits), not power-of-two bases, so huge integers pass whole.
+  nb::object hex = nb::steal(PyNumber_ToBase(h.ptr(), 16));
+  if (!hex.is_valid()) throw nb::python_error();
+  std::string text = nb::borrow<nb::str>(hex).c_str();  // "0x1f" or "-0x1f"
+  const bool negative = !text.empty() && text[0] == '-';
+  mpz_class z(text.substr(negative ? 3 : 2), 16);
+  if (negative) z = -z;
+  return Number(std::move(z));
 }
 
 nb::object int_from_mpz(const mpz_class& z) {
-  const std::string s = z.get_str();
-  return nb::steal(PyLong_FromString(s.c_str(), nullptr, 10));
+  const std::string s = z.get_str(16);
+  return nb::steal(PyLong_FromString(s.c_str(), nullptr, 16));
 }
 
 nb::object number_to_python(const Number& n) {

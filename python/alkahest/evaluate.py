@@ -85,6 +85,9 @@ def numpy_eval(f: CompiledFn, *arrays: Any, out: np.ndarray | None = None,
     if len(arrays) != f.n_inputs:
         raise TypeError(f"numpy_eval: f takes {f.n_inputs} input array(s) (one per variable), got {len(arrays)}")
     arrs = [_as_array(a, i) for i, a in enumerate(arrays)]
+    for i, arr in enumerate(arrs):
+        if arr.ndim > 32:
+            raise ValueError(f"numpy_eval: input {i} has {arr.ndim} dimensions; at most 32 are supported")
     dtype = _dtype_of(arrs)
     arrs = [arr if arr.dtype == dtype else arr.astype(dtype) for arr in arrs]
     try:

@@ -38,63 +38,155 @@ ExprId diff(ExprPool& pool, ExprId expr, ExprId var) {
   if (pool.node(var).kind != Kind::Symbol)
     throw InvalidArgument("diff: the variable must be a symbol, got " + std::string(kind_name(pool.node(var).kind)));
   const ExprId zero = pool.integer(0), one = pool.integer(1);
-  std::unordered_map<ExprId, ExprId> d;
+
+  // The chain rule along a deep chain (sin(sin(...(x)))) makes each derivative one factor longer
+  // than its argument's: interning every one of them costs O(depth^2). So a derivative that is
+  // already a long product stays *pending*: a linked list of factors that shares its tail with the
+  // argument's derivative, built into one product only where a sum, product or the caller needs
+  // it. Short products are built at once, exactly as before.
+  constexpr std::size_t kPendingFrom = 32;  // factors
+  struct Cell {
+    ExprId factor;
+    std::int64_t next;  // -1: end
+  };
+  struct Deriv {
+    ExprId value = 0;       // the derivative, when built
+    std::int64_t head = -1;  // else: the first cell of its pending factors
+    std::size_t length = 0;  // number of factors (pending or built)
+  };
+  std::vector<Cell> cells;
+  std::unordered_map<ExprId, Deriv> d;
+
+  auto factors_of = [&](ExprId e) -> std::size_t {
+    const Node& n = pool.node(e);
+    return n.kind == Kind::Mul ? n.args.size() : 1;
+  };
+  auto built = [&](ExprId e) { return Deriv{e, -1, factors_of(e)}; };
+  auto value = [&](ExprId child) -> ExprId {
+    Deriv& dv = d.at(child);
+    if (dv.head >= 0) {
+      std::vector<ExprId> fs;
+      for (std::int64_t c = dv.head; c >= 0; c = cells[static_cast<std::size_t>(c)].next)
+        fs.push_back(cells[static_cast<std::size_t>(c)].factor);
+      dv.value = pool.mul(fs);
+      dv.head = -1;
+    }
+    return dv.value;
+  };
+  auto is_zero = [&](ExprId child) {
+    const Deriv& dv = d.at(child);
+    return dv.head < 0 && dv.value == zero;
+  };
+  // front * (derivative of child): pending once long, built while short.
+  auto times = [&](std::span<const ExprId> front, ExprId child) -> Deriv {
+    Deriv& dv = d.at(child);
+    if (dv.head < 0 && dv.length + front.size() < kPendingFrom) {
+      std::vector<ExprId> fs(front.begin(), front.end());
+      fs.push_back(dv.value);
+      return built(pool.mul(fs));
+    }
+    std::int64_t head = dv.head;
+    if (head < 0) {  // start a pending list from the built product's factors
+      const Node& n = pool.node(dv.value);
+      if (n.kind == Kind::Mul) {
+        for (std::size_t i = n.args.size(); i-- > 0;) {
+          cells.push_back(Cell{n.args[i], head});
+          head = static_cast<std::int64_t>(cells.size()) - 1;
+        }
+      } else {
+        cells.push_back(Cell{dv.value, -1});
+        head = static_cast<std::int64_t>(cells.size()) - 1;
+      }
+    }
+    for (std::size_t i = front.size(); i-- > 0;) {
+      cells.push_back(Cell{front[i], head});
+      head = static_cast<std::int64_t>(cells.size()) - 1;
+    }
+    return Deriv{0, head, dv.length + front.size()};
+  };
+
   auto never = [](ExprId) { return false; };
   post_order(pool, expr, never, [&](ExprId id) {
     const Node& n = pool.node(id);
-    ExprId r = zero;
+    Deriv r = built(zero);
     switch (n.kind) {
       case Kind::Number: break;
-      case Kind::Symbol: r = id == var ? one : zero; break;
+      case Kind::Symbol: r = built(id == var ? one : zero); break;
       case Kind::Add: {
-        std::vector<ExprId> ts;
+        std::vector<ExprId> live;
         for (ExprId a : n.args)
-          if (d.at(a) != zero) ts.push_back(d.at(a));
-        r = pool.add(ts);
+          if (!is_zero(a)) live.push_back(a);
+        if (live.size() == 1) {  // (u + c)' = u': pending stays pending
+          r = d.at(live[0]);
+          break;
+        }
+        std::vector<ExprId> ts;
+        for (ExprId a : live) ts.push_back(value(a));
+        r = built(pool.add(ts));
         break;
       }
       case Kind::Mul: {
+        const std::vector<ExprId> args = n.args;
+        std::vector<std::size_t> live;
+        for (std::size_t i = 0; i < args.size(); ++i)
+          if (!is_zero(args[i])) live.push_back(i);
+        if (live.size() == 1) {  // (c*u)' = c*u'
+          std::vector<ExprId> others;
+          for (std::size_t i = 0; i < args.size(); ++i)
+            if (i != live[0]) others.push_back(args[i]);
+          r = times(others, args[live[0]]);
+          break;
+        }
         std::vector<ExprId> ts;
-        for (std::size_t i = 0; i < n.args.size(); ++i) {
-          if (d.at(n.args[i]) == zero) continue;
-          std::vector<ExprId> fs(n.args.begin(), n.args.end());
-          fs[i] = d.at(n.args[i]);
+        for (std::size_t i = 0; i < args.size(); ++i) {
+          if (is_zero(args[i])) continue;
+          std::vector<ExprId> fs(args.begin(), args.end());
+          fs[i] = value(args[i]);
           ts.push_back(pool.mul(fs));
         }
-        r = pool.add(ts);
+        r = built(pool.add(ts));
         break;
       }
       case Kind::Pow: {
         const ExprId b = n.args[0], e = n.args[1];
-        const ExprId db = d.at(b), de = d.at(e);
+        const bool db = !is_zero(b), de = !is_zero(e);
+        if (db && !de) {  // e * b**(e-1) * db
+          const ExprId fs[2] = {e, pool.pow(b, pool.sub(e, one))};
+          r = times(fs, b);
+          break;
+        }
         std::vector<ExprId> ts;
-        if (db != zero) {  // e * b**(e-1) * db
-          ExprId fs[3] = {e, pool.pow(b, pool.sub(e, one)), db};
+        if (db) {
+          ExprId fs[3] = {e, pool.pow(b, pool.sub(e, one)), value(b)};
           ts.push_back(pool.mul(fs));
         }
-        if (de != zero) {  // b**e * log(b) * de
-          ExprId fs[3] = {id, pool.func(Op::Log, b), de};
+        if (de) {  // b**e * log(b) * de
+          ExprId fs[3] = {id, pool.func(Op::Log, b), value(e)};
           ts.push_back(pool.mul(fs));
         }
-        r = pool.add(ts);
+        r = built(pool.add(ts));
         break;
       }
       case Kind::Func: {
         const OpInfo& info = op_info(n.op);
-        std::vector<ExprId> ts;
         const std::vector<ExprId> args = n.args;  // partial() may grow the pool
-        for (std::size_t i = 0; i < args.size(); ++i) {
-          const ExprId da = d.at(args[i]);
-          if (da == zero) continue;
-          ts.push_back(pool.mul(info.partial(pool, args, static_cast<int>(i)), da));
+        std::vector<std::size_t> live;
+        for (std::size_t i = 0; i < args.size(); ++i)
+          if (!is_zero(args[i])) live.push_back(i);
+        if (live.size() == 1) {  // the chain rule with one factor: may stay pending
+          const ExprId partial = info.partial(pool, args, static_cast<int>(live[0]));
+          if (partial != zero) r = times(std::span<const ExprId>(&partial, 1), args[live[0]]);
+          break;
         }
-        r = pool.add(ts);
+        std::vector<ExprId> ts;
+        for (std::size_t i : live) ts.push_back(pool.mul(info.partial(pool, args, static_cast<int>(i)), value(args[i])));
+        r = built(pool.add(ts));
         break;
       }
     }
     d.emplace(id, r);
   });
-  return d.at(expr);
+  return value(expr);
 }
 
 std::vector<ExprId> grad(ExprPool& pool, ExprId expr, std::span<const ExprId> vars) {

@@ -363,6 +363,8 @@ class Parser {
   // An operand: a finished node, or the terms (factors) of a sum (product) still being read.
   struct Operand {
     enum Chain { None, Sum, Product };
+    Operand() = default;
+    explicit Operand(ExprId single) : id(single) {}
     ExprId id = 0;
     Chain chain = None;
     std::vector<ExprId> items;

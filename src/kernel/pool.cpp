@@ -176,6 +176,14 @@ int ExprPool::compare(ExprId a0, ExprId b0) const {
     if (it.a == it.b) continue;
     const Node& na = node(it.a);
     const Node& nb = node(it.b);
+    // Deep nodes (depth > kDeepFrom) order after shallow ones, and among themselves by depth
+    // first: comparing two deep chains structurally costs their depth, and sorting the factors of
+    // a deep chain's derivative would cost O(depth^2). Expressions shallower than kDeepFrom
+    // order exactly as without this rule.
+    constexpr std::uint32_t kDeepFrom = 64;
+    const bool deep_a = na.depth > kDeepFrom, deep_b = nb.depth > kDeepFrom;
+    if (deep_a != deep_b) return deep_a ? 1 : -1;
+    if (deep_a && na.depth != nb.depth) return na.depth < nb.depth ? -1 : 1;
     if (na.kind == Kind::Mul || nb.kind == Kind::Mul) {
       std::span<const ExprId> fa(&it.a, 1), fb(&it.b, 1);
       ExprId ca = one, cb = one;

@@ -1,0 +1,104 @@
+"""Hostile input across the API, each case in its own interpreter so that a crash is a failure.
+
+Every case must end in a Python exception of the expected type whose message names the problem
+(or, for inputs that are legal but extreme, in the right answer) -- never a segfault, an abort, a
+hang or a silent wrong number.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+PYTHON_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "python")
+
+PRELUDE = """
+import math, numpy as np, alkahest as ak
+p = ak.ExprPool(); x, y = p.symbols("x y")
+"""
+
+# (id, code, expected exception type name or None for "must succeed", text the message must contain)
+CASES = [
+    ("symbol-not-str", "p.symbol(3)", "TypeError", ""),
+    ("symbol-empty", "p.symbol('')", "ValueError", "identifier"),
+    ("symbol-space", "p.symbol('a b')", "ValueError", "identifier"),
+    ("symbol-function-name", "p.symbol('sin')", "ValueError", "sin"),
+    ("symbol-unicode", "assert str(p.symbol('α') ** 2) == 'α**2'", None, ""),
+    ("func-wrong-type", "ak.sin('x')", "TypeError", ""),
+    ("func-arity", "ak.atan2(x)", "TypeError", ""),
+    ("func-arity-parse", "ak.parse('atan2(x)', p)", "ParseError", "atan2 takes 2"),
+    ("add-str", "x + 'a'", "TypeError", ""),
+    ("mixed-pools", "x + ak.ExprPool().symbol('x')", "ValueError", "pool"),
+    ("div-zero", "x / 0", "ZeroDivisionError", "division by zero"),
+    ("parse-error-span", "ak.parse('x +* y', p)", "ParseError", "at 3"),
+    ("parse-unknown-func", "ak.parse('foo(x)', p)", "ParseError", "unknown function 'foo'"),
+    ("parse-unbalanced", "ak.parse('sin(x', p)", "ParseError", "expected ')'"),
+    ("parse-empty", "ak.parse('', p)", "ParseError", "empty expression"),
+    ("parse-nul-byte", "ak.parse('x\\x00y', p)", "ParseError", ""),
+    ("nan-inf-values", "f = ak.compile_expr(x * y, [x, y]); r = ak.numpy_eval(f, [np.nan, np.inf], [1.0, 0.0]);"
+                       "assert math.isnan(r[0]) and math.isnan(r[1])", None, ""),
+    ("nan-constant", "e = x + float('nan'); assert math.isnan(ak.eval_expr(e, {'x': 1.0}))", None, ""),
+    ("huge-sum", "e = ak.parse('+'.join(f'x{i}' for i in range(1_000_000)), p); assert len(e.node().args) == 1_000_000",
+     None, ""),
+    ("deep-nesting", "e = ak.parse('sin(' * 100_000 + 'x' + ')' * 100_000, p);"
+                     "f = ak.compile_expr(e, [x]); assert 0 < f([0.5]) < 0.5;"
+                     "g = ak.compile_expr(ak.diff(e, x), [x]); assert 0 < g([0.5]) < 1",
+     None, ""),
+    ("huge-exponent", "f = ak.compile_expr(x ** (10 ** 20), [x]); assert f([1.0]) == 1.0 and f([2.0]) == math.inf",
+     None, ""),
+    ("huge-negative-exponent", "assert ak.compile_expr(x ** -(10 ** 20), [x])([2.0]) == 0.0", None, ""),
+    ("huge-integer", "n = 10 ** 5000 + 7; assert int(p.integer(n)) == n and int(p.integer(-n)) == -n", None, ""),
+    ("huge-integer-power", "e = p.integer(2) ** (10 ** 20); assert '2**100000000000000000000' == str(e)", None, ""),
+    ("compile-missing-symbol", "ak.compile_expr(x + y, [x])", "ValueError", "'y'"),
+    ("compile-repeated-var", "ak.compile_expr(x, [x, x])", "ValueError", "x"),
+    ("compile-not-expr", "ak.compile_expr(3, [x])", "TypeError", ""),
+    ("compile-vars-not-symbol", "ak.compile_expr(x, [x + 1])", "ValueError", "symbol"),
+    ("compile-bad-backend", "ak.compile_expr(x, [x], backend='gpu')", "ValueError", "backend"),
+    ("eval-wrong-count", "ak.compile_expr(x + y, [x, y])([1.0])", "TypeError", "2 values"),
+    ("eval-not-number", "ak.compile_expr(x, [x])(['a'])", "TypeError", "real number"),
+    ("numpy-wrong-arity", "ak.numpy_eval(ak.compile_expr(x + y, [x, y]), np.ones(3))", "TypeError", "2 input"),
+    ("numpy-shapes", "ak.numpy_eval(ak.compile_expr(x + y, [x, y]), np.ones(3), np.ones(4))", "ValueError",
+     "broadcast"),
+    ("numpy-complex", "ak.numpy_eval(ak.compile_expr(x, [x]), np.ones(3, complex))", "TypeError", "complex"),
+    ("numpy-object", "ak.numpy_eval(ak.compile_expr(x, [x]), np.array([None, 1], dtype=object))", "TypeError", "object"),
+    ("numpy-strings", "ak.numpy_eval(ak.compile_expr(x, [x]), np.array(['a']))", "TypeError", ""),
+    ("numpy-out-shape", "ak.numpy_eval(ak.compile_expr(x, [x]), np.ones(3), out=np.empty(4))", "ValueError", "shape"),
+    ("numpy-out-readonly", "o = np.empty(3); o.flags.writeable = False;"
+                           "ak.numpy_eval(ak.compile_expr(x, [x]), np.ones(3), out=o)", "ValueError", "read-only"),
+    ("numpy-threads", "ak.numpy_eval(ak.compile_expr(x, [x]), np.ones(3), threads=-2)", "ValueError", "threads"),
+    ("numpy-gpu-array", "class G:\n  def __dlpack_device__(self): return (2, 0)\n  def __dlpack__(self, **k): raise AssertionError\n"
+                        "ak.numpy_eval(ak.compile_expr(x, [x]), G())", "ValueError", "compile_cuda"),
+    ("numpy-33-dims", "a = np.ones((1,) * 33); ak.numpy_eval(ak.compile_expr(x, [x]), a)", "ValueError", "at most 32"),
+    ("freed-pool", "def mk():\n  q = ak.ExprPool(); z = q.symbol('z'); return ak.compile_expr(z * 2, [z])\n"
+                   "f = mk(); import gc; gc.collect(); assert f([2.0]) == 4.0", None, ""),
+    ("diff-not-symbol", "ak.diff(x, x + 1)", "ValueError", "symbol"),
+    ("diff-polygamma-order", "ak.diff(ak.polygamma(y, x), y)", "ValueError", "order"),
+    ("subs-bad-value", "ak.subs(x, {x: 'a'})", "TypeError", ""),
+    ("polygamma-noninteger", "assert math.isnan(ak.compile_expr(ak.polygamma(0.5, x), [x])([1.0]))", None, ""),
+]
+
+
+@pytest.mark.parametrize("case_id,code,exc,needle", CASES, ids=[c[0] for c in CASES])
+def test_hostile_input(case_id, code, exc, needle):
+    body = PRELUDE + textwrap.dedent(code)
+    if exc is None:
+        script = body + "\nprint('OK')\n"
+    else:
+        script = (PRELUDE + "try:\n" + textwrap.indent(textwrap.dedent(code), "    ") +
+                  "\nexcept BaseException as err:\n    print('RAISED', type(err).__name__, '|', repr(str(err)))\n"
+                  "else:\n    print('NO EXCEPTION')\n")
+    env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, f"{case_id}: the interpreter died (rc {proc.returncode}):\n{proc.stderr[-2000:]}"
+    out = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+    if exc is None:
+        assert out == "OK", f"{case_id}: {proc.stdout}\n{proc.stderr[-2000:]}"
+    else:
+        assert out.startswith("RAISED"), f"{case_id}: expected {exc}, got: {out}"
+        _, name, rest = out.split(" ", 2)
+        assert name == exc, f"{case_id}: expected {exc}, got {name}: {rest}"
+        assert needle in rest, f"{case_id}: message {rest!r} does not mention {needle!r}"
