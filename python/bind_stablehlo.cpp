@@ -1,8 +1,38 @@
-// Bindings of the stablehlo exporter (filled in by its implementation).
+// Bindings of the StableHLO exporter.
+#include <nanobind/stl/string.h>
+
+#include "alkahest/export.hpp"
 #include "bindings.hpp"
 
 namespace alkahest::py {
 
-void bind_stablehlo(nb::module_&) {}
+void bind_stablehlo(nb::module_& m) {
+  m.def(
+      "to_stablehlo",
+      [](nb::handle expr_or_list, nb::handle vars, std::string fn_name, nb::handle dtype, nb::handle shape) {
+        ExportInput in = export_input(expr_or_list, vars, "to_stablehlo");
+        StableHloOptions opt;
+        opt.fn_name = std::move(fn_name);
+        opt.type = export_type(dtype, "to_stablehlo");
+        auto dim = [](nb::handle h) {
+          if (nb::isinstance<nb::bool_>(h) || !PyIndex_Check(h.ptr()))
+            throw nb::type_error("to_stablehlo: shape must be an int or a tuple of ints");
+          const long long d = nb::cast<long long>(nb::int_(h));
+          if (d < 0) throw nb::value_error(("to_stablehlo: shape entries must be >= 0, got " + std::to_string(d)).c_str());
+          return static_cast<std::int64_t>(d);
+        };
+        if (nb::isinstance<nb::tuple>(shape) || nb::isinstance<nb::list>(shape)) {
+          for (nb::handle h : shape) opt.shape.push_back(dim(h));
+        } else {
+          opt.shape.push_back(dim(shape));
+        }
+        Program prog = in.lower("to_stablehlo");
+        nb::gil_scoped_release release;
+        return emit_stablehlo(prog, opt);
+      },
+      nb::arg("expr_or_list"), nb::arg("vars"), nb::arg("fn_name") = "main", nb::arg("dtype") = "f64",
+      nb::arg("shape") = nb::tuple(),
+      "Textual StableHLO (MLIR) module with one func.func computing expr_or_list elementwise.");
+}
 
 }  // namespace alkahest::py

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "alkahest/alkahest.hpp"
+#include "alkahest/export.hpp"
 #include "alkahest/program.hpp"
 
 namespace alkahest::py {
@@ -20,13 +21,17 @@ struct ExportInput {
   std::shared_ptr<ExprPool> pool;
   std::vector<ExprId> exprs, vars;
   bool is_list = false;
-  /// The Program every backend consumes; throws InvalidArgument (ValueError) naming a symbol of
-  /// an expression that is not in vars.
-  Program lower() const { return alkahest::lower(*pool, exprs, vars); }
+  /// The Program every backend consumes; throws InvalidArgument (ValueError, prefixed with `who`)
+  /// naming a symbol of an expression that is not in vars.
+  Program lower(const char* who) const;
 };
 
 /// `who` prefixes error messages ("emit_c", "to_stablehlo").
 ExportInput export_input(nb::handle expr_or_list, nb::handle vars, const char* who);
+
+/// The exporters' dtype argument: 'f64'/'float64'/'double', 'f32'/'float32'/'float', or a NumPy
+/// dtype or scalar type of those; anything else is a ValueError prefixed with `who`.
+ExportType export_type(nb::handle dtype, const char* who);
 
 // Each binding file adds its functions to the module.
 void bind_emit_c(nb::module_& m);

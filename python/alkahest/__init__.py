@@ -20,6 +20,7 @@ from ._core import (
     cos,
     cosh,
     diff,
+    emit_c,
     erf,
     erfc,
     eval_expr,
@@ -37,6 +38,7 @@ from ._core import (
     subs,
     tan,
     tanh,
+    to_stablehlo,
 )
 
 from .evaluate import compile_expr, numpy_eval
@@ -70,7 +72,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Node", "ParseError",
-    "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_expr", "cos", "cosh", "diff", "erf", "erfc",
+    "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
     "eval_expr", "exp", "floor", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
-    "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_torch",
+    "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_torch",
 ]
