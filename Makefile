@@ -164,7 +164,7 @@ fuzz: deps-apt $(FUZZ_DIR)/CMakeCache.txt
 	@for f in $(FUZZ_DIR)/*_fuzzer; do \
 	  name=$$(basename $$f _fuzzer); mkdir -p $(FUZZ_DIR)/corpus-$$name; \
 	  echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+	  $$f -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED)) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$name fuzz/corpus/$$name || exit 1; \
 	done
 
@@ -175,7 +175,12 @@ test-install: deps-apt
 	"$$tmp/venv/bin/python" -m pip install -q --progress-bar off .; \
 	cd "$$tmp" && env -u PYTHONPATH "$$tmp/venv/bin/python" -c \
 	  "import alkahest; p=alkahest.ExprPool(); x=p.symbol('x'); print(alkahest.sin(x)**2); \
-	   f=alkahest.compile_expr(alkahest.sin(x)**2, [x], backend='llvm'); print(f, alkahest.numpy_eval(f, [0.0, 1.0]))"
+	   f=alkahest.compile_expr(alkahest.sin(x)**2, [x], backend='llvm'); print(f, alkahest.numpy_eval(f, [0.0, 1.0]))" && \
+	cd "$$tmp" && PATH="$$tmp/venv/bin:$$PATH" && \
+	  test "$$(env -u PYTHONPATH alkahest eval 'x*y+1' --vars x,y --at 1,2)" = "3.0" && \
+	  env -u PYTHONPATH alkahest diff 'sin(x)**2' x && \
+	  env -u PYTHONPATH alkahest emit-c 'sin(x)*exp(-x)' --vars x --name damped_sin > "$$tmp/k.c" && \
+	  cc -std=c99 -Wall -Werror -c "$$tmp/k.c" -o "$$tmp/k.o" && echo "test-install: the alkahest command works"
 
 # ---------------------------------------------------------------------------------------------
 clean:

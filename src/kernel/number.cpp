@@ -133,6 +133,17 @@ Number int_power(const Number& base, const mpz_class& e) {
   return Number(mpq_class(num, den));
 }
 
+// Exact powers whose result would exceed this many bits stay symbolic (base**e unevaluated):
+// about 1.2 million decimal digits, far beyond anything worth printing, and it bounds the time
+// and memory one power may take.
+constexpr double kMaxExactPowerBits = 1 << 22;
+
+bool too_big(const mpq_class& b, const mpz_class& e) {
+  const double bits = static_cast<double>(std::max(mpz_sizeinbase(b.get_num_mpz_t(), 2),
+                                                   mpz_sizeinbase(b.get_den_mpz_t(), 2)));
+  return bits * std::fabs(e.get_d()) > kMaxExactPowerBits;
+}
+
 }  // namespace
 
 std::optional<Number> Number::power(const Number& base, const Number& exp) {
@@ -148,6 +159,7 @@ std::optional<Number> Number::power(const Number& base, const Number& exp) {
     if (base.is_minus_one()) return Number(mpz_class(mpz_odd_p(exp.integer().get_mpz_t()) ? -1 : 1));
     if (base.is_zero() && exp.integer() > 0) return Number(0L);
     if (base.is_one()) return Number(1L);
+    if (too_big(base.to_mpq(), exp.integer())) return std::nullopt;
     return int_power(base, exp.integer());
   }
   // Rational exponent p/q: exact only if base is a perfect q-th power (non-negative base).
@@ -164,6 +176,7 @@ std::optional<Number> Number::power(const Number& base, const Number& exp) {
   auto num = exact_root(b.get_num(), q);
   auto den = exact_root(b.get_den(), q);
   if (!num || !den) return std::nullopt;
+  if (too_big(mpq_class(*num, *den), r.get_num())) return std::nullopt;
   return int_power(Number(mpq_class(*num, *den)), r.get_num());
 }
 

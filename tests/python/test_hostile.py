@@ -53,6 +53,10 @@ CASES = [
     ("huge-negative-exponent", "assert ak.compile_expr(x ** -(10 ** 20), [x])([2.0]) == 0.0", None, ""),
     ("huge-integer", "n = 10 ** 5000 + 7; assert int(p.integer(n)) == n and int(p.integer(-n)) == -n", None, ""),
     ("huge-integer-power", "e = p.integer(2) ** (10 ** 20); assert '2**100000000000000000000' == str(e)", None, ""),
+    ("huge-power-tower", "e = ak.parse('(20)**(2/3/33**33**3)**-33**3', p); assert str(e).startswith('20**(1/(2/')",
+     None, ""),
+    ("huge-rational-power", "e = p.rational(3, 7) ** 100_000; assert len(str(e)) > 80_000;"
+                            "assert str(p.rational(3, 7 ** 400) ** 99_999).startswith('(3/')", None, ""),
     ("compile-missing-symbol", "ak.compile_expr(x + y, [x])", "ValueError", "'y'"),
     ("compile-repeated-var", "ak.compile_expr(x, [x, x])", "ValueError", "x"),
     ("compile-not-expr", "ak.compile_expr(3, [x])", "TypeError", ""),

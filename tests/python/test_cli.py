@@ -1,0 +1,120 @@
+"""The ``alkahest`` command line, run as a subprocess (``python -m alkahest``): every subcommand,
+its --help, and its error paths (one line on stderr, non-zero exit). What emit-c and
+emit-stablehlo print is compiled and run."""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import alkahest as ak
+
+SUBCOMMANDS = ["diff", "eval", "emit-c", "emit-stablehlo", "bench"]
+
+
+def cli(*args, check=True):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.dirname(ak.__file__))] +
+                                        ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    res = subprocess.run([sys.executable, "-m", "alkahest", *args], capture_output=True, text=True,
+                         env=env, timeout=120)
+    if check:
+        assert res.returncode == 0, res.stderr
+    return res
+
+
+def assert_error(res, status, *fragments):
+    assert res.returncode == status, (res.returncode, res.stdout, res.stderr)
+    lines = res.stderr.strip().splitlines()
+    if status == 1:  # our errors: exactly one line, no traceback
+        assert len(lines) == 1 and lines[0].startswith("alkahest: error: "), res.stderr
+    else:  # argparse's usage errors: the usage, then "alkahest[ sub]: error: ..."
+        assert lines and lines[-1].startswith("alkahest") and ": error: " in lines[-1], res.stderr
+    for frag in fragments:
+        assert frag in lines[-1], res.stderr
+    assert res.stdout == ""
+
+
+def test_diff():
+    assert cli("diff", "sin(x)**2", "x").stdout.strip() == "2*cos(x)*sin(x)"
+    assert cli("diff", "x**3*y", "x", "x", "y").stdout.strip() == "6*x"
+
+
+def test_eval():
+    assert cli("eval", "x*y+1", "--vars", "x,y", "--at", "1,2").stdout.strip() == "3.0"
+    assert cli("eval", "x+1", "x*y", "--at", "3,0.5").stdout.split() == ["4.0", "1.5"]
+    assert cli("eval", "1/x", "--at", "0").stdout.strip() == "inf"
+    assert cli("eval", "2**10").stdout.strip() == "1024.0"
+
+
+def test_emit_c_compiles(tmp_path):
+    from test_exporters import CC
+
+    out = cli("emit-c", "sin(x)*exp(-x)", "--vars", "x", "--name", "damped_sin").stdout
+    assert "double damped_sin(double x) { return sin(x) * exp(-x); }" in out
+    assert out.startswith("#include <math.h>")
+    both = cli("emit-c", "x*y", "x+y", "--name", "k", "--dtype", "f32", "--batch").stdout
+    assert "void k(float x, float y, float *out)" in both and "k_batch" in both
+    if CC is None:
+        pytest.skip("no C compiler on PATH")
+    (tmp_path / "k.c").write_text(out)
+    subprocess.run([CC, "-std=c99", "-Wall", "-Werror", "-shared", "-fPIC", str(tmp_path / "k.c"), "-o",
+                    str(tmp_path / "k.so"), "-lm"], check=True)
+    fn = ctypes.CDLL(str(tmp_path / "k.so")).damped_sin
+    fn.restype, fn.argtypes = ctypes.c_double, [ctypes.c_double]
+    assert math.isclose(fn(0.7), math.sin(0.7) * math.exp(-0.7), rel_tol=1e-15)
+
+
+def test_emit_stablehlo_compiles():
+    from test_exporters import run_stablehlo
+
+    text = cli("emit-stablehlo", "x*y + 1", "--vars", "x,y", "--shape", "2x3", "--name", "k").stdout
+    assert "@k(%arg0: tensor<2x3xf64>, %arg1: tensor<2x3xf64>)" in text
+    a, b = np.arange(6.0).reshape(2, 3), np.full((2, 3), 2.0)
+    (got,) = run_stablehlo(text, a, b)
+    assert np.array_equal(got, a * b + 1)
+    assert "tensor<f32>" in cli("emit-stablehlo", "x", "--dtype", "f32").stdout
+
+
+def test_bench():
+    out = cli("bench", "sin(x)**2 + x", "--n", "1e4", "--repeat", "2", "--threads", "1").stdout
+    assert "10000 points" in out
+    assert "numpy" in out and "interp" in out and "x numpy" in out
+    assert "ns/point" in out
+
+
+@pytest.mark.parametrize("sub", SUBCOMMANDS)
+def test_help(sub):
+    out = cli(sub, "--help").stdout
+    assert out.startswith(f"usage: alkahest {sub}")
+    assert "--help" in out
+
+
+def test_top_level_help_and_version():
+    out = cli("--help").stdout
+    for sub in SUBCOMMANDS:
+        assert sub in out
+    assert cli("--version").stdout.strip() == f"alkahest {ak.__version__}"
+
+
+def test_errors():
+    assert_error(cli("eval", "x*", "--at", "1", check=False), 1, "expected an operand")
+    assert_error(cli("eval", "x*y", "--at", "1", check=False), 1, "--at gives 1 value(s) for 2 variable(s)")
+    assert_error(cli("eval", "x", "--at", "one", check=False), 1, "'one' is not a number")
+    assert_error(cli("emit-c", "x*y", "--vars", "x", check=False), 1, "'y'")
+    assert_error(cli("emit-c", "x", "--name", "my kernel", check=False), 1, "not a valid C identifier")
+    assert_error(cli("emit-stablehlo", "x", "--name", "my kernel", check=False), 1, "MLIR")
+    assert_error(cli("emit-stablehlo", "x", "--shape", "2xa", check=False), 1, "--shape")
+    assert_error(cli("bench", "x", "--n", "-5", check=False), 1, "--n")
+    assert_error(cli("diff", "sin(x", "x", check=False), 1, "expected ')'")
+    # usage errors: argparse's message, status 2
+    assert_error(cli("bogus", check=False), 2, "invalid choice")
+    assert_error(cli("emit-c", "x", "--dtype", "f16", check=False), 2, "invalid choice")
+    assert_error(cli("diff", "x", check=False), 2, "required")
+    assert_error(cli(check=False), 2, "required")
