@@ -14,7 +14,7 @@ LLVM_DEV := $(or $(shell apt-cache search --names-only '^llvm-[0-9]+-dev$$' 2>/d
               | grep -E '^llvm-(1[7-9]|2[01])-dev$$' | sort -V | tail -1),llvm-19-dev)
 LLVM_MAJOR := $(patsubst llvm-%-dev,%,$(LLVM_DEV))
 # clang and its runtime (libFuzzer, sanitizers) of the same LLVM version, for `make fuzz`.
-DEBIAN_PACKAGES := ccache cmake g++ make ninja-build libgmp-dev libboost-dev libgtest-dev libsleef-dev $(LLVM_DEV) \
+DEBIAN_PACKAGES := ccache cmake gcc g++ make ninja-build libgmp-dev libboost-dev libgtest-dev libsleef-dev $(LLVM_DEV) \
                    clang-$(LLVM_MAJOR) libclang-rt-$(LLVM_MAJOR)-dev
 
 PYTHON ?= python3
@@ -38,7 +38,7 @@ PYENV := PYTHONPATH=$(CURDIR)/python
 CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; else echo "Unix Makefiles"; fi
 
 .PHONY: help deps deps-apt deps-venv configure build test test-cpp test-python demo bench asan fuzz \
-        test-install clean distclean
+        oracle test-install clean distclean
 
 help:
 	@echo "make deps          bootstrap: Debian packages (as root) and .venv from requirements-dev.txt"
@@ -48,6 +48,7 @@ help:
 	@echo "make bench         build, then run bench/bench_kernel.py, bench_eval.py (+ report.py) and bench_jax.py"
 	@echo "make asan          C++ tests under ASan+UBSan in $(ASAN_DIR)"
 	@echo "make fuzz          libFuzzer (clang, ASan+UBSan) on the parser for FUZZ_SECONDS (default 600) each"
+	@echo "make oracle        ORACLE_EXAMPLES (default 10000) random expressions: SymPy oracle + every backend"
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
 	@echo "make clean         remove build/ and the developer extension module (keeps .venv)"
 	@echo "make distclean     clean, and remove .venv"
@@ -120,6 +121,14 @@ test-python: build
 
 demo: build
 	$(PYENV) $(VPY) examples/tour.py
+
+# The long differential run: values and derivatives against SymPy/mpmath (test_oracle.py) and every
+# backend against the others (test_differential.py: interpreter, LLVM JIT, emitted C, StableHLO/XLA,
+# to_jax). make test runs a slice of each (600 and 40 examples).
+ORACLE_EXAMPLES ?= 10000
+oracle: build
+	ALKAHEST_ORACLE_EXAMPLES=$(ORACLE_EXAMPLES) ALKAHEST_DIFFERENTIAL_EXAMPLES=$(ORACLE_EXAMPLES) \
+	  $(PYENV) $(VPY) -m pytest -q -s -p no:cacheprovider tests/python/test_oracle.py tests/python/test_differential.py
 
 # bench: the PyPI "alkahest" peer runs from its own venv (created on demand; no network: noted, skipped).
 # BENCH_EVAL_ARGS passes options to bench_eval.py, e.g. make bench BENCH_EVAL_ARGS=--quick

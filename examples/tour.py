@@ -135,6 +135,23 @@ def main():
         text = jax.jit(jf).lower(a, 2.0).as_text()
         show("jitted: StableHLO ops, no callback", "stablehlo.sine" in text and "custom_call" not in text)
 
+    print("\n11. Exporters: the same function as C source and as StableHLO for XLA")
+    from alkahest import emit_c, to_stablehlo
+
+    damped = sin(x) * exp(pool.integer(-1) * x)
+    print("  " + emit_c(damped, [x], var_name="x", fn_name="damped_sin").strip())
+    print("  " + emit_c([x * y + sin(x * y) ** 2, sqrt(1 + x * x)], [x, y], fn_name="two", dtype="f32")
+          .strip().replace("\n", "\n  "))
+    hlo = to_stablehlo(damped, [x], fn_name="damped_sin", shape=(4,))
+    print("  " + "\n  ".join(line for line in hlo.splitlines()[:6]))
+    print("  ...")
+    import subprocess
+    import sys
+
+    for args in (["diff", "sin(x)**2", "x"], ["eval", "x*y+1", "--vars", "x,y", "--at", "1,2"]):
+        out = subprocess.run([sys.executable, "-m", "alkahest", *args], capture_output=True, text=True, check=True)
+        show("$ alkahest " + " ".join(f"'{a}'" if "(" in a or "*" in a else a for a in args), out.stdout.strip())
+
 
 if __name__ == "__main__":
     main()

@@ -2,6 +2,7 @@
 #pragma once
 #include "alkahest/calculus.hpp"
 #include "alkahest/errors.hpp"
+#include "alkahest/export.hpp"
 #include "alkahest/number.hpp"
 #include "alkahest/ops.hpp"
 #include "alkahest/parse.hpp"

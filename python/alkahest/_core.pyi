@@ -125,3 +125,20 @@ def _isa() -> str: ...
 def _jit_available() -> bool: ...
 def _jit_description() -> str: ...
 def _jit_stats() -> tuple[int, int]: ...
+
+def emit_c(
+    expr_or_list: Expr | Sequence[Expr],
+    vars: Expr | Sequence[Expr],
+    var_name: str | Sequence[str] | None = None,
+    fn_name: str = "f",
+    dtype: str | Any = "f64",
+    batch: bool = False,
+    includes: bool = False,
+) -> str: ...
+def to_stablehlo(
+    expr_or_list: Expr | Sequence[Expr],
+    vars: Expr | Sequence[Expr],
+    fn_name: str = "main",
+    dtype: str | Any = "f64",
+    shape: int | Sequence[int] = (),
+) -> str: ...

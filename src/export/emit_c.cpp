@@ -33,7 +33,7 @@ const std::unordered_set<std::string_view>& c_reserved() {
       // <stddef.h>
       "size_t", "ptrdiff_t", "wchar_t", "offsetof", "NULL",
       // the generated code's own names
-      "out", "n", "i", "ak_sign", "ak_signf", "ak_polygamma", "ak_polygammaf", "AK_SIGN_DEFINED",
+      "out", "n", "i", "ak_sign", "ak_signf", "ak_polygamma", "ak_polygamma_pos", "ak_polygammaf", "AK_SIGN_DEFINED",
       "AK_SIGNF_DEFINED", "AK_POLYGAMMA_DEFINED", "AK_POLYGAMMAF_DEFINED"};
   return names;
 }
@@ -115,21 +115,19 @@ const char* kSignHelperF32 =
     "static float ak_signf(float v) { return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : (v == 0.0f ? 0.0f : v)); }\n";
 
 // polygamma(n, x) for whole orders 0 <= n <= 1000 (NaN otherwise; at the poles x = 0, -1, ... +inf
-// for odd n, NaN for even n):
-// the recurrence psi(n, x) = psi(n, x + 1) + (-1)^(n+1) n! / x^(n+1) moves x above 15 + n, where
-// the asymptotic series with Bernoulli numbers B2..B24 is accurate to a few ulps.
-const char* kPolygammaHelper = R"(static double ak_polygamma(double n, double x) {
+// for odd n and NaN for even n; NaN below -2**52, where every double is a pole). x > 0: the
+// recurrence psi(n, x) = psi(n, x + 1) + (-1)^(n+1) n! / x^(n+1) moves x above 15 + n, where the
+// asymptotic series with Bernoulli numbers B2..B24 is accurate to a few ulps. x < 0: the reflection
+// psi(n, x) = (-1)^n psi(n, 1 - x) - pi^(n+1) P_n(cot(pi x)), with d^n/dx^n cot(pi x) =
+// pi^n P_n(cot(pi x)), P_0(c) = c, P_{k+1}(c) = -(1 + c^2) P_k'(c); x is reduced mod 1 exactly.
+// Near the zeros of polygamma (the digamma root 1.4616..., cancellations of the reflection) the
+// error is absolute (a few ulps of the terms), not relative.
+const char* kPolygammaHelper = R"(static double ak_polygamma_pos(int k, double x) {
   static const double b2k[12] = {1.0 / 6.0, -1.0 / 30.0, 1.0 / 42.0, -1.0 / 30.0, 5.0 / 66.0,
                                  -691.0 / 2730.0, 7.0 / 6.0, -3617.0 / 510.0, 43867.0 / 798.0,
                                  -174611.0 / 330.0, 854513.0 / 138.0, -236364091.0 / 2730.0};
-  double lim, head = 0.0, tail, q, t, r, x2;
-  int k, i, j = 0;
-  if (!(n >= 0.0) || floor(n) != n || n > 1000.0) return NAN;
-  if (isnan(x)) return x;
-  if (isinf(x)) return x < 0.0 ? NAN : (n == 0.0 ? x : 0.0);
-  if (x <= 0.0 && floor(x) == x) return fmod(n, 2.0) == 1.0 ? INFINITY : NAN; /* poles */
-  k = (int)n;
-  lim = 15.0 + n;
+  double lim = 15.0 + k, head = 0.0, tail, q, t, r, x2;
+  int i, j = 0;
   for (; x + j < lim; ++j) { /* head: sum of n! / (x + j)^(n + 1) */
     q = 1.0 / (x + j);
     t = q;
@@ -145,13 +143,39 @@ const char* kPolygammaHelper = R"(static double ak_polygamma(double n, double x)
   }
   t = 1.0 / x; /* (n - 1)! / x^n */
   for (i = 1; i < k; ++i) t *= i / x;
-  tail = 1.0 + n / (2.0 * x);
-  r = n * (n + 1.0) / (2.0 * x2);
+  tail = 1.0 + k / (2.0 * x);
+  r = k * (k + 1.0) / (2.0 * x2);
   for (i = 0; i < 12; ++i) {
     tail += b2k[i] * r;
-    r *= (2.0 * i + 2.0 + n) * (2.0 * i + 3.0 + n) / ((2.0 * i + 3.0) * (2.0 * i + 4.0) * x2);
+    r *= (2.0 * i + 2.0 + k) * (2.0 * i + 3.0 + k) / ((2.0 * i + 3.0) * (2.0 * i + 4.0) * x2);
   }
   return (k % 2 ? 1.0 : -1.0) * (head + t * tail);
+}
+static double ak_polygamma(double n, double x) {
+  const double pi = 3.141592653589793;
+  double p[1002], c, v, s;
+  int k, i, j;
+  if (!(n >= 0.0) || floor(n) != n || n > 1000.0) return NAN;
+  if (isnan(x)) return x;
+  if (isinf(x)) return x < 0.0 ? NAN : (n == 0.0 ? x : 0.0);
+  if (x <= 0.0 && floor(x) == x) return x > -4503599627370496.0 && fmod(n, 2.0) == 1.0 ? INFINITY : NAN;
+  k = (int)n;
+  if (x > 0.0) return ak_polygamma_pos(k, x);
+  c = x - floor(x + 0.5); /* exact: x mod 1 in [-0.5, 0.5]; cot(pi c) to a few ulps, 0 at +-0.5 */
+  c = fabs(c) <= 0.25 ? 1.0 / tan(pi * c) : (c < 0.0 ? -1.0 : 1.0) * tan(pi * (0.5 - fabs(c)));
+  for (i = 0; i <= k + 1; ++i) p[i] = 0.0;
+  p[1] = 1.0; /* P_0(c) = c */
+  for (j = 0; j < k; ++j) { /* P_{j+1} = -(1 + c^2) P_j', degree j + 2 */
+    double prev = 0.0, cur;
+    for (i = 0; i <= j + 2; ++i) { /* new p[i] = -(i + 1) p[i + 1] - (i - 1) p[i - 1] */
+      cur = p[i];
+      p[i] = -(i + 1 <= j + 1 ? (i + 1) * p[i + 1] : 0.0) - (i >= 1 ? (i - 1) * prev : 0.0);
+      prev = cur;
+    }
+  }
+  for (v = 0.0, i = k + 1; i >= 0; --i) v = v * c + p[i];
+  for (s = pi, i = 0; i < k; ++i) s *= pi;
+  return (k % 2 ? -1.0 : 1.0) * ak_polygamma_pos(k, 1.0 - x) - s * v;
 }
 )";
 const char* kPolygammaHelperF32 =

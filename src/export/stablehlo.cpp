@@ -8,7 +8,7 @@
 //                    a = -1, -2, ... and -inf; 1/a at a = +-0 (+-inf)
 //   polygamma(n, a)  chlo.polygamma where n is a whole number 0..1000, NaN elsewhere; at a = +inf
 //                    +inf (n = 0) or 0, at a = -inf NaN; at the poles a = 0, -1, ... +inf for odd
-//                    n and NaN for even n (as the evaluators)
+//                    n and NaN for even n, NaN below -2**52 (as the evaluators)
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -182,7 +182,8 @@ class HloWriter {
     r = select(compare("EQ", a, constant(-INFINITY)), nan, r);
     // Poles a = 0, -1, ...: +inf for odd orders (the limit from both sides), NaN for even ones.
     const std::string pole = logical("and", compare("LE", a, zero), compare("EQ", op("floor", a), a));
-    const std::string odd = compare("EQ", op("remainder", n, constant(2.0)), constant(1.0));
+    const std::string odd = logical("and", compare("EQ", op("remainder", n, constant(2.0)), constant(1.0)),
+                                    compare("GT", a, constant(-0x1p52)));  // below -2**52: NaN
     r = select(pole, select(odd, inf, nan), r);
     const std::string whole = logical(
         "and", logical("and", compare("GE", n, zero), compare("LE", n, constant(1000.0))),

@@ -138,7 +138,9 @@ double polygamma_value(const double* x) {
   }
   // Poles at x = 0, -1, -2, ...: psi(n, x) ~ -(-1)^n n! / (x - pole)^(n+1), so odd orders tend to
   // +inf from both sides and even orders have no limit (NaN), whatever Boost's policy returns there.
-  if (x[1] <= 0 && std::floor(x[1]) == x[1]) return std::fmod(n, 2.0) == 1.0 ? HUGE_VAL : nan;
+  // Below -2**52 every double is a pole and no neighbourhood is left: NaN.
+  if (x[1] <= 0 && std::floor(x[1]) == x[1])
+    return x[1] > -0x1p52 && std::fmod(n, 2.0) == 1.0 ? HUGE_VAL : nan;
   try {
     return boost::math::polygamma(static_cast<int>(n), x[1], quiet());
   } catch (const std::exception&) {  // any error Boost still raises means "no value here"
