@@ -152,6 +152,24 @@ def main():
         out = subprocess.run([sys.executable, "-m", "alkahest", *args], capture_output=True, text=True, check=True)
         show("$ alkahest " + " ".join(f"'{a}'" if "(" in a or "*" in a else a for a in args), out.stdout.strip())
 
+    print("\n12. GPU: compile_cuda generates CUDA C and compiles it to PTX with NVRTC (no GPU needed)")
+    from alkahest import AlkahestError, compile_cuda
+
+    try:
+        cf = compile_cuda(damped, [x], dtype="f32")
+    except AlkahestError as err:
+        show("compile_cuda", err)
+    else:
+        kernel = [line for line in cf.source.splitlines() if "__global__" in line or "ak_point(" in line]
+        print("  " + "\n  ".join(kernel))
+        show("PTX", f"{len(cf.ptx.splitlines())} lines for {cf.arch}")
+        try:
+            cf.call_device_ptrs([0], 0, 1)
+        except AlkahestError as err:
+            show("launching here", err)
+        except ValueError as err:
+            show("launching here", err)
+
 
 if __name__ == "__main__":
     main()

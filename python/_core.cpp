@@ -699,4 +699,5 @@ NB_MODULE(_core, m) {
   }
   alkahest::py::bind_emit_c(m);
   alkahest::py::bind_stablehlo(m);
+  alkahest::py::bind_cuda(m);
 }

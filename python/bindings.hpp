@@ -36,5 +36,6 @@ ExportType export_type(nb::handle dtype, const char* who);
 // Each binding file adds its functions to the module.
 void bind_emit_c(nb::module_& m);
 void bind_stablehlo(nb::module_& m);
+void bind_cuda(nb::module_& m);
 
 }  // namespace alkahest::py

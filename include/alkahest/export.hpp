@@ -27,6 +27,9 @@ struct EmitCOptions {
   bool batch = false;
   /// Start with the #include lines, so that the text is a complete translation unit.
   bool includes = false;
+  /// Written before every function definition (the helpers' "static " included), e.g.
+  /// "static __device__ " for CUDA; empty for plain C.
+  std::string qualifiers;
 };
 
 /// C99 source of `prog`. One output: `T fn(T x0, ...)` returning it; several: `void fn(T x0, ...,

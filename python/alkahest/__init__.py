@@ -54,6 +54,14 @@ def to_jax(expr_or_list, vars, name=None):
 
     return _to_jax(expr_or_list, vars, name=name)
 
+def compile_cuda(expr_or_list, vars, dtype="f64", arch=None):
+    """Compile for CUDA GPUs: generated CUDA C, NVRTC's PTX, launches through the driver API (see
+    :mod:`alkahest._cuda`). Compiling needs NVRTC, not a GPU; running needs a GPU."""
+    from ._cuda import compile_cuda as _compile_cuda
+
+    return _compile_cuda(expr_or_list, vars, dtype=dtype, arch=arch)
+
+
 def to_torch(expr_or_list, vars, name=None):
     """A torch custom op computing ``expr_or_list`` over ``vars`` (see :mod:`alkahest._torch`).
 
@@ -72,7 +80,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Node", "ParseError",
-    "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
+    "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
     "eval_expr", "exp", "floor", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
     "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_torch",
 ]

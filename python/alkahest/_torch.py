@@ -58,6 +58,7 @@ class _TorchFunction:
         self.exprs, self.vars, self.name = exprs, vars, name
         self.compiled = compile_expr(exprs if len(exprs) > 1 else exprs[0], vars)
         self._partials: _TorchFunction | None = None
+        self._cuda: dict = {}  # dtype -> CudaFn, for CUDA tensors
         n_out = len(exprs)
         fn = self
 
@@ -102,15 +103,40 @@ class _TorchFunction:
     def _impl(self, inputs: list[torch.Tensor]) -> list[torch.Tensor]:
         dtype = _result_dtype(inputs)
         shape = _broadcast_shape(self.name, inputs)
-        if any(t.device.type != "cpu" for t in inputs):
-            devices = sorted({str(t.device) for t in inputs})
-            raise ValueError(f"{self.name}: tensors on {', '.join(devices)}; the CPU evaluator needs CPU tensors "
-                             "(the CUDA path is compile_cuda)")
+        devices = sorted({str(t.device) for t in inputs})
+        if len(devices) > 1:
+            raise ValueError(f"{self.name}: tensors on {', '.join(devices)}; all inputs must be on one device")
+        if devices and inputs[0].device.type == "cuda":
+            return self._impl_cuda(inputs, dtype, shape)
+        if devices and inputs[0].device.type != "cpu":
+            raise ValueError(f"{self.name}: tensors on {devices[0]}; alkahest runs on CPU and CUDA tensors")
         arrays = [t.detach().to(dtype) for t in inputs]
         out = numpy_eval(self.compiled, *arrays)  # reads the tensors in place (DLPack)
         if len(self.exprs) == 1:
             return [torch.from_numpy(out).reshape(shape)]
         return [torch.from_numpy(np.ascontiguousarray(out[..., k])) for k in range(len(self.exprs))]
+
+    def _impl_cuda(self, inputs, dtype, shape):
+        """CUDA tensors: the compile_cuda kernel (compiled on first use per dtype), launched on the
+        current stream of the tensors' device."""
+        from ._cuda import compile_cuda
+
+        key = "f32" if dtype == torch.float32 else "f64"
+        fn = self._cuda.get(key)
+        if fn is None:
+            fn = self._cuda[key] = compile_cuda(self.exprs if len(self.exprs) > 1 else self.exprs[0], self.vars,
+                                                dtype=key)
+        device = inputs[0].device
+        # The kernel broadcasts single values; other inputs are expanded to the common shape.
+        arrays = [t.detach().to(dtype).reshape(1) if t.numel() == 1 else
+                  t.detach().to(dtype).expand(shape).contiguous() for t in inputs]
+        n_out = len(self.exprs)
+        out = torch.empty(tuple(shape) + ((n_out,) if n_out > 1 else ()), dtype=dtype, device=device)
+        if out.numel():
+            fn._impl._launch_arrays(arrays, out, int(torch.cuda.current_stream(device).cuda_stream))
+        if n_out == 1:
+            return [out]
+        return [out[..., k].contiguous() for k in range(n_out)]
 
     def partials(self) -> "_TorchFunction":
         """d expr_k / d var_j for every k, j (row-major), as one cached op."""

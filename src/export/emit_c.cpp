@@ -123,9 +123,9 @@ const char* kSignHelperF32 =
 // Near the zeros of polygamma (the digamma root 1.4616..., cancellations of the reflection) the
 // error is absolute (a few ulps of the terms), not relative.
 const char* kPolygammaHelper = R"(static double ak_polygamma_pos(int k, double x) {
-  static const double b2k[12] = {1.0 / 6.0, -1.0 / 30.0, 1.0 / 42.0, -1.0 / 30.0, 5.0 / 66.0,
-                                 -691.0 / 2730.0, 7.0 / 6.0, -3617.0 / 510.0, 43867.0 / 798.0,
-                                 -174611.0 / 330.0, 854513.0 / 138.0, -236364091.0 / 2730.0};
+  const double b2k[12] = {1.0 / 6.0, -1.0 / 30.0, 1.0 / 42.0, -1.0 / 30.0, 5.0 / 66.0,
+                          -691.0 / 2730.0, 7.0 / 6.0, -3617.0 / 510.0, 43867.0 / 798.0,
+                          -174611.0 / 330.0, 854513.0 / 138.0, -236364091.0 / 2730.0};
   double lim = 15.0 + k, head = 0.0, tail, q, t, r, x2;
   int i, j = 0;
   for (; x + j < lim; ++j) { /* head: sum of n! / (x + j)^(n + 1) */
@@ -213,7 +213,7 @@ class CWriter {
       }
     }
     const bool multi = prog_.outputs.size() > 1;
-    std::string sig = (multi ? std::string("void") : T_) + " " + opt_.fn_name + "(";
+    std::string sig = opt_.qualifiers + (multi ? std::string("void") : T_) + " " + opt_.fn_name + "(";
     for (std::size_t k = 0; k < params_.size(); ++k) sig += (k ? ", " : "") + T_ + " " + params_[k];
     if (multi) sig += std::string(params_.empty() ? "" : ", ") + T_ + " *out";
     if (params_.empty() && !multi) sig += "void";
@@ -241,7 +241,18 @@ class CWriter {
     }
     // Helpers are guarded so that several emitted functions can share one file.
     auto helper = [&](const char* guard, const char* text) {
-      out += std::string("#ifndef ") + guard + "\n#define " + guard + "\n" + text + "#endif\n";
+      std::string t = text;
+      if (!opt_.qualifiers.empty()) {  // every helper function starts a line with "static "
+        for (std::size_t at = 0; (at = t.find("static ", at)) != std::string::npos;) {
+          if (at == 0 || t[at - 1] == '\n') {
+            t.replace(at, 7, opt_.qualifiers);
+            at += opt_.qualifiers.size();
+          } else {
+            at += 7;
+          }
+        }
+      }
+      out += std::string("#ifndef ") + guard + "\n#define " + guard + "\n" + t + "#endif\n";
     };
     if (need_sign_) helper(f32_ ? "AK_SIGNF_DEFINED" : "AK_SIGN_DEFINED", f32_ ? kSignHelperF32 : kSignHelper);
     if (need_polygamma_) helper("AK_POLYGAMMA_DEFINED", kPolygammaHelper);

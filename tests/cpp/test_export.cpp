@@ -97,3 +97,32 @@ TEST_F(Export, StableHlo) {
 }
 
 }  // namespace
+
+#include "alkahest/cuda.hpp"
+
+namespace {
+
+TEST(Cuda, KernelSourceIsAGridStrideLoopOverThePointFunction) {
+  ExprPool pool;
+  const ExprId x = pool.symbol("x"), y = pool.symbol("y");
+  const ExprId outs[] = {parse(pool, "sin(x)*y"), parse(pool, "sign(y)")};
+  const ExprId vars[] = {x, y};
+  const std::string s = cuda::kernel_source(lower(pool, outs, vars), ExportType::F32);
+  EXPECT_NE(s.find("static __device__ void ak_point(float x0, float x1, float *out) {"), std::string::npos) << s;
+  EXPECT_NE(s.find("static __device__ float ak_signf(float v)"), std::string::npos) << s;
+  EXPECT_NE(s.find("extern \"C\" __global__ void alkahest_kernel(const float *in0, long long s0, const float *in1, "
+                   "long long s1, float *out, long long n) {"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("ak_point(in0[i * s0], in1[i * s1], out + i * 2);"), std::string::npos) << s;
+}
+
+TEST(Cuda, WithoutADriverDeviceCallsSayWhy) {
+  std::string why;
+  if (cuda::device_count(&why) > 0) GTEST_SKIP() << "this machine has a CUDA device";
+  EXPECT_NE(why.find("no CUDA device"), std::string::npos) << why;
+  EXPECT_THROW(cuda::pointer_device(0x1000, "input 0"), cuda::CudaUnavailable);
+  EXPECT_THROW(cuda::Kernel("", 0), cuda::CudaUnavailable);
+}
+
+}  // namespace

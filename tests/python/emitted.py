@@ -12,6 +12,8 @@ import tempfile
 
 import numpy as np
 
+import alkahest as ak
+
 # The C compiler is a build dependency (Debian gcc, installed by the Makefile), so it is required.
 CC = shutil.which("cc") or shutil.which("gcc")
 
@@ -77,3 +79,20 @@ def close(got, want, rtol):
     return bool(np.all(np.abs(got[ok] - want[ok]) <= rtol * np.maximum(np.abs(want[ok]), scale * 1e-3)))
 
 
+def op_cases(pool):
+    """(name, expression over x, y) for every op of the table, at arguments inside its domain for
+    x, y in [-BOX, BOX] (BOX = 2.5)."""
+    x, y = pool.symbols("x y")
+    u = ak.sin(x) / 2  # in [-0.5, 0.5]: inside asin/acos's domain, and tan's
+    pos = x * x + 1
+    return [
+        ("sin", ak.sin(x)), ("cos", ak.cos(x)), ("tan", ak.tan(u)), ("sinh", ak.sinh(x)),
+        ("cosh", ak.cosh(x)), ("tanh", ak.tanh(x)), ("asin", ak.asin(u)), ("acos", ak.acos(u)),
+        ("atan", ak.atan(x)), ("atan2", ak.atan2(y, x)), ("exp", ak.exp(x)), ("log", ak.log(pos)),
+        ("abs", abs(x)), ("sign", ak.sign(x * y)), ("floor", ak.floor(x * 3)), ("ceil", ak.ceiling(x * 3)),
+        ("erf", ak.erf(x)), ("erfc", ak.erfc(x)), ("gamma", ak.gamma(x)), ("polygamma0", ak.polygamma(0, x)),
+        ("polygamma1", ak.polygamma(1, pos)), ("polygamma3", ak.polygamma(3, x)),
+        ("polygamma_n", ak.polygamma(ak.floor(abs(y) * 2), pos)),
+        ("sqrt", ak.sqrt(pos)), ("pow", pos ** y), ("pow_int", x ** 7 - x ** -3),
+        ("div_neg", -x / (y * y + 0.5)),
+    ]

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 
 import alkahest as ak
 from alkahest import ExprPool, compile_expr, emit_c, numpy_eval, to_stablehlo
-from emitted import batch_fn, close, compile_c, run_stablehlo, scalar_fn
+from emitted import batch_fn, close, compile_c, op_cases, run_stablehlo, scalar_fn
 from exprgen import BOX, build, expr_trees
 
 @pytest.fixture
@@ -71,23 +71,6 @@ def test_seed_stablehlo_snippet():
 # Every op of the table alone, at points inside its domain
 # ---------------------------------------------------------------------------------------------
 
-def _op_cases(pool):
-    x, y = pool.symbols("x y")
-    u = ak.sin(x) / 2  # in [-0.5, 0.5]: inside asin/acos's domain, and tan's
-    pos = x * x + 1
-    return [
-        ("sin", ak.sin(x)), ("cos", ak.cos(x)), ("tan", ak.tan(u)), ("sinh", ak.sinh(x)),
-        ("cosh", ak.cosh(x)), ("tanh", ak.tanh(x)), ("asin", ak.asin(u)), ("acos", ak.acos(u)),
-        ("atan", ak.atan(x)), ("atan2", ak.atan2(y, x)), ("exp", ak.exp(x)), ("log", ak.log(pos)),
-        ("abs", abs(x)), ("sign", ak.sign(x * y)), ("floor", ak.floor(x * 3)), ("ceil", ak.ceiling(x * 3)),
-        ("erf", ak.erf(x)), ("erfc", ak.erfc(x)), ("gamma", ak.gamma(x)), ("polygamma0", ak.polygamma(0, x)),
-        ("polygamma1", ak.polygamma(1, pos)), ("polygamma3", ak.polygamma(3, x)),
-        ("polygamma_n", ak.polygamma(ak.floor(abs(y) * 2), pos)),
-        ("sqrt", ak.sqrt(pos)), ("pow", pos ** y), ("pow_int", x ** 7 - x ** -3),
-        ("div_neg", -x / (y * y + 0.5)),
-    ]
-
-
 def _points(n=257, seed=7):
     rng = np.random.default_rng(seed)
     xs = rng.uniform(-BOX, BOX, n)
@@ -99,7 +82,7 @@ def _points(n=257, seed=7):
 
 @pytest.mark.parametrize("dtype", ["f64", "f32"])
 def test_every_op_in_c(pool, dtype):
-    cases = _op_cases(pool)
+    cases = op_cases(pool)
     x, y = pool.symbols("x y")
     ctype, npt = (ctypes.c_double, np.float64) if dtype == "f64" else (ctypes.c_float, np.float32)
     src = "".join(emit_c(e, [x, y], fn_name="k_" + name, dtype=dtype, batch=True, includes=(i == 0))
@@ -119,7 +102,7 @@ def test_every_op_in_c(pool, dtype):
 
 @pytest.mark.parametrize("dtype", ["f64", "f32"])
 def test_every_op_in_stablehlo(pool, dtype):
-    cases = _op_cases(pool)
+    cases = op_cases(pool)
     x, y = pool.symbols("x y")
     npt = np.float64 if dtype == "f64" else np.float32
     xs, ys = (a.astype(npt) for a in _points())

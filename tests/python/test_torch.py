@@ -125,5 +125,7 @@ def test_bad_input():
         to_torch(x + pool.symbol("z"), [x])
     from alkahest._torch import _TorchFunction
     fn = _TorchFunction([x * y], [x, y], "device_check")
-    with pytest.raises(ValueError, match="compile_cuda"):
+    with pytest.raises(ValueError, match="one device"):
         fn._impl([torch.ones(3, device="meta"), torch.ones(3)])
+    with pytest.raises(ValueError, match="CPU and CUDA tensors"):
+        fn._impl([torch.ones(3, device="meta"), torch.ones(3, device="meta")])
