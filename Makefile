@@ -26,6 +26,8 @@ VENV := .venv
 VPY := $(CURDIR)/$(VENV)/bin/python
 BUILD_DIR := build/release
 ASAN_DIR := build/asan
+ASAN_PY_DIR := build/asan-python
+TSAN_DIR := build/tsan
 FUZZ_DIR := build/fuzz
 # `make fuzz` runs each fuzzer this long; CI runs a short slice (.ci/run).
 FUZZ_SECONDS ?= 600
@@ -37,7 +39,7 @@ PYENV := PYTHONPATH=$(CURDIR)/python
 # Ninja when present, else Makefiles; decided at configure time (after deps may have added it).
 CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; else echo "Unix Makefiles"; fi
 
-.PHONY: help deps deps-apt deps-venv configure build test test-cpp test-python demo bench asan fuzz \
+.PHONY: help deps deps-apt deps-venv configure build test test-cpp test-python demo bench asan asan-python tsan fuzz \
         oracle test-install clean distclean
 
 help:
@@ -47,6 +49,8 @@ help:
 	@echo "make demo          build, then run examples/tour.py"
 	@echo "make bench         build, then run bench/bench_kernel.py, bench_eval.py (+ report.py) and bench_jax.py"
 	@echo "make asan          C++ tests under ASan+UBSan in $(ASAN_DIR)"
+	@echo "make asan-python   the Python suite against an ASan+UBSan extension ($(ASAN_PY_DIR)), runtime preloaded"
+	@echo "make tsan          C++ tests under ThreadSanitizer in $(TSAN_DIR)"
 	@echo "make fuzz          libFuzzer (clang, ASan+UBSan) on the parser for FUZZ_SECONDS (default 600) each"
 	@echo "make oracle        ORACLE_EXAMPLES (default 10000) random expressions: SymPy oracle + every backend"
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
@@ -150,10 +154,48 @@ $(ASAN_DIR)/CMakeCache.txt: | deps-apt
 	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
 	  -DALKAHEST_SANITIZE=ON -DALKAHEST_BUILD_PYTHON=OFF -DALKAHEST_BUILD_TESTS=ON -DALKAHEST_LLVM=ON $(CMAKE_ARGS)
 
+# The Python suite under ASan + UBSan: the extension (and the library in it) built with the
+# sanitizers into its own package directory, the pure-Python files copied next to it, and Python
+# run with the sanitizer runtimes preloaded. Leak checking is off here: CPython, JAX and PyTorch
+# keep allocations until exit by design (make asan checks the C++ library for leaks).
+# ASAN_PYTEST_ARGS narrows the run, e.g. make asan-python ASAN_PYTEST_ARGS=tests/python/test_compile.py
+ASAN_PYTEST_ARGS ?= tests/python
+$(ASAN_PY_DIR)/CMakeCache.txt: | deps
+	cmake -S . -B $(ASAN_PY_DIR) -G "$$($(CMAKE_GENERATOR_CMD))" \
+	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DPython_EXECUTABLE=$(VPY) \
+	  -DALKAHEST_SANITIZE=ON -DALKAHEST_BUILD_PYTHON=ON -DALKAHEST_BUILD_TESTS=OFF -DALKAHEST_LLVM=ON \
+	  -DALKAHEST_PYTHON_OUTPUT_DIR=$(CURDIR)/$(ASAN_PY_DIR)/pkg/alkahest $(CMAKE_ARGS)
+
+asan-python: deps $(ASAN_PY_DIR)/CMakeCache.txt
+	mkdir -p $(ASAN_PY_DIR)/pkg/alkahest
+	cp python/alkahest/*.py python/alkahest/*.pyi python/alkahest/py.typed $(ASAN_PY_DIR)/pkg/alkahest/
+	cmake --build $(ASAN_PY_DIR) -j$(JOBS)
+	PYTHONPATH=$(CURDIR)/$(ASAN_PY_DIR)/pkg \
+	  LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
+	  ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(VPY) -m pytest -q -p no:cacheprovider $(ASAN_PYTEST_ARGS)
+
 asan: deps-apt $(ASAN_DIR)/CMakeCache.txt
 	cmake --build $(ASAN_DIR) -j$(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+
+# The C++ tests under ThreadSanitizer (the Concurrency.* cases, tests/cpp/test_concurrency.cpp and
+# test_kernel.cpp, share pools, programs, the JIT cache and the worker pool between threads).
+# TSan cannot be combined with ASan: its own tree.
+# The JIT tier is in (its cache and kernel slots are ours, instrumented); libLLVM and the kernels it
+# emits are not instrumented. Should TSan report inside LLVM, make tsan CMAKE_ARGS=-DALKAHEST_LLVM=OFF
+# in a fresh tree builds without it. halt_on_error: the first race fails that test (each gtest case
+# is its own ctest process).
+$(TSAN_DIR)/CMakeCache.txt: | deps-apt
+	cmake -S . -B $(TSAN_DIR) -G "$$($(CMAKE_GENERATOR_CMD))" \
+	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+	  -DALKAHEST_TSAN=ON -DALKAHEST_BUILD_PYTHON=OFF -DALKAHEST_BUILD_TESTS=ON -DALKAHEST_LLVM=ON $(CMAKE_ARGS)
+
+tsan: deps-apt $(TSAN_DIR)/CMakeCache.txt
+	cmake --build $(TSAN_DIR) -j$(JOBS)
+	cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:history_size=4 \
+	  ctest --output-on-failure -j$(JOBS)
 
 # ---------------------------------------------------------------------------------------------
 # Packaging: `pip install .` into a throwaway venv, then import it from outside the source tree.

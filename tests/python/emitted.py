@@ -4,6 +4,7 @@ tests: C through the system C compiler and ctypes, StableHLO through jaxlib's XL
 from __future__ import annotations
 
 import atexit
+import zlib
 import ctypes
 import os
 import shutil
@@ -96,3 +97,18 @@ def op_cases(pool):
         ("sqrt", ak.sqrt(pos)), ("pow", pos ** y), ("pow_int", x ** 7 - x ** -3),
         ("div_neg", -x / (y * y + 0.5)),
     ]
+
+
+def random_case(tree, n):
+    """An exprgen tree built over x, y in a fresh pool, with n random points in [-2.5, 2.5]**2
+    drawn from a seed the expression's text fixes (reproducible across runs): (expr, [x, y], xs,
+    ys), or None when the tree is a bare Python number."""
+    from exprgen import BOX, build
+
+    pool = ak.ExprPool()
+    syms = list(pool.symbols("x y"))
+    e = build(tree, pool, syms)
+    if not isinstance(e, ak.Expr):
+        return None
+    rng = np.random.default_rng(zlib.crc32(str(e).encode()))
+    return e, syms, rng.uniform(-BOX, BOX, n), rng.uniform(-BOX, BOX, n)

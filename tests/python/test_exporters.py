@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 
 import alkahest as ak
 from alkahest import ExprPool, compile_expr, emit_c, numpy_eval, to_stablehlo
-from emitted import batch_fn, close, compile_c, op_cases, run_stablehlo, scalar_fn
+from emitted import batch_fn, close, compile_c, op_cases, random_case, run_stablehlo, scalar_fn
 from exprgen import BOX, build, expr_trees
 
 @pytest.fixture
@@ -125,18 +125,15 @@ def test_every_op_in_stablehlo(pool, dtype):
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(item=expr_trees(nsyms=2, depth=4))
 def test_random_expressions_in_c(item):
-    pool = ExprPool()
-    syms = pool.symbols("x y")
-    e = build(item[0], pool, syms)
-    if not isinstance(e, ak.Expr):
+    case = random_case(item[0], 64)
+    if case is None:
         return
+    e, syms, xs, ys = case
     two = [e, e * syms[0] + 1]
     src = (emit_c(e, list(syms), fn_name="g", batch=True, includes=True)
            + emit_c(e, list(syms), fn_name="g32", dtype="f32")
            + emit_c(two, list(syms), fn_name="g2", batch=True))
     lib = compile_c(src)
-    rng = np.random.default_rng(len(str(e)))
-    xs, ys = rng.uniform(-BOX, BOX, 64), rng.uniform(-BOX, BOX, 64)
     want = numpy_eval(compile_expr(e, list(syms), accuracy="high"), xs, ys)
     g = scalar_fn(lib, "g", 2)
     assert close([g(a, b) for a, b in zip(xs, ys)], want, 1e-9), str(e)
@@ -159,13 +156,10 @@ def test_random_expressions_in_c(item):
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(item=expr_trees(nsyms=2, depth=4))
 def test_random_expressions_in_stablehlo(item):
-    pool = ExprPool()
-    syms = pool.symbols("x y")
-    e = build(item[0], pool, syms)
-    if not isinstance(e, ak.Expr):
+    case = random_case(item[0], 32)
+    if case is None:
         return
-    rng = np.random.default_rng(len(str(e)))
-    xs, ys = rng.uniform(-BOX, BOX, 32), rng.uniform(-BOX, BOX, 32)
+    e, syms, xs, ys = case
     (got,) = run_stablehlo(to_stablehlo(e, list(syms), shape=32), xs, ys)
     want = numpy_eval(compile_expr(e, list(syms), accuracy="high"), xs, ys)
     assert close(got, want, 1e-9), str(e)
