@@ -14,7 +14,10 @@ import textwrap
 
 import pytest
 
-PYTHON_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "python")
+import alkahest
+
+# The directory of the alkahest being tested (the source tree's python/, or a sanitizer build's).
+PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(alkahest.__file__)))
 
 PRELUDE = """
 import math, numpy as np, alkahest as ak
@@ -82,6 +85,10 @@ CASES = [
     ("diff-not-symbol", "ak.diff(x, x + 1)", "ValueError", "symbol"),
     ("diff-polygamma-order", "ak.diff(ak.polygamma(y, x), y)", "ValueError", "order"),
     ("subs-bad-value", "ak.subs(x, {x: 'a'})", "TypeError", ""),
+    ("emit-c-bad-name", "ak.emit_c(x, [x], fn_name='my kernel')", "ValueError", "not a valid C identifier"),
+    ("emit-c-bad-dtype", "ak.emit_c(x, [x], dtype='f16')", "ValueError", "dtype"),
+    ("stablehlo-bad-shape", "ak.to_stablehlo(x, [x], shape=(-2,))", "ValueError", ">= 0"),
+    ("cuda-host-array", "ak.compile_cuda(x, [x])(np.ones(3))", "TypeError", "host array"),
     ("polygamma-noninteger", "assert math.isnan(ak.compile_expr(ak.polygamma(0.5, x), [x])([1.0]))", None, ""),
 ]
 
