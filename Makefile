@@ -47,7 +47,7 @@ help:
 	@echo "make build         configure + build $(BUILD_DIR) (library, tests, Python extension)"
 	@echo "make test          build, then ctest and pytest"
 	@echo "make demo          build, then run examples/tour.py"
-	@echo "make bench         build, then run bench/bench_kernel.py, bench_eval.py (+ report.py) and bench_jax.py"
+	@echo "make bench         build, then run bench/bench_kernel.py, bench_eval.py (+ report.py), bench_jax.py, bench_cuda.py (GPU only)"
 	@echo "make asan          C++ tests under ASan+UBSan in $(ASAN_DIR)"
 	@echo "make asan-python   the Python suite against an ASan+UBSan extension ($(ASAN_PY_DIR)), runtime preloaded"
 	@echo "make tsan          C++ tests under ThreadSanitizer in $(TSAN_DIR)"
@@ -145,6 +145,7 @@ bench: build
 	$(VPY) bench/report.py build/bench_eval.json docs/bench_eval.png --kernel build/bench_kernel.json \
 	  | tee build/bench_report.md
 	$(PYENV) $(VPY) bench/bench_jax.py --json build/bench_jax.json
+	$(PYENV) $(VPY) bench/bench_cuda.py --json build/bench_cuda.json
 
 # ---------------------------------------------------------------------------------------------
 # Sanitizers: the C++ tests under ASan + UBSan (-O1 keeps them quick, asserts stay on).
