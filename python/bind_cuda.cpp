@@ -34,13 +34,24 @@ struct PyCudaFn {
 
   void launch(const std::vector<std::uint64_t>& inputs, const std::vector<std::int64_t>& strides,
               std::uint64_t output, std::int64_t n, std::uint64_t stream) {
-    // Every pointer must be device memory, all on one device.
+    if (n == 0) return;  // nothing to read or write: no pointer is touched
+    // Every pointer must be device memory, all on one device, with room for what is read/written.
+    const std::uint64_t elem = type == ExportType::F32 ? 4 : 8;
+    auto room = [&](std::uint64_t ptr, std::uint64_t count, const std::string& what) {
+      if (count * elem > cuda::pointer_extent(ptr))
+        throw nb::value_error((what + " holds fewer than the " + std::to_string(count) + " elements n asks for (" +
+                               std::to_string(cuda::pointer_extent(ptr) / elem) + " from the pointer on)")
+                                  .c_str());
+    };
     const int device = cuda::pointer_device(output, "the output");
-    for (std::size_t k = 0; k < inputs.size(); ++k)
+    room(output, static_cast<std::uint64_t>(n) * n_outputs, "the output");
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
       if (cuda::pointer_device(inputs[k], "input " + std::to_string(k)) != device)
         throw nb::value_error(("input " + std::to_string(k) + " is on another CUDA device than the output (device " +
                                std::to_string(device) + ")")
                                   .c_str());
+      room(inputs[k], strides[k] ? static_cast<std::uint64_t>(n) : 1, "input " + std::to_string(k));
+    }
     const cuda::Kernel& k = kernel(device);
     nb::gil_scoped_release release;
     k.launch(inputs, strides, output, n, stream);

@@ -45,6 +45,8 @@ int compute_capability(int device);
 /// The device a pointer's memory lives on; throws InvalidArgument (naming `what`) for host or
 /// unknown pointers, CudaUnavailable without a device.
 int pointer_device(std::uint64_t ptr, const std::string& what);
+/// Bytes from `ptr` to the end of the device allocation holding it.
+std::uint64_t pointer_extent(std::uint64_t ptr);
 
 /// A kernel loaded on one device (its primary context). Launches are asynchronous on `stream`
 /// (0: the legacy default stream).

@@ -138,6 +138,7 @@ struct Driver {
   CUresult (*launch)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream,
                      void**, void**) = nullptr;
   CUresult (*pointer_attribute)(void*, int, CUdeviceptr) = nullptr;
+  CUresult (*address_range)(CUdeviceptr*, std::size_t*, CUdeviceptr) = nullptr;
 };
 
 std::once_flag g_driver_once;
@@ -167,7 +168,8 @@ void load_driver() {
                   bind(d.handle, d.push, "cuCtxPushCurrent_v2") && bind(d.handle, d.pop, "cuCtxPopCurrent_v2") &&
                   bind(d.handle, d.module_load, "cuModuleLoadData") && bind(d.handle, d.module_unload, "cuModuleUnload") &&
                   bind(d.handle, d.module_function, "cuModuleGetFunction") && bind(d.handle, d.launch, "cuLaunchKernel") &&
-                  bind(d.handle, d.pointer_attribute, "cuPointerGetAttribute");
+                  bind(d.handle, d.pointer_attribute, "cuPointerGetAttribute") &&
+                  bind(d.handle, d.address_range, "cuMemGetAddressRange_v2");
   if (!ok) {
     d.error = "no CUDA device: the NVIDIA driver found lacks functions alkahest uses (too old?)";
     d.handle = nullptr;
@@ -323,6 +325,14 @@ int pointer_device(std::uint64_t ptr, const std::string& what) {
   int ordinal = 0;
   check(d.pointer_attribute(&ordinal, kPointerDeviceOrdinal, ptr), "cuPointerGetAttribute");
   return ordinal;
+}
+
+std::uint64_t pointer_extent(std::uint64_t ptr) {
+  Driver& d = driver();
+  CUdeviceptr base = 0;
+  std::size_t size = 0;
+  check(d.address_range(&base, &size, ptr), "cuMemGetAddressRange");
+  return base + size - ptr;
 }
 
 struct Kernel::Impl {

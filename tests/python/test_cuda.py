@@ -169,6 +169,8 @@ def test_values_on_the_gpu_match_numpy_eval(pool, dtype):
     assert close(out.cpu().numpy(), numpy_eval(compile_expr([x * y, ak.sin(x)], [x, y]), xs, ys), 1e-5)
     with pytest.raises(ValueError, match="not CUDA device memory"):
         g.call_device_ptrs([xs.ctypes.data, ty.data_ptr()], out.data_ptr(), len(xs))
+    with pytest.raises(ValueError, match="fewer than"):
+        g.call_device_ptrs([tx.data_ptr(), ty.data_ptr()], out.data_ptr(), len(xs) + 1)
 
 
 @gpu
