@@ -42,6 +42,10 @@ from ._core import (
 )
 
 from .evaluate import compile_expr, numpy_eval
+from . import _pickle
+from ._sympy import from_sympy, to_sympy
+
+_pickle.install()
 
 
 def to_jax(expr_or_list, vars, name=None):
@@ -81,6 +85,6 @@ __version__ = "0.1.0"
 __all__ = [
     "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Node", "ParseError",
     "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
-    "eval_expr", "exp", "floor", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
-    "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_torch",
+    "eval_expr", "exp", "floor", "from_sympy", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
+    "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",
 ]

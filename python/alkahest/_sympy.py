@@ -1,0 +1,164 @@
+"""The SymPy bridge: from_sympy and to_sympy, exact in both directions.
+
+SymPy is imported when one of them is called, never by ``import alkahest``. Both walk the
+expression DAG iteratively (deep expressions do not hit Python's recursion limit) and convert each
+shared node once.
+
+Exactness: integers of any size and rationals convert exactly; floats are doubles on alkahest's
+side, so a SymPy Float becomes the double nearest to it (exact for SymPy's default 15-digit
+Floats made from Python floats) and a double becomes a 53-bit SymPy Float holding exactly its
+value. ``oo``/``-oo``/``nan`` are the IEEE infinities and NaN. SymPy's constants have no exact
+counterpart: ``E`` becomes ``exp(1)``, ``pi``, ``EulerGamma``, ``Catalan``, ... the nearest double
+(say ``constants="error"`` to refuse them instead; SymPy itself produces some, e.g.
+``polygamma(0, 1/2) = -EulerGamma - 2*log(2)``).
+
+SymPy evaluates exact special values by its own rules, which can differ from IEEE's where alkahest
+follows IEEE: ``to_sympy`` of ``atan2(0, 0)`` (0 in alkahest, as in C) is SymPy's ``nan``.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from . import _core
+
+_FUNCS = ["sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "atan2", "exp", "log",
+          "sign", "floor", "ceiling", "erf", "erfc", "gamma", "polygamma"]
+
+
+def _sympy_funcs(sp):
+    table = {name: getattr(sp, name) for name in _FUNCS}
+    table["abs"] = sp.Abs
+    return table
+
+
+def _balanced(op, items):
+    """op folded over items as a balanced tree: n-ary sums and products of n terms in n log n."""
+    while len(items) > 1:
+        items = [op(items[i], items[i + 1]) if i + 1 < len(items) else items[i] for i in range(0, len(items), 2)]
+    return items[0]
+
+
+def to_sympy(expr, real: bool = False):
+    """The SymPy expression equal to the alkahest ``expr``. Symbols become ``sympy.Symbol(name)``
+    (with ``real=True`` when asked: alkahest's symbols are real)."""
+    import sympy as sp
+
+    if not isinstance(expr, _core.Expr):
+        raise TypeError(f"to_sympy: expected an alkahest Expr, got {type(expr).__name__}")
+    funcs = _sympy_funcs(sp)
+    done: dict[int, object] = {}
+    stack = [(expr, False)]
+    while stack:
+        e, ready = stack.pop()
+        if e.id in done:
+            continue
+        node = e.node()
+        if not ready and node.args:
+            stack.append((e, True))
+            stack.extend((a, False) for a in node.args if a.id not in done)
+            continue
+        args = [done[a.id] for a in node.args]
+        kind = node.kind
+        if kind == "Number":
+            v = node.value
+            if isinstance(v, bool) or isinstance(v, int):
+                out = sp.Integer(v)
+            elif isinstance(v, Fraction):
+                out = sp.Rational(v.numerator, v.denominator)
+            elif math.isnan(v):
+                out = sp.nan
+            elif math.isinf(v):
+                out = sp.oo if v > 0 else -sp.oo
+            else:
+                out = sp.Float(v, precision=53)
+        elif kind == "Symbol":
+            out = sp.Symbol(node.name, real=True) if real else sp.Symbol(node.name)
+        elif kind == "Add":
+            out = sp.Add(*args)
+        elif kind == "Mul":
+            out = sp.Mul(*args)
+        elif kind == "Pow":
+            out = sp.Pow(*args)
+        elif kind == "Func":
+            out = funcs[node.op](*args)
+        else:  # pragma: no cover - the node kinds are fixed
+            raise AssertionError(f"to_sympy: unknown node kind {kind!r}")
+        done[e.id] = out
+    return done[expr.id]
+
+
+def from_sympy(sexpr, pool, constants: str = "float"):
+    """The alkahest expression in ``pool`` equal to the SymPy expression ``sexpr`` (see the module
+    docstring for numbers and constants). Functions alkahest does not have, relations, Piecewise and
+    the like raise ValueError naming them."""
+    import sympy as sp
+
+    if not isinstance(pool, _core.ExprPool):
+        raise TypeError(f"from_sympy: pool must be an ExprPool, got {type(pool).__name__}")
+    if constants not in ("float", "error"):
+        raise ValueError(f"from_sympy: constants must be 'float' or 'error', got {constants!r}")
+    sexpr = sp.sympify(sexpr)
+    by_class = {cls: name for name, cls in _sympy_funcs(sp).items()}
+    done: dict = {}
+    stack = [(sexpr, False)]
+    while stack:
+        s, ready = stack.pop()
+        if s in done:
+            continue
+        if not ready and s.args and not isinstance(s, (sp.Number, sp.NumberSymbol)):
+            _check_supported(sp, s, by_class)  # before its arguments: name the outermost culprit
+            stack.append((s, True))
+            stack.extend((a, False) for a in s.args if a not in done)
+            continue
+        done[s] = _convert(sp, s, [done[a] for a in s.args] if ready else [], pool, by_class, constants)
+    return done[sexpr]
+
+
+def _check_supported(sp, s, by_class):
+    if isinstance(s, (sp.Add, sp.Mul, sp.Pow)) or type(s) in by_class:
+        return
+    raise ValueError(f"from_sympy: alkahest has no {type(s).__name__!r} (in {s}); its functions are "
+                     f"{', '.join(sorted(_FUNCS + ['abs']))}")
+
+
+def _convert(sp, s, args, pool, by_class, constants):
+    if isinstance(s, sp.Integer):
+        return pool.integer(int(s))
+    if isinstance(s, sp.Rational):
+        return pool.rational(int(s.p), int(s.q))
+    if isinstance(s, sp.Float):
+        return pool.float(float(s))
+    if s is sp.oo:
+        return pool.float(math.inf)
+    if s is sp.S.NegativeInfinity:
+        return pool.float(-math.inf)
+    if s is sp.nan:
+        return pool.float(math.nan)
+    if s is sp.E:
+        return _core.exp(pool.integer(1))
+    if isinstance(s, sp.NumberSymbol):  # pi, EulerGamma, Catalan, GoldenRatio, ...
+        if constants == "error":
+            raise ValueError(f"from_sympy: alkahest has no exact {s} (constants='float' uses the nearest double)")
+        return pool.float(float(s))
+    if isinstance(s, sp.Symbol):
+        try:
+            return pool.symbol(s.name)
+        except ValueError as err:
+            raise ValueError(f"from_sympy: symbol {s.name!r} cannot be an alkahest symbol: {err}") from None
+    if isinstance(s, sp.Add):
+        return _balanced(lambda a, b: a + b, args)
+    if isinstance(s, sp.Mul):
+        return _balanced(lambda a, b: a * b, args)
+    if isinstance(s, sp.Pow):
+        return args[0] ** args[1]
+    name = by_class.get(type(s))
+    if name is not None:
+        if name == "log" and len(args) != 1:  # (SymPy rewrites log(x, b) itself; be safe)
+            return _core.log(args[0]) / _core.log(args[1])
+        return _core.abs(args[0]) if name == "abs" else getattr(_core, name)(*args)
+    if s.is_Atom and s.is_number:  # zoo, I, other numbers that are not real
+        raise ValueError(f"from_sympy: {s} is not a real number alkahest can hold")
+    _check_supported(sp, s, by_class)
+    raise AssertionError(f"from_sympy: unhandled {s!r}")  # pragma: no cover
