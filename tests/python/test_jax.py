@@ -259,3 +259,19 @@ def test_random_expressions_against_jnp(item):
         want_g = jax.vmap(jax.grad(lambda u, v: jnp_of(tree, [u, v]) * 1.0, argnums=(0, 1)))(*pts)
         for gg, ww in zip(got_g, want_g):
             assert close(gg, ww, 1e-7), str(e)
+
+
+def test_sharding_example_runs():
+    """examples/jax_sharding.py: value and grad of a to_jax function over an array sharded on 4
+    (simulated CPU) devices stay sharded and equal numpy_eval. A subprocess: the device count must
+    be set before JAX starts."""
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(ak.__file__)))
+    res = subprocess.run([sys.executable, os.path.join(root, "examples", "jax_sharding.py")], capture_output=True,
+                         text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "4 devices" in res.stdout and "equal to numpy_eval" in res.stdout
