@@ -40,6 +40,7 @@ PYENV := PYTHONPATH=$(CURDIR)/python
 CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; else echo "Unix Makefiles"; fi
 
 .PHONY: help deps deps-apt deps-venv configure build test test-cpp test-python demo bench asan asan-python tsan fuzz \
+        cpp-example \
         oracle test-install clean distclean
 
 help:
@@ -54,6 +55,7 @@ help:
 	@echo "make fuzz          libFuzzer (clang, ASan+UBSan) on the parser for FUZZ_SECONDS (default 600) each"
 	@echo "make oracle        ORACLE_EXAMPLES (default 10000) random expressions: SymPy oracle + every backend"
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
+	@echo "make cpp-example   cmake --install the C++ library, build examples/cpp against it, run it"
 	@echo "make clean         remove build/ and the developer extension module (keeps .venv)"
 	@echo "make distclean     clean, and remove .venv"
 
@@ -221,6 +223,15 @@ fuzz: deps-apt $(FUZZ_DIR)/CMakeCache.txt
 	  $$f -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED)) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$name fuzz/corpus/$$name || exit 1; \
 	done
+
+# The C++ library as a user gets it: installed (cmake --install), then found by find_package from
+# a separate project (examples/cpp), built and run.
+cpp-example: build
+	rm -rf build/install build/example
+	cmake --install $(BUILD_DIR) --prefix $(CURDIR)/build/install
+	cmake -S examples/cpp -B build/example -G "$$($(CMAKE_GENERATOR_CMD))" -DCMAKE_PREFIX_PATH=$(CURDIR)/build/install
+	cmake --build build/example -j$(JOBS)
+	build/example/alkahest_example
 
 test-install: deps-apt
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
