@@ -40,7 +40,7 @@ PYENV := PYTHONPATH=$(CURDIR)/python
 CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; else echo "Unix Makefiles"; fi
 
 .PHONY: help deps deps-apt deps-venv configure build test test-cpp test-python demo bench asan asan-python tsan fuzz \
-        cpp-example \
+        cpp-example typecheck \
         oracle test-install clean distclean
 
 help:
@@ -56,6 +56,7 @@ help:
 	@echo "make oracle        ORACLE_EXAMPLES (default 10000) random expressions: SymPy oracle + every backend"
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
 	@echo "make cpp-example   cmake --install the C++ library, build examples/cpp against it, run it"
+	@echo "make typecheck     mypy on the Python package and the extension's stubs (_core.pyi)"
 	@echo "make clean         remove build/ and the developer extension module (keeps .venv)"
 	@echo "make distclean     clean, and remove .venv"
 
@@ -223,6 +224,11 @@ fuzz: deps-apt $(FUZZ_DIR)/CMakeCache.txt
 	  $$f -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED)) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$name fuzz/corpus/$$name || exit 1; \
 	done
+
+# mypy over the package, the extension's stubs included (test_kernel_api checks the stubs name
+# exactly what the extension has).
+typecheck: deps-venv
+	$(VPY) -m mypy --ignore-missing-imports python/alkahest
 
 # The C++ library as a user gets it: installed (cmake --install), then found by find_package from
 # a separate project (examples/cpp), built and run.

@@ -222,8 +222,10 @@ def to_jax(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str 
     float type, float32 stays float32. Works under ``jax.jit`` (lowered to StableHLO ops, no host
     callback), ``jax.grad``/``jacfwd``/``jacrev``/``hessian`` (derivatives are symbolic) and ``jax.vmap``.
     """
-    is_list = not isinstance(expr_or_list, Expr)
-    exprs = list(expr_or_list) if is_list else [expr_or_list]
+    if isinstance(expr_or_list, Expr):
+        exprs, is_list = [expr_or_list], False
+    else:
+        exprs, is_list = list(expr_or_list), True
     vars = [vars] if isinstance(vars, Expr) else list(vars)
     if name is None:
         name = f"alkahest_{next(_counter)}"
@@ -239,5 +241,5 @@ def to_jax(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str 
             return fn(*arrays)[0]
     call.__name__ = name
     call.__doc__ = f"{name}({', '.join(str(v) for v in vars)}) = {', '.join(str(e) for e in exprs)}"
-    call.primitive = fn.prim
+    setattr(call, "primitive", fn.prim)  # the JAX primitive, for users who lower or inspect it
     return call

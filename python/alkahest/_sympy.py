@@ -67,6 +67,8 @@ def to_sympy(expr, real: bool = False):
                 out = sp.Integer(v)
             elif isinstance(v, Fraction):
                 out = sp.Rational(v.numerator, v.denominator)
+            elif not isinstance(v, float):  # pragma: no cover - a Number node holds one of the three
+                raise AssertionError(f"to_sympy: a number node holds {v!r}")
             elif math.isnan(v):
                 out = sp.nan
             elif math.isinf(v):

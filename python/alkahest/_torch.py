@@ -157,8 +157,10 @@ def to_torch(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: st
     ``loss.backward()``, ``torch.autograd.gradcheck`` and ``torch.compile`` (no graph break) work;
     the backward is the symbolic gradient.
     """
-    is_list = not isinstance(expr_or_list, Expr)
-    exprs = list(expr_or_list) if is_list else [expr_or_list]
+    if isinstance(expr_or_list, Expr):
+        exprs, is_list = [expr_or_list], False
+    else:
+        exprs, is_list = list(expr_or_list), True
     vars = [vars] if isinstance(vars, Expr) else list(vars)
     if name is None:
         name = f"fn_{next(_counter)}"
@@ -177,5 +179,5 @@ def to_torch(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: st
 
     call.__name__ = name
     call.__doc__ = f"{name}({', '.join(str(v) for v in vars)}) = {', '.join(str(e) for e in exprs)}"
-    call.op = fn.op
+    setattr(call, "op", fn.op)  # the torch.library op, for torch.compile users
     return call

@@ -36,8 +36,10 @@ def compile_expr(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], back
         raise ValueError(f"compile_expr: backend must be one of {_BACKENDS}, not {backend!r}")
     if accuracy not in ("default", "high"):
         raise ValueError(f"compile_expr: accuracy must be 'default' (<= 4 ulp) or 'high' (<= 1 ulp), not {accuracy!r}")
-    is_list = not isinstance(expr_or_list, Expr)
-    exprs = list(expr_or_list) if is_list else [expr_or_list]
+    if isinstance(expr_or_list, Expr):
+        exprs, is_list = [expr_or_list], False
+    else:
+        exprs, is_list = list(expr_or_list), True
     if isinstance(vars, Expr):
         vars = [vars]
     return _core._compile(exprs, list(vars), is_list, accuracy, backend)

@@ -889,3 +889,28 @@ def test_long_sums_and_products_parse_in_one_pass():
     p = parse("*".join(f"y{i}" for i in range(50_000)) + "/y3", pool)
     assert len(p.node().args) == 50_000 - 1
     assert parse("a - b*c + d/e - (f + g)", pool) == parse("a + d*e**-1 - f - g - c*b", pool)
+
+
+def test_stubs_name_what_the_extension_has():
+    """_core.pyi (checked by mypy in make typecheck) against the extension itself: every class and
+    function the stub declares exists, every public one the extension has is declared, and each
+    stubbed class's members exist."""
+    import ast
+    import os
+
+    from alkahest import _core
+
+    tree = ast.parse(open(os.path.join(os.path.dirname(_core.__file__), "_core.pyi")).read())
+    declared = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            declared[node.name] = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
+        elif isinstance(node, ast.FunctionDef):
+            declared[node.name] = None
+    for name, members in declared.items():
+        assert hasattr(_core, name), f"_core.pyi declares {name}, the extension has no such thing"
+        for m in members or ():
+            assert hasattr(getattr(_core, name), m), f"_core.pyi declares {name}.{m}, which does not exist"
+    public = {n for n in dir(_core) if not n.startswith("__")}
+    missing = sorted(n for n in public if n not in declared and n not in ("Number", "ExprLike"))
+    assert not missing, f"not in _core.pyi: {missing}"
