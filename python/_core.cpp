@@ -460,6 +460,36 @@ void translate(const std::exception_ptr& p, void*) {
 
 }  // namespace
 
+// The docstring of one op-table function, with an example whose output is computed here (so it
+// is what the library prints; test_docs runs it as a doctest).
+static std::string op_docstring(Op op) {
+  const OpInfo& info = op_info(op);
+  const std::string name(info.name);
+  ExprPool pool;
+  const ExprId x = pool.symbol("x"), y = pool.symbol("y");
+  std::string call = name + "(x)", setup = "x = ExprPool().symbol(\"x\")";
+  ExprId e;
+  if (op == Op::Atan2) {
+    const ExprId args[] = {y, x};
+    e = pool.func(op, args);
+    call = name + "(y, x)";
+    setup = "x, y = ExprPool().symbols(\"x y\")";
+  } else if (op == Op::Polygamma) {
+    const ExprId args[] = {pool.number(Number(1L)), x};
+    e = pool.func(op, args);
+    call = name + "(1, x)";
+  } else {
+    e = pool.func(op, x);
+  }
+  std::string doc = name + (info.arity == 2 ? "(a, b)" : "(x)") + " -> Expr: " + name + " of the op table";
+  if (!info.c_name.empty()) doc += " (C: " + std::string(info.c_name) + ")";
+  doc += ". Arguments are Exprs or numbers (at least one Expr); exact values fold (" + name +
+         " of an exact argument stays exact where the value is known).\n\n"
+         ">>> from alkahest import ExprPool, diff, " + name + "\n>>> " + setup + "\n>>> " + call + ", diff(" +
+         call + ", x)\n(" + to_string(pool, e) + ", " + to_string(pool, diff(pool, e, x)) + ")\n";
+  return doc;
+}
+
 namespace alkahest::py {
 
 ExportInput export_input(nb::handle expr_or_list, nb::handle vars, const char* who) {
@@ -680,22 +710,35 @@ NB_MODULE(_core, m) {
   }, "(kernels compiled, cache hits) of the LLVM tier in this process.");
   m.def("_isa", &Interpreter::isa);
 
-  m.def("diff", &py_diff, "expr"_a, "var"_a, "Derivative of `expr` with respect to the symbol `var`.");
-  m.def("grad", &py_grad, "expr"_a, "vars"_a, "[diff(expr, v) for v in vars].");
-  m.def("subs", &py_subs, "expr"_a, "mapping"_a, "Substitutes {symbol: Expr or number} and re-canonicalises.");
-  m.def("eval_expr", &py_eval, "expr"_a, "values"_a, "Value of `expr` at one point: {symbol or name: float}.");
+  m.def("diff", &py_diff, "expr"_a, "var"_a,
+        "Derivative of `expr` with respect to the symbol `var`.\n\n"
+        ">>> from alkahest import ExprPool, diff, sin\n>>> x = ExprPool().symbol(\"x\")\n"
+        ">>> diff(sin(x)**2 + x, x)\n2*cos(x)*sin(x) + 1\n");
+  m.def("grad", &py_grad, "expr"_a, "vars"_a,
+        "[diff(expr, v) for v in vars].\n\n>>> from alkahest import ExprPool, grad\n"
+        ">>> x, y = ExprPool().symbols(\"x y\")\n>>> grad(x**2 * y, [x, y])\n[2*x*y, x**2]\n");
+  m.def("subs", &py_subs, "expr"_a, "mapping"_a,
+        "Substitutes {symbol: Expr or number} and re-canonicalises.\n\n"
+        ">>> from alkahest import ExprPool, subs, sin\n>>> x, y = ExprPool().symbols(\"x y\")\n"
+        ">>> subs(sin(x) + x*y, {x: 2*y})\n2*y**2 + sin(2*y)\n");
+  m.def("eval_expr", &py_eval, "expr"_a, "values"_a,
+        "Value of `expr` at one point: {symbol or name: float}.\n\n"
+        ">>> from alkahest import ExprPool, eval_expr\n>>> x, y = ExprPool().symbols(\"x y\")\n"
+        ">>> eval_expr(x * y + 1, {x: 2.0, \"y\": 3.0})\n7.0\n");
   m.def("parse", &py_parse, "source"_a, "pool"_a, "symbols"_a = nb::none(),
-        "Reads an expression ('sin(x)**2 + x', '^' also means power); raises ParseError with the span.");
+        "Reads an expression ('sin(x)**2 + x', '^' also means power); raises ParseError with the span.\n\n"
+        ">>> from alkahest import ExprPool, parse\n>>> pool = ExprPool()\n"
+        ">>> parse(\"sin(x)^2 + 1/3\", pool)\nsin(x)**2 + 1/3\n");
   m.def("sqrt", [](nb::args args) {
     if (args.size() != 1) throw nb::type_error("sqrt() takes 1 argument");
     auto es = function_args("sqrt", args);
     return wrap(es[0].pool, es[0].pool->sqrt(es[0].id));
-  }, "Square root, x**(1/2).");
+  }, "Square root, x**(1/2).\n\n>>> from alkahest import ExprPool, sqrt\n"
+     ">>> x = ExprPool().symbol(\"x\")\n>>> sqrt(x**2 + 1)\nsqrt(x**2 + 1)\n");
   for (std::size_t i = 0; i < kOpCount; ++i) {
     const Op op = static_cast<Op>(i);
     const std::string name(op_info(op).name);
-    m.def(name.c_str(), [op](nb::args args) { return call_op(op, args); },
-          ("The " + name + " function of the op table.").c_str());
+    m.def(name.c_str(), [op](nb::args args) { return call_op(op, args); }, op_docstring(op).c_str());
   }
   alkahest::py::bind_emit_c(m);
   alkahest::py::bind_stablehlo(m);

@@ -78,7 +78,12 @@ void bind_emit_c(nb::module_& m) {
       },
       nb::arg("expr_or_list"), nb::arg("vars"), nb::arg("var_name") = nb::none(), nb::arg("fn_name") = "f",
       nb::arg("dtype") = "f64", nb::arg("batch") = false, nb::arg("includes") = false,
-      "C99 source of a function computing expr_or_list over vars; only <math.h> is needed.");
+      "C99 source of a function computing expr_or_list over vars; only <math.h> is needed (see\n"
+      "docs/exporters.md: dtype='f32', batch=True, includes=True, several outputs).\n\n"
+      ">>> from alkahest import ExprPool, emit_c, exp, sin\n>>> pool = ExprPool()\n"
+      ">>> x = pool.symbol(\"x\")\n"
+      ">>> print(emit_c(sin(x) * exp(pool.integer(-1) * x), [x], var_name=\"x\", fn_name=\"damped_sin\"))\n"
+      "double damped_sin(double x) { return sin(x) * exp(-x); }\n<BLANKLINE>\n");
 }
 
 }  // namespace alkahest::py

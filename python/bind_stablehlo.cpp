@@ -32,7 +32,13 @@ void bind_stablehlo(nb::module_& m) {
       },
       nb::arg("expr_or_list"), nb::arg("vars"), nb::arg("fn_name") = "main", nb::arg("dtype") = "f64",
       nb::arg("shape") = nb::tuple(),
-      "Textual StableHLO (MLIR) module with one func.func computing expr_or_list elementwise.");
+      "Textual StableHLO (MLIR) module with one func.func computing expr_or_list elementwise\n"
+      "(see docs/exporters.md for the ops and the composites).\n\n"
+      ">>> from alkahest import ExprPool, to_stablehlo\n>>> x, y = ExprPool().symbols(\"x y\")\n"
+      ">>> print(to_stablehlo(x * y, [x, y], shape=(4,)))\nmodule @alkahest {\n"
+      "  func.func public @main(%arg0: tensor<4xf64>, %arg1: tensor<4xf64>) -> (tensor<4xf64>) {\n"
+      "    %0 = stablehlo.multiply %arg0, %arg1 : tensor<4xf64>\n    return %0 : tensor<4xf64>\n  }\n}\n"
+      "<BLANKLINE>\n");
 }
 
 }  // namespace alkahest::py

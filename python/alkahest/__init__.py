@@ -53,6 +53,13 @@ def to_jax(expr_or_list, vars, name=None):
 
     Works eagerly and under ``jax.jit`` (lowered to StableHLO ops, no host callback),
     ``jax.grad``/``jacfwd``/``jacrev``/``hessian`` and ``jax.vmap``. JAX is imported on first use.
+
+    >>> import jax
+    >>> from alkahest import ExprPool, sin, to_jax
+    >>> x = ExprPool().symbol("x")
+    >>> f = to_jax(sin(x) ** 2, [x])
+    >>> round(float(jax.jit(jax.grad(f))(0.5)), 5)  # 2 sin(x) cos(x) = sin(1); float32 by default
+    0.84147
     """
     from ._jax import to_jax as _to_jax
 
@@ -60,7 +67,16 @@ def to_jax(expr_or_list, vars, name=None):
 
 def compile_cuda(expr_or_list, vars, dtype="f64", arch=None):
     """Compile for CUDA GPUs: generated CUDA C, NVRTC's PTX, launches through the driver API (see
-    :mod:`alkahest._cuda`). Compiling needs NVRTC, not a GPU; running needs a GPU."""
+    :mod:`alkahest._cuda`). Compiling needs NVRTC, not a GPU; running needs a GPU.
+
+    >>> from alkahest import ExprPool, compile_cuda, sin
+    >>> x = ExprPool().symbol("x")
+    >>> f = compile_cuda(sin(x) * x, [x], dtype="f32")
+    >>> [line for line in f.source.splitlines() if "ak_point(float" in line]
+    ['static __device__ float ak_point(float x0) { return x0 * sinf(x0); }']
+    >>> ".entry alkahest_kernel(" in f.ptx
+    True
+    """
     from ._cuda import compile_cuda as _compile_cuda
 
     return _compile_cuda(expr_or_list, vars, dtype=dtype, arch=arch)
@@ -71,6 +87,15 @@ def to_torch(expr_or_list, vars, name=None):
 
     Differentiable (symbolic backward, ``gradcheck``, double backward) and ``torch.compile``-able
     without a graph break. PyTorch is imported on first use.
+
+    >>> import torch
+    >>> from alkahest import ExprPool, sin, to_torch
+    >>> x = ExprPool().symbol("x")
+    >>> f = to_torch(sin(x) * x, [x])
+    >>> t = torch.tensor([0.5], dtype=torch.float64, requires_grad=True)
+    >>> f(t).backward()
+    >>> round(float(t.grad), 12)  # sin(x) + x cos(x)
+    0.918216819549
     """
     from ._torch import to_torch as _to_torch
 

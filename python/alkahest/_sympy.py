@@ -42,7 +42,15 @@ def _balanced(op, items):
 
 def to_sympy(expr, real: bool = False):
     """The SymPy expression equal to the alkahest ``expr``. Symbols become ``sympy.Symbol(name)``
-    (with ``real=True`` when asked: alkahest's symbols are real)."""
+    (with ``real=True`` when asked: alkahest's symbols are real).
+
+    >>> from alkahest import ExprPool, sin, to_sympy
+    >>> pool = ExprPool()
+    >>> x = pool.symbol("x")
+    >>> s = to_sympy(sin(x) ** 2 + pool.rational(1, 3))
+    >>> s, type(s).__module__.split(".")[0]
+    (sin(x)**2 + 1/3, 'sympy')
+    """
     import sympy as sp
 
     if not isinstance(expr, _core.Expr):
@@ -94,7 +102,14 @@ def to_sympy(expr, real: bool = False):
 def from_sympy(sexpr, pool, constants: str = "float"):
     """The alkahest expression in ``pool`` equal to the SymPy expression ``sexpr`` (see the module
     docstring for numbers and constants). Functions alkahest does not have, relations, Piecewise and
-    the like raise ValueError naming them."""
+    the like raise ValueError naming them.
+
+    >>> import sympy
+    >>> from alkahest import ExprPool, from_sympy
+    >>> X = sympy.Symbol("x")
+    >>> from_sympy(sympy.cos(X) / 3 + sympy.Integer(2) ** 70, ExprPool())
+    cos(x)/3 + 1180591620717411303424
+    """
     import sympy as sp
 
     if not isinstance(pool, _core.ExprPool):

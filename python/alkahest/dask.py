@@ -42,7 +42,16 @@ def _block(f, threads, multi, *blocks):
 
 
 def eval(f, *arrays, threads: int | None = 1):  # noqa: A001 - the name the API promises
-    """The lazy dask array of ``f`` over ``arrays`` (see the module docstring)."""
+    """The lazy dask array of ``f`` over ``arrays`` (see the module docstring).
+
+    >>> import dask.array as da
+    >>> import alkahest.dask
+    >>> from alkahest import ExprPool, compile_expr
+    >>> x = ExprPool().symbol("x")
+    >>> r = alkahest.dask.eval(compile_expr(2 * x + 1, [x]), da.arange(6.0, chunks=2))
+    >>> r.compute()
+    array([ 1.,  3.,  5.,  7.,  9., 11.])
+    """
     if not hasattr(f, "n_inputs") or not hasattr(f, "_run"):
         raise TypeError(f"alkahest.dask.eval: expected a CompiledFn (from compile_expr), got {type(f).__name__}")
     if len(arrays) != f.n_inputs:

@@ -31,6 +31,15 @@ def compile_expr(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], back
     free) or ``"auto"`` (the interpreter until about 131,000 elements have been evaluated, then
     LLVM). Both tiers give the same numbers bit for bit. A symbol in an expression that is not in
     ``vars`` raises ValueError naming it.
+
+    >>> from alkahest import ExprPool, compile_expr, sin
+    >>> x, y = ExprPool().symbols("x y")
+    >>> f = compile_expr(x * y + 1, [x, y])
+    >>> f([2.0, 3.0])
+    7.0
+    >>> g = compile_expr([x + y, x * y], [x, y], backend="interp")
+    >>> g([2.0, 3.0])
+    [5.0, 6.0]
     """
     if backend not in _BACKENDS:
         raise ValueError(f"compile_expr: backend must be one of {_BACKENDS}, not {backend!r}")
@@ -81,6 +90,14 @@ def numpy_eval(f: CompiledFn, *arrays: Any, out: np.ndarray | None = None,
     of the computed dtype are read in place (strided ones too, without a copy). The result has the
     broadcast shape, with a trailing axis of length ``f.n_outputs`` when ``f`` was compiled from a
     list. ``out=`` receives the result instead of a new array. ``threads`` defaults to all cores.
+
+    >>> import numpy as np
+    >>> from alkahest import ExprPool, compile_expr, numpy_eval
+    >>> x, y = ExprPool().symbols("x y")
+    >>> numpy_eval(compile_expr(x * y, [x, y]), np.arange(3.0), 2.0)
+    array([0., 2., 4.])
+    >>> numpy_eval(compile_expr([x + y, x * y], [x, y]), np.arange(2.0)[:, None], np.arange(3.0)).shape
+    (2, 3, 2)
     """
     if not isinstance(f, CompiledFn):
         raise TypeError(f"numpy_eval: the first argument must be a CompiledFn (from compile_expr), not {type(f).__name__}")
