@@ -99,9 +99,20 @@ def cmd_emit_stablehlo(args):
                                      shape=shape))
 
 
-def _best_of(fn, repeat):
+def _progress(iterable, total, desc, enabled):
+    """`iterable` with a progress bar on stderr when asked and tqdm (optional) is installed."""
+    if not enabled:
+        return iterable
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return iterable
+    return tqdm(iterable, total=total, desc=desc, file=sys.stderr, leave=False, ncols=80)
+
+
+def _best_of(fn, repeat, desc="", progress=False):
     best = math.inf
-    for _ in range(repeat):
+    for _ in _progress(range(repeat), repeat, desc, progress):
         t = time.perf_counter()
         fn()
         best = min(best, time.perf_counter() - t)
@@ -132,7 +143,7 @@ def cmd_bench(args):
             except Exception:  # a function NumPy lacks (erf, gamma, ...)
                 numpy_fn = None
             else:
-                numpy_s = _best_of(lambda: numpy_fn(*arrays), args.repeat)
+                numpy_s = _best_of(lambda: numpy_fn(*arrays), args.repeat, "numpy", args.progress)
     if numpy_s is not None:
         print(f"  {'numpy':7s} {'':22s} eval {numpy_s * 1e3:9.3f} ms   {numpy_s / n * 1e9:7.2f} ns/point")
     backends = ["interp", "llvm"] if args.backend == "both" else [args.backend]
@@ -147,7 +158,7 @@ def cmd_bench(args):
         out = np.empty(np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else (), dtype=dtype)
         run = lambda: ak.numpy_eval(f, *arrays, out=out, threads=args.threads)  # noqa: E731
         run()
-        best = _best_of(run, args.repeat)
+        best = _best_of(run, args.repeat, backend, args.progress)
         ratio = f"   {numpy_s / best:5.2f}x numpy" if numpy_s else ""
         print(f"  {backend:7s} compile {compile_s * 1e3:9.3f} ms   eval {best * 1e3:9.3f} ms   "
               f"{best / n * 1e9:7.2f} ns/point{ratio}")
@@ -225,6 +236,8 @@ def build_parser():
     b.add_argument("--repeat", type=int, default=5, help="timed runs; the best is shown (default 5)")
     b.add_argument("--low", type=float, default=0.0, help="points are uniform in [low, high)")
     b.add_argument("--high", type=float, default=1.0)
+    b.add_argument("--progress", action=argparse.BooleanOptionalAction, default=sys.stderr.isatty(),
+                   help="progress bars on stderr (needs tqdm; default: when stderr is a terminal)")
     b.set_defaults(run=cmd_bench)
     return p
 

@@ -85,6 +85,9 @@ def test_bench():
     assert "10000 points" in out
     assert "numpy" in out and "interp" in out and "x numpy" in out
     assert "ns/point" in out
+    res = cli("bench", "x*2", "--n", "1e3", "--repeat", "3", "--backend", "interp", "--progress")
+X
+    assert "interp:" not in cli("bench", "x*2", "--n", "1e3", "--repeat", "3", "--no-progress").stderr
 
 
 @pytest.mark.parametrize("sub", SUBCOMMANDS)
