@@ -86,7 +86,7 @@ def test_bench():
     assert "numpy" in out and "interp" in out and "x numpy" in out
     assert "ns/point" in out
     res = cli("bench", "x*2", "--n", "1e3", "--repeat", "3", "--backend", "interp", "--progress")
-X
+    assert "interp:" in res.stderr and "/3 [" in res.stderr  # tqdm's bar, on stderr
     assert "interp:" not in cli("bench", "x*2", "--n", "1e3", "--repeat", "3", "--no-progress").stderr
 
 
