@@ -170,6 +170,25 @@ def main():
         except ValueError as err:
             show("launching here", err)
 
+    print("\n13. Around it: SymPy, pickle, Dask")
+    import pickle
+
+    from alkahest import from_sympy, to_sympy
+
+    s = to_sympy(damped)
+    show("to_sympy / from_sympy", f"{s!r} -> {from_sympy(s, pool) == damped}")
+    fc = compile_expr(damped, [x])
+    show("pickle a CompiledFn (recompiles)", pickle.loads(pickle.dumps(fc))([0.5]) == fc([0.5]))
+    try:
+        import dask.array as da
+
+        from alkahest import dask as akdask
+    except ImportError:
+        show("alkahest.dask", "dask is not installed")
+    else:
+        lazy = akdask.eval(fc, da.linspace(0, 1, 1_000_000, chunks=100_000))
+        show("alkahest.dask.eval, 10 chunks", f"sum = {float(lazy.sum().compute()):.6f}")
+
 
 if __name__ == "__main__":
     main()
