@@ -8,9 +8,13 @@ Exactness: integers of any size and rationals convert exactly; floats are double
 side, so a SymPy Float becomes the double nearest to it (exact for SymPy's default 15-digit
 Floats made from Python floats) and a double becomes a 53-bit SymPy Float holding exactly its
 value. ``oo``/``-oo``/``nan`` are the IEEE infinities and NaN. SymPy's constants have no exact
-counterpart: ``E`` becomes ``exp(1)``, ``pi``, ``EulerGamma``, ``Catalan``, ... the nearest double
-(say ``constants="error"`` to refuse them instead; SymPy itself produces some, e.g.
-``polygamma(0, 1/2) = -EulerGamma - 2*log(2)``).
+counterpart: ``E`` becomes ``exp(1)``; ``pi``, ``EulerGamma``, ``Catalan``, ... and constant
+subexpressions of functions alkahest lacks (``zeta(3)``) become the nearest double (say
+``constants="error"`` to refuse them instead; SymPy itself produces some, e.g.
+``polygamma(0, 1/2) = -EulerGamma - 2*log(2)``, ``polygamma(2, 1/2) = -14*zeta(3)``).
+
+alkahest's symbols are real, so ``re(u)`` and ``im(u)`` (which SymPy produces for symbols without
+assumptions, e.g. ``Abs(exp(x)) -> exp(re(x))``) become ``u`` and 0.
 
 SymPy evaluates exact special values by its own rules, which can differ from IEEE's where alkahest
 follows IEEE: ``to_sympy`` of ``atan2(0, 0)`` (0 in alkahest, as in C) is SymPy's ``nan``.
@@ -125,6 +129,11 @@ def from_sympy(sexpr, pool, constants: str = "float"):
         if s in done:
             continue
         if not ready and s.args and not isinstance(s, (sp.Number, sp.NumberSymbol)):
+            if not _supported(sp, s, by_class) and s.is_number:
+                # A constant SymPy wrote with a function alkahest lacks (polygamma(2, 1/2) =
+                # -14*zeta(3)): a number, like pi.
+                done[s] = _constant(s, pool, constants)
+                continue
             _check_supported(sp, s, by_class)  # before its arguments: name the outermost culprit
             stack.append((s, True))
             stack.extend((a, False) for a in s.args if a not in done)
@@ -133,8 +142,22 @@ def from_sympy(sexpr, pool, constants: str = "float"):
     return done[sexpr]
 
 
+def _supported(sp, s, by_class):
+    return isinstance(s, (sp.Add, sp.Mul, sp.Pow, sp.re, sp.im)) or type(s) in by_class
+
+
+def _constant(s, pool, constants):
+    """A SymPy constant (pi, zeta(3), ...) as the nearest double, or ValueError."""
+    if constants == "error":
+        raise ValueError(f"from_sympy: alkahest has no exact {s} (constants='float' uses the nearest double)")
+    value = complex(s.evalf(30))
+    if value.imag != 0:
+        raise ValueError(f"from_sympy: {s} is not a real number alkahest can hold")
+    return pool.float(value.real)
+
+
 def _check_supported(sp, s, by_class):
-    if isinstance(s, (sp.Add, sp.Mul, sp.Pow)) or type(s) in by_class:
+    if _supported(sp, s, by_class):
         return
     raise ValueError(f"from_sympy: alkahest has no {type(s).__name__!r} (in {s}); its functions are "
                      f"{', '.join(sorted(_FUNCS + ['abs']))}")
@@ -156,9 +179,7 @@ def _convert(sp, s, args, pool, by_class, constants):
     if s is sp.E:
         return _core.exp(pool.integer(1))
     if isinstance(s, sp.NumberSymbol):  # pi, EulerGamma, Catalan, GoldenRatio, ...
-        if constants == "error":
-            raise ValueError(f"from_sympy: alkahest has no exact {s} (constants='float' uses the nearest double)")
-        return pool.float(float(s))
+        return _constant(s, pool, constants)
     if isinstance(s, sp.Symbol):
         try:
             return pool.symbol(s.name)
@@ -170,6 +191,12 @@ def _convert(sp, s, args, pool, by_class, constants):
         return _balanced(lambda a, b: a * b, args)
     if isinstance(s, sp.Pow):
         return args[0] ** args[1]
+    # alkahest's symbols are real: SymPy's re/im of them (it writes abs(exp(x)) as exp(re(x)) for
+    # symbols without assumptions) are the value itself and 0.
+    if isinstance(s, sp.re):
+        return args[0]
+    if isinstance(s, sp.im):
+        return pool.integer(0)
     name = by_class.get(type(s))
     if name is not None:
         if name == "log" and len(args) != 1:  # (SymPy rewrites log(x, b) itself; be safe)

@@ -78,6 +78,9 @@ def test_sympy_functions_map_to_alkahest():
         assert from_sympy(s, pool) == want, s
     assert from_sympy(sp.pi * X, pool) == pool.float(math.pi) * x
     assert from_sympy("x**2 + 1", pool) == x ** 2 + 1  # strings are sympified first
+    assert from_sympy(sp.Abs(sp.exp(X)), pool) == ak.exp(x)  # SymPy: exp(re(x)); alkahest's x is real
+    assert from_sympy(sp.im(X) + sp.re(Y), pool) == y
+    assert from_sympy(sp.zeta(3) * X, pool) == pool.float(1.2020569031595942) * x
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
