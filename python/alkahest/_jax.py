@@ -120,6 +120,15 @@ def _result_dtype(values):
     return dt
 
 
+def _aligned_empty(shape, dtype, align=64):
+    """An uninitialised C-contiguous array whose data starts on an `align`-byte boundary."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    buf = np.empty(nbytes + align, dtype=np.uint8)
+    offset = (-buf.ctypes.data) % align
+    return buf[offset:offset + nbytes].view(dtype).reshape(shape)
+
+
 class _JaxFunction:
     """One primitive: the expressions ``exprs`` over the ordered symbols ``vars``."""
 
@@ -160,9 +169,14 @@ class _JaxFunction:
         if any(d.platform != "cpu" for a in arrays for d in a.devices()):
             # Not host memory: run the same StableHLO on the arrays' device.
             return jax.jit(self._lowered)(*arrays)
-        out = numpy_eval(self.compiled, *arrays)  # reads the jax arrays in place (DLPack)
         if len(self.exprs) == 1:
+            # XLA adopts a host buffer without copying only when it is 64-byte aligned, which
+            # NumPy's allocations are not: evaluate into an aligned one, then hand it over.
+            shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
+            out = _aligned_empty(shape, dtype)
+            numpy_eval(self.compiled, *arrays, out=out)  # reads the jax arrays in place (DLPack)
             return [jnp.from_dlpack(out)]  # the result buffer becomes the jax array, no copy
+        out = numpy_eval(self.compiled, *arrays)
         return [jnp.asarray(out[..., k]) for k in range(len(self.exprs))]
 
     def _lowered(self, *args):
