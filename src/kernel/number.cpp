@@ -157,7 +157,10 @@ std::optional<Number> Number::power(const Number& base, const Number& exp) {
     if (!(base.is_zero() || base.is_one() || base.is_minus_one()) && ::abs(exp.integer()) > 100000)
       return std::nullopt;
     if (base.is_minus_one()) return Number(mpz_class(mpz_odd_p(exp.integer().get_mpz_t()) ? -1 : 1));
-    if (base.is_zero() && exp.integer() > 0) return Number(0L);
+    if (base.is_zero()) {
+      if (exp.integer() > 0) return Number(0L);
+      throw DivisionByZero("exact zero raised to a negative power: 0**" + exp.integer().get_str());
+    }
     if (base.is_one()) return Number(1L);
     if (too_big(base.to_mpq(), exp.integer())) return std::nullopt;
     return int_power(base, exp.integer());

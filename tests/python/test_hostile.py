@@ -58,6 +58,7 @@ CASES = [
     ("huge-integer-power", "e = p.integer(2) ** (10 ** 20); assert '2**100000000000000000000' == str(e)", None, ""),
     ("huge-power-tower", "e = ak.parse('(20)**(2/3/33**33**3)**-33**3', p); assert str(e).startswith('20**(1/(2/')",
      None, ""),
+    ("zero-huge-negative-power", "p.integer(0) ** -(10 ** 25)", "ZeroDivisionError", "0**-"),
     ("huge-rational-power", "e = p.rational(3, 7) ** 100_000; assert len(str(e)) > 80_000;"
                             "assert str(p.rational(3, 7 ** 400) ** 99_999).startswith('(3/')", None, ""),
     ("compile-missing-symbol", "ak.compile_expr(x + y, [x])", "ValueError", "'y'"),
