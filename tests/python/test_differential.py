@@ -33,9 +33,14 @@ RTOL = 1e-9
 STATS = {"expressions": 0, "values": 0}
 
 
-def _check(exprs, names, vs, xs, ys):
+def _check(exprs, names, vs, xs, ys, smooth):
     """Every backend on the expressions `exprs` (named `names` in messages) at (xs, ys), each
-    compiled once for all of them; returns the reference values, one column per expression."""
+    compiled once for all of them; returns the reference values, one column per expression.
+
+    Implementations of the functions differ by ulps, and a piecewise-constant function (floor,
+    ceiling, sign) of a value that is exactly at its jump turns ulps into a jump: floor(log(exp(1)))
+    is 1 or 0 with equally good logarithms. For such (non-smooth) expressions only what must be
+    identical is compared: the two CPU tiers, and C's batch against its scalar form."""
     ref = numpy_eval(compile_expr(exprs, vs, backend="interp", accuracy="high"), xs, ys)
     what = lambda k: f"{names[k]} of {exprs[0]}"  # noqa: E731
     for acc in ("default", "high"):
@@ -43,7 +48,7 @@ def _check(exprs, names, vs, xs, ys):
         if ak._core._jit_available():
             llvm = numpy_eval(compile_expr(exprs, vs, backend="llvm", accuracy=acc), xs, ys)
             assert np.array_equal(llvm, interp, equal_nan=True), ("llvm vs interp", acc, str(exprs[0]))
-        if acc == "default":
+        if acc == "default" and smooth:
             for k in range(len(exprs)):
                 assert close(interp[:, k], ref[:, k], RTOL), ("default vs high accuracy", what(k))
     # Emitted C: one function per expression in one file (the scalar and the batch form).
@@ -53,13 +58,13 @@ def _check(exprs, names, vs, xs, ys):
     for k in range(len(exprs)):
         g = scalar_fn(lib, f"g{k}", 2)
         scalar = np.array([g(a, b) for a, b in zip(xs, ys)])
-        assert close(scalar, ref[:, k], RTOL), ("emitted C", what(k))
+        assert not smooth or close(scalar, ref[:, k], RTOL), ("emitted C", what(k))
         batch_fn(lib, f"g{k}_batch", 2)(xs, ys, out, len(xs))
         assert np.array_equal(out, scalar, equal_nan=True), ("C batch vs scalar", what(k))
     # StableHLO: one module with one result per expression.
     hlo = run_stablehlo(to_stablehlo(exprs, vs, shape=len(xs)), xs, ys)
     for k in range(len(exprs)):
-        assert close(hlo[k], ref[:, k], RTOL), ("StableHLO/XLA", what(k))
+        assert not smooth or close(hlo[k], ref[:, k], RTOL), ("StableHLO/XLA", what(k))
     STATS["values"] += len(xs) * len(exprs)
     return ref
 
@@ -81,9 +86,14 @@ def test_backends_agree(item):
         return
     e, syms, xs, ys = case
     STATS["expressions"] += 1
+    if EXAMPLES > 1000 and STATS["expressions"] % 500 == 0:  # progress of the long run (make oracle)
+        print(f"differential: {STATS['expressions']} expressions so far", flush=True)
+    smooth = item[2]
     vs = list(syms)
-    ref = _check([e, ak.diff(e, syms[0]), ak.diff(e, syms[1])], ["value", "d/dx", "d/dy"], vs, xs, ys)
+    ref = _check([e, ak.diff(e, syms[0]), ak.diff(e, syms[1])], ["value", "d/dx", "d/dy"], vs, xs, ys, smooth)
     dref = ref[:, 1]
+    if not smooth:
+        return
 
     # The JAX primitive: its jitted lowering, and jax.grad (its symbolic JVP) against diff.
     with jax.enable_x64(True):
