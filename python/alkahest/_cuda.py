@@ -13,6 +13,7 @@ import importlib.util
 import os
 
 from . import _core
+from .evaluate import _expr_list
 
 _KDL_CPU, _KDL_CUDA, _KDL_CUDA_HOST, _KDL_CUDA_MANAGED = 1, 2, 3, 13
 
@@ -141,6 +142,6 @@ def compile_cuda(expr_or_list, vars, dtype="f64", arch=None) -> CudaFn:
     first device's compute capability, or compute_80 without a device).
 
     Needs NVRTC (``pip install nvidia-cuda-nvrtc``), not a GPU; running needs a GPU."""
-    impl = _core._compile_cuda(expr_or_list, vars, dtype, arch or "")
-    exprs = list(expr_or_list) if isinstance(expr_or_list, (list, tuple)) else [expr_or_list]
-    return CudaFn(impl, [vars] if isinstance(vars, _core.Expr) else vars, exprs)
+    exprs, is_list, vars = _expr_list(expr_or_list, vars)
+    impl = _core._compile_cuda(exprs if is_list else exprs[0], vars, dtype, arch or "")
+    return CudaFn(impl, vars, exprs)

@@ -28,7 +28,7 @@ from jax.extend.core import Primitive
 from jax.interpreters import ad, batching, mlir
 
 from ._core import Expr, diff
-from .evaluate import compile_expr, numpy_eval
+from .evaluate import _check_name, _expr_list, compile_expr, numpy_eval
 
 __all__ = ["to_jax"]
 
@@ -120,15 +120,6 @@ def _result_dtype(values):
     return dt
 
 
-def _aligned_empty(shape, dtype, align=64):
-    """An uninitialised C-contiguous array whose data starts on an `align`-byte boundary."""
-    dtype = np.dtype(dtype)
-    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    buf = np.empty(nbytes + align, dtype=np.uint8)
-    offset = (-buf.ctypes.data) % align
-    return buf[offset:offset + nbytes].view(dtype).reshape(shape)
-
-
 class _JaxFunction:
     """One primitive: the expressions ``exprs`` over the ordered symbols ``vars``."""
 
@@ -173,8 +164,7 @@ class _JaxFunction:
             # XLA adopts a host buffer without copying only when it is 64-byte aligned, which
             # NumPy's allocations are not: evaluate into an aligned one, then hand it over.
             shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
-            out = _aligned_empty(shape, dtype)
-            numpy_eval(self.compiled, *arrays, out=out)  # reads the jax arrays in place (DLPack)
+            out = numpy_eval(self.compiled, *arrays)  # reads the jax arrays in place (DLPack)
             return [jnp.from_dlpack(out)]  # the result buffer becomes the jax array, no copy
         out = numpy_eval(self.compiled, *arrays)
         return [jnp.asarray(out[..., k]) for k in range(len(self.exprs))]
@@ -236,15 +226,8 @@ def to_jax(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str 
     float type, float32 stays float32. Works under ``jax.jit`` (lowered to StableHLO ops, no host
     callback), ``jax.grad``/``jacfwd``/``jacrev``/``hessian`` (derivatives are symbolic) and ``jax.vmap``.
     """
-    if isinstance(expr_or_list, Expr):
-        exprs, is_list = [expr_or_list], False
-    else:
-        exprs, is_list = list(expr_or_list), True
-    vars = [vars] if isinstance(vars, Expr) else list(vars)
-    if name is None:
-        name = f"alkahest_{next(_counter)}"
-    elif not name.isidentifier():
-        raise ValueError(f"to_jax: name must be an identifier, not {name!r}")
+    exprs, is_list, vars = _expr_list(expr_or_list, vars)
+    name = f"alkahest_{next(_counter)}" if name is None else _check_name("to_jax", name)
     fn = _JaxFunction(exprs, vars, name)
 
     if is_list:

@@ -14,7 +14,6 @@ PyTorch is imported here only, so ``import alkahest`` does not pay for it.
 from __future__ import annotations
 
 import itertools
-import re
 from typing import Iterable
 
 import numpy as np
@@ -22,7 +21,7 @@ import numpy as np
 import torch
 
 from ._core import Expr, diff
-from .evaluate import compile_expr, numpy_eval
+from .evaluate import _check_name, _expr_list, compile_expr, numpy_eval
 
 __all__ = ["to_torch"]
 
@@ -157,17 +156,9 @@ def to_torch(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: st
     ``loss.backward()``, ``torch.autograd.gradcheck`` and ``torch.compile`` (no graph break) work;
     the backward is the symbolic gradient.
     """
-    if isinstance(expr_or_list, Expr):
-        exprs, is_list = [expr_or_list], False
-    else:
-        exprs, is_list = list(expr_or_list), True
-    vars = [vars] if isinstance(vars, Expr) else list(vars)
-    if name is None:
-        name = f"fn_{next(_counter)}"
-    elif not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise ValueError(f"to_torch: name must be an identifier, not {name!r}")
-    else:
-        name = f"{name}_{next(_counter)}"  # op names are global in torch.library: keep them unique
+    exprs, is_list, vars = _expr_list(expr_or_list, vars)
+    # op names are global in torch.library: a user's name gets a unique suffix
+    name = f"{_check_name('to_torch', name) if name is not None else 'fn'}_{next(_counter)}"
     fn = _TorchFunction(exprs, vars, name)
 
     def call(*tensors):

@@ -8,6 +8,7 @@ the GIL released.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Iterable
 
 import numpy as np
@@ -19,6 +20,34 @@ __all__ = ["CompiledFn", "compile_expr", "numpy_eval"]
 
 _BACKENDS = ("auto", "interp", "llvm")
 _DLPACK_CPU = (1, 3)  # kDLCPU, kDLCUDAHost (pinned host memory is CPU-addressable)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _expr_list(expr_or_list: Expr | Iterable[Expr], vars: Expr | Iterable[Expr]) -> tuple[list[Expr], bool, list[Expr]]:
+    """The expressions, whether a list was given (results come back as a tuple/last axis), and the
+    variables as a list: the one reading of ``(expr_or_list, vars)`` every compiling entry point shares."""
+    if isinstance(expr_or_list, Expr):
+        exprs, is_list = [expr_or_list], False
+    else:
+        exprs, is_list = list(expr_or_list), True
+    return exprs, is_list, [vars] if isinstance(vars, Expr) else list(vars)
+
+
+def _check_name(who: str, name: str) -> str:
+    """A user-chosen function/op name: an ASCII identifier (what torch.library and JAX accept)."""
+    if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"{who}: name must be an identifier (ASCII letters, digits, _), not {name!r}")
+    return name
+
+
+def _aligned_empty(shape: tuple[int, ...], dtype: Any, align: int = 64) -> np.ndarray:
+    """An uninitialised C-contiguous array whose data starts on an ``align``-byte boundary: XLA
+    (``jnp.from_dlpack``) adopts such a buffer without copying, and NumPy's own are not aligned so."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    buf = np.empty(nbytes + align, dtype=np.uint8)
+    offset = (-buf.ctypes.data) % align
+    return buf[offset:offset + nbytes].view(dtype).reshape(shape)
 
 
 def compile_expr(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], backend: str = "auto",
@@ -45,13 +74,8 @@ def compile_expr(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], back
         raise ValueError(f"compile_expr: backend must be one of {_BACKENDS}, not {backend!r}")
     if accuracy not in ("default", "high"):
         raise ValueError(f"compile_expr: accuracy must be 'default' (<= 4 ulp) or 'high' (<= 1 ulp), not {accuracy!r}")
-    if isinstance(expr_or_list, Expr):
-        exprs, is_list = [expr_or_list], False
-    else:
-        exprs, is_list = list(expr_or_list), True
-    if isinstance(vars, Expr):
-        vars = [vars]
-    return _core._compile(exprs, list(vars), is_list, accuracy, backend)
+    exprs, is_list, vars = _expr_list(expr_or_list, vars)
+    return _core._compile(exprs, vars, is_list, accuracy, backend)
 
 
 def _as_array(a: Any, position: int) -> np.ndarray:
@@ -117,7 +141,7 @@ def numpy_eval(f: CompiledFn, *arrays: Any, out: np.ndarray | None = None,
     views = [np.broadcast_to(arr, shape) for arr in arrs]
     result_shape = tuple(shape) + ((f.n_outputs,) if f.is_list else ())
     if out is None:
-        out = np.empty(result_shape, dtype=dtype)
+        out = _aligned_empty(result_shape, dtype)  # zero-copy into JAX too (jnp.from_dlpack)
     else:
         if not isinstance(out, np.ndarray):
             raise TypeError(f"numpy_eval: out must be a NumPy array, not {type(out).__name__}")

@@ -61,6 +61,10 @@ def run_stablehlo(text: str, *arrays):
     from jax.extend import backend
 
     cpu = backend.get_backend("cpu")
+    dump = os.environ.get("ALKAHEST_STABLEHLO_DUMP")
+    if dump:  # the module XLA is about to compile survives a crash inside XLA (make oracle sets it)
+        with open(dump, "w") as fh:
+            fh.write(text)
     exe = cpu.compile_and_load(text, cpu.devices()[:1])
     with jax.enable_x64(True):  # float64 arguments stay float64 (float32 ones stay float32)
         args = [jax.device_put(np.asarray(a), cpu.devices()[0]) for a in arrays]

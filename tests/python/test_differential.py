@@ -87,7 +87,10 @@ def test_backends_agree(item):
     e, syms, xs, ys = case
     STATS["expressions"] += 1
     if EXAMPLES > 1000 and STATS["expressions"] % 500 == 0:  # progress of the long run (make oracle)
-        print(f"differential: {STATS['expressions']} expressions so far", flush=True)
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"differential: {STATS['expressions']} expressions so far (peak RSS {peak} MB)", flush=True)
     smooth = item[2]
     vs = list(syms)
     ref = _check([e, ak.diff(e, syms[0]), ak.diff(e, syms[1])], ["value", "d/dx", "d/dy"], vs, xs, ys, smooth)

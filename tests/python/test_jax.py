@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import jax.scipy.special as jsp
 
 import alkahest as ak
+from emitted import close
 from alkahest import ExprPool, to_jax
 from exprgen import BOX, expr_trees
 
@@ -56,13 +57,6 @@ def jnp_of(tree, args):
     a, b = jnp_of(tree[1], args), jnp_of(tree[2], args)
     return {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b, "div": lambda: a / b,
             "pow": lambda: a ** b}[kind]()
-
-
-def close(got, want, rtol):
-    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    ok = np.isfinite(want)
-    scale = max(1.0, float(np.max(np.abs(want[ok])))) if ok.any() else 1.0
-    return bool(np.all(np.abs(got[ok] - want[ok]) <= rtol * np.maximum(np.abs(want[ok]), scale * 1e-3)))
 
 
 # ---------------------------------------------------------------------------------------------
