@@ -121,7 +121,8 @@ def _result_dtype(values):
 
 
 class _JaxFunction:
-    """One primitive: the expressions ``exprs`` over the ordered symbols ``vars``."""
+    """The expressions ``exprs`` over the ordered symbols ``vars``: the ``fn`` parameter of the
+    ``alkahest`` primitive, whose rules are this class's methods."""
 
     def __init__(self, exprs: list[Expr], vars: list[Expr], name: str):
         self.exprs = exprs
@@ -130,14 +131,13 @@ class _JaxFunction:
         self.compiled = compile_expr(exprs if len(exprs) > 1 else exprs[0], vars)
         self.data = self.compiled._program_data()
         self._partials: _JaxFunction | None = None
-        prim = Primitive(name)
-        prim.multiple_results = True
-        prim.def_impl(self._impl)
-        prim.def_abstract_eval(self._abstract)
-        ad.primitive_jvps[prim] = self._jvp
-        batching.primitive_batchers[prim] = self._batch
-        mlir.register_lowering(prim, mlir.lower_fun(self._lowered, multiple_results=True))
-        self.prim = prim
+        self._jitted: Any = None
+
+    def __repr__(self) -> str:  # how jaxprs print the parameter: alkahest[fn=model]
+        return self.name
+
+    def bind(self, *arrays):
+        return _call_p.bind(*arrays, fn=self)
 
     # -- rules ---------------------------------------------------------------------------------
     def _abstract(self, *avals):
@@ -158,14 +158,14 @@ class _JaxFunction:
             shapes = ", ".join(str(a.shape) for a in arrays)
             raise ValueError(f"{self.name}: input shapes {shapes} do not broadcast together") from None
         if any(d.platform != "cpu" for a in arrays for d in a.devices()):
-            # Not host memory: run the same StableHLO on the arrays' device.
-            return jax.jit(self._lowered)(*arrays)
+            # Not host memory: run the same StableHLO on the arrays' device (compiled once).
+            if self._jitted is None:
+                self._jitted = jax.jit(self._lowered)
+            return self._jitted(*arrays)
         if len(self.exprs) == 1:
-            # XLA adopts a host buffer without copying only when it is 64-byte aligned, which
-            # NumPy's allocations are not: evaluate into an aligned one, then hand it over.
-            shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
-            out = numpy_eval(self.compiled, *arrays)  # reads the jax arrays in place (DLPack)
-            return [jnp.from_dlpack(out)]  # the result buffer becomes the jax array, no copy
+            # numpy_eval reads the jax arrays in place (DLPack) and returns a 64-byte-aligned
+            # buffer, which XLA adopts: the result becomes the jax array without a copy.
+            return [jnp.from_dlpack(numpy_eval(self.compiled, *arrays))]
         out = numpy_eval(self.compiled, *arrays)
         return [jnp.asarray(out[..., k]) for k in range(len(self.exprs))]
 
@@ -182,11 +182,11 @@ class _JaxFunction:
         return self._partials
 
     def _jvp(self, primals, tangents):
-        outs = self.prim.bind(*primals)
+        outs = self.bind(*primals)
         live = [j for j, t in enumerate(tangents) if type(t) is not ad.Zero]
         if not live:
             return outs, [ad.Zero(jax.typeof(o).to_tangent_aval()) for o in outs]
-        d = self.partials().prim.bind(*primals)
+        d = self.partials().bind(*primals)
         n = len(self.vars)
         tangent_outs = []
         for k, out in enumerate(outs):
@@ -209,13 +209,25 @@ class _JaxFunction:
             else:
                 a = jnp.moveaxis(a, d, 0)
                 moved.append(a.reshape((size,) + (1,) * (rank - r) + a.shape[1:]))
-        return self.prim.bind(*moved), [0] * len(self.exprs)
+        return self.bind(*moved), [0] * len(self.exprs)
 
     # -- the user's callable -------------------------------------------------------------------
     def __call__(self, *arrays):
         if len(arrays) != len(self.vars):
             raise TypeError(f"{self.name}: takes {len(self.vars)} array(s) (one per variable), got {len(arrays)}")
-        return self.prim.bind(*arrays)
+        return self.bind(*arrays)
+
+
+# One primitive for every to_jax function, which it carries as its ``fn`` parameter: nothing is
+# registered per function, so a function (and its compiled code) is freed with the last reference
+# to it (JAX's caches hold traced functions weakly or in bounded LRUs).
+_call_p = Primitive("alkahest")
+_call_p.multiple_results = True
+_call_p.def_impl(lambda *args, fn: fn._impl(*args))
+_call_p.def_abstract_eval(lambda *avals, fn: fn._abstract(*avals))
+ad.primitive_jvps[_call_p] = lambda primals, tangents, *, fn: fn._jvp(primals, tangents)
+batching.primitive_batchers[_call_p] = lambda args, dims, *, fn: fn._batch(args, dims)
+mlir.register_lowering(_call_p, mlir.lower_fun(lambda *args, fn: fn._lowered(*args), multiple_results=True))
 
 
 def to_jax(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str | None = None):
@@ -238,5 +250,5 @@ def to_jax(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str 
             return fn(*arrays)[0]
     call.__name__ = name
     call.__doc__ = f"{name}({', '.join(str(v) for v in vars)}) = {', '.join(str(e) for e in exprs)}"
-    setattr(call, "primitive", fn.prim)  # the JAX primitive, for users who lower or inspect it
+    setattr(call, "primitive", _call_p)  # the JAX primitive (shared; this function is its fn parameter)
     return call

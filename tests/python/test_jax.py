@@ -269,3 +269,25 @@ def test_sharding_example_runs():
                          text=True, env=env, timeout=300)
     assert res.returncode == 0, res.stderr[-3000:]
     assert "4 devices" in res.stdout and "equal to numpy_eval" in res.stdout
+
+
+def test_functions_are_freed_with_their_last_reference():
+    """A to_jax function, its cached partials and their compiled code go with the last reference:
+    the shared primitive carries the function as a parameter, nothing is registered per function
+    (a training loop that builds functions must not grow)."""
+    import gc
+    import weakref
+
+    from alkahest._jax import _JaxFunction
+
+    pool = ExprPool()
+    x, y = pool.symbols("x y")
+    refs = []
+    for k in range(20):
+        f = to_jax(ak.sin(x * (k + 1)) + y ** 2, [x, y], name="model")
+        assert "alkahest[fn=model]" in str(jax.make_jaxpr(f)(1.0, 2.0))
+        float(f(1.0, 2.0)), float(jax.jit(f)(1.0, 2.0)), float(jax.grad(f)(1.0, 2.0))
+        refs += [weakref.ref(o) for o in gc.get_objects() if isinstance(o, _JaxFunction)]
+        del f
+    gc.collect()
+    assert refs and not [r() for r in refs if r() is not None]
