@@ -1,12 +1,13 @@
 """to_torch: alkahest expressions as PyTorch custom operators with a symbolic backward.
 
-Each ``to_torch`` call registers one ``torch.library`` custom op (``alkahest::<name>``) with
+Every ``to_torch`` function runs through one ``torch.library`` custom op, ``alkahest::call``,
+which takes the tensors and the function's handle, with
 - a CPU implementation that runs the compiled C++ evaluator on the tensors in place (DLPack in,
   ``torch.from_numpy`` out: no copies);
 - a fake (meta) implementation: broadcast shape and torch's dtype promotion, so ``torch.compile``
   traces through it without a graph break;
 - an autograd formula from the symbolic gradient: the partial derivatives are one more
-  ``to_torch`` op, built on first use and cached, so double backward works too.
+  function of the same op, built on first use and cached, so double backward works too.
 
 PyTorch is imported here only, so ``import alkahest`` does not pay for it.
 """
@@ -14,6 +15,7 @@ PyTorch is imported here only, so ``import alkahest`` does not pay for it.
 from __future__ import annotations
 
 import itertools
+import weakref
 from typing import Iterable
 
 import numpy as np
@@ -51,53 +53,16 @@ def _broadcast_shape(name, tensors):
 
 
 class _TorchFunction:
-    """One custom op: the expressions ``exprs`` over the ordered symbols ``vars``."""
+    """The expressions ``exprs`` over the ordered symbols ``vars``, run by the shared
+    ``alkahest::call`` op, which finds it by its handle (an int, what an op argument can be)."""
 
     def __init__(self, exprs: list[Expr], vars: list[Expr], name: str):
         self.exprs, self.vars, self.name = exprs, vars, name
         self.compiled = compile_expr(exprs if len(exprs) > 1 else exprs[0], vars)
         self._partials: _TorchFunction | None = None
         self._cuda: dict = {}  # dtype -> CudaFn, for CUDA tensors
-        n_out = len(exprs)
-        fn = self
-
-        @torch.library.custom_op(f"alkahest::{name}", mutates_args=())
-        def op(inputs: list[torch.Tensor]) -> list[torch.Tensor]:
-            return fn._impl(inputs)
-
-        @op.register_fake
-        def _(inputs):
-            dtype = _result_dtype(inputs)
-            shape = _broadcast_shape(fn.name, inputs)
-            return [inputs[0].new_empty(shape, dtype=dtype) for _ in range(n_out)]
-
-        def setup_context(ctx, inputs, output):
-            ctx.save_for_backward(*inputs[0])
-
-        def backward(ctx, grads):
-            xs = ctx.saved_tensors
-            partials = fn.partials()(list(xs))  # d out_k / d x_j, k-major
-            n = len(fn.vars)
-            result = []
-            for j, x in enumerate(xs):
-                if not ctx.needs_input_grad[0]:
-                    result.append(None)
-                    continue
-                acc = None
-                for k, g in enumerate(grads):
-                    if g is None:
-                        continue
-                    term = g * partials[k * n + j]
-                    acc = term if acc is None else acc + term
-                if acc is None:
-                    result.append(None)
-                    continue
-                acc = acc.sum_to_size(x.shape) if acc.shape != x.shape else acc  # undo broadcasting
-                result.append(acc.to(x.dtype) if x.dtype.is_floating_point else None)
-            return (result,)
-
-        op.register_autograd(backward, setup_context=setup_context)
-        self.op = op
+        self.handle = next(_counter)
+        _FUNCTIONS[self.handle] = self  # weakly: the function goes with its last user reference
 
     def _impl(self, inputs: list[torch.Tensor]) -> list[torch.Tensor]:
         dtype = _result_dtype(inputs)
@@ -145,7 +110,65 @@ class _TorchFunction:
         return self._partials
 
     def __call__(self, inputs: list[torch.Tensor]) -> list[torch.Tensor]:
-        return self.op(inputs)
+        return _call(inputs, self.handle)
+
+
+# One op for every to_torch function, which it names by handle: ops registered per function would
+# live in torch's dispatcher forever, and their functions and compiled code with them.
+_FUNCTIONS: "weakref.WeakValueDictionary[int, _TorchFunction]" = weakref.WeakValueDictionary()
+
+
+def _lookup(handle: int) -> _TorchFunction:
+    fn = _FUNCTIONS.get(handle)
+    if fn is None:
+        raise RuntimeError(f"alkahest::call: the to_torch function with handle {handle} no longer exists "
+                           "(a traced graph outlived the function it calls)")
+    return fn
+
+
+@torch.library.custom_op("alkahest::call", mutates_args=())
+def _call(inputs: list[torch.Tensor], handle: int) -> list[torch.Tensor]:
+    return _lookup(handle)._impl(inputs)
+
+
+@_call.register_fake
+def _(inputs, handle):
+    fn = _lookup(handle)
+    dtype = _result_dtype(inputs)
+    shape = _broadcast_shape(fn.name, inputs)
+    return [inputs[0].new_empty(shape, dtype=dtype) for _ in fn.exprs]
+
+
+def _setup_context(ctx, inputs, output):
+    ctx.save_for_backward(*inputs[0])
+    ctx.handle = inputs[1]
+
+
+def _backward(ctx, grads):
+    fn = _lookup(ctx.handle)
+    xs = ctx.saved_tensors
+    partials = fn.partials()(list(xs))  # d out_k / d x_j, k-major
+    n = len(fn.vars)
+    result = []
+    for j, x in enumerate(xs):
+        if not ctx.needs_input_grad[0]:
+            result.append(None)
+            continue
+        acc = None
+        for k, g in enumerate(grads):
+            if g is None:
+                continue
+            term = g * partials[k * n + j]
+            acc = term if acc is None else acc + term
+        if acc is None:
+            result.append(None)
+            continue
+        acc = acc.sum_to_size(x.shape) if acc.shape != x.shape else acc  # undo broadcasting
+        result.append(acc.to(x.dtype) if x.dtype.is_floating_point else None)
+    return result, None
+
+
+_call.register_autograd(_backward, setup_context=_setup_context)
 
 
 def to_torch(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str | None = None):
@@ -157,8 +180,7 @@ def to_torch(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: st
     the backward is the symbolic gradient.
     """
     exprs, is_list, vars = _expr_list(expr_or_list, vars)
-    # op names are global in torch.library: a user's name gets a unique suffix
-    name = f"{_check_name('to_torch', name) if name is not None else 'fn'}_{next(_counter)}"
+    name = f"alkahest_{next(_counter)}" if name is None else _check_name("to_torch", name)
     fn = _TorchFunction(exprs, vars, name)
 
     def call(*tensors):
@@ -170,5 +192,6 @@ def to_torch(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: st
 
     call.__name__ = name
     call.__doc__ = f"{name}({', '.join(str(v) for v in vars)}) = {', '.join(str(e) for e in exprs)}"
-    setattr(call, "op", fn.op)  # the torch.library op, for torch.compile users
+    setattr(call, "op", _call)  # the torch.library op (shared: call.op(tensors, call.handle))
+    setattr(call, "handle", fn.handle)
     return call

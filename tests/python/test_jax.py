@@ -287,7 +287,7 @@ def test_functions_are_freed_with_their_last_reference():
         f = to_jax(ak.sin(x * (k + 1)) + y ** 2, [x, y], name="model")
         assert "alkahest[fn=model]" in str(jax.make_jaxpr(f)(1.0, 2.0))
         float(f(1.0, 2.0)), float(jax.jit(f)(1.0, 2.0)), float(jax.grad(f)(1.0, 2.0))
-        refs += [weakref.ref(o) for o in gc.get_objects() if isinstance(o, _JaxFunction)]
+        refs += [weakref.ref(o) for o in gc.get_objects() if type(o) is _JaxFunction]
         del f
     gc.collect()
     assert refs and not [r() for r in refs if r() is not None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numpy as np
 import pytest
 import torch
@@ -129,3 +130,29 @@ def test_bad_input():
         fn._impl([torch.ones(3, device="meta"), torch.ones(3)])
     with pytest.raises(ValueError, match="CPU and CUDA tensors"):
         fn._impl([torch.ones(3, device="meta"), torch.ones(3, device="meta")])
+
+
+def test_functions_are_freed_with_their_last_reference():
+    """One shared op finds functions by handle: a to_torch function, its cached partials and their
+    compiled code go with the last reference (an op registered per function never would)."""
+    import gc
+    import weakref
+
+    from alkahest._torch import _FUNCTIONS, _TorchFunction
+
+    pool = ExprPool()
+    x, y = pool.symbols("x y")
+    refs = []
+    for k in range(20):
+        f = to_torch(ak.sin(x * (k + 1)) + y ** 2, [x, y], name="model")
+        assert f.__name__ == "model"
+        a = torch.tensor([1.0], dtype=torch.float64, requires_grad=True)
+        f(a, torch.tensor([2.0], dtype=torch.float64)).sum().backward()
+        assert float(a.grad) == pytest.approx((k + 1) * math.cos(k + 1))
+        refs += [weakref.ref(o) for o in gc.get_objects() if type(o) is _TorchFunction]
+        del f
+    gc.collect()
+    assert refs and not [r() for r in refs if r() is not None]
+    assert all(r() is None or r().handle in _FUNCTIONS for r in refs)
+    with pytest.raises(RuntimeError, match="no longer exists"):
+        torch.ops.alkahest.call([torch.ones(2)], 10 ** 9)
