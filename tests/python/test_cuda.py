@@ -24,7 +24,7 @@ from emitted import close, op_cases
 
 PTXAS = shutil.which("ptxas") or ("/usr/local/cuda/bin/ptxas" if os.path.exists("/usr/local/cuda/bin/ptxas") else None)
 N_DEVICES = _cuda.device_count()
-gpu = pytest.mark.skipif(N_DEVICES == 0, reason=f"no CUDA device: {ak._core._cuda_device_status()[1]}")
+gpu = pytest.mark.skipif(N_DEVICES == 0, reason=ak._core._cuda_device_status()[1] or "no CUDA device")
 
 
 def ptxas(ptx: str, arch: str):
