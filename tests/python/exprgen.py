@@ -24,7 +24,8 @@ It also tracks whether a subtree is *smooth*: free of floor/ceiling/sign, so tha
 exactly 0 on a whole region. ``atan2(y, x)`` jumps where y crosses 0 with x < 0, and there a
 piecewise-constant y that is exactly 0 (in doubles possibly -0.0: ``-floor(0.5)``) makes double
 and exact arithmetic legitimately disagree (-pi against pi). A non-smooth first argument of atan2
-gets ``+ 1/3``, which is 0 only on a null set.
+gets ``+ 1/3``, which is 0 only on a null set; the atan2 stays non-smooth (XLA flushes
+subnormals to zero, so ``floor(-2.2e-309*x)`` is -1 or 0 depending on the backend).
 
 :func:`expr_trees` nests up to `depth` generator steps (each step may add a few wrapper nodes) and
 guarantees at least one symbol.
@@ -349,7 +350,7 @@ def _grow(draw, children):
         b = draw(children)
         y, x = (a, b) if draw(st.booleans()) else (b, a)
         ty = y[0] if y[2] else ("add", y[0], ("py", Fraction(1, 3)))  # see the module docstring
-        return (("f", "atan2", ty, x[0]), math.pi, True)
+        return (("f", "atan2", ty, x[0]), math.pi, y[2] and x[2])
     raise AssertionError(kind)
 
 
