@@ -30,8 +30,9 @@ class Interpreter {
   static std::string isa();
 
   /// Evaluates over `shape` (the broadcast shape). `out` is C-contiguous with shape
-  /// shape + [n_outputs] (outputs innermost). `threads` <= 0 means all cores; small batches stay
-  /// on one thread. T is double or float; inputs must hold T.
+  /// shape + [n_outputs] (outputs innermost) and aligned like T (else InvalidArgument).
+  /// `threads` <= 0 means all cores; small batches stay on one thread. T is double or float;
+  /// inputs must hold T, and may be misaligned (they are then copied through memcpy).
   template <class T>
   void run(std::span<const ArrayView> inputs, std::span<const std::int64_t> shape, T* out,
            int threads) const;

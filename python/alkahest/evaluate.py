@@ -155,9 +155,10 @@ def numpy_eval(f: CompiledFn, *arrays: Any, out: np.ndarray | None = None,
         threads = 0
     elif isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ValueError(f"numpy_eval: threads must be a positive int, not {threads!r}")
-    # The kernels write C-contiguous memory and read inputs while writing: a strided out=, or one
-    # that overlaps an input other than element for element, gets a temporary and one copy.
-    direct = out.flags.c_contiguous and not any(
+    # The kernels write C-contiguous, aligned memory and read inputs while writing: a strided or
+    # misaligned out=, or one that overlaps an input other than element for element, gets a
+    # temporary and one copy.
+    direct = out.flags.c_contiguous and out.flags.aligned and not any(
         np.may_share_memory(out, arr) and not _same_elements(out, arr, f.is_list) for arr in arrs)
     target = out if direct else np.empty(result_shape, dtype=dtype)
     f._run(views, list(shape), target, threads)

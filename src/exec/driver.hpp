@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <span>
 #include <string>
@@ -19,18 +20,22 @@ namespace alkahest::exec {
 /// Below this many elements per thread, extra threads cost more than they give.
 constexpr std::int64_t kMinPerThread = 1 << 15;
 
-// Reads input blocks: directly from the caller's memory when contiguous, else gathered.
+// Reads input blocks: directly from the caller's memory when contiguous and aligned, else
+// gathered into `buf`. NumPy allows arrays whose data is not a multiple of alignof(T) (views into
+// pickled or network buffers: Dask ships arrays so); those are copied element by element through
+// memcpy, since reading a misaligned T is undefined behaviour (UBSan reports it).
 template <class T>
 struct InputReader {
-  const T* data;
+  const void* data;
   std::vector<std::int64_t> strides, shape;
-  bool contiguous, scalar;
+  bool contiguous, scalar, aligned;
 
   InputReader(const ArrayView& v, std::span<const std::int64_t> sh)
-      : data(static_cast<const T*>(v.data)), strides(v.strides), shape(sh.begin(), sh.end()) {
+      : data(v.data), strides(v.strides), shape(sh.begin(), sh.end()) {
     std::int64_t expect = 1;
     contiguous = true;
     scalar = true;
+    aligned = reinterpret_cast<std::uintptr_t>(data) % alignof(T) == 0;
     for (std::size_t d = shape.size(); d-- > 0;) {
       if (shape[d] != 1 && strides[d] != expect) contiguous = false;
       if (shape[d] != 1 && strides[d] != 0) scalar = false;
@@ -38,14 +43,38 @@ struct InputReader {
     }
   }
 
+  /// Whether block() hands out the caller's memory itself (and never writes `buf`).
+  bool direct() const { return contiguous && aligned; }
+
   const T* block(std::int64_t start, std::int64_t n, T* buf) const {
-    if (contiguous) return data + start;
-    if (scalar) {
-      std::fill(buf, buf + n, data[0]);
+    if (!aligned) {
+      const auto* bytes = static_cast<const unsigned char*>(data);
+      gather(start, n, buf, [bytes](std::int64_t k) {
+        T v;
+        std::memcpy(&v, bytes + k * static_cast<std::int64_t>(sizeof(T)), sizeof(T));
+        return v;
+      });
       return buf;
     }
-    // Odometer over the broadcast shape, starting at the flat index `start`.
+    const T* p = static_cast<const T*>(data);
+    if (contiguous) return p + start;
+    if (scalar) {
+      std::fill(buf, buf + n, p[0]);
+      return buf;
+    }
+    gather(start, n, buf, [p](std::int64_t k) { return p[k]; });
+    return buf;
+  }
+
+ private:
+  // buf[i] = load(offset of element start + i): an odometer over the broadcast shape.
+  template <class Load>
+  void gather(std::int64_t start, std::int64_t n, T* buf, Load load) const {
     const std::size_t nd = shape.size();
+    if (nd == 0) {
+      std::fill(buf, buf + n, load(0));
+      return;
+    }
     std::int64_t idx[32];
     std::int64_t rem = start, offset = 0;
     for (std::size_t d = nd; d-- > 0;) {
@@ -55,7 +84,7 @@ struct InputReader {
     }
     const std::int64_t inner = strides[nd - 1], inner_n = shape[nd - 1];
     for (std::int64_t i = 0; i < n; ++i) {
-      buf[i] = data[offset];
+      buf[i] = load(offset);
       if (++idx[nd - 1] < inner_n) {
         offset += inner;
         continue;
@@ -71,9 +100,15 @@ struct InputReader {
         idx[d] = 0;
       }
     }
-    return buf;
   }
 };
+
+/// The kernels write `out` as T: it must be aligned like T (inputs need not be; see InputReader).
+template <class T>
+void check_out(const T* out) {
+  if (reinterpret_cast<std::uintptr_t>(out) % alignof(T) != 0)
+    throw InvalidArgument("the output buffer is not aligned to " + std::to_string(alignof(T)) + " bytes");
+}
 
 /// Checks `inputs` against `shape`, builds their readers and calls
 /// `range(readers, begin, end)` over [0, total) on up to `threads` threads (<= 0: all cores),

@@ -85,6 +85,7 @@ std::string Interpreter::isa() { return vm::kernels_f64().isa; }
 template <class T>
 void Interpreter::run(std::span<const ArrayView> inputs, std::span<const std::int64_t> shape, T* out,
                       int threads) const {
+  exec::check_out(out);
   const int acc = static_cast<int>(accuracy_);
   exec::drive<T>(program_.n_inputs, inputs, shape, threads, kBlock,
                  [&](const std::vector<exec::InputReader<T>>& readers, std::int64_t b0, std::int64_t b1) {

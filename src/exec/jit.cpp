@@ -399,6 +399,7 @@ JitFunction::JitFunction(Program program, Accuracy accuracy)
 template <class T>
 void JitFunction::run(std::span<const ArrayView> inputs, std::span<const std::int64_t> shape, T* out,
                       int threads) const {
+  exec::check_out(out);
   const KernelFn<T> fn = kernel_of<T>(sizeof(T) == sizeof(float) ? kernels_->f32 : kernels_->f64, program_,
                                       static_cast<int>(accuracy_));
   const std::int64_t n_out = static_cast<std::int64_t>(program_.outputs.size());
@@ -406,9 +407,9 @@ void JitFunction::run(std::span<const ArrayView> inputs, std::span<const std::in
                  [&](const std::vector<exec::InputReader<T>>& readers, std::int64_t b0, std::int64_t b1) {
                    std::vector<const T*> ptrs(readers.size());
                    bool contiguous = true;
-                   for (const auto& r : readers) contiguous = contiguous && r.contiguous;
+                   for (const auto& r : readers) contiguous = contiguous && r.direct();
                    if (contiguous) {  // one call over the whole range, straight from the caller's memory
-                     for (std::size_t k = 0; k < readers.size(); ++k) ptrs[k] = readers[k].data + b0;
+                     for (std::size_t k = 0; k < readers.size(); ++k) ptrs[k] = readers[k].block(b0, b1 - b0, nullptr);
                      fn(ptrs.data(), out + b0 * n_out, b1 - b0);
                      return;
                    }

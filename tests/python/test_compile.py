@@ -133,6 +133,32 @@ def test_broadcasting_scalars_lists_and_strides(pool):
     assert numpy_eval(f, np.empty(0), 1.0).shape == (0,)
 
 
+@pytest.mark.parametrize("backend", ["interp", "llvm"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_misaligned_arrays(pool, backend, dtype):
+    """NumPy arrays whose data is not aligned to the item size (views into pickled or network
+    buffers, as Dask ships them): read correctly, and a misaligned out= is written correctly."""
+    x, y = pool.symbols("x y")
+    f = compile_expr([sin(x) * y + x, x - y], [x, y], backend=backend)
+    xs = np.linspace(-3, 3, 1001, dtype=dtype)
+    ys = np.linspace(2, -1, 1001, dtype=dtype)
+
+    def misaligned(a):
+        raw = bytearray(a.nbytes + 1)
+        m = np.frombuffer(raw, dtype=a.dtype, count=a.size, offset=1).reshape(a.shape)
+        m[...] = a
+        assert not m.flags.aligned
+        return m
+
+    want = numpy_eval(f, xs, ys)
+    np.testing.assert_array_equal(numpy_eval(f, misaligned(xs), misaligned(ys)), want)
+    np.testing.assert_array_equal(numpy_eval(f, misaligned(xs)[::3], ys[::3]), want[::3])
+    np.testing.assert_array_equal(numpy_eval(f, misaligned(xs[:1]), ys), numpy_eval(f, xs[:1], ys))
+    out = misaligned(np.zeros_like(want))
+    assert numpy_eval(f, xs, ys, out=out) is out
+    np.testing.assert_array_equal(out, want)
+
+
 def test_multiple_outputs_and_out_argument(pool):
     x, y = pool.symbols("x y")
     f = compile_expr([x + y, x * y], [x, y])

@@ -6,6 +6,7 @@ import concurrent.futures
 import copy
 import math
 import multiprocessing
+import os
 import pickle
 import subprocess
 import sys
@@ -30,7 +31,7 @@ X, Y = sp.symbols("x y")
 def test_importing_alkahest_does_not_import_sympy():
     code = "import sys, alkahest; assert 'sympy' not in sys.modules; print('ok')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": ":".join(sys.path)})
+                         env={**os.environ, "PYTHONPATH": ":".join(sys.path)})
     assert out.stdout.strip() == "ok", out.stderr
 
 
