@@ -8,7 +8,11 @@ For each Hypothesis-drawn expression (exprgen.py) and its derivatives, at random
 * the JAX primitive (to_jax) under jax.jit, and jax.grad of it against alkahest's own derivative;
 
 each within a relative 1e-9 (floored at 1e-3 of the largest value) of the interpreter at
-accuracy="high". SymPy's ground truth for the values and derivatives is test_oracle.py.
+accuracy="high", plus, point by point, what moving the inputs by a relative 1e-12 changes in that
+reference: the backends use other implementations of the functions (XLA's gamma is exp(lgamma),
+~30 ulp), and an ill-conditioned expression (cos(gamma(cosh(y))) near y = 2.5) amplifies such
+differences past 1e-9. Points that need this slack are counted and reported. SymPy's ground truth
+for the values and derivatives is test_oracle.py.
 
 The number of expressions is ALKAHEST_DIFFERENTIAL_EXAMPLES (CI: 40; ``make oracle``: 10,000).
 Beyond 1,000 they are checked BATCH at a time (one Hypothesis example draws a list of BATCH
@@ -37,7 +41,36 @@ EXAMPLES = int(os.environ.get("ALKAHEST_DIFFERENTIAL_EXAMPLES", "40"))
 BATCH = 1 if EXAMPLES <= 1000 else 20
 N = 24
 RTOL = 1e-9
-STATS = {"expressions": 0, "values": 0}
+PERTURB = 1e-12
+STATS = {"expressions": 0, "values": 0, "ill_conditioned": 0}
+
+
+def agree(got, want, slack) -> bool:
+    """close(got, want, RTOL), where each point may also differ by slack[i] (see the module
+    docstring); NaN and infinities must match exactly."""
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    if close(got, want, RTOL):
+        return True
+    fin = np.isfinite(want)
+    if not close(got[~fin], want[~fin], RTOL):
+        return False
+    scale = max(1.0, float(np.max(np.abs(want[fin])))) if fin.any() else 1.0
+    err = np.abs(got[fin] - want[fin])
+    plain = RTOL * np.maximum(np.abs(want[fin]), scale * 1e-3)
+    if np.any(err > plain + slack[fin]):
+        return False
+    STATS["ill_conditioned"] += int(np.count_nonzero(err > plain))
+    return True
+
+
+def slack_of(f_ref, xs, ys, ref):
+    """Per point and expression: how far the reference moves when the inputs move by PERTURB
+    (relative, two directions); infinite where it stops being finite."""
+    moves = [numpy_eval(f_ref, xs * (1 + PERTURB), ys * (1 - PERTURB)),
+             numpy_eval(f_ref, xs * (1 - PERTURB), ys * (1 + PERTURB))]
+    with np.errstate(invalid="ignore"):
+        d = np.maximum(*(np.abs(m - ref) for m in moves))
+    return np.where(np.isfinite(d), d, np.inf)
 
 
 def _check(exprs, names, smooth, vs, xs, ys):
@@ -48,8 +81,11 @@ def _check(exprs, names, smooth, vs, xs, ys):
     Implementations of the functions differ by ulps, and a piecewise-constant function (floor,
     ceiling, sign) of a value that is exactly at its jump turns ulps into a jump: floor(log(exp(1)))
     is 1 or 0 with equally good logarithms. For such (non-smooth) expressions only what must be
-    identical is compared: the two CPU tiers, and C's batch against its scalar form."""
-    ref = numpy_eval(compile_expr(exprs, vs, backend="interp", accuracy="high"), xs, ys)
+    identical is compared: the two CPU tiers, and C's batch against its scalar form.
+    Returns the reference and its slack (slack_of)."""
+    f_ref = compile_expr(exprs, vs, backend="interp", accuracy="high")
+    ref = numpy_eval(f_ref, xs, ys)
+    slack = slack_of(f_ref, xs, ys, ref)
     for acc in ("default", "high"):
         interp = numpy_eval(compile_expr(exprs, vs, backend="interp", accuracy=acc), xs, ys)
         if ak._core._jit_available():
@@ -58,7 +94,7 @@ def _check(exprs, names, smooth, vs, xs, ys):
                 assert np.array_equal(llvm[:, k], interp[:, k], equal_nan=True), ("llvm vs interp", acc, names[k])
         if acc == "default":
             for k in range(len(exprs)):
-                assert not smooth[k] or close(interp[:, k], ref[:, k], RTOL), ("default vs high accuracy", names[k])
+                assert not smooth[k] or agree(interp[:, k], ref[:, k], slack[:, k]), ("default vs high accuracy", names[k])
     # Emitted C: one function per expression in one file (the scalar and the batch form).
     lib = compile_c("".join(emit_c(e, vs, fn_name=f"g{k}", batch=True, includes=(k == 0))
                             for k, e in enumerate(exprs)))
@@ -66,22 +102,23 @@ def _check(exprs, names, smooth, vs, xs, ys):
     for k in range(len(exprs)):
         g = scalar_fn(lib, f"g{k}", 2)
         scalar = np.array([g(a, b) for a, b in zip(xs, ys)])
-        assert not smooth[k] or close(scalar, ref[:, k], RTOL), ("emitted C", names[k])
+        assert not smooth[k] or agree(scalar, ref[:, k], slack[:, k]), ("emitted C", names[k])
         batch_fn(lib, f"g{k}_batch", 2)(xs, ys, out, len(xs))
         assert np.array_equal(out, scalar, equal_nan=True), ("C batch vs scalar", names[k])
     # StableHLO: one module with one result per expression.
     hlo = run_stablehlo(to_stablehlo(exprs, vs, shape=len(xs)), xs, ys)
     for k in range(len(exprs)):
-        assert not smooth[k] or close(hlo[k], ref[:, k], RTOL), ("StableHLO/XLA", names[k])
+        assert not smooth[k] or agree(hlo[k], ref[:, k], slack[:, k]), ("StableHLO/XLA", names[k])
     STATS["values"] += len(xs) * len(exprs)
-    return ref
+    return ref, slack
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _report():
     yield
     print(f"\ndifferential: {STATS['expressions']} expressions (with 2 derivatives each), "
-          f"{STATS['values']} values per backend compared")
+          f"{STATS['values']} values per backend compared, {STATS['ill_conditioned']} comparisons "
+          f"within the conditioning slack only")
 
 
 @settings(max_examples=-(-EXAMPLES // BATCH), deadline=None, suppress_health_check=list(HealthCheck))
@@ -110,7 +147,7 @@ def test_backends_agree(items):
         exprs += [e, ak.diff(e, vs[0]), ak.diff(e, vs[1])]
         names += [f"{what} of {e}" for what in ("value", "d/dx", "d/dy")]
         smooth += [sm] * 3
-    ref = _check(exprs, names, smooth, vs, xs, ys)
+    ref, slack = _check(exprs, names, smooth, vs, xs, ys)
 
     # The JAX primitive: its jitted lowering, and its JVP in x (symbolic) against diff, for the
     # smooth expressions, all in one function.
@@ -122,5 +159,5 @@ def test_backends_agree(items):
         values = jax.jit(f)(xs, ys)
         _, dx = jax.jit(lambda a, b: jax.jvp(f, (a, b), (jax.numpy.ones_like(a), jax.numpy.zeros_like(b))))(xs, ys)
         for j, k in enumerate(live):
-            assert close(values[j], ref[:, 3 * k], RTOL), ("to_jax under jit", names[3 * k])
-            assert close(dx[j], ref[:, 3 * k + 1], RTOL), ("JVP of to_jax vs diff", names[3 * k + 1])
+            assert agree(values[j], ref[:, 3 * k], slack[:, 3 * k]), ("to_jax under jit", names[3 * k])
+            assert agree(dx[j], ref[:, 3 * k + 1], slack[:, 3 * k + 1]), ("JVP of to_jax vs diff", names[3 * k + 1])
