@@ -70,11 +70,7 @@ struct InputReader {
   // buf[i] = load(offset of element start + i): an odometer over the broadcast shape.
   template <class Load>
   void gather(std::int64_t start, std::int64_t n, T* buf, Load load) const {
-    const std::size_t nd = shape.size();
-    if (nd == 0) {
-      std::fill(buf, buf + n, load(0));
-      return;
-    }
+    const std::size_t nd = shape.size();  // >= 1: drive() makes a 0-d shape {1}
     std::int64_t idx[32];
     std::int64_t rem = start, offset = 0;
     for (std::size_t d = nd; d-- > 0;) {

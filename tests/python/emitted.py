@@ -71,9 +71,10 @@ def run_stablehlo(text: str, *arrays):
         return [np.asarray(o) for o in exe.execute(args)]
 
 
-def close(got, want, rtol):
+def close(got, want, rtol, slack=0.0):
     """Relative agreement where `want` is finite (floored at 1e-3 of the largest |want|, so that
-    values that cancel to ~0 are judged against the expression's scale); same NaN/inf elsewhere."""
+    values that cancel to ~0 are judged against the expression's scale), each point also allowed
+    `slack` (a number or one per point) absolute; same NaN/inf elsewhere."""
     got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
     ok = np.isfinite(want)
     if not np.array_equal(np.isnan(got[~ok]), np.isnan(want[~ok])):
@@ -81,7 +82,8 @@ def close(got, want, rtol):
     if not np.array_equal(got[~ok & ~np.isnan(want)], want[~ok & ~np.isnan(want)]):
         return False
     scale = max(1.0, float(np.max(np.abs(want[ok])))) if ok.any() else 1.0
-    return bool(np.all(np.abs(got[ok] - want[ok]) <= rtol * np.maximum(np.abs(want[ok]), scale * 1e-3)))
+    tol = rtol * np.maximum(np.abs(want[ok]), scale * 1e-3) + np.broadcast_to(slack, want.shape)[ok]
+    return bool(np.all(np.abs(got[ok] - want[ok]) <= tol))
 
 
 def op_cases(pool):

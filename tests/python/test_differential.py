@@ -11,7 +11,7 @@ each within a relative 1e-9 (floored at 1e-3 of the largest value) of the interp
 accuracy="high", plus, point by point, what moving the inputs by a relative 1e-12 changes in that
 reference: the backends use other implementations of the functions (XLA's gamma is exp(lgamma),
 ~30 ulp), and an ill-conditioned expression (cos(gamma(cosh(y))) near y = 2.5) amplifies such
-differences past 1e-9. Points that need this slack are counted and reported. SymPy's ground truth
+differences past 1e-9. Comparisons that need this slack are counted and reported. SymPy's ground truth
 for the values and derivatives is test_oracle.py.
 
 The number of expressions is ALKAHEST_DIFFERENTIAL_EXAMPLES (CI: 40; ``make oracle``: 10,000).
@@ -47,19 +47,12 @@ STATS = {"expressions": 0, "values": 0, "ill_conditioned": 0}
 
 def agree(got, want, slack) -> bool:
     """close(got, want, RTOL), where each point may also differ by slack[i] (see the module
-    docstring); NaN and infinities must match exactly."""
-    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    docstring); comparisons that pass only with the slack are counted."""
     if close(got, want, RTOL):
         return True
-    fin = np.isfinite(want)
-    if not close(got[~fin], want[~fin], RTOL):
+    if not close(got, want, RTOL, slack):
         return False
-    scale = max(1.0, float(np.max(np.abs(want[fin])))) if fin.any() else 1.0
-    err = np.abs(got[fin] - want[fin])
-    plain = RTOL * np.maximum(np.abs(want[fin]), scale * 1e-3)
-    if np.any(err > plain + slack[fin]):
-        return False
-    STATS["ill_conditioned"] += int(np.count_nonzero(err > plain))
+    STATS["ill_conditioned"] += 1
     return True
 
 

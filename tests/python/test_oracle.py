@@ -72,6 +72,10 @@ SP_SYMS = {n: sp.Symbol(n, real=True) for n in SYMBOL_NAMES}
 SP_LOCALS = {**SP_SYMS, "inf": sp.oo, "nan": sp.nan}
 
 
+# What SymPy raises when it cannot build or evaluate something: no reference, not a mismatch.
+SYMPY_REFUSALS = (TypeError, ValueError, ZeroDivisionError, OverflowError, NotImplementedError)
+
+
 def sympify(text: str):
     return sp.sympify(text, locals=SP_LOCALS)
 
@@ -92,7 +96,7 @@ def ref_value(sexpr, point: dict) -> complex | None:
         if not v.is_number or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
             return None
         c = complex(v)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, NotImplementedError):
+    except SYMPY_REFUSALS:
         # NotImplementedError: SymPy's own evaluation gave up ("not expecting int(x) to round
         # away from 0" in acos of a float it could not round): no reference, not a mismatch
         return None
@@ -185,7 +189,7 @@ def sympy_or_reject(make):
     IEEE 754 and alkahest, and atan2(0, nan) then raises "Invalid NaN comparison")."""
     try:
         return make()
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, NotImplementedError):
+    except SYMPY_REFUSALS:
         STATS.rejected += 1
         assume(False)
 
