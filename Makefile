@@ -14,7 +14,11 @@ LLVM_DEV := $(or $(shell apt-cache search --names-only '^llvm-[0-9]+-dev$$' 2>/d
               | grep -E '^llvm-(1[7-9]|2[01])-dev$$' | sort -V | tail -1),llvm-19-dev)
 LLVM_MAJOR := $(patsubst llvm-%-dev,%,$(LLVM_DEV))
 # clang and its runtime (libFuzzer, sanitizers) of the same LLVM version, for `make fuzz`.
-DEBIAN_PACKAGES := ccache cmake gcc g++ make ninja-build libgmp-dev libboost-dev libgtest-dev libsleef-dev $(LLVM_DEV) \
+# FLINT (+ Arb, Calcium) for the polynomial layer and certified numerics, MPFR for correctly rounded
+# constants. Debian 12 ships Arb and Calcium as their own packages; Debian 13's FLINT 3 has them inside.
+FLINT_EXTRA := $(shell apt-cache show libflint-arb-dev >/dev/null 2>&1 && echo libflint-arb-dev libcalcium-dev)
+DEBIAN_PACKAGES := ccache cmake gcc g++ make ninja-build libgmp-dev libmpfr-dev libflint-dev $(FLINT_EXTRA) \
+                   libboost-dev libgtest-dev libsleef-dev $(LLVM_DEV) \
                    clang-$(LLVM_MAJOR) libclang-rt-$(LLVM_MAJOR)-dev
 
 PYTHON ?= python3
