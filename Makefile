@@ -43,7 +43,7 @@ PYENV := PYTHONPATH=$(CURDIR)/python
 # Ninja when present, else Makefiles; decided at configure time (after deps may have added it).
 CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; else echo "Unix Makefiles"; fi
 
-.PHONY: help deps deps-apt deps-venv configure build test test-cpp test-python demo bench asan asan-python tsan fuzz \
+.PHONY: help deps deps-apt deps-venv configure build dev-install test test-cpp test-python demo bench asan asan-python tsan fuzz \
         cpp-example typecheck \
         oracle test-install clean distclean
 
@@ -51,6 +51,7 @@ help:
 	@echo "make deps          bootstrap: Debian packages (as root) and .venv from requirements-dev.txt"
 	@echo "make build         configure + build $(BUILD_DIR) (library, tests, Python extension)"
 	@echo "make test          build, then ctest and pytest"
+	@echo "make dev-install   point .venv at this checkout (make build does it): import alkahest, the alkahest command"
 	@echo "make demo          build, then run examples/tour.py"
 	@echo "make bench         build, then run bench/bench_kernel.py, bench_eval.py (+ report.py), bench_jax.py, bench_cuda.py (GPU only)"
 	@echo "make asan          C++ tests under ASan+UBSan in $(ASAN_DIR)"
@@ -112,6 +113,19 @@ configure: $(BUILD_DIR)/CMakeCache.txt
 
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
+	@$(MAKE) --no-print-directory dev-install
+
+# The development install: the .venv finds this checkout's python/ (where `make build` puts the
+# extension) through a .pth file, and .venv/bin/alkahest runs the CLI, so that after `make demo` or
+# `make test`, `source .venv/bin/activate; python -c "import alkahest"` works from any directory and
+# picks up every rebuild. A .venv that is a symlink (another checkout's, e.g. a git worktree) is left
+# alone: it belongs to the checkout that made it.
+DEV_PTH = $(shell $(VPY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2>/dev/null)/alkahest-dev.pth
+dev-install:
+	@if [ -L $(VENV) ]; then echo "dev-install: $(VENV) is a symlink; left alone"; exit 0; fi; \
+	printf '%s\n' "$(CURDIR)/python" > "$(DEV_PTH)"; \
+	printf '%s\n' '#!$(VPY)' 'import sys' 'from alkahest.cli import main' 'sys.exit(main())' > $(VENV)/bin/alkahest; \
+	chmod +x $(VENV)/bin/alkahest
 
 test: test-cpp test-python
 

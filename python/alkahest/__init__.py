@@ -42,10 +42,12 @@ from ._core import (
 )
 
 from .evaluate import compile_expr, numpy_eval
-from . import _pickle
+from . import _conventions, _optional, _pickle
+from ._config import show_config
 from ._sympy import from_sympy, to_sympy
 
 _pickle.install()
+_conventions.install()
 
 
 def to_jax(expr_or_list, vars, name=None):
@@ -61,6 +63,7 @@ def to_jax(expr_or_list, vars, name=None):
     >>> round(float(jax.jit(jax.grad(f))(0.5)), 5)  # 2 sin(x) cos(x) = sin(1); float32 by default
     0.84147
     """
+    _optional.require("jax")
     from ._jax import to_jax as _to_jax
 
     return _to_jax(expr_or_list, vars, name=name)
@@ -97,6 +100,7 @@ def to_torch(expr_or_list, vars, name=None):
     >>> round(float(t.grad), 12)  # sin(x) + x cos(x)
     0.918216819549
     """
+    _optional.require("torch")
     from ._torch import to_torch as _to_torch
 
     return _to_torch(expr_or_list, vars, name=name)
@@ -111,5 +115,5 @@ __all__ = [
     "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Node", "ParseError",
     "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
     "eval_expr", "exp", "floor", "from_sympy", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
-    "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",
+    "show_config", "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",
 ]

@@ -26,6 +26,7 @@ import math
 from fractions import Fraction
 
 from . import _core
+from ._optional import require
 
 _FUNCS = ["sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "atan2", "exp", "log",
           "sign", "floor", "ceiling", "erf", "erfc", "gamma", "polygamma"]
@@ -55,7 +56,7 @@ def to_sympy(expr, real: bool = False):
     >>> s, type(s).__module__.split(".")[0]
     (sin(x)**2 + 1/3, 'sympy')
     """
-    import sympy as sp
+    sp = require("sympy")
 
     if not isinstance(expr, _core.Expr):
         raise TypeError(f"to_sympy: expected an alkahest Expr, got {type(expr).__name__}")
@@ -114,7 +115,7 @@ def from_sympy(sexpr, pool, constants: str = "float"):
     >>> from_sympy(sympy.cos(X) / 3 + sympy.Integer(2) ** 70, ExprPool())
     cos(x)/3 + 1180591620717411303424
     """
-    import sympy as sp
+    sp = require("sympy")
 
     if not isinstance(pool, _core.ExprPool):
         raise TypeError(f"from_sympy: pool must be an ExprPool, got {type(pool).__name__}")

@@ -19,7 +19,9 @@ import functools
 
 import numpy as np
 
-import dask.array as da
+from ._optional import require
+
+da = require("dask.array")
 
 from .evaluate import numpy_eval
 
