@@ -123,6 +123,10 @@ std::optional<Number> as_number(nb::handle h) {
     const Number q = number_from_int(h.attr("denominator"));
     return Number::rational(p.integer(), q.integer());
   }
+  // Arrays (NumPy, torch, ...) of one or more dimensions are not numbers, even though NumPy's
+  // define __index__ (which then fails with "only integer scalar arrays can be converted").
+  if (nb::hasattr(h, "ndim") && !(nb::isinstance<nb::int_>(h.attr("ndim")) && nb::cast<long>(h.attr("ndim")) == 0))
+    return std::nullopt;
   if (PyIndex_Check(h.ptr()) && !PyComplex_Check(h.ptr())) {  // numpy integers
     nb::object i = nb::steal(PyNumber_Index(h.ptr()));
     if (!i.is_valid()) throw nb::python_error();
@@ -222,6 +226,29 @@ PyExpr py_diff(const PyExpr& e, nb::handle var) {
   return wrap(e.pool, diff(*e.pool, e.id, v.id));
 }
 
+// diff(e, x), diff(e, x, 2) (the second derivative), diff(e, x, y), diff(e, x, 2, y): as SymPy reads them.
+constexpr long kMaxDiffOrder = 100000;
+PyExpr py_diff_many(const PyExpr& e, nb::args spec) {
+  if (spec.size() == 0) throw nb::type_error("diff: give the variable to differentiate by, e.g. diff(e, x)");
+  ExprId cur = e.id;
+  std::size_t i = 0;
+  while (i < spec.size()) {
+    PyExpr v = expect_symbol(e, spec[i], "diff: each variable");
+    long order = 1;
+    if (i + 1 < spec.size() && PyLong_Check(spec[i + 1].ptr()) && !PyBool_Check(spec[i + 1].ptr())) {
+      int overflow = 0;
+      order = PyLong_AsLongAndOverflow(spec[i + 1].ptr(), &overflow);
+      if (overflow != 0 || order < 0 || order > kMaxDiffOrder)
+        throw nb::value_error(("diff: the order after '" + to_string(*e.pool, v.id) +
+                               "' must be an int from 0 to " + std::to_string(kMaxDiffOrder)).c_str());
+      ++i;
+    }
+    for (long k = 0; k < order; ++k) cur = diff(*e.pool, cur, v.id);
+    ++i;
+  }
+  return wrap(e.pool, cur);
+}
+
 std::vector<PyExpr> py_grad(const PyExpr& e, nb::iterable vars) {
   std::vector<PyExpr> out;
   for (nb::handle v : vars) out.push_back(py_diff(e, v));
@@ -242,13 +269,30 @@ PyExpr py_subs(const PyExpr& e, nb::dict mapping) {
   return wrap(e.pool, subs(*e.pool, e.id, m));
 }
 
-double py_eval(const PyExpr& e, nb::dict values) {
+double py_eval(const PyExpr& e, nb::handle values_or_none) {
   std::unordered_map<ExprId, double> m;
+  if (!values_or_none.is_none() && !nb::isinstance<nb::dict>(values_or_none))
+    throw nb::type_error(("eval_expr: values must be a dict {symbol or name: number}, not '" +
+                          py_type_name(values_or_none) + "'").c_str());
+  nb::dict values = values_or_none.is_none() ? nb::dict() : nb::borrow<nb::dict>(values_or_none);
+  const auto symbols = free_symbols(*e.pool, e.id);
+  auto not_ours = [&](const std::string& name) {
+    std::string ours;
+    for (ExprId s : symbols) ours += (ours.empty() ? "" : ", ") + to_string(*e.pool, s);
+    return nb::value_error(("eval_expr: '" + name + "' is not a symbol of the expression (its symbols: " +
+                            (ours.empty() ? std::string("none") : ours) + ")").c_str());
+  };
   for (auto [k, v] : values) {
-    ExprId key;
+    ExprId key = 0;
     if (nb::isinstance<nb::str>(k)) {
-      key = e.pool->symbol(nb::cast<std::string>(k));
+      const std::string name = nb::cast<std::string>(k);
+      bool found = false;
+      for (ExprId s : symbols)
+        if (e.pool->node(s).name == name) { key = s; found = true; }
+      if (!found) throw not_ours(name);
     } else {
+      // A symbol the expression does not use is fine (the same point serves an expression and its
+      // derivatives); a name that matches none of its symbols is a typo.
       PyExpr s = expect_symbol(e, k, "eval_expr: each key");
       key = s.id;
     }
@@ -400,6 +444,47 @@ nb::object py_call(const PyCompiled& c, nb::handle values) {
   nb::list r;
   for (double v : out) r.append(nb::float_(v));
   return r;
+}
+
+// f(...) as lambdify's result is called: f(x, y) with numbers gives the value at that point (a float,
+// or a list for several outputs), with arrays the elementwise result through numpy_eval; the list
+// form f([x, y]) stays the point call.
+nb::object py_call_any(nb::pointer_and_handle<PyCompiled> self, nb::args args) {
+  const PyCompiled& c = *self.p;
+  const std::size_t n = c.vars.size();
+  const std::size_t k = args.size();
+  // Python numbers, Fractions and NumPy scalars / 0-d arrays (real or integer); anything else is an array.
+  auto is_number = [](nb::handle h) {
+    if (PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr()) || nb::isinstance(h, fraction_type())) return true;
+    if (!nb::hasattr(h, "ndim") || !nb::hasattr(h, "dtype") || !nb::hasattr(h.attr("dtype"), "kind")) return false;
+    if (nb::cast<long>(h.attr("ndim")) != 0) return false;
+    const std::string kind = nb::cast<std::string>(h.attr("dtype").attr("kind"));
+    return kind == "f" || kind == "i" || kind == "u" || kind == "b";
+  };
+  if (k == 1) {
+    nb::handle a = args[0];
+    const bool sequence = PyList_Check(a.ptr()) || PyTuple_Check(a.ptr());
+    const bool point = sequence ? (static_cast<std::size_t>(PySequence_Size(a.ptr())) == n || n != 1)
+                                : (n == 1 && is_number(a)) || n != 1;
+    if (point) return py_call(c, a);
+  } else if (k == 0 && n == 0) {
+    return py_call(c, nb::list());
+  } else if (k != n) {
+    throw nb::type_error(("CompiledFn: takes " + std::to_string(n) + " argument(s) (one per variable: " +
+                          "f(x_array, ...) or f([x, ...])), got " + std::to_string(k)).c_str());
+  } else {
+    bool numbers = true;
+    for (nb::handle a : args) numbers = numbers && is_number(a);
+    if (numbers) return py_call(c, nb::tuple(args));
+  }
+  // Arrays (or an array-like for a one-variable function): the batch path.
+  static PyObject* numpy_eval = nullptr;  // kept for the life of the process, like the module
+  if (numpy_eval == nullptr)
+    numpy_eval = nb::object(nb::module_::import_("alkahest.evaluate").attr("numpy_eval")).release().ptr();
+  nb::list call_args;
+  call_args.append(self.h);
+  for (nb::handle a : args) call_args.append(a);
+  return nb::handle(numpy_eval)(*nb::tuple(call_args));
 }
 
 // Low-level batch entry used by alkahest.numpy_eval: arrays already broadcast (0 strides), one
@@ -563,9 +648,10 @@ NB_MODULE(_core, m) {
       .def(nb::init<>())
       .def("symbol", [](const PyPool& p, const std::string& name) { return wrap(p.pool, p.pool->symbol(name)); },
            "name"_a, "The symbol called `name` (an identifier that is not a function name).")
-      .def("symbols", [](const PyPool& p, const std::string& names) {
+      .def("symbols", [](const PyPool& p, const std::string& names) -> nb::object {
              nb::list out;
              std::string cur;
+             const bool separated = names.find(',') != std::string::npos;
              auto flush = [&] {
                if (!cur.empty()) out.append(nb::cast(wrap(p.pool, p.pool->symbol(cur))));
                cur.clear();
@@ -575,8 +661,10 @@ NB_MODULE(_core, m) {
                else cur += c;
              }
              flush();
+             // As SymPy's symbols: one name gives the symbol itself, 'x,' or 'x y' a tuple.
+             if (nb::len(out) == 1 && !separated) return out[0];
              return nb::tuple(out);
-           }, "names"_a, "Several symbols at once: pool.symbols('x y z') -> (x, y, z).")
+           }, "names"_a, "Symbols by name: pool.symbols('x y z') -> (x, y, z); pool.symbols('x') -> x; 'x,' -> (x,).")
       .def("integer", [](const PyPool& p, nb::handle n) {
              if (!(PyLong_Check(n.ptr()) || PyIndex_Check(n.ptr())) || PyFloat_Check(n.ptr()))
                throw nb::type_error(("integer() needs an int, not '" + py_type_name(n) + "'").c_str());
@@ -632,10 +720,11 @@ NB_MODULE(_core, m) {
       .def("_repr_latex_", [](const PyExpr& a) { return "$" + to_latex(*a.pool, a.id) + "$"; })
       .def("latex", [](const PyExpr& a) { return to_latex(*a.pool, a.id); }, "LaTeX text of the expression.")
       .def("__float__", [](const PyExpr& a) {
-        if (a.node().kind != Kind::Number)
+        if (a.node().kind == Kind::Number) return a.node().number.to_double();
+        if (!free_symbols(*a.pool, a.id).empty())
           throw nb::type_error(("cannot convert '" + to_string(*a.pool, a.id) +
-                                "' to float: it is not a number (use eval_expr for a value at a point)").c_str());
-        return a.node().number.to_double();
+                                "' to float: it has free symbols (use eval_expr for a value at a point)").c_str());
+        return eval(*a.pool, a.id, {});  // a constant expression: float(sin(1))
       })
       .def("__int__", [](const PyExpr& a) {
         if (a.node().kind != Kind::Number || !a.node().number.is_integer())
@@ -650,12 +739,15 @@ NB_MODULE(_core, m) {
         for (ExprId s : free_symbols(*a.pool, a.id)) out.append(nb::cast(wrap(a.pool, s)));
         return nb::frozenset(out);
       }, "The symbols this expression depends on.")
-      .def("diff", &py_diff, "var"_a, "Derivative with respect to the symbol `var`.")
+      .def("diff", &py_diff_many, "Derivative: e.diff(x), e.diff(x, 2), e.diff(x, y) (orders and several variables).")
       .def("subs", &py_subs, "mapping"_a, "Replaces each key by its value ({symbol: Expr or number}).")
-      .def("eval", &py_eval, "values"_a, "Value at a point: {symbol or name: float}.");
+      .def("eval", &py_eval, "values"_a = nb::none(),
+           "Value at a point: {symbol or name: float}; no argument for an expression without symbols.");
 
   nb::class_<PyCompiled>(m, "CompiledFn", "A compiled function of ordered variables (see compile_expr).")
-      .def("__call__", &py_call, "values"_a, "Value at one point: a list with one number per variable.")
+      .def("__call__", &py_call_any,
+           "f([x, y]) or f(x, y) with numbers: the value at one point; f(x_array, y_array): elementwise "
+           "through numpy_eval (broadcasting, float32 kept).")
       .def_prop_ro("n_inputs", [](const PyCompiled& c) { return c.vars.size(); })
       .def_prop_ro("n_outputs", [](const PyCompiled& c) { return c.exprs.size(); })
       .def_prop_ro("is_list", [](const PyCompiled& c) { return c.is_list; },
@@ -710,10 +802,10 @@ NB_MODULE(_core, m) {
   }, "(kernels compiled, cache hits) of the LLVM tier in this process.");
   m.def("_isa", &Interpreter::isa);
 
-  m.def("diff", &py_diff, "expr"_a, "var"_a,
-        "Derivative of `expr` with respect to the symbol `var`.\n\n"
-        ">>> from alkahest import ExprPool, diff, sin\n>>> x = ExprPool().symbol(\"x\")\n"
-        ">>> diff(sin(x)**2 + x, x)\n2*cos(x)*sin(x) + 1\n");
+  m.def("diff", &py_diff_many,
+        "Derivative of `expr`: diff(e, x), diff(e, x, 2) (second derivative), diff(e, x, y) (mixed).\n\n"
+        ">>> from alkahest import ExprPool, diff, sin\n>>> x, y = ExprPool().symbols(\"x y\")\n"
+        ">>> diff(sin(x)**2 + x, x)\n2*cos(x)*sin(x) + 1\n>>> diff(x**3 * y, x, 2, y)\n6*x\n");
   m.def("grad", &py_grad, "expr"_a, "vars"_a,
         "[diff(expr, v) for v in vars].\n\n>>> from alkahest import ExprPool, grad\n"
         ">>> x, y = ExprPool().symbols(\"x y\")\n>>> grad(x**2 * y, [x, y])\n[2*x*y, x**2]\n");
@@ -721,8 +813,9 @@ NB_MODULE(_core, m) {
         "Substitutes {symbol: Expr or number} and re-canonicalises.\n\n"
         ">>> from alkahest import ExprPool, subs, sin\n>>> x, y = ExprPool().symbols(\"x y\")\n"
         ">>> subs(sin(x) + x*y, {x: 2*y})\n2*y**2 + sin(2*y)\n");
-  m.def("eval_expr", &py_eval, "expr"_a, "values"_a,
-        "Value of `expr` at one point: {symbol or name: float}.\n\n"
+  m.def("eval_expr", &py_eval, "expr"_a, "values"_a = nb::none(),
+        "Value of `expr` at one point: {symbol or name: float}. Symbols it does not use may be given; a name "
+        "(str) must be one of its symbols' names. No values are needed for a constant expression.\n\n"
         ">>> from alkahest import ExprPool, eval_expr\n>>> x, y = ExprPool().symbols(\"x y\")\n"
         ">>> eval_expr(x * y + 1, {x: 2.0, \"y\": 3.0})\n7.0\n");
   m.def("parse", &py_parse, "source"_a, "pool"_a, "symbols"_a = nb::none(),

@@ -218,8 +218,10 @@ def test_int_and_float_conversions(pool, xyz):
     assert int(pool.integer(-12)) == -12
     assert float(pool.integer(3)) == 3.0
     assert float(pool.rational(1, 4)) == 0.25
-    with pytest.raises(TypeError, match="not a number"):
+    with pytest.raises(TypeError, match="free symbols"):
         float(x)
+    with pytest.raises(TypeError, match="free symbols"):
+        float(sin(x) + 1)
     with pytest.raises(TypeError, match="not an integer"):
         int(pool.rational(1, 2))
     with pytest.raises(TypeError):
@@ -362,7 +364,8 @@ def test_symbols_and_pool(pool):
     a, b, c = pool.symbols("a, b  c")
     assert [str(s) for s in (a, b, c)] == ["a", "b", "c"]
     assert pool.symbol("a") == a and pool.symbol("a").id == a.id
-    assert pool.symbols("x") == (pool.symbol("x"),)
+    assert pool.symbols("x") == pool.symbol("x")  # as SymPy: one name, the symbol itself
+    assert pool.symbols("x,") == (pool.symbol("x"),)
     for name in ["x_1", "α", "_t", "Abc9", "E", "pi", "Abs_"]:
         assert str(pool.symbol(name)) == name
     assert a.pool == pool and a.pool != ak.ExprPool() and pool != 1
