@@ -44,7 +44,7 @@ PYENV := PYTHONPATH=$(CURDIR)/python
 CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; else echo "Unix Makefiles"; fi
 
 .PHONY: help deps deps-apt deps-venv configure build dev-install test test-cpp test-python demo bench asan asan-python tsan fuzz \
-        cpp-example typecheck \
+        cpp-example typecheck docs \
         oracle test-install clean distclean
 
 help:
@@ -62,6 +62,7 @@ help:
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
 	@echo "make cpp-example   cmake --install the C++ library, build examples/cpp against it, run it"
 	@echo "make typecheck     mypy on the Python package and the extension's stubs (_core.pyi)"
+	@echo "make docs          the documentation site (mkdocs) into build/site; warnings are errors"
 	@echo "make clean         remove build/ and the developer extension module (keeps .venv)"
 	@echo "make distclean     clean, and remove .venv"
 
@@ -242,6 +243,11 @@ fuzz: deps-apt $(FUZZ_DIR)/CMakeCache.txt
 	  $$f -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED)) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$name fuzz/corpus/$$name || exit 1; \
 	done
+
+# The documentation site (mkdocs + Material; API reference from docstrings and stubs) into
+# build/site; strict: a warning (broken link, unknown reference) fails the build.
+docs: deps-venv
+	NO_MKDOCS_2_WARNING=1 $(PYENV) $(VPY) -m mkdocs build --strict
 
 # mypy over the package, the extension's stubs included (test_kernel_api checks the stubs name
 # exactly what the extension has).

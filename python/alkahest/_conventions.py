@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -67,6 +68,14 @@ def _array_ufunc(self: _core.Expr, ufunc: Any, method: str, *inputs: Any, **kwar
     raise TypeError(f"numpy.{name} has no symbolic form in alkahest; use alkahest's functions on expressions")
 
 
+def _expr_repr_html(self: _core.Expr) -> str:
+    """HTML for notebooks and HTML renderers that do not typeset LaTeX: the expression's text."""
+    text = str(self)
+    if len(text) > 2000:
+        text = text[:2000] + f" ... ({len(text)} characters)"
+    return f'<code class="alkahest-expr">{html.escape(text)}</code>'
+
+
 def _expr_complex(self: _core.Expr) -> complex:
     return complex(float(self))
 
@@ -83,4 +92,5 @@ def _compiled_array(self: _core.CompiledFn, dtype: Any = None, copy: Any = None)
 def install() -> None:
     _core.Expr.__array_ufunc__ = _array_ufunc  # type: ignore[attr-defined]
     _core.Expr.__complex__ = _expr_complex  # type: ignore[attr-defined]
+    _core.Expr._repr_html_ = _expr_repr_html  # type: ignore[attr-defined]
     _core.CompiledFn.__array__ = _compiled_array  # type: ignore[attr-defined]

@@ -145,3 +145,24 @@ def test_development_install_imports_from_anywhere(tmp_path):
     r = subprocess.run([str(ROOT / ".venv" / "bin" / "alkahest"), "diff", "sin(x)**2", "x"],
                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout.strip() == "2*cos(x)*sin(x)", r.stdout + r.stderr
+
+
+def test_rich_display_of_expressions(xy):
+    x, y = xy
+    e = sin(x) ** 2 / y
+    assert e._repr_latex_().startswith("$") and "\\sin" in e._repr_latex_()
+    assert e._repr_html_() == '<code class="alkahest-expr">sin(x)**2/y</code>'
+
+
+def test_example_notebook_runs():
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(ROOT / "examples" / "notebook.ipynb", as_version=4)
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    latex = [o["data"]["text/latex"] for o in outputs if o.output_type == "execute_result" and "text/latex" in o["data"]]
+    assert latex and "\\sin" in latex[0]
+    assert any("LLVM JIT tier" in o.get("text", "") for o in outputs if o.output_type == "stream")
