@@ -71,3 +71,47 @@ if(NOT TARGET alkahest::llvm AND NOT ALKAHEST_LLVM STREQUAL "OFF")
       "On Debian: apt-get install llvm-19-dev (or run `make deps`).")
   endif()
 endif()
+
+#   alkahest::flint          FLINT (exact polynomial arithmetic), with Arb (certified numerics) and
+#                            Calcium (exact algebraic numbers): separate libraries with FLINT 2.x
+#                            (Debian 12: libflint-dev, libflint-arb-dev, libcalcium-dev), inside
+#                            libflint with FLINT 3.x (Debian 13). MPFR comes with them.
+if(NOT TARGET alkahest::flint)
+  find_path(ALKAHEST_FLINT_INCLUDE_DIR flint/flint.h)
+  find_library(ALKAHEST_FLINT_LIBRARY flint)
+  find_library(ALKAHEST_MPFR_LIBRARY mpfr)
+  if(NOT ALKAHEST_FLINT_INCLUDE_DIR OR NOT ALKAHEST_FLINT_LIBRARY OR NOT ALKAHEST_MPFR_LIBRARY)
+    message(FATAL_ERROR
+      "alkahest needs FLINT and MPFR (flint/flint.h, libflint, libmpfr). "
+      "On Debian: apt-get install libflint-dev libmpfr-dev (Debian 12 also libflint-arb-dev "
+      "libcalcium-dev), or run `make deps`.")
+  endif()
+  file(STRINGS "${ALKAHEST_FLINT_INCLUDE_DIR}/flint/flint.h" _alkahest_flint_major
+       REGEX "^#define __FLINT_VERSION [0-9]+")
+  string(REGEX MATCH "[0-9]+$" _alkahest_flint_major "${_alkahest_flint_major}")
+  set(_alkahest_flint_libs "${ALKAHEST_FLINT_LIBRARY}")
+  set(_alkahest_flint_includes "${ALKAHEST_FLINT_INCLUDE_DIR}")
+  if(_alkahest_flint_major LESS 3)
+    # FLINT 2.x: Arb (headers at the top level: arb.h; Debian names the library flint-arb) and
+    # Calcium (calcium/*.h) are separate.
+    find_path(ALKAHEST_ARB_INCLUDE_DIR arb_fmpz_poly.h PATH_SUFFIXES arb)
+    find_library(ALKAHEST_ARB_LIBRARY NAMES flint-arb arb)
+    find_path(ALKAHEST_CALCIUM_INCLUDE_DIR calcium/qqbar.h)
+    find_library(ALKAHEST_CALCIUM_LIBRARY calcium)
+    if(NOT ALKAHEST_ARB_INCLUDE_DIR OR NOT ALKAHEST_ARB_LIBRARY OR NOT ALKAHEST_CALCIUM_INCLUDE_DIR
+       OR NOT ALKAHEST_CALCIUM_LIBRARY)
+      message(FATAL_ERROR
+        "alkahest with FLINT ${_alkahest_flint_major}.x needs Arb and Calcium too (arb_fmpz_poly.h, "
+        "calcium/qqbar.h, libflint-arb, libcalcium). On Debian 12: apt-get install libflint-arb-dev "
+        "libcalcium-dev (or run `make deps`).")
+    endif()
+    list(APPEND _alkahest_flint_includes "${ALKAHEST_ARB_INCLUDE_DIR}" "${ALKAHEST_CALCIUM_INCLUDE_DIR}")
+    set(_alkahest_flint_libs "${ALKAHEST_CALCIUM_LIBRARY};${ALKAHEST_ARB_LIBRARY};${ALKAHEST_FLINT_LIBRARY}")
+  endif()
+  list(APPEND _alkahest_flint_libs "${ALKAHEST_MPFR_LIBRARY}")
+  list(REMOVE_DUPLICATES _alkahest_flint_includes)
+  add_library(alkahest::flint INTERFACE IMPORTED)
+  set_target_properties(alkahest::flint PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${_alkahest_flint_includes}"
+    INTERFACE_LINK_LIBRARIES "${_alkahest_flint_libs}")
+endif()

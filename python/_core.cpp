@@ -610,6 +610,22 @@ ExportInput export_input(nb::handle expr_or_list, nb::handle vars, const char* w
   return in;
 }
 
+ExprRef expr_ref(nb::handle h, const char* what) {
+  PyExpr e = expect_expr(h, what);
+  return {e.pool, e.id};
+}
+
+std::optional<ExprRef> coerce_ref(const std::shared_ptr<ExprPool>& pool, nb::handle h) {
+  auto e = coerce(pool, h);
+  if (!e) return std::nullopt;
+  return ExprRef{e->pool, e->id};
+}
+
+bool is_expr(nb::handle h) { return nb::isinstance<PyExpr>(h); }
+nb::object expr_object(const std::shared_ptr<ExprPool>& pool, ExprId id) { return nb::cast(wrap(pool, id)); }
+nb::object number_object(const Number& n) { return number_to_python(n); }
+std::string python_type_name(nb::handle h) { return py_type_name(h); }
+
 }  // namespace alkahest::py
 
 NB_MODULE(_core, m) {
@@ -836,4 +852,5 @@ NB_MODULE(_core, m) {
   alkahest::py::bind_emit_c(m);
   alkahest::py::bind_stablehlo(m);
   alkahest::py::bind_cuda(m);
+  alkahest::py::bind_poly(m);
 }

@@ -4,6 +4,8 @@
 #include <nanobind/nanobind.h>
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "alkahest/alkahest.hpp"
@@ -33,9 +35,26 @@ ExportInput export_input(nb::handle expr_or_list, nb::handle vars, const char* w
 /// dtype or scalar type of those; anything else is a ValueError prefixed with `who`.
 ExportType export_type(nb::handle dtype, const char* who);
 
+/// An expression as the binding files outside _core.cpp see it (the Expr class lives there).
+struct ExprRef {
+  std::shared_ptr<ExprPool> pool;
+  ExprId id;
+};
+/// `h` as an Expr (TypeError naming `what` otherwise).
+ExprRef expr_ref(nb::handle h, const char* what);
+/// `h` as an expression of `pool`: an Expr of that pool or a Python number; nullopt otherwise.
+std::optional<ExprRef> coerce_ref(const std::shared_ptr<ExprPool>& pool, nb::handle h);
+bool is_expr(nb::handle h);
+/// A Python Expr object for (pool, id).
+nb::object expr_object(const std::shared_ptr<ExprPool>& pool, ExprId id);
+/// A kernel number as a Python int, Fraction or float.
+nb::object number_object(const Number& n);
+std::string python_type_name(nb::handle h);
+
 // Each binding file adds its functions to the module.
 void bind_emit_c(nb::module_& m);
 void bind_stablehlo(nb::module_& m);
 void bind_cuda(nb::module_& m);
+void bind_poly(nb::module_& m);
 
 }  // namespace alkahest::py

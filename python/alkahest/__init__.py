@@ -40,6 +40,30 @@ from ._core import (
     tanh,
     to_stablehlo,
 )
+# The polynomial layer (python/bind_poly.cpp, docs/algebra.md).
+from ._core import (
+    Poly,
+    apart,
+    cancel,
+    collect,
+    discriminant,
+    div,
+    expand,
+    factor,
+    factor_list,
+    gcd,
+    generators,
+    horner,
+    lcm,
+    nroots,
+    quo,
+    real_roots,
+    rem,
+    resultant,
+    sqf,
+    sqf_list,
+    together,
+)
 
 from .evaluate import compile_expr, numpy_eval
 from . import _conventions, _optional, _pickle
@@ -116,4 +140,6 @@ __all__ = [
     "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
     "eval_expr", "exp", "floor", "from_sympy", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
     "show_config", "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",
+    # polynomial algebra
+    "Poly", "apart", "cancel", "collect", "discriminant", "div", "expand", "factor", "factor_list", "gcd", "generators", "horner", "lcm", "nroots", "quo", "real_roots", "rem", "resultant", "sqf", "sqf_list", "together",
 ]

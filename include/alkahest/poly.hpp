@@ -1,0 +1,178 @@
+// Polynomial and rational-function algebra on FLINT (docs/algebra.md). Every function takes
+// any expression: its generators are picked from it (symbols, and non-polynomial atoms such as
+// sin(x) or exp(y) as opaque generators; x**(1/2) and x**(3/2) share the generator x**(1/2),
+// exp(2*x) and exp(x) share exp(x)). Results are Exprs of the same pool, built once from the
+// FLINT result (intermediate polynomials never become pool nodes).
+//
+// FLINT cannot be interrupted and aborts when memory runs out, so every call predicts the size of
+// what it asks FLINT for (terms, degree, coefficient bits) and throws PolyLimitError before calling
+// it when a limit below is exceeded. Exact algorithms refuse floats (InvalidArgument naming the
+// float); expand converts floats to the exact rational of their binary value, computes exactly and
+// rounds the coefficients of the result back to floats.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "alkahest/errors.hpp"
+#include "alkahest/pool.hpp"
+
+namespace alkahest {
+
+/// A predicted size or cost above one of the limits of PolyLimits (Python `AlkahestError`).
+class PolyLimitError : public AlkahestError {
+ public:
+  using AlkahestError::AlkahestError;
+};
+
+/// The documented limits (docs/algebra.md, "Limits"); checked before FLINT is called.
+struct PolyLimits {
+  /// Terms of one polynomial (predicted before a product or power is formed).
+  static constexpr std::uint64_t max_terms = 20'000'000;
+  /// Memory of one polynomial, predicted from its terms, generators and coefficient bits.
+  static constexpr std::uint64_t max_bytes = std::uint64_t(2) << 30;
+  /// Exponent of one generator.
+  static constexpr std::uint64_t max_exponent = std::uint64_t(1) << 32;
+  /// Degree in any generator for factor, sqf, gcd, resultant, apart and the root finders: FLINT's
+  /// algorithms cannot be stopped once started, so their cost is bounded by refusing larger input.
+  static constexpr long max_algorithm_degree = 2000;
+  /// Terms of an input to factor and gcd.
+  static constexpr long max_algorithm_terms = 100'000;
+  /// Coefficient bits of an input to factor, gcd, resultant and the root finders.
+  static constexpr long max_algorithm_bits = 100'000;
+  /// Predicted degree of a resultant or discriminant in any remaining generator.
+  static constexpr long max_resultant_degree = 20'000;
+  /// Decimal digits nroots certifies.
+  static constexpr long max_digits = 10'000;
+};
+
+/// Distributes products and integer powers (multinomials through FLINT); with `deep`, inside
+/// function arguments and radicands too. The result is canonical: equal polynomials give one Expr.
+ExprId expand(ExprPool& pool, ExprId expr, bool deep = false);
+
+/// Greatest common divisor of two polynomials (primitive over Z, positive leading coefficient;
+/// of two rational functions: gcd of numerators over lcm of denominators).
+ExprId gcd(ExprPool& pool, ExprId a, ExprId b);
+/// Least common multiple (primitive over Z, positive leading coefficient).
+ExprId lcm(ExprPool& pool, ExprId a, ExprId b);
+
+struct QuoRem {
+  ExprId quotient, remainder;
+};
+/// Division with remainder over Q: f = q*g + r, r reduced with respect to g's leading monomial in
+/// lex order of `gens` (all generators of f and g, canonically ordered, when empty).
+/// Throws DivisionByZero when g is the zero polynomial.
+QuoRem div(ExprPool& pool, ExprId f, ExprId g, std::span<const ExprId> gens = {});
+ExprId quo(ExprPool& pool, ExprId f, ExprId g, std::span<const ExprId> gens = {});
+ExprId rem(ExprPool& pool, ExprId f, ExprId g, std::span<const ExprId> gens = {});
+
+/// coeff * prod(factor**multiplicity): factors over Z, primitive, leading coefficient positive,
+/// sorted canonically; coeff is the rational content with the sign.
+struct FactorList {
+  Number coeff;
+  std::vector<std::pair<ExprId, long>> factors;
+};
+/// Irreducible factors of a polynomial over Q (FLINT's multivariate factoring).
+FactorList factor_list(ExprPool& pool, ExprId poly);
+/// Square-free factors (pairwise coprime, each without repeated factors).
+FactorList sqf_list(ExprPool& pool, ExprId poly);
+/// The product of factor_list, as an Expr; a rational function's numerator and denominator are
+/// factored separately.
+ExprId factor(ExprPool& pool, ExprId expr);
+/// The product of sqf_list, as an Expr (rational functions: numerator and denominator).
+ExprId sqf(ExprPool& pool, ExprId expr);
+
+/// Resultant of f and g with respect to the generator x.
+ExprId resultant(ExprPool& pool, ExprId f, ExprId g, ExprId x);
+/// Discriminant of f with respect to x (SymPy's sign convention).
+ExprId discriminant(ExprPool& pool, ExprId f, ExprId x);
+
+/// p/q in lowest terms, p and q expanded with integer coefficients, q's leading coefficient > 0.
+ExprId cancel(ExprPool& pool, ExprId expr);
+/// One fraction over a common denominator, without cancelling or expanding the denominator's
+/// factors: 1/x + 1/y -> (x + y)/(x*y).
+ExprId together(ExprPool& pool, ExprId expr);
+/// Partial fractions of a rational function of x over Q (repeated and irreducible factors of any
+/// degree); every other generator must be absent.
+ExprId apart(ExprPool& pool, ExprId expr, ExprId x);
+/// Terms grouped by powers of x: sum of coeff_k * x**k (coefficients expanded).
+ExprId collect(ExprPool& pool, ExprId expr, ExprId x);
+/// Horner form in gens (first outermost; coefficients in the next generators recursively).
+ExprId horner(ExprPool& pool, ExprId expr, std::span<const ExprId> gens);
+
+/// An isolating interval [lo, hi] with exact rational (dyadic) endpoints of one real root;
+/// lo == hi when the root is that rational. `multiplicity` is the root's multiplicity.
+struct RealRootInterval {
+  mpq_class lo, hi;
+  long multiplicity;
+};
+/// The distinct real roots of a univariate polynomial over Q in increasing order, each in an
+/// interval that contains no other root (Arb's certified root isolation on the square-free part).
+std::vector<RealRootInterval> real_roots(ExprPool& pool, ExprId poly, ExprId x);
+
+/// A complex root as decimal text with `digits` correct significant digits (re and im; im is "0"
+/// for a real root), plus the nearest doubles.
+struct ComplexRoot {
+  std::string re, im;
+  double re_value, im_value;
+  long multiplicity;
+};
+/// All complex roots of a univariate polynomial over Q (distinct roots with multiplicities):
+/// real roots first in increasing order, then complex ones by real then imaginary part.
+std::vector<ComplexRoot> nroots(ExprPool& pool, ExprId poly, ExprId x, long digits = 15);
+
+/// Generators expr would be converted over (canonical order, after normalisation).
+std::vector<ExprId> generators(ExprPool& pool, ExprId expr);
+
+/// A polynomial over ZZ or QQ in fixed generators, held as a FLINT polynomial (lex order of gens).
+class Poly {
+ public:
+  enum class Domain { ZZ, QQ };
+  /// `expr` as a polynomial in `gens` (all of its generators, canonically ordered, when empty).
+  /// Throws InvalidArgument when expr is not a polynomial in gens, or when a coefficient is not in
+  /// `domain` (inferred: ZZ when every coefficient is an integer).
+  Poly(ExprPool& pool, ExprId expr, std::vector<ExprId> gens = {}, std::optional<Domain> domain = {});
+  Poly(const Poly&);
+  Poly(Poly&&) noexcept;
+  Poly& operator=(const Poly&);
+  Poly& operator=(Poly&&) noexcept;
+  ~Poly();
+
+  ExprPool& pool() const;
+  const std::vector<ExprId>& gens() const;
+  Domain domain() const;
+  ExprId as_expr() const;
+  bool is_zero() const;
+  /// Degree in gens()[i]; -1 for the zero polynomial.
+  long degree(std::size_t i = 0) const;
+  std::vector<long> degree_list() const;
+  long total_degree() const;
+  /// Terms in lex order of gens, leading term first: (exponents, coefficient).
+  std::vector<std::pair<std::vector<long>, Number>> terms() const;
+  /// Leading coefficient (0 for the zero polynomial) and leading monomial exponents.
+  Number leading_coeff() const;
+  std::vector<long> leading_monom() const;
+
+  Poly operator+(const Poly& o) const;
+  Poly operator-(const Poly& o) const;
+  Poly operator*(const Poly& o) const;
+  Poly operator-() const;
+  Poly pow(unsigned long n) const;
+  /// Quotient and remainder over Q (multivariate: reduction by the leading term in lex order).
+  std::pair<Poly, Poly> divmod(const Poly& o) const;
+  /// Same generators and the same polynomial (the domain does not matter, as in SymPy).
+  bool operator==(const Poly& o) const;
+  std::string str() const;
+
+  struct Impl;
+  explicit Poly(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace alkahest

@@ -1,0 +1,688 @@
+// Expr <-> FLINT: generator picking, normalisation and the two conversions (see convert.hpp).
+#include "poly/convert.hpp"
+
+#include <mpfr.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "alkahest/print.hpp"
+
+namespace alkahest::poly_detail {
+
+namespace {
+
+mpq_class qgcd(const mpq_class& a, const mpq_class& b) {
+  // gcd(p1/q1, p2/q2) = gcd(p1, p2) / lcm(q1, q2) for reduced fractions.
+  mpz_class g, l;
+  mpz_gcd(g.get_mpz_t(), a.get_num_mpz_t(), b.get_num_mpz_t());
+  mpz_lcm(l.get_mpz_t(), a.get_den_mpz_t(), b.get_den_mpz_t());
+  mpq_class r(g, l);
+  r.canonicalize();
+  return r;
+}
+
+double round_to_double(const fmpq_t q) {
+  mpq_class v = to_mpq(q);
+  mpfr_t f;
+  mpfr_init2(f, 53);
+  mpfr_set_q(f, v.get_mpq_t(), MPFR_RNDN);
+  const double d = mpfr_get_d(f, MPFR_RNDN);
+  mpfr_clear(f);
+  return d;
+}
+
+}  // namespace
+
+Converter::Converter(ExprPool& pool, Mode mode, std::string who, bool deep)
+    : pool_(pool), mode_(mode), who_(std::move(who)), deep_(deep) {}
+
+void Converter::float_error(ExprId id) const {
+  throw InvalidArgument(who_ + ": the float " + to_string(pool_, id) +
+                        " would make an exact result inexact; exact algorithms refuse floats (write it as an "
+                        "exact rational, e.g. pool.rational(1, 2) or 1/2 in parse)");
+}
+
+bool Converter::is_structural(ExprId id) const {
+  const Node& n = pool_.node(id);
+  if (n.kind == Kind::Add || n.kind == Kind::Mul) return true;
+  if (n.kind != Kind::Pow) return false;
+  const Node& e = pool_.node(n.args[1]);
+  if (e.kind != Kind::Number || !e.number.is_integer()) return false;
+  return mode_ == Mode::Exact || e.number.sign() >= 0;
+}
+
+ExprId Converter::prepare(ExprId id) {
+  if (!deep_) return id;
+  auto it = prepared_.find(id);
+  if (it != prepared_.end()) return it->second;
+  const Node& n = pool_.node(id);
+  ExprId out = id;
+  if (n.kind == Kind::Func) {
+    std::vector<ExprId> args;
+    for (ExprId a : n.args) args.push_back(alkahest::expand(pool_, a, true));
+    out = pool_.func(n.op, args);
+  } else if (n.kind == Kind::Pow) {
+    out = pool_.pow(alkahest::expand(pool_, n.args[0], true), alkahest::expand(pool_, n.args[1], true));
+  } else if (n.kind == Kind::Add || n.kind == Kind::Mul) {
+    out = alkahest::expand(pool_, id, true);
+  }
+  prepared_.emplace(id, out);
+  return out;
+}
+
+Converter::Occurrence Converter::atom(ExprId id, bool create) {
+  id = prepare(id);
+  const Node& n = pool_.node(id);
+  int kind = 0;
+  ExprId base = id;
+  mpq_class power = 1;
+  if (n.kind == Kind::Func && n.op == Op::Exp) {
+    auto [c, u] = pool_.as_coeff_term(n.args[0]);
+    if (c.is_exact()) {
+      kind = 1;
+      base = u;
+      power = c.to_mpq();
+    }
+  } else if (n.kind == Kind::Pow) {
+    const Node& e = pool_.node(n.args[1]);
+    if (e.kind == Kind::Number) {
+      if (!e.number.is_exact()) {
+        if (mode_ == Mode::Exact) float_error(n.args[1]);
+      } else {
+        base = n.args[0];
+        // Expand mode: the base of a negative power is a polynomial too: SymPy's expand expands it.
+        if (mode_ == Mode::Expand && e.number.is_integer() && pool_.node(base).kind == Kind::Add)
+          base = alkahest::expand(pool_, base, deep_);
+        power = e.number.to_mpq();
+      }
+    }
+  }
+  if (power == 0) {  // exp(0*u) cannot be formed canonically; guard anyway
+    kind = 0;
+    base = id;
+    power = 1;
+  }
+  const auto key = std::make_pair(kind, base);
+  auto it = by_key_.find(key);
+  std::size_t g;
+  if (it == by_key_.end()) {
+    if (!create)
+      throw InvalidArgument(who_ + ": " + to_string(pool_, id) + " is not among the generators");
+    Generator gen;
+    gen.is_exp = kind == 1;
+    gen.base = base;
+    if (gen.is_exp) gen.step = abs(power);
+    gens_.push_back(gen);
+    g = gens_.size() - 1;
+    by_key_.emplace(key, g);
+  } else {
+    g = it->second;
+  }
+  Generator& gen = gens_[g];
+  if (create) {
+    if (gen.is_exp) {
+      gen.step = qgcd(gen.step, abs(power));
+    } else {
+      mpz_lcm(gen.den.get_mpz_t(), gen.den.get_mpz_t(), power.get_den_mpz_t());
+    }
+    (power < 0 ? gen.negative_used : gen.positive_used) = true;
+  }
+  return {g, power};
+}
+
+void Converter::scan(ExprId root) {
+  if (built_) throw std::logic_error("Converter::scan after build");
+  std::vector<ExprId> stack{root};
+  std::unordered_map<ExprId, bool> seen;
+  while (!stack.empty()) {
+    const ExprId id = stack.back();
+    stack.pop_back();
+    if (!seen.emplace(id, true).second) continue;
+    const Node& n = pool_.node(id);
+    if (n.kind == Kind::Number) {
+      if (!n.number.is_exact()) {
+        if (mode_ == Mode::Exact) float_error(id);
+        saw_float_ = true;
+      }
+      continue;
+    }
+    if (is_structural(id)) {
+      if (n.kind == Kind::Pow)
+        stack.push_back(n.args[0]);
+      else
+        for (ExprId a : n.args) stack.push_back(a);
+      continue;
+    }
+    // Floats inside atoms (sin(0.5*x)) are not coefficients: they are left as they are.
+    atom(id, true);
+  }
+}
+
+void Converter::build(std::span<const ExprId> order, ordering_t ord) {
+  if (built_) return;
+  built_ = true;
+  for (Generator& g : gens_) {
+    if (g.is_exp) {
+      g.expr = pool_.func(Op::Exp, pool_.mul(pool_.number(Number(g.step)), g.base));
+    } else {
+      g.expr = g.den == 1 ? g.base : pool_.pow(g.base, pool_.number(Number::rational(1, g.den)));
+    }
+    if (mode_ == Mode::Exact) g.positive_used = true, g.negative_used = false;
+  }
+  struct Var {
+    std::size_t gen;
+    bool inverse;
+    ExprId expr;
+  };
+  std::vector<Var> vars;
+  for (std::size_t i = 0; i < gens_.size(); ++i) {
+    if (gens_[i].positive_used) vars.push_back({i, false, gens_[i].expr});
+    if (gens_[i].negative_used) vars.push_back({i, true, pool_.pow(gens_[i].expr, pool_.integer(-1))});
+  }
+  if (order.empty()) {
+    std::sort(vars.begin(), vars.end(), [&](const Var& a, const Var& b) {
+      if (a.gen == b.gen) return !a.inverse && b.inverse;
+      return pool_.compare(gens_[a.gen].expr, gens_[b.gen].expr) < 0;
+    });
+  } else {
+    std::vector<Var> ordered;
+    for (ExprId want : order) {
+      auto it = std::find_if(vars.begin(), vars.end(), [&](const Var& v) { return v.expr == want; });
+      if (it == vars.end()) {
+        // Normalisation may have chosen another generator for this atom (x**(1/2) for x).
+        for (const Var& v : vars)
+          if (!v.inverse && gens_[v.gen].base == want && gens_[v.gen].den != 1)
+            throw InvalidArgument(who_ + ": the generator " + to_string(pool_, want) + " appears as " +
+                                  to_string(pool_, v.expr) + " (a root of it); use " + to_string(pool_, v.expr) +
+                                  " as the generator");
+        throw InvalidArgument(who_ + ": " + to_string(pool_, want) + " cannot be a generator here");
+      }
+      if (std::find_if(ordered.begin(), ordered.end(), [&](const Var& v) { return v.expr == want; }) != ordered.end())
+        throw InvalidArgument(who_ + ": the generator " + to_string(pool_, want) + " is given twice");
+      ordered.push_back(*it);
+    }
+    for (const Var& v : vars)
+      if (std::find_if(ordered.begin(), ordered.end(), [&](const Var& o) { return o.expr == v.expr; }) == ordered.end())
+        throw InvalidArgument(who_ + ": the expression is not a polynomial in the given generators: it contains " +
+                              to_string(pool_, v.expr) + " (add it to the generators)");
+    vars = std::move(ordered);
+  }
+  pos_var_.assign(gens_.size(), -1);
+  neg_var_.assign(gens_.size(), -1);
+  for (std::size_t k = 0; k < vars.size(); ++k) {
+    order_.push_back(vars[k].gen);
+    order_inverse_.push_back(vars[k].inverse);
+    (vars[k].inverse ? neg_var_ : pos_var_)[vars[k].gen] = static_cast<long>(k);
+  }
+  ctx_ = std::make_shared<MpolyCtx>(static_cast<slong>(vars.size()), ord);
+}
+
+std::vector<ExprId> Converter::gen_exprs() const {
+  std::vector<ExprId> out;
+  for (std::size_t k = 0; k < order_.size(); ++k) {
+    const ExprId g = gens_[order_[k]].expr;
+    out.push_back(order_inverse_[k] ? pool_.pow(g, pool_.integer(-1)) : g);
+  }
+  return out;
+}
+
+long Converter::var_of(ExprId e) const {
+  const auto gs = gen_exprs();
+  for (std::size_t k = 0; k < gs.size(); ++k)
+    if (gs[k] == e) return static_cast<long>(k);
+  return -1;
+}
+
+QPoly Converter::constant(const mpq_class& c) const {
+  QPoly p(ctx_);
+  Fmpq q;
+  to_fmpq(q.v, c);
+  fmpq_mpoly_set_fmpq(p.get(), q.v, ctx_->q());
+  return p;
+}
+
+std::pair<std::size_t, mpz_class> Converter::var_power(ExprId id) {
+  Occurrence o = atom(id, false);
+  const Generator& g = gens_[o.gen];
+  mpq_class k = g.is_exp ? mpq_class(o.power / g.step) : mpq_class(o.power * g.den);
+  k.canonicalize();
+  if (k.get_den() != 1) throw std::logic_error("poly: generator exponent is not an integer");
+  mpz_class e = k.get_num();
+  long var = pos_var_[o.gen];
+  if (mode_ == Mode::Expand && e < 0) {
+    var = neg_var_[o.gen];
+    e = -e;
+  }
+  if (abs(e) > mpz_class(std::to_string(PolyLimits::max_exponent)))
+    throw PolyLimitError(who_ + ": the exponent " + e.get_str() + " of " + to_string(pool_, g.expr) +
+                         " is above the limit " + std::to_string(PolyLimits::max_exponent) +
+                         " (PolyLimits::max_exponent)");
+  return {static_cast<std::size_t>(var), e};
+}
+
+namespace {
+
+void add_ratio(Ratio& acc, const Ratio& t, const std::string& who) {
+  const auto* ctx = acc.num.ctx();
+  if (!acc.den && !t.den) {
+    fmpq_mpoly_add(acc.num.get(), acc.num.get(), t.num.get(), ctx);
+    return;
+  }
+  // a/b + c/d = (a*d + c*b)/(b*d), then reduced.
+  QPoly one = QPoly(acc.num.ctx_ptr());
+  fmpq_mpoly_one(one.get(), ctx);
+  const QPoly& b = acc.den ? *acc.den : one;
+  const QPoly& d = t.den ? *t.den : one;
+  check_product(acc.num, d, who);
+  check_product(t.num, b, who);
+  check_product(b, d, who);
+  QPoly ad(acc.num.ctx_ptr()), cb(acc.num.ctx_ptr()), bd(acc.num.ctx_ptr());
+  fmpq_mpoly_mul(ad.get(), acc.num.get(), d.get(), ctx);
+  fmpq_mpoly_mul(cb.get(), t.num.get(), b.get(), ctx);
+  fmpq_mpoly_mul(bd.get(), b.get(), d.get(), ctx);
+  fmpq_mpoly_add(ad.get(), ad.get(), cb.get(), ctx);
+  acc.num = std::move(ad);
+  acc.den = std::move(bd);
+  reduce(acc.num, *acc.den, who);
+  if (acc.den->is_one()) acc.den.reset();
+}
+
+void mul_ratio(Ratio& acc, const Ratio& t, const std::string& who) {
+  const auto* ctx = acc.num.ctx();
+  check_product(acc.num, t.num, who);
+  fmpq_mpoly_mul(acc.num.get(), acc.num.get(), t.num.get(), ctx);
+  if (!t.den) {
+    if (acc.den) {
+      reduce(acc.num, *acc.den, who);
+      if (acc.den->is_one()) acc.den.reset();
+    }
+    return;
+  }
+  if (!acc.den) {
+    acc.den = *t.den;
+  } else {
+    check_product(*acc.den, *t.den, who);
+    fmpq_mpoly_mul(acc.den->get(), acc.den->get(), t.den->get(), ctx);
+  }
+  reduce(acc.num, *acc.den, who);
+  if (acc.den->is_one()) acc.den.reset();
+}
+
+}  // namespace
+
+Ratio Converter::ratio(ExprId root) {
+  if (!built_) throw std::logic_error("Converter::ratio before build");
+  std::unordered_map<ExprId, Ratio> memo;
+  std::vector<std::pair<ExprId, bool>> stack{{root, false}};
+  const auto* ctx = ctx_->q();
+  while (!stack.empty()) {
+    auto [id, ready] = stack.back();
+    stack.pop_back();
+    if (memo.count(id)) continue;
+    const Node& n = pool_.node(id);
+    const bool structural = is_structural(id);
+    if (!ready && structural) {
+      stack.push_back({id, true});
+      if (n.kind == Kind::Pow) {
+        stack.push_back({n.args[0], false});
+      } else {
+        for (ExprId a : n.args) stack.push_back({a, false});
+      }
+      continue;
+    }
+    Ratio r{QPoly(ctx_), std::nullopt};
+    if (n.kind == Kind::Number) {
+      if (!n.number.is_exact()) {
+        if (mode_ == Mode::Exact) float_error(id);
+        saw_float_ = true;
+        if (!std::isfinite(n.number.real()))
+          throw InvalidArgument(who_ + ": " + to_string(pool_, id) + " is not a finite number");
+      }
+      r.num = constant(n.number.is_exact() ? n.number.to_mpq() : mpq_class(n.number.real()));
+    } else if (!structural) {
+      auto [var, k] = var_power(id);
+      std::vector<ulong> exps(static_cast<std::size_t>(ctx_->flint_nvars()), 0);
+      exps[var] = static_cast<ulong>(mpz_class(abs(k)).get_ui());
+      QPoly mono(ctx_);
+      Fmpq one;
+      fmpq_one(one.v);
+      fmpq_mpoly_set_coeff_fmpq_ui(mono.get(), one.v, exps.data(), ctx);
+      if (k < 0) {
+        fmpq_mpoly_one(r.num.get(), ctx);
+        r.den = std::move(mono);
+      } else {
+        r.num = std::move(mono);
+      }
+    } else if (n.kind == Kind::Add) {
+      bool first = true;
+      for (ExprId a : n.args) {
+        const Ratio& t = memo.at(a);
+        if (first) {
+          r.num = t.num;
+          if (t.den) r.den = *t.den;
+          first = false;
+        } else {
+          add_ratio(r, t, who_);
+        }
+      }
+    } else if (n.kind == Kind::Mul) {
+      bool first = true;
+      for (ExprId a : n.args) {
+        const Ratio& t = memo.at(a);
+        if (first) {
+          r.num = t.num;
+          if (t.den) r.den = *t.den;
+          first = false;
+        } else {
+          mul_ratio(r, t, who_);
+        }
+      }
+    } else {  // Pow with an integer exponent
+      const Ratio& b = memo.at(n.args[0]);
+      const mpz_class e = pool_.node(n.args[1]).number.integer();
+      if (e < 0 && b.num.is_zero())
+        throw DivisionByZero(who_ + ": division by zero: the base of " + to_string(pool_, id) + " is zero");
+      const QPoly& top = e < 0 ? (b.den ? *b.den : constant(1)) : b.num;
+      const mpz_class m = abs(e);
+      check_power(top, m, who_);
+      fmpq_mpoly_pow_ui(r.num.get(), top.get(), m.get_ui(), ctx);
+      const bool has_bottom = e < 0 || b.den;
+      if (has_bottom) {
+        const QPoly& bottom = e < 0 ? b.num : *b.den;
+        check_power(bottom, m, who_);
+        QPoly d(ctx_);
+        fmpq_mpoly_pow_ui(d.get(), bottom.get(), m.get_ui(), ctx);
+        if (d.is_constant()) {
+          fmpq_mpoly_div(r.num.get(), r.num.get(), d.get(), ctx);
+        } else {
+          r.den = std::move(d);
+        }
+      }
+    }
+    memo.emplace(id, std::move(r));
+  }
+  Ratio out = std::move(memo.at(root));
+  return out;
+}
+
+QPoly Converter::poly(ExprId expr) {
+  Ratio r = ratio(expr);
+  if (r.den && !r.den->is_constant())
+    throw InvalidArgument(who_ + ": " + to_string(pool_, expr) + " is not a polynomial (it has the denominator " +
+                          to_string(pool_, this->expr(*r.den)) + ")");
+  if (r.den) fmpq_mpoly_div(r.num.get(), r.num.get(), r.den->get(), ctx_->q());
+  return std::move(r.num);
+}
+
+ExprId Converter::gen_power(std::size_t v, const mpz_class& k) {
+  const Generator& g = gens_[order_[v]];
+  const mpz_class e = order_inverse_[v] ? mpz_class(-k) : k;
+  if (g.is_exp) {
+    return pool_.func(Op::Exp, pool_.mul(pool_.number(Number(mpq_class(g.step * e))), g.base));
+  }
+  if (g.den == 1) return pool_.pow(g.base, pool_.number(Number(e)));
+  return pool_.pow(g.base, pool_.number(Number::rational(e, g.den)));
+}
+
+ExprId Converter::expr(const QPoly& p) {
+  const auto* ctx = ctx_->q();
+  const slong len = p.length();
+  if (len == 0) return saw_float_ ? pool_.number(Number(0.0)) : pool_.integer(0);
+  const std::size_t nv = static_cast<std::size_t>(ctx_->flint_nvars());
+  std::vector<ulong> exps(nv);
+  std::vector<ExprId> terms;
+  terms.reserve(static_cast<std::size_t>(len));
+  std::unordered_map<std::uint64_t, ExprId> powers;
+  Fmpq c;
+  std::vector<ExprId> factors;
+  for (slong i = 0; i < len; ++i) {
+    fmpq_mpoly_get_term_coeff_fmpq(c.v, p.get(), i, ctx);
+    fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
+    factors.clear();
+    factors.push_back(pool_.number(saw_float_ ? Number(round_to_double(c.v)) : to_number(c.v)));
+    for (std::size_t v = 0; v < order_.size(); ++v) {
+      if (exps[v] == 0) continue;
+      const std::uint64_t key = (static_cast<std::uint64_t>(exps[v]) << 16) ^ v;
+      auto it = powers.find(key);
+      if (it == powers.end()) it = powers.emplace(key, gen_power(v, mpz_class(std::to_string(exps[v])))).first;
+      factors.push_back(it->second);
+    }
+    terms.push_back(factors.size() == 1 ? factors[0] : pool_.mul(factors));
+  }
+  return terms.size() == 1 ? terms[0] : pool_.add(terms);
+}
+
+// ---- sizes -------------------------------------------------------------------------------------
+
+long coefficient_bits(const QPoly& a) {
+  const fmpq_mpoly_struct* p = a.get();
+  const slong zb = fmpz_mpoly_max_bits(p->zpoly);
+  return static_cast<long>((zb < 0 ? -zb : zb) + fmpz_bits(fmpq_numref(p->content)) +
+                           fmpz_bits(fmpq_denref(p->content)));
+}
+
+std::vector<long> degrees(const QPoly& a) {
+  const slong n = a.ctx_ptr()->flint_nvars();
+  std::vector<slong> d(static_cast<std::size_t>(n));
+  if (!fmpq_mpoly_degrees_fit_si(a.get(), a.ctx()))
+    throw PolyLimitError("poly: a degree does not fit a machine word");
+  fmpq_mpoly_degrees_si(d.data(), a.get(), a.ctx());
+  return std::vector<long>(d.begin(), d.end());
+}
+
+namespace {
+
+[[noreturn]] void too_large(const std::string& who, const std::string& what, double terms, double bits) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, " (predicted %.3g terms with up to %.3g coefficient bits; limits: %llu terms, %llu bytes)",
+                terms, bits, static_cast<unsigned long long>(PolyLimits::max_terms),
+                static_cast<unsigned long long>(PolyLimits::max_bytes));
+  throw PolyLimitError(who + ": " + what + " would be too large" + buf + "; nothing was computed");
+}
+
+void check_size(double terms, double bits, slong nvars, const std::string& who, const std::string& what) {
+  const double bytes = terms * (static_cast<double>(nvars) * 2.0 + 16.0 + bits / 8.0);
+  if (terms > static_cast<double>(PolyLimits::max_terms) || bytes > static_cast<double>(PolyLimits::max_bytes))
+    too_large(who, what, terms, bits);
+}
+
+}  // namespace
+
+void check_product(const QPoly& a, const QPoly& b, const std::string& who) {
+  const double ta = static_cast<double>(a.length()), tb = static_cast<double>(b.length());
+  if (ta <= 1 && tb <= 1) {
+    // A monomial product: only the exponents can grow.
+  }
+  const auto da = degrees(a), db = degrees(b);
+  double dense = 1;
+  for (std::size_t v = 0; v < da.size(); ++v) {
+    const double d = static_cast<double>(std::max(da[v], 0L) + std::max(db[v], 0L));
+    if (d > static_cast<double>(PolyLimits::max_exponent))
+      throw PolyLimitError(who + ": a product would have degree " + std::to_string(static_cast<long long>(d)) +
+                           " in one generator, above the limit " + std::to_string(PolyLimits::max_exponent));
+    dense *= d + 1;
+  }
+  const double terms = std::min(ta * tb, dense);
+  const double bits = static_cast<double>(coefficient_bits(a) + coefficient_bits(b)) +
+                      std::log2(std::max(1.0, std::min(ta, tb))) + 1;
+  check_size(terms, bits, a.ctx_ptr()->flint_nvars(), who, "a product");
+}
+
+void check_power(const QPoly& a, const mpz_class& n, const std::string& who) {
+  if (n <= 1) return;
+  const double t = static_cast<double>(a.length());
+  const double nd = n.get_d();
+  const auto da = degrees(a);
+  double dense = 1;
+  for (long d : da) {
+    const double deg = nd * static_cast<double>(std::max(d, 0L));
+    if (deg > static_cast<double>(PolyLimits::max_exponent))
+      throw PolyLimitError(who + ": a power would have degree " + std::to_string(static_cast<long long>(deg)) +
+                           " in one generator, above the limit " + std::to_string(PolyLimits::max_exponent));
+    dense *= deg + 1;
+  }
+  if (t <= 1) return;  // a monomial: one term
+  // Terms of a multinomial power: at most C(n + t - 1, t - 1) and at most the dense count.
+  const double log_binom = std::lgamma(nd + t) - std::lgamma(nd + 1) - std::lgamma(t);
+  const double terms = std::min(std::exp(std::min(log_binom, 700.0)), dense);
+  const double bits = nd * (static_cast<double>(coefficient_bits(a)) + std::log2(t)) + 1;
+  check_size(terms, bits, a.ctx_ptr()->flint_nvars(), who, "a power");
+}
+
+void check_algorithm_input(const QPoly& a, const std::string& who, const char* what) {
+  for (long d : degrees(a))
+    if (d > PolyLimits::max_algorithm_degree)
+      throw PolyLimitError(who + ": " + what + " has degree " + std::to_string(d) +
+                           " in a generator, above the limit " + std::to_string(PolyLimits::max_algorithm_degree) +
+                           " (PolyLimits::max_algorithm_degree: FLINT cannot be stopped once started)");
+  if (a.length() > PolyLimits::max_algorithm_terms)
+    throw PolyLimitError(who + ": " + what + " has " + std::to_string(a.length()) + " terms, above the limit " +
+                         std::to_string(PolyLimits::max_algorithm_terms) + " (PolyLimits::max_algorithm_terms)");
+  const long bits = coefficient_bits(a);
+  if (bits > PolyLimits::max_algorithm_bits)
+    throw PolyLimitError(who + ": " + what + " has " + std::to_string(bits) + "-bit coefficients, above the limit " +
+                         std::to_string(PolyLimits::max_algorithm_bits) + " (PolyLimits::max_algorithm_bits)");
+}
+
+// ---- rational functions ------------------------------------------------------------------------
+
+void reduce(QPoly& num, QPoly& den, const std::string& who) {
+  const auto* ctx = num.ctx();
+  if (den.is_zero()) throw DivisionByZero(who + ": division by the zero polynomial");
+  if (!den.is_constant() && !num.is_zero()) {
+    check_algorithm_input(num, who, "a numerator");
+    check_algorithm_input(den, who, "a denominator");
+    QPoly g(num.ctx_ptr());
+    if (!fmpq_mpoly_gcd(g.get(), num.get(), den.get(), ctx))
+      throw PolyLimitError(who + ": FLINT could not compute a gcd (exponents too large)");
+    if (!g.is_constant()) {
+      fmpq_mpoly_div(num.get(), num.get(), g.get(), ctx);
+      fmpq_mpoly_div(den.get(), den.get(), g.get(), ctx);
+    }
+  } else if (num.is_zero()) {
+    fmpq_mpoly_one(den.get(), ctx);
+  }
+  if (den.is_constant()) {
+    fmpq_mpoly_div(num.get(), num.get(), den.get(), ctx);
+    fmpq_mpoly_one(den.get(), ctx);
+    return;
+  }
+  // den := its primitive integer part with positive leading coefficient; num takes the rest.
+  Fmpq c;
+  fmpq_mpoly_get_term_coeff_fmpq(c.v, den.get(), 0, ctx);
+  QPoly monic(den.ctx_ptr());
+  fmpq_mpoly_make_monic(monic.get(), den.get(), ctx);
+  // den = lc * monic; primitive integer part p = monic * k for the k making it integral.
+  Fmpq k;
+  fmpq_inv(k.v, monic.get()->content);  // monic = content * zpoly, zpoly primitive: p = zpoly
+  fmpq_mpoly_scalar_mul_fmpq(monic.get(), monic.get(), k.v, ctx);
+  if (fmpz_sgn(monic.get()->zpoly->coeffs + 0) < 0) fmpq_mpoly_neg(monic.get(), monic.get(), ctx);
+  // num/den = num / (lc * p / k') where den = lc * (p * content): so num := num * p / den.
+  Fmpq scale;
+  fmpq_mpoly_get_term_coeff_fmpq(scale.v, monic.get(), 0, ctx);  // leading coeff of p
+  fmpq_div(scale.v, scale.v, c.v);                                // p_lc / den_lc
+  fmpq_mpoly_scalar_mul_fmpq(num.get(), num.get(), scale.v, ctx);
+  den = std::move(monic);
+}
+
+ExprId ratio_expr(Converter& c, const QPoly& num, const QPoly& den0) {
+  QPoly n = num, d = den0;
+  reduce(n, d, c.who());
+  if (d.is_one()) return c.expr(n);
+  // Integer numerator and denominator: the denominator of n's content moves to d.
+  Fmpz b;
+  fmpz_set(b.v, fmpq_denref(n.get()->content));
+  if (!fmpz_is_one(b.v)) {
+    fmpq_mpoly_scalar_mul_fmpz(n.get(), n.get(), b.v, n.ctx());
+    fmpq_mpoly_scalar_mul_fmpz(d.get(), d.get(), b.v, d.ctx());
+  }
+  ExprPool& pool = c.pool();
+  return pool.mul(c.expr(n), pool.pow(c.expr(d), pool.integer(-1)));
+}
+
+mpq_class make_primitive(QPoly& p) {
+  if (p.is_zero()) return 0;
+  const auto* ctx = p.ctx();
+  fmpz_mpoly_struct* z = p.get()->zpoly;
+  Fmpz g;
+  _fmpz_vec_content(g.v, z->coeffs, z->length);
+  Fmpq c;
+  fmpq_set(c.v, p.get()->content);
+  fmpq_mul_fmpz(c.v, c.v, g.v);
+  Fmpq lc;
+  fmpq_mpoly_get_term_coeff_fmpq(lc.v, p.get(), 0, ctx);
+  if (fmpq_sgn(lc.v) < 0) fmpq_neg(c.v, c.v);
+  Fmpq inv;
+  fmpq_inv(inv.v, c.v);
+  fmpq_mpoly_scalar_mul_fmpq(p.get(), p.get(), inv.v, ctx);
+  return to_mpq(c.v);
+}
+
+std::optional<mpz_class> integer_content(const QPoly& p) {
+  if (!fmpz_is_one(fmpq_denref(p.get()->content))) return std::nullopt;
+  const fmpz_mpoly_struct* z = p.get()->zpoly;
+  Fmpz g;
+  _fmpz_vec_content(g.v, z->coeffs, z->length);
+  fmpz_mul(g.v, g.v, fmpq_numref(p.get()->content));
+  fmpz_abs(g.v, g.v);
+  return to_mpz(g.v);
+}
+
+void to_fmpq_poly(fmpq_poly_t out, const QPoly& p, slong var) {
+  const auto* ctx = p.ctx();
+  fmpq_poly_zero(out);
+  std::vector<ulong> exps(static_cast<std::size_t>(p.ctx_ptr()->flint_nvars()));
+  Fmpq c;
+  for (slong i = 0; i < p.length(); ++i) {
+    fmpq_mpoly_get_term_coeff_fmpq(c.v, p.get(), i, ctx);
+    fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
+    fmpq_poly_set_coeff_fmpq(out, static_cast<slong>(exps[static_cast<std::size_t>(var)]), c.v);
+  }
+}
+
+QPoly from_fmpq_poly(const fmpq_poly_t in, const CtxPtr& ctx, slong var) {
+  QPoly p(ctx);
+  std::vector<ulong> exps(static_cast<std::size_t>(ctx->flint_nvars()), 0);
+  Fmpq c;
+  for (slong k = fmpq_poly_degree(in); k >= 0; --k) {
+    fmpq_poly_get_coeff_fmpq(c.v, in, k);
+    if (fmpq_is_zero(c.v)) continue;
+    exps[static_cast<std::size_t>(var)] = static_cast<ulong>(k);
+    fmpq_mpoly_set_coeff_fmpq_ui(p.get(), c.v, exps.data(), ctx->q());
+  }
+  return p;
+}
+
+slong univariate_var(Converter& c, ExprId x) {
+  const auto gens = c.gen_exprs();
+  if (x == 0) {
+    if (gens.size() > 1)
+      throw InvalidArgument(c.who() + ": the expression has several generators (" + to_string(c.pool(), gens[0]) +
+                            ", " + to_string(c.pool(), gens[1]) + ", ...); say which one is the variable");
+    return 0;
+  }
+  slong var = -1;
+  for (std::size_t k = 0; k < gens.size(); ++k) {
+    if (gens[k] == x) {
+      var = static_cast<slong>(k);
+    } else {
+      throw InvalidArgument(c.who() + ": only univariate polynomials over Q are supported: the expression contains " +
+                            to_string(c.pool(), gens[k]) + " besides " + to_string(c.pool(), x));
+    }
+  }
+  return var < 0 ? 0 : var;
+}
+
+std::vector<ExprId> generators_of(ExprPool& pool, ExprId expr) {
+  Converter c(pool, Mode::Exact, "generators");
+  c.scan(expr);
+  c.build();
+  return c.gen_exprs();
+}
+
+}  // namespace alkahest::poly_detail
+
+namespace alkahest {
+std::vector<ExprId> generators(ExprPool& pool, ExprId expr) { return poly_detail::generators_of(pool, expr); }
+}  // namespace alkahest
