@@ -64,7 +64,9 @@ ExprId apart(ExprPool& pool, ExprId expr, ExprId x) {
         Fmpq sc;
         to_fmpq(sc.v, scale);
         fmpq_mpoly_scalar_mul_fmpq(num.get(), num.get(), sc.v, c.ctx()->q());
-        terms.push_back(pool.mul(c.expr(num), pool.pow(c.expr(den), pool.integer(-j))));
+        const mpq_class nc = make_primitive(num);  // integer numerator, its content in front
+        const ExprId fs[] = {pool.number(Number(nc)), c.expr(num), pool.pow(c.expr(den), pool.integer(-j))};
+        terms.push_back(pool.mul(fs));
       }
       fmpq_poly_swap(N.v, quo.v);
     }

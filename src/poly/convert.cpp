@@ -91,10 +91,13 @@ Converter::Occurrence Converter::atom(ExprId id, bool create) {
         if (mode_ == Mode::Exact) float_error(n.args[1]);
       } else {
         base = n.args[0];
-        // Expand mode: the base of a negative power is a polynomial too: SymPy's expand expands it.
-        if (mode_ == Mode::Expand && e.number.is_integer() && pool_.node(base).kind == Kind::Add)
-          base = alkahest::expand(pool_, base, deep_);
         power = e.number.to_mpq();
+        // Expand mode: a negative integer power of a sum is 1/(the sum's power, expanded), as
+        // SymPy's expand writes it: (x + 1)**-2 -> 1/(x**2 + 2*x + 1).
+        if (mode_ == Mode::Expand && e.number.is_integer() && pool_.node(base).kind == Kind::Add) {
+          base = alkahest::expand(pool_, pool_.pow(base, pool_.number(-e.number)), deep_);
+          power = -1;
+        }
       }
     }
   }
@@ -112,7 +115,8 @@ Converter::Occurrence Converter::atom(ExprId id, bool create) {
     Generator gen;
     gen.is_exp = kind == 1;
     gen.base = base;
-    if (gen.is_exp) gen.step = abs(power);
+    // exp(c*u): the step divides every c and 1, so exp(2*u) alone is exp(u)**2 (it factors).
+    if (gen.is_exp) gen.step = qgcd(mpq_class(1), abs(power));
     gens_.push_back(gen);
     g = gens_.size() - 1;
     by_key_.emplace(key, g);

@@ -15,8 +15,17 @@ void univariate_integer_poly(fmpz_poly_t out, Converter& c, ExprId poly, ExprId 
 
 namespace {
 
-std::string arb_text(const arb_t v, long digits) {
+// `v` to `digits` digits relative to `scale` (the root's modulus): a part within the error of 0 is "0".
+std::string arb_text(const arb_t v, const acb_t root, long digits, slong want) {
   if (arb_is_zero(v)) return "0";
+  if (arb_contains_zero(v)) {
+    mag_t m;
+    mag_init(m);
+    acb_get_mag(m, root);
+    const bool negligible = mag_cmp_2exp_si(arb_radref(v), mag_is_zero(m) ? 0 : -want + 4 + static_cast<slong>(std::log2(mag_get_d(m)))) <= 0;
+    mag_clear(m);
+    if (negligible) return "0";
+  }
   char* s = arb_get_str(v, digits, ARB_STR_NO_RADIUS);
   std::string out(s);
   flint_free(s);
@@ -51,15 +60,15 @@ std::vector<ComplexRoot> nroots(ExprPool& pool, ExprId poly, ExprId x, long digi
         }
         arb_fmpz_poly_complex_roots(roots, f, 0, prec);
         bool ok = true;
+        // Accuracy relative to the root's modulus (a real part that is 0 +/- tiny counts as 0).
         for (slong j = 0; j < deg && ok; ++j)
-          for (const arb_struct* part : {acb_realref(roots + j), acb_imagref(roots + j)})
-            if (!arb_is_zero(part) && arb_rel_accuracy_bits(part) < want) ok = false;
+          if (acb_rel_accuracy_bits(roots + j) < want) ok = false;
         if (ok) break;
       }
       for (slong j = 0; j < deg; ++j) {
         ComplexRoot r;
-        r.re = arb_text(acb_realref(roots + j), digits);
-        r.im = arb_text(acb_imagref(roots + j), digits);
+        r.re = arb_text(acb_realref(roots + j), roots + j, digits, want);
+        r.im = arb_text(acb_imagref(roots + j), roots + j, digits, want);
         r.re_value = arf_get_d(arb_midref(acb_realref(roots + j)), ARF_RND_NEAR);
         r.im_value = arf_get_d(arb_midref(acb_imagref(roots + j)), ARF_RND_NEAR);
         r.multiplicity = static_cast<long>(fac->exp[i]);

@@ -1,0 +1,121 @@
+"""The polynomial layer's Python surface: Poly, argument handling, and bad input as clear Python
+exceptions (never a crash, never a FLINT abort)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+import alkahest as ak
+from alkahest import AlkahestError, ExprPool, Poly
+
+
+@pytest.fixture
+def xyz():
+    return ExprPool().symbols("x y z")
+
+
+def test_poly_basics(xyz):
+    x, y, _ = xyz
+    p = Poly(x**2 * y + 3 * x - 1, x, y)
+    assert p.gens == (x, y) and p.domain == "ZZ"
+    assert p.degree() == 2 and p.degree(y) == 1 and p.degree(1) == 1 and p.total_degree() == 3
+    assert p.LC() == 1 and p.LM() == (2, 1)
+    assert p.coeffs() == [1, 3, -1] and p.monoms() == [(2, 1), (1, 0), (0, 0)]
+    assert p.as_expr() == x**2 * y + 3 * x - 1
+    q = Poly(x / 2 + 1, x, y)
+    assert q.domain == "QQ" and q.LC() == Fraction(1, 2)
+    assert (p + q).as_expr() == ak.expand(p.as_expr() + q.as_expr())
+    assert (p - 1).as_expr() == ak.expand(p.as_expr() - 1)
+    assert (2 * p) == p + p
+    assert (p**3).as_expr() == ak.expand(p.as_expr() ** 3)
+    quo, r = divmod(p, Poly(x - 1, x, y))
+    assert quo * Poly(x - 1, x, y) + r == p
+    assert p // Poly(x - 1, x, y) == quo and p % Poly(x - 1, x, y) == r
+    assert Poly(x, x, domain="ZZ") == Poly(x, x, domain="QQ")
+    assert Poly(x + y) .gens == (x, y)
+    assert "Poly(" in repr(p) and hash(p) == hash(Poly(p.as_expr(), x, y))
+
+
+def test_generators_shared_by_dependent_atoms(xyz):
+    x, y, _ = xyz
+    assert ak.generators(x**3 + ak.sqrt(x) + x ** Fraction(3, 2)) == [ak.sqrt(x)]
+    assert ak.generators(ak.exp(2 * y) + ak.exp(y) + ak.exp(-3 * y)) == [ak.exp(y)]
+    assert ak.generators(ak.exp(y / 2) + ak.exp(y)) == [ak.exp(y / 2)]
+    p = Poly(ak.exp(2 * y) + 1, ak.exp(y))
+    assert p.degree() == 2
+    assert ak.factor(ak.exp(2 * y) - 1) == (ak.exp(y) - 1) * (ak.exp(y) + 1)
+    assert ak.factor(x - 1 - 0 * x) == x - 1
+    assert ak.factor(x - ak.sqrt(x)) == ak.sqrt(x) * (ak.sqrt(x) - 1)
+
+
+def test_bad_input_is_a_python_exception(xyz):
+    x, y, _ = xyz
+    with pytest.raises(ValueError, match="not a polynomial"):
+        Poly(1 / x, x)
+    with pytest.raises(ValueError, match="contains y"):
+        Poly(x * y, x)
+    with pytest.raises(ValueError, match="ZZ"):
+        Poly(x / 2, x, domain="ZZ")
+    with pytest.raises(ValueError, match="domain"):
+        Poly(x, x, domain="RR")
+    with pytest.raises(ZeroDivisionError):
+        ak.div(x, x - x)
+    with pytest.raises(ZeroDivisionError):
+        divmod(Poly(x, x), Poly(x - x, x))
+    with pytest.raises(ZeroDivisionError):
+        ak.cancel(1 / (x**2 - (x - 1) * (x + 1) - 1))
+    with pytest.raises(ValueError, match="float"):
+        ak.factor(0.5 * x + 1)
+    with pytest.raises(ValueError, match="float"):
+        ak.gcd(x**2 - 1.0, x - 1)
+    with pytest.raises(TypeError):
+        ak.factor("x + 1")
+    with pytest.raises(TypeError):
+        ak.gcd(2, 4)
+    with pytest.raises(ValueError):
+        ak.gcd(x, ExprPool().symbol("x"))
+    with pytest.raises(ValueError, match="univariate"):
+        ak.apart(1 / (x * y + 1), x)
+    with pytest.raises(ValueError, match="several generators"):
+        ak.real_roots(x * y - 1)
+    with pytest.raises(ValueError, match="zero polynomial"):
+        ak.nroots(x - x + 0, x)
+    with pytest.raises(ValueError, match="digits"):
+        ak.nroots(x**2 - 2, digits=0)
+    with pytest.raises(ValueError, match="not a generator"):
+        ak.resultant(x**2 + 1, x - 1, x**2)
+    with pytest.raises(ValueError, match="degree"):
+        ak.discriminant(x + 0 * y + 5 - x, x)
+
+
+def test_sizes_refused_before_flint(xyz):
+    x, y, z = xyz
+    with pytest.raises(AlkahestError, match="too large"):
+        ak.expand((x + y + z + 1) ** 100000)
+    with pytest.raises(AlkahestError, match="too large"):
+        ak.expand((x + 1) ** 10**9)
+    with pytest.raises(AlkahestError, match="degree"):
+        ak.expand(x ** (2**40) * (x + 1))
+    with pytest.raises(AlkahestError, match="too large"):
+        ak.expand((x + 2**100000) ** 100000)
+    with pytest.raises(AlkahestError, match="degree"):
+        ak.factor(x**5000 - 1)
+    with pytest.raises(AlkahestError):
+        Poly(x + y + z + 1, x, y, z) ** 10**6
+    with pytest.raises(AlkahestError, match="too large"):
+        Poly(x + 1, x) ** (2**70)
+
+
+def test_expand_with_floats_rounds_once(xyz):
+    x, _, _ = xyz
+    e = ak.expand((0.1 * x + 1) ** 2)
+    assert e == ak.parse("0.010000000000000002*x**2 + 0.2*x + 1.0", x.pool)
+
+
+def test_nroots_digits(xyz):
+    x, _, _ = xyz
+    r = ak.nroots(x**2 - 2, digits=40)
+    assert str(r[1][0]).startswith("1.414213562373095048801688724209698078570")
+    assert ak.nroots((x - 1) ** 2) == [1, 1]
