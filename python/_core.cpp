@@ -7,6 +7,7 @@
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/ndarray.h>
 
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -62,7 +63,7 @@ void use_jit(PyCompiled& c) {
   if (c.jit) return;
   std::shared_ptr<const JitFunction> jit;
   {
-    nb::gil_scoped_release release;  // compiling takes milliseconds; the JIT has its own lock
+    py::ReleasedGil release;  // compiling takes milliseconds; the JIT has its own lock
     jit = std::make_shared<const JitFunction>(c.interp->program(), c.interp->accuracy());
   }
   if (!c.jit) c.jit = std::move(jit);
@@ -487,31 +488,87 @@ nb::object py_call_any(nb::pointer_and_handle<PyCompiled> self, nb::args args) {
   return nb::handle(numpy_eval)(*nb::tuple(call_args));
 }
 
+// A shape as Python prints a tuple: (), (3,), (3, 4).
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string s = "(";
+  for (std::size_t d = 0; d < shape.size(); ++d) s += (d ? ", " : "") + std::to_string(shape[d]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
 // Low-level batch entry used by alkahest.numpy_eval: arrays already broadcast (0 strides), one
 // dtype (float64 or float32), `out` C-contiguous of shape `shape` (+ n_outputs for lists).
-void py_run(PyCompiled& c, std::vector<AnyArray> arrays, std::vector<std::int64_t> shape, OutArray out,
+// Private, but reachable from Python: every argument is checked here, since the kernels trust them.
+void py_run(PyCompiled& c, std::vector<AnyArray> arrays, std::vector<std::int64_t> shape, nb::handle out_obj,
             int threads) {
+  if (nb::hasattr(out_obj, "flags") && nb::hasattr(out_obj.attr("flags"), "writeable") &&
+      !nb::cast<bool>(out_obj.attr("flags").attr("writeable")))
+    throw nb::value_error("_run: out is read-only");
+  OutArray out;
+  if (!nb::try_cast(out_obj, out))
+    throw nb::type_error(("_run: out must be a writable CPU array (float64 or float32), not '" +
+                          py_type_name(out_obj) + "'").c_str());
   const bool f32 = out.dtype() == nb::dtype<float>();
-  if (!f32 && out.dtype() != nb::dtype<double>()) throw nb::type_error("out must be float64 or float32");
+  if (!f32 && out.dtype() != nb::dtype<double>()) throw nb::type_error("_run: out must be float64 or float32");
+  const std::uint32_t n_inputs = c.interp->program().n_inputs;
+  if (arrays.size() != n_inputs)
+    throw nb::value_error(("_run: expected " + std::to_string(n_inputs) + " input arrays, got " +
+                           std::to_string(arrays.size())).c_str());
+  if (shape.size() > 32) throw nb::value_error("_run: at most 32 dimensions are supported");
+  std::int64_t total = 1;
+  for (std::int64_t s : shape) {
+    if (s < 0) throw nb::value_error("_run: shape has a negative dimension");
+    if (s != 0 && total > std::numeric_limits<std::int64_t>::max() / s)
+      throw nb::value_error("_run: shape has more elements than fit in 64 bits");
+    total *= s;
+  }
+  // out: exactly shape (+ [n_outputs] for a list), C-contiguous, writable (OutArray is not nb::ro).
+  const std::size_t n_out = c.exprs.size();
+  std::vector<std::int64_t> want = shape;
+  if (c.is_list) want.push_back(static_cast<std::int64_t>(n_out));
+  bool same_shape = out.ndim() == want.size();
+  if (same_shape)
+    for (std::size_t d = 0; d < want.size(); ++d) same_shape = same_shape && static_cast<std::int64_t>(out.shape(d)) == want[d];
+  if (!same_shape) {
+    std::vector<std::int64_t> got;
+    for (std::size_t d = 0; d < out.ndim(); ++d) got.push_back(static_cast<std::int64_t>(out.shape(d)));
+    throw nb::value_error(("_run: out has shape " + shape_text(got) + ", expected " + shape_text(want)).c_str());
+  }
+  std::int64_t expect = 1;
+  for (std::size_t d = out.ndim(); d-- > 0;) {
+    if (out.shape(d) != 1 && out.stride(d) != expect) throw nb::value_error("_run: out must be C-contiguous");
+    expect *= static_cast<std::int64_t>(out.shape(d));
+  }
+  if (total != 0 && out.data() == nullptr) throw nb::value_error("_run: out has no data");
   std::vector<ArrayView> views;
-  for (const AnyArray& a : arrays) {
-    if (a.dtype() != out.dtype()) throw nb::type_error("inputs and out must share one dtype");
-    if (a.ndim() != shape.size()) throw nb::value_error("inputs must be broadcast to the shape first");
+  for (std::size_t k = 0; k < arrays.size(); ++k) {
+    const AnyArray& a = arrays[k];
+    const std::string which = "_run: input " + std::to_string(k);
+    if (a.dtype() != out.dtype()) throw nb::type_error((which + ": inputs and out must share one dtype").c_str());
+    if (a.ndim() != shape.size())
+      throw nb::value_error((which + " has " + std::to_string(a.ndim()) + " dimensions, the shape " +
+                             std::to_string(shape.size()) + ": broadcast the inputs to the shape first").c_str());
     ArrayView v{a.data(), {}};
     for (std::size_t d = 0; d < a.ndim(); ++d) {
-      if (a.shape(d) != static_cast<std::size_t>(shape[d]) && a.stride(d) != 0 && a.shape(d) != 1)
-        throw nb::value_error("inputs must be broadcast to the shape first");
-      v.strides.push_back(a.shape(d) == 1 && shape[d] != 1 ? 0 : a.stride(d));
+      // A dimension either matches (read with its stride) or has length 1 (read with stride 0):
+      // anything else would read outside the array.
+      const std::int64_t len = static_cast<std::int64_t>(a.shape(d));
+      if (len != shape[d] && len != 1)
+        throw nb::value_error((which + " does not broadcast to the shape (dimension " + std::to_string(d) +
+                               " has length " + std::to_string(len) + ", expected " +
+                               std::to_string(shape[d]) + " or 1)").c_str());
+      v.strides.push_back(len == 1 ? 0 : a.stride(d));
     }
+    if (total != 0 && v.data == nullptr) throw nb::value_error((which + " has no data").c_str());
     views.push_back(std::move(v));
   }
-  std::uint64_t total = 1;
-  for (std::int64_t s : shape) total *= static_cast<std::uint64_t>(s);
-  c.evaluated += total;
+  if (f32 ? reinterpret_cast<std::uintptr_t>(out.data()) % alignof(float) != 0
+          : reinterpret_cast<std::uintptr_t>(out.data()) % alignof(double) != 0)
+    throw nb::value_error("_run: out is not aligned to its item size");
+  c.evaluated += static_cast<std::uint64_t>(total);
   if (c.backend == "auto" && !c.jit && c.evaluated >= kAutoJitElements && jit_available()) use_jit(c);
   const std::shared_ptr<const JitFunction> jit = c.jit;  // kept alive while the GIL is released
   const std::shared_ptr<const Interpreter> interp = c.interp;
-  nb::gil_scoped_release release;
+  py::ReleasedGil release;
   if (jit) {
     if (f32)
       jit->run<float>(views, shape, static_cast<float*>(out.data()), threads);
@@ -633,6 +690,8 @@ NB_MODULE(_core, m) {
   // expressions until the interpreter exits, after nanobind's types are torn down: that is not a
   // leak, so nanobind's exit-time report would only be noise.
   nb::set_leak_warnings(false);
+  // Interpreter exit while daemon threads are inside calls that released the GIL: see released_gil.hpp.
+  nb::module_::import_("atexit").attr("register")(nb::cpp_function([] { py::begin_exit(); }));
   m.doc() = "alkahest C++ kernel (nanobind bindings); use the `alkahest` package instead.";
 
   g_alkahest_error = PyErr_NewExceptionWithDoc("alkahest.AlkahestError",

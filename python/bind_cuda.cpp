@@ -53,7 +53,7 @@ struct PyCudaFn {
       room(inputs[k], strides[k] ? static_cast<std::uint64_t>(n) : 1, "input " + std::to_string(k));
     }
     const cuda::Kernel& k = kernel(device);
-    nb::gil_scoped_release release;
+    ReleasedGil release;
     k.launch(inputs, strides, output, n, stream);
   }
 };
@@ -173,7 +173,7 @@ void bind_cuda(nb::module_& m) {
           throw nb::value_error(("compile_cuda: arch must look like 'compute_80' or 'sm_90', got '" + arch + "'").c_str());
         f->arch = arch;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           f->ptx = cuda::compile_ptx(f->source, arch);
         }
         return f.release();

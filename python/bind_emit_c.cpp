@@ -73,7 +73,7 @@ void bind_emit_c(nb::module_& m) {
                                         .c_str());
         }
         Program prog = in.lower("emit_c");
-        nb::gil_scoped_release release;
+        ReleasedGil release;
         return emit_c(prog, opt);
       },
       nb::arg("expr_or_list"), nb::arg("vars"), nb::arg("var_name") = nb::none(), nb::arg("fn_name") = "f",

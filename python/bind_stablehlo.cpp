@@ -27,7 +27,7 @@ void bind_stablehlo(nb::module_& m) {
           opt.shape.push_back(dim(shape));
         }
         Program prog = in.lower("to_stablehlo");
-        nb::gil_scoped_release release;
+        ReleasedGil release;
         return emit_stablehlo(prog, opt);
       },
       nb::arg("expr_or_list"), nb::arg("vars"), nb::arg("fn_name") = "main", nb::arg("dtype") = "f64",

@@ -11,6 +11,7 @@
 #include "alkahest/alkahest.hpp"
 #include "alkahest/export.hpp"
 #include "alkahest/program.hpp"
+#include "released_gil.hpp"
 
 namespace alkahest::py {
 

@@ -21,6 +21,11 @@ struct ArrayView {
   std::vector<std::int64_t> strides;
 };
 
+/// While `stop` is set, every evaluation in progress (interpreter and JIT, on every thread) stops
+/// within about 65,000 elements by throwing AlkahestError, and later ones stop at once. For process
+/// exit, where nobody waits for the results: the Python module's atexit hook uses it.
+void stop_evaluations(bool stop) noexcept;
+
 class Interpreter {
  public:
   explicit Interpreter(Program program, Accuracy accuracy = Accuracy::Default);

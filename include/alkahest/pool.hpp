@@ -127,6 +127,7 @@ class ExprPool {
   std::array<std::atomic<Node*>, kMaxChunks> chunks_{};
   std::mutex mutex_;
   std::unordered_set<ExprId, IdHash, IdEq> table_;
+  friend struct LivePools;  // takes mutex_ around fork() (pool.cpp)
 };
 
 /// Throws PoolMismatchError naming both pools unless `a` and `b` are the same pool.

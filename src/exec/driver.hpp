@@ -20,6 +20,13 @@ namespace alkahest::exec {
 /// Below this many elements per thread, extra threads cost more than they give.
 constexpr std::int64_t kMinPerThread = 1 << 15;
 
+/// Each thread's range is run in pieces of this many elements (a multiple of every tier's block),
+/// checking between pieces whether stop_evaluations(true) is in force.
+constexpr std::int64_t kStopCheckElements = 1 << 16;
+
+/// Whether stop_evaluations(true) is in force (interpreter.cpp).
+bool exit_requested() noexcept;
+
 // Reads input blocks: directly from the caller's memory when contiguous and aligned, else
 // gathered into `buf`. NumPy allows arrays whose data is not a multiple of alignof(T) (views into
 // pickled or network buffers: Dask ships arrays so); those are copied element by element through
@@ -116,7 +123,11 @@ void drive(std::uint32_t n_inputs, std::span<const ArrayView> inputs, std::span<
     throw InvalidArgument("expected " + std::to_string(n_inputs) + " input arrays, got " +
                           std::to_string(inputs.size()));
   std::int64_t total = 1;
-  for (std::int64_t s : shape) total *= s;
+  for (std::int64_t s : shape) {
+    if (s < 0) throw InvalidArgument("the shape has a negative dimension");
+    if (s != 0 && total > INT64_MAX / s) throw InvalidArgument("the shape has more elements than fit in 64 bits");
+    total *= s;
+  }
   if (total == 0) return;
   std::vector<std::int64_t> sh(shape.begin(), shape.end());
   if (sh.empty()) sh.push_back(1);  // 0-d: one element
@@ -130,8 +141,14 @@ void drive(std::uint32_t n_inputs, std::span<const ArrayView> inputs, std::span<
   }
   int nt = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   nt = static_cast<int>(std::min<std::int64_t>(nt, std::max<std::int64_t>(1, total / kMinPerThread)));
+  auto pieces = [&](std::int64_t b0, std::int64_t b1) {
+    for (std::int64_t c0 = b0; c0 < b1; c0 += kStopCheckElements) {
+      if (exit_requested()) throw AlkahestError("evaluation stopped: the process is exiting");
+      range(readers, c0, std::min(b1, c0 + kStopCheckElements));
+    }
+  };
   if (nt <= 1) {
-    range(readers, std::int64_t{0}, total);
+    pieces(std::int64_t{0}, total);
     return;
   }
   // Split on block boundaries so no two threads share a cache line of output.
@@ -140,7 +157,7 @@ void drive(std::uint32_t n_inputs, std::span<const ArrayView> inputs, std::span<
   parallel_for(nt, [&](int t) {
     const std::int64_t b0 = blocks * t / nt * block, b1 = std::min(total, blocks * (t + 1) / nt * block);
     try {
-      range(readers, b0, b1);
+      pieces(b0, b1);
     } catch (...) {
       errors[static_cast<std::size_t>(t)] = std::current_exception();
     }

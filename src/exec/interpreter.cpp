@@ -1,6 +1,7 @@
 #include "alkahest/interpreter.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -65,7 +66,13 @@ void run_range(const Program& P, int acc, const std::vector<exec::InputReader<T>
   }
 }
 
+std::atomic<bool> g_exit_requested{false};
+
 }  // namespace
+
+void stop_evaluations(bool stop) noexcept { g_exit_requested.store(stop, std::memory_order_relaxed); }
+
+bool exec::exit_requested() noexcept { return g_exit_requested.load(std::memory_order_relaxed); }
 
 Interpreter::Interpreter(Program program, Accuracy accuracy)
     : program_(std::move(program)), accuracy_(accuracy) {

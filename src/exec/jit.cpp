@@ -10,6 +10,8 @@
 // no fast-math flag or FP contraction is ever set, so both tiers agree bit for bit.
 #include "alkahest/jit.hpp"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <cstring>
 #include <limits>
@@ -259,12 +261,13 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
   return M;
 }
 
+JitStats g_stats;  // of every engine this process had (guarded by g_engine_mu, below)
+
+// One LLJIT and its cache of compiled kernels. Used only under g_engine_mu (below).
 struct Engine {
   std::unique_ptr<llvm::orc::LLJIT> jit;
   std::string description;
-  std::mutex mu;
   std::uint64_t counter = 0;
-  JitStats stats;
   struct Entry {
     Program program;
     int acc;
@@ -312,11 +315,10 @@ struct Engine {
   void* get(const Program& P, int acc) {
     constexpr bool f32 = sizeof(T) == sizeof(float);
     const std::uint64_t key = P.hash() ^ (static_cast<std::uint64_t>(acc) << 1) ^ static_cast<std::uint64_t>(f32);
-    std::lock_guard<std::mutex> lock(mu);
     auto [lo, hi] = cache.equal_range(key);
     for (auto it = lo; it != hi; ++it)
       if (it->second.acc == acc && it->second.f32 == f32 && programs_equal(it->second.program, P)) {
-        ++stats.cache_hits;
+        ++g_stats.cache_hits;
         return it->second.fn;
       }
     const std::string name = "alkahest_kernel_" + std::to_string(counter++);
@@ -334,14 +336,40 @@ struct Engine {
     if (!sym) throw AlkahestError("LLVM JIT: compilation failed: " + llvm_message(sym.takeError()));
     void* fn = sym->toPtr<void*>();
     cache.emplace(key, Entry{P, acc, f32, fn});
-    ++stats.compiled;
+    ++g_stats.compiled;
     return fn;
   }
 };
 
-Engine& engine() {
-  static Engine e;  // a throw here is retried on the next call (static init did not complete)
-  return e;
+// The process's engine, held by g_engine_mu while it is created, compiles or is read. The engine is
+// never destroyed: the kernels it compiled live in it until the process exits (a static destructor
+// could also run under a thread still compiling at exit). A failed creation is retried next time.
+//
+// fork(): the prepare handler takes g_engine_mu, so no compilation is half done when the address
+// space is copied; the child then abandons (leaks) the parent's engine, since LLVM's state is not
+// made to survive fork, and creates a fresh one on first use. Kernels compiled before the fork
+// stay mapped in the child, so JitFunctions made by the parent keep working there.
+std::mutex g_engine_mu;
+Engine* g_engine = nullptr;
+
+Engine& engine_locked() {
+  if (g_engine == nullptr) g_engine = new Engine();
+  return *g_engine;
+}
+
+[[maybe_unused]] const bool g_fork_handlers_installed = [] {
+  pthread_atfork([] { g_engine_mu.lock(); }, [] { g_engine_mu.unlock(); },
+                 [] {
+                   g_engine = nullptr;  // leaked on purpose: see above
+                   g_engine_mu.unlock();
+                 });
+  return true;
+}();
+
+template <class T>
+void* compile_kernel(const Program& P, int acc) {
+  std::lock_guard<std::mutex> lock(g_engine_mu);
+  return engine_locked().get<T>(P, acc);
 }
 
 }  // namespace
@@ -349,17 +377,17 @@ Engine& engine() {
 bool jit_available() { return true; }
 
 std::string jit_description() {
+  std::lock_guard<std::mutex> lock(g_engine_mu);
   try {
-    return engine().description;
+    return engine_locked().description;
   } catch (const std::exception& e) {
     return std::string("unavailable: ") + e.what();
   }
 }
 
 JitStats jit_stats() {
-  Engine& e = engine();
-  std::lock_guard<std::mutex> lock(e.mu);
-  return e.stats;
+  std::lock_guard<std::mutex> lock(g_engine_mu);
+  return g_stats;
 }
 
 std::string JitFunction::ir(bool f32) const {
@@ -377,7 +405,7 @@ template <class T>
 KernelFn<T> kernel_of(std::atomic<void*>& slot, const Program& P, int acc) {
   void* fn = slot.load(std::memory_order_acquire);
   if (fn == nullptr) {
-    fn = engine().get<T>(P, acc);
+    fn = compile_kernel<T>(P, acc);
     slot.store(fn, std::memory_order_release);
   }
   return reinterpret_cast<KernelFn<T>>(fn);

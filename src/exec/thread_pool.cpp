@@ -55,12 +55,17 @@ class Pool {
     }
   }
 
-  // After fork() only the forking thread exists in the child: forget the parent's workers.
+  // fork(): the prepare handler takes mu_, so the queue is not half modified when the address space
+  // is copied. Only the forking thread exists in the child: it forgets the parent's workers and
+  // their jobs (whose callers are gone too), replaces the condition variable (the parent's waiters
+  // are counted in it and would never wake) and starts new workers on first use.
+  void lock_for_fork() { mu_.lock(); }
+  void unlock_after_fork() { mu_.unlock(); }
   void reset_after_fork() {
-    new (&mu_) std::mutex();
-    new (&cv_) std::condition_variable();
     queue_.clear();
     workers_ = 0;
+    new (&cv_) std::condition_variable();
+    mu_.unlock();
   }
 
  private:
@@ -88,13 +93,15 @@ class Pool {
 };
 
 Pool& pool() {
-  static Pool* p = [] {
-    auto* created = new Pool();  // never destroyed: workers may still wait on it at exit
-    pthread_atfork(nullptr, nullptr, [] { pool().reset_after_fork(); });
-    return created;
-  }();
+  static Pool* p = new Pool();  // never destroyed: workers may still wait on it at exit
   return *p;
 }
+
+[[maybe_unused]] const bool g_fork_handlers_installed = [] {
+  pthread_atfork([] { pool().lock_for_fork(); }, [] { pool().unlock_after_fork(); },
+                 [] { pool().reset_after_fork(); });
+  return true;
+}();
 
 }  // namespace
 

@@ -1,8 +1,11 @@
 #include "alkahest/pool.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "alkahest/errors.hpp"
 #include "kernel/hash_mix.hpp"
@@ -33,6 +36,37 @@ bool is_identifier(std::string_view s) {
 
 }  // namespace
 
+// Every live pool, so that fork() can take each pool's mutex: a fork while another thread interns
+// would otherwise copy that mutex locked (and the table half updated) into the child, whose next
+// intern would wait forever. Prepare takes the registry's mutex, then every pool's; parent and
+// child release them (in the child the forking thread, the only one left, holds them all).
+struct LivePools {
+  std::mutex mu;
+  std::unordered_set<ExprPool*> pools;
+
+  static LivePools& get() {
+    static LivePools* r = new LivePools();  // never destroyed: pools may outlive static destructors
+    return *r;
+  }
+  static void lock_all() {
+    LivePools& r = get();
+    r.mu.lock();
+    for (ExprPool* p : r.pools) p->mutex_.lock();
+  }
+  static void unlock_all() {
+    LivePools& r = get();
+    for (ExprPool* p : r.pools) p->mutex_.unlock();
+    r.mu.unlock();
+  }
+};
+
+namespace {
+[[maybe_unused]] const bool g_fork_handlers_installed = [] {
+  pthread_atfork(&LivePools::lock_all, &LivePools::unlock_all, &LivePools::unlock_all);
+  return true;
+}();
+}  // namespace
+
 std::string_view kind_name(Kind kind) {
   switch (kind) {
     case Kind::Number: return "Number";
@@ -50,9 +84,17 @@ ExprPool::ExprPool()
       table_(64, IdHash{this}, IdEq{this}) {
   integer(1);  // id 0 is the exact one; compare() uses it as the implicit exponent/coefficient
   for (long v = -2; v <= 2; ++v) small_ints_[v + 2] = number(Number(v));
+  LivePools& live = LivePools::get();
+  std::lock_guard<std::mutex> lock(live.mu);
+  live.pools.insert(this);
 }
 
 ExprPool::~ExprPool() {
+  {
+    LivePools& live = LivePools::get();
+    std::lock_guard<std::mutex> lock(live.mu);
+    live.pools.erase(this);
+  }
   for (std::size_t i = 0; i < kMaxChunks; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
 }
 
