@@ -44,7 +44,7 @@ PYENV := PYTHONPATH=$(CURDIR)/python
 CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; else echo "Unix Makefiles"; fi
 
 .PHONY: help deps deps-apt deps-venv configure build dev-install test test-cpp test-python demo bench asan asan-python tsan fuzz \
-        cpp-example typecheck docs poly-data \
+        cpp-example typecheck docs poly-data wheel test-wheel \
         oracle test-install clean distclean
 
 help:
@@ -60,6 +60,8 @@ help:
 	@echo "make fuzz          libFuzzer (clang, ASan+UBSan) on the parser for FUZZ_SECONDS (default 600) each"
 	@echo "make oracle        ORACLE_EXAMPLES (default 10000) random expressions: SymPy oracle + every backend"
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
+	@echo "make wheel         the portable manylinux wheel and the sdist in build/wheelhouse"
+	@echo "make test-wheel    that wheel in a fresh venv with the system libraries hidden (root)"
 	@echo "make cpp-example   cmake --install the C++ library, build examples/cpp against it, run it"
 	@echo "make typecheck     mypy on the Python package and the extension's stubs (_core.pyi)"
 	@echo "make docs          the documentation site (mkdocs) into build/site; warnings are errors"
@@ -268,6 +270,16 @@ cpp-example: build
 	cmake -S examples/cpp -B build/example -G "$$($(CMAKE_GENERATOR_CMD))" -DCMAKE_PREFIX_PATH=$(CURDIR)/build/install
 	cmake --build build/example -j$(JOBS)
 	build/example/alkahest_example
+
+# The portable wheel: static LLVM components and libstdc++, the other shared libraries bundled by
+# auditwheel with their licence texts, a manylinux tag no newer than 2_36, <= 40 MB; and the sdist.
+wheel: deps
+	$(VPY) packaging/build_wheel.py
+
+# Installs that wheel into a fresh venv and runs the tour with the system's LLVM, SLEEF, GMP, FLINT
+# (and the -dev headers) hidden in a private mount namespace (root only).
+test-wheel: deps
+	PYTHON=$(PYTHON) packaging/test_wheel.sh
 
 test-install: deps-apt
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \

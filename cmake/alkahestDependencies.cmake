@@ -51,6 +51,7 @@ endif()
 
 #   alkahest::llvm           LLVM (ORC JIT, the shared libLLVM), for the JIT tier. ALKAHEST_LLVM:
 #                            AUTO (default) uses it when found, ON requires it, OFF leaves it out.
+#                            ALKAHEST_LLVM_STATIC=ON links LLVM's static component libraries instead.
 if(NOT DEFINED ALKAHEST_LLVM)
   set(ALKAHEST_LLVM AUTO)
 endif()
@@ -59,8 +60,27 @@ if(NOT TARGET alkahest::llvm AND NOT ALKAHEST_LLVM STREQUAL "OFF")
   foreach(_v 21 20 19 18 17)
     list(APPEND _alkahest_llvm_hints "/usr/lib/llvm-${_v}/lib/cmake/llvm")
   endforeach()
+  if(ALKAHEST_LLVM_STATIC AND NOT TARGET zstd::libzstd_shared)
+    # LLVMSupport's link interface names this target, which only zstd's own CMake files (not in
+    # Debian's runtime package) define.
+    find_library(ALKAHEST_ZSTD_LIBRARY NAMES zstd libzstd.so.1)
+    if(ALKAHEST_ZSTD_LIBRARY)
+      add_library(zstd::libzstd_shared UNKNOWN IMPORTED)
+      set_target_properties(zstd::libzstd_shared PROPERTIES IMPORTED_LOCATION "${ALKAHEST_ZSTD_LIBRARY}")
+    endif()
+  endif()
   find_package(LLVM CONFIG QUIET HINTS ${_alkahest_llvm_hints})
-  if(LLVM_FOUND AND LLVM_VERSION_MAJOR VERSION_GREATER_EQUAL 17 AND TARGET LLVM)
+  if(LLVM_FOUND AND LLVM_VERSION_MAJOR VERSION_GREATER_EQUAL 17 AND ALKAHEST_LLVM_STATIC)
+    # The portable wheel (make wheel): only the components the JIT uses, from LLVM's static
+    # libraries, so the extension needs no libLLVM (129 MB with z3, ICU, libxml2) at run time.
+    # LLVMSupport names libz3/libxml2 for features the JIT never calls: the extension links with
+    # --as-needed (CMakeLists.txt), which drops them.
+    llvm_map_components_to_libnames(_alkahest_llvm_libs orcjit native)
+    add_library(alkahest::llvm INTERFACE IMPORTED)
+    set_target_properties(alkahest::llvm PROPERTIES
+      INTERFACE_INCLUDE_DIRECTORIES "${LLVM_INCLUDE_DIRS}"
+      INTERFACE_LINK_LIBRARIES "${_alkahest_llvm_libs}")
+  elseif(LLVM_FOUND AND LLVM_VERSION_MAJOR VERSION_GREATER_EQUAL 17 AND TARGET LLVM)
     add_library(alkahest::llvm INTERFACE IMPORTED)
     set_target_properties(alkahest::llvm PROPERTIES
       INTERFACE_INCLUDE_DIRECTORIES "${LLVM_INCLUDE_DIRS}"
