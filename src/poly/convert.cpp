@@ -429,10 +429,83 @@ ExprId Converter::gen_power(std::size_t v, const mpz_class& k) {
   return pool_.pow(g.base, pool_.number(Number::rational(e, g.den)));
 }
 
+// The result when every generator is a symbol and the coefficients are exact: nodes are interned
+// directly in canonical form (ExprPool::add/mul would sort what is already known here). The order
+// is the kernel's (ExprPool::compare): a monomial is the sequence of its factors x_v**e_v in
+// generator order (generators are sorted by that same order); sequences compare factor by factor,
+// by generator then exponent; a prefix comes first. Terms are distinct monomials, so the
+// coefficients never decide. Checked against ExprPool::add in the tests (expand == parse of SymPy).
+ExprId Converter::symbol_sum(const QPoly& p) {
+  const auto* ctx = ctx_->q();
+  const slong len = p.length();
+  const std::size_t nv = order_.size();
+  std::vector<ulong> exps(static_cast<std::size_t>(ctx_->flint_nvars()));
+  struct Term {
+    std::vector<std::pair<std::uint32_t, ulong>> factors;
+    Number coeff;
+  };
+  std::vector<Term> terms;
+  terms.reserve(static_cast<std::size_t>(len));
+  std::optional<Number> constant;
+  Fmpq c;
+  for (slong i = 0; i < len; ++i) {
+    fmpq_mpoly_get_term_coeff_fmpq(c.v, p.get(), i, ctx);
+    fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
+    Term t;
+    for (std::size_t v = 0; v < nv; ++v)
+      if (exps[v] != 0) t.factors.emplace_back(static_cast<std::uint32_t>(v), exps[v]);
+    if (t.factors.empty()) {
+      constant = to_number(c.v);
+      continue;
+    }
+    t.coeff = to_number(c.v);
+    terms.push_back(std::move(t));
+  }
+  std::sort(terms.begin(), terms.end(), [](const Term& a, const Term& b) {
+    const std::size_t n = std::min(a.factors.size(), b.factors.size());
+    for (std::size_t k = 0; k < n; ++k) {
+      if (a.factors[k].first != b.factors[k].first) return a.factors[k].first < b.factors[k].first;
+      if (a.factors[k].second != b.factors[k].second) return a.factors[k].second < b.factors[k].second;
+    }
+    return a.factors.size() < b.factors.size();
+  });
+  std::unordered_map<std::uint64_t, ExprId> powers;
+  auto power = [&](std::uint32_t v, ulong e) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(e) << 16) ^ v;
+    auto it = powers.find(key);
+    if (it == powers.end()) it = powers.emplace(key, gen_power(v, mpz_class(static_cast<unsigned long>(e)))).first;
+    return it->second;
+  };
+  std::vector<ExprId> ids;
+  ids.reserve(terms.size() + 1);
+  if (constant) ids.push_back(pool_.number(*constant));
+  for (const Term& t : terms) {
+    if (t.coeff.is_one() && t.factors.size() == 1) {
+      ids.push_back(power(t.factors[0].first, t.factors[0].second));
+      continue;
+    }
+    Node m(Kind::Mul);
+    m.args.reserve(t.factors.size() + 1);
+    if (!t.coeff.is_one()) m.args.push_back(pool_.number(t.coeff));
+    for (const auto& [v, e] : t.factors) m.args.push_back(power(v, e));
+    ids.push_back(pool_.intern(std::move(m)));
+  }
+  if (ids.size() == 1) return ids[0];
+  Node a(Kind::Add);
+  a.args = std::move(ids);
+  return pool_.intern(std::move(a));
+}
+
 ExprId Converter::expr(const QPoly& p) {
   const auto* ctx = ctx_->q();
   const slong len = p.length();
   if (len == 0) return saw_float_ ? pool_.number(Number(0.0)) : pool_.integer(0);
+  bool symbols_only = !saw_float_;
+  for (std::size_t v = 0; v < order_.size() && symbols_only; ++v) {
+    const Generator& g = gens_[order_[v]];
+    symbols_only = !g.is_exp && g.den == 1 && !order_inverse_[v] && pool_.node(g.base).kind == Kind::Symbol;
+  }
+  if (symbols_only && len > 1) return symbol_sum(p);
   const std::size_t nv = static_cast<std::size_t>(ctx_->flint_nvars());
   std::vector<ulong> exps(nv);
   std::vector<ExprId> terms;
@@ -449,7 +522,7 @@ ExprId Converter::expr(const QPoly& p) {
       if (exps[v] == 0) continue;
       const std::uint64_t key = (static_cast<std::uint64_t>(exps[v]) << 16) ^ v;
       auto it = powers.find(key);
-      if (it == powers.end()) it = powers.emplace(key, gen_power(v, mpz_class(std::to_string(exps[v])))).first;
+      if (it == powers.end()) it = powers.emplace(key, gen_power(v, mpz_class(static_cast<unsigned long>(exps[v])))).first;
       factors.push_back(it->second);
     }
     terms.push_back(factors.size() == 1 ? factors[0] : pool_.mul(factors));
