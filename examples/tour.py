@@ -189,6 +189,20 @@ def main():
         lazy = akdask.eval(fc, da.linspace(0, 1, 1_000_000, chunks=100_000))
         show("alkahest.dask.eval, 10 chunks", f"sum = {float(lazy.sum().compute()):.6f}")
 
+    print("\n14. Polynomial algebra on FLINT (docs/algebra.md)")
+    from alkahest import Poly, apart, cancel, expand, factor, factor_list, gcd, nroots, real_roots
+
+    show("expand((x + y)**3)", expand((x + y) ** 3))
+    show("factor(x**4 - y**4)", factor(x**4 - y**4))
+    show("factor_list(6*x**2 - 6)", factor_list(6 * x**2 - 6))
+    show("gcd(x**2 - 1, x**2 + 2*x + 1)", gcd(x**2 - 1, x**2 + 2 * x + 1))
+    show("cancel((x**2 - 1)/(x**2 - x))", cancel((x**2 - 1) / (x**2 - x)))
+    show("apart(1/(x**2 - 1), x)", apart(1 / (x**2 - 1), x))
+    show("factor(exp(2*x) - 1)", factor(exp(2 * x) - 1))
+    show("Poly(x**3 - 2*x, x).coeffs()", Poly(x**3 - 2 * x, x).coeffs())
+    show("real_roots(x**3 - 2*x) as floats", [(float(lo), float(hi)) for lo, hi in real_roots(x**3 - 2 * x)])
+    show("nroots(x**2 + x + 1)", nroots(x**2 + x + 1))
+
 
 if __name__ == "__main__":
     main()
