@@ -103,6 +103,8 @@ $(VENV_STAMP): requirements-dev.txt
 	  echo "deps: creating $(VENV) with $$(command -v $(PYTHON))"; \
 	  $(PYTHON) -m venv $(VENV); \
 	fi
+	@# pip >= 25.1 shows a PEP 639 licence (pip show alkahest-cas: License-Expression: MIT)
+	$(VPY) -m pip install -q --progress-bar off "pip>=25.1"
 	$(VPY) -m pip install -q --progress-bar off -r requirements-dev.txt
 	@touch $@
 
@@ -129,7 +131,8 @@ dev-install:
 	@if [ -L $(VENV) ]; then echo "dev-install: $(VENV) is a symlink; left alone"; exit 0; fi; \
 	printf '%s\n' "$(CURDIR)/python" > "$(DEV_PTH)"; \
 	printf '%s\n' '#!$(VPY)' 'import sys' 'from alkahest.cli import main' 'sys.exit(main())' > $(VENV)/bin/alkahest; \
-	chmod +x $(VENV)/bin/alkahest
+	chmod +x $(VENV)/bin/alkahest; \
+	$(VPY) packaging/dev_metadata.py "$(DEV_PTH)" $(VENV)/bin/alkahest
 
 test: test-cpp test-python
 

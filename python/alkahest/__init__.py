@@ -65,6 +65,8 @@ from ._core import (
     together,
 )
 
+import functools
+
 from .evaluate import compile_expr, numpy_eval
 from . import _conventions, _optional, _pickle
 from ._config import show_config
@@ -74,11 +76,35 @@ _pickle.install()
 _conventions.install()
 
 
-def to_jax(expr_or_list, vars, name=None):
+def _one_name(who, name, fn_name):
+    """The generated function's name: ``name`` everywhere (``fn_name`` is accepted as its alias)."""
+    if name is not None and fn_name is not None and name != fn_name:
+        raise TypeError(f"{who}: name={name!r} and fn_name={fn_name!r} disagree; give one")
+    return name if name is not None else fn_name
+
+
+def _with_name_alias(fn, default):
+    """emit_c / to_stablehlo taking ``name=`` as well as their ``fn_name=``."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, name=None, **kwargs):
+        chosen = _one_name(fn.__name__, name, kwargs.pop("fn_name", None))
+        return fn(*args, fn_name=default if chosen is None else chosen, **kwargs)
+
+    return wrapper
+
+
+emit_c = _with_name_alias(emit_c, "f")
+to_stablehlo = _with_name_alias(to_stablehlo, "main")
+
+
+def to_jax(expr_or_list, vars, name=None, stacked=False, fn_name=None):
     """A JAX primitive computing ``expr_or_list`` over ``vars`` (see :mod:`alkahest._jax`).
 
     Works eagerly and under ``jax.jit`` (lowered to StableHLO ops, no host callback),
     ``jax.grad``/``jacfwd``/``jacrev``/``hessian`` and ``jax.vmap``. JAX is imported on first use.
+    ``name`` names the function (``fn_name`` is accepted too); ``stacked=True`` gives a function of
+    one array whose last axis holds the variables, returning one array (outputs on the last axis).
 
     >>> import jax
     >>> from alkahest import ExprPool, sin, to_jax
@@ -90,7 +116,7 @@ def to_jax(expr_or_list, vars, name=None):
     _optional.require("jax")
     from ._jax import to_jax as _to_jax
 
-    return _to_jax(expr_or_list, vars, name=name)
+    return _to_jax(expr_or_list, vars, name=_one_name("to_jax", name, fn_name), stacked=stacked)
 
 def compile_cuda(expr_or_list, vars, dtype="f64", arch=None):
     """Compile for CUDA GPUs: generated CUDA C, NVRTC's PTX, launches through the driver API (see
@@ -109,11 +135,12 @@ def compile_cuda(expr_or_list, vars, dtype="f64", arch=None):
     return _compile_cuda(expr_or_list, vars, dtype=dtype, arch=arch)
 
 
-def to_torch(expr_or_list, vars, name=None):
+def to_torch(expr_or_list, vars, name=None, stacked=False, fn_name=None):
     """A torch custom op computing ``expr_or_list`` over ``vars`` (see :mod:`alkahest._torch`).
 
     Differentiable (symbolic backward, ``gradcheck``, double backward) and ``torch.compile``-able
-    without a graph break. PyTorch is imported on first use.
+    without a graph break. PyTorch is imported on first use. ``name`` names the op's function
+    (``fn_name`` is accepted too); ``stacked=True``: one tensor in (variables on the last axis), one out.
 
     >>> import torch
     >>> from alkahest import ExprPool, sin, to_torch
@@ -127,7 +154,7 @@ def to_torch(expr_or_list, vars, name=None):
     _optional.require("torch")
     from ._torch import to_torch as _to_torch
 
-    return _to_torch(expr_or_list, vars, name=name)
+    return _to_torch(expr_or_list, vars, name=_one_name("to_torch", name, fn_name), stacked=stacked)
 
 
 #: ``ceil`` is the usual Python spelling; expressions print it as ``ceiling`` (SymPy's name).

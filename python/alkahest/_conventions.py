@@ -89,8 +89,29 @@ def _compiled_array(self: _core.CompiledFn, dtype: Any = None, copy: Any = None)
     return np.asarray(value, dtype=dtype)
 
 
+def _compiled_stacked(self: _core.CompiledFn, state: Any, out: Any = None, threads: Any = None) -> np.ndarray:
+    """``f.stacked(state)``: the variables along the last axis of one array; the result has the
+    outputs along its last axis when ``f`` was compiled from a list (an ODE state needs no unpacking).
+
+    >>> import numpy as np
+    >>> from alkahest import ExprPool, compile_expr
+    >>> x, v = ExprPool().symbols("x v")
+    >>> rhs = compile_expr([v, -x], [x, v])
+    >>> rhs.stacked(np.array([[1.0, 0.0], [0.0, 2.0]]))
+    array([[ 0., -1.],
+           [ 2., -0.]])
+    """
+    from .evaluate import numpy_eval
+
+    arr = np.asarray(state)
+    if arr.shape[-1:] != (self.n_inputs,):
+        raise ValueError(f"stacked: the last axis must hold the {self.n_inputs} variable(s), got shape {arr.shape}")
+    return numpy_eval(self, *(arr[..., i] for i in range(self.n_inputs)), out=out, threads=threads)
+
+
 def install() -> None:
-    _core.Expr.__array_ufunc__ = _array_ufunc  # type: ignore[attr-defined]
-    _core.Expr.__complex__ = _expr_complex  # type: ignore[attr-defined]
-    _core.Expr._repr_html_ = _expr_repr_html  # type: ignore[attr-defined]
-    _core.CompiledFn.__array__ = _compiled_array  # type: ignore[attr-defined]
+    _core.Expr.__array_ufunc__ = _array_ufunc  # type: ignore[method-assign,attr-defined]
+    _core.Expr.__complex__ = _expr_complex  # type: ignore[method-assign,attr-defined]
+    _core.Expr._repr_html_ = _expr_repr_html  # type: ignore[method-assign,attr-defined]
+    _core.CompiledFn.__array__ = _compiled_array  # type: ignore[method-assign,attr-defined]
+    _core.CompiledFn.stacked = _compiled_stacked  # type: ignore[method-assign,attr-defined]

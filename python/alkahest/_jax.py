@@ -28,7 +28,7 @@ from jax.extend.core import Primitive
 from jax.interpreters import ad, batching, mlir
 
 from ._core import Expr, diff
-from .evaluate import _check_name, _expr_list, compile_expr, numpy_eval
+from .evaluate import _check_name, _expr_list, compile_expr, numpy_eval, stacked_call
 
 __all__ = ["to_jax"]
 
@@ -230,7 +230,8 @@ batching.primitive_batchers[_call_p] = lambda args, dims, *, fn: fn._batch(args,
 mlir.register_lowering(_call_p, mlir.lower_fun(lambda *args, fn: fn._lowered(*args), multiple_results=True))
 
 
-def to_jax(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str | None = None):
+def to_jax(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str | None = None,
+           stacked: bool = False):
     """A JAX-traceable function of ``len(vars)`` arrays computing ``expr_or_list``.
 
     One expression gives a function returning one array; a list gives a function returning a tuple.
@@ -248,6 +249,8 @@ def to_jax(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str 
     else:
         def call(*arrays):
             return fn(*arrays)[0]
+    if stacked:
+        call = stacked_call(call, len(vars), is_list, jnp.stack)
     call.__name__ = name
     call.__doc__ = f"{name}({', '.join(str(v) for v in vars)}) = {', '.join(str(e) for e in exprs)}"
     setattr(call, "primitive", _call_p)  # the JAX primitive (shared; this function is its fn parameter)

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from ._core import Expr, diff
-from .evaluate import _check_name, _expr_list, compile_expr, numpy_eval
+from .evaluate import _check_name, _expr_list, compile_expr, numpy_eval, stacked_call
 
 __all__ = ["to_torch"]
 
@@ -171,7 +171,8 @@ def _backward(ctx, grads):
 _call.register_autograd(_backward, setup_context=_setup_context)
 
 
-def to_torch(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str | None = None):
+def to_torch(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: str | None = None,
+           stacked: bool = False):
     """A function of ``len(vars)`` tensors computing ``expr_or_list``, as a torch custom op.
 
     One expression gives a function returning one tensor; a list gives a tuple. Tensors broadcast
@@ -190,6 +191,8 @@ def to_torch(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], name: st
         out = fn(ts)
         return tuple(out) if is_list else out[0]
 
+    if stacked:
+        call = stacked_call(call, len(vars), is_list, torch.stack)
     call.__name__ = name
     call.__doc__ = f"{name}({', '.join(str(v) for v in vars)}) = {', '.join(str(e) for e in exprs)}"
     setattr(call, "op", _call)  # the torch.library op (shared: call.op(tensors, call.handle))

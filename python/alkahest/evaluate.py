@@ -30,7 +30,40 @@ def _expr_list(expr_or_list: Expr | Iterable[Expr], vars: Expr | Iterable[Expr])
         exprs, is_list = [expr_or_list], False
     else:
         exprs, is_list = list(expr_or_list), True
-    return exprs, is_list, [vars] if isinstance(vars, Expr) else list(vars)
+    var_list = [vars] if isinstance(vars, Expr) else list(vars)
+    if any(not isinstance(e, Expr) for e in exprs):
+        # Python numbers are expressions wherever one is expected: [x, 2] compiles to (x, 2).
+        pool = next((e.pool for e in [*exprs, *var_list] if isinstance(e, Expr)), None)
+        if pool is None:
+            raise TypeError("compile: give at least one Expr (an expression or a variable) so the "
+                            "numbers have a pool to live in")
+        exprs = [e if isinstance(e, Expr) else _number_expr(pool, e) for e in exprs]
+    return exprs, is_list, var_list
+
+
+def _number_expr(pool: Any, value: Any) -> Expr:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        from fractions import Fraction
+
+        if isinstance(value, Fraction):
+            return pool.rational(value.numerator, value.denominator)
+        raise TypeError(f"compile: each expression must be an Expr or a real number, not {type(value).__name__}")
+    if isinstance(value, (int, np.integer)):
+        return pool.integer(int(value))
+    return pool.float(float(value))
+
+
+def stacked_call(call, n_vars: int, is_list: bool, stack):
+    """f(state) with the variables along the last axis of one array; several outputs come back
+    stacked along a last axis too (an ODE right-hand side needs no unpacking)."""
+
+    def stacked_call(state):
+        if state.shape[-1:] != (n_vars,):
+            raise ValueError(f"stacked: the last axis must hold the {n_vars} variable(s), got shape {tuple(state.shape)}")
+        out = call(*(state[..., i] for i in range(n_vars)))
+        return stack(out, -1) if is_list else out
+
+    return stacked_call
 
 
 def _check_name(who: str, name: str) -> str:

@@ -145,6 +145,10 @@ def test_development_install_imports_from_anywhere(tmp_path):
     r = subprocess.run([str(ROOT / ".venv" / "bin" / "alkahest"), "diff", "sin(x)**2", "x"],
                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout.strip() == "2*cos(x)*sin(x)", r.stdout + r.stderr
+    r = subprocess.run([str(venv_py), "-m", "pip", "show", "alkahest-cas"], cwd="/", env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "License-Expression: MIT" in r.stdout, r.stdout + r.stderr
+    assert f"Editable project location: {ROOT}" in r.stdout
 
 
 def test_rich_display_of_expressions(xy):
@@ -166,3 +170,50 @@ def test_example_notebook_runs():
     latex = [o["data"]["text/latex"] for o in outputs if o.output_type == "execute_result" and "text/latex" in o["data"]]
     assert latex and "\\sin" in latex[0]
     assert any("LLVM JIT tier" in o.get("text", "") for o in outputs if o.output_type == "stream")
+
+
+def test_numbers_in_the_list_given_to_compile_expr(xy):
+    x, y = xy
+    f = compile_expr([x * y, 2, 0.5], [x, y])
+    assert f([3.0, 4.0]) == [12.0, 2.0, 0.5]
+    assert f(np.arange(2.0), 1.0).tolist() == [[0.0, 2.0, 0.5], [1.0, 2.0, 0.5]]
+    from fractions import Fraction
+
+    assert compile_expr([Fraction(1, 4)], [x])([0.0]) == [0.25]
+    with pytest.raises(TypeError, match="Expr or a real number"):
+        compile_expr([x, "2"], [x])
+
+
+def test_one_keyword_names_the_generated_function(xy):
+    x, y = xy
+    assert "double g(double x, double y)" in ak.emit_c(x * y, [x, y], name="g")
+    assert ak.emit_c(x * y, [x, y], name="g") == ak.emit_c(x * y, [x, y], fn_name="g")
+    assert "@g(" in ak.to_stablehlo(x * y, [x, y], name="g")
+    with pytest.raises(TypeError, match="disagree"):
+        ak.emit_c(x, [x], name="a", fn_name="b")
+    jf = ak.to_jax(x * y, [x, y], fn_name="model")
+    assert jf.__name__ == "model"
+    tf = ak.to_torch(x * y, [x, y], fn_name="model2")
+    assert tf.__name__ == "model2"
+
+
+def test_stacked_state_in_and_out(xy):
+    import jax
+    import torch
+
+    x, v = xy
+    rhs = [v, -x - v / 10]
+    state = np.array([[1.0, 0.0], [0.5, 2.0], [0.0, -1.0]])
+    want = np.stack([state[:, 1], -state[:, 0] - state[:, 1] / 10], axis=-1)
+    f = compile_expr(rhs, [x, v])
+    np.testing.assert_allclose(f.stacked(state), want, rtol=1e-15)
+    np.testing.assert_allclose(f.stacked(state[0]), want[0], rtol=1e-15)
+    with pytest.raises(ValueError, match="last axis must hold the 2"):
+        f.stacked(np.ones((3, 3)))
+    with jax.enable_x64(True):
+        jf = ak.to_jax(rhs, [x, v], stacked=True)
+        np.testing.assert_allclose(np.asarray(jax.jit(jf)(state)), want, rtol=1e-15)
+        jac = np.asarray(jax.jacfwd(jf)(jax.numpy.array([1.0, 2.0])))
+        np.testing.assert_allclose(jac, [[0.0, 1.0], [-1.0, -0.1]], rtol=1e-15)
+    tf = ak.to_torch(rhs, [x, v], stacked=True)
+    np.testing.assert_allclose(tf(torch.tensor(state)).numpy(), want, rtol=1e-15)
