@@ -53,11 +53,11 @@ struct PyCompiled {
   std::shared_ptr<const Interpreter> interp;
   std::shared_ptr<const JitFunction> jit;  // null until compiled (at once for "llvm", when repaid for "auto")
   std::uint64_t evaluated = 0;             // elements evaluated so far (drives "auto")
+  std::optional<std::uint64_t> auto_jit_after;  // "auto" compiles once evaluated reaches it (0: never)
 };
 
-// "auto" compiles with LLVM once this many elements have been asked for (this batch included):
-// a kernel costs a few milliseconds to compile and saves a few nanoseconds per element.
-constexpr std::uint64_t kAutoJitElements = 1u << 17;
+// "auto" compiles with LLVM once auto_jit_elements(program) elements have been asked for (this
+// batch included): 2**17 for most programs, more for long ones, never for very long ones.
 
 void use_jit(PyCompiled& c) {
   if (c.jit) return;
@@ -565,7 +565,10 @@ void py_run(PyCompiled& c, std::vector<AnyArray> arrays, std::vector<std::int64_
           : reinterpret_cast<std::uintptr_t>(out.data()) % alignof(double) != 0)
     throw nb::value_error("_run: out is not aligned to its item size");
   c.evaluated += static_cast<std::uint64_t>(total);
-  if (c.backend == "auto" && !c.jit && c.evaluated >= kAutoJitElements && jit_available()) use_jit(c);
+  if (c.backend == "auto" && !c.jit) {
+    if (!c.auto_jit_after) c.auto_jit_after = auto_jit_elements(c.interp->program());
+    if (*c.auto_jit_after != 0 && c.evaluated >= *c.auto_jit_after && jit_available()) use_jit(c);
+  }
   const std::shared_ptr<const JitFunction> jit = c.jit;  // kept alive while the GIL is released
   const std::shared_ptr<const Interpreter> interp = c.interp;
   py::ReleasedGil release;
@@ -844,7 +847,7 @@ NB_MODULE(_core, m) {
                    "The backend compile_expr was asked for: 'auto', 'interp' or 'llvm'.")
       .def_prop_ro("tier", [](const PyCompiled& c) { return c.jit ? "llvm" : "interp"; },
                    "The tier evaluating now: 'interp', or 'llvm' once compiled ('auto' switches after "
-                   "about 131,000 elements).")
+                   "2**17 elements, later for long programs, never past 50,000 instructions).")
       .def("llvm_ir", [](const PyCompiled& c, bool f32) {
         if (!jit_available()) throw AlkahestError("llvm_ir: " + jit_description());
         return JitFunction(c.interp->program(), c.interp->accuracy()).ir(f32);

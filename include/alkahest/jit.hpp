@@ -26,6 +26,17 @@ struct JitStats {
 };
 JitStats jit_stats();
 
+/// When an adaptive caller (Python's backend="auto") should move `program` from the interpreter to
+/// the JIT: after this many elements evaluated in all, or never (0) for programs of more than
+/// kAutoJitMaxInstructions instructions, whose compile time and memory the JIT cannot repay.
+/// The rule (docs/evaluation.md): compile once the interpreter has spent about as long on the
+/// program as compiling it is estimated to take: 2**17 * (1 + instructions / 50,000) elements.
+std::uint64_t auto_jit_elements(const Program& program);
+
+/// Programs longer than this stay on the interpreter under backend="auto": LLVM needs about
+/// 3-6 KB of memory and 30-170 microseconds per instruction of such programs.
+constexpr std::size_t kAutoJitMaxInstructions = 50'000;
+
 class JitFunction {
  public:
   /// Compiles (or fetches from the cache) the float64 kernel now; the float32 kernel is compiled

@@ -91,7 +91,8 @@ def compile_expr(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], back
     ``backend``: ``"interp"`` (the block interpreter, no compile latency), ``"llvm"`` (one fused
     loop compiled by LLVM now; cached by structure, so compiling the same expression again is
     free) or ``"auto"`` (the interpreter until about 131,000 elements have been evaluated, then
-    LLVM). Both tiers give the same numbers bit for bit. A symbol in an expression that is not in
+    LLVM; later for long programs, and never for programs of more than 50,000 instructions, whose
+    compile the JIT cannot repay). Both tiers give the same numbers bit for bit. A symbol in an expression that is not in
     ``vars`` raises ValueError naming it.
 
     >>> from alkahest import ExprPool, compile_expr, sin

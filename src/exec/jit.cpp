@@ -12,7 +12,9 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <mutex>
@@ -78,6 +80,25 @@ bool programs_equal(const Program& a, const Program& b) {
 }
 
 }  // namespace
+
+// The cost model of auto_jit_elements, measured on the 2-vCPU development VM (docs/evaluation.md):
+// LLVM takes about 40 us per instruction for programs of a few thousand instructions, and more per
+// instruction as programs grow (its passes are superlinear in a function's size: ~60 us at 20,000
+// instructions, ~160 us at 100,000), about c * n * (1 + n / 50,000) seconds with c = 40 us; the
+// interpreter spends about 0.3 ns per instruction per element. Switching once the interpreter has
+// spent as long as the compile is estimated to take (which bounds the total at twice the best
+// choice made in hindsight, however long the function is used afterwards) gives
+// 40 us / 0.3 ns * (1 + n / 50,000) elements: 2**17 for short programs (the threshold "auto" has
+// always had), growing with the program's length.
+constexpr std::uint64_t kAutoJitMinElements = std::uint64_t{1} << 17;
+constexpr double kCompileGrowthInstructions = 50'000;
+
+std::uint64_t auto_jit_elements(const Program& program) {
+  const std::size_t n = program.code.size();
+  if (n > kAutoJitMaxInstructions) return 0;
+  return static_cast<std::uint64_t>(
+      std::ceil(static_cast<double>(kAutoJitMinElements) * (1.0 + static_cast<double>(n) / kCompileGrowthInstructions)));
+}
 
 #if ALKAHEST_HAVE_LLVM
 

@@ -83,6 +83,46 @@ def test_auto_switches_to_llvm_once_the_batch_repays_it():
     assert g.tier == "interp"  # "interp" never compiles
 
 
+def _chain(x, levels):
+    """x, then e*1.0001 + 0.5 and sin(e) + x in turn: about 2 instructions a level, none shared."""
+    e = x
+    for i in range(levels):
+        e = sin(e) + x if i % 2 else e * 1.0001 + 0.5
+    return e
+
+
+def test_auto_stays_on_the_interpreter_for_programs_the_jit_cannot_repay():
+    # Past 50,000 instructions "auto" never compiles: a 1e5-deep expression used to take 16 s and
+    # a 1e6-deep one 169 s and 6 GB once it crossed 2**17 elements.
+    pool = ExprPool()
+    x = pool.symbol("x")
+    f = compile_expr(_chain(x, 30_000), [x])
+    assert len(f._program_data()[2]) > 50_000
+    a = np.linspace(0, 1, (1 << 17) + 1)
+    res = numpy_eval(f, a)
+    assert f.tier == "interp"
+    assert res[0] == f([0.0]) and res[-1] == f([1.0])
+
+
+def test_auto_waits_longer_for_longer_programs():
+    # A 10,000-instruction program: compiling it is estimated at about as long as the interpreter
+    # takes for ~160,000 elements, so "auto" stays after 2**17 + 10,000 and switches by 200,000.
+    pool = ExprPool()
+    x = pool.symbol("x")
+    f = compile_expr(_chain(x, 5_000), [x])
+    n = len(f._program_data()[2])
+    assert 9_000 < n < 11_000
+    numpy_eval(f, np.linspace(0, 1, (1 << 17) + 10_000))
+    assert f.tier == "interp"
+    numpy_eval(f, np.linspace(0, 1, 60_000))
+    assert f.tier == "llvm"
+    small = compile_expr(x * 2 + 1, [x])  # short programs switch just past 2**17 elements
+    numpy_eval(small, np.zeros((1 << 17) - 1))
+    assert small.tier == "interp"
+    numpy_eval(small, np.zeros(100))
+    assert small.tier == "llvm"
+
+
 def test_same_structure_is_compiled_once():
     def build():
         pool = ExprPool()
