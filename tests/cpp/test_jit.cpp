@@ -206,3 +206,25 @@ TEST_F(Jit, SameStructureCompilesOnce) {
 }
 
 }  // namespace
+
+// backend="auto"'s size guard: 2**17 elements for short programs, more for long ones, never past
+// kAutoJitMaxInstructions (where a compile takes seconds to minutes and gigabytes).
+TEST(AutoJit, ThresholdGrowsWithTheProgramAndStopsAtTheCap) {
+  ExprPool pool;
+  const ExprId x = pool.symbol("x");
+  auto program_of = [&](int levels) {
+    ExprId e = x;
+    for (int i = 0; i < levels; ++i) e = pool.add(pool.func(Op::Sin, e), pool.number(Number(static_cast<long>(i))));
+    return lower(pool, std::span<const ExprId>(&e, 1), std::span<const ExprId>(&x, 1));
+  };
+  const Program tiny = program_of(1), medium = program_of(5'000), huge = program_of(30'000);
+  EXPECT_LT(tiny.code.size(), 10u);
+  EXPECT_GE(auto_jit_elements(tiny), std::uint64_t{1} << 17);
+  EXPECT_LT(auto_jit_elements(tiny), (std::uint64_t{1} << 17) + 100);
+  ASSERT_GT(medium.code.size(), 10'000u);
+  ASSERT_LT(medium.code.size(), kAutoJitMaxInstructions);
+  const double expect = 131072.0 * (1.0 + static_cast<double>(medium.code.size()) / 50'000.0);
+  EXPECT_NEAR(static_cast<double>(auto_jit_elements(medium)), expect, 2.0);
+  ASSERT_GT(huge.code.size(), kAutoJitMaxInstructions);
+  EXPECT_EQ(auto_jit_elements(huge), 0u);
+}
