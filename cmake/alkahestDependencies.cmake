@@ -4,6 +4,7 @@
 #
 #   alkahest::gmpxx          GMP and its C++ interface (gmpxx.h; links gmpxx, gmp)
 #   alkahest::boost_headers  Boost headers (Boost.Math is header-only)
+#   alkahest::mpfr           MPFR (mpfr.h, libmpfr): correctly rounded doubles and floats of exact numbers
 
 if(NOT TARGET alkahest::gmpxx)
   find_path(ALKAHEST_GMPXX_INCLUDE_DIR gmpxx.h)
@@ -18,6 +19,20 @@ if(NOT TARGET alkahest::gmpxx)
   set_target_properties(alkahest::gmpxx PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${ALKAHEST_GMPXX_INCLUDE_DIR}"
     INTERFACE_LINK_LIBRARIES "${ALKAHEST_GMPXX_LIBRARY};${ALKAHEST_GMP_LIBRARY}")
+endif()
+
+if(NOT TARGET alkahest::mpfr)
+  find_path(ALKAHEST_MPFR_INCLUDE_DIR mpfr.h)
+  find_library(ALKAHEST_MPFR_LIBRARY mpfr)
+  if(NOT ALKAHEST_MPFR_INCLUDE_DIR OR NOT ALKAHEST_MPFR_LIBRARY)
+    message(FATAL_ERROR
+      "alkahest needs MPFR (mpfr.h, libmpfr). "
+      "On Debian: apt-get install libmpfr-dev (or run `make deps`).")
+  endif()
+  add_library(alkahest::mpfr INTERFACE IMPORTED)
+  set_target_properties(alkahest::mpfr PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${ALKAHEST_MPFR_INCLUDE_DIR}"
+    INTERFACE_LINK_LIBRARIES "${ALKAHEST_MPFR_LIBRARY};${ALKAHEST_GMP_LIBRARY}")
 endif()
 
 if(NOT TARGET alkahest::boost_headers)

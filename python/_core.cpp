@@ -856,7 +856,7 @@ NB_MODULE(_core, m) {
            "Listing of the lowered SSA program.")
       .def("_program_data", [](const PyCompiled& c) {
         // The Program as plain data, for backends written in Python (the JAX lowering):
-        // (n_inputs, constants, [(code, op name or "", dst, a, b, index)], outputs).
+        // (n_inputs, constants, [(code, op name or "", dst, a, b, index)], outputs, float32 constants).
         static const char* codes[] = {"input", "const", "add", "sub", "mul", "div", "neg", "sqrt", "pow", "func"};
         const Program& p = c.interp->program();
         nb::list code;
@@ -864,8 +864,10 @@ NB_MODULE(_core, m) {
           code.append(nb::make_tuple(codes[static_cast<int>(in.code)],
                                      in.code == PCode::Func ? std::string(op_info(in.op).name) : std::string(),
                                      in.dst, in.a, in.b, in.index));
-        return nb::make_tuple(p.n_inputs, p.constants, code, p.outputs);
-      }, "The lowered Program as plain data: (n_inputs, constants, instructions, outputs).")
+        std::vector<double> f32(p.constants_f32.begin(), p.constants_f32.end());
+        return nb::make_tuple(p.n_inputs, p.constants, code, p.outputs, f32);
+      }, "The lowered Program as plain data: (n_inputs, constants, instructions, outputs, constants "
+         "rounded to float32).")
       .def("_run", &py_run, "arrays"_a, "shape"_a, "out"_a, "threads"_a)
       .def("__repr__", [](const PyCompiled& c) {
         return "<CompiledFn of " + std::to_string(c.vars.size()) + " inputs, " + std::to_string(c.exprs.size()) +

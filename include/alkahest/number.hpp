@@ -45,7 +45,12 @@ class Number {
   double real() const { return std::get<double>(v_); }
   /// Exact value as a rational (integers included); only for exact numbers.
   mpq_class to_mpq() const;
+  /// The double nearest the exact value (ties to even; subnormals rounded once; beyond the
+  /// largest finite double: +-inf). Floats return themselves.
   double to_double() const;
+  /// The float nearest the exact value, rounded once from it (not through a double); floats
+  /// (doubles) are rounded to float.
+  float to_float() const;
   /// Whether the integer fits a `long`.
   bool fits_long() const;
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "alkahest/pool.hpp"
@@ -35,9 +36,20 @@ struct Instr {
 struct Program {
   std::uint32_t n_inputs = 0;
   std::uint32_t n_regs = 0;
+  /// Each constant rounded to nearest once from its exact value: as a double, and as a float for
+  /// the float32 kernels (never through the double, which could round twice).
   std::vector<double> constants;
+  std::vector<float> constants_f32;
   std::vector<Instr> code;
   std::vector<std::uint32_t> outputs;  ///< register holding each output after the code ran
+  /// Constant `index` in the precision of T (float or double).
+  template <class T>
+  T constant(std::uint32_t index) const {
+    if constexpr (std::is_same_v<T, float>)
+      return constants_f32[index];
+    else
+      return static_cast<T>(constants[index]);
+  }
   /// Structural hash (instructions and constants), equal for equal programs in every process.
   std::uint64_t hash() const;
   /// Human-readable listing, one instruction per line.

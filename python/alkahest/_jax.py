@@ -65,7 +65,9 @@ _BINARY = {"atan2": lax.atan2, "polygamma": _polygamma}
 
 def _run_program(data, dtype, args):
     """The Program (``CompiledFn._program_data()``) on jax arrays of one dtype and shape."""
-    n_inputs, constants, code, outputs = data
+    n_inputs, constants64, code, outputs, constants32 = data
+    # float32 constants are rounded once from the exact values, not through the doubles.
+    constants = constants32 if np.dtype(dtype) == np.float32 else constants64
     regs: dict[int, Any] = {}
     for kind, op, dst, a, b, index in code:
         if kind == "input":

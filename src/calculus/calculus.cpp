@@ -259,9 +259,17 @@ double eval(const ExprPool& pool, ExprId expr, const std::unordered_map<ExprId, 
       case Kind::Pow: {
         const Node& e = pool.node(n.args[1]);
         const double b = v.at(n.args[0]);
-        if (e.kind == Kind::Number && e.number.is_rational() && e.number.rational() == mpq_class(1, 2))
+        if (e.kind == Kind::Number && e.number.is_rational() && e.number.rational() == mpq_class(1, 2)) {
           r = std::sqrt(b);
-        else
+        } else if (e.kind == Kind::Number && e.number.is_integer() && mpz_odd_p(e.number.integer().get_mpz_t()) &&
+                   mpz_sizeinbase(e.number.integer().get_mpz_t(), 2) > 53) {
+          // Odd |n| > 2**53 has no odd double: b * b**(|n| - 1) keeps b's sign, as the compiled
+          // Program does (src/compile/lower.cpp).
+          const mpz_class& n = e.number.integer();
+          const double m = Number(mpz_class(abs(n) - 1)).to_double();
+          r = b * std::pow(b, m);
+          if (n < 0) r = 1.0 / r;
+        } else
           r = std::pow(b, v.at(n.args[1]));
         break;
       }

@@ -26,6 +26,12 @@ struct Plan {
   Op op = Op::Count_;
 };
 
+// Integers above this magnitude have no odd neighbour among the doubles.
+const mpz_class kMaxExactDoubleInt = mpz_class(1) << 53;
+
+// Whether |z| <= 2**24: exact as a float and as a double.
+bool small_exact(const mpz_class& z) { return mpz_sizeinbase(z.get_mpz_t(), 2) <= 24 || abs(z) == (mpz_class(1) << 24); }
+
 // Lowering state; used only by lower() below.
 struct Lowering {
   Lowering(ExprPool& pool, std::span<const ExprId> vars) : pool_(pool) {
@@ -71,7 +77,10 @@ struct Lowering {
               p.negate = true;
               c = -c;
             }
-            if (c.is_rational()) {  // p/q: multiply by p, divide by q (x/3 is correctly rounded)
+            if (c.is_rational() && small_exact(c.rational().get_num()) && small_exact(c.rational().get_den())) {
+              // p/q with p and q exact in float and double: multiply by p, divide by q (x/3 is
+              // correctly rounded). Larger ones are one constant, the nearest double (or float)
+              // of p/q: p and q alone may not even be finite doubles (10**400 + 1)/10**400.
               const mpz_class& pn = c.rational().get_num();
               if (pn != 1) num.push_back(pool_.number(Number(mpz_class(pn))));
               den.push_back(pool_.number(Number(mpz_class(c.rational().get_den()))));
@@ -110,6 +119,15 @@ struct Lowering {
           p.deps = {b};
           return p;
         }
+        if (en.kind == Kind::Number && en.number.is_integer() && en.number.integer() > kMaxExactDoubleInt &&
+            mpz_odd_p(en.number.integer().get_mpz_t())) {
+          // b**n for odd n > 2**53: no double is odd there, so pow(b, n) would compute an even
+          // power and lose b's sign. b * b**(n - 1) keeps it (b = -0, +-inf, NaN included).
+          p.kind = Plan::Kind::Product;
+          p.n_numerator = 2;
+          p.deps = {b, pool_.pow(b, pool_.number(Number(mpz_class(en.number.integer() - 1))))};
+          return p;
+        }
         if (en.kind == Kind::Number && en.number.is_negative()) {  // b**-e -> 1/b**e
           p.kind = Plan::Kind::Product;
           p.n_numerator = 0;
@@ -135,16 +153,19 @@ struct Lowering {
     return in.dst;
   }
   std::uint32_t binary(PCode c, std::uint32_t a, std::uint32_t b) { return emit({c, Op::Count_, 0, a, b, 0}); }
-  std::uint32_t constant(double v) {
-    const std::uint64_t bits = std::bit_cast<std::uint64_t>(v);
+  // A constant as a double and as a float, each rounded once from the exact value.
+  std::uint32_t constant(double v, float f) {
+    const std::pair<std::uint64_t, std::uint32_t> bits{std::bit_cast<std::uint64_t>(v), std::bit_cast<std::uint32_t>(f)};
     auto it = const_value_.find(bits);
     if (it != const_value_.end()) return it->second;
     const auto index = static_cast<std::uint32_t>(prog_.constants.size());
     prog_.constants.push_back(v);
+    prog_.constants_f32.push_back(f);
     const std::uint32_t r = emit({PCode::Const, Op::Count_, 0, 0, 0, index});
     const_value_.emplace(bits, r);
     return r;
   }
+  std::uint32_t constant(const Number& c) { return constant(c.to_double(), c.to_float()); }
 
   std::uint32_t product(std::span<const std::uint32_t> vs) {
     std::uint32_t acc = vs[0];
@@ -167,7 +188,7 @@ struct Lowering {
 
   std::uint32_t int_power(std::uint32_t base, long n) {
     const std::uint32_t r = positive_power(base, static_cast<unsigned long>(n < 0 ? -n : n));
-    return n < 0 ? binary(PCode::Div, constant(1.0), r) : r;
+    return n < 0 ? binary(PCode::Div, constant(1.0, 1.0f), r) : r;
   }
 
   std::uint32_t build(ExprId id, const Plan& p) {
@@ -176,7 +197,7 @@ struct Lowering {
     for (ExprId d : p.deps) v.push_back(value_.at(d));
     switch (p.kind) {
       case Plan::Kind::Leaf:
-        if (n.kind == Kind::Number) return constant(n.number.to_double());
+        if (n.kind == Kind::Number) return constant(n.number);
         {
           auto it = input_index_.find(id);
           if (it == input_index_.end())
@@ -201,7 +222,7 @@ struct Lowering {
       }
       case Plan::Kind::Product: {
         std::span<const std::uint32_t> all(v);
-        std::uint32_t r = p.n_numerator > 0 ? product(all.first(p.n_numerator)) : constant(1.0);
+        std::uint32_t r = p.n_numerator > 0 ? product(all.first(p.n_numerator)) : constant(1.0, 1.0f);
         if (v.size() > p.n_numerator) r = binary(PCode::Div, r, product(all.subspan(p.n_numerator)));
         if (p.negate) r = emit({PCode::Neg, Op::Count_, 0, r, 0, 0});
         return r;
@@ -301,7 +322,10 @@ struct Lowering {
   Program prog_;
   std::unordered_map<ExprId, std::uint32_t> input_index_;
   std::unordered_map<ExprId, std::uint32_t> value_;
-  std::unordered_map<std::uint64_t, std::uint32_t> const_value_;
+  struct BitsHash {
+    std::size_t operator()(const std::pair<std::uint64_t, std::uint32_t>& b) const { return hash_mix(b.first, b.second); }
+  };
+  std::unordered_map<std::pair<std::uint64_t, std::uint32_t>, std::uint32_t, BitsHash> const_value_;
   std::unordered_map<std::uint64_t, std::uint32_t> power_value_;  // (base value, n) -> value
   std::vector<std::uint32_t> ssa_a_, ssa_b_;
 };
@@ -320,6 +344,7 @@ Program lower(ExprPool& pool, std::span<const ExprId> outputs, std::span<const E
 std::uint64_t Program::hash() const {
   std::uint64_t h = hash_mix(n_inputs, n_regs);
   for (double c : constants) h = hash_mix(h, std::bit_cast<std::uint64_t>(c));
+  for (float c : constants_f32) h = hash_mix(h, std::bit_cast<std::uint32_t>(c));
   for (const Instr& in : code) {
     h = hash_mix(h, static_cast<std::uint64_t>(in.code) | (static_cast<std::uint64_t>(in.op) << 8));
     h = hash_mix(h, (static_cast<std::uint64_t>(in.dst) << 32) | in.a);

@@ -26,7 +26,7 @@ void run_range(const Program& P, int acc, const std::vector<exec::InputReader<T>
   std::vector<const T*> ptr(nregs, nullptr);
   auto buf = [&](std::uint32_t r) { return storage.get() + static_cast<std::size_t>(r) * kBlock; };
   for (const Instr& in : P.code)  // constants keep their registers: fill once
-    if (in.code == PCode::Const) std::fill(buf(in.dst), buf(in.dst) + kBlock, static_cast<T>(P.constants[in.index]));
+    if (in.code == PCode::Const) std::fill(buf(in.dst), buf(in.dst) + kBlock, P.template constant<T>(in.index));
   const std::size_t n_out = P.outputs.size();
   for (std::int64_t start = begin; start < end; start += kBlock) {
     const std::int64_t n = std::min(kBlock, end - start);

@@ -71,6 +71,10 @@ bool programs_equal(const Program& a, const Program& b) {
   if (!a.constants.empty() &&
       std::memcmp(a.constants.data(), b.constants.data(), a.constants.size() * sizeof(double)) != 0)
     return false;  // bitwise: 0.0 and -0.0 are different programs
+  if (a.constants_f32.size() != b.constants_f32.size() ||
+      (!a.constants_f32.empty() &&
+       std::memcmp(a.constants_f32.data(), b.constants_f32.data(), a.constants_f32.size() * sizeof(float)) != 0))
+    return false;
   for (std::size_t i = 0; i < a.code.size(); ++i) {
     const Instr &x = a.code[i], &y = b.code[i];
     if (x.code != y.code || x.op != y.op || x.dst != y.dst || x.a != y.a || x.b != y.b || x.index != y.index)
@@ -188,7 +192,7 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
           break;
         }
         case PCode::Const:
-          v = ConstantFP::get(VT, static_cast<double>(static_cast<T>(P.constants[ins.index])));
+          v = ConstantFP::get(VT, static_cast<double>(P.template constant<T>(ins.index)));
           break;
         case PCode::Add: v = B.CreateFAdd(a, b); break;
         case PCode::Sub: v = B.CreateFSub(a, b); break;

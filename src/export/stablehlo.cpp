@@ -197,7 +197,8 @@ class HloWriter {
     const std::string& b = exporter::reads_b(in) ? name[ssa_.b[i]] : empty_;
     switch (in.code) {
       case PCode::Input: return arg(in.index);
-      case PCode::Const: return constant(prog_.constants[in.index]);
+      case PCode::Const:  // the float constant is rounded from the exact value, not from the double
+        return constant(f32_ ? static_cast<double>(prog_.constants_f32[in.index]) : prog_.constants[in.index]);
       case PCode::Add: return op("add", a, b);
       case PCode::Sub: return op("subtract", a, b);
       case PCode::Mul: return op("multiply", a, b);

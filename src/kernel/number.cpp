@@ -1,5 +1,7 @@
 #include "alkahest/number.hpp"
 
+#include <mpfr.h>
+
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -71,11 +73,52 @@ mpq_class Number::to_mpq() const {
   throw InvalidArgument("to_mpq on a float");
 }
 
+namespace {
+
+// The exact rational q rounded to nearest (ties to even) in the binary format with `precision`
+// significand bits and MPFR exponents emin..emax (a value is m * 2**e, 0.5 <= |m| < 1): subnormals
+// are rounded once, at their own precision (mpfr_subnormalize), and magnitudes beyond the largest
+// finite value become infinities. The result is exactly representable in that format and is
+// returned as a double. MPFR's exponent range is per thread; it is restored before returning.
+double round_exact(const mpq_class& q, mpfr_prec_t precision, mpfr_exp_t emin, mpfr_exp_t emax) {
+  struct Range {
+    mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+    ~Range() {
+      mpfr_set_emin(emin);
+      mpfr_set_emax(emax);
+    }
+  } saved;
+  mpfr_t r;
+  mpfr_init2(r, precision);
+  mpfr_set_emin(emin);
+  mpfr_set_emax(emax);
+  const int inexact = mpfr_set_q(r, q.get_mpq_t(), MPFR_RNDN);
+  mpfr_subnormalize(r, inexact, MPFR_RNDN);
+  const double d = mpfr_get_d(r, MPFR_RNDN);  // exact: r has at most 53 bits and a double's range
+  mpfr_clear(r);
+  return d;
+}
+
+}  // namespace
+
 double Number::to_double() const {
   switch (type()) {
-    case Type::Integer: return integer().get_d();
-    case Type::Rational: return mpq_get_d(rational().get_mpq_t());
+    case Type::Integer:
+      if (mpz_sizeinbase(integer().get_mpz_t(), 2) <= 53) return integer().get_d();  // exact
+      return round_exact(mpq_class(integer()), 53, -1073, 1024);
+    case Type::Rational: return round_exact(rational(), 53, -1073, 1024);
     case Type::Float: return real();
+  }
+  return 0;
+}
+
+float Number::to_float() const {
+  switch (type()) {
+    case Type::Integer:
+      if (mpz_sizeinbase(integer().get_mpz_t(), 2) <= 24) return static_cast<float>(integer().get_si());
+      return static_cast<float>(round_exact(mpq_class(integer()), 24, -148, 128));
+    case Type::Rational: return static_cast<float>(round_exact(rational(), 24, -148, 128));
+    case Type::Float: return static_cast<float>(real());  // the double is the exact value
   }
   return 0;
 }

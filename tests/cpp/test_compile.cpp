@@ -133,4 +133,34 @@ TEST_F(Compile, IeeeSpecialValuesPropagate) {
   EXPECT_TRUE(std::isnan(out[3]));
 }
 
+// Odd exponents beyond 2**53 keep the base's sign (issue 13, item 4): no double is odd there.
+TEST_F(Compile, HugeOddExponentsKeepTheSign) {
+  const ExprId e = parse_("x**9007199254740993 + y**(-9007199254740993)");
+  Interpreter interp(lower1(e, {x, y}));
+  const double xs[] = {-1.0, -2.0, -0.0, -0.5}, ys[] = {-1.0, -2.0, -0.0, -0.5};
+  ArrayView views[2] = {{xs, {1}}, {ys, {1}}};
+  const std::int64_t shape[1] = {4};
+  double out[4];
+  interp.run<double>(views, shape, out, 1);
+  EXPECT_EQ(out[0], -2.0);
+  EXPECT_EQ(out[1], -INFINITY);
+  EXPECT_EQ(out[2], -INFINITY);  // -0 + -inf
+  EXPECT_EQ(out[3], -INFINITY);  // -0 + -inf
+  EXPECT_EQ(eval(pool, e, {{x, -1.0}, {y, -1.0}}), -2.0);
+}
+
+// Exact constants are the nearest double (float) of their exact value, rounded once (item 3).
+TEST_F(Compile, ExactConstantsRoundOnce) {
+  const Program p = lower1(parse_("x * (10**400 + 1)/10**400 + x*3**700/2**1100"), {x});
+  for (double c : p.constants) EXPECT_TRUE(std::isfinite(c)) << p.str();
+  ASSERT_EQ(p.constants.size(), p.constants_f32.size());
+  Interpreter interp(p);
+  const double xs[] = {1.0};
+  ArrayView views[1] = {{xs, {1}}};
+  const std::int64_t shape[1] = {1};
+  double out[1];
+  interp.run<double>(views, shape, out, 1);
+  EXPECT_DOUBLE_EQ(out[0], 1.0 + 711.0220569369853);
+}
+
 }  // namespace

@@ -44,6 +44,40 @@ TEST(NumberTest, Powers) {
   EXPECT_EQ(Number::power(Number(2L), Number(100L))->str(), "1267650600228229401496703205376");
 }
 
+// Exact numbers round once, to nearest with ties to even, subnormals included (issue 13, item 3);
+// mpq_get_d truncated and the separate conversion of p and q overflowed.
+TEST(NumberTest, CorrectlyRoundedDoublesAndFloats) {
+  auto pow2 = [](unsigned long k) -> mpz_class { return mpz_class(1) << k; };
+  mpz_class big;
+  mpz_ui_pow_ui(big.get_mpz_t(), 10, 400);
+  EXPECT_EQ(Number::rational(big + 1, big).to_double(), 1.0);
+  mpz_class p3;
+  mpz_ui_pow_ui(p3.get_mpz_t(), 3, 700);
+  EXPECT_NEAR(Number::rational(p3, pow2(1100)).to_double(), 711.0220569369853, 1e-12);
+  EXPECT_EQ(Number::rational(1, 3).to_double(), 1.0 / 3.0);
+  EXPECT_EQ(Number::rational(2, 3).to_double(), 2.0 / 3.0);  // truncation gave 0.66...63
+  EXPECT_EQ(Number(mpz_class(pow2(53) + 1)).to_double(), 0x1p53);        // tie -> even
+  EXPECT_EQ(Number(mpz_class(pow2(53) + 3)).to_double(), 0x1p53 + 4);    // tie -> even (up)
+  EXPECT_EQ(Number(mpz_class(pow2(64) - 1)).to_double(), 0x1p64);        // truncation gave 2**64 - 2048
+  EXPECT_EQ(Number(mpz_class(pow2(1024) - pow2(970))).to_double(), INFINITY);  // tie past DBL_MAX
+  EXPECT_EQ(Number(mpz_class(pow2(1024) - pow2(970) - 1)).to_double(), 0x1.fffffffffffffp1023);
+  EXPECT_EQ(Number(mpz_class(-pow2(2000))).to_double(), -INFINITY);
+  EXPECT_EQ(Number::rational(1, pow2(1075)).to_double(), 0.0);                  // tie -> even (0)
+  EXPECT_EQ(Number::rational(3, pow2(1075)).to_double(), 0x1p-1073);           // tie -> even (2 ulps)
+  EXPECT_EQ(Number::rational(pow2(1075) + 1, pow2(2150)).to_double(), 0x1p-1074);  // just above the tie
+  EXPECT_EQ(Number::rational(-1, pow2(1100)).to_double(), 0.0);
+  EXPECT_TRUE(std::signbit(Number::rational(-1, pow2(1100)).to_double()));
+  // float: from the exact value, not through the double (1 + 2**-24 + 2**-80 is above the tie)
+  EXPECT_EQ(Number::rational(pow2(80) + pow2(56) + 1, pow2(80)).to_float(), std::nextafter(1.0f, 2.0f));
+  EXPECT_EQ(static_cast<float>(Number::rational(pow2(80) + pow2(56) + 1, pow2(80)).to_double()), 1.0f);
+  EXPECT_EQ(Number::rational(1, pow2(150)).to_float(), 0.0f);
+  EXPECT_EQ(Number::rational(pow2(150) + 1, pow2(300)).to_float(), 0x1p-149f);
+  EXPECT_EQ(Number(mpz_class(pow2(128) - pow2(103))).to_float(), INFINITY);
+  EXPECT_EQ(Number(mpz_class(pow2(128) - pow2(103) - 1)).to_float(), 0x1.fffffep127f);
+  EXPECT_EQ(Number(mpz_class(16777217)).to_float(), 16777216.0f);
+  EXPECT_EQ(Number(0.1).to_float(), 0.1f);
+}
+
 TEST(NumberTest, FloatText) {
   EXPECT_EQ(format_double(2.0), "2.0");
   EXPECT_EQ(format_double(0.1), "0.1");
