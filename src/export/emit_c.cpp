@@ -15,27 +15,47 @@ namespace alkahest {
 
 namespace {
 
-// C99 keywords and the identifiers <math.h> (C99 7.12) and <stddef.h> declare, plus the names the
-// generated code itself uses. A parameter may not shadow any of them.
+// Keywords of C99 through C23, GNU C and C++ (CUDA sources are C++), the identifiers <math.h> and
+// <stddef.h> declare in every mode (C99 7.12, C23, POSIX/XSI and GNU extensions), macros GCC
+// predefines in GNU modes, plus the names the generated code itself uses. A parameter may not
+// shadow any of them. Whole families of macros are matched by prefix in reserved_macro_family().
 const std::unordered_set<std::string_view>& c_reserved() {
   static const std::unordered_set<std::string_view> names = {
-      // keywords
+      // C99 keywords
       "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
       "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict",
       "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
       "unsigned", "void", "volatile", "while", "_Bool", "_Complex", "_Imaginary",
+      // C23 keywords (and C11's spellings <stdalign.h> etc. define), GNU C keywords
+      "alignas", "alignof", "bool", "constexpr", "false", "nullptr", "static_assert", "thread_local",
+      "true", "typeof", "typeof_unqual", "noreturn", "asm", "complex", "imaginary",
+      // C++ keywords and alternative tokens
+      "and", "and_eq", "bitand", "bitor", "catch", "char8_t", "char16_t", "char32_t", "class",
+      "co_await", "co_return", "co_yield", "compl", "concept", "const_cast", "consteval", "constinit",
+      "decltype", "delete", "dynamic_cast", "explicit", "export", "friend", "mutable", "namespace",
+      "new", "noexcept", "not", "not_eq", "operator", "or", "or_eq", "private", "protected", "public",
+      "reinterpret_cast", "requires", "static_cast", "template", "this", "throw", "try", "typeid",
+      "typename", "using", "virtual", "xor", "xor_eq",
+      // macros GCC predefines in GNU modes (-std=gnu17)
+      "linux", "unix", "i386",
       // <math.h> macros and types
-      "HUGE_VAL", "HUGE_VALF", "HUGE_VALL", "INFINITY", "NAN", "FP_INFINITE", "FP_NAN", "FP_NORMAL",
-      "FP_SUBNORMAL", "FP_ZERO", "FP_FAST_FMA", "FP_FAST_FMAF", "FP_FAST_FMAL", "FP_ILOGB0",
-      "FP_ILOGBNAN", "MATH_ERRNO", "MATH_ERREXCEPT", "math_errhandling", "float_t", "double_t",
-      "fpclassify", "isfinite", "isinf", "isnan", "isnormal", "signbit", "isgreater",
-      "isgreaterequal", "isless", "islessequal", "islessgreater", "isunordered", "errno",
+      "HUGE", "MAXFLOAT", "INFINITY", "NAN", "MATH_ERRNO", "MATH_ERREXCEPT", "math_errhandling",
+      "float_t", "double_t", "fpclassify", "isfinite", "isinf", "isnan", "isnormal", "signbit",
+      "isgreater", "isgreaterequal", "isless", "islessequal", "islessgreater", "isunordered",
+      "iscanonical", "iseqsig", "issignaling", "issubnormal", "iszero", "errno", "DOMAIN", "SING",
+      "OVERFLOW", "UNDERFLOW", "TLOSS", "PLOSS",
       // <stddef.h>
-      "size_t", "ptrdiff_t", "wchar_t", "offsetof", "NULL",
+      "size_t", "ptrdiff_t", "wchar_t", "offsetof", "NULL", "max_align_t", "nullptr_t", "unreachable",
       // the generated code's own names
       "out", "n", "i", "ak_sign", "ak_signf", "ak_polygamma", "ak_polygamma_pos", "ak_polygammaf", "AK_SIGN_DEFINED",
       "AK_SIGNF_DEFINED", "AK_POLYGAMMA_DEFINED", "AK_POLYGAMMAF_DEFINED"};
   return names;
+}
+
+// Families of <math.h> macros: M_PI, M_PIl, M_PIf128, ... (XSI/GNU), FP_NAN, FP_INT_UPWARD, ...,
+// HUGE_VAL, HUGE_VAL_F128, ..., SNAN, SNANF, ... (C23).
+bool reserved_macro_family(std::string_view s) {
+  return s.starts_with("M_") || s.starts_with("FP_") || s.starts_with("HUGE_VAL") || s.starts_with("SNAN");
 }
 
 // <math.h> functions (C99 7.12), each also with the f and l suffixes.
@@ -71,7 +91,7 @@ bool is_temporary_name(std::string_view s) {
 }
 
 bool taken(std::string_view s, std::string_view fn_name) {
-  return c_reserved().count(s) || is_math_function(s) || is_temporary_name(s) || s == fn_name ||
+  return c_reserved().count(s) || reserved_macro_family(s) || is_math_function(s) || is_temporary_name(s) || s == fn_name ||
          (s.size() == fn_name.size() + 6 && s.substr(0, fn_name.size()) == fn_name &&
           s.substr(fn_name.size()) == "_batch");
 }
@@ -81,7 +101,7 @@ void check_fn_name(std::string_view fn_name) {
     throw InvalidArgument("emit_c: fn_name '" + std::string(fn_name) +
                           "' is not a valid C identifier (letters, digits and '_', not starting with "
                           "a digit, nor with '__' or '_' and a capital)");
-  if (c_reserved().count(fn_name) || is_math_function(fn_name))
+  if (c_reserved().count(fn_name) || reserved_macro_family(fn_name) || is_math_function(fn_name))
     throw InvalidArgument("emit_c: fn_name '" + std::string(fn_name) +
                           "' is a C keyword or a name <math.h> or the generated code uses");
 }
@@ -314,7 +334,7 @@ class CWriter {
     switch (in.code) {
       case PCode::Input: return {params_[in.index], kPrimary};
       case PCode::Const: {
-        std::string s = c_literal(prog_.constants[in.index], opt_.type);
+        std::string s = c_literal(f32_ ? static_cast<double>(prog_.constants_f32[in.index]) : prog_.constants[in.index], opt_.type);
         return {s, s[0] == '-' ? kUnary : kPrimary};
       }
       case PCode::Add:
@@ -368,7 +388,8 @@ std::vector<std::string> c_parameter_names(const std::vector<std::string>& names
     if (s.empty()) s = "x" + std::to_string(k);
     for (char& c : s)
       if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) c = '_';
-    if ((s[0] >= '0' && s[0] <= '9') || reserved_prefix(s)) s = "v" + s;
+    // A macro family (M_PI, M_PI_, M_PIl, ...) cannot be left by appending '_': prefix a 'v'.
+    if ((s[0] >= '0' && s[0] <= '9') || reserved_prefix(s) || reserved_macro_family(s)) s = "v" + s;
     while (taken(s, fn_name)) s += "_";
     if (used.count(s)) {
       int suffix = 2;

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ctypes
 import math
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -341,3 +343,76 @@ def test_polygamma_helper_across_the_real_line(pool):
         bad = ~((out == want) | (np.isnan(out) & np.isnan(want)) |
                 (np.abs(out - want) <= 1e-11 * np.abs(want) + 1e-15))  # + absolute: the digamma root
     assert not bad.any(), np.c_[N, X, out, want][bad]
+
+
+# ---------------------------------------------------------------------------------------------
+# Names C23, C++ and <math.h> macros own (issue 13, item 10)
+# ---------------------------------------------------------------------------------------------
+
+# Each was kept as a parameter name and broke the build: <math.h> object-like macros (M_PI is a
+# number after preprocessing, HUGE and MAXFLOAT too), C23 keywords (gcc -std=c2x), C++ keywords and
+# alternative tokens (NVRTC compiles the CUDA source as C++), and macros GCC predefines in GNU modes.
+HOSTILE_C_NAMES = [
+    "M_PI", "M_E", "M_PIl", "M_PIf", "M_SQRT1_2", "M_PI_", "HUGE", "MAXFLOAT", "HUGE_VAL_F128", "SNAN", "SNANF",
+    "FP_INT_UPWARD", "FP_LLOGB0", "iszero", "issignaling", "true", "false", "bool", "nullptr", "typeof",
+    "typeof_unqual", "constexpr", "alignas", "alignof", "static_assert", "thread_local", "noreturn", "asm",
+    "linux", "unix", "new", "this", "template", "typename", "namespace", "bitand", "xor", "compl", "delete",
+    "operator", "private", "virtual", "explicit", "mutable", "char8_t", "nullptr_t", "unreachable", "max_align_t",
+]
+
+
+def _compile_strict(source, std, tmp_path, lang="c"):
+    from emitted import CC
+
+    src = tmp_path / f"names_{std}.{lang}"
+    src.write_text(source)
+    compiler = CC if lang == "c" else (shutil.which("g++") or shutil.which("c++"))
+    cmd = [compiler, f"-std={std}", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", "-ffp-contract=off", "-fPIC",
+           "-shared", str(src), "-o", str(tmp_path / f"names_{std}_{lang}.so"), "-lm"]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:] + "\n" + source
+    return ctypes.CDLL(str(tmp_path / f"names_{std}_{lang}.so"))
+
+
+def test_parameters_named_like_macros_and_keywords_compile_in_every_mode(tmp_path):
+    pool = ExprPool()
+    syms = [pool.symbol(n) for n in HOSTILE_C_NAMES]
+    e = sum((k + 1) * s for k, s in enumerate(syms))
+    code = emit_c(e, syms, fn_name="names", includes=True) + emit_c(e, syms, fn_name="names32", dtype="f32")
+    params = code.split("double names(")[1].split(")")[0]
+    for n in HOSTILE_C_NAMES:
+        assert f"double {n}," not in params + "," and f"double {n})" not in params, n
+    assert "double vM_PI" in params and "double true_" in params
+    xs = [0.5 + k / 64 for k in range(len(syms))]
+    want = numpy_eval(compile_expr(e, syms), *xs)
+    for std in ("c99", "gnu99", "c11", "gnu17", "c2x", "gnu2x"):
+        lib = _compile_strict(code, std, tmp_path)
+        got = scalar_fn(lib, "names", len(syms))(*xs)
+        assert got == want, std
+        got32 = scalar_fn(lib, "names32", len(syms), ctypes.c_float)(*xs)
+        assert abs(got32 - want) <= 1e-5 * abs(want), std
+    extern_c = 'extern "C" {\n' + code.replace("#include <math.h>\n", "") + "}\n"
+    for std in ("c++17", "c++20"):  # the CUDA source is C++
+        lib = _compile_strict("#include <math.h>\n" + extern_c, std, tmp_path, lang="cpp")
+        assert scalar_fn(lib, "names", len(syms))(*xs) == want, std
+
+
+def test_cuda_source_with_hostile_names_compiles():
+    from alkahest import _cuda
+
+    if not _cuda.nvrtc_status()[0]:
+        pytest.skip("no NVRTC")
+    pool = ExprPool()
+    syms = [pool.symbol(n) for n in HOSTILE_C_NAMES]
+    f = ak.compile_cuda(sum(ak.sin(s) for s in syms), syms)
+    assert ".entry" in f.ptx
+
+
+def test_fn_name_may_not_be_a_macro_or_c23_keyword():
+    pool = ExprPool()
+    x = pool.symbol("x")
+    for name in ("M_PI", "HUGE", "true", "bool", "constexpr", "FP_NAN", "linux"):
+        with pytest.raises(ValueError, match="fn_name"):
+            emit_c(x, [x], fn_name=name)
+    with pytest.raises(ValueError, match="var_name 'M_PI' cannot be a C parameter name.*'vM_PI'"):
+        emit_c(x, [x], var_name="M_PI")
