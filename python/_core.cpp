@@ -142,6 +142,17 @@ std::optional<Number> as_number(nb::handle h) {
 
 std::string py_type_name(nb::handle h) { return nb::cast<std::string>(nb::type_name(h.type())); }
 
+// A str argument as UTF-8: TypeError naming `what` for other types; a str that is not valid
+// Unicode (a lone surrogate) raises Python's UnicodeEncodeError (a ValueError) with its position.
+std::string utf8_text(nb::handle h, const char* what) {
+  if (!PyUnicode_Check(h.ptr()))
+    throw nb::type_error((std::string(what) + " must be a str, not '" + py_type_name(h) + "'").c_str());
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(h.ptr(), &size);
+  if (data == nullptr) throw nb::python_error();
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
 void check_pool(const PyExpr& a, const PyExpr& b) { check_same_pool(*a.pool, *b.pool); }
 
 // `h` as an expression of `pool`, or nullopt if it is neither an Expr nor a number.
@@ -319,7 +330,8 @@ NodeView make_view(const PyExpr& e) {
   return v;
 }
 
-PyExpr py_parse(const std::string& source, const PyPool& pool, nb::object symbols) {
+PyExpr py_parse(nb::handle source_text, const PyPool& pool, nb::object symbols) {
+  const std::string source = utf8_text(source_text, "parse: source");
   std::unordered_map<std::string, ExprId> names;
   if (!symbols.is_none()) {
     nb::dict d;
@@ -334,6 +346,10 @@ PyExpr py_parse(const std::string& source, const PyPool& pool, nb::object symbol
       }
     }
     for (auto [k, v] : d) {
+      if (!nb::isinstance<nb::str>(k))
+        throw nb::type_error(("parse: the keys of symbols must be names (str), got " + py_type_name(k) + " " +
+                              nb::cast<std::string>(nb::repr(k)))
+                                 .c_str());
       PyExpr e = expect_expr(v, "parse: each value of symbols");
       if (e.pool != pool.pool)
         throw PoolMismatchError("parse: symbols come from " + e.pool->label() + " but the pool is " +
@@ -724,9 +740,12 @@ NB_MODULE(_core, m) {
   nb::class_<PyPool>(m, "ExprPool",
                      "A pool of hash-consed expressions: equal expressions are one shared node.")
       .def(nb::init<>())
-      .def("symbol", [](const PyPool& p, const std::string& name) { return wrap(p.pool, p.pool->symbol(name)); },
+      .def("symbol", [](const PyPool& p, nb::handle name) {
+             return wrap(p.pool, p.pool->symbol(utf8_text(name, "ExprPool.symbol: name")));
+           },
            "name"_a, "The symbol called `name` (an identifier that is not a function name).")
-      .def("symbols", [](const PyPool& p, const std::string& names) -> nb::object {
+      .def("symbols", [](const PyPool& p, nb::handle names_text) -> nb::object {
+             const std::string names = utf8_text(names_text, "ExprPool.symbols: names");
              nb::list out;
              std::string cur;
              const bool separated = names.find(',') != std::string::npos;

@@ -87,11 +87,22 @@ void bind_cuda(nb::module_& m) {
           [](PyCudaFn& f, nb::handle inputs, nb::handle output, std::int64_t n, std::uint64_t stream) {
             if (!nb::isinstance<nb::list>(inputs) && !nb::isinstance<nb::tuple>(inputs))
               throw nb::type_error("call_device_ptrs: inputs must be a list of device pointers (ints)");
+            auto pointer = [](nb::handle h, const char* what) -> std::uint64_t {
+              const unsigned long long v = PyLong_AsUnsignedLongLong(h.ptr());
+              if (v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {  // < 0 or >= 2**64
+                PyErr_Clear();
+                throw nb::value_error((std::string("call_device_ptrs: ") + what +
+                                       " must be a device pointer between 0 and 2**64 - 1, got " +
+                                       nb::cast<std::string>(nb::repr(h)))
+                                          .c_str());
+              }
+              return v;
+            };
             std::vector<std::uint64_t> ptrs;
             for (nb::handle h : inputs) {
               if (!PyLong_Check(h.ptr()))
                 throw nb::type_error("call_device_ptrs: each input must be a device pointer (an int)");
-              ptrs.push_back(nb::cast<std::uint64_t>(h));
+              ptrs.push_back(pointer(h, "each input"));
             }
             if (ptrs.size() != f.n_inputs)
               throw nb::type_error(("call_device_ptrs: expected " + std::to_string(f.n_inputs) +
@@ -99,7 +110,7 @@ void bind_cuda(nb::module_& m) {
                                        .c_str());
             if (!PyLong_Check(output.ptr())) throw nb::type_error("call_device_ptrs: output must be a device pointer (an int)");
             if (n < 0) throw nb::value_error("call_device_ptrs: n must be >= 0");
-            f.launch(ptrs, std::vector<std::int64_t>(ptrs.size(), 1), nb::cast<std::uint64_t>(output), n, stream);
+            f.launch(ptrs, std::vector<std::int64_t>(ptrs.size(), 1), pointer(output, "output"), n, stream);
           },
           nb::arg("inputs"), nb::arg("output"), nb::arg("n"), nb::arg("stream") = 0,
           "Launch on raw device pointers: n elements of each input, n * n_outputs of output.")

@@ -17,7 +17,13 @@ void bind_stablehlo(nb::module_& m) {
         auto dim = [](nb::handle h) {
           if (nb::isinstance<nb::bool_>(h) || !PyIndex_Check(h.ptr()))
             throw nb::type_error("to_stablehlo: shape must be an int or a tuple of ints");
-          const long long d = nb::cast<long long>(nb::int_(h));
+          nb::int_ value(h);
+          int overflow = 0;
+          const long long d = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+          if (d == -1 && PyErr_Occurred()) throw nb::python_error();
+          if (overflow != 0 || d >= (1LL << 62))  // beyond int64 (or near it: sizes multiply)
+            throw nb::value_error(("to_stablehlo: shape entry " + nb::cast<std::string>(nb::str(value)) +
+                                   " is too large (at most 2**62 - 1)").c_str());
           if (d < 0) throw nb::value_error(("to_stablehlo: shape entries must be >= 0, got " + std::to_string(d)).c_str());
           return static_cast<std::int64_t>(d);
         };

@@ -101,7 +101,12 @@ class CudaFn:
         """Runs on raw device pointers (ints): `n` elements of each input, ``n * n_outputs`` of
         `output` (row-major), asynchronously on `stream` (a CUstream/cudaStream_t as an int; None
         or 0: the default stream)."""
-        self._impl.call_device_ptrs(inputs, output, int(n), int(stream or 0))
+        n, stream = int(n), int(stream or 0)
+        if not 0 <= n < 2**63:
+            raise ValueError(f"call_device_ptrs: n must be >= 0 and below 2**63, got {n}")
+        if not 0 <= stream < 2**64:
+            raise ValueError(f"call_device_ptrs: stream must be a CUstream handle (0 <= stream < 2**64), got {stream}")
+        self._impl.call_device_ptrs(inputs, output, n, stream)
 
     def __call__(self, *arrays, out=None, stream=None):
         """Evaluates on CUDA arrays (DLPack: PyTorch, CuPy, JAX GPU arrays): every input of one

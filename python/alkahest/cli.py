@@ -134,7 +134,7 @@ def cmd_bench(args):
     arrays = [rng.uniform(args.low, args.high, n).astype(dtype) for _ in vs]
     print(f"{args.expr}  over {len(vs)} variable(s) {', '.join(map(str, vs)) or '-'}, "
           f"{n} points, {np.dtype(dtype).name}, threads={args.threads or 'all'}")
-    numpy_fn = _numpy_version(e, vs)
+    numpy_fn = _numpy_version(ak.compile_expr(e, vs, backend="interp"), dtype)
     numpy_s = None
     if numpy_fn is not None:
         with np.errstate(all="ignore"):
@@ -169,20 +169,51 @@ _NUMPY_NAMES = {"sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh", "cosh"
                 "log": "log", "abs": "abs", "sign": "sign", "floor": "floor", "ceiling": "ceil", "sqrt": "sqrt"}
 
 
-def _numpy_version(e, vs):
-    """The expression as NumPy code (its printed form over NumPy's functions), or None when it
-    uses a function NumPy lacks (erf, gamma, ...) or a name that is not a Python identifier."""
+def _numpy_version(f, dtype):
+    """The compiled Program of ``f`` as NumPy operations on whole arrays (one ufunc per
+    instruction, constants in ``dtype``), or None when it uses a function NumPy lacks (erf,
+    gamma, ...). Built from the Program, never from the printed text: ``x + 2**(10**20)`` is one
+    constant (inf) here, not a Python integer of 10**20 bits."""
     import numpy as np
 
-    text = str(e)
-    names = [str(v) for v in vs]
-    if not all(n.isidentifier() for n in names):
+    _, c64, code, outputs, c32 = f._program_data()
+    consts = [np.float32(c) for c in c32] if dtype == np.float32 else [np.float64(c) for c in c64]
+    if any(kind == "func" and op not in _NUMPY_NAMES for kind, op, *_ in code):
         return None
-    namespace = {k: getattr(np, v) for k, v in _NUMPY_NAMES.items() if k not in names}
+    binary = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "pow": np.power}
+
+    def run(*arrays):
+        regs = {}
+        for kind, op, dst, a, b, index in code:
+            if kind == "input":
+                v = arrays[index]
+            elif kind == "const":
+                v = consts[index]
+            elif kind in binary:
+                v = binary[kind](regs[a], regs[b])
+            elif kind == "neg":
+                v = np.negative(regs[a])
+            elif kind == "sqrt":
+                v = np.sqrt(regs[a])
+            elif op == "atan2":
+                v = np.arctan2(regs[a], regs[b])
+            else:
+                v = getattr(np, _NUMPY_NAMES[op])(regs[a])
+            regs[dst] = v
+        return [regs[r] for r in outputs]
+
+    return run
+
+
+def _positive_int(text):
+    """argparse type: a whole number from 1 to 2**31 - 1 (``--repeat 0`` would time nothing)."""
     try:
-        return eval(f"lambda {', '.join(names)}: {text}", namespace)  # noqa: S307 (our own printer's text)
-    except Exception:
-        return None
+        v = int(text)
+    except ValueError:
+        v = 0
+    if not 1 <= v < 2**31:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1 and < 2**31, got {text!r}")
+    return v
 
 
 def build_parser():
@@ -232,8 +263,8 @@ def build_parser():
     b.add_argument("--n", default="1e6", help="number of points (default 1e6)")
     b.add_argument("--dtype", default="f64", choices=["f64", "f32"])
     b.add_argument("--backend", default="both", choices=["both", "interp", "llvm", "auto"])
-    b.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
-    b.add_argument("--repeat", type=int, default=5, help="timed runs; the best is shown (default 5)")
+    b.add_argument("--threads", type=_positive_int, default=None, help="worker threads (default: all cores)")
+    b.add_argument("--repeat", type=_positive_int, default=5, help="timed runs; the best is shown (default 5)")
     b.add_argument("--low", type=float, default=0.0, help="points are uniform in [low, high)")
     b.add_argument("--high", type=float, default=1.0)
     b.add_argument("--progress", action=argparse.BooleanOptionalAction, default=sys.stderr.isatty(),
@@ -246,9 +277,14 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
-    except (CliError, ak.AlkahestError, ValueError, TypeError, ZeroDivisionError, OverflowError) as err:
+    except (CliError, ak.AlkahestError, ValueError, TypeError, ZeroDivisionError, OverflowError,
+            RuntimeError) as err:
         message = " ".join(str(err).split())  # one line, whatever the exception said
         print(f"alkahest: error: {message}", file=sys.stderr)
+        return 1
+    except MemoryError as err:  # e.g. bench --n 1e10: the arrays do not fit
+        detail = " ".join(str(err).split())
+        print(f"alkahest: error: out of memory{': ' + detail if detail else ''}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `alkahest emit-c ... | head`
         return 0

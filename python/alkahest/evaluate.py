@@ -187,8 +187,8 @@ def numpy_eval(f: CompiledFn, *arrays: Any, out: np.ndarray | None = None,
             raise ValueError("numpy_eval: out is read-only")
     if threads is None:
         threads = 0
-    elif isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"numpy_eval: threads must be a positive int, not {threads!r}")
+    elif isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads < 2**31:
+        raise ValueError(f"numpy_eval: threads must be a positive int below 2**31, not {threads!r}")
     # The kernels write C-contiguous, aligned memory and read inputs while writing: a strided or
     # misaligned out=, or one that overlaps an input other than element for element, gets a
     # temporary and one copy.

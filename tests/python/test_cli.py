@@ -119,3 +119,62 @@ def test_errors():
     assert_error(cli("emit-c", "x", "--dtype", "f16", check=False), 2, "invalid choice")
     assert_error(cli("diff", "x", check=False), 2, "required")
     assert_error(cli(check=False), 2, "required")
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13, items 9 and 13: huge constants in bench, one-line errors for every failure
+# ---------------------------------------------------------------------------------------------
+
+def test_bench_compares_numpy_from_the_program_not_the_text():
+    """`bench` evaluated the printed expression in Python, so 2**(10**20) was computed as a Python
+    integer (minutes, gigabytes). The NumPy comparison now runs the compiled Program."""
+    import time
+
+    t = time.perf_counter()
+    res = cli("bench", "x + 2**(10**20)", "--n", "1e3", "--repeat", "1", "--backend", "interp")
+    assert time.perf_counter() - t < 60
+    assert "numpy" in res.stdout and "interp" in res.stdout
+    out = cli("bench", "sin(x)**2 + atan2(x, y) + x**7 - 1/x + sqrt(x) + x**2.5", "--n", "1e3", "--repeat", "1",
+              "--dtype", "f32").stdout
+    assert "numpy" in out and "x numpy" in out
+    # a function NumPy lacks: the comparison is left out, the rest runs
+    out = cli("bench", "erf(x) + x", "--n", "1e3", "--repeat", "1", "--backend", "interp").stdout
+    assert "numpy" not in out.splitlines()[1] and "interp" in out
+
+
+def test_numpy_version_matches_numpy_eval():
+    """The NumPy comparison computes what the compiled function computes."""
+    from alkahest.cli import _numpy_version
+
+    pool = ak.ExprPool()
+    x, y = pool.symbols("x y")
+    e = ak.sin(x) ** 2 + ak.atan2(x, y) + x ** 7 - 1 / x + ak.sqrt(x) + x ** 2.5 - abs(y) * 3 + pool.integer(2) ** (10 ** 20)
+    f = ak.compile_expr([e, x * y], [x, y])
+    xs, ys = np.linspace(0.1, 2, 50), np.linspace(-1, 1, 50)
+    for dt in (np.float64, np.float32):
+        with np.errstate(over="ignore"):  # 2**(10**20) is inf, as compiled
+            got = _numpy_version(f, dt)(xs.astype(dt), ys.astype(dt))
+        want = ak.numpy_eval(f, xs.astype(dt), ys.astype(dt))
+        assert got[0].dtype == dt
+        np.testing.assert_allclose(got[0], want[..., 0], rtol=1e-5 if dt == np.float32 else 1e-12)
+        np.testing.assert_allclose(got[1], want[..., 1], rtol=1e-6)
+    assert _numpy_version(ak.compile_expr(ak.gamma(x), [x]), np.float64) is None
+
+
+def test_errors_are_one_line_for_every_failure(tmp_path):
+    # --repeat 0 printed "inf ms" and "nanx numpy"; a non-positive count is a usage error now
+    assert_error(cli("bench", "x", "--repeat", "0", check=False), 2, "--repeat", ">= 1")
+    assert_error(cli("bench", "x", "--threads", "0", check=False), 2, "--threads", ">= 1")
+    assert_error(cli("bench", "x", "--threads", str(2**31), "--n", "10", check=False), 2, "--threads", "2**31")
+    # std::bad_cast came out as a traceback
+    assert_error(cli("emit-stablehlo", "x", "--shape", str(2**63), check=False), 1, "shape entry", "too large")
+    # MemoryError came out as a traceback: run with a 3 GB address-space cap and ask for 16 GB
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30));"
+              "from alkahest.cli import main; sys.exit(main(sys.argv[1:]))")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(ak.__file__))
+    res = subprocess.run([sys.executable, "-c", script, "bench", "x", "--n", "2e9", "--repeat", "1"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 1, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("alkahest: error: out of memory"), res.stderr

@@ -114,3 +114,37 @@ def test_hostile_input(case_id, code, exc, needle):
         _, name, rest = out.split(" ", 2)
         assert name == exc, f"{case_id}: expected {exc}, got {name}: {rest}"
         assert needle in rest, f"{case_id}: message {rest!r} does not mention {needle!r}"
+
+
+# Issue 13 (round 2), items 3, 4, 10, 13, 14: exact constants, huge odd exponents, C names, clear
+# errors where nanobind or std::bad_cast spoke before, non-ASCII text. Each in its own interpreter.
+ROUND2_CASES = [
+    ("rational-beyond-double", "f = ak.compile_expr(x * p.rational(10**400 + 1, 10**400), [x]); assert f([2.0]) == 2.0",
+     None, ""),
+    ("rational-711", "f = ak.compile_expr(x * p.rational(3**700, 2**1100), [x]);"
+                     "assert f([1.0]) == float(__import__('fractions').Fraction(3**700, 2**1100))", None, ""),
+    ("emit-c-rational-beyond-double", "assert 'INFINITY' not in ak.emit_c(x * p.rational(10**400 + 1, 10**400), [x])",
+     None, ""),
+    ("odd-exponent-beyond-2-53", "f = ak.compile_expr(x ** (2**53 + 1), [x]); assert f([-1.0]) == -1.0;"
+                                 "assert ak.eval_expr(x ** (2**53 + 1), {x: -1.0}) == -1.0", None, ""),
+    ("stablehlo-shape-2-63", "ak.to_stablehlo(x, [x], shape=(2**63,))", "ValueError", "shape entry 9223372036854775808"),
+    ("parse-symbols-int-key", "ak.parse('x', p, {1: y})", "TypeError", "keys of symbols must be names (str), got int"),
+    ("parse-surrogate", "ak.parse('x\\udcff', p)", "UnicodeEncodeError", "surrogates not allowed"),
+    ("symbol-bytes", "p.symbol(b'x')", "TypeError", "name must be a str"),
+    ("numpy-threads-2-31", "ak.numpy_eval(ak.compile_expr(x, [x]), np.ones(3), threads=2**31)", "ValueError",
+     "threads must be a positive int below 2**31"),
+    ("cuda-pointer-negative", "ak.compile_cuda(x, [x]).call_device_ptrs([-1], 0, 3)", "ValueError",
+     "device pointer between 0 and 2**64 - 1"),
+    ("cuda-n-2-63", "ak.compile_cuda(x, [x]).call_device_ptrs([1], 2, 2**63)", "ValueError", "n must be between"),
+    ("parse-unicode-minus", "assert ak.parse('x\u22122', p) == x - 2", None, ""),
+    ("parse-superscript", "assert ak.parse('x\u00b2 \u00d7 y', p) == x**2 * y", None, ""),
+    ("parse-subscript", "ak.parse('x\u2081', p)", "ParseError", "U+2081"),
+    ("symbol-unicode-minus", "p.symbol('x\u22122')", "ValueError", "not an identifier"),
+    ("emit-c-macro-names", "s = p.symbols('M_PI HUGE true'); c = ak.emit_c(s[0] + s[1] + s[2], list(s));"
+                           "assert 'double vM_PI, double HUGE_, double true_' in c", None, ""),
+]
+
+
+@pytest.mark.parametrize("case_id,code,exc,needle", ROUND2_CASES, ids=[c[0] for c in ROUND2_CASES])
+def test_hostile_input_round2(case_id, code, exc, needle):
+    test_hostile_input(case_id, code, exc, needle)
