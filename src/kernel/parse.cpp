@@ -6,30 +6,29 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "alkahest/errors.hpp"
+#include "kernel/identifier.hpp"
 
 namespace alkahest {
 
 namespace {
 
 enum class Tok : std::uint8_t {
-  Integer, Float, Name, Plus, Minus, Star, Slash, Power, LParen, RParen, Comma, End
+  Integer, Float, Name, Plus, Minus, Star, Slash, Power, LParen, RParen, Comma, Superscript, End
 };
 
 struct Token {
   Tok kind = Tok::End;
   std::size_t begin = 0, end = 0;
+  long exponent = 0;  ///< Superscript: its value (x² -> 2, x⁻¹ -> -1)
 };
 
 bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-bool is_name_start(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-}
-bool is_name_char(unsigned char c) { return is_name_start(c) || is_digit(c); }
 bool is_space(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
@@ -38,6 +37,40 @@ std::string show_char(unsigned char c) {
   if (c >= 0x20 && c < 0x7f) return std::string(1, static_cast<char>(c));
   static const char* hex = "0123456789abcdef";
   return std::string("\\x") + hex[c >> 4] + hex[c & 15];
+}
+
+std::string code_point_name(char32_t cp) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+  return buf;
+}
+
+// Operators written as the mathematical characters they are: U+2212 MINUS SIGN, multiplication
+// signs and dots, division signs. Tok::End: not one of them.
+Tok unicode_operator(char32_t cp) {
+  switch (cp) {
+    case 0x2212: return Tok::Minus;  // − minus sign
+    case 0x00D7:                     // × multiplication sign
+    case 0x00B7:                     // · middle dot
+    case 0x22C5:                     // ⋅ dot operator
+    case 0x2219: return Tok::Star;   // ∙ bullet operator
+    case 0x00F7:                     // ÷ division sign
+    case 0x2215: return Tok::Slash;  // ∕ division slash
+    default: return Tok::End;
+  }
+}
+
+// Superscript digits ⁰..⁹ -> 0..9; -2 for ⁻ (superscript minus), -3 for ⁺; -1 otherwise.
+int superscript(char32_t cp) {
+  switch (cp) {
+    case 0x2070: return 0;
+    case 0x00B9: return 1;
+    case 0x00B2: return 2;
+    case 0x00B3: return 3;
+    case 0x207B: return -2;
+    case 0x207A: return -3;
+    default: return (cp >= 0x2074 && cp <= 0x2079) ? static_cast<int>(cp - 0x2070) : -1;
+  }
 }
 
 class Lexer {
@@ -57,11 +90,34 @@ class Lexer {
       lex_number(t);
       return t;
     }
-    if (is_name_start(c)) {
-      while (pos_ < src_.size() && is_name_char(at(pos_))) ++pos_;
+    std::size_t len = 1;
+    const char32_t cp = c < 0x80 ? c : identifier::decode_utf8(src_, pos_, len);
+    if (cp == identifier::kInvalid)
+      throw ParseError("invalid UTF-8 byte '" + show_char(c) + "' at " + std::to_string(t.begin), t.begin,
+                       t.begin + 1);
+    if (identifier::is_start(cp)) {
+      pos_ += len;
+      while (pos_ < src_.size()) {
+        const char32_t next = identifier::decode_utf8(src_, pos_, len);
+        if (next == identifier::kInvalid || !identifier::is_continue(next)) break;
+        pos_ += len;
+      }
       t.kind = Tok::Name;
       t.end = pos_;
       return t;
+    }
+    if (c >= 0x80) {
+      pos_ += len;
+      t.end = pos_;
+      if ((t.kind = unicode_operator(cp)) != Tok::End) return t;
+      if (superscript(cp) != -1) {
+        lex_superscript(t);
+        return t;
+      }
+      throw ParseError("unexpected character '" + std::string(src_.substr(t.begin, len)) + "' (" +
+                           code_point_name(cp) + ") at " + std::to_string(t.begin) +
+                           ": not an operator alkahest reads, nor a letter of a name",
+                       t.begin, t.end);
     }
     ++pos_;
     switch (c) {
@@ -91,6 +147,34 @@ class Lexer {
 
  private:
   unsigned char at(std::size_t i) const { return static_cast<unsigned char>(src_[i]); }
+
+  // A run of superscripts after the first one (t.begin..t.end): [⁺|⁻] digits, a power of the
+  // operand before it (x² is x**2, x⁻¹ is x**-1).
+  void lex_superscript(Token& t) {
+    std::string digits;
+    bool negative = false;
+    for (std::size_t at = t.begin, len = 0; at < src_.size(); at += len) {
+      const int d = superscript(identifier::decode_utf8(src_, at, len));
+      if (d == -1) break;
+      if (d < 0) {  // a sign: only first
+        if (at != t.begin) break;
+        negative = d == -2;
+      } else {
+        digits += static_cast<char>('0' + d);
+      }
+      pos_ = at + len;
+    }
+    t.end = pos_;
+    if (digits.empty())
+      throw ParseError("superscript sign '" + std::string(src_.substr(t.begin, t.end - t.begin)) + "' at " +
+                           std::to_string(t.begin) + " without superscript digits",
+                       t.begin, t.end);
+    if (digits.size() > 9)
+      throw ParseError("superscript exponent at " + std::to_string(t.begin) + " is too long; write **(...)",
+                       t.begin, t.end);
+    t.kind = Tok::Superscript;
+    t.exponent = std::stol(digits) * (negative ? -1 : 1);
+  }
 
   // digits [. digits] [(e|E) [+-] digits], or . digits [...]; integer unless '.' or exponent.
   void lex_number(Token& t) {
@@ -231,6 +315,10 @@ class Parser {
           case Tok::Star: binary(Frame::Mul, t); expect_operand = true; break;
           case Tok::Slash: binary(Frame::Div, t); expect_operand = true; break;
           case Tok::Power: binary(Frame::Pow, t); expect_operand = true; break;
+          case Tok::Superscript:  // x² reads as x**2: the power operator and its exponent at once
+            binary(Frame::Pow, t);
+            operands_.push_back(Operand{pool_.integer(t.exponent)});
+            break;
           case Tok::RParen: {
             reduce_to_marker();
             if (ops_.empty())

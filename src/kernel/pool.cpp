@@ -9,6 +9,7 @@
 
 #include "alkahest/errors.hpp"
 #include "kernel/hash_mix.hpp"
+#include "kernel/identifier.hpp"
 #include "alkahest/print.hpp"
 
 namespace alkahest {
@@ -23,16 +24,7 @@ std::uint64_t hash_string(std::string_view s) {
   return h;
 }
 
-bool is_identifier(std::string_view s) {
-  if (s.empty()) return false;
-  auto start_ok = [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-  };
-  if (!start_ok(static_cast<unsigned char>(s[0]))) return false;
-  for (unsigned char c : s)
-    if (!start_ok(c) && !(c >= '0' && c <= '9')) return false;
-  return true;
-}
+bool is_identifier(std::string_view s) { return identifier::is_identifier(s); }
 
 }  // namespace
 
@@ -151,7 +143,8 @@ ExprId ExprPool::intern(Node&& n) {
 ExprId ExprPool::symbol(std::string_view name) {
   if (!is_identifier(name))
     throw InvalidArgument("symbol name '" + std::string(name) +
-                          "' is not an identifier (letters, digits and '_', not starting with a digit)");
+                          "' is not an identifier (letters, digits and '_', not starting with a digit; no operator, "
+                          "superscript or punctuation characters)");
   static const std::unordered_set<std::string_view> reserved = {
       "sqrt", "inf", "nan", "ceil", "Abs",
       // Python keywords: printed text must stay readable by Python.

@@ -348,6 +348,41 @@ TEST_F(PrintParse, ErrorsCarryMessageAndSpan) {
   EXPECT_THROW(parse("(("), AlkahestError);
 }
 
+// Non-ASCII text (issue 13, item 14): mathematical operator characters read as the operators
+// they are, superscripts as powers; letters stay name characters; anything else is a ParseError
+// at the character (it used to become part of a name: "x−2" was one symbol).
+TEST_F(PrintParse, UnicodeOperatorsSuperscriptsAndLetters) {
+  EXPECT_EQ(parse("x\u22122"), parse("x - 2"));
+  EXPECT_EQ(parse("\u2212x"), parse("-x"));
+  EXPECT_EQ(parse("x\u00d7y"), parse("x*y"));
+  EXPECT_EQ(parse("x\u00b7y \u22c5 z"), parse("x*y*z"));
+  EXPECT_EQ(parse("x\u00f7y"), parse("x/y"));
+  EXPECT_EQ(parse("x\u00b2"), parse("x**2"));
+  EXPECT_EQ(parse("x\u00b2\u00b3 + y\u2070"), parse("x**23 + 1"));
+  EXPECT_EQ(parse("x\u207b\u00b9"), parse("1/x"));
+  EXPECT_EQ(parse("-x\u00b2"), parse("-(x**2)"));
+  EXPECT_EQ(parse("2**x\u00b3"), parse("2**(x**3)"));
+  EXPECT_EQ(parse("(x + 1)\u00b2"), parse("(x + 1)**2"));
+  EXPECT_EQ(parse("\u03b1\u00b2 + \u00e9t\u00e9 + \u0436 + \u5909\u6570"),
+            add(add(add(pw(p.symbol("\u03b1"), I(2)), p.symbol("\u00e9t\u00e9")), p.symbol("\u0436")),
+                p.symbol("\u5909\u6570")));
+  expect_error(p, "x\u2081", "unexpected character '\u2081' (U+2081) at 1: not an operator alkahest reads, nor a letter of a name", 1, 4);
+  expect_error(p, "x\u00a0y", "unexpected character '\u00a0' (U+00A0) at 1: not an operator alkahest reads, nor a letter of a name", 1, 3);
+  expect_error(p, "a \u2202 b", "unexpected character '\u2202' (U+2202) at 2: not an operator alkahest reads, nor a letter of a name", 2, 5);
+  expect_error(p, "\u00b2", "unexpected '\u00b2' at 0: expected an operand", 0, 2);
+  expect_error(p, "x\u207b", "superscript sign '\u207b' at 1 without superscript digits", 1, 4);
+  expect_error(p, "x \xff", "invalid UTF-8 byte '\\xff' at 2", 2, 3);
+  expect_error(p, "x\xce", "invalid UTF-8 byte '\\xce' at 1", 1, 2);
+  // The pool refuses the same characters in names, so printed text always reads back.
+  EXPECT_THROW(p.symbol("x\u22122"), InvalidArgument);
+  EXPECT_THROW(p.symbol("x\u00b2"), InvalidArgument);
+  EXPECT_THROW(p.symbol("x\xff"), InvalidArgument);
+  for (const char* text : {"x\u22122", "x\u00b2\u00b3", "x\u207b\u00b9 \u00d7 \u03b1", "(x\u00f7y)\u00b2"}) {
+    const ExprId e = parse(text);
+    EXPECT_EQ(parse(to_string(p, e)), e) << text;
+  }
+}
+
 // ---- deep nesting: both directions are iterative ------------------------------------------------
 
 constexpr int kDeep = 100000;
