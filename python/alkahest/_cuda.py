@@ -116,6 +116,14 @@ class CudaFn:
         stream the arrays' library is using."""
         if len(arrays) != self.n_inputs:
             raise TypeError(f"CudaFn: expected {self.n_inputs} array(s), got {len(arrays)}")
+        from .evaluate import _has_lazy_bit, _resolve_lazy_bits
+
+        # The kernel reads raw memory: a PyTorch negative/conjugate bit (lazy view) is resolved
+        # first, and an out= carrying one would read back negated, so it is refused.
+        arrays = tuple(_resolve_lazy_bits(a) for a in arrays)
+        if out is not None and _has_lazy_bit(out):
+            raise ValueError("CudaFn: out has PyTorch's negative or conjugate bit set (a lazy view); "
+                             "pass a plain tensor")
         for k, a in enumerate(arrays):
             kind = _dlpack_device(a)[0]
             if kind not in (_KDL_CUDA, _KDL_CUDA_MANAGED):

@@ -13,6 +13,10 @@ subexpressions of functions alkahest lacks (``zeta(3)``) become the nearest doub
 ``constants="error"`` to refuse them instead; SymPy itself produces some, e.g.
 ``polygamma(0, 1/2) = -EulerGamma - 2*log(2)``, ``polygamma(2, 1/2) = -14*zeta(3)``).
 
+Distinct SymPy symbols that share a name (``Symbol("x")`` and ``Dummy("x")`` or
+``Symbol("x", positive=True)``) would become one alkahest symbol, known by its name only, and
+cancel silently: ``from_sympy`` refuses them with a ValueError naming both.
+
 alkahest's symbols are real, so ``re(u)`` and ``im(u)`` (which SymPy produces for symbols without
 assumptions, e.g. ``Abs(exp(x)) -> exp(re(x))``) become ``u`` and 0.
 
@@ -123,6 +127,7 @@ def from_sympy(sexpr, pool, constants: str = "float"):
         raise ValueError(f"from_sympy: constants must be 'float' or 'error', got {constants!r}")
     sexpr = sp.sympify(sexpr)
     by_class = {cls: name for name, cls in _sympy_funcs(sp).items()}
+    symbols: dict = {}  # alkahest's identity of a symbol -> the SymPy symbol that took it
     done: dict = {}
     stack = [(sexpr, False)]
     while stack:
@@ -139,7 +144,7 @@ def from_sympy(sexpr, pool, constants: str = "float"):
             stack.append((s, True))
             stack.extend((a, False) for a in s.args if a not in done)
             continue
-        done[s] = _convert(sp, s, [done[a] for a in s.args] if ready else [], pool, by_class, constants)
+        done[s] = _convert(sp, s, [done[a] for a in s.args] if ready else [], pool, by_class, constants, symbols)
     return done[sexpr]
 
 
@@ -157,6 +162,23 @@ def _constant(s, pool, constants):
     return pool.float(value.real)
 
 
+def _symbol_identity(s) -> tuple:
+    """What identifies the alkahest symbol a SymPy symbol becomes: its name, for alkahest's symbols
+    carry nothing else yet. When they carry assumptions, the ones alkahest represents join the
+    name here (and go to ``pool.symbol``), so that SymPy symbols differing in them stay distinct."""
+    return (s.name,)
+
+
+def _check_symbol_clash(sp, s, symbols):
+    """Two distinct SymPy symbols (``Symbol("x")`` and ``Dummy("x")``, or ``Symbol("x",
+    positive=True)``) would become one alkahest symbol and cancel silently: refuse instead."""
+    first = symbols.setdefault(_symbol_identity(s), s)
+    if first != s:
+        raise ValueError(f"from_sympy: distinct SymPy symbols {sp.srepr(first)} and {sp.srepr(s)} would both "
+                         f"become the alkahest symbol {s.name!r} (alkahest's symbols are known by name only); "
+                         "rename one of them first (e.g. with xreplace)")
+
+
 def _check_supported(sp, s, by_class):
     if _supported(sp, s, by_class):
         return
@@ -164,7 +186,7 @@ def _check_supported(sp, s, by_class):
                      f"{', '.join(sorted(_FUNCS + ['abs']))}")
 
 
-def _convert(sp, s, args, pool, by_class, constants):
+def _convert(sp, s, args, pool, by_class, constants, symbols):
     if isinstance(s, sp.Integer):
         return pool.integer(int(s))
     if isinstance(s, sp.Rational):
@@ -182,6 +204,7 @@ def _convert(sp, s, args, pool, by_class, constants):
     if isinstance(s, sp.NumberSymbol):  # pi, EulerGamma, Catalan, GoldenRatio, ...
         return _constant(s, pool, constants)
     if isinstance(s, sp.Symbol):
+        _check_symbol_clash(sp, s, symbols)
         try:
             return pool.symbol(s.name)
         except ValueError as err:

@@ -75,7 +75,7 @@ class _TorchFunction:
         if devices and inputs[0].device.type != "cpu":
             raise ValueError(f"{self.name}: tensors on {devices[0]}; alkahest runs on CPU and CUDA tensors")
         arrays = [t.detach().to(dtype) for t in inputs]
-        out = numpy_eval(self.compiled, *arrays)  # reads the tensors in place (DLPack)
+        out = numpy_eval(self.compiled, *arrays)  # reads the tensors in place (DLPack; neg/conj bits resolved)
         if len(self.exprs) == 1:
             return [torch.from_numpy(out).reshape(shape)]
         return [torch.from_numpy(np.ascontiguousarray(out[..., k])) for k in range(len(self.exprs))]
@@ -92,8 +92,9 @@ class _TorchFunction:
                                                 dtype=key)
         device = inputs[0].device
         # The kernel broadcasts single values; other inputs are expanded to the common shape.
-        arrays = [t.detach().to(dtype).reshape(1) if t.numel() == 1 else
-                  t.detach().to(dtype).expand(shape).contiguous() for t in inputs]
+        # The kernel reads raw memory: a negative or conjugate bit (a lazy view) is resolved first.
+        resolved = [t.detach().to(dtype).resolve_neg().resolve_conj() for t in inputs]
+        arrays = [t.reshape(1) if t.numel() == 1 else t.expand(shape).contiguous() for t in resolved]
         n_out = len(self.exprs)
         out = torch.empty(tuple(shape) + ((n_out,) if n_out > 1 else ()), dtype=dtype, device=device)
         if out.numel():

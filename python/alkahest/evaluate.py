@@ -112,7 +112,25 @@ def compile_expr(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], back
     return _core._compile(exprs, vars, is_list, accuracy, backend)
 
 
+def _has_lazy_bit(a: Any) -> bool:
+    """True for a PyTorch tensor with its negative or conjugate bit set."""
+    return any(callable(getattr(a, flag, None)) and getattr(a, flag)() is True for flag in ("is_neg", "is_conj"))
+
+
+def _resolve_lazy_bits(a: Any) -> Any:
+    """``a`` with a PyTorch negative or conjugate bit resolved (one copy). Such a tensor
+    (``torch._neg_view``, ``.conj()``) is a lazy view: its memory holds the values before the
+    negation or conjugation, and DLPack (or a raw pointer) exports that memory as it is; NumPy's own
+    conversion refuses such tensors for this reason."""
+    for flag, resolve in (("is_neg", "resolve_neg"), ("is_conj", "resolve_conj")):
+        is_set = getattr(a, flag, None)
+        if callable(is_set) and is_set() is True:
+            a = getattr(a, resolve)()
+    return a
+
+
 def _as_array(a: Any, position: int) -> np.ndarray:
+    a = _resolve_lazy_bits(a)
     device = getattr(a, "__dlpack_device__", None)
     if device is not None and not isinstance(a, np.ndarray):
         dev_type = device()[0]

@@ -187,3 +187,22 @@ def test_process_pool_workers_receive_them():
         d = ex.submit(_diff_in_worker, ak.sin(x) ** 2, "x").result()
     assert sums == [_evaluate_in_worker(f, [0.0, 1.0]), _evaluate_in_worker(f, [2.0, 3.0])]
     assert d == "2*cos(x)*sin(x)"
+
+
+@pytest.mark.parametrize("other", [sp.Dummy("x"), sp.Symbol("x", positive=True), sp.Symbol("x", real=True),
+                                   sp.Symbol("x", integer=True)], ids=["dummy", "positive", "real", "integer"])
+def test_from_sympy_refuses_distinct_symbols_sharing_a_name(other):
+    """Issue 13, item 6: Symbol("x") - Dummy("x") is not 0 in SymPy, and was 0 after from_sympy."""
+    X = sp.Symbol("x")
+    assert X - other != 0
+    pool = ExprPool()
+    with pytest.raises(ValueError, match=r"distinct SymPy symbols .*'x'"):
+        from_sympy(X - other, pool)
+    with pytest.raises(ValueError, match=r"distinct SymPy symbols"):
+        from_sympy(sp.sin(other) * sp.exp(X) + 1, pool)
+    # Each alone is fine, and so is the same symbol many times.
+    assert from_sympy(other + 1, pool) == pool.symbol("x") + 1
+    assert from_sympy(X * 2 + sp.sin(X) - X, pool) == pool.symbol("x") + ak.sin(pool.symbol("x"))
+    d1, d2 = sp.Dummy("t"), sp.Dummy("t")
+    with pytest.raises(ValueError, match="Dummy"):
+        from_sympy(d1 - d2, pool)

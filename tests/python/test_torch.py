@@ -156,3 +156,32 @@ def test_functions_are_freed_with_their_last_reference():
     assert all(r() is None or r().handle in _FUNCTIONS for r in refs)
     with pytest.raises(RuntimeError, match="no longer exists"):
         torch.ops.alkahest.call([torch.ones(2)], 10 ** 9)
+
+
+def test_negative_and_conjugate_bits_are_honoured():
+    """Issue 13, item 7: a tensor with the negative bit set (a lazy negated view) was read from
+    raw memory through DLPack: 2*x + 1 at x = -3 gave 7."""
+    x = ExprPool().symbol("x")
+    f = ak.compile_expr(2 * x + 1, [x])
+    for dtype in (torch.float64, torch.float32):
+        t = torch._neg_view(torch.tensor([3.0, -1.5, 0.0], dtype=dtype))
+        assert t.is_neg() and t.tolist() == [-3.0, 1.5, -0.0]
+        want = [-5.0, 4.0, 1.0]
+        assert ak.numpy_eval(f, t).tolist() == want
+        assert to_torch(2 * x + 1, [x])(t).tolist() == want
+        # a strided neg view and one broadcast against a plain tensor
+        s = torch._neg_view(torch.arange(12.0, dtype=dtype).reshape(3, 4))[:, ::2]
+        assert ak.numpy_eval(ak.compile_expr(x, [x]), s).tolist() == (-torch.arange(12.0).reshape(3, 4)[:, ::2]).tolist()
+    y = ExprPool().symbol("y")
+    g = ak.compile_expr(y * y - y, [y])
+    t = torch._neg_view(torch.tensor([2.0]))
+    assert ak.numpy_eval(g, t).tolist() == [6.0]
+    # A conjugated complex tensor is complex: refused as complex, not read as its conjugate.
+    c = torch.tensor([1 + 2j]).conj()
+    assert c.is_conj()
+    with pytest.raises(TypeError, match="complex"):
+        ak.numpy_eval(f, c)
+    with pytest.raises(TypeError, match="complex"):
+        to_torch(2 * x + 1, [x])(c)
+    # A conj view of a real tensor is the tensor itself.
+    assert ak.numpy_eval(f, torch.tensor([1.0]).conj()).tolist() == [3.0]
