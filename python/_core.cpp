@@ -33,6 +33,16 @@ struct PyExpr {
   const Node& node() const { return pool->node(id); }
 };
 
+// Pickling's writer and reader of DAG chunks (alkahest/_pickle.py), with the pool they work on.
+struct PyDagWriter {
+  std::shared_ptr<ExprPool> pool;
+  std::shared_ptr<DagWriter> writer;
+};
+struct PyDagReader {
+  std::shared_ptr<ExprPool> pool;
+  std::shared_ptr<DagReader> reader;
+};
+
 // Read-only view of one node, returned by Expr.node().
 struct NodeView {
   std::string kind;
@@ -892,6 +902,41 @@ NB_MODULE(_core, m) {
         return "<CompiledFn of " + std::to_string(c.vars.size()) + " inputs, " + std::to_string(c.exprs.size()) +
                " outputs, backend=" + c.backend + ", " + (c.jit ? "llvm" : "interp") + "/" + Interpreter::isa() + ">";
       });
+  // Pickling (alkahest/_pickle.py): chunks of the DAG, each distinct node once.
+  nb::class_<PyDagWriter>(m, "_DagWriter", "Writes the DAG of expressions of one pool in chunks (for pickle).")
+      .def("__init__", [](PyDagWriter* w, const PyPool& p) {
+        new (w) PyDagWriter{p.pool, std::make_shared<DagWriter>(*p.pool)};
+      }, "pool"_a)
+      .def("write", [](const PyDagWriter& w, nb::handle roots) {
+        std::vector<ExprId> ids;
+        for (nb::handle h : roots) {
+          PyExpr e = expect_expr(h, "_DagWriter.write: each root");
+          check_same_pool(*w.pool, *e.pool);
+          ids.push_back(e.id);
+        }
+        const std::string out = w.writer->write(ids);
+        return nb::bytes(out.data(), out.size());
+      }, "roots"_a, "A chunk with the nodes of `roots` not written before, and the roots.")
+      .def_prop_ro("count", [](const PyDagWriter& w) { return w.writer->count(); }, "Nodes written so far.")
+      .def("prefix", [](const PyDagWriter& w, std::size_t n) {
+        return PyDagWriter{w.pool, std::make_shared<DagWriter>(w.writer->prefix(n))};
+      }, "n"_a, "A writer that has written only the first n nodes of this one.");
+  nb::class_<PyDagReader>(m, "_DagReader", "Reads chunks written by _DagWriter into a pool (for pickle).")
+      .def("__init__", [](PyDagReader* r, const PyPool& p) {
+        new (r) PyDagReader{p.pool, std::make_shared<DagReader>(*p.pool)};
+      }, "pool"_a)
+      .def("read", [](const PyDagReader& r, nb::bytes data) {
+        const std::vector<ExprId> ids = r.reader->read(std::string_view(data.c_str(), data.size()));
+        std::vector<PyExpr> out;
+        out.reserve(ids.size());
+        for (ExprId id : ids) out.push_back(wrap(r.pool, id));
+        return out;
+      }, "data"_a, "The roots of a chunk, after building its nodes; ValueError on bad data.")
+      .def_prop_ro("count", [](const PyDagReader& r) { return r.reader->count(); }, "Nodes read so far.")
+      .def_prop_ro("pool", [](const PyDagReader& r) { return PyPool{r.pool}; }, "The pool read into.")
+      .def("prefix", [](const PyDagReader& r, std::size_t n) {
+        return PyDagReader{r.pool, std::make_shared<DagReader>(r.reader->prefix(n))};
+      }, "n"_a, "A reader that has read only the first n nodes of this one.");
   m.def("_compile", &py_compile, "exprs"_a, "vars"_a, "is_list"_a, "accuracy"_a, "backend"_a);
   m.def("_jit_available", &jit_available);
   m.def("_jit_description", &jit_description);
@@ -921,6 +966,29 @@ NB_MODULE(_core, m) {
         "Reads an expression ('sin(x)**2 + x', '^' also means power); raises ParseError with the span.\n\n"
         ">>> from alkahest import ExprPool, parse\n>>> pool = ExprPool()\n"
         ">>> parse(\"sin(x)^2 + 1/3\", pool)\nsin(x)**2 + 1/3\n");
+  m.def("Add", [](nb::args args) {
+    if (args.size() == 0) throw nb::type_error("Add() needs at least one term");
+    auto es = function_args("Add", args);
+    std::vector<ExprId> ids;
+    ids.reserve(es.size());
+    for (auto& e : es) ids.push_back(e.id);
+    return wrap(es[0].pool, es[0].pool->add(ids));
+  }, "The sum of all terms, built in one step: Add(*terms) costs O(n log n) for n terms, where\n"
+     "adding them one at a time (s = s + t, or sum()) builds n intermediate sums.\n\n"
+     ">>> from alkahest import Add, ExprPool\n>>> x, y = ExprPool().symbols(\"x y\")\n"
+     ">>> Add(y, x, 2, x)\n2*x + y + 2\n");
+  m.def("Mul", [](nb::args args) {
+    if (args.size() == 0) throw nb::type_error("Mul() needs at least one factor");
+    auto es = function_args("Mul", args);
+    std::vector<ExprId> ids;
+    ids.reserve(es.size());
+    for (auto& e : es) ids.push_back(e.id);
+    return wrap(es[0].pool, es[0].pool->mul(ids));
+  }, "The product of all factors, built in one step (see Add).\n\n"
+     ">>> from alkahest import ExprPool, Mul\n>>> x, y = ExprPool().symbols(\"x y\")\n"
+     ">>> Mul(y, x, 3, x)\n3*x**2*y\n");
+  m.def("_compare_count", &ExprPool::compare_count,
+        "Canonical-order comparisons made by this thread so far (a measure of work, for tests).");
   m.def("sqrt", [](nb::args args) {
     if (args.size() != 1) throw nb::type_error("sqrt() takes 1 argument");
     auto es = function_args("sqrt", args);

@@ -9,3 +9,4 @@
 #include "alkahest/poly.hpp"
 #include "alkahest/pool.hpp"
 #include "alkahest/print.hpp"
+#include "alkahest/serialize.hpp"

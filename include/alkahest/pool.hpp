@@ -80,10 +80,15 @@ class ExprPool {
 
   /// Canonical total order of nodes: independent of ids and insertion order.
   int compare(ExprId a, ExprId b) const;
+  /// Calls of compare() made by the calling thread so far, in any pool: a measure of work for
+  /// tests (adding one term to a sum of n terms must cost O(log n) of them, not O(n log n)).
+  static std::uint64_t compare_count();
 
   bool is_number(ExprId id) const { return node(id).kind == Kind::Number; }
   /// Splits a term into (numeric coefficient, rest): 3*x*y -> (3, x*y), x -> (1, x).
   std::pair<Number, ExprId> as_coeff_term(ExprId id);
+  /// The second half of as_coeff_term alone (no Number built): 3*x*y -> x*y, x -> x.
+  ExprId term_rest(ExprId id);
   /// Splits a factor into (base, exponent): x**3 -> (x, 3), x -> (x, 1).
   std::pair<ExprId, ExprId> as_base_exp(ExprId id);
 

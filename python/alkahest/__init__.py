@@ -5,10 +5,12 @@ print them (:func:`parse`, ``str``), evaluate them (:func:`eval_expr`).
 """
 
 from ._core import (
+    Add,
     AlkahestError,
     CompiledFn,
     Expr,
     ExprPool,
+    Mul,
     Node,
     ParseError,
     abs,
@@ -163,7 +165,7 @@ ceil = ceiling
 __version__ = "0.1.0"
 
 __all__ = [
-    "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Node", "ParseError",
+    "Add", "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Mul", "Node", "ParseError",
     "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
     "eval_expr", "exp", "floor", "from_sympy", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
     "show_config", "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",

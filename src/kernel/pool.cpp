@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -17,6 +18,7 @@ namespace alkahest {
 namespace {
 
 std::atomic<std::uint64_t> next_serial{1};
+thread_local std::uint64_t compare_calls = 0;
 
 std::uint64_t hash_string(std::string_view s) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
@@ -186,6 +188,8 @@ int cmp_int(std::size_t a, std::size_t b) { return a < b ? -1 : (a > b ? 1 : 0);
 
 }  // namespace
 
+std::uint64_t ExprPool::compare_count() { return compare_calls; }
+
 int ExprPool::compare(ExprId a0, ExprId b0) const {
   // Lexicographic comparison over an explicit stack (deep expressions must not recurse).
   // A Mul is viewed as (non-numeric factors..., coefficient) and any other node as ([node], 1);
@@ -196,6 +200,7 @@ int ExprPool::compare(ExprId a0, ExprId b0) const {
     int decided;
     bool is_result;
   };
+  ++compare_calls;
   if (a0 == b0) return 0;
   thread_local std::vector<Item> stack;  // reused: compare() is hot (sorting) and never re-entered
   stack.clear();
@@ -288,6 +293,15 @@ std::pair<Number, ExprId> ExprPool::as_coeff_term(ExprId id) {
   return {c, intern(std::move(rest))};
 }
 
+ExprId ExprPool::term_rest(ExprId id) {
+  const Node& n = node(id);
+  if (n.kind != Kind::Mul || node(n.args[0]).kind != Kind::Number) return n.kind == Kind::Number ? ExprId{0} : id;
+  if (n.args.size() == 2) return n.args[1];
+  Node rest(Kind::Mul);
+  rest.args.assign(n.args.begin() + 1, n.args.end());
+  return intern(std::move(rest));
+}
+
 std::pair<ExprId, ExprId> ExprPool::as_base_exp(ExprId id) {
   const Node& n = node(id);
   if (n.kind == Kind::Pow) return {n.args[0], n.args[1]};
@@ -301,52 +315,111 @@ void canonical_sort(const ExprPool& pool, std::vector<ExprId>& ids) {
   std::sort(ids.begin(), ids.end(), [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; });
 }
 
+// `run` (already in canonical order) and `others` (in any order) as one sorted list. Sorting only
+// the others and placing each by binary search costs O(m log m + m log k) comparisons for m others
+// and k run entries (plus O(k) copying), where sorting everything would cost O((k + m) log(k + m)):
+// adding one term to a sum of k terms costs O(log k) comparisons, not O(k log k).
+std::vector<ExprId> merge_sorted(const ExprPool& pool, const std::vector<ExprId>& run, std::vector<ExprId>& others) {
+  canonical_sort(pool, others);
+  const auto less = [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; };
+  std::vector<ExprId> out;
+  out.reserve(run.size() + others.size());
+  auto pos = run.begin();
+  for (ExprId o : others) {
+    auto at = std::upper_bound(pos, run.end(), o, less);
+    out.insert(out.end(), pos, at);
+    out.push_back(o);
+    pos = at;
+  }
+  out.insert(out.end(), pos, run.end());
+  return out;
+}
+
+// The flattened input operands: each remembers which input Add/Mul it came from (-1: none), so
+// that the operands of the largest one, when they come out unchanged, keep their (canonical) order.
+struct Operand {
+  ExprId id;
+  int source;
+};
+
+// The source with the most operands, or -1.
+int largest_source(const std::vector<std::size_t>& sizes) {
+  int best = -1;
+  for (std::size_t i = 0; i < sizes.size(); ++i)
+    if (best < 0 || sizes[i] > sizes[static_cast<std::size_t>(best)]) best = static_cast<int>(i);
+  return best;
+}
+
 }  // namespace
 
 namespace {
 
 // Keys seen so far, in first-seen order: linear search while small (most sums and products have
-// a handful of operands), a hash index once large.
+// a handful of operands), then a flat open-addressing index (one allocation, no node per key:
+// adding a term to a sum of n terms indexes n keys, and a node-based map spent most of that
+// step in malloc).
 template <class Entry>
 class FirstSeen {
  public:
   explicit FirstSeen(std::size_t hint) { entries_.reserve(hint); }
   // The entry for `key`, or nullptr.
   Entry* find(ExprId key) {
-    if (index_.empty()) {
+    if (slots_.empty()) {
       for (Entry& e : entries_)
         if (e.key == key) return &e;
       return nullptr;
     }
-    auto it = index_.find(key);
-    return it == index_.end() ? nullptr : &entries_[it->second];
+    for (std::size_t i = bucket(key);; i = (i + 1) & mask_) {
+      const std::uint32_t s = slots_[i];
+      if (s == 0) return nullptr;
+      if (entries_[s - 1].key == key) return &entries_[s - 1];
+    }
   }
   void add(Entry e) {
     entries_.push_back(std::move(e));
-    if (!index_.empty()) {
-      index_.emplace(entries_.back().key, entries_.size() - 1);
+    if (!slots_.empty()) {
+      if (2 * entries_.size() > slots_.size()) rebuild(4 * entries_.size());
+      else place(entries_.size() - 1);
     } else if (entries_.size() > 16) {
-      for (std::size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].key, i);
+      rebuild(4 * std::max(entries_.size(), entries_.capacity()));
     }
   }
   std::vector<Entry>& entries() { return entries_; }
 
  private:
+  std::size_t bucket(ExprId key) const {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(key) * 0x9E3779B97F4A7C15ULL) >> 32) & mask_;
+  }
+  void place(std::size_t index) {
+    std::size_t i = bucket(entries_[index].key);
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = static_cast<std::uint32_t>(index + 1);
+  }
+  void rebuild(std::size_t at_least) {
+    const std::size_t size = std::bit_ceil(at_least);
+    slots_.assign(size, 0);
+    mask_ = size - 1;
+    for (std::size_t i = 0; i < entries_.size(); ++i) place(i);
+  }
+
   std::vector<Entry> entries_;
-  std::unordered_map<ExprId, std::size_t> index_;
+  std::vector<std::uint32_t> slots_;  // entry index + 1, 0 = empty
+  std::size_t mask_ = 0;
 };
 
 struct TermEntry {
   ExprId key;       // the term without its coefficient
-  Number coeff;     // summed coefficient
+  std::optional<Number> coeff;  // summed coefficient, computed once the rest repeats
   ExprId first;     // the first term seen; reused as is when the rest never repeats
   bool repeated;
+  int source;       // the input sum `first` came from (Operand::source)
 };
 
 struct FactorEntry {
   ExprId key;                  // the base
   ExprId first;                // the first factor seen; reused as is when the base never repeats
   std::vector<ExprId> exps;    // every exponent, filled only once the base repeats
+  int source;                  // the input product `first` came from (Operand::source)
 };
 
 }  // namespace
@@ -354,10 +427,15 @@ struct FactorEntry {
 ExprId ExprPool::add(std::span<const ExprId> terms) {
   Number constant(0L);
   bool has_float_constant = false;
-  FirstSeen<TermEntry> seen(terms.size() + 4);
-  std::vector<ExprId> work(terms.rbegin(), terms.rend());
+  std::size_t flat = 0;  // operands after flattening (canonical sums hold no sums)
+  for (ExprId t : terms) flat += node(t).kind == Kind::Add ? node(t).args.size() : 1;
+  FirstSeen<TermEntry> seen(flat + 4);
+  std::vector<Operand> work;
+  work.reserve(flat);
+  for (std::size_t i = terms.size(); i-- > 0;) work.push_back({terms[i], -1});
+  std::vector<std::size_t> source_sizes;  // operands of each input sum
   while (!work.empty()) {
-    const ExprId t = work.back();
+    const auto [t, source] = work.back();
     work.pop_back();
     const Node& n = node(t);
     if (n.kind == Kind::Number) {
@@ -365,28 +443,34 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
       has_float_constant |= n.number.is_float();
       continue;
     }
-    if (n.kind == Kind::Add) {
-      for (std::size_t i = n.args.size(); i-- > 0;) work.push_back(n.args[i]);
+    if (n.kind == Kind::Add) {  // canonical sums hold no sums, so this is an input sum
+      const int s = static_cast<int>(source_sizes.size());
+      source_sizes.push_back(n.args.size());
+      for (std::size_t i = n.args.size(); i-- > 0;) work.push_back({n.args[i], s});
       continue;
     }
-    auto [c, rest] = as_coeff_term(t);
+    const ExprId rest = term_rest(t);
     if (TermEntry* e = seen.find(rest)) {
-      e->coeff = e->coeff + c;
+      if (!e->repeated) e->coeff = as_coeff_term(e->first).first;
+      e->coeff = *e->coeff + as_coeff_term(t).first;
       e->repeated = true;
     } else {
-      seen.add(TermEntry{rest, std::move(c), t, false});
+      seen.add(TermEntry{rest, std::nullopt, t, false, source});
     }
   }
   auto& entries = seen.entries();
-  std::vector<ExprId> out;
+  // Terms of the largest input sum that come out unchanged are in canonical order already (a
+  // subsequence of its sorted terms): only the others need sorting.
+  const int run_source = largest_source(source_sizes);
+  std::vector<ExprId> run, out;
   out.reserve(entries.size() + 1);
   for (TermEntry& e : entries) {
     if (!e.repeated) {  // the term is already canonical
-      out.push_back(e.first);
+      (e.source == run_source && run_source >= 0 ? run : out).push_back(e.first);
       continue;
     }
     const ExprId rest = e.key;
-    const Number& c = e.coeff;
+    const Number& c = *e.coeff;
     if (c.is_zero()) continue;
     if (c.is_one()) {
       out.push_back(rest);
@@ -396,10 +480,9 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
     if (r.kind == Kind::Add) {  // only float coefficients reach here; mul() decides the form
       ExprId term = mul(number(c), rest);
       if (node(term).kind == Kind::Add) {  // distributed after all: merge the hard way
-        std::vector<ExprId> again(out);
-        again.push_back(term);
+        std::vector<ExprId> again{term};  // every other entry, as a term, once
         for (const TermEntry& e2 : entries)
-          if (e2.key != rest) again.push_back(e2.repeated ? mul(number(e2.coeff), e2.key) : e2.first);
+          if (e2.key != rest) again.push_back(e2.repeated ? mul(number(*e2.coeff), e2.key) : e2.first);
         again.push_back(number(constant));
         return add(again);
       }
@@ -414,10 +497,11 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
       m.args.push_back(rest);
     out.push_back(intern(std::move(m)));
   }
+  if (!run.empty()) out = merge_sorted(*this, run, out);
   const bool keep_constant = !constant.is_zero() || (out.empty() && has_float_constant);
   if (out.empty()) return number(keep_constant ? constant : Number(0L));
   if (!keep_constant && out.size() == 1) return out[0];
-  canonical_sort(*this, out);
+  if (run.empty()) canonical_sort(*this, out);
   Node n(Kind::Add);
   if (keep_constant) n.args.push_back(number(constant));
   n.args.insert(n.args.end(), out.begin(), out.end());
@@ -426,18 +510,25 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
 
 ExprId ExprPool::mul(std::span<const ExprId> factors) {
   Number coeff(1L);
-  FirstSeen<FactorEntry> seen(factors.size() + 4);
-  std::vector<ExprId> work(factors.rbegin(), factors.rend());
+  std::size_t flat = 0;  // operands after flattening (canonical products hold no products)
+  for (ExprId f : factors) flat += node(f).kind == Kind::Mul ? node(f).args.size() : 1;
+  FirstSeen<FactorEntry> seen(flat + 4);
+  std::vector<Operand> work;
+  work.reserve(flat);
+  for (std::size_t i = factors.size(); i-- > 0;) work.push_back({factors[i], -1});
+  std::vector<std::size_t> source_sizes;  // operands of each input product
   while (!work.empty()) {
-    const ExprId f = work.back();
+    const auto [f, source] = work.back();
     work.pop_back();
     const Node& n = node(f);
     if (n.kind == Kind::Number) {
       coeff = coeff * n.number;
       continue;
     }
-    if (n.kind == Kind::Mul) {
-      for (std::size_t i = n.args.size(); i-- > 0;) work.push_back(n.args[i]);
+    if (n.kind == Kind::Mul) {  // canonical products hold no products, so this is an input product
+      const int s = static_cast<int>(source_sizes.size());
+      source_sizes.push_back(n.args.size());
+      for (std::size_t i = n.args.size(); i-- > 0;) work.push_back({n.args[i], s});
       continue;
     }
     auto [b, e] = as_base_exp(f);
@@ -445,14 +536,16 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
       if (entry->exps.empty()) entry->exps.push_back(as_base_exp(entry->first).second);
       entry->exps.push_back(e);
     } else {
-      seen.add(FactorEntry{b, f, {}});
+      seen.add(FactorEntry{b, f, {}, source});
     }
   }
   if (coeff.is_zero() && coeff.is_exact()) return integer(0);
-  std::vector<ExprId> out, redo;
+  // Factors of the largest input product that come out unchanged keep their canonical order.
+  const int run_source = largest_source(source_sizes);
+  std::vector<ExprId> run, out, redo;
   for (FactorEntry& entry : seen.entries()) {
     if (entry.exps.empty()) {  // the factor is already canonical
-      out.push_back(entry.first);
+      (entry.source == run_source && run_source >= 0 ? run : out).push_back(entry.first);
       continue;
     }
     const ExprId b = entry.key;
@@ -466,10 +559,12 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
       out.push_back(f);
   }
   if (!redo.empty()) {  // e.g. (x*y)**z * (x*y)**(2-z) -> x**2*y**2: collect those factors again
+    out.insert(out.end(), run.begin(), run.end());
     out.insert(out.end(), redo.begin(), redo.end());
     out.push_back(number(coeff));
     return mul(out);
   }
+  if (!run.empty()) out = merge_sorted(*this, run, out);
   if (coeff.is_zero()) return number(coeff);
   if (out.empty()) return number(coeff);
   if (coeff.is_one() && out.size() == 1) return out[0];
@@ -482,7 +577,7 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
     for (ExprId t : ts) scaled.push_back(mul(c, t));
     return add(scaled);
   }
-  canonical_sort(*this, out);
+  if (run.empty()) canonical_sort(*this, out);
   Node n(Kind::Mul);
   if (!coeff.is_one()) n.args.push_back(number(coeff));
   n.args.insert(n.args.end(), out.begin(), out.end());
