@@ -22,6 +22,7 @@ immutable, and a deep copy in another pool would only make them incompatible wit
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 from . import _core
 
@@ -87,6 +88,10 @@ class _LoadedChunk:
     """A chunk read back: its roots, and the reader to extend with the chunks built on it."""
 
     __slots__ = ("pool", "reader", "count", "roots")
+    pool: Any
+    reader: Any
+    count: int
+    roots: list
 
 
 def _bad(message: str) -> ValueError:
