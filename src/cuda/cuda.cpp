@@ -4,6 +4,7 @@
 #include "alkahest/cuda.hpp"
 
 #include <dlfcn.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -40,6 +41,14 @@ struct Nvrtc {
 std::mutex g_nvrtc_mutex;
 std::vector<std::string> g_nvrtc_dirs;
 Nvrtc* g_nvrtc = nullptr;  // loaded once, never unloaded
+
+// fork() waits for a compilation in progress, so that the child does not inherit the mutex held
+// (its next compile_cuda would wait forever). The CUDA driver itself cannot be used in a child
+// forked after it was initialised (NVIDIA's rule); NVRTC can.
+[[maybe_unused]] const bool g_fork_handlers_installed = [] {
+  pthread_atfork([] { g_nvrtc_mutex.lock(); }, [] { g_nvrtc_mutex.unlock(); }, [] { g_nvrtc_mutex.unlock(); });
+  return true;
+}();
 
 template <class F>
 bool bind(void* handle, F& fn, const char* name) {

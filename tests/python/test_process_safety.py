@@ -142,6 +142,24 @@ def test_fork_while_another_thread_builds_in_the_same_pool():
     """, 20)
 
 
+@pytest.mark.skipif(not alkahest._core._cuda_nvrtc_status()[0], reason="NVRTC is not installed")
+def test_fork_while_another_thread_compiles_cuda():
+    # NVRTC compiles under the CUDA path's own lock: the child must be able to compile too.
+    check_fork("""
+        p = ak.ExprPool(); x = p.symbol("x")
+        k = [0]
+        def busy():
+            e = x
+            for i in range(200):
+                e = ak.sin(e) + k[0]
+            k[0] += 1
+            ak.compile_cuda(e, [x])
+        def child(trial):
+            return ak.compile_cuda(ak.cos(x) * (trial + 3), [x]) is not None
+        fork_while_busy(busy, child, 6)
+    """, 6)
+
+
 @pytest.mark.skipif(not alkahest._core._jit_available(), reason="no LLVM JIT in this build")
 def test_multiprocessing_fork_start_method_while_compiling():
     proc = run("""
