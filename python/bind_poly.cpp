@@ -326,6 +326,41 @@ void bind_poly(nb::module_& m) {
       ">>> from alkahest import ExprPool, nroots\n>>> x = ExprPool().symbol(\"x\")\n"
       ">>> nroots(x**2 + 1)\n[-1j, 1j]\n");
   m.def(
+      "groebner",
+      [](nb::handle polys, nb::args gens, std::string order) {
+        if (!nb::isinstance<nb::list>(polys) && !nb::isinstance<nb::tuple>(polys))
+          throw nb::type_error("groebner: polys must be a list of expressions");
+        std::vector<nb::handle> hs;
+        for (nb::handle h : polys) hs.push_back(h);
+        if (hs.empty()) throw nb::value_error("groebner: no polynomial given");
+        ExprRef first = one("groebner", hs[0]);
+        for (nb::handle h : hs)
+          if (is_expr(h)) {
+            first = expr_ref(h, "groebner");
+            break;
+          }
+        std::vector<ExprId> ps;
+        for (nb::handle h : hs) {
+          auto e = coerce_ref(first.pool, h);
+          if (!e) throw nb::type_error(("groebner: polys must hold Exprs or numbers, not '" + python_type_name(h) + "'").c_str());
+          ps.push_back(e->id);
+        }
+        MonomialOrder o;
+        if (order == "lex") o = MonomialOrder::Lex;
+        else if (order == "grevlex") o = MonomialOrder::Grevlex;
+        else throw nb::value_error(("groebner: order must be 'lex' or 'grevlex', got '" + order + "'").c_str());
+        auto gs = gen_list("groebner", first, gens);
+        nb::list out;
+        for (ExprId g : groebner(*first.pool, ps, gs, o)) out.append(wrap(first, g));
+        return out;
+      },
+      "polys"_a, "gens"_a, "order"_a = "lex",
+      "Reduced Groebner basis over Q (monic, largest leading monomial first) of the ideal of polys, in\n"
+      "gens (all generators when none are given); order 'lex' or 'grevlex'. Buchberger's algorithm\n"
+      "with limits: AlkahestError when one is reached.\n\n"
+      ">>> from alkahest import ExprPool, groebner\n>>> x, y = ExprPool().symbols(\"x y\")\n"
+      ">>> groebner([x**2 + y, x*y - 1], x, y)\n[x + y**2, y**3 + 1]\n");
+  m.def(
       "generators",
       [](nb::handle e) {
         ExprRef r = one("generators", e);

@@ -141,6 +141,29 @@ TEST_F(PolyTest, PolyArithmetic) {
   EXPECT_THROW(Poly(pool, P("1/x"), {x}), InvalidArgument);
 }
 
+TEST_F(PolyTest, GroebnerReducedBasis) {
+  const ExprId ps[] = {P("x**2 + y"), P("x*y - 1")};
+  const ExprId gs[] = {x, y};
+  auto lex = groebner(pool, ps, gs, MonomialOrder::Lex);
+  ASSERT_EQ(lex.size(), 2u);
+  EXPECT_EQ(lex[0], P("x + y**2"));
+  EXPECT_EQ(lex[1], P("y**3 + 1"));
+  // Every input reduces to zero modulo the basis (it lies in the ideal the basis generates).
+  for (ExprId p : ps) {
+    ExprId r = p;
+    for (int pass = 0; pass < 3; ++pass)
+      for (ExprId g : lex) r = rem(pool, r, g, gs);
+    EXPECT_EQ(r, zero());
+  }
+  const ExprId inconsistent[] = {P("x*y - z"), P("x**2 - y"), P("y**2 - x*z + 1")};
+  const ExprId gs3[] = {x, y, z};
+  auto one = groebner(pool, inconsistent, gs3);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0], n(1));
+  const ExprId big[] = {P("x**30 - y"), P("y - 1")};
+  EXPECT_THROW(groebner(pool, big, gs), PolyLimitError);
+}
+
 TEST_F(PolyTest, BudgetsRefuseBeforeFlint) {
   EXPECT_THROW(expand(pool, P("(x + y + z + 1)**100000")), PolyLimitError);
   EXPECT_THROW(expand(pool, P("(x + 1)**1000000000")), PolyLimitError);

@@ -181,6 +181,19 @@ def poly_cases(rng, n):
     return cases
 
 
+def groebner_cases(rng, n):
+    cases = []
+    for k in range(n):
+        nv = rng.randrange(2, 4)
+        gens = X[:nv]
+        polys = [rand_poly(rng, nv, rng.randrange(2, 4), 2, big=False) for _ in range(rng.randrange(2, 4))]
+        order = "lex" if k % 2 == 0 else "grevlex"
+        g = sp.groebner(polys, *gens, order=order, domain="QQ")
+        monic = [s(sp.expand(p / sp.LC(p, *gens, order=order))) for p in g.exprs]
+        cases.append({"polys": [s(p) for p in polys], "gens": [s(v) for v in gens], "order": order, "basis": monic})
+    return cases
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="tests/data/poly_oracle.json")
@@ -197,6 +210,7 @@ def main() -> None:
         "resultant": resultant_cases(rng, 50),
         "roots": root_cases(rng, 60),
         "poly": poly_cases(rng, 60),
+        "groebner": groebner_cases(rng, 40),
     }
     with open(args.out, "w") as fh:
         json.dump(data, fh, indent=0)

@@ -119,3 +119,20 @@ def test_nroots_digits(xyz):
     r = ak.nroots(x**2 - 2, digits=40)
     assert str(r[1][0]).startswith("1.414213562373095048801688724209698078570")
     assert ak.nroots((x - 1) ** 2) == [1, 1]
+
+
+def test_groebner_limits_and_arguments(xyz):
+    x, y, z = xyz
+    assert ak.groebner([x**2 + y, x * y - 1], x, y) == [x + y**2, y**3 + 1]
+    assert ak.groebner([x * y - z, x**2 - y, y**2 - x * z + 1]) == [x.pool.integer(1)]
+    with pytest.raises(ValueError, match="order"):
+        ak.groebner([x], x, order="deglex")
+    with pytest.raises(TypeError):
+        ak.groebner(x + y, x)
+    with pytest.raises(ValueError, match="no polynomial"):
+        ak.groebner([], x)
+    with pytest.raises(AlkahestError, match="total degree"):
+        ak.groebner([x**30 - y, y - 1], x, y)
+    gens = x.pool.symbols(" ".join(f"v{k}" for k in range(13)))
+    with pytest.raises(AlkahestError, match="generators"):
+        ak.groebner([sum(gens, x.pool.integer(0))], *gens)

@@ -169,6 +169,13 @@ def test_poly_matches_sympy(case):
         assert quot.as_expr() == P(case["div"][0]) and r.as_expr() == P(case["div"][1])
 
 
+@pytest.mark.parametrize("case", ORACLE["groebner"], ids=lambda c: " ".join(c["polys"])[:40])
+def test_groebner_equals_sympy(case):
+    gens = [SYMS[g] for g in case["gens"]]
+    ours = ak.groebner([P(p) for p in case["polys"]], *gens, order=case["order"])
+    assert sorted(map(str, ours)) == sorted(str(P(b)) for b in case["basis"])
+
+
 def test_oracle_has_enough_cases():
     assert sum(len(v) for v in ORACLE.values() if isinstance(v, list)) >= 500
 
