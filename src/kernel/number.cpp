@@ -5,6 +5,7 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <mutex>
 
 #include "alkahest/errors.hpp"
 #include "kernel/hash_mix.hpp"
@@ -79,8 +80,13 @@ namespace {
 // significand bits and MPFR exponents emin..emax (a value is m * 2**e, 0.5 <= |m| < 1): subnormals
 // are rounded once, at their own precision (mpfr_subnormalize), and magnitudes beyond the largest
 // finite value become infinities. The result is exactly representable in that format and is
-// returned as a double. MPFR's exponent range is per thread; it is restored before returning.
+// returned as a double. MPFR's exponent range is per thread (MPFR built thread-safe, as Debian's
+// is); it is restored before returning. A build without thread-local storage shares it between
+// threads: a lock then serialises the conversions.
 double round_exact(const mpq_class& q, mpfr_prec_t precision, mpfr_exp_t emin, mpfr_exp_t emax) {
+  static std::mutex shared_range;
+  std::unique_lock<std::mutex> lock(shared_range, std::defer_lock);
+  if (!mpfr_buildopt_tls_p()) lock.lock();
   struct Range {
     mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
     ~Range() {
