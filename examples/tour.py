@@ -203,6 +203,21 @@ def main():
     show("real_roots(x**3 - 2*x) as floats", [(float(lo), float(hi)) for lo, hi in real_roots(x**3 - 2 * x)])
     show("nroots(x**2 + x + 1)", nroots(x**2 + x + 1))
 
+    print("\n15. Matrices: exact and symbolic linear algebra, compiled Jacobians (docs/matrices.md)")
+    from alkahest import Matrix, jacobian
+
+    M = Matrix([[x, 1], [2, y]])
+    show("M", M)
+    show("M.det(), M.charpoly(t)", (M.det(), M.charpoly(pool.symbol("t"))))
+    show("M.inv()", M.inv())
+    show("(M.inv() * M).cancel()", (M.inv() * M).cancel())
+    A = Matrix([[2, 1, 0], [1, 3, 1], [0, 1, 4]], pool=x.pool)
+    show("det, rank of an exact 3x3 (FLINT)", (A.det(), A.rank()))
+    J = jacobian([x * y, sin(x) * y, x + y**2], [x, y])
+    show("jacobian([x*y, sin(x)*y, x + y**2], [x, y])", J)
+    fJ = compile_expr(J, [x, y])
+    show("compiled Jacobian over 1000 points: shape", numpy_eval(fJ, np.linspace(0, 1, 1000), 2.0).shape)
+
 
 if __name__ == "__main__":
     main()

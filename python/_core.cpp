@@ -64,6 +64,7 @@ struct PyCompiled {
   std::shared_ptr<const JitFunction> jit;  // null until compiled (at once for "llvm", when repaid for "auto")
   std::uint64_t evaluated = 0;             // elements evaluated so far (drives "auto")
   std::optional<std::uint64_t> auto_jit_after;  // "auto" compiles once evaluated reaches it (0: never)
+  std::vector<std::int64_t> matrix_shape;        // (rows, cols) when compiled from a Matrix, else empty
 };
 
 // "auto" compiles with LLVM once auto_jit_elements(program) elements have been asked for (this
@@ -371,7 +372,7 @@ PyExpr py_parse(nb::handle source_text, const PyPool& pool, nb::object symbols) 
 }
 
 PyCompiled py_compile(nb::list exprs, nb::list vars, bool is_list, const std::string& accuracy,
-                      const std::string& backend) {
+                      const std::string& backend, nb::handle shape) {
   if (nb::len(exprs) == 0) throw nb::value_error("compile_expr: no expression given");
   std::shared_ptr<ExprPool> pool;
   auto take = [&](nb::handle h, const char* what) {
@@ -397,6 +398,12 @@ PyCompiled py_compile(nb::list exprs, nb::list vars, bool is_list, const std::st
     throw AlkahestError("compile_expr: backend='llvm' needs the LLVM JIT tier, and " + jit_description() +
                         "; use backend='interp' or 'auto'");
   c.backend = backend;
+  if (!shape.is_none()) {
+    for (nb::handle d : nb::iter(shape)) c.matrix_shape.push_back(nb::cast<std::int64_t>(d));
+    if (c.matrix_shape.size() != 2 || !is_list || c.matrix_shape[0] < 0 ||
+        c.matrix_shape[0] * c.matrix_shape[1] != static_cast<std::int64_t>(c.exprs.size()))
+      throw nb::value_error("compile_expr: the matrix shape does not match the number of expressions");
+  }
   c.interp = std::make_shared<const Interpreter>(lower(*pool, c.exprs, c.vars), acc);
   if (backend == "llvm") use_jit(c);
   return c;
@@ -469,6 +476,15 @@ nb::object py_call(const PyCompiled& c, nb::handle values) {
   else
     c.interp->call(xs.data(), out.data());
   nb::list r;
+  if (!c.matrix_shape.empty()) {  // a Matrix: its rows as lists
+    const std::size_t cols = static_cast<std::size_t>(c.matrix_shape[1]);
+    for (std::size_t i = 0; i < static_cast<std::size_t>(c.matrix_shape[0]); ++i) {
+      nb::list row;
+      for (std::size_t j = 0; j < cols; ++j) row.append(nb::float_(out[i * cols + j]));
+      r.append(row);
+    }
+    return r;
+  }
   for (double v : out) r.append(nb::float_(v));
   return r;
 }
@@ -857,6 +873,10 @@ NB_MODULE(_core, m) {
            "through numpy_eval (broadcasting, float32 kept).")
       .def_prop_ro("n_inputs", [](const PyCompiled& c) { return c.vars.size(); })
       .def_prop_ro("n_outputs", [](const PyCompiled& c) { return c.exprs.size(); })
+      .def_prop_ro("matrix_shape", [](const PyCompiled& c) -> nb::object {
+        if (c.matrix_shape.empty()) return nb::none();
+        return nb::make_tuple(c.matrix_shape[0], c.matrix_shape[1]);
+      }, "(rows, cols) when compiled from a Matrix (results have that trailing shape), else None.")
       .def_prop_ro("is_list", [](const PyCompiled& c) { return c.is_list; },
                    "Whether compile_expr got a list (results then have a trailing output axis).")
       .def_prop_ro("vars", [](const PyCompiled& c) {
@@ -937,7 +957,8 @@ NB_MODULE(_core, m) {
       .def("prefix", [](const PyDagReader& r, std::size_t n) {
         return PyDagReader{r.pool, std::make_shared<DagReader>(r.reader->prefix(n))};
       }, "n"_a, "A reader that has read only the first n nodes of this one.");
-  m.def("_compile", &py_compile, "exprs"_a, "vars"_a, "is_list"_a, "accuracy"_a, "backend"_a);
+  m.def("_compile", &py_compile, "exprs"_a, "vars"_a, "is_list"_a, "accuracy"_a, "backend"_a,
+        "shape"_a = nb::none());
   m.def("_jit_available", &jit_available);
   m.def("_jit_description", &jit_description);
   m.def("_jit_stats", [] {
@@ -1004,4 +1025,5 @@ NB_MODULE(_core, m) {
   alkahest::py::bind_stablehlo(m);
   alkahest::py::bind_cuda(m);
   alkahest::py::bind_poly(m);
+  alkahest::py::bind_matrix(m);
 }

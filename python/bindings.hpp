@@ -57,5 +57,6 @@ void bind_emit_c(nb::module_& m);
 void bind_stablehlo(nb::module_& m);
 void bind_cuda(nb::module_& m);
 void bind_poly(nb::module_& m);
+void bind_matrix(nb::module_& m);
 
 }  // namespace alkahest::py

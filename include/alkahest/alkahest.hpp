@@ -6,6 +6,7 @@
 #include "alkahest/number.hpp"
 #include "alkahest/ops.hpp"
 #include "alkahest/parse.hpp"
+#include "alkahest/matrix.hpp"
 #include "alkahest/poly.hpp"
 #include "alkahest/pool.hpp"
 #include "alkahest/print.hpp"

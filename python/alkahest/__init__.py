@@ -68,15 +68,24 @@ from ._core import (
     together,
 )
 
+# Matrices (python/bind_matrix.cpp, docs/matrices.md).
+from ._core import Matrix, hessian, jacobian
+
 import functools
 
 from .evaluate import compile_expr, numpy_eval
-from . import _conventions, _optional, _pickle
+from . import _conventions, _matrix, _optional, _pickle
 from ._config import show_config
 from ._sympy import from_sympy, to_sympy
 
 _pickle.install()
 _conventions.install()
+_matrix.install()
+
+
+def _entries(expr_or_list):
+    """A Matrix as the list of its entries (row-major) for the exporters; anything else unchanged."""
+    return list(expr_or_list.entries()) if isinstance(expr_or_list, Matrix) else expr_or_list
 
 
 def _one_name(who, name, fn_name):
@@ -92,6 +101,8 @@ def _with_name_alias(fn, default):
     @functools.wraps(fn)
     def wrapper(*args, name=None, **kwargs):
         chosen = _one_name(fn.__name__, name, kwargs.pop("fn_name", None))
+        if args:
+            args = (_entries(args[0]),) + args[1:]
         return fn(*args, fn_name=default if chosen is None else chosen, **kwargs)
 
     return wrapper
@@ -119,7 +130,8 @@ def to_jax(expr_or_list, vars, name=None, stacked=False, fn_name=None):
     _optional.require("jax")
     from ._jax import to_jax as _to_jax
 
-    return _to_jax(expr_or_list, vars, name=_one_name("to_jax", name, fn_name), stacked=stacked)
+    f = _to_jax(_entries(expr_or_list), vars, name=_one_name("to_jax", name, fn_name), stacked=stacked)
+    return _matrix_shaped(f, expr_or_list, stacked, "jax.numpy")
 
 def compile_cuda(expr_or_list, vars, dtype="f64", arch=None):
     """Compile for CUDA GPUs: generated CUDA C, NVRTC's PTX, launches through the driver API (see
@@ -135,7 +147,26 @@ def compile_cuda(expr_or_list, vars, dtype="f64", arch=None):
     """
     from ._cuda import compile_cuda as _compile_cuda
 
-    return _compile_cuda(expr_or_list, vars, dtype=dtype, arch=arch)
+    return _compile_cuda(_entries(expr_or_list), vars, dtype=dtype, arch=arch)
+
+
+def _matrix_shaped(f, expr_or_list, stacked, module):
+    """For a Matrix, f's outputs (a tuple, or one array with outputs on the last axis when stacked)
+    as one array of shape batch + M.shape; otherwise f itself."""
+    if not isinstance(expr_or_list, Matrix):
+        return f
+    import importlib
+
+    xp = importlib.import_module(module)
+    shape = expr_or_list.shape
+
+    @functools.wraps(f)
+    def matrix_fn(*args):
+        out = f(*args)
+        flat = out if stacked else xp.stack(list(out), -1)
+        return flat.reshape(tuple(flat.shape[:-1]) + shape)
+
+    return matrix_fn
 
 
 def to_torch(expr_or_list, vars, name=None, stacked=False, fn_name=None):
@@ -157,7 +188,8 @@ def to_torch(expr_or_list, vars, name=None, stacked=False, fn_name=None):
     _optional.require("torch")
     from ._torch import to_torch as _to_torch
 
-    return _to_torch(expr_or_list, vars, name=_one_name("to_torch", name, fn_name), stacked=stacked)
+    f = _to_torch(_entries(expr_or_list), vars, name=_one_name("to_torch", name, fn_name), stacked=stacked)
+    return _matrix_shaped(f, expr_or_list, stacked, "torch")
 
 
 #: ``ceil`` is the usual Python spelling; expressions print it as ``ceiling`` (SymPy's name).
@@ -171,5 +203,7 @@ __all__ = [
     "eval_expr", "exp", "floor", "from_sympy", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
     "show_config", "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",
     # polynomial algebra
+    # matrices
+    "Matrix", "hessian", "jacobian",
     "Poly", "apart", "cancel", "collect", "discriminant", "div", "expand", "factor", "factor_list", "gcd", "generators", "groebner", "horner", "lcm", "nroots", "quo", "real_roots", "rem", "resultant", "sqf", "sqf_list", "together",
 ]

@@ -141,7 +141,7 @@ def _rebuild_expr(pool, chunk):
     return _roots(pool, chunk, 1, "Expr")[0]
 
 
-def _rebuild_compiled(pool, chunk, n_exprs, is_list, accuracy, backend=None):
+def _rebuild_compiled(pool, chunk, n_exprs, is_list, accuracy, backend=None, matrix_shape=None):
     from .evaluate import compile_expr
 
     if isinstance(pool, list):  # older pickles: (exprs, vars, is_list, accuracy, backend)
@@ -155,6 +155,12 @@ def _rebuild_compiled(pool, chunk, n_exprs, is_list, accuracy, backend=None):
     exprs, vars = roots[:n_exprs], roots[n_exprs:]
     if not is_list and n_exprs != 1:
         raise _bad(f"CompiledFn: {n_exprs} expressions but not compiled from a list")
+    if matrix_shape is not None:
+        if (not isinstance(matrix_shape, tuple) or len(matrix_shape) != 2
+                or any(isinstance(d, bool) or not isinstance(d, int) or d < 0 for d in matrix_shape)
+                or matrix_shape[0] * matrix_shape[1] != n_exprs or not is_list):
+            raise _bad(f"CompiledFn: bad matrix shape {matrix_shape!r} for {n_exprs} expressions")
+        return _core._compile(exprs, vars, True, accuracy, backend, matrix_shape)
     return compile_expr(exprs if is_list else exprs[0], vars, accuracy=accuracy, backend=backend)
 
 
@@ -172,7 +178,10 @@ def _reduce_expr(self):
 def _reduce_compiled(self):
     exprs, vars = list(self.exprs), list(self.vars)
     chunk = _Chunk(exprs[0].pool, exprs + vars)
-    return (_rebuild_compiled, (chunk.token, chunk, len(exprs), self.is_list, self.accuracy, self.backend))
+    args = (chunk.token, chunk, len(exprs), self.is_list, self.accuracy, self.backend)
+    if self.matrix_shape is not None:  # compiled from a Matrix
+        args += (self.matrix_shape,)
+    return (_rebuild_compiled, args)
 
 
 def _same(self, *memo):

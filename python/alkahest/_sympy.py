@@ -59,9 +59,13 @@ def to_sympy(expr, real: bool = False):
     >>> s = to_sympy(sin(x) ** 2 + pool.rational(1, 3))
     >>> s, type(s).__module__.split(".")[0]
     (sin(x)**2 + 1/3, 'sympy')
+
+    A :class:`Matrix` becomes a SymPy ``ImmutableMatrix`` (and ``from_sympy`` reads any SymPy matrix).
     """
     sp = require("sympy")
 
+    if isinstance(expr, _core.Matrix):  # a SymPy Matrix (immutable, like alkahest's)
+        return sp.ImmutableMatrix(expr.rows, expr.cols, [to_sympy(e, real=real) for e in expr.entries()])
     if not isinstance(expr, _core.Expr):
         raise TypeError(f"to_sympy: expected an alkahest Expr, got {type(expr).__name__}")
     funcs = _sympy_funcs(sp)
@@ -125,6 +129,9 @@ def from_sympy(sexpr, pool, constants: str = "float"):
         raise TypeError(f"from_sympy: pool must be an ExprPool, got {type(pool).__name__}")
     if constants not in ("float", "error"):
         raise ValueError(f"from_sympy: constants must be 'float' or 'error', got {constants!r}")
+    if isinstance(sexpr, sp.MatrixBase):
+        return _core.Matrix([[from_sympy(sexpr[i, j], pool, constants) for j in range(sexpr.cols)]
+                             for i in range(sexpr.rows)], pool=pool)
     sexpr = sp.sympify(sexpr)
     by_class = {cls: name for name, cls in _sympy_funcs(sp).items()}
     symbols: dict = {}  # alkahest's identity of a symbol -> the SymPy symbol that took it

@@ -25,8 +25,11 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def _expr_list(expr_or_list: Expr | Iterable[Expr], vars: Expr | Iterable[Expr]) -> tuple[list[Expr], bool, list[Expr]]:
     """The expressions, whether a list was given (results come back as a tuple/last axis), and the
-    variables as a list: the one reading of ``(expr_or_list, vars)`` every compiling entry point shares."""
-    if isinstance(expr_or_list, Expr):
+    variables as a list: the one reading of ``(expr_or_list, vars)`` every compiling entry point shares.
+    A Matrix is the list of its entries in row-major order."""
+    if isinstance(expr_or_list, _core.Matrix):
+        exprs, is_list = list(expr_or_list.entries()), True
+    elif isinstance(expr_or_list, Expr):
         exprs, is_list = [expr_or_list], False
     else:
         exprs, is_list = list(expr_or_list), True
@@ -103,13 +106,19 @@ def compile_expr(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], back
     >>> g = compile_expr([x + y, x * y], [x, y], backend="interp")
     >>> g([2.0, 3.0])
     [5.0, 6.0]
+
+    A :class:`Matrix` compiles to one function of all its entries; results have the matrix's shape
+    as trailing axes (``f.matrix_shape``).
     """
     if backend not in _BACKENDS:
         raise ValueError(f"compile_expr: backend must be one of {_BACKENDS}, not {backend!r}")
     if accuracy not in ("default", "high"):
         raise ValueError(f"compile_expr: accuracy must be 'default' (<= 4 ulp) or 'high' (<= 1 ulp), not {accuracy!r}")
     exprs, is_list, vars = _expr_list(expr_or_list, vars)
-    return _core._compile(exprs, vars, is_list, accuracy, backend)
+    shape = expr_or_list.shape if isinstance(expr_or_list, _core.Matrix) else None
+    if shape is not None and not exprs:
+        raise ValueError(f"compile_expr: the Matrix has shape {shape}, no entries to compile")
+    return _core._compile(exprs, vars, is_list, accuracy, backend, shape)
 
 
 def _has_lazy_bit(a: Any) -> bool:
@@ -165,7 +174,8 @@ def numpy_eval(f: CompiledFn, *arrays: Any, out: np.ndarray | None = None,
     float32 inputs give float32 results; anything else is computed in float64. Contiguous inputs
     of the computed dtype are read in place (strided ones too, without a copy). The result has the
     broadcast shape, with a trailing axis of length ``f.n_outputs`` when ``f`` was compiled from a
-    list. ``out=`` receives the result instead of a new array. ``threads`` defaults to all cores.
+    list, or the trailing axes ``f.matrix_shape`` when it was compiled from a Matrix. ``out=``
+    receives the result instead of a new array. ``threads`` defaults to all cores.
 
     >>> import numpy as np
     >>> from alkahest import ExprPool, compile_expr, numpy_eval
@@ -192,6 +202,9 @@ def numpy_eval(f: CompiledFn, *arrays: Any, out: np.ndarray | None = None,
         raise ValueError(f"numpy_eval: input shapes {shapes} do not broadcast together") from None
     views = [np.broadcast_to(arr, shape) for arr in arrs]
     result_shape = tuple(shape) + ((f.n_outputs,) if f.is_list else ())
+    matrix_shape = f.matrix_shape
+    if matrix_shape is not None:
+        flat_shape, result_shape = result_shape, tuple(shape) + tuple(matrix_shape)
     if out is None:
         out = _aligned_empty(result_shape, dtype)  # zero-copy into JAX too (jnp.from_dlpack)
     else:
@@ -213,7 +226,7 @@ def numpy_eval(f: CompiledFn, *arrays: Any, out: np.ndarray | None = None,
     direct = out.flags.c_contiguous and out.flags.aligned and not any(
         np.may_share_memory(out, arr) and not _same_elements(out, arr, f.is_list) for arr in arrs)
     target = out if direct else np.empty(result_shape, dtype=dtype)
-    f._run(views, list(shape), target, threads)
+    f._run(views, list(shape), target if matrix_shape is None else target.reshape(flat_shape), threads)
     if target is not out:
         np.copyto(out, target)
     return out
