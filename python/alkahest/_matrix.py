@@ -111,7 +111,9 @@ def _rebuild(pool: Any, chunk: Any, rows: Any, cols: Any) -> Any:
     for d in (rows, cols):
         if isinstance(d, bool) or not isinstance(d, int) or d < 0:
             raise _bad(f"Matrix: bad shape ({rows!r}, {cols!r})")
-    entries = _roots(pool, chunk, rows * cols, "Matrix") if rows * cols else []
+    if rows * cols == 0:
+        return Matrix.zeros(rows, cols, pool)
+    entries = _roots(pool, chunk, rows * cols, "Matrix")
     it = iter(entries)
     return Matrix([[next(it) for _ in range(cols)] for _ in range(rows)], pool=pool)
 

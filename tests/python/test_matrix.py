@@ -172,6 +172,14 @@ def test_entrywise_maps_pickle_and_sympy_bridge():
     assert M.expand()[1, 0] == x ** 2 + 2 * x + 1
     N = pickle.loads(pickle.dumps([M, x]))
     assert str(N[0]) == str(M) and N[0][0, 0].pool == N[1].pool
+    assert pickle.loads(pickle.dumps(Matrix.zeros(0, 3, pool))).shape == (0, 3)
+    # Shared subexpressions are written once: a Jacobian of a deep chain pickles small.
+    e = x
+    for _ in range(60):
+        e = sin(e) * e + e
+    J = jacobian([e, e * y], [x, y])
+    data = pickle.dumps(J)
+    assert len(data) < 20_000 and pickle.loads(data) is not None
     SM = to_sympy(M)
     assert isinstance(SM, sp.ImmutableMatrix) and SM.shape == (2, 2)
     assert from_sympy(SM, pool) == M
