@@ -53,7 +53,7 @@ help:
 	@echo "make test          build, then ctest and pytest"
 	@echo "make dev-install   point .venv at this checkout (make build does it): import alkahest, the alkahest command"
 	@echo "make demo          build, then run examples/tour.py"
-	@echo "make bench         build, then run bench/bench_kernel.py, bench_eval.py (+ report.py), bench_jax.py, bench_cuda.py (GPU only)"
+	@echo "make bench         build, then run bench/bench_kernel.py, bench_eval.py (+ report.py), bench_jax.py, bench_poly.py, bench_cuda.py (GPU only)"
 	@echo "make asan          C++ tests under ASan+UBSan in $(ASAN_DIR)"
 	@echo "make asan-python   the Python suite against an ASan+UBSan extension ($(ASAN_PY_DIR)), runtime preloaded"
 	@echo "make tsan          C++ tests under ThreadSanitizer in $(TSAN_DIR)"
@@ -173,6 +173,7 @@ bench: build
 	$(VPY) bench/report.py build/bench_eval.json docs/bench_eval.png --kernel build/bench_kernel.json \
 	  | tee build/bench_report.md
 	$(PYENV) $(VPY) bench/bench_jax.py --json build/bench_jax.json
+	$(PYENV) $(VPY) bench/bench_poly.py --json build/bench_poly.json
 	$(PYENV) $(VPY) bench/bench_cuda.py --json build/bench_cuda.json
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""Polynomial benchmarks: alkahest's FLINT layer vs SymPy, SymEngine and python-flint.
+
+    PYTHONPATH=python .venv/bin/python bench/bench_poly.py [--json out.json] [--sympy-timeout 120]
+
+Workloads (the same problem for every library; every result is checked against python-flint's):
+    expand2      e = (x + y + z + w)**15; expand(e*(e + w))            (SymEngine's benchmark)
+    fateman      f = (1 + x + y + z + t)**20; expand(f*(f + 1))        (135,751 terms)
+    factor_mv    factor of an expanded product of three random dense polynomials in x, y, z
+    gcd_mv       gcd of two expanded products sharing one such factor
+    factor_uni   factor of an expanded product of random dense univariate polynomials (degree 150)
+
+What is timed (time.perf_counter, garbage collector off, best of --reps; SymPy once)
+    alkahest     the public function on an Expr: conversion to FLINT, FLINT, and the result built
+                 back as an Expr of the pool, all included (expand2/fateman: from the unexpanded
+                 Expr, a fresh ExprPool each repetition)
+    SymEngine    symengine.expand on its own expression (it has no factor or multivariate gcd)
+    SymPy        sympy.expand/factor/gcd in a forked process, stopped after --sympy-timeout seconds
+                 (then reported as a lower bound ">")
+    python-flint raw FLINT 3 from Python on prebuilt fmpz_mpoly/fmpz_poly objects, one thread: the
+                 product f*(f + w) (the power prebuilt), .factor(), .gcd()
+Ratios are peer time / alkahest time (> 1: alkahest faster), and alkahest / python-flint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import multiprocessing
+import platform
+import random
+import subprocess
+import sys
+import time
+
+
+SKIP: set[str] = set()  # --skip: workloads left out for every library
+
+
+def best_of(fn, reps):
+    times = []
+    for _ in range(reps):
+        gc.collect()
+        gc.disable()
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+        gc.enable()
+    return min(times), out
+
+
+def dense(rng, gens, deg, bits):
+    """A dense random polynomial (as a list of (exponents, coefficient)) of total degree deg."""
+    terms = []
+
+    def rec(prefix, left):
+        if len(prefix) == len(gens):
+            c = rng.randrange(-(2**bits), 2**bits)
+            if c:
+                terms.append((tuple(prefix), c))
+            return
+        for k in range(left + 1):
+            rec(prefix + [k], left - k)
+
+    rec([], deg)
+    return terms
+
+
+# ---- the problems, built in each library ------------------------------------------------------
+
+def problems(seed):
+    rng = random.Random(seed)
+    mv = [dense(rng, "xyz", d, 20) for d in (4, 4, 3)]
+    uni = [dense(rng, "x", d, 10) for d in (40, 50, 60)]
+    return {"mv": mv, "uni": uni}
+
+
+def to_expr(terms, gens, one):
+    e = one * 0
+    for exps, c in terms:
+        t = one * c
+        for g, k in zip(gens, exps):
+            t = t * g**k
+        e = e + t
+    return e
+
+
+def alkahest_runs(reps, data):
+    import alkahest as ak
+
+    out = {}
+
+    def expand2():
+        p = ak.ExprPool()
+        x, y, z, w = p.symbols("x y z w")
+        e = (x + y + z + w) ** 15
+        return ak.expand(e * (e + w))
+
+    t, r = best_of(expand2, reps)
+    out["expand2"] = (t, len(r.node().args))
+
+    def fateman():
+        p = ak.ExprPool()
+        x, y, z, t_ = p.symbols("x y z t")
+        f = (1 + x + y + z + t_) ** 20
+        return ak.expand(f * (f + 1))
+
+    if "fateman" not in SKIP:
+        t, r = best_of(fateman, max(1, reps // 2))
+        out["fateman"] = (t, len(r.node().args))
+
+    p = ak.ExprPool()
+    x, y, z = p.symbols("x y z")
+    one = p.integer(1)
+    f1, f2, f3 = (ak.expand(to_expr(f, (x, y, z), one)) for f in data["mv"])
+    prod = ak.expand(f1 * f2 * f3)
+    t, r = best_of(lambda: ak.factor_list(prod), reps)
+    out["factor_mv"] = (t, len(r[1]))
+    a, b = ak.expand(f1 * f2), ak.expand(f1 * f3)
+    t, r = best_of(lambda: ak.gcd(a, b), reps)
+    out["gcd_mv"] = (t, len(r.node().args))
+    u = ak.expand(to_expr(data["uni"][0], (x,), one) * to_expr(data["uni"][1], (x,), one)
+                  * to_expr(data["uni"][2], (x,), one))
+    t, r = best_of(lambda: ak.factor_list(u), reps)
+    out["factor_uni"] = (t, len(r[1]))
+    return out
+
+
+def symengine_runs(reps):
+    import symengine as se
+
+    out = {}
+    x, y, z, w, t_ = se.symbols("x y z w t")
+
+    def expand2():
+        e = (x + y + z + w) ** 15
+        return se.expand(e * (e + w))
+
+    t, r = best_of(expand2, reps)
+    out["expand2"] = (t, len(r.args))
+
+    def fateman():
+        f = (1 + x + y + z + t_) ** 20
+        return se.expand(f * (f + 1))
+
+    if "fateman" not in SKIP:
+        t, r = best_of(fateman, max(1, reps // 2))
+        out["fateman"] = (t, len(r.args))
+    return out, se.__version__
+
+
+def flint_runs(reps, data):
+    import flint
+
+    out = {}
+    ctx = flint.fmpz_mpoly_ctx.get(("x", "y", "z", "w"), "lex")
+    x, y, z, w = ctx.gens()
+    e = (x + y + z + w) ** 15
+    t, r = best_of(lambda: e * (e + w), reps)
+    out["expand2"] = (t, len(r))
+    ctx5 = flint.fmpz_mpoly_ctx.get(("x", "y", "z", "t"), "lex")
+    x5, y5, z5, t5 = ctx5.gens()
+    f = (1 + x5 + y5 + z5 + t5) ** 20
+    if "fateman" not in SKIP:
+        t, r = best_of(lambda: f * (f + 1), max(1, reps // 2))
+        out["fateman"] = (t, len(r))
+    ctx3 = flint.fmpz_mpoly_ctx.get(("x", "y", "z"), "lex")
+    g3 = ctx3.gens()
+
+    def mp(terms):
+        return ctx3.from_dict({exps: c for exps, c in terms})
+
+    f1, f2, f3 = (mp(t_) for t_ in data["mv"])
+    prod = f1 * f2 * f3
+    t, r = best_of(lambda: prod.factor(), reps)
+    out["factor_mv"] = (t, len(r[1]))
+    a, b = f1 * f2, f1 * f3
+    t, r = best_of(lambda: a.gcd(b), reps)
+    out["gcd_mv"] = (t, len(r))
+
+    def up(terms):
+        cs = [0] * (max(e[0] for e, _ in terms) + 1)
+        for (k,), c in terms:
+            cs[k] = c
+        return flint.fmpz_poly(cs)
+
+    u = up(data["uni"][0]) * up(data["uni"][1]) * up(data["uni"][2])
+    t, r = best_of(lambda: u.factor(), reps)
+    out["factor_uni"] = (t, len(r[1]))
+    del g3
+    return out, flint.__version__, getattr(flint, "__FLINT_VERSION__", "?")
+
+
+def _sympy_one(name, data, q):
+    import sympy as sp
+
+    x, y, z, w, t_ = sp.symbols("x y z w t")
+    if name == "expand2":
+        e = (x + y + z + w) ** 15
+        t = time.perf_counter()
+        r = sp.expand(e * (e + w))
+        q.put((time.perf_counter() - t, len(r.args)))
+        return
+    if name == "fateman":
+        f = (1 + x + y + z + t_) ** 20
+        t = time.perf_counter()
+        r = sp.expand(f * (f + 1))
+        q.put((time.perf_counter() - t, len(r.args)))
+        return
+    one = sp.Integer(1)
+    f1, f2, f3 = (sp.expand(to_expr(f, (x, y, z), one)) for f in data["mv"])
+    if name == "factor_mv":
+        p = sp.expand(f1 * f2 * f3)
+        t = time.perf_counter()
+        r = sp.factor_list(p)
+        q.put((time.perf_counter() - t, len(r[1])))
+    elif name == "gcd_mv":
+        a, b = sp.expand(f1 * f2), sp.expand(f1 * f3)
+        t = time.perf_counter()
+        r = sp.gcd(a, b)
+        q.put((time.perf_counter() - t, len(r.args)))
+    elif name == "factor_uni":
+        u = sp.expand(to_expr(data["uni"][0], (x,), one) * to_expr(data["uni"][1], (x,), one)
+                      * to_expr(data["uni"][2], (x,), one))
+        t = time.perf_counter()
+        r = sp.factor_list(u)
+        q.put((time.perf_counter() - t, len(r[1])))
+
+
+def sympy_runs(data, timeout):
+    import sympy
+
+    out = {}
+    ctx = multiprocessing.get_context("fork")
+    for name in ("expand2", "fateman", "factor_mv", "gcd_mv", "factor_uni"):
+        if name in SKIP:
+            continue
+        q = ctx.Queue()
+        p = ctx.Process(target=_sympy_one, args=(name, data, q))
+        start = time.perf_counter()
+        p.start()
+        p.join(timeout)
+        if p.is_alive():
+            p.terminate()
+            p.join()
+            out[name] = (None, time.perf_counter() - start)
+        else:
+            out[name] = q.get()
+        print(f"  sympy {name}: {out[name]}", file=sys.stderr, flush=True)
+    return out, sympy.__version__
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--sympy-timeout", type=float, default=120.0)
+    ap.add_argument("--no-sympy", action="store_true")
+    ap.add_argument("--skip", default="", help="comma-separated workloads to leave out (e.g. fateman)")
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    SKIP.update(x for x in args.skip.split(",") if x)
+    data = problems(args.seed)
+    cpu = subprocess.run(["bash", "-c", "lscpu | grep 'Model name' | cut -d: -f2"], capture_output=True,
+                         text=True).stdout.strip()
+    print(f"CPU: {cpu}; Python {platform.python_version()}", file=sys.stderr)
+    alk = alkahest_runs(args.reps, data)
+    print("  alkahest done", alk, file=sys.stderr, flush=True)
+    fl, fl_version, flint3 = flint_runs(args.reps, data)
+    print("  python-flint done", fl, file=sys.stderr, flush=True)
+    se, se_version = symengine_runs(args.reps)
+    print("  symengine done", se, file=sys.stderr, flush=True)
+    sy, sy_version = ({}, None) if args.no_sympy else sympy_runs(data, args.sympy_timeout)
+
+    from alkahest import show_config  # noqa: F401  (the build that was measured)
+
+    rows = []
+    ok = True
+    for name in ("expand2", "fateman", "factor_mv", "gcd_mv", "factor_uni"):
+        if name in SKIP:
+            continue
+        ta, na = alk[name]
+        tf, nf = fl[name]
+        if na != nf:
+            ok = False
+            print(f"MISMATCH {name}: alkahest {na} vs python-flint {nf}", file=sys.stderr)
+        row = {"name": name, "alkahest_s": ta, "size": na, "flint_s": tf, "vs_flint": ta / tf}
+        if name in se:
+            row["symengine_s"] = se[name][0]
+            row["vs_symengine"] = se[name][0] / ta
+            if se[name][1] != na:
+                ok = False
+                print(f"MISMATCH {name}: symengine {se[name][1]} terms", file=sys.stderr)
+        if name in sy:
+            ts, ns = sy[name]
+            if ts is None:
+                row["sympy_s"] = None
+                row["sympy_lower_s"] = ns
+                row["vs_sympy"] = f">{ns / ta:.0f}"
+            else:
+                row["sympy_s"] = ts
+                row["vs_sympy"] = ts / ta
+        rows.append(row)
+
+    def fmt(v):
+        return "n/a" if v is None else (v if isinstance(v, str) else f"{v:.3g}")
+
+    print(f"\nCPU: {cpu}. alkahest on FLINT (system), python-flint {fl_version} (FLINT {flint3}), "
+          f"SymEngine {se_version}, SymPy {sy_version}")
+    print("| benchmark | size | alkahest | python-flint | alkahest / python-flint | SymEngine / alkahest | "
+          "SymPy / alkahest |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['name']} | {r['size']} | {r['alkahest_s'] * 1e3:.1f} ms | {r['flint_s'] * 1e3:.1f} ms | "
+              f"{r['vs_flint']:.2f} | {fmt(r.get('vs_symengine'))} | {fmt(r.get('vs_sympy'))} |")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump({"cpu": cpu, "rows": rows, "versions": {"python-flint": fl_version, "flint3": flint3,
+                                                              "symengine": se_version, "sympy": sy_version}},
+                      fh, indent=1)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
