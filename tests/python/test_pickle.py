@@ -310,3 +310,33 @@ def test_crafted_pickles_never_crash():
     proc = subprocess.run([sys.executable, "-c", textwrap.dedent(CRAFTED_PICKLES)], capture_output=True, text=True,
                           env=env, timeout=600)
     assert proc.returncode == 0 and proc.stdout.strip().endswith("OK"), proc.stderr[-3000:]
+
+
+def test_threads_pickling_one_pool_at_once():
+    """Chains of chunks from streams written at the same time (Dask pickles in threads) stay
+    self-contained: a chunk that builds on another stream's chunk carries it along."""
+    import threading
+
+    pool = ak.ExprPool()
+    x, y = pool.symbols("x y")
+    exprs = [chebyshev(x, 20 + k) * y + k for k in range(16)]
+    errors: list = []
+    barrier = threading.Barrier(8)
+
+    def work(seed):
+        try:
+            barrier.wait()
+            for r in range(30):
+                items = [exprs[(seed + r + j) % 16] for j in range(4)]
+                back = pickle.loads(pickle.dumps(items))
+                for a, b in zip(items, back):
+                    assert same_expression(a, b)
+        except BaseException as err:  # noqa: BLE001 - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[:3]
