@@ -136,3 +136,18 @@ def test_groebner_limits_and_arguments(xyz):
     gens = x.pool.symbols(" ".join(f"v{k}" for k in range(13)))
     with pytest.raises(AlkahestError, match="generators"):
         ak.groebner([sum(gens, x.pool.integer(0))], *gens)
+
+
+def test_deep_nesting_is_an_error_not_a_crash(xyz):
+    x, _, _ = xyz
+    e = x
+    for _ in range(3000):
+        e = ak.sin(e + 1)
+    with pytest.raises(ValueError, match="levels deep"):
+        ak.expand(e, deep=True)
+    r = x
+    for _ in range(3000):
+        r = 1 / (1 + r)
+    with pytest.raises(ValueError, match="levels deep"):
+        ak.expand(r)
+    assert ak.expand(e) == e  # not deep: sin(...) is one opaque generator
