@@ -218,6 +218,25 @@ def main():
     fJ = compile_expr(J, [x, y])
     show("compiled Jacobian over 1000 points: shape", numpy_eval(fJ, np.linspace(0, 1, 1000), 2.0).shape)
 
+    print("\n16. Exact constants, complex parts, assumptions")
+    from alkahest import arg, atan, conjugate, re
+
+    pi, E, I, oo, zoo = pool.pi, pool.E, pool.I, pool.oo, pool.zoo
+    show("oo + 1, oo - oo, 1/zoo, 0*oo", (oo + 1, oo - oo, 1 / zoo, 0 * oo))
+    show("sin(pi), cos(pi/3), cos(pi/4)", (sin(pi), cos(pi / 3), cos(pi / 4)))
+    show("exp(I*pi), log(E), atan(oo)", (exp(I * pi), log(E), atan(oo)))
+    show("I**2, sqrt(-4), abs(3 + 4*I)", (I ** 2, sqrt(pool.integer(-4)), abs(3 + 4 * I)))
+    show("re, conjugate, arg of x + 2*y*I", (re(x + 2 * y * I), conjugate(x + 2 * y * I), arg(x + 2 * y * I)))
+    t = pool.symbol("t", positive=True)
+    show("t positive: (t + 1).is_positive", (t + 1).is_positive)
+    show("x real (default): exp(x)>0, x**2>=0, x>0?",
+         (exp(x).is_positive, (x ** 2).is_nonnegative, x.is_positive))
+    show("compile pi*x at x=2", compile_expr(pi * x, [x])([2.0]))
+    try:
+        compile_expr(I * x, [x])
+    except ValueError as err:
+        show("compile I*x", err)
+
 
 if __name__ == "__main__":
     main()

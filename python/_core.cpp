@@ -328,12 +328,48 @@ double py_eval(const PyExpr& e, nb::handle values_or_none) {
   return eval(*e.pool, e.id, m);
 }
 
+// Assumption keywords (positive=True, ...) as the Facts of a symbol.
+Facts assumptions_from_kwargs(const nb::kwargs& kw) {
+  std::vector<std::pair<std::string, bool>> list;
+  for (auto [k, v] : kw) {
+    const std::string key = nb::cast<std::string>(k);
+    if (v.is_none()) continue;  // unknown: as if not given
+    if (!PyBool_Check(v.ptr()))
+      throw nb::type_error(("symbol: assumption " + key + " must be True, False or None, not '" +
+                            py_type_name(v) + "'").c_str());
+    list.emplace_back(key, v.ptr() == Py_True);
+  }
+  return facts_from_assumptions(list);
+}
+
+nb::object tri_state(std::optional<bool> v) {
+  if (!v) return nb::none();
+  return nb::bool_(*v);
+}
+
+// The assumptions of a symbol as a dict {"positive": True, ...} ({} for the default, real).
+nb::dict assumptions_dict(const Facts& f) {
+  nb::dict d;
+  const std::string text = assumptions_text(f);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(", ", start);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(start, end - start);
+    const auto eq = item.find('=');
+    d[nb::str(item.substr(0, eq).c_str())] = nb::bool_(item.substr(eq + 1) == "True");
+    start = end + 2;
+  }
+  return d;
+}
+
 NodeView make_view(const PyExpr& e) {
   const Node& n = e.node();
   NodeView v;
   v.kind = std::string(kind_name(n.kind));
   if (n.kind == Kind::Number) v.value = number_to_python(n.number);
   if (n.kind == Kind::Symbol) v.name = nb::str(n.name.c_str());
+  if (n.kind == Kind::Constant) v.name = nb::str(std::string(constant_name(n.constant)).c_str());
   if (n.kind == Kind::Func) v.op = nb::str(std::string(op_info(n.op).name).c_str());
   nb::list args;
   for (ExprId a : n.args) args.append(nb::cast(wrap(e.pool, a)));
@@ -665,6 +701,14 @@ static std::string op_docstring(Op op) {
     const ExprId args[] = {pool.number(Number(1L)), x};
     e = pool.func(op, args);
     call = name + "(1, x)";
+  } else if (!info.numeric) {  // the complex parts: an argument with an imaginary part
+    const ExprId z = pool.add(x, pool.mul(pool.mul(pool.integer(2), y), pool.constant(Constant::I)));
+    e = pool.func(op, z);
+    call = name + "(x + 2*y*pool.I)";
+    setup = "pool = ExprPool(); x, y = pool.symbols(\"x y\")";
+    return name + "(z) -> Expr: " + name + " of the op table (complex part; folds on real and a + b*I arguments, "
+           "not compiled by the numeric backends).\n\n>>> from alkahest import ExprPool, " + name + "\n>>> " +
+           setup + "\n>>> " + call + "\n" + to_string(pool, e) + "\n";
   } else {
     e = pool.func(op, x);
   }
@@ -766,17 +810,24 @@ NB_MODULE(_core, m) {
   nb::class_<PyPool>(m, "ExprPool",
                      "A pool of hash-consed expressions: equal expressions are one shared node.")
       .def(nb::init<>())
-      .def("symbol", [](const PyPool& p, nb::handle name) {
-             return wrap(p.pool, p.pool->symbol(utf8_text(name, "ExprPool.symbol: name")));
+      .def("symbol", [](const PyPool& p, nb::handle name, const nb::kwargs& kw) {
+             return wrap(p.pool, p.pool->symbol(utf8_text(name, "ExprPool.symbol: name"), assumptions_from_kwargs(kw)));
            },
-           "name"_a, "The symbol called `name` (an identifier that is not a function name).")
-      .def("symbols", [](const PyPool& p, nb::handle names_text) -> nb::object {
+           "name"_a, "assumptions"_a,
+           "The symbol called `name` (an identifier that is not a function or constant name). Keyword\n"
+           "assumptions (real, complex, positive, negative, nonnegative, nonpositive, nonzero, zero,\n"
+           "integer, finite: True/False) are part of its identity; without them a symbol is real.\n\n"
+           ">>> from alkahest import ExprPool\n>>> pool = ExprPool()\n"
+           ">>> t = pool.symbol(\"t\", positive=True)\n>>> (t + 1).is_positive, pool.symbol(\"t\") == t\n"
+           "(True, False)\n")
+      .def("symbols", [](const PyPool& p, nb::handle names_text, const nb::kwargs& kw) -> nb::object {
              const std::string names = utf8_text(names_text, "ExprPool.symbols: names");
              nb::list out;
              std::string cur;
              const bool separated = names.find(',') != std::string::npos;
+             const Facts assumed = assumptions_from_kwargs(kw);
              auto flush = [&] {
-               if (!cur.empty()) out.append(nb::cast(wrap(p.pool, p.pool->symbol(cur))));
+               if (!cur.empty()) out.append(nb::cast(wrap(p.pool, p.pool->symbol(cur, assumed))));
                cur.clear();
              };
              for (char c : names) {
@@ -787,7 +838,17 @@ NB_MODULE(_core, m) {
              // As SymPy's symbols: one name gives the symbol itself, 'x,' or 'x y' a tuple.
              if (nb::len(out) == 1 && !separated) return out[0];
              return nb::tuple(out);
-           }, "names"_a, "Symbols by name: pool.symbols('x y z') -> (x, y, z); pool.symbols('x') -> x; 'x,' -> (x,).")
+           }, "names"_a, "assumptions"_a,
+           "Symbols by name: pool.symbols('x y z') -> (x, y, z); pool.symbols('x') -> x; 'x,' -> (x,);\n"
+           "keyword assumptions apply to each.")
+      .def("constant", [](const PyPool& p, const std::string& name) {
+             for (std::size_t c = 0; c < kConstantCount; ++c)
+               if (constant_name(static_cast<Constant>(c)) == name) return wrap(p.pool, p.pool->constant(static_cast<Constant>(c)));
+             throw nb::value_error(("unknown constant '" + name + "'; the constants are pi, E, EulerGamma, I, oo, -oo, zoo, nan").c_str());
+           }, "name"_a,
+           "The exact constant called `name`: pi, E, EulerGamma, I, oo, -oo, zoo (complex infinity), nan.\n\n"
+           ">>> from alkahest import ExprPool, cos\n>>> pool = ExprPool()\n"
+           ">>> cos(pool.constant(\"pi\") / 3), pool.constant(\"I\") ** 2\n(1/2, -1)\n")
       .def("integer", [](const PyPool& p, nb::handle n) {
              if (!(PyLong_Check(n.ptr()) || PyIndex_Check(n.ptr())) || PyFloat_Check(n.ptr()))
                throw nb::type_error(("integer() needs an int, not '" + py_type_name(n) + "'").c_str());
@@ -802,6 +863,13 @@ NB_MODULE(_core, m) {
            }, "numerator"_a, "denominator"_a, "The exact rational numerator/denominator.")
       .def("float", [](const PyPool& p, double v) { return wrap(p.pool, p.pool->number(Number(v))); },
            "value"_a, "An IEEE double constant.")
+      .def_prop_ro("pi", [](const PyPool& p) { return wrap(p.pool, p.pool->constant(Constant::Pi)); }, "pi, the ratio of a circle's circumference to its diameter.")
+      .def_prop_ro("E", [](const PyPool& p) { return wrap(p.pool, p.pool->constant(Constant::E)); }, "E = exp(1).")
+      .def_prop_ro("EulerGamma", [](const PyPool& p) { return wrap(p.pool, p.pool->constant(Constant::EulerGamma)); }, "Euler's constant (0.5772...).")
+      .def_prop_ro("I", [](const PyPool& p) { return wrap(p.pool, p.pool->constant(Constant::I)); }, "the imaginary unit, I**2 = -1.")
+      .def_prop_ro("oo", [](const PyPool& p) { return wrap(p.pool, p.pool->constant(Constant::Infinity)); }, "positive infinity.")
+      .def_prop_ro("zoo", [](const PyPool& p) { return wrap(p.pool, p.pool->constant(Constant::ComplexInfinity)); }, "complex infinity (1/0 in the extended complex plane).")
+      .def_prop_ro("nan", [](const PyPool& p) { return wrap(p.pool, p.pool->constant(Constant::NaN)); }, "the undefined value (oo - oo); evaluates to an IEEE NaN.")
       .def("__len__", [](const PyPool& p) { return p.pool->size(); }, "Number of distinct nodes.")
       .def("__eq__", [](const PyPool& a, nb::handle b) {
              return nb::isinstance<PyPool>(b) && nb::cast<const PyPool&>(b).pool == a.pool;
@@ -843,6 +911,14 @@ NB_MODULE(_core, m) {
       .def("_repr_latex_", [](const PyExpr& a) { return "$" + to_latex(*a.pool, a.id) + "$"; })
       .def("latex", [](const PyExpr& a) { return to_latex(*a.pool, a.id); }, "LaTeX text of the expression.")
       .def("__float__", [](const PyExpr& a) {
+        if (a.node().kind == Kind::Constant) {
+          const Constant c = a.node().constant;
+          if (c == Constant::Infinity || c == Constant::NegativeInfinity)
+            return c == Constant::Infinity ? HUGE_VAL : -HUGE_VAL;
+          if (c == Constant::I || c == Constant::ComplexInfinity)
+            throw nb::type_error(("cannot convert '" + to_string(*a.pool, a.id) + "' to float: it is not real").c_str());
+          return constant_double(c, "float");
+        }
         if (a.node().kind == Kind::Number) return a.node().number.to_double();
         if (!free_symbols(*a.pool, a.id).empty())
           throw nb::type_error(("cannot convert '" + to_string(*a.pool, a.id) +
@@ -855,6 +931,21 @@ NB_MODULE(_core, m) {
         return int_from_mpz(a.node().number.integer());
       })
       .def("node", &make_view, "Kind, children and payload of this node.")
+      .def_prop_ro("is_zero", [](const PyExpr& a) { return tri_state(is_zero(a.node().facts)); }, "Whether the value is 0: True, False or None (unknown), from what the kernel knows structurally (see alkahest.is_zero for a proof or numeric check).")
+      .def_prop_ro("is_nonzero", [](const PyExpr& a) { return tri_state(is_nonzero(a.node().facts)); }, "Real and not 0: True, False or None.")
+      .def_prop_ro("is_positive", [](const PyExpr& a) { return tri_state(is_positive(a.node().facts)); }, "A finite real > 0: True, False or None.")
+      .def_prop_ro("is_negative", [](const PyExpr& a) { return tri_state(is_negative(a.node().facts)); }, "A finite real < 0: True, False or None.")
+      .def_prop_ro("is_nonnegative", [](const PyExpr& a) { return tri_state(is_nonnegative(a.node().facts)); }, "A finite real >= 0: True, False or None.")
+      .def_prop_ro("is_nonpositive", [](const PyExpr& a) { return tri_state(is_nonpositive(a.node().facts)); }, "A finite real <= 0: True, False or None.")
+      .def_prop_ro("is_real", [](const PyExpr& a) { return tri_state(is_real(a.node().facts)); }, "A finite real number: True, False or None.")
+      .def_prop_ro("is_complex", [](const PyExpr& a) { return tri_state(is_complex(a.node().facts)); }, "A finite complex number: True, False or None.")
+      .def_prop_ro("is_finite", [](const PyExpr& a) { return tri_state(is_finite(a.node().facts)); }, "Finite (not oo, -oo, zoo): True, False or None.")
+      .def_prop_ro("is_infinite", [](const PyExpr& a) { return tri_state(is_infinite(a.node().facts)); }, "oo, -oo or complex infinity: True, False or None.")
+      .def_prop_ro("is_integer", [](const PyExpr& a) { return tri_state(is_integer(a.node().facts)); }, "An integer: True, False or None.")
+      .def_prop_ro("assumptions", [](const PyExpr& a) -> nb::object {
+        if (a.node().kind != Kind::Symbol) return nb::none();
+        return assumptions_dict(a.node().facts);
+      }, "A symbol's assumptions as keywords ({} for the default: real); None for other expressions.")
       .def_prop_ro("pool", [](const PyExpr& a) { return PyPool{a.pool}; }, "The ExprPool this expression lives in.")
       .def_prop_ro("id", [](const PyExpr& a) { return a.id; }, "The node id inside its pool.")
       .def_prop_ro("free_symbols", [](const PyExpr& a) {

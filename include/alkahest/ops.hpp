@@ -6,6 +6,8 @@
 #include <span>
 #include <string_view>
 
+#include "alkahest/facts.hpp"
+
 namespace alkahest {
 
 class ExprPool;
@@ -14,6 +16,7 @@ using ExprId = std::uint32_t;
 enum class Op : std::uint8_t {
   Sin, Cos, Tan, Sinh, Cosh, Tanh, Asin, Acos, Atan, Atan2, Exp, Log,
   Abs, Sign, Floor, Ceil, Erf, Erfc, Gamma, Polygamma,
+  Re, Im, Conjugate, Arg,  // complex parts: fold away on real arguments; no numeric backend has them
   Count_
 };
 inline constexpr std::size_t kOpCount = static_cast<std::size_t>(Op::Count_);
@@ -30,6 +33,10 @@ struct OpInfo {
   std::optional<ExprId> (*exact)(ExprPool& pool, std::span<const ExprId> args);
   /// d op(args) / d args[which], as an expression in args.
   ExprId (*partial)(ExprPool& pool, std::span<const ExprId> args, int which);
+  /// What is known of op(args) from what is known of args (sign, realness, integrality).
+  Facts (*facts)(std::span<const Facts> args);
+  /// Whether the numeric backends compute it (false: compiling it is a clear error).
+  bool numeric = true;
 };
 
 /// The row of `op`.

@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
+#include "alkahest/facts.hpp"
 #include "alkahest/number.hpp"
 #include "alkahest/ops.hpp"
 
@@ -20,16 +22,25 @@ namespace alkahest {
 
 using ExprId = std::uint32_t;
 
-enum class Kind : std::uint8_t { Number, Symbol, Add, Mul, Pow, Func };
+enum class Kind : std::uint8_t { Number, Symbol, Add, Mul, Pow, Func, Constant };
 
 /// Name of a kind as shown by `Expr.node()` ("Number", "Symbol", "Add", ...).
 std::string_view kind_name(Kind kind);
+
+/// The exact constants of the kernel. `NegativeInfinity` is an atom of its own (as `-oo` prints),
+/// so that -oo needs no coefficient and `oo + -oo` is seen at once.
+enum class Constant : std::uint8_t { Pi, E, EulerGamma, I, Infinity, NegativeInfinity, ComplexInfinity, NaN, Count_ };
+inline constexpr std::size_t kConstantCount = static_cast<std::size_t>(Constant::Count_);
+/// Text of a constant as printed and parsed: "pi", "E", "EulerGamma", "I", "oo", "-oo", "zoo", "nan".
+std::string_view constant_name(Constant c);
 
 /// One interned node. Immutable once created.
 struct Node {
   explicit Node(Kind k = Kind::Number, Op o = Op::Count_) : kind(k), op(o) {}
   Kind kind;
   Op op;                       ///< for Func
+  Constant constant = Constant::Count_;  ///< for Constant
+  Facts facts;                 ///< what is known of the value (see facts.hpp); a Symbol's are its assumptions
   std::uint64_t hash = 0;      ///< structural, identical in every process
   std::uint32_t depth = 1;     ///< longest path to a leaf, leaves have depth 1
   std::vector<ExprId> args;    ///< Add terms, Mul factors, Pow {base, exp}, Func args
@@ -60,6 +71,10 @@ class ExprPool {
   // Atoms. `symbol` requires an identifier ([A-Za-z_][A-Za-z0-9_]*, UTF-8 letters allowed) that is
   // not a function name.
   ExprId symbol(std::string_view name);
+  /// A symbol with assumptions: `assumed` must be non-empty (InvalidArgument when contradictory,
+  /// see facts.hpp). Symbols of one name with different assumptions are different symbols.
+  ExprId symbol(std::string_view name, Facts assumed);
+  ExprId constant(Constant c);
   ExprId number(const Number& value);
   ExprId integer(long value) { return number(Number(value)); }
 
@@ -85,6 +100,10 @@ class ExprPool {
   static std::uint64_t compare_count();
 
   bool is_number(ExprId id) const { return node(id).kind == Kind::Number; }
+  bool is_constant(ExprId id, Constant c) const {
+    const Node& n = node(id);
+    return n.kind == Kind::Constant && n.constant == c;
+  }
   /// Splits a term into (numeric coefficient, rest): 3*x*y -> (3, x*y), x -> (1, x).
   std::pair<Number, ExprId> as_coeff_term(ExprId id);
   /// The second half of as_coeff_term alone (no Number built): 3*x*y -> x*y, x -> x.
@@ -125,15 +144,31 @@ class ExprPool {
   };
   static bool same(const Node& a, const Node& b);
   static void finish_hash(Node& n, const ExprPool& pool);
+  static Facts compute_facts(const Node& n, const ExprPool& pool);
+  // Sums and products with oo, -oo, zoo or nan among their operands (the rules of the extended
+  // numbers); nullopt when none is there.
+  std::optional<ExprId> add_special(std::vector<ExprId>& terms, Number& numeric);
+  std::optional<ExprId> mul_special(std::vector<ExprId>& factors, Number& coeff);
+  // Powers of and to constants (I**n, oo**e, 2**oo, E**x = exp(x)) and of negative numbers to
+  // half-integer exponents; nullopt otherwise.
+  std::optional<ExprId> pow_special(ExprId base, ExprId exp);
 
   std::uint64_t serial_;
   std::atomic<std::size_t> size_{0};
   ExprId small_ints_[5] = {};  ///< ids of -2..2, interned up front: the constants used most
+  ExprId constants_[kConstantCount] = {};  ///< ids of the constants, interned up front
+  bool ready_ = false;
   std::array<std::atomic<Node*>, kMaxChunks> chunks_{};
   std::mutex mutex_;
   std::unordered_set<ExprId, IdHash, IdEq> table_;
   friend struct LivePools;  // takes mutex_ around fork() (pool.cpp)
 };
+
+/// The double nearest to a constant (pi, E, EulerGamma; nan is the IEEE NaN). I, oo, -oo and zoo
+/// have none: InvalidArgument naming the constant, prefixed by `context` ("compile", "eval").
+double constant_double(Constant c, std::string_view context);
+/// The same as the nearest float (rounded once from the exact value, not from the double).
+float constant_float(Constant c, std::string_view context);
 
 /// Throws PoolMismatchError naming both pools unless `a` and `b` are the same pool.
 void check_same_pool(const ExprPool& a, const ExprPool& b);

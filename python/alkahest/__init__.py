@@ -15,10 +15,12 @@ from ._core import (
     ParseError,
     abs,
     acos,
+    arg,
     asin,
     atan,
     atan2,
     ceiling,
+    conjugate,
     cos,
     cosh,
     diff,
@@ -30,9 +32,11 @@ from ._core import (
     floor,
     gamma,
     grad,
+    im,
     log,
     parse,
     polygamma,
+    re,
     sign,
     sin,
     sinh,
@@ -199,7 +203,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Add", "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Mul", "Node", "ParseError",
-    "acos", "asin", "atan", "atan2", "ceil", "ceiling", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
+    "acos", "arg", "asin", "atan", "atan2", "ceil", "ceiling", "conjugate", "im", "re", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
     "eval_expr", "exp", "floor", "from_sympy", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
     "show_config", "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",
     # polynomial algebra

@@ -7,18 +7,19 @@ shared node once.
 Exactness: integers of any size and rationals convert exactly; floats are doubles on alkahest's
 side, so a SymPy Float becomes the double nearest to it (exact for SymPy's default 15-digit
 Floats made from Python floats) and a double becomes a 53-bit SymPy Float holding exactly its
-value. ``oo``/``-oo``/``nan`` are the IEEE infinities and NaN. SymPy's constants have no exact
-counterpart: ``E`` becomes ``exp(1)``; ``pi``, ``EulerGamma``, ``Catalan``, ... and constant
-subexpressions of functions alkahest lacks (``zeta(3)``) become the nearest double (say
-``constants="error"`` to refuse them instead; SymPy itself produces some, e.g.
-``polygamma(0, 1/2) = -EulerGamma - 2*log(2)``, ``polygamma(2, 1/2) = -14*zeta(3)``).
+value. The exact constants map to each other: ``pi``, ``E``, ``EulerGamma``, ``I``, ``oo``,
+``-oo``, ``zoo`` and ``nan`` (an IEEE infinity of alkahest, a float, becomes ``oo``/``-oo``).
+SymPy's other constants (``Catalan``, ``GoldenRatio``, ...) and constant subexpressions of
+functions alkahest lacks (``zeta(3)``) become the nearest double (say ``constants="error"`` to
+refuse them instead; SymPy itself produces some, e.g. ``polygamma(2, 1/2) = -14*zeta(3)``).
 
-Distinct SymPy symbols that share a name (``Symbol("x")`` and ``Dummy("x")`` or
-``Symbol("x", positive=True)``) would become one alkahest symbol, known by its name only, and
-cancel silently: ``from_sympy`` refuses them with a ValueError naming both.
+Distinct SymPy symbols that alkahest cannot tell apart (``Symbol("x")`` and ``Dummy("x")``,
+or two symbols ``x`` whose assumptions alkahest represents the same way) would become one
+alkahest symbol and cancel silently: ``from_sympy`` refuses them with a ValueError naming both.
 
-alkahest's symbols are real, so ``re(u)`` and ``im(u)`` (which SymPy produces for symbols without
-assumptions, e.g. ``Abs(exp(x)) -> exp(re(x))``) become ``u`` and 0.
+Symbols keep their assumptions both ways (``positive``, ``integer``, ...). A SymPy symbol without
+assumptions becomes alkahest's default symbol, which is real; so ``re(u)`` and ``im(u)`` (which
+SymPy produces for such symbols, e.g. ``Abs(exp(x)) -> exp(re(x))``) become ``u`` and 0.
 
 SymPy evaluates exact special values by its own rules, which can differ from IEEE's where alkahest
 follows IEEE: ``to_sympy`` of ``atan2(0, 0)`` (0 in alkahest, as in C) is SymPy's ``nan``.
@@ -33,7 +34,16 @@ from . import _core
 from ._optional import require
 
 _FUNCS = ["sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "atan2", "exp", "log",
-          "sign", "floor", "ceiling", "erf", "erfc", "gamma", "polygamma"]
+          "sign", "floor", "ceiling", "erf", "erfc", "gamma", "polygamma", "re", "im", "conjugate", "arg"]
+
+# alkahest's assumption keywords (SymPy's names).
+_ASSUMPTIONS = ("real", "complex", "finite", "positive", "negative", "nonnegative", "nonpositive", "nonzero",
+                "zero", "integer")
+
+
+def _sympy_constants(sp):
+    return {"pi": sp.pi, "E": sp.E, "EulerGamma": sp.EulerGamma, "I": sp.I, "oo": sp.oo,
+            "-oo": sp.S.NegativeInfinity, "zoo": sp.zoo, "nan": sp.nan}
 
 
 def _sympy_funcs(sp):
@@ -97,7 +107,13 @@ def to_sympy(expr, real: bool = False):
             else:
                 out = sp.Float(v, precision=53)
         elif kind == "Symbol":
-            out = sp.Symbol(node.name, real=True) if real else sp.Symbol(node.name)
+            assumed = e.assumptions
+            if assumed:
+                out = sp.Symbol(node.name, **assumed)
+            else:
+                out = sp.Symbol(node.name, real=True) if real else sp.Symbol(node.name)
+        elif kind == "Constant":
+            out = _sympy_constants(sp)[node.name]
         elif kind == "Add":
             out = sp.Add(*args)
         elif kind == "Mul":
@@ -169,11 +185,22 @@ def _constant(s, pool, constants):
     return pool.float(value.real)
 
 
+def _symbol_assumptions(s) -> dict:
+    """The assumptions alkahest represents of a SymPy symbol, as ``pool.symbol`` keywords ({} for
+    a symbol without assumptions or a real one: alkahest's default symbol is real)."""
+    known = s.assumptions0
+    assumed = {k: bool(known[k]) for k in _ASSUMPTIONS if k in known and known[k] is not None}
+    if set(assumed) <= {"real", "complex", "finite"} and assumed.get("real", True) and assumed.get("finite", True):
+        if assumed.get("real") or not assumed.get("complex"):
+            assumed = {}
+    return assumed
+
+
 def _symbol_identity(s) -> tuple:
-    """What identifies the alkahest symbol a SymPy symbol becomes: its name, for alkahest's symbols
-    carry nothing else yet. When they carry assumptions, the ones alkahest represents join the
-    name here (and go to ``pool.symbol``), so that SymPy symbols differing in them stay distinct."""
-    return (s.name,)
+    """What identifies the alkahest symbol a SymPy symbol becomes: its name and the assumptions
+    alkahest represents (they go to ``pool.symbol``), so SymPy symbols differing in them stay
+    distinct and only symbols alkahest cannot tell apart clash."""
+    return (s.name, tuple(sorted(_symbol_assumptions(s).items())))
 
 
 def _check_symbol_clash(sp, s, symbols):
@@ -200,20 +227,16 @@ def _convert(sp, s, args, pool, by_class, constants, symbols):
         return pool.rational(int(s.p), int(s.q))
     if isinstance(s, sp.Float):
         return pool.float(float(s))
-    if s is sp.oo:
-        return pool.float(math.inf)
-    if s is sp.S.NegativeInfinity:
-        return pool.float(-math.inf)
-    if s is sp.nan:
-        return pool.float(math.nan)
-    if s is sp.E:
-        return _core.exp(pool.integer(1))
-    if isinstance(s, sp.NumberSymbol):  # pi, EulerGamma, Catalan, GoldenRatio, ...
+    for name, c in _sympy_constants(sp).items():
+        if s is c:
+            return pool.constant(name)
+    if isinstance(s, sp.NumberSymbol):  # Catalan, GoldenRatio, ...
         return _constant(s, pool, constants)
     if isinstance(s, sp.Symbol):
+        assumed = _symbol_assumptions(s)
         _check_symbol_clash(sp, s, symbols)
         try:
-            return pool.symbol(s.name)
+            return pool.symbol(s.name, **assumed)
         except ValueError as err:
             raise ValueError(f"from_sympy: symbol {s.name!r} cannot be an alkahest symbol: {err}") from None
     if isinstance(s, sp.Add):
@@ -222,12 +245,6 @@ def _convert(sp, s, args, pool, by_class, constants, symbols):
         return _balanced(lambda a, b: a * b, args)
     if isinstance(s, sp.Pow):
         return args[0] ** args[1]
-    # alkahest's symbols are real: SymPy's re/im of them (it writes abs(exp(x)) as exp(re(x)) for
-    # symbols without assumptions) are the value itself and 0.
-    if isinstance(s, sp.re):
-        return args[0]
-    if isinstance(s, sp.im):
-        return pool.integer(0)
     name = by_class.get(type(s))
     if name is not None:
         if name == "log" and len(args) != 1:  # (SymPy rewrites log(x, b) itself; be safe)

@@ -110,7 +110,8 @@ ExprId diff(ExprPool& pool, ExprId expr, ExprId var) {
     const Node& n = pool.node(id);
     Deriv r = built(zero);
     switch (n.kind) {
-      case Kind::Number: break;
+      case Kind::Number:
+      case Kind::Constant: break;
       case Kind::Symbol: r = built(id == var ? one : zero); break;
       case Kind::Add: {
         std::vector<ExprId> live;
@@ -242,6 +243,7 @@ double eval(const ExprPool& pool, ExprId expr, const std::unordered_map<ExprId, 
     double r = 0;
     switch (n.kind) {
       case Kind::Number: r = n.number.to_double(); break;
+      case Kind::Constant: r = constant_double(n.constant, "eval"); break;
       case Kind::Symbol: {
         auto it = values.find(id);
         if (it == values.end())
@@ -276,6 +278,9 @@ double eval(const ExprPool& pool, ExprId expr, const std::unordered_map<ExprId, 
       case Kind::Func: {
         double xs[4];
         for (std::size_t i = 0; i < n.args.size(); ++i) xs[i] = v.at(n.args[i]);
+        if (!op_info(n.op).numeric && is_real(pool.node(n.args[0]).facts) != true)
+          throw InvalidArgument("eval: " + std::string(op_info(n.op).name) +
+                                " of a complex argument has no real floating-point evaluation (use evalf)");
         r = op_info(n.op).eval(xs);
         break;
       }

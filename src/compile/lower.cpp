@@ -51,7 +51,8 @@ struct Lowering {
     Plan p{Plan::Kind::Leaf, {}, {}, 0, false, 0, Op::Count_};
     switch (n.kind) {
       case Kind::Number:
-      case Kind::Symbol: return p;
+      case Kind::Symbol:
+      case Kind::Constant: return p;
       case Kind::Add: {
         p.kind = Plan::Kind::Sum;
         for (ExprId t : n.args) {
@@ -142,6 +143,17 @@ struct Lowering {
         p.kind = Plan::Kind::Func;
         p.op = n.op;
         p.deps = n.args;
+        if (!op_info(n.op).numeric) {
+          // arg of a real value is atan2(0, x); the other complex parts fold away on real
+          // arguments, so what is left here has a complex argument.
+          if (n.op == Op::Arg && is_real(pool_.node(n.args[0]).facts) == true) {
+            p.op = Op::Atan2;
+            p.deps = {pool_.integer(0), n.args[0]};
+            return p;
+          }
+          throw InvalidArgument("compile: " + to_string(pool_, id) +
+                                " is a complex-valued function of a complex argument; the numeric backends are real");
+        }
         return p;
     }
     return p;
@@ -198,6 +210,8 @@ struct Lowering {
     switch (p.kind) {
       case Plan::Kind::Leaf:
         if (n.kind == Kind::Number) return constant(n.number);
+        if (n.kind == Kind::Constant)
+          return constant(constant_double(n.constant, "compile"), constant_float(n.constant, "compile"));
         {
           auto it = input_index_.find(id);
           if (it == input_index_.end())

@@ -134,6 +134,7 @@ template <class T>
 std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& P, int acc,
                                            const std::string& name) {
   using namespace llvm;
+  using Constant = llvm::Constant;  // not alkahest::Constant
   constexpr bool f32 = sizeof(T) == sizeof(float);
   const vm::Kernels<T>& K = vm::kernels<T>();
   const unsigned W = static_cast<unsigned>(K.width);

@@ -228,6 +228,10 @@ class HloWriter {
           case Op::Erfc: return chlo("erfc", a);
           case Op::Gamma: return gamma(a);
           case Op::Polygamma: return polygamma(a, b);
+          case Op::Re:  // complex parts never reach a Program (lowering refuses them)
+          case Op::Im:
+          case Op::Conjugate:
+          case Op::Arg:
           case Op::Count_: break;
         }
     }

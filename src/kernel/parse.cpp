@@ -506,7 +506,8 @@ class Parser {
       if (it != symbols_->end()) return it->second;
     }
     if (n == "inf") return pool_.number(Number(std::numeric_limits<double>::infinity()));
-    if (n == "nan") return pool_.number(Number(std::numeric_limits<double>::quiet_NaN()));
+    for (std::size_t c = 0; c < kConstantCount; ++c)
+      if (n == constant_name(static_cast<Constant>(c))) return pool_.constant(static_cast<Constant>(c));
     // Names the pool reserves for functions; the parser-only aliases (`Abs`, `ceil`) stay usable
     // as symbol names, since the pool accepts them.
     if (find_op(n) != nullptr || n == "sqrt")

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <limits>
+#include <numbers>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -69,15 +71,67 @@ std::string_view kind_name(Kind kind) {
     case Kind::Mul: return "Mul";
     case Kind::Pow: return "Pow";
     case Kind::Func: return "Func";
+    case Kind::Constant: return "Constant";
   }
   return "?";
 }
+
+std::string_view constant_name(Constant c) {
+  switch (c) {
+    case Constant::Pi: return "pi";
+    case Constant::E: return "E";
+    case Constant::EulerGamma: return "EulerGamma";
+    case Constant::I: return "I";
+    case Constant::Infinity: return "oo";
+    case Constant::NegativeInfinity: return "-oo";
+    case Constant::ComplexInfinity: return "zoo";
+    case Constant::NaN: return "nan";
+    case Constant::Count_: break;
+  }
+  return "?";
+}
+
+namespace {
+
+Facts constant_facts(Constant c) {
+  switch (c) {
+    case Constant::Pi:
+    case Constant::E:
+    case Constant::EulerGamma: return Facts::only(Facts::Pos, Facts::MayNonInt);
+    case Constant::I: return Facts::only(Facts::NonReal);
+    case Constant::Infinity: return Facts::only(Facts::PInf);
+    case Constant::NegativeInfinity: return Facts::only(Facts::NInf);
+    case Constant::ComplexInfinity: return Facts::only(Facts::CInf);
+    default: return Facts::only(Facts::NaN);
+  }
+}
+
+Facts number_facts(const Number& v) {
+  if (v.is_float()) {
+    const double d = v.real();
+    if (std::isnan(d)) return Facts::only(Facts::NaN);
+    if (std::isinf(d)) return Facts::only(d > 0 ? Facts::PInf : Facts::NInf);
+  }
+  const int s = v.sign();
+  Facts f = Facts::only(s < 0 ? Facts::Neg : (s > 0 ? Facts::Pos : Facts::Zero));
+  if (v.is_integer()) f.integer = Facts::MayInt;
+  if (v.is_rational()) f.integer = Facts::MayNonInt;
+  return f.normalized();
+}
+
+}  // namespace
 
 ExprPool::ExprPool()
     : serial_(next_serial.fetch_add(1)),
       table_(64, IdHash{this}, IdEq{this}) {
   integer(1);  // id 0 is the exact one; compare() uses it as the implicit exponent/coefficient
   for (long v = -2; v <= 2; ++v) small_ints_[v + 2] = number(Number(v));
+  for (std::size_t c = 0; c < kConstantCount; ++c) {
+    Node n(Kind::Constant);
+    n.constant = static_cast<Constant>(c);
+    constants_[c] = intern(std::move(n));
+  }
+  ready_ = true;
   LivePools& live = LivePools::get();
   std::lock_guard<std::mutex> lock(live.mu);
   live.pools.insert(this);
@@ -98,7 +152,8 @@ bool ExprPool::same(const Node& a, const Node& b) {
   if (a.kind != b.kind || a.hash != b.hash) return false;
   switch (a.kind) {
     case Kind::Number: return a.number.identical(b.number);
-    case Kind::Symbol: return a.name == b.name;
+    case Kind::Symbol: return a.name == b.name && a.facts == b.facts;
+    case Kind::Constant: return a.constant == b.constant;
     case Kind::Func:
       if (a.op != b.op) return false;
       [[fallthrough]];
@@ -111,7 +166,12 @@ void ExprPool::finish_hash(Node& n, const ExprPool& pool) {
   std::uint32_t depth = 0;
   switch (n.kind) {
     case Kind::Number: h = hash_mix(h, n.number.hash()); break;
-    case Kind::Symbol: h = hash_mix(h, hash_string(n.name)); break;
+    case Kind::Symbol:
+      h = hash_mix(h, hash_string(n.name));
+      // Assumptions are part of the identity; default symbols hash as they always did.
+      if (!(n.facts == Facts::real())) h = hash_mix(h, 0x5100u + n.facts.classes * 4u + n.facts.integer);
+      break;
+    case Kind::Constant: h = hash_mix(h, 0xc0 + static_cast<std::uint64_t>(n.constant)); break;
     default:
       for (ExprId a : n.args) {
         const Node& c = pool.node(a);
@@ -121,6 +181,36 @@ void ExprPool::finish_hash(Node& n, const ExprPool& pool) {
   }
   n.hash = h;
   n.depth = depth + 1;
+  n.facts = compute_facts(n, pool);
+}
+
+Facts ExprPool::compute_facts(const Node& n, const ExprPool& pool) {
+  switch (n.kind) {
+    case Kind::Number: return number_facts(n.number);
+    case Kind::Symbol: return n.facts;
+    case Kind::Constant: return constant_facts(n.constant);
+    case Kind::Add:
+    case Kind::Mul: {
+      Facts f = pool.node(n.args[0]).facts;
+      for (std::size_t i = 1; i < n.args.size(); ++i)
+        f = n.kind == Kind::Add ? add_facts(f, pool.node(n.args[i]).facts) : mul_facts(f, pool.node(n.args[i]).facts);
+      return f;
+    }
+    case Kind::Pow: {
+      const Node& e = pool.node(n.args[1]);
+      long k = 0;
+      const bool is_int = e.kind == Kind::Number && e.number.fits_long();
+      if (is_int) k = e.number.integer().get_si();
+      const bool half = e.kind == Kind::Number && e.number.is_rational() && e.number.rational() == mpq_class(1, 2);
+      return pow_facts(pool.node(n.args[0]).facts, e.facts, is_int ? &k : nullptr, half);
+    }
+    case Kind::Func: {
+      Facts fs[4];
+      for (std::size_t i = 0; i < n.args.size() && i < 4; ++i) fs[i] = pool.node(n.args[i]).facts;
+      return op_info(n.op).facts(std::span<const Facts>(fs, n.args.size())).normalized();
+    }
+  }
+  return Facts{};
 }
 
 ExprId ExprPool::intern(Node&& n) {
@@ -142,13 +232,19 @@ ExprId ExprPool::intern(Node&& n) {
   return static_cast<ExprId>(id);
 }
 
-ExprId ExprPool::symbol(std::string_view name) {
+ExprId ExprPool::symbol(std::string_view name) { return symbol(name, Facts::real()); }
+
+ExprId ExprPool::constant(Constant c) { return constants_[static_cast<std::size_t>(c)]; }
+
+ExprId ExprPool::symbol(std::string_view name, Facts assumed) {
   if (!is_identifier(name))
     throw InvalidArgument("symbol name '" + std::string(name) +
                           "' is not an identifier (letters, digits and '_', not starting with a digit; no operator, "
                           "superscript or punctuation characters)");
   static const std::unordered_set<std::string_view> reserved = {
       "sqrt", "inf", "nan", "ceil", "Abs",
+      // The constants.
+      "pi", "E", "I", "oo", "zoo", "EulerGamma",
       // Python keywords: printed text must stay readable by Python.
       "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
       "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
@@ -157,12 +253,17 @@ ExprId ExprPool::symbol(std::string_view name) {
   if (find_op(name) != nullptr || reserved.count(name))
     throw InvalidArgument("symbol name '" + std::string(name) +
                           "' is reserved for a function or constant; pick another name");
+  if (assumed.classes == 0 || (assumed.classes & ~Facts::Finite) != 0)
+    throw InvalidArgument("symbol '" + std::string(name) + "': a symbol stands for a finite number");
   Node n(Kind::Symbol);
   n.name = std::string(name);
+  n.facts = assumed.normalized();
   return intern(std::move(n));
 }
 
 ExprId ExprPool::number(const Number& value) {
+  // Every NaN is the one undefined value `nan` (a constant), whatever produced it.
+  if (value.is_float() && std::isnan(value.real()) && ready_) return constant(Constant::NaN);
   if (value.is_integer() && small_ints_[4] != 0 && value.integer() >= -2 && value.integer() <= 2)
     return small_ints_[value.integer().get_si() + 2];
   Node n(Kind::Number);
@@ -177,9 +278,10 @@ namespace {
 int kind_rank(Kind k) {
   switch (k) {
     case Kind::Number: return 0;
-    case Kind::Symbol: return 1;
-    case Kind::Func: return 2;
-    case Kind::Add: return 3;
+    case Kind::Constant: return 1;
+    case Kind::Symbol: return 2;
+    case Kind::Func: return 3;
+    case Kind::Add: return 4;
     default: return 4;  // Mul and Pow are unwrapped before ranks are compared
   }
 }
@@ -261,8 +363,17 @@ int ExprPool::compare(ExprId a0, ExprId b0) const {
       case Kind::Symbol: {
         int c = na.name.compare(nb.name);
         if (c != 0) return c < 0 ? -1 : 1;
+        if (!(na.facts == nb.facts)) {  // same name, different assumptions: the default first
+          if (na.facts == Facts::real()) return -1;
+          if (nb.facts == Facts::real()) return 1;
+          const int ka = na.facts.classes * 4 + na.facts.integer, kb = nb.facts.classes * 4 + nb.facts.integer;
+          return ka < kb ? -1 : 1;
+        }
         continue;
       }
+      case Kind::Constant:
+        if (na.constant != nb.constant) return na.constant < nb.constant ? -1 : 1;
+        continue;
       case Kind::Func: {
         if (na.op != nb.op) {
           int c = op_info(na.op).name.compare(op_info(nb.op).name);
@@ -424,9 +535,60 @@ struct FactorEntry {
 
 }  // namespace
 
+namespace {
+
+bool is_extended(const Node& n) {  // oo, -oo, zoo, nan
+  return n.kind == Kind::Constant && n.constant >= Constant::Infinity;
+}
+
+}  // namespace
+
+std::optional<ExprId> ExprPool::add_special(std::vector<ExprId>& terms, Number& numeric) {
+  int pos = 0, neg = 0, zoo = 0;
+  std::vector<ExprId> rest;
+  for (ExprId t : terms) {
+    const Node& n = node(t);
+    if (!is_extended(n)) {
+      rest.push_back(t);
+      continue;
+    }
+    switch (n.constant) {
+      case Constant::Infinity: ++pos; break;
+      case Constant::NegativeInfinity: ++neg; break;
+      case Constant::ComplexInfinity: ++zoo; break;
+      default: return constant(Constant::NaN);
+    }
+  }
+  if (pos + neg + zoo == 0) return std::nullopt;
+  if (numeric.is_float() && std::isinf(numeric.real())) ++(numeric.real() > 0 ? pos : neg);
+  if ((pos && neg) || (zoo && (pos || neg)) || zoo > 1) return constant(Constant::NaN);  // oo - oo, zoo + zoo
+  const Constant inf = zoo ? Constant::ComplexInfinity : (pos ? Constant::Infinity : Constant::NegativeInfinity);
+  // Finite terms vanish next to an infinity: real ones next to oo and -oo (oo + I stays, as
+  // it is not real), every finite one next to zoo.
+  const std::uint8_t absorbed = zoo ? Facts::Finite : Facts::Real;
+  const std::uint8_t clash = zoo ? Facts::Infinite
+                                 : (inf == Constant::Infinity ? Facts::NInf | Facts::CInf : Facts::PInf | Facts::CInf);
+  std::vector<ExprId> out;
+  for (ExprId t : rest) {
+    const Facts f = node(t).facts;
+    if (f.classes == Facts::NaN || f.within(clash)) return constant(Constant::NaN);
+    if (f.within(absorbed | (inf == Constant::Infinity ? Facts::PInf : 0) |
+                 (inf == Constant::NegativeInfinity ? Facts::NInf : 0)))
+      continue;
+    out.push_back(t);
+  }
+  if (out.empty()) return constant(inf);
+  out.push_back(constant(inf));
+  canonical_sort(*this, out);
+  Node n(Kind::Add);
+  n.args = std::move(out);
+  return intern(std::move(n));
+}
+
 ExprId ExprPool::add(std::span<const ExprId> terms) {
   Number constant(0L);
   bool has_float_constant = false;
+  bool special = false;
   std::size_t flat = 0;  // operands after flattening (canonical sums hold no sums)
   for (ExprId t : terms) flat += node(t).kind == Kind::Add ? node(t).args.size() : 1;
   FirstSeen<TermEntry> seen(flat + 4);
@@ -438,6 +600,7 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
     const auto [t, source] = work.back();
     work.pop_back();
     const Node& n = node(t);
+    if (is_extended(n)) special = true;
     if (n.kind == Kind::Number) {
       constant = constant + n.number;
       has_float_constant |= n.number.is_float();
@@ -459,6 +622,20 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
     }
   }
   auto& entries = seen.entries();
+  if (special) {  // the collected terms, then the rules of oo, -oo, zoo and nan
+    std::vector<ExprId> ts;
+    for (TermEntry& e : entries) {
+      if (!e.repeated) {
+        ts.push_back(e.first);
+      } else if (is_extended(node(e.key))) {  // oo + oo is oo, zoo + zoo is nan: keep both
+        ts.push_back(e.key);
+        ts.push_back(e.key);
+      } else {
+        ts.push_back(mul(number(*e.coeff), e.key));
+      }
+    }
+    if (auto r = add_special(ts, constant)) return *r;
+  }
   // Terms of the largest input sum that come out unchanged are in canonical order already (a
   // subsequence of its sorted terms): only the others need sorting.
   const int run_source = largest_source(source_sizes);
@@ -508,8 +685,67 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
   return intern(std::move(n));
 }
 
+std::optional<ExprId> ExprPool::mul_special(std::vector<ExprId>& factors, Number& coeff) {
+  bool zoo = false, any = false;
+  int sign = 1;
+  std::vector<ExprId> plain;
+  for (ExprId f : factors) {
+    const Node& n = node(f);
+    if (!is_extended(n)) {
+      plain.push_back(f);
+      continue;
+    }
+    any = true;
+    switch (n.constant) {
+      case Constant::Infinity: break;
+      case Constant::NegativeInfinity: sign = -sign; break;
+      case Constant::ComplexInfinity: zoo = true; break;
+      default: return constant(Constant::NaN);
+    }
+  }
+  if (!any) return std::nullopt;
+  // The other factors as one canonical product, split into its coefficient and the rest.
+  plain.push_back(number(coeff));
+  const ExprId r = mul(plain);
+  const Node& rn = node(r);
+  if (rn.kind == Kind::Constant && rn.constant == Constant::NaN) return r;
+  Number c(1L);
+  std::vector<ExprId> fs;
+  if (rn.kind == Kind::Number) {
+    c = rn.number;
+  } else if (rn.kind == Kind::Mul) {
+    std::size_t i = 0;
+    if (node(rn.args[0]).kind == Kind::Number) c = node(rn.args[0]).number, i = 1;
+    fs.assign(rn.args.begin() + static_cast<std::ptrdiff_t>(i), rn.args.end());
+  } else {
+    fs.push_back(r);
+  }
+  if (c.is_zero()) return constant(Constant::NaN);  // 0*oo
+  if (!zoo && c.sign() < 0) sign = -sign;
+  // Factors of known sign fold into the infinity's direction (any finite non-zero one into zoo).
+  std::vector<ExprId> out;
+  for (ExprId f : fs) {
+    const Facts ff = node(f).facts;
+    if (zoo ? ff.within(Facts::Neg | Facts::Pos | Facts::NonReal) : ff.within(Facts::Pos)) continue;
+    if (!zoo && ff.within(Facts::Neg)) {
+      sign = -sign;
+      continue;
+    }
+    if (zoo && ff.within(Facts::Infinite)) continue;  // zoo*oo = zoo
+    out.push_back(f);
+  }
+  const Constant inf = zoo ? Constant::ComplexInfinity : (sign > 0 ? Constant::Infinity : Constant::NegativeInfinity);
+  if (out.empty()) return constant(inf);
+  out.push_back(constant(inf));
+  canonical_sort(*this, out);
+  Node n(Kind::Mul);
+  n.args = std::move(out);
+  return intern(std::move(n));
+}
+
 ExprId ExprPool::mul(std::span<const ExprId> factors) {
   Number coeff(1L);
+  bool special = false;
   std::size_t flat = 0;  // operands after flattening (canonical products hold no products)
   for (ExprId f : factors) flat += node(f).kind == Kind::Mul ? node(f).args.size() : 1;
   FirstSeen<FactorEntry> seen(flat + 4);
@@ -521,6 +757,7 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
     const auto [f, source] = work.back();
     work.pop_back();
     const Node& n = node(f);
+    if (is_extended(n)) special = true;
     if (n.kind == Kind::Number) {
       coeff = coeff * n.number;
       continue;
@@ -538,6 +775,16 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
     } else {
       seen.add(FactorEntry{b, f, {}, source});
     }
+  }
+  if (special) {
+    std::vector<ExprId> fs;
+    for (FactorEntry& entry : seen.entries())
+      if (entry.exps.empty()) {
+        fs.push_back(entry.first);
+      } else {  // oo*oo, zoo**2, x*x: the power rules decide
+        fs.push_back(pow(entry.key, add(entry.exps)));
+      }
+    if (auto r = mul_special(fs, coeff)) return *r;
   }
   if (coeff.is_zero() && coeff.is_exact()) return integer(0);
   // Factors of the largest input product that come out unchanged keep their canonical order.
@@ -584,12 +831,65 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
   return intern(std::move(n));
 }
 
+std::optional<ExprId> ExprPool::pow_special(ExprId base, ExprId exp) {
+  const Node& nb = node(base);
+  const Node& ne = node(exp);
+  if (is_constant(base, Constant::NaN) || is_constant(exp, Constant::NaN)) return constant(Constant::NaN);
+  if (nb.kind == Kind::Constant && ne.kind == Kind::Number) {
+    const Number& e = ne.number;
+    switch (nb.constant) {
+      case Constant::I:
+        if (e.is_integer()) {
+          mpz_class k = e.integer() % 4;
+          if (k < 0) k += 4;
+          switch (k.get_si()) {
+            case 0: return integer(1);
+            case 1: return base;
+            case 2: return integer(-1);
+            default: return neg(base);
+          }
+        }
+        break;
+      case Constant::Infinity:
+      case Constant::ComplexInfinity:
+        if (e.sign() > 0) return base;
+        if (e.sign() < 0) return integer(0);
+        break;
+      case Constant::NegativeInfinity:
+        if (e.sign() < 0) return integer(0);
+        if (e.is_integer()) return constant(mpz_even_p(e.integer().get_mpz_t()) ? Constant::Infinity : Constant::NegativeInfinity);
+        break;
+      default: break;
+    }
+  }
+  if (is_constant(base, Constant::E)) return func(Op::Exp, exp);
+  if (nb.kind == Kind::Number && ne.kind == Kind::Constant &&
+      (ne.constant == Constant::Infinity || ne.constant == Constant::NegativeInfinity)) {
+    const Number& b = nb.number;
+    const bool up = ne.constant == Constant::Infinity;
+    if (b.is_one() || (b.is_float() && b.real() == 1.0)) return constant(Constant::NaN);  // 1**oo
+    if (b.sign() >= 0) {
+      const int c = Number::compare(b, Number(1L));
+      if (b.is_zero()) return up ? integer(0) : constant(Constant::ComplexInfinity);
+      return (c > 0) == up ? constant(Constant::Infinity) : integer(0);
+    }
+  }
+  // (-a)**(p/2) = a**(p/2) * I**p for a > 0 (the principal branch).
+  if (nb.kind == Kind::Number && nb.number.is_exact() && nb.number.sign() < 0 && ne.kind == Kind::Number &&
+      ne.number.is_rational() && ne.number.rational().get_den() == 2 && ne.number.rational().get_num().fits_slong_p())
+    return mul(pow(number(-nb.number), exp), pow(constant(Constant::I), integer(ne.number.rational().get_num().get_si())));
+  return std::nullopt;
+}
+
 ExprId ExprPool::pow(ExprId base, ExprId exp) {
   const Node& nb = node(base);
   const Node& ne = node(exp);
+  if (ne.kind == Kind::Number && ne.number.is_zero()) return ne.number.is_exact() ? integer(1) : number(Number(1.0));
+  if ((nb.kind == Kind::Constant || ne.kind == Kind::Constant ||
+       (nb.kind == Kind::Number && nb.number.is_exact() && nb.number.sign() < 0)))
+    if (auto r = pow_special(base, exp)) return *r;
   if (ne.kind == Kind::Number) {
     const Number& e = ne.number;
-    if (e.is_zero()) return e.is_exact() ? integer(1) : number(Number(1.0));
     if (e.is_one()) return base;
     if (nb.kind == Kind::Number) {
       if (auto r = Number::power(nb.number, e)) return number(*r);
@@ -626,6 +926,8 @@ ExprId ExprPool::func(Op op, std::span<const ExprId> args) {
     throw InvalidArgument(std::string(info.name) + " takes " + std::to_string(info.arity) +
                           (info.arity == 1 ? " argument" : " arguments") + ", got " +
                           std::to_string(args.size()));
+  for (ExprId a : args)
+    if (is_constant(a, Constant::NaN)) return a;  // f(nan) = nan
   if (info.exact != nullptr)
     if (auto v = info.exact(*this, args)) return *v;
   // Float arguments fold to a float value when every argument is a number and one is a float.
@@ -647,6 +949,32 @@ ExprId ExprPool::func(Op op, std::span<const ExprId> args) {
   Node n(Kind::Func, op);
   n.args.assign(args.begin(), args.end());
   return intern(std::move(n));
+}
+
+double constant_double(Constant c, std::string_view context) {
+  switch (c) {
+    case Constant::Pi: return std::numbers::pi;  // the correctly rounded doubles
+    case Constant::E: return std::numbers::e;
+    case Constant::EulerGamma: return std::numbers::egamma;
+    case Constant::NaN: return std::numeric_limits<double>::quiet_NaN();
+    case Constant::I:
+      throw InvalidArgument(std::string(context) +
+                            ": the expression contains the imaginary unit I; the numeric backends compute real "
+                            "doubles only");
+    default:
+      throw InvalidArgument(std::string(context) + ": the expression contains " +
+                            std::string(constant_name(c)) +
+                            ", which has no floating-point value here (an infinity is a limit, not a number)");
+  }
+}
+
+float constant_float(Constant c, std::string_view context) {
+  switch (c) {
+    case Constant::Pi: return std::numbers::pi_v<float>;
+    case Constant::E: return std::numbers::e_v<float>;
+    case Constant::EulerGamma: return std::numbers::egamma_v<float>;
+    default: return static_cast<float>(constant_double(c, context));  // nan, or the error
+  }
 }
 
 // ---- Expr handle ------------------------------------------------------------------------------

@@ -172,6 +172,8 @@ class Printer {
       case Kind::Number: return number_prec(n.number, negate);
       case Kind::Symbol:
       case Kind::Func: return kAtom;
+      case Kind::Constant:
+        return n.constant == Constant::NegativeInfinity && !negate ? kUnary : kAtom;
       case Kind::Add: return kAdd;
       case Kind::Mul: return kMul;
       case Kind::Pow: {
@@ -210,13 +212,30 @@ class Printer {
       case Kind::Mul: expand_mul(n, negate); break;
       case Kind::Pow: expand_pow(id, n); break;
       case Kind::Func: latex_ ? expand_func_latex(n) : expand_func_text(n); break;
+      case Kind::Constant: text(constant_text(n.constant, negate)); break;
     }
     if (paren) close_paren();
+  }
+
+  std::string constant_text(Constant c, bool negate) const {
+    if (negate && c == Constant::NegativeInfinity) c = Constant::Infinity;
+    if (!latex_) return std::string(constant_name(c));
+    switch (c) {
+      case Constant::Pi: return "\\pi";
+      case Constant::E: return "e";
+      case Constant::EulerGamma: return "\\gamma";
+      case Constant::I: return "i";
+      case Constant::Infinity: return "\\infty";
+      case Constant::NegativeInfinity: return "- \\infty";
+      case Constant::ComplexInfinity: return "\\tilde{\\infty}";
+      default: return "\\text{NaN}";
+    }
   }
 
   // A term prints with a leading minus sign: negative number, or product with negative coefficient.
   bool term_negative(ExprId id) const {
     const Node& n = N(id);
+    if (n.kind == Kind::Constant) return n.constant == Constant::NegativeInfinity;
     if (n.kind == Kind::Number) return prints_negative(n.number);
     if (n.kind == Kind::Mul && !n.args.empty()) {
       const Node& c = N(n.args[0]);

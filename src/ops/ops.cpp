@@ -36,30 +36,268 @@ Exact value_at(ExprPool& p, Args a) {
   return std::nullopt;
 }
 
+ExprId cst(ExprPool& p, Constant c) { return p.constant(c); }
+bool is_c(ExprPool& p, ExprId id, Constant c) { return p.is_constant(id, c); }
+const Facts& facts(ExprPool& p, ExprId id) { return p.node(id).facts; }
+ExprId rat(ExprPool& p, long n, long d) { return p.number(Number::rational(n, d)); }
+ExprId pi_times(ExprPool& p, long n, long d) { return p.mul(rat(p, n, d), cst(p, Constant::Pi)); }
+ExprId half_sqrt(ExprPool& p, long k, long sign) {  // sign*sqrt(k)/2
+  return p.mul(rat(p, sign, 2), p.sqrt(num(p, k)));
+}
+
+// r when `a` is r*pi with r rational (0 counts: r = 0).
+std::optional<mpq_class> pi_multiple(ExprPool& p, ExprId a) {
+  if (is_c(p, a, Constant::Pi)) return mpq_class(1);
+  const Node& n = p.node(a);
+  if (n.kind == Kind::Number && n.number.is_exact() && n.number.is_zero()) return mpq_class(0);
+  if (n.kind == Kind::Mul && n.args.size() == 2 && is_c(p, n.args[1], Constant::Pi)) {
+    const Node& c = p.node(n.args[0]);
+    if (c.kind == Kind::Number && c.number.is_exact()) return c.number.to_mpq();
+  }
+  return std::nullopt;
+}
+
+// cos(r*pi) for r with denominator 1, 2, 3, 4 or 6.
+Exact cos_pi(ExprPool& p, mpq_class r) {
+  mpz_class f;
+  mpq_class half = r / 2;
+  mpz_fdiv_q(f.get_mpz_t(), half.get_num_mpz_t(), half.get_den_mpz_t());
+  r -= 2 * mpq_class(f);  // now in [0, 2)
+  if (r > 1) r = 2 - r;   // cos(2 pi - t) = cos(t); now in [0, 1]
+  const mpz_class& d = r.get_den();
+  if (d != 1 && d != 2 && d != 3 && d != 4 && d != 6) return std::nullopt;
+  if (r == 0) return num(p, 1);
+  if (r == 1) return num(p, -1);
+  if (r == mpq_class(1, 2)) return num(p, 0);
+  if (r == mpq_class(1, 3)) return rat(p, 1, 2);
+  if (r == mpq_class(2, 3)) return rat(p, -1, 2);
+  if (r == mpq_class(1, 4)) return half_sqrt(p, 2, 1);
+  if (r == mpq_class(3, 4)) return half_sqrt(p, 2, -1);
+  if (r == mpq_class(1, 6)) return half_sqrt(p, 3, 1);
+  if (r == mpq_class(5, 6)) return half_sqrt(p, 3, -1);
+  return std::nullopt;
+}
+
+Exact exact_cos(ExprPool& p, Args a) {
+  if (auto r = pi_multiple(p, a[0])) return cos_pi(p, *r);
+  return std::nullopt;
+}
+Exact exact_sin(ExprPool& p, Args a) {
+  if (auto r = pi_multiple(p, a[0])) return cos_pi(p, mpq_class(1, 2) - *r);
+  return std::nullopt;
+}
+Exact exact_tan(ExprPool& p, Args a) {
+  auto r = pi_multiple(p, a[0]);
+  if (!r) return std::nullopt;
+  auto c = cos_pi(p, *r);
+  if (!c) return std::nullopt;
+  if (p.node(*c).kind == Kind::Number && p.node(*c).number.is_zero())
+    return cst(p, Constant::ComplexInfinity);  // a pole
+  auto s = cos_pi(p, mpq_class(1, 2) - *r);
+  return p.div(*s, *c);
+}
+
+template <long Inf, long NegInf>
+Exact at_infinities(ExprPool& p, ExprId a) {  // f(oo) = Inf, f(-oo) = NegInf
+  if (is_c(p, a, Constant::Infinity)) return num(p, Inf);
+  if (is_c(p, a, Constant::NegativeInfinity)) return num(p, NegInf);
+  return std::nullopt;
+}
+
+Exact exact_sinh(ExprPool& p, Args a) {
+  if (is_exact_value(p, a[0], 0)) return num(p, 0);
+  if (is_c(p, a[0], Constant::Infinity) || is_c(p, a[0], Constant::NegativeInfinity)) return a[0];
+  return std::nullopt;
+}
+Exact exact_cosh(ExprPool& p, Args a) {
+  if (is_exact_value(p, a[0], 0)) return num(p, 1);
+  if (is_c(p, a[0], Constant::Infinity) || is_c(p, a[0], Constant::NegativeInfinity))
+    return cst(p, Constant::Infinity);
+  return std::nullopt;
+}
+Exact exact_tanh(ExprPool& p, Args a) {
+  if (is_exact_value(p, a[0], 0)) return num(p, 0);
+  return at_infinities<1, -1>(p, a[0]);
+}
+Exact exact_erf(ExprPool& p, Args a) {
+  if (is_exact_value(p, a[0], 0)) return num(p, 0);
+  return at_infinities<1, -1>(p, a[0]);
+}
+Exact exact_erfc(ExprPool& p, Args a) {
+  if (is_exact_value(p, a[0], 0)) return num(p, 1);
+  return at_infinities<0, 2>(p, a[0]);
+}
+
+// Exact rational value of `a`, if it is one.
+std::optional<mpq_class> rational_value(ExprPool& p, ExprId a) {
+  const Number* n = as_number(p, a);
+  if (n == nullptr || !n->is_exact()) return std::nullopt;
+  return n->to_mpq();
+}
+
+Exact exact_asin(ExprPool& p, Args a) {
+  if (auto r = rational_value(p, a[0])) {
+    if (*r == 0) return num(p, 0);
+    if (*r == 1) return pi_times(p, 1, 2);
+    if (*r == -1) return pi_times(p, -1, 2);
+    if (*r == mpq_class(1, 2)) return pi_times(p, 1, 6);
+    if (*r == mpq_class(-1, 2)) return pi_times(p, -1, 6);
+  }
+  return std::nullopt;
+}
+Exact exact_acos(ExprPool& p, Args a) {
+  if (auto r = rational_value(p, a[0])) {
+    if (*r == 1) return num(p, 0);
+    if (*r == 0) return pi_times(p, 1, 2);
+    if (*r == -1) return cst(p, Constant::Pi);
+    if (*r == mpq_class(1, 2)) return pi_times(p, 1, 3);
+    if (*r == mpq_class(-1, 2)) return pi_times(p, 2, 3);
+  }
+  return std::nullopt;
+}
+Exact exact_atan(ExprPool& p, Args a) {
+  if (auto r = rational_value(p, a[0])) {
+    if (*r == 0) return num(p, 0);
+    if (*r == 1) return pi_times(p, 1, 4);
+    if (*r == -1) return pi_times(p, -1, 4);
+  }
+  if (is_c(p, a[0], Constant::Infinity)) return pi_times(p, 1, 2);
+  if (is_c(p, a[0], Constant::NegativeInfinity)) return pi_times(p, -1, 2);
+  return std::nullopt;
+}
+
 Exact exact_atan2(ExprPool& p, Args a) {
   const Number* y = as_number(p, a[0]);
   const Number* x = as_number(p, a[1]);
-  if (y && x && y->is_exact() && x->is_exact() && y->is_zero() && x->sign() > 0) return num(p, 0);
+  if (!(y && x && y->is_exact() && x->is_exact())) return std::nullopt;
+  if (y->is_zero() && x->sign() > 0) return num(p, 0);
+  if (x->is_zero()) {  // on the imaginary axis (atan2(0, 0) stays: C says 0, SymPy says nan)
+    if (y->is_zero()) return std::nullopt;
+    return pi_times(p, y->sign(), 2);
+  }
+  // atan(y/x), moved by pi into the left half-plane, when atan(y/x) is exact.
+  const ExprId t = p.func(Op::Atan, p.number(*y / *x));
+  if (p.node(t).kind == Kind::Func) return std::nullopt;
+  if (x->sign() > 0) return t;
+  return p.add(t, pi_times(p, y->sign() >= 0 ? 1 : -1, 1));
+}
+
+Exact exact_exp(ExprPool& p, Args a) {
+  const ExprId x = a[0];
+  if (is_exact_value(p, x, 0)) return num(p, 1);
+  if (is_exact_value(p, x, 1)) return cst(p, Constant::E);
+  if (is_c(p, x, Constant::Infinity)) return x;
+  if (is_c(p, x, Constant::NegativeInfinity)) return num(p, 0);
+  const Node& n = p.node(x);
+  if (n.kind == Kind::Func && n.op == Op::Log) return n.args[0];  // exp(log(z)) = z for every z
+  // exp(c*I*pi) with 2c an integer: I**(2c).
+  if (n.kind == Kind::Mul) {
+    std::size_t i = 0;
+    mpq_class c = 1;
+    if (const Number* k = as_number(p, n.args[0])) {
+      if (!k->is_exact()) return std::nullopt;
+      c = k->to_mpq();
+      i = 1;
+    }
+    if (n.args.size() == i + 2 && is_c(p, n.args[i], Constant::Pi) && is_c(p, n.args[i + 1], Constant::I)) {
+      const mpq_class twice = 2 * c;
+      if (twice.get_den() == 1) {
+        mpz_class k = twice.get_num() % 4;
+        if (k < 0) k += 4;
+        return p.pow(cst(p, Constant::I), num(p, k.get_si()));
+      }
+    }
+  }
   return std::nullopt;
+}
+
+Exact exact_log(ExprPool& p, Args a) {
+  const ExprId x = a[0];
+  if (is_exact_value(p, x, 1)) return num(p, 0);
+  if (is_exact_value(p, x, -1)) return p.mul(cst(p, Constant::I), cst(p, Constant::Pi));
+  if (is_c(p, x, Constant::E)) return num(p, 1);
+  if (is_c(p, x, Constant::I)) return p.mul(pi_times(p, 1, 2), cst(p, Constant::I));
+  if (is_c(p, x, Constant::Infinity)) return x;
+  const Node& n = p.node(x);
+  // log(exp(t)) = t for real t (for complex t only up to a multiple of 2*pi*I).
+  if (n.kind == Kind::Func && n.op == Op::Exp && is_real(facts(p, n.args[0])) == true) return n.args[0];
+  return std::nullopt;
+}
+
+Exact exact_gamma(ExprPool& p, Args a) {
+  const Number* n = as_number(p, a[0]);
+  if (n != nullptr && n->is_rational() && n->rational() == mpq_class(1, 2))
+    return p.sqrt(cst(p, Constant::Pi));
+  if (is_c(p, a[0], Constant::Infinity)) return a[0];
+  if (n == nullptr || !n->is_integer() || n->sign() <= 0 || !n->fits_long() || n->integer() > 1000)
+    return std::nullopt;
+  mpz_class f;
+  mpz_fac_ui(f.get_mpz_t(), n->integer().get_ui() - 1);  // gamma(n) = (n-1)!
+  return p.number(Number(f));
+}
+
+// Real and imaginary parts of `e` when they follow structurally: real values, I, and sums and
+// products of those. nullopt when unknown (a complex symbol, sqrt(I), ...).
+std::optional<std::pair<ExprId, ExprId>> split_complex(ExprPool& p, ExprId e, int budget = 64) {
+  const ExprId zero = num(p, 0);
+  if (budget <= 0) return std::nullopt;
+  if (is_real(facts(p, e)) == true) return std::pair{e, zero};
+  if (is_c(p, e, Constant::I)) return std::pair{zero, num(p, 1)};
+  const Node& n = p.node(e);
+  if (n.kind == Kind::Add || n.kind == Kind::Mul) {
+    const std::vector<ExprId> args = n.args;
+    const bool sum = n.kind == Kind::Add;
+    ExprId re = sum ? zero : num(p, 1), im = zero;
+    for (ExprId t : args) {
+      auto part = split_complex(p, t, budget - 1);
+      if (!part) return std::nullopt;
+      if (sum) {
+        re = p.add(re, part->first);
+        im = p.add(im, part->second);
+      } else {  // (re + im I)(a + b I)
+        const ExprId r2 = p.sub(p.mul(re, part->first), p.mul(im, part->second));
+        const ExprId i2 = p.add(p.mul(re, part->second), p.mul(im, part->first));
+        re = r2;
+        im = i2;
+      }
+    }
+    return std::pair{re, im};
+  }
+  return std::nullopt;
+}
+
+bool is_exact_zero(ExprPool& p, ExprId id) {
+  const Number* n = as_number(p, id);
+  return n != nullptr && n->is_exact() && n->is_zero();
 }
 
 Exact exact_abs(ExprPool& p, Args a) {
   if (const Number* n = as_number(p, a[0])) return p.number(n->abs());
+  const Facts f = facts(p, a[0]);
+  if (f.within(Facts::Infinite)) return cst(p, Constant::Infinity);
+  if (is_nonnegative(f) == true) return a[0];
+  if (is_nonpositive(f) == true) return p.neg(a[0]);
   const Node& n = p.node(a[0]);
-  if (n.kind == Kind::Func && n.op == Op::Abs) return a[0];  // |(|x|)| = |x|
+  if (n.kind == Kind::Func && (n.op == Op::Abs || n.op == Op::Conjugate)) return p.func(Op::Abs, n.args[0]);
   if (n.kind == Kind::Mul && p.node(n.args[0]).kind == Kind::Number &&
       p.node(n.args[0]).number.is_negative())  // |-2*x| = |2*x|
     return p.func(Op::Abs, p.neg(a[0]));
+  if (is_real(f) != true)
+    if (auto parts = split_complex(p, a[0]); parts && !is_exact_zero(p, parts->second))
+      return p.sqrt(p.add(p.pow(parts->first, num(p, 2)), p.pow(parts->second, num(p, 2))));
   return std::nullopt;
 }
 
 Exact exact_sign(ExprPool& p, Args a) {
-  const Number* n = as_number(p, a[0]);
-  if (n == nullptr || (n->is_float() && std::isnan(n->real()))) return std::nullopt;
-  return num(p, n->sign());
+  const Facts f = facts(p, a[0]);
+  if (f.within(Facts::Pos | Facts::PInf)) return num(p, 1);
+  if (f.within(Facts::Neg | Facts::NInf)) return num(p, -1);
+  if (f.classes == Facts::Zero) return num(p, 0);
+  return std::nullopt;
 }
 
 Exact exact_floor_ceil(ExprPool& p, Args a, bool floor) {
+  if (is_integer(facts(p, a[0])) == true) return a[0];
   const Number* n = as_number(p, a[0]);
   if (n == nullptr || !n->is_exact()) return std::nullopt;
   if (n->is_integer()) return a[0];
@@ -73,13 +311,108 @@ Exact exact_floor_ceil(ExprPool& p, Args a, bool floor) {
 Exact exact_floor(ExprPool& p, Args a) { return exact_floor_ceil(p, a, true); }
 Exact exact_ceil(ExprPool& p, Args a) { return exact_floor_ceil(p, a, false); }
 
-Exact exact_gamma(ExprPool& p, Args a) {
-  const Number* n = as_number(p, a[0]);
-  if (n == nullptr || !n->is_integer() || n->sign() <= 0 || !n->fits_long() || n->integer() > 1000)
-    return std::nullopt;
-  mpz_class f;
-  mpz_fac_ui(f.get_mpz_t(), n->integer().get_ui() - 1);  // gamma(n) = (n-1)!
-  return p.number(Number(f));
+Exact exact_re(ExprPool& p, Args a) {
+  if (auto parts = split_complex(p, a[0])) return parts->first;
+  const Node& n = p.node(a[0]);
+  if (n.kind == Kind::Func && n.op == Op::Conjugate) return p.func(Op::Re, n.args[0]);
+  return std::nullopt;
+}
+Exact exact_im(ExprPool& p, Args a) {
+  if (auto parts = split_complex(p, a[0])) return parts->second;
+  const Node& n = p.node(a[0]);
+  if (n.kind == Kind::Func && n.op == Op::Conjugate) return p.neg(p.func(Op::Im, n.args[0]));
+  return std::nullopt;
+}
+Exact exact_conjugate(ExprPool& p, Args a) {
+  if (is_real(facts(p, a[0])) == true) return a[0];
+  if (auto parts = split_complex(p, a[0]))
+    return p.sub(parts->first, p.mul(parts->second, cst(p, Constant::I)));
+  const Node& n = p.node(a[0]);
+  if (n.kind == Kind::Func && n.op == Op::Conjugate) return n.args[0];
+  return std::nullopt;
+}
+Exact exact_arg(ExprPool& p, Args a) {
+  const Facts f = facts(p, a[0]);
+  if (is_positive(f) == true) return num(p, 0);
+  if (is_negative(f) == true) return cst(p, Constant::Pi);
+  if (is_real(f) != true)
+    if (auto parts = split_complex(p, a[0]); parts && !is_exact_zero(p, parts->second)) {
+      const ExprId yx[2] = {parts->second, parts->first};
+      return p.func(Op::Atan2, yx);
+    }
+  return std::nullopt;
+}
+
+// Facts rules (the sign and realness column) -------------------------------------------------
+
+using FArgs = std::span<const Facts>;
+constexpr std::uint8_t kR = Facts::Real;
+Facts only(std::uint8_t c, std::uint8_t i = Facts::MayInt | Facts::MayNonInt) { return Facts::only(c, i); }
+bool real_finite(const Facts& f) { return f.within(kR); }
+// Maps each class of a real argument through `per` (Neg, Zero, Pos, PInf, NInf); anything else
+// (a non-real or nan argument) gives `other`.
+Facts by_sign(const Facts& f, std::uint8_t neg, std::uint8_t zero, std::uint8_t pos, std::uint8_t pinf,
+              std::uint8_t ninf, Facts other = Facts{}) {
+  if (!f.within(kR | Facts::PInf | Facts::NInf)) return other;
+  std::uint8_t c = 0;
+  if (f.may(Facts::Neg)) c |= neg;
+  if (f.may(Facts::Zero)) c |= zero;
+  if (f.may(Facts::Pos)) c |= pos;
+  if (f.may(Facts::PInf)) c |= pinf;
+  if (f.may(Facts::NInf)) c |= ninf;
+  return only(c);
+}
+constexpr std::uint8_t N = Facts::Neg, Z = Facts::Zero, P = Facts::Pos, PI = Facts::PInf, NI = Facts::NInf;
+constexpr std::uint8_t kNaN = Facts::NaN;
+
+Facts f_unknown(FArgs) { return Facts{}; }
+Facts f_sin_cos(FArgs a) { return real_finite(a[0]) ? only(kR) : Facts{}; }
+Facts f_tan(FArgs a) { return real_finite(a[0]) ? only(kR | Facts::CInf) : Facts{}; }
+Facts f_sinh(FArgs a) { return by_sign(a[0], N, Z, P, PI, NI); }
+Facts f_cosh(FArgs a) { return by_sign(a[0], P, P, P, PI, PI); }
+Facts f_tanh(FArgs a) { return by_sign(a[0], N, Z, P, P, N); }
+Facts f_atan(FArgs a) { return by_sign(a[0], N, Z, P, P, N); }
+Facts f_atan2(FArgs a) { return real_finite(a[0]) && real_finite(a[1]) ? only(kR) : Facts{}; }
+Facts f_exp(FArgs a) {
+  if (a[0].within(Facts::NonReal)) return only(N | P | Facts::NonReal);
+  return by_sign(a[0], P, P, P, PI, Z);
+}
+Facts f_log(FArgs a) { return by_sign(a[0], Facts::NonReal, NI | Facts::CInf, kR, PI, Facts::CInf); }
+Facts f_abs(FArgs a) {
+  std::uint8_t c = 0;
+  if (a[0].may(N | P | Facts::NonReal)) c |= P;
+  if (a[0].may(Z)) c |= Z;
+  if (a[0].may(Facts::Infinite)) c |= PI;
+  if (a[0].may(kNaN)) c |= kNaN;
+  return only(c);
+}
+Facts f_sign(FArgs a) {
+  Facts f = by_sign(a[0], N, Z, P, P, N, only(kR | Facts::NonReal));
+  if (f.within(kR)) f.integer = Facts::MayInt;
+  return f.normalized();
+}
+Facts f_floor(FArgs a) {
+  Facts f = by_sign(a[0], N, N | Z, Z | P, PI, NI);
+  if (f.within(kR)) f.integer = Facts::MayInt;
+  return f.normalized();
+}
+Facts f_ceil(FArgs a) {
+  Facts f = by_sign(a[0], N | Z, Z, P, PI, NI);
+  if (f.within(kR)) f.integer = Facts::MayInt;
+  return f.normalized();
+}
+Facts f_erf(FArgs a) { return by_sign(a[0], N, Z, P, P, N); }
+Facts f_erfc(FArgs a) { return by_sign(a[0], P, P, P, Z, P); }
+Facts f_gamma(FArgs a) { return a[0].within(P) ? only(P) : Facts{}; }
+Facts f_re_im(FArgs a) { return a[0].within(Facts::Finite) ? only(kR) : Facts{}; }
+Facts f_conjugate(FArgs a) { return a[0]; }
+Facts f_arg(FArgs a) {
+  if (!a[0].within(Facts::Finite)) return Facts{};
+  std::uint8_t c = 0;
+  if (a[0].may(P | Z)) c |= Z;
+  if (a[0].may(N)) c |= P;
+  if (a[0].may(Facts::NonReal)) c |= N | P;
+  return only(c);
 }
 
 // Partial derivatives ---------------------------------------------------------------------------
@@ -105,9 +438,19 @@ ExprId d_exp(ExprPool& p, Args a, int) { return p.func(Op::Exp, a[0]); }
 ExprId d_log(ExprPool& p, Args a, int) { return p.pow(a[0], num(p, -1)); }
 ExprId d_abs(ExprPool& p, Args a, int) { return p.func(Op::Sign, a[0]); }
 ExprId d_zero(ExprPool& p, Args, int) { return num(p, 0); }  // piecewise constant: 0 almost everywhere
+// The complex parts are not complex-differentiable; at a real argument re and conjugate are the
+// identity, im is 0 and arg is piecewise constant (0 almost everywhere, like sign).
+template <long AtReal>
+ExprId d_part(ExprPool& p, Args a, int) {
+  if (is_real(p.node(a[0]).facts) == true) return num(p, AtReal);
+  throw InvalidArgument("re, im, conjugate and arg of a complex argument are not complex-differentiable; "
+                        "differentiate the real and imaginary parts instead");
+}
 ExprId two_over_sqrt_pi_gauss(ExprPool& p, ExprId x) {
-  const ExprId c = p.number(Number(2.0 / std::sqrt(std::numbers::pi)));
-  return p.mul(c, p.func(Op::Exp, p.neg(sq(p, x))));
+  // 2/sqrt(pi), exact
+  const ExprId fs[3] = {num(p, 2), p.pow(p.constant(Constant::Pi), p.number(Number::rational(-1, 2))),
+                        p.func(Op::Exp, p.neg(sq(p, x)))};
+  return p.mul(fs);
 }
 ExprId d_erf(ExprPool& p, Args a, int) { return two_over_sqrt_pi_gauss(p, a[0]); }
 ExprId d_erfc(ExprPool& p, Args a, int) { return p.neg(two_over_sqrt_pi_gauss(p, a[0])); }
@@ -154,29 +497,40 @@ double sign_value(const double* x) {
 
 #define UNARY(fn) [](const double* x) { return fn(x[0]); }
 
+double re_value(const double* x) { return x[0]; }
+double im_value(const double* x) { return std::isnan(x[0]) ? x[0] : 0.0; }
+double arg_value(const double* x) { return std::isnan(x[0]) ? x[0] : std::atan2(0.0, x[0]); }
+
 const OpInfo kTable[] = {
-    {Op::Sin, "sin", 1, "\\sin", "sin", UNARY(std::sin), value_at<0, 0>, d_sin},
-    {Op::Cos, "cos", 1, "\\cos", "cos", UNARY(std::cos), value_at<0, 1>, d_cos},
-    {Op::Tan, "tan", 1, "\\tan", "tan", UNARY(std::tan), value_at<0, 0>, d_tan},
-    {Op::Sinh, "sinh", 1, "\\sinh", "sinh", UNARY(std::sinh), value_at<0, 0>, d_sinh},
-    {Op::Cosh, "cosh", 1, "\\cosh", "cosh", UNARY(std::cosh), value_at<0, 1>, d_cosh},
-    {Op::Tanh, "tanh", 1, "\\tanh", "tanh", UNARY(std::tanh), value_at<0, 0>, d_tanh},
-    {Op::Asin, "asin", 1, "\\operatorname{asin}", "asin", UNARY(std::asin), value_at<0, 0>, d_asin},
-    {Op::Acos, "acos", 1, "\\operatorname{acos}", "acos", UNARY(std::acos), value_at<1, 0>, d_acos},
-    {Op::Atan, "atan", 1, "\\operatorname{atan}", "atan", UNARY(std::atan), value_at<0, 0>, d_atan},
+    {Op::Sin, "sin", 1, "\\sin", "sin", UNARY(std::sin), exact_sin, d_sin, f_sin_cos, true},
+    {Op::Cos, "cos", 1, "\\cos", "cos", UNARY(std::cos), exact_cos, d_cos, f_sin_cos, true},
+    {Op::Tan, "tan", 1, "\\tan", "tan", UNARY(std::tan), exact_tan, d_tan, f_tan, true},
+    {Op::Sinh, "sinh", 1, "\\sinh", "sinh", UNARY(std::sinh), exact_sinh, d_sinh, f_sinh, true},
+    {Op::Cosh, "cosh", 1, "\\cosh", "cosh", UNARY(std::cosh), exact_cosh, d_cosh, f_cosh, true},
+    {Op::Tanh, "tanh", 1, "\\tanh", "tanh", UNARY(std::tanh), exact_tanh, d_tanh, f_tanh, true},
+    {Op::Asin, "asin", 1, "\\operatorname{asin}", "asin", UNARY(std::asin), exact_asin, d_asin, f_unknown, true},
+    {Op::Acos, "acos", 1, "\\operatorname{acos}", "acos", UNARY(std::acos), exact_acos, d_acos, f_unknown, true},
+    {Op::Atan, "atan", 1, "\\operatorname{atan}", "atan", UNARY(std::atan), exact_atan, d_atan, f_atan, true},
     {Op::Atan2, "atan2", 2, "\\operatorname{atan_{2}}", "atan2",
-     [](const double* x) { return std::atan2(x[0], x[1]); }, exact_atan2, d_atan2},
-    {Op::Exp, "exp", 1, "\\exp", "exp", UNARY(std::exp), value_at<0, 1>, d_exp},
-    {Op::Log, "log", 1, "\\log", "log", UNARY(std::log), value_at<1, 0>, d_log},
-    {Op::Abs, "abs", 1, "", "fabs", UNARY(std::fabs), exact_abs, d_abs},
-    {Op::Sign, "sign", 1, "\\operatorname{sign}", "", sign_value, exact_sign, d_zero},
-    {Op::Floor, "floor", 1, "", "floor", UNARY(std::floor), exact_floor, d_zero},
-    {Op::Ceil, "ceiling", 1, "", "ceil", UNARY(std::ceil), exact_ceil, d_zero},
-    {Op::Erf, "erf", 1, "\\operatorname{erf}", "erf", UNARY(std::erf), value_at<0, 0>, d_erf},
-    {Op::Erfc, "erfc", 1, "\\operatorname{erfc}", "erfc", UNARY(std::erfc), value_at<0, 1>, d_erfc},
-    {Op::Gamma, "gamma", 1, "\\Gamma", "tgamma", UNARY(std::tgamma), exact_gamma, d_gamma},
+     [](const double* x) { return std::atan2(x[0], x[1]); }, exact_atan2, d_atan2, f_atan2, true},
+    {Op::Exp, "exp", 1, "\\exp", "exp", UNARY(std::exp), exact_exp, d_exp, f_exp, true},
+    {Op::Log, "log", 1, "\\log", "log", UNARY(std::log), exact_log, d_log, f_log, true},
+    {Op::Abs, "abs", 1, "", "fabs", UNARY(std::fabs), exact_abs, d_abs, f_abs, true},
+    {Op::Sign, "sign", 1, "\\operatorname{sign}", "", sign_value, exact_sign, d_zero, f_sign, true},
+    {Op::Floor, "floor", 1, "", "floor", UNARY(std::floor), exact_floor, d_zero, f_floor, true},
+    {Op::Ceil, "ceiling", 1, "", "ceil", UNARY(std::ceil), exact_ceil, d_zero, f_ceil, true},
+    {Op::Erf, "erf", 1, "\\operatorname{erf}", "erf", UNARY(std::erf), exact_erf, d_erf, f_erf, true},
+    {Op::Erfc, "erfc", 1, "\\operatorname{erfc}", "erfc", UNARY(std::erfc), exact_erfc, d_erfc, f_erfc, true},
+    {Op::Gamma, "gamma", 1, "\\Gamma", "tgamma", UNARY(std::tgamma), exact_gamma, d_gamma, f_gamma, true},
     {Op::Polygamma, "polygamma", 2, "\\operatorname{polygamma}", "", polygamma_value, nullptr,
-     d_polygamma},
+     d_polygamma, f_unknown, true},
+    // Complex parts. Their values at real arguments are what `eval` uses; they fold away at
+    // construction whenever the argument is known real, so a compiled expression meets them only
+    // for complex arguments, which the numeric backends do not have: compiling them is an error.
+    {Op::Re, "re", 1, "\\operatorname{re}", "", re_value, exact_re, d_part<1>, f_re_im, false},
+    {Op::Im, "im", 1, "\\operatorname{im}", "", im_value, exact_im, d_part<0>, f_re_im, false},
+    {Op::Conjugate, "conjugate", 1, "\\overline", "", re_value, exact_conjugate, d_part<1>, f_conjugate, false},
+    {Op::Arg, "arg", 1, "\\arg", "", arg_value, exact_arg, d_part<0>, f_arg, false},
 };
 #undef UNARY
 

@@ -30,7 +30,7 @@ from exprgen import SYMBOL_NAMES, build, expr_trees
 FUNCS1 = ["sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "exp", "log", "sqrt",
           "abs", "sign", "floor", "ceiling", "ceil", "erf", "erfc", "gamma"]
 FUNCS2 = ["atan2", "polygamma"]
-WILD_NAMES = ("x", "y", "x_1", "Alpha", "α", "_t", "E", "pi", "S")
+WILD_NAMES = ("x", "y", "x_1", "Alpha", "α", "_t", "e", "Pi", "S")
 
 # ---------------------------------------------------------------------------------------------
 # A "wild" expression strategy: no domain rules, anything the constructors accept.
@@ -113,7 +113,8 @@ def test_parse_str_roundtrip_in_domain(item):
 def python_namespace(pool, syms):
     ns = {name: getattr(ak, name) for name in ak.__all__}
     ns.update({str(s): s for s in syms})
-    ns.update({"inf": math.inf, "nan": math.nan})
+    ns.update({"inf": math.inf, "nan": pool.nan})
+    ns.update({c: pool.constant(c) for c in ("pi", "E", "EulerGamma", "I", "oo", "zoo")})
     return ns
 
 
@@ -142,6 +143,17 @@ def python_exact(e) -> bool:
     return True
 
 
+def _numbers_only(e) -> bool:
+    """No symbol and no constant below e: Python reads its text as plain numbers."""
+    stack = [e]
+    while stack:
+        n = stack.pop().node()
+        if n.kind in ("Symbol", "Constant"):
+            return False
+        stack.extend(n.args)
+    return True
+
+
 def symbol_free_call(e) -> bool:
     stack, seen = [e], set()
     while stack:
@@ -152,7 +164,7 @@ def symbol_free_call(e) -> bool:
         n = x.node()
         # (abs is Python's builtin here: alkahest.__all__ leaves it out, and it takes numbers too)
         if ((n.kind == "Func" and n.op != "abs") or (n.kind == "Pow" and str(x).startswith(("sqrt(", "1/sqrt("))))\
-                and not x.free_symbols:
+                and _numbers_only(x):
             return True
         stack.extend(n.args)
     return False
