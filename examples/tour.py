@@ -231,6 +231,13 @@ def main():
     show("t positive: (t + 1).is_positive", (t + 1).is_positive)
     show("x real (default): exp(x)>0, x**2>=0, x>0?",
          (exp(x).is_positive, (x ** 2).is_nonnegative, x.is_positive))
+    from alkahest import N, is_zero
+
+    show("N(pi, 60)", N(pi, 60))
+    show("N(exp(pi*sqrt(163)), 35)", N(exp(pi * sqrt(pool.integer(163))), 35))
+    show("N(log(-2) + gamma(1/3 + I), 25)", N(log(pool.integer(-2)) + alkahest.gamma(pool.rational(1, 3) + I), 25))
+    show("is_zero: sqrt(2)**2 - 2, pi - 355/113", (is_zero(sqrt(pool.integer(2)) ** 2 - 2),
+                                                   is_zero(pi - pool.rational(355, 113))))
     show("compile pi*x at x=2", compile_expr(pi * x, [x])([2.0]))
     try:
         compile_expr(I * x, [x])

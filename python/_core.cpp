@@ -1074,6 +1074,30 @@ NB_MODULE(_core, m) {
         "(str) must be one of its symbols' names. No values are needed for a constant expression.\n\n"
         ">>> from alkahest import ExprPool, eval_expr\n>>> x, y = ExprPool().symbols(\"x y\")\n"
         ">>> eval_expr(x * y + 1, {x: 2.0, \"y\": 3.0})\n7.0\n");
+  m.def("_evalf", [](const PyExpr& e, long digits) {
+    Evalf r;
+    {
+      nb::gil_scoped_release release;  // a thousand digits of a big expression take a while
+      r = evalf(*e.pool, e.id, digits);
+    }
+    return nb::make_tuple(r.text, r.re_mid, r.im_mid, r.re_radius, r.im_radius, r.real, r.accurate, r.re_double,
+                          r.im_double);
+  }, "expr"_a, "digits"_a,
+     "Arb evaluation behind alkahest.N: (text, re, im, re_err, im_err, real, accurate, re_double, im_double).");
+  m.def("is_zero", [](const PyExpr& e) {
+    std::optional<bool> r;
+    {
+      nb::gil_scoped_release release;
+      r = is_zero(*e.pool, e.id);
+    }
+    return tri_state(r);
+  }, "expr"_a,
+        "Whether `expr` is zero, never wrong: True only when proved (the canonical form, or what is known\n"
+        "of its parts), False when a certified Arb enclosure excludes 0 (constant expressions), else None.\n\n"
+        ">>> from alkahest import ExprPool, is_zero, sqrt, sin, cos\n>>> pool = ExprPool()\n"
+        ">>> x = pool.symbol(\"x\")\n"
+        ">>> is_zero(sqrt(pool.integer(2))**2 - 2), is_zero(pool.pi - pool.rational(355, 113)), is_zero(sin(x)**2 + cos(x)**2 - 1)\n"
+        "(True, False, None)\n");
   m.def("parse", &py_parse, "source"_a, "pool"_a, "symbols"_a = nb::none(),
         "Reads an expression ('sin(x)**2 + x', '^' also means power); raises ParseError with the span.\n\n"
         ">>> from alkahest import ExprPool, parse\n>>> pool = ExprPool()\n"

@@ -1,6 +1,7 @@
 // Umbrella header of the alkahest C++ library.
 #pragma once
 #include "alkahest/calculus.hpp"
+#include "alkahest/evalf.hpp"
 #include "alkahest/errors.hpp"
 #include "alkahest/export.hpp"
 #include "alkahest/number.hpp"

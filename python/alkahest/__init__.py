@@ -33,6 +33,7 @@ from ._core import (
     gamma,
     grad,
     im,
+    is_zero,
     log,
     parse,
     polygamma,
@@ -78,13 +79,15 @@ from ._core import Matrix, hessian, jacobian
 import functools
 
 from .evaluate import compile_expr, numpy_eval
-from . import _conventions, _matrix, _optional, _pickle
+from . import _conventions, _evalf, _matrix, _optional, _pickle
+from ._evalf import Ball, N
 from ._config import show_config
 from ._sympy import from_sympy, to_sympy
 
 _pickle.install()
 _conventions.install()
 _matrix.install()
+_evalf.install()
 
 
 def _entries(expr_or_list):
@@ -202,7 +205,7 @@ ceil = ceiling
 __version__ = "0.1.0"
 
 __all__ = [
-    "Add", "AlkahestError", "CompiledFn", "Expr", "ExprPool", "Mul", "Node", "ParseError",
+    "Add", "AlkahestError", "Ball", "CompiledFn", "Expr", "ExprPool", "Mul", "N", "Node", "ParseError", "is_zero",
     "acos", "arg", "asin", "atan", "atan2", "ceil", "ceiling", "conjugate", "im", "re", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
     "eval_expr", "exp", "floor", "from_sympy", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
     "show_config", "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",

@@ -226,3 +226,25 @@ TEST_F(Constants, SymbolsWithAssumptions) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Constants, EvalfAndIsZero) {
+  const Evalf r = evalf(pool, pi, 50);
+  EXPECT_EQ(r.text, "3.1415926535897932384626433832795028841971693993751");
+  EXPECT_TRUE(r.real && r.accurate);
+  EXPECT_EQ(r.re_double, std::numbers::pi);
+  const Evalf c = evalf(pool, f(Op::Log, n(-1)), 20);
+  EXPECT_FALSE(c.real);
+  EXPECT_EQ(c.text, "3.1415926535897932385*I");
+  EXPECT_THROW(evalf(pool, x, 10), InvalidArgument);
+  EXPECT_THROW(evalf(pool, oo, 10), InvalidArgument);
+  EXPECT_THROW(evalf(pool, f(Op::Gamma, n(0)), 10), InvalidArgument);
+  EXPECT_EQ(is_zero(pool, pool.sub(pool.pow(pool.sqrt(n(2)), n(2)), n(2))), true);
+  EXPECT_EQ(is_zero(pool, pool.sub(pi, q(355, 113))), false);
+  const ExprId pyth = pool.add(pool.add(pool.pow(f(Op::Sin, x), n(2)), pool.pow(f(Op::Cos, x), n(2))), n(-1));
+  EXPECT_NE(is_zero(pool, pyth), std::optional<bool>(false));
+  EXPECT_EQ(is_zero(pool, pool.sub(pool.mul(pool.sqrt(n(2)), pool.sqrt(n(3))), pool.sqrt(n(6)))), std::nullopt);
+}
+
+}  // namespace

@@ -1,0 +1,151 @@
+"""evalf / N through Arb (certified balls) against mpmath, and is_zero (issue 15).
+
+mpmath is the independent reference: every function of the op table at random exact points, real
+and complex, to 50 digits.
+"""
+
+import random
+from decimal import Decimal
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+import alkahest as ak
+from alkahest import N, ExprPool, is_zero
+
+PI_50 = "3.1415926535897932384626433832795028841971693993751"
+
+
+@pytest.fixture
+def pool():
+    return ExprPool()
+
+
+def test_pi_to_1000_digits(pool):
+    text = str(N(pool.pi, 1000))
+    assert text.startswith(PI_50)
+    with mpmath.workdps(1020):
+        want = mpmath.nstr(mpmath.pi, 1000, strip_zeros=False)
+    assert text == want
+    assert len(text) == 1001  # "3." and 999 decimals: 1000 significant digits
+    b = N(pool.pi, 1000)
+    assert b.accurate and b.is_real and b.error[0] < Decimal(10) ** -1000
+
+
+def test_constants_and_exact_results(pool):
+    assert str(N(pool.E, 30)) == "2.71828182845904523536028747135"
+    assert str(N(pool.EulerGamma, 30)) == "0.577215664901532860606512090082"
+    assert str(N(pool.I, 10)) == "1.000000000*I"
+    assert str(N(pool.integer(7) / 3, 10)) == "2.333333333"
+    assert str(N(ak.log(pool.integer(-1)), 15)) == "3.14159265358979*I"
+    x = pool.symbol("x")
+    assert str(x.evalf(12, subs={x: Fraction(1, 3)})) == "0.333333333333"
+    assert float(N(ak.sqrt(pool.integer(2)))) == 2 ** 0.5
+    assert complex(N(1 + 2 * pool.I)) == 1 + 2j
+    # Ramanujan's near-integer: the certified bound separates it from the integer
+    r = N(ak.exp(pool.pi * ak.sqrt(pool.integer(163))), 40)
+    assert str(r) == "262537412640768743.9999999999992500725972"
+    assert not r.contains(262537412640768744)
+
+
+def test_evalf_errors(pool):
+    x = pool.symbol("x")
+    with pytest.raises(ValueError, match="symbol 'x'"):
+        N(x + 1)
+    for bad in (pool.oo, pool.zoo, pool.nan, -pool.oo):
+        with pytest.raises(ValueError, match="not a number"):
+            N(bad + pool.pi)
+    with pytest.raises(ValueError, match="no finite enclosure"):
+        N(ak.gamma(pool.integer(0)))
+    with pytest.raises(ValueError, match="digits"):
+        N(pool.pi, 0)
+    with pytest.raises(TypeError):
+        N(3.0)
+
+
+UNARY = {
+    "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan, "sinh": mpmath.sinh, "cosh": mpmath.cosh,
+    "tanh": mpmath.tanh, "asin": mpmath.asin, "acos": mpmath.acos, "atan": mpmath.atan, "exp": mpmath.exp,
+    "log": mpmath.log, "erf": mpmath.erf, "erfc": mpmath.erfc, "gamma": mpmath.gamma, "abs": abs,
+    "sign": mpmath.sign, "re": mpmath.re, "im": mpmath.im, "conjugate": mpmath.conj, "arg": mpmath.arg,
+}
+REAL_ONLY = {"floor": mpmath.floor, "ceiling": mpmath.ceil}
+
+
+def _point(pool, rng, complex_):
+    a = Fraction(rng.randint(-2000, 2000), rng.randint(1, 997))
+    b = Fraction(rng.randint(-2000, 2000), rng.randint(1, 997)) if complex_ else Fraction(0)
+    if complex_ and b == 0:
+        b = Fraction(1, 3)
+    e = pool.rational(a.numerator, a.denominator) if a.denominator != 1 else pool.integer(a.numerator)
+    if complex_:
+        e = e + pool.rational(b.numerator, b.denominator) * pool.I
+    return e, mpmath.mpc(mpmath.mpf(a.numerator) / a.denominator, mpmath.mpf(b.numerator) / b.denominator)
+
+
+def _close(ball, want, digits=50):
+    got = mpmath.mpc(mpmath.mpf(str(ball.real)), mpmath.mpf(str(ball.imag)))
+    scale = max(abs(want), mpmath.mpf(10) ** -40)
+    return abs(got - want) <= scale * mpmath.mpf(10) ** (-digits + 2)
+
+
+def _within(ball, want):
+    """The reference lies in the ball, up to mpmath's own error at 70 digits (relative to |want|)."""
+    slack = Decimal(str(max(abs(want), mpmath.mpf(1)))) * Decimal(10) ** -66
+    return (abs(Decimal(str(want.real)) - ball.real) <= ball.error[0] + slack
+            and abs(Decimal(str(want.imag)) - ball.imag) <= ball.error[1] + slack)
+
+
+@pytest.mark.parametrize("name", sorted(UNARY) + sorted(REAL_ONLY))
+def test_every_function_matches_mpmath_at_50_digits(pool, name):
+    rng = random.Random(hash(name) % 1000)
+    f = getattr(ak, name) if name != "abs" else abs
+    ref = UNARY.get(name) or REAL_ONLY[name]
+    with mpmath.workdps(70):
+        for complex_ in ((False, True) if name in UNARY else (False,)):
+            for _ in range(12):
+                e, z = _point(pool, rng, complex_)
+                if name in ("asin", "acos") and not complex_:
+                    e, z = e / 1000, z / 1000  # inside [-1, 1]: real values
+                if name == "log" and not complex_:
+                    e, z = abs(e) + 1, abs(z) + 1
+                if name == "gamma" and not complex_ and z.real <= 0:
+                    continue
+                value = f(e)
+                ball = N(value, 50)
+                want = ref(z.real) if name in REAL_ONLY else ref(z) if complex_ else ref(z.real)
+                assert _close(ball, mpmath.mpc(want)), (name, str(e), str(ball), want)
+                assert _within(ball, mpmath.mpc(want)), (name, str(e))  # the certified bound holds
+
+
+def test_binary_functions_match_mpmath(pool):
+    rng = random.Random(7)
+    with mpmath.workdps(70):
+        for _ in range(12):
+            (y, yv), (x, xv) = _point(pool, rng, False), _point(pool, rng, False)
+            assert _close(N(ak.atan2(y, x), 50), mpmath.mpc(mpmath.atan2(yv.real, xv.real)))
+            for n in range(4):
+                e, z = _point(pool, rng, True)
+                assert _close(N(ak.polygamma(n, e), 50), mpmath.psi(n, z)), (n, str(e))
+            b, bv = _point(pool, rng, True)
+            p, pv = _point(pool, rng, True)
+            assert _close(N(b ** p, 50), mpmath.power(bv, pv)), (str(b), str(p))  # principal branch
+            assert _close(N(b ** pool.rational(1, 3), 50), mpmath.power(bv, mpmath.mpf(1) / 3))
+
+
+def test_is_zero(pool):
+    x = pool.symbol("x")
+    two = pool.integer(2)
+    assert is_zero(ak.sqrt(two) ** 2 - 2) is True
+    assert is_zero(pool.pi - pool.rational(355, 113)) is False
+    assert is_zero(ak.sin(x) ** 2 + ak.cos(x) ** 2 - 1) in (True, None)  # never False
+    assert is_zero(x - x) is True and is_zero(pool.integer(0)) is True
+    assert is_zero(x) is None and is_zero(x ** 2 + 1) is False  # x real: x**2 + 1 > 0
+    assert is_zero(pool.symbol("t", positive=True)) is False
+    assert is_zero(ak.exp(x)) is False
+    # a constant that is zero but not canonically 0: no proof here, so None, never False
+    assert is_zero(ak.sqrt(two) * ak.sqrt(pool.integer(3)) - ak.sqrt(pool.integer(6))) is None
+    assert is_zero(ak.sin(pool.pi / 7) ** 2 + ak.cos(pool.pi / 7) ** 2 - 1) is None
+    assert is_zero(ak.exp(pool.pi * ak.sqrt(pool.integer(163))) - 262537412640768744) is False
+    assert is_zero(pool.nan) is None and is_zero(pool.oo) is False
