@@ -12,8 +12,10 @@
 //   Number  byte subtype (0 integer, 1 rational, 2 float); an integer is a sign byte (0 or 1)
 //           and a varint-length little-endian magnitude; a rational two integers (p, q); a float
 //           8 bytes, the IEEE bits little-endian
-//   Symbol  varint-length name; varint count of assumptions, each a varint-length key and a
-//           value byte (none yet: a reader that does not know assumptions refuses them)
+//   Symbol  varint-length name; varint count of assumptions, each a varint-length key (real,
+//           positive, integer, ... as pool.symbol takes them) and a value byte (0 or 1); none
+//           for the default symbol (real)
+//   Constant  varint-length name as printed ("pi", "E", "EulerGamma", "I", "oo", "-oo", "zoo", "nan")
 //   Add, Mul, Pow  varint count of arguments, then their indices
 //   Func    varint-length op name (names, not op numbers, so reordering the op table is safe),
 //           varint count of arguments, then their indices
@@ -36,7 +38,7 @@ namespace alkahest {
 inline constexpr std::uint8_t kDagFormatVersion = 1;
 
 /// Record tags of the chunk format (stable: new kinds get new numbers).
-enum class DagTag : std::uint32_t { Number = 0, Symbol = 1, Add = 2, Mul = 3, Pow = 4, Func = 5 };
+enum class DagTag : std::uint32_t { Number = 0, Symbol = 1, Add = 2, Mul = 3, Pow = 4, Func = 5, Constant = 6 };
 
 /// Writes chunks of one pool; each chunk holds only the nodes that earlier chunks of this writer
 /// did not, and may refer to those.

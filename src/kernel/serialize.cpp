@@ -35,6 +35,22 @@ void put_integer(std::string& out, const mpz_class& z) {
   put_bytes(out, mag);
 }
 
+// A symbol's assumptions as keyword pairs ("positive", true), from assumptions_text.
+std::vector<std::pair<std::string, bool>> assumption_pairs(const Facts& f) {
+  std::vector<std::pair<std::string, bool>> out;
+  const std::string text = assumptions_text(f);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(", ", start);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(start, end - start);
+    const auto eq = item.find('=');
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1) == "True");
+    start = end + 2;
+  }
+  return out;
+}
+
 void put_args(std::string& out, const Node& n, const std::unordered_map<ExprId, std::uint32_t>& index) {
   put_varint(out, n.args.size());
   for (ExprId a : n.args) put_varint(out, index.at(a));
@@ -64,10 +80,17 @@ std::string payload(const Node& n, const std::unordered_map<ExprId, std::uint32_
         }
       }
       break;
-    case Kind::Symbol:
+    case Kind::Symbol: {
       put_bytes(p, n.name);
-      put_varint(p, 0);  // assumptions: none
+      const auto assumed = assumption_pairs(n.facts);  // none for the default (real) symbol
+      put_varint(p, assumed.size());
+      for (const auto& [key, value] : assumed) {
+        put_bytes(p, key);
+        p.push_back(value ? 1 : 0);
+      }
       break;
+    }
+    case Kind::Constant: put_bytes(p, constant_name(n.constant)); break;
     case Kind::Func:
       put_bytes(p, op_info(n.op).name);
       put_args(p, n, index);
@@ -89,6 +112,7 @@ DagTag tag_of(Kind k) {
     case Kind::Mul: return DagTag::Mul;
     case Kind::Pow: return DagTag::Pow;
     case Kind::Func: return DagTag::Func;
+    case Kind::Constant: return DagTag::Constant;
   }
   return DagTag::Number;  // unreachable
 }
@@ -264,11 +288,26 @@ std::vector<ExprId> DagReader::read(std::string_view chunk) {
         case DagTag::Symbol: {
           std::string_view name = p.bytes("a symbol name");
           const std::size_t n_assumptions = p.count("an assumption count", 2);
-          if (n_assumptions != 0)
-            throw InvalidArgument("serialized expression data: symbol '" + std::string(name) + "' carries " +
-                                  std::to_string(n_assumptions) +
-                                  " assumption(s), which this version of alkahest does not know");
-          id = pool_->symbol(name);
+          std::vector<std::pair<std::string, bool>> assumed;
+          for (std::size_t j = 0; j < n_assumptions; ++j) {
+            std::string key(p.bytes("an assumption name"));
+            const std::uint8_t value = p.byte("an assumption value");
+            if (value > 1) corrupt(where + ": assumption " + key + " has value byte " + std::to_string(value));
+            assumed.emplace_back(std::move(key), value == 1);
+          }
+          // Unknown or contradictory assumptions raise InvalidArgument naming them.
+          id = assumed.empty() ? pool_->symbol(name) : pool_->symbol(name, facts_from_assumptions(assumed));
+          break;
+        }
+        case DagTag::Constant: {
+          std::string_view name = p.bytes("a constant name");
+          bool found = false;
+          for (std::size_t k = 0; k < kConstantCount && !found; ++k)
+            if (constant_name(static_cast<Constant>(k)) == name) {
+              id = pool_->constant(static_cast<Constant>(k));
+              found = true;
+            }
+          if (!found) corrupt(where + " is an unknown constant '" + std::string(name) + "'");
           break;
         }
         case DagTag::Add: get_args("Add"); id = pool_->add(args); break;

@@ -87,6 +87,20 @@ def test_pickle_and_copy_keep_constants(pool):
         assert str(back) == str(e)
 
 
+def test_pickle_keeps_assumptions_and_constants(pool):
+    t = pool.symbol("t", positive=True)
+    x = pool.symbol("x")
+    n = pool.symbol("n", integer=True, nonnegative=True)
+    e = [t + x + pool.symbol("t") * pool.pi, t, n * pool.I - pool.oo, pool.zoo + pool.E, pool.nan, ak.re(pool.symbol("z", complex=True))]
+    back = pickle.loads(pickle.dumps(e))
+    assert [str(b) for b in back] == [str(a) for a in e]
+    assert back[1].assumptions == {"positive": True}
+    p2 = back[0].pool
+    assert back[0] == back[1] + p2.symbol("x") + p2.symbol("t") * p2.pi  # both t's kept apart
+    assert back[2] == p2.symbol("n", integer=True, nonnegative=True) * p2.I - p2.oo
+    assert next(iter(back[5].free_symbols)).assumptions == {"complex": True}
+
+
 def test_float_and_numeric_backends(pool):
     x = pool.symbol("x")
     assert float(pool.pi) == math.pi and float(pool.E) == math.e

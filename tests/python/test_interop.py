@@ -191,8 +191,16 @@ def test_process_pool_workers_receive_them():
     assert d == "2*cos(x)*sin(x)"
 
 
-@pytest.mark.parametrize("other", [sp.Dummy("x"), sp.Symbol("x", positive=True), sp.Symbol("x", real=True),
-                                   sp.Symbol("x", integer=True)], ids=["dummy", "positive", "real", "integer"])
+def test_from_sympy_keeps_symbols_with_other_assumptions_apart():
+    """Symbols that differ in assumptions alkahest represents become different alkahest symbols."""
+    X = sp.Symbol("x")
+    pool = ExprPool()
+    for kw in ({"positive": True}, {"integer": True}):
+        e = from_sympy(X - sp.Symbol("x", **kw), pool)
+        assert e == pool.symbol("x") - pool.symbol("x", **kw) and e != 0 * pool.symbol("x")
+
+
+@pytest.mark.parametrize("other", [sp.Dummy("x"), sp.Symbol("x", real=True)], ids=["dummy", "real"])
 def test_from_sympy_refuses_distinct_symbols_sharing_a_name(other):
     """Issue 13, item 6: Symbol("x") - Dummy("x") is not 0 in SymPy, and was 0 after from_sympy."""
     X = sp.Symbol("x")
