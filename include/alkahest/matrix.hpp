@@ -82,10 +82,13 @@ Matrix cancel(const Matrix& a);
 
 /// Determinant: FLINT's fmpq_mat for exact numeric matrices, fraction-free Bareiss elimination for
 /// symbolic ones; when no pivot of a column can be proved nonzero, the division-free Berkowitz
-/// algorithm. InvalidArgument for a non-square matrix.
+/// algorithm; when Bareiss's products exceed the polynomial layer's limits (dense generic matrices),
+/// expansion in minors. InvalidArgument for a non-square matrix.
 ExprId det(const Matrix& a);
 /// Fraction-free Bareiss determinant (throws UndecidablePivot when no pivot can be proved nonzero).
 ExprId det_bareiss(const Matrix& a);
+/// Expansion in minors, each minor once (2**n of them; n <= 20): division-free, no zero tests.
+ExprId det_minor_expansion(const Matrix& a);
 /// Division-free Berkowitz: the characteristic polynomial coefficients c_0..c_n of det(x*I - a),
 /// c_0 = 1, each entry cancelled.
 std::vector<ExprId> berkowitz(const Matrix& a);

@@ -1,11 +1,30 @@
 // Fraction-free Gaussian elimination (Bareiss 1968): after step k every entry is a k+1-minor, so
 // the division by the previous pivot is exact and entries stay polynomials for polynomial input.
 // Each new entry is put in lowest terms by cancel. Only pivots proved nonzero are used.
+#include "alkahest/poly.hpp"
 #include "matrix/entries.hpp"
 
 namespace alkahest {
 
 using namespace matrix_detail;
+
+namespace {
+
+// num / prev, known to be exact for polynomial entries: FLINT's polynomial division (no gcd, so no
+// gcd size limit), checked by its zero remainder; cancel when the entries are not polynomials.
+ExprId exact_quotient(ExprPool& pool, ExprId num, ExprId prev) {
+  if (pool.is_number(prev) || has_float(pool, num) || has_float(pool, prev))
+    return simplify_entry(pool, pool.div(num, prev));
+  try {
+    const QuoRem qr = div(pool, num, prev);
+    if (pool.is_number(qr.remainder) && pool.node(qr.remainder).number.is_zero()) return qr.quotient;
+  } catch (const InvalidArgument&) {
+    // not polynomials (denominators, or generators that are not polynomial atoms): cancel below
+  }
+  return simplify_entry(pool, pool.div(num, prev));
+}
+
+}  // namespace
 
 ExprId det_bareiss(const Matrix& a) {
   require_square(a, "det");
@@ -44,7 +63,7 @@ ExprId det_bareiss(const Matrix& a) {
     for (std::size_t i = k + 1; i < n; ++i)
       for (std::size_t j = k + 1; j < n; ++j) {
         const ExprId num = pool.sub(pool.mul(p, w.at(i, j)), pool.mul(w.at(i, k), w.at(k, j)));
-        w.at(i, j) = simplify_entry(pool, pool.div(num, prev));
+        w.at(i, j) = exact_quotient(pool, num, prev);
       }
     prev = p;
   }

@@ -1,5 +1,6 @@
 // The determinant: FLINT's fmpq_mat_det for numeric matrices, Bareiss for symbolic ones, Berkowitz
 // when Bareiss cannot prove a pivot nonzero.
+#include "alkahest/poly.hpp"
 #include "matrix/entries.hpp"
 #include "matrix/rational_matrix.hpp"
 
@@ -23,6 +24,9 @@ ExprId det(const Matrix& a) {
   }
   try {
     return det_bareiss(a);
+  } catch (const PolyLimitError&) {
+    if (a.rows() > 16) throw;
+    return det_minor_expansion(a);
   } catch (const UndecidablePivot&) {
     const std::vector<ExprId> c = berkowitz(a);
     const ExprId last = c.back();

@@ -68,6 +68,12 @@ TEST_F(MatrixTest, SymbolicDetMatchesBerkowitz) {
   EXPECT_EQ(d, expand(pool, P("x*(3*x*y - x*y) - y*(6 - y) + (2*x - x*y)")));
   const auto c = berkowitz(a);
   EXPECT_EQ(expand(pool, pool.neg(c.back())), d);
+  EXPECT_EQ(det_minor_expansion(a), d);
+  std::mt19937 g(3);
+  for (int t = 0; t < 10; ++t) {
+    const Matrix r = random_int(1 + t % 6, 1 + t % 6, g);
+    EXPECT_EQ(det_minor_expansion(r), det(r));
+  }
   // Inverse multiplies back to the identity after cancelling.
   EXPECT_EQ(cancel(matmul(inv(a), a)), Matrix::eye(pool, 3));
 }
