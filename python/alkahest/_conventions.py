@@ -77,7 +77,14 @@ def _expr_repr_html(self: _core.Expr) -> str:
 
 
 def _expr_complex(self: _core.Expr) -> complex:
-    return complex(float(self))
+    try:
+        return complex(float(self))
+    except (TypeError, ValueError):
+        if self.free_symbols:
+            raise
+        from ._evalf import N  # a constant with I (2 + 3*I, exp(I)): Arb gives the value
+
+        return complex(N(self, 17))
 
 
 def _compiled_array(self: _core.CompiledFn, dtype: Any = None, copy: Any = None) -> np.ndarray:

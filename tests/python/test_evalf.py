@@ -149,3 +149,11 @@ def test_is_zero(pool):
     assert is_zero(ak.sin(pool.pi / 7) ** 2 + ak.cos(pool.pi / 7) ** 2 - 1) is None
     assert is_zero(ak.exp(pool.pi * ak.sqrt(pool.integer(163))) - 262537412640768744) is False
     assert is_zero(pool.nan) is None and is_zero(pool.oo) is False
+
+
+def test_complex_of_constant_expressions(pool):
+    assert complex(pool.I) == 1j and complex(2 + 3 * pool.I) == 2 + 3j
+    z = complex(ak.exp(pool.I))
+    assert abs(z - complex(mpmath.exp(1j))) < 1e-15
+    with pytest.raises((TypeError, ValueError)):
+        complex(pool.symbol("x") * pool.I)
