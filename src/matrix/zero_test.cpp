@@ -1,6 +1,7 @@
 // The zero test of matrix pivots: decided only where a proof is at hand (see entries.hpp).
 #include <algorithm>
 
+#include "alkahest/evalf.hpp"
 #include "alkahest/poly.hpp"
 #include "alkahest/print.hpp"
 #include "matrix/entries.hpp"
@@ -44,9 +45,13 @@ ZeroTest zero_test(ExprPool& pool, ExprId e) {
     if (sn.number.is_float() && sn.number.real() != sn.number.real()) return ZeroTest::Unknown;
     return sn.number.is_zero() ? ZeroTest::Zero : ZeroTest::Nonzero;
   }
-  for (ExprId g : generators(pool, s))
-    if (pool.node(g).kind != Kind::Symbol) return ZeroTest::Unknown;
-  return ZeroTest::Nonzero;
+  bool symbols_only = true;
+  for (ExprId g : generators(pool, s)) symbols_only = symbols_only && pool.node(g).kind == Kind::Symbol;
+  if (symbols_only) return ZeroTest::Nonzero;
+  // The kernel's three-valued test: proofs and certified enclosures (constants such as sqrt(2) - 1).
+  const std::optional<bool> z = is_zero(pool, s);
+  if (!z) return ZeroTest::Unknown;
+  return *z ? ZeroTest::Zero : ZeroTest::Nonzero;
 }
 
 std::string entry_text(const ExprPool& pool, ExprId expr) {

@@ -88,6 +88,9 @@ TEST_F(MatrixTest, PivotThatOnlyLooksNonzeroIsNeverUsed) {
   // A row with a proved-nonzero pivot is chosen instead.
   EXPECT_EQ(expand(pool, det_bareiss(M(2, 2, {z, "1", "1", "x"}))), expand(pool, P("x*(sin(x)**2 + cos(x)**2 - 1) - 1")));
   EXPECT_THROW(inv(M(2, 2, {z, "1", z, "x"})), UndecidablePivot);
+  // A constant pivot is decided by the kernel's is_zero (a certified enclosure excludes 0).
+  EXPECT_EQ(rank(M(1, 1, {"sqrt(2) - 1"})), 1u);
+  EXPECT_THROW(rank(M(1, 1, {z})), UndecidablePivot);
 }
 
 TEST_F(MatrixTest, RrefRankNullspace) {
