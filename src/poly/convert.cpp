@@ -358,7 +358,8 @@ Ratio Converter::ratio(ExprId root) {
       } else {
         r.num = std::move(mono);
       }
-    } else if (n.kind == Kind::Add) {
+    } else if (n.kind == Kind::Add || n.kind == Kind::Mul) {
+      // A sum or product of the operands' ratios, folded left to right.
       bool first = true;
       for (ExprId a : n.args) {
         const Ratio& t = memo.at(a);
@@ -366,18 +367,8 @@ Ratio Converter::ratio(ExprId root) {
           r.num = t.num;
           if (t.den) r.den = *t.den;
           first = false;
-        } else {
+        } else if (n.kind == Kind::Add) {
           add_ratio(r, t, who_);
-        }
-      }
-    } else if (n.kind == Kind::Mul) {
-      bool first = true;
-      for (ExprId a : n.args) {
-        const Ratio& t = memo.at(a);
-        if (first) {
-          r.num = t.num;
-          if (t.den) r.den = *t.den;
-          first = false;
         } else {
           mul_ratio(r, t, who_);
         }
