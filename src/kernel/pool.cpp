@@ -648,6 +648,21 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
     }
     const ExprId rest = e.key;
     const Number& c = *e.coeff;
+    if (const Node& r = node(rest); r.kind == Kind::Mul &&
+        std::any_of(r.args.begin(), r.args.end(), [&](ExprId a) { return is_extended(node(a)); })) {
+      // A product with oo, -oo or zoo: mul()'s rules decide what a coefficient does to it
+      // (2*(I*oo/y) is I*oo/y, 0*(oo*x) is nan), so that x + x and 2*x are one node however they were built.
+      const ExprId term = mul(number(c), rest);
+      if (node(term).kind != Kind::Mul) {  // it became a constant (nan, oo, ...): the rules of add
+        std::vector<ExprId> again{term};
+        for (const TermEntry& e2 : entries)
+          if (e2.key != rest) again.push_back(e2.repeated ? mul(number(*e2.coeff), e2.key) : e2.first);
+        again.push_back(number(constant));
+        return add(again);
+      }
+      out.push_back(term);
+      continue;
+    }
     if (c.is_zero()) continue;
     if (c.is_one()) {
       out.push_back(rest);

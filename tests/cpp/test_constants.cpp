@@ -67,6 +67,17 @@ TEST_F(Constants, InfinityArithmetic) {
   EXPECT_EQ(pool.number(Number(std::nan(""))), nan);  // every NaN is the constant
 }
 
+// Found by the fuzzer: x + x collected a coefficient onto a product with -oo that 2*x absorbs,
+// so the printed form read back as another node.
+TEST_F(Constants, LikeTermsWithAnInfinityCollectAsMulDoes) {
+  const ExprId t = pool.div(pool.mul(i, noo), y);  // I*-oo/y
+  EXPECT_EQ(pool.add(t, t), pool.mul(n(2), t));
+  EXPECT_EQ(pool.add(t, t), t);
+  EXPECT_EQ(pool.add(pool.mul(oo, x), pool.mul(oo, x)), pool.mul(n(2), pool.mul(oo, x)));
+  const ExprId e1 = p("o-oo/- t2o/- t2/(y/I) -o-oo/- t2o/- t2/(y/I) -tt");
+  EXPECT_EQ(p(s(e1).c_str()), e1) << s(e1);
+}
+
 TEST_F(Constants, ImaginaryUnit) {
   EXPECT_EQ(pool.mul(i, i), n(-1));
   EXPECT_EQ(pool.pow(i, n(3)), pool.neg(i));
