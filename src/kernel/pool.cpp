@@ -621,6 +621,8 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
       seen.add(TermEntry{rest, std::nullopt, t, false, source});
     }
   }
+  // A float constant that came out NaN (inf - inf) is the nan constant: anything + nan is nan.
+  if (constant.is_float() && std::isnan(constant.real())) return number(constant);
   auto& entries = seen.entries();
   if (special) {  // the collected terms, then the rules of oo, -oo, zoo and nan
     std::vector<ExprId> ts;
@@ -801,6 +803,8 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
       }
     if (auto r = mul_special(fs, coeff)) return *r;
   }
+  // A float coefficient that came out NaN (inf * 0.0) is the nan constant: anything * nan is nan.
+  if (coeff.is_float() && std::isnan(coeff.real())) return number(coeff);
   if (coeff.is_zero() && coeff.is_exact()) return integer(0);
   // Factors of the largest input product that come out unchanged keep their canonical order.
   const int run_source = largest_source(source_sizes);

@@ -76,6 +76,11 @@ TEST_F(Constants, LikeTermsWithAnInfinityCollectAsMulDoes) {
   EXPECT_EQ(pool.add(pool.mul(oo, x), pool.mul(oo, x)), pool.mul(n(2), pool.mul(oo, x)));
   const ExprId e1 = p("o-oo/- t2o/- t2/(y/I) -o-oo/- t2o/- t2/(y/I) -tt");
   EXPECT_EQ(p(s(e1).c_str()), e1) << s(e1);
+  // A float constant or coefficient that comes out NaN is the nan constant, not a term or factor.
+  for (const char* text : {"1+-------1+----------------inf--------------i---------inf--------------inf-x0",
+                           "x*inf*0.0", "(inf - inf)*x + y", "sin(x) + (inf - inf)"}) {
+    EXPECT_EQ(p(text), nan) << text;
+  }
 }
 
 TEST_F(Constants, ImaginaryUnit) {
