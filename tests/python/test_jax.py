@@ -56,7 +56,8 @@ def jnp_of(tree, args):
         return _JNP[tree[1]](*(jnp_of(t, args) for t in tree[2:]))
     a, b = jnp_of(tree[1], args), jnp_of(tree[2], args)
     return {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b, "div": lambda: a / b,
-            "pow": lambda: a ** b}[kind]()
+            # int ** negative int is a float in Python and an error in jnp: compute it as Python does
+            "pow": lambda: float(a) ** b if isinstance(a, int) and isinstance(b, int) and b < 0 else a ** b}[kind]()
 
 
 # ---------------------------------------------------------------------------------------------
