@@ -578,7 +578,17 @@ std::optional<ExprId> ExprPool::add_special(std::vector<ExprId>& terms, Number& 
     out.push_back(t);
   }
   if (out.empty()) return constant(inf);
-  out.push_back(constant(inf));
+  const ExprId inf_id = constant(inf);
+  for (ExprId& f : out) {
+    const Node& fn = node(f);
+    if (fn.kind == Kind::Pow && fn.args[0] == inf_id) {
+      // oo * oo**e is oo**(e + 1), as mul() writes it when oo keeps its sign (found by the fuzzer:
+      // -oo**e * -oo came out as oo*oo**e and read back as oo**(e + 1)).
+      f = pow(inf_id, add(fn.args[1], integer(1)));
+      return mul(out);
+    }
+  }
+  out.push_back(inf_id);
   canonical_sort(*this, out);
   Node n(Kind::Add);
   n.args = std::move(out);
@@ -753,7 +763,17 @@ std::optional<ExprId> ExprPool::mul_special(std::vector<ExprId>& factors, Number
   }
   const Constant inf = zoo ? Constant::ComplexInfinity : (sign > 0 ? Constant::Infinity : Constant::NegativeInfinity);
   if (out.empty()) return constant(inf);
-  out.push_back(constant(inf));
+  const ExprId inf_id = constant(inf);
+  for (ExprId& f : out) {
+    const Node& fn = node(f);
+    if (fn.kind == Kind::Pow && fn.args[0] == inf_id) {
+      // oo * oo**e is oo**(e + 1), as mul() writes it when oo keeps its sign (found by the fuzzer:
+      // -oo**e * -oo came out as oo*oo**e and read back as oo**(e + 1)).
+      f = pow(inf_id, add(fn.args[1], integer(1)));
+      return mul(out);
+    }
+  }
+  out.push_back(inf_id);
   canonical_sort(*this, out);
   Node n(Kind::Mul);
   n.args = std::move(out);
