@@ -578,17 +578,7 @@ std::optional<ExprId> ExprPool::add_special(std::vector<ExprId>& terms, Number& 
     out.push_back(t);
   }
   if (out.empty()) return constant(inf);
-  const ExprId inf_id = constant(inf);
-  for (ExprId& f : out) {
-    const Node& fn = node(f);
-    if (fn.kind == Kind::Pow && fn.args[0] == inf_id) {
-      // oo * oo**e is oo**(e + 1), as mul() writes it when oo keeps its sign (found by the fuzzer:
-      // -oo**e * -oo came out as oo*oo**e and read back as oo**(e + 1)).
-      f = pow(inf_id, add(fn.args[1], integer(1)));
-      return mul(out);
-    }
-  }
-  out.push_back(inf_id);
+  out.push_back(constant(inf));
   canonical_sort(*this, out);
   Node n(Kind::Add);
   n.args = std::move(out);

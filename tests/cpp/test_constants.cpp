@@ -77,6 +77,8 @@ TEST_F(Constants, LikeTermsWithAnInfinityCollectAsMulDoes) {
   const ExprId e1 = p("o-oo/- t2o/- t2/(y/I) -o-oo/- t2o/- t2/(y/I) -tt");
   EXPECT_EQ(p(s(e1).c_str()), e1) << s(e1);
   EXPECT_EQ(p("-oo**x * -oo"), p("oo**(x + 1)"));
+  EXPECT_EQ(s(p("oo + oo**x")), "oo + oo**x");  // a sum: the product rule must not apply
+  EXPECT_EQ(s(p("oo + oo**x + y")), "oo + oo**x");
   const ExprId e2 = p("ryO-oo**(20)**(3/ + 330 + x**90)**erf(2/3/33*.320)**(3/ + 330 + x**90)**erf(2/3/33*3-x-0+3)*-oo-ry+r-o/o/- t2-o/t");
   EXPECT_EQ(p(s(e2).c_str()), e2) << s(e2);
   // A float constant or coefficient that comes out NaN is the nan constant, not a term or factor.
