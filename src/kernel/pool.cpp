@@ -643,6 +643,15 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
   const int run_source = largest_source(source_sizes);
   std::vector<ExprId> run, out;
   out.reserve(entries.size() + 1);
+  // When a collected term's coefficient changes its form (it distributes, or an infinity turns it
+  // into a constant), add it and every other entry, each as a term once, the general way.
+  auto add_again = [&](ExprId term, ExprId rest) {
+    std::vector<ExprId> again{term};
+    for (const TermEntry& e2 : entries)
+      if (e2.key != rest) again.push_back(e2.repeated ? mul(number(*e2.coeff), e2.key) : e2.first);
+    again.push_back(number(constant));
+    return add(again);
+  };
   for (TermEntry& e : entries) {
     if (!e.repeated) {  // the term is already canonical
       (e.source == run_source && run_source >= 0 ? run : out).push_back(e.first);
@@ -655,13 +664,7 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
       // A product with oo, -oo or zoo: mul()'s rules decide what a coefficient does to it
       // (2*(I*oo/y) is I*oo/y, 0*(oo*x) is nan), so that x + x and 2*x are one node however they were built.
       const ExprId term = mul(number(c), rest);
-      if (node(term).kind != Kind::Mul) {  // it became a constant (nan, oo, ...): the rules of add
-        std::vector<ExprId> again{term};
-        for (const TermEntry& e2 : entries)
-          if (e2.key != rest) again.push_back(e2.repeated ? mul(number(*e2.coeff), e2.key) : e2.first);
-        again.push_back(number(constant));
-        return add(again);
-      }
+      if (node(term).kind != Kind::Mul) return add_again(term, rest);  // a constant (nan, oo, ...)
       out.push_back(term);
       continue;
     }
@@ -673,13 +676,7 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
     const Node& r = node(rest);
     if (r.kind == Kind::Add) {  // only float coefficients reach here; mul() decides the form
       ExprId term = mul(number(c), rest);
-      if (node(term).kind == Kind::Add) {  // distributed after all: merge the hard way
-        std::vector<ExprId> again{term};  // every other entry, as a term, once
-        for (const TermEntry& e2 : entries)
-          if (e2.key != rest) again.push_back(e2.repeated ? mul(number(*e2.coeff), e2.key) : e2.first);
-        again.push_back(number(constant));
-        return add(again);
-      }
+      if (node(term).kind == Kind::Add) return add_again(term, rest);  // distributed after all
       out.push_back(term);
       continue;
     }
