@@ -350,16 +350,7 @@ nb::object tri_state(std::optional<bool> v) {
 // The assumptions of a symbol as a dict {"positive": True, ...} ({} for the default, real).
 nb::dict assumptions_dict(const Facts& f) {
   nb::dict d;
-  const std::string text = assumptions_text(f);
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(", ", start);
-    if (end == std::string::npos) end = text.size();
-    const std::string item = text.substr(start, end - start);
-    const auto eq = item.find('=');
-    d[nb::str(item.substr(0, eq).c_str())] = nb::bool_(item.substr(eq + 1) == "True");
-    start = end + 2;
-  }
+  for (const auto& [name, value] : assumption_pairs(f)) d[nb::str(name.c_str())] = nb::bool_(value);
   return d;
 }
 

@@ -8,6 +8,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace alkahest {
 
@@ -70,5 +72,7 @@ Facts pow_facts(Facts base, Facts exp, const long* exp_int, bool exp_half);
 Facts facts_from_assumptions(std::span<const std::pair<std::string, bool>> assumptions);
 /// The assumptions of a symbol as keyword text ("positive=True, integer=True"); "" for the default.
 std::string assumptions_text(Facts f);
+/// The same as keyword pairs ("positive", true); none for the default.
+std::vector<std::pair<std::string, bool>> assumption_pairs(const Facts& f);
 
 }  // namespace alkahest

@@ -267,4 +267,20 @@ std::string assumptions_text(Facts f) {
   return out;
 }
 
+// A symbol's assumptions as keyword pairs ("positive", true).
+std::vector<std::pair<std::string, bool>> assumption_pairs(const Facts& f) {
+  std::vector<std::pair<std::string, bool>> out;
+  const std::string text = assumptions_text(f);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(", ", start);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(start, end - start);
+    const auto eq = item.find('=');
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1) == "True");
+    start = end + 2;
+  }
+  return out;
+}
+
 }  // namespace alkahest

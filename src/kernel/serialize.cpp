@@ -35,22 +35,6 @@ void put_integer(std::string& out, const mpz_class& z) {
   put_bytes(out, mag);
 }
 
-// A symbol's assumptions as keyword pairs ("positive", true), from assumptions_text.
-std::vector<std::pair<std::string, bool>> assumption_pairs(const Facts& f) {
-  std::vector<std::pair<std::string, bool>> out;
-  const std::string text = assumptions_text(f);
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(", ", start);
-    if (end == std::string::npos) end = text.size();
-    const std::string item = text.substr(start, end - start);
-    const auto eq = item.find('=');
-    out.emplace_back(item.substr(0, eq), item.substr(eq + 1) == "True");
-    start = end + 2;
-  }
-  return out;
-}
-
 void put_args(std::string& out, const Node& n, const std::unordered_map<ExprId, std::uint32_t>& index) {
   put_varint(out, n.args.size());
   for (ExprId a : n.args) put_varint(out, index.at(a));
