@@ -564,6 +564,60 @@ std::string shape_text(const std::vector<std::int64_t>& shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
+void run_views(PyCompiled& c, const std::vector<ArrayView>& views, const std::vector<std::int64_t>& shape,
+               void* out_data, bool f32, std::int64_t total, int threads);
+
+// numpy_eval's fast path (issue 17: a call at n <= 1,000 cost 25 microseconds, mostly Python-level
+// broadcasting and allocation): every input a C-contiguous float64 NumPy array of one shape, read
+// in place, and a new 64-byte aligned result allocated here. Returns None when the inputs are
+// anything else, and numpy_eval takes its general path (which checks and explains everything).
+using F64Contig = nb::ndarray<nb::ro, const double, nb::c_contig, nb::device::cpu, nb::numpy>;
+using F64Result = nb::ndarray<nb::numpy, double>;
+nb::object py_eval_contig(PyCompiled& c, nb::list arrays, int threads) {
+  const std::size_t k = arrays.size();
+  if (k == 0 || k != c.interp->program().n_inputs || !c.matrix_shape.empty()) return nb::none();
+  static PyTypeObject* const ndarray_type = reinterpret_cast<PyTypeObject*>(
+      nb::object(nb::module_::import_("numpy").attr("ndarray")).release().ptr());  // kept for the process
+  std::vector<std::int64_t> shape;
+  std::vector<ArrayView> views;
+  views.reserve(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    PyObject* h = arrays[i].ptr();
+    if (Py_TYPE(h) != ndarray_type) return nb::none();  // subclasses (masked arrays...) take the general path
+    F64Contig a;
+    if (!nb::try_cast(nb::handle(h), a, false)) return nb::none();
+    if (i == 0) {
+      if (a.ndim() == 0 || a.ndim() > 32) return nb::none();
+      for (std::size_t d = 0; d < a.ndim(); ++d) shape.push_back(static_cast<std::int64_t>(a.shape(d)));
+    } else {
+      if (a.ndim() != shape.size()) return nb::none();
+      for (std::size_t d = 0; d < a.ndim(); ++d)
+        if (static_cast<std::int64_t>(a.shape(d)) != shape[d]) return nb::none();
+    }
+    ArrayView v{a.data(), {}};
+    std::int64_t stride = 1;
+    v.strides.resize(a.ndim());
+    for (std::size_t d = a.ndim(); d-- > 0;) {
+      v.strides[d] = shape[d] == 1 ? 0 : stride;
+      stride *= shape[d];
+    }
+    views.push_back(std::move(v));
+  }
+  std::int64_t total = 1;
+  for (std::int64_t s : shape) total *= s;  // the arrays exist, so this fits
+  if (total == 0) return nb::none();
+  std::vector<std::size_t> out_shape(shape.begin(), shape.end());
+  if (c.is_list) out_shape.push_back(c.exprs.size());
+  std::size_t count = 1;
+  for (std::size_t s : out_shape) count *= s;
+  // 64-byte aligned, as the general path's (XLA adopts such a buffer without a copy).
+  void* mem = std::aligned_alloc(64, (count * sizeof(double) + 63) / 64 * 64);
+  if (mem == nullptr) throw std::bad_alloc();
+  nb::capsule owner(mem, [](void* p) noexcept { std::free(p); });
+  run_views(c, views, shape, mem, false, total, threads);
+  return nb::cast(F64Result(mem, out_shape.size(), out_shape.data(), owner));
+}
+
 // Low-level batch entry used by alkahest.numpy_eval: arrays already broadcast (0 strides), one
 // dtype (float64 or float32), `out` C-contiguous of shape `shape` (+ n_outputs for lists).
 // Private, but reachable from Python: every argument is checked here, since the kernels trust them.
@@ -633,6 +687,13 @@ void py_run(PyCompiled& c, std::vector<AnyArray> arrays, std::vector<std::int64_
   if (f32 ? reinterpret_cast<std::uintptr_t>(out.data()) % alignof(float) != 0
           : reinterpret_cast<std::uintptr_t>(out.data()) % alignof(double) != 0)
     throw nb::value_error("_run: out is not aligned to its item size");
+  run_views(c, views, shape, out.data(), f32, total, threads);
+}
+
+// The evaluation itself, once every argument has been checked: counts elements for "auto" (and
+// moves to the JIT when they repay it), then runs the tier with the GIL released.
+void run_views(PyCompiled& c, const std::vector<ArrayView>& views, const std::vector<std::int64_t>& shape,
+               void* out_data, bool f32, std::int64_t total, int threads) {
   c.evaluated += static_cast<std::uint64_t>(total);
   if (c.backend == "auto" && !c.jit) {
     if (!c.auto_jit_after) c.auto_jit_after = auto_jit_elements(c.interp->program());
@@ -643,13 +704,13 @@ void py_run(PyCompiled& c, std::vector<AnyArray> arrays, std::vector<std::int64_
   py::ReleasedGil release;
   if (jit) {
     if (f32)
-      jit->run<float>(views, shape, static_cast<float*>(out.data()), threads);
+      jit->run<float>(views, shape, static_cast<float*>(out_data), threads);
     else
-      jit->run<double>(views, shape, static_cast<double*>(out.data()), threads);
+      jit->run<double>(views, shape, static_cast<double*>(out_data), threads);
   } else if (f32) {
-    interp->run<float>(views, shape, static_cast<float*>(out.data()), threads);
+    interp->run<float>(views, shape, static_cast<float*>(out_data), threads);
   } else {
-    interp->run<double>(views, shape, static_cast<double*>(out.data()), threads);
+    interp->run<double>(views, shape, static_cast<double*>(out_data), threads);
   }
 }
 
@@ -1000,6 +1061,8 @@ NB_MODULE(_core, m) {
       }, "The lowered Program as plain data: (n_inputs, constants, instructions, outputs, constants "
          "rounded to float32).")
       .def("_run", &py_run, "arrays"_a, "shape"_a, "out"_a, "threads"_a)
+      .def("_eval_contig", &py_eval_contig, "arrays"_a, "threads"_a,
+           "numpy_eval's fast path: C-contiguous float64 NumPy arrays of one shape -> a new result, else None.")
       .def("__repr__", [](const PyCompiled& c) {
         return "<CompiledFn of " + std::to_string(c.vars.size()) + " inputs, " + std::to_string(c.exprs.size()) +
                " outputs, backend=" + c.backend + ", " + (c.jit ? "llvm" : "interp") + "/" + Interpreter::isa() + ">";

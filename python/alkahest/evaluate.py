@@ -185,6 +185,12 @@ def numpy_eval(f: CompiledFn, *arrays: Any, out: np.ndarray | None = None,
     >>> numpy_eval(compile_expr([x + y, x * y], [x, y]), np.arange(2.0)[:, None], np.arange(3.0)).shape
     (2, 3, 2)
     """
+    if out is None and type(f) is CompiledFn and (threads is None or (type(threads) is int and 1 <= threads < 2**31)):
+        # The common case (C-contiguous float64 NumPy arrays of one shape) is checked and run in C++;
+        # None means the general path below is needed.
+        result = f._eval_contig(list(arrays), 0 if threads is None else threads)
+        if result is not None:
+            return result
     if not isinstance(f, CompiledFn):
         raise TypeError(f"numpy_eval: the first argument must be a CompiledFn (from compile_expr), not {type(f).__name__}")
     if len(arrays) != f.n_inputs:

@@ -202,6 +202,8 @@ TEST_F(Jit, SameStructureCompilesOnce) {
   const JitFunction c(lower1("sin(x)**2 + x*7.5 + cos(x)", {x}));
   EXPECT_EQ(jit_stats().compiled, after.compiled + 1);
   EXPECT_NE(a.ir().find("alkahest.vm.d.0.sin"), std::string::npos);
+  // The kernel realigns its frame, so 64-byte vector spills are aligned in every process.
+  EXPECT_NE(a.ir().find("stackrealign"), std::string::npos);
   EXPECT_NE(jit_description().find("LLVM"), std::string::npos);
 }
 
