@@ -568,11 +568,12 @@ void run_views(PyCompiled& c, const std::vector<ArrayView>& views, const std::ve
                void* out_data, bool f32, std::int64_t total, int threads);
 
 // numpy_eval's fast path (issue 17: a call at n <= 1,000 cost 25 microseconds, mostly Python-level
-// broadcasting and allocation): every input a C-contiguous float64 NumPy array of one shape, read
+// broadcasting and allocation): every input a C-contiguous NumPy array of one shape and one dtype
+// (float64, or float32 for a float32 result), read
 // in place, and a new 64-byte aligned result allocated here. Returns None when the inputs are
 // anything else, and numpy_eval takes its general path (which checks and explains everything).
-using F64Contig = nb::ndarray<nb::ro, const double, nb::c_contig, nb::device::cpu, nb::numpy>;
-using F64Result = nb::ndarray<nb::numpy, double>;
+using ContigArray = nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>;
+using NewArray = nb::ndarray<nb::numpy>;
 nb::object py_eval_contig(PyCompiled& c, nb::list arrays, int threads) {
   const std::size_t k = arrays.size();
   if (k == 0 || k != c.interp->program().n_inputs || !c.matrix_shape.empty()) return nb::none();
@@ -581,11 +582,14 @@ nb::object py_eval_contig(PyCompiled& c, nb::list arrays, int threads) {
   std::vector<std::int64_t> shape;
   std::vector<ArrayView> views;
   views.reserve(k);
+  bool f32 = false;
   for (std::size_t i = 0; i < k; ++i) {
     PyObject* h = arrays[i].ptr();
     if (Py_TYPE(h) != ndarray_type) return nb::none();  // subclasses (masked arrays...) take the general path
-    F64Contig a;
+    ContigArray a;
     if (!nb::try_cast(nb::handle(h), a, false)) return nb::none();
+    if (i == 0) f32 = a.dtype() == nb::dtype<float>();
+    if (a.dtype() != (f32 ? nb::dtype<float>() : nb::dtype<double>())) return nb::none();
     if (i == 0) {
       if (a.ndim() == 0 || a.ndim() > 32) return nb::none();
       for (std::size_t d = 0; d < a.ndim(); ++d) shape.push_back(static_cast<std::int64_t>(a.shape(d)));
@@ -611,11 +615,13 @@ nb::object py_eval_contig(PyCompiled& c, nb::list arrays, int threads) {
   std::size_t count = 1;
   for (std::size_t s : out_shape) count *= s;
   // 64-byte aligned, as the general path's (XLA adopts such a buffer without a copy).
-  void* mem = std::aligned_alloc(64, (count * sizeof(double) + 63) / 64 * 64);
+  const std::size_t item = f32 ? sizeof(float) : sizeof(double);
+  void* mem = std::aligned_alloc(64, (count * item + 63) / 64 * 64);
   if (mem == nullptr) throw std::bad_alloc();
   nb::capsule owner(mem, [](void* p) noexcept { std::free(p); });
-  run_views(c, views, shape, mem, false, total, threads);
-  return nb::cast(F64Result(mem, out_shape.size(), out_shape.data(), owner));
+  run_views(c, views, shape, mem, f32, total, threads);
+  return nb::cast(NewArray(mem, out_shape.size(), out_shape.data(), owner, nullptr,
+                           f32 ? nb::dtype<float>() : nb::dtype<double>()));
 }
 
 // Low-level batch entry used by alkahest.numpy_eval: arrays already broadcast (0 strides), one

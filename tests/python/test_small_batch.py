@@ -91,3 +91,18 @@ def test_the_result_owns_its_memory(fns):
     gc.collect()
     assert np.isfinite(r).all()
     r[:] = 0.0  # writable and independent
+
+
+def test_to_jax_eager_fast_path_equals_the_general_path():
+    jnp = pytest.importorskip("jax.numpy")
+    x, y = ExprPool().symbols("x y")
+    f = ak.to_jax([ak.sin(x) * y + x**3, ak.exp(-x * y)], [x, y])
+    a = jnp.linspace(-1.0, 1.0, 9)
+    b = jnp.linspace(0.0, 2.0, 9)
+    fast = f(a, b)  # same shape, same dtype: the C++ fast path
+    general = f(a, b[None, :])  # broadcasting: the general path
+    for p, g in zip(fast, general):
+        assert p.dtype == g.dtype and p.shape == (9,) and g.shape == (1, 9)
+        np.testing.assert_array_equal(np.asarray(p), np.asarray(g)[0])
+    weak = f(a, 0.5)  # a weakly typed Python scalar: the general path's promotion
+    np.testing.assert_array_equal(np.asarray(weak[1]), np.asarray(f(a, jnp.full(9, 0.5, dtype=a.dtype))[1]))

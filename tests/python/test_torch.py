@@ -185,3 +185,37 @@ def test_negative_and_conjugate_bits_are_honoured():
         to_torch(2 * x + 1, [x])(c)
     # A conj view of a real tensor is the tensor itself.
     assert ak.numpy_eval(f, torch.tensor([1.0]).conj()).tolist() == [3.0]
+
+
+def test_eager_calls_skip_the_dispatcher_but_give_the_ops_numbers():
+    """Plain eager tensors run the implementation directly (and an autograd.Function for
+    gradients); tracers still see the op. Both routes give the same values and gradients."""
+    from torch.fx.experimental.proxy_tensor import make_fx
+
+    x, y = ak.ExprPool().symbols("x y")
+    f = ak.to_torch([ak.sin(x) * y + x**3, ak.exp(-x * y)], [x, y])
+    cases = [
+        (torch.linspace(-1, 1, 7, dtype=torch.float64), torch.linspace(0, 2, 7, dtype=torch.float64)),
+        (torch.linspace(-1, 1, 6, dtype=torch.float32).reshape(2, 3), torch.tensor(0.5)),  # general path
+        (torch.linspace(-1, 1, 8, dtype=torch.float64)[::2], torch.ones(4, dtype=torch.float64)),  # strided
+    ]
+    for a, b in cases:
+        eager = f(a, b)
+        via_op = f.op([a, b], f.handle)
+        for e, o in zip(eager, via_op):
+            assert e.dtype == o.dtype and e.shape == o.shape
+            torch.testing.assert_close(e, o, rtol=0, atol=0)
+    a = torch.linspace(-1, 1, 5, dtype=torch.float64, requires_grad=True)
+    b = torch.linspace(0, 2, 5, dtype=torch.float64, requires_grad=True)
+    u, v = f(a, b)
+    ga, gb = torch.autograd.grad((u * 2 + v).sum(), (a, b))
+    u2, v2 = f.op([a, b], f.handle)
+    ga2, gb2 = torch.autograd.grad((u2 * 2 + v2).sum(), (a, b))
+    torch.testing.assert_close(ga, ga2, rtol=0, atol=0)
+    torch.testing.assert_close(gb, gb2, rtol=0, atol=0)
+    torch.testing.assert_close(ga, 2 * (torch.cos(a) * b + 3 * a**2) - b * torch.exp(-a * b))
+    graph = make_fx(lambda p, q: f(p, q)[0])(a.detach(), b.detach())
+    assert "alkahest.call" in str(graph.code)
+    # vmap goes through the op too (which has no batching rule): a clear error, not wrong numbers.
+    with pytest.raises(Exception):
+        torch.func.vmap(lambda p: f(p, p)[0])(torch.ones(3, 2, dtype=torch.float64))
