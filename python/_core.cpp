@@ -1201,4 +1201,5 @@ NB_MODULE(_core, m) {
   alkahest::py::bind_cuda(m);
   alkahest::py::bind_poly(m);
   alkahest::py::bind_matrix(m);
+  alkahest::py::bind_simplify(m);
 }

@@ -12,3 +12,4 @@
 #include "alkahest/pool.hpp"
 #include "alkahest/print.hpp"
 #include "alkahest/serialize.hpp"
+#include "alkahest/simplify.hpp"

@@ -76,10 +76,14 @@ from ._core import (
 # Matrices (python/bind_matrix.cpp, docs/matrices.md).
 from ._core import Matrix, hessian, jacobian
 
+# Pattern matching, rewriting, simplification (python/bind_simplify.cpp, _simplify.py, docs/simplify.md).
+from ._core import is_wild, match, op_count, replace, rewrite
+
 import functools
 
 from .evaluate import compile_expr, numpy_eval
-from . import _conventions, _evalf, _matrix, _optional, _pickle
+from . import _conventions, _evalf, _matrix, _optional, _pickle, _simplify
+from ._simplify import Wild
 from ._evalf import Ball, N
 from ._config import show_config
 from ._sympy import from_sympy, to_sympy
@@ -88,6 +92,7 @@ _pickle.install()
 _conventions.install()
 _matrix.install()
 _evalf.install()
+_simplify.install()
 
 
 def _entries(expr_or_list):
@@ -212,5 +217,7 @@ __all__ = [
     # polynomial algebra
     # matrices
     "Matrix", "hessian", "jacobian",
+    # pattern matching, rewriting, simplification
+    "Wild", "is_wild", "match", "op_count", "replace", "rewrite",
     "Poly", "apart", "cancel", "collect", "discriminant", "div", "expand", "factor", "factor_list", "gcd", "generators", "groebner", "horner", "lcm", "nroots", "quo", "real_roots", "rem", "resultant", "sqf", "sqf_list", "together",
 ]
