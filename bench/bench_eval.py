@@ -679,6 +679,69 @@ def bench_scalar(args, tiers):
     return res
 
 
+def bench_small(args):
+    """Per-call cost at small n (1, 10, 100, 1,000 points), where Python-level overhead decides:
+    numpy_eval vs the same expression in NumPy and numexpr, and the to_torch / to_jax wrappers
+    vs the same expression written in torch / jnp (forward, and torch's forward+backward)."""
+    number = 300 if args.quick else 2000
+    repeat = 3 if args.quick else 7
+
+    def per_call(fn, k=number):
+        fn()
+        return min(timeit.repeat(fn, number=k, repeat=repeat)) / k * 1e6
+
+    pool = alk.ExprPool()
+    x, y = pool.symbols("x y")
+    expr = alk.sin(x) * alk.cos(y) + alk.exp(-x * y)
+    f = alk.compile_expr(expr, [x, y])
+    rows = {}
+    for n in (1, 10, 100, 1000):
+        a, b = np.linspace(0.0, 1.0, n), np.linspace(1.0, 2.0, n)
+        row = {"alkahest numpy_eval": per_call(lambda: alk.numpy_eval(f, a, b)),
+               "numpy": per_call(lambda: np.sin(a) * np.cos(b) + np.exp(-a * b))}
+        try:
+            import numexpr as ne
+            row["numexpr"] = per_call(lambda: ne.evaluate("sin(a)*cos(b)+exp(-a*b)", local_dict={"a": a, "b": b}))
+        except ImportError:
+            pass
+        rows[f"n={n}"] = row
+    try:
+        import torch
+        ft = alk.to_torch(expr, [x, y])
+        for n in (200,):
+            ta = torch.linspace(0.0, 1.0, n, dtype=torch.float64)
+            tb = torch.linspace(1.0, 2.0, n, dtype=torch.float64)
+            tg = ta.clone().requires_grad_(True)
+            rows[f"torch n={n}"] = {
+                "alkahest to_torch forward": per_call(lambda: ft(ta, tb)),
+                "torch forward": per_call(lambda: torch.sin(ta) * torch.cos(tb) + torch.exp(-ta * tb)),
+                "alkahest to_torch forward+backward": per_call(lambda: ft(tg, tb).sum().backward(), number // 4),
+                "torch forward+backward": per_call(
+                    lambda: (torch.sin(tg) * torch.cos(tb) + torch.exp(-tg * tb)).sum().backward(), number // 4),
+            }
+    except ImportError:
+        pass
+    try:
+        import jax
+        import jax.numpy as jnp
+        fj = alk.to_jax(expr, [x, y])
+        jit_ref = jax.jit(lambda p, q: jnp.sin(p) * jnp.cos(q) + jnp.exp(-p * q))
+        for n in (10, 1000):
+            ja, jb = jnp.linspace(0.0, 1.0, n), jnp.linspace(1.0, 2.0, n)
+            rows[f"jax n={n}"] = {
+                "alkahest to_jax eager": per_call(lambda: fj(ja, jb).block_until_ready(), number // 4),
+                "jnp eager": per_call(lambda: (jnp.sin(ja) * jnp.cos(jb) + jnp.exp(-ja * jb)).block_until_ready(),
+                                      number // 4),
+                "jax.jit call": per_call(lambda: jit_ref(ja, jb).block_until_ready(), number // 4),
+            }
+    except ImportError:
+        pass
+    print("\nsmall batches (microseconds per call, sin(x)*cos(y) + exp(-x*y)):")
+    for key, row in rows.items():
+        print(f"  {key:10s} " + "  ".join(f"{k} {v:.2f}" for k, v in row.items()))
+    return rows
+
+
 def compile_targets(args):
     """{target: {steps, seed, nodes}}: random_expr arguments for ~10/100/1000 distinct nodes; `nodes`
     counts the expression with its perturbation constant."""
@@ -1021,7 +1084,7 @@ def main(argv=None):
     ap.add_argument("--budget", type=float, default=None,
                     help="seconds of timing per workload before slow libraries stop (default 12, --quick 4)")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
-    ap.add_argument("--skip", default="", help="comma list of sections to skip: threads,scalar,compile,pypi")
+    ap.add_argument("--skip", default="", help="comma list of sections to skip: threads,scalar,small,compile,pypi")
     ap.add_argument("--pypi-venv", default=os.path.join(ROOT, "build", "bench-pypi-venv"),
                     help="venv for the PyPI 'alkahest' peer, created when missing (default build/bench-pypi-venv)")
     ap.add_argument("--pypi-timeout", type=int, default=900,
@@ -1062,6 +1125,7 @@ def main(argv=None):
         results = bench_workloads(args, xs, ys, sleef, tiers, notes)
     threads = bench_threads(args, xs, ys, tiers) if "threads" not in skip else None
     scalar = bench_scalar(args, tiers) if "scalar" not in skip else None
+    small = bench_small(args) if "small" not in skip else None
     targets = compile_targets(args) if "compile" not in skip else None
     compile_res = bench_compile(args, tiers, targets, notes) if "compile" not in skip else None
     if "pypi" not in skip:
@@ -1077,7 +1141,7 @@ def main(argv=None):
         with open(args.json, "w") as fh:
             json.dump({"meta": meta, "libraries": libs, "workloads": results,
                        "geomean_peer_over_best_alkahest": gm, "goals": goals, "threads": threads,
-                       "scalar_ns": scalar, "compile": compile_res, "pypi": pypi, "notes": notes},
+                       "scalar_ns": scalar, "small_us": small, "compile": compile_res, "pypi": pypi, "notes": notes},
                       fh, indent=2)
         print(f"wrote {args.json}")
 
