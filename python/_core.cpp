@@ -1202,4 +1202,5 @@ NB_MODULE(_core, m) {
   alkahest::py::bind_poly(m);
   alkahest::py::bind_matrix(m);
   alkahest::py::bind_simplify(m);
+  alkahest::py::bind_solve(m);
 }

@@ -13,3 +13,4 @@
 #include "alkahest/print.hpp"
 #include "alkahest/serialize.hpp"
 #include "alkahest/simplify.hpp"
+#include "alkahest/solve.hpp"

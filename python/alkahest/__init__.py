@@ -78,11 +78,14 @@ from ._core import Matrix, hessian, jacobian
 
 # Pattern matching, rewriting, simplification (python/bind_simplify.cpp, _simplify.py, docs/simplify.md).
 from ._core import is_wild, match, op_count, replace, rewrite
+# Equation solving (python/bind_solve.cpp, python/alkahest/_solve.py, docs/solve.md).
+from ._core import SolveUnsupportedError
+from ._solve import Condition, NsolveResult, Roots, Solution, nsolve, roots, solve
 
 import functools
 
 from .evaluate import compile_expr, numpy_eval
-from . import _conventions, _evalf, _matrix, _optional, _pickle, _simplify
+from . import _conventions, _evalf, _matrix, _optional, _pickle, _simplify, _solve
 from ._simplify import Wild
 from ._evalf import Ball, N
 from ._config import show_config
@@ -93,6 +96,7 @@ _conventions.install()
 _matrix.install()
 _evalf.install()
 _simplify.install()
+_solve.install()
 
 
 def _entries(expr_or_list):
@@ -219,5 +223,7 @@ __all__ = [
     "Matrix", "hessian", "jacobian",
     # pattern matching, rewriting, simplification
     "Wild", "is_wild", "match", "op_count", "replace", "rewrite",
+    # equation solving
+    "Condition", "NsolveResult", "Roots", "Solution", "SolveUnsupportedError", "nsolve", "roots", "solve",
     "Poly", "apart", "cancel", "collect", "discriminant", "div", "expand", "factor", "factor_list", "gcd", "generators", "groebner", "horner", "lcm", "nroots", "quo", "real_roots", "rem", "resultant", "sqf", "sqf_list", "together",
 ]

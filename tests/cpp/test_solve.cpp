@@ -1,0 +1,96 @@
+// Solver layer (src/solve): every solution substituted back (exactly by cancel where it is exact,
+// by a certified enclosure otherwise); RootOf order checked against the definition.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "alkahest/alkahest.hpp"
+
+using namespace alkahest;
+
+namespace {
+
+struct SolveTest : ::testing::Test {
+  ExprPool pool;
+  ExprId x = pool.symbol("x"), y = pool.symbol("y"), a = pool.symbol("a");
+  ExprId P(const char* s) { return parse(pool, s); }
+  std::vector<Solution> S(const char* eq, ExprId v) {
+    ExprId e = P(eq);
+    return solve(pool, std::span(&e, 1), std::span(&v, 1));
+  }
+  // |value| of a constant expression (a certified enclosure rounded to doubles).
+  double mag(ExprId e) {
+    const Evalf v = evalf(pool, e, 30);
+    return std::hypot(v.re_double, v.im_double);
+  }
+  void substitutes(ExprId eq, const Solution& s) {
+    std::unordered_map<ExprId, ExprId> m;
+    for (const auto& [k, v] : s.values) m.emplace(k, v);
+    const ExprId r = cancel(pool, expand(pool, subs(pool, eq, m)));
+    if (r == pool.integer(0)) return;
+    EXPECT_LT(mag(r), 1e-25) << to_string(pool, r);
+  }
+};
+
+TEST_F(SolveTest, QuadraticAndCardano) {
+  auto s = S("x**2 - 8", x);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[1].values[0].second, P("2*sqrt(2)"));
+  const ExprId z = pool.symbol("z", facts_from_assumptions(std::vector<std::pair<std::string, bool>>{{"complex", true}}));
+  const ExprId cubic = subs(pool, P("x**3 - x - 1"), {{x, z}});
+  const auto rs = roots(pool, cubic, z, SolveDomain::Complex);
+  ASSERT_EQ(rs.size(), 3u);
+  for (const Root& r : rs) EXPECT_LT(mag(subs(pool, cubic, {{z, r.value}})), 1e-25);
+  EXPECT_EQ(roots(pool, P("x**3 - x - 1"), x, SolveDomain::Real).size(), 1u);
+}
+
+TEST_F(SolveTest, ConditionsAreReturnedNotAssumed) {
+  auto s = S("a*x - 1", x);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].values[0].second, P("1/a"));
+  ASSERT_EQ(s[0].conditions.size(), 1u);
+  EXPECT_EQ(s[0].conditions[0].expr, a);
+  EXPECT_EQ(s[0].conditions[0].rel, Condition::Rel::Ne);
+}
+
+TEST_F(SolveTest, LinearAndPolynomialSystems) {
+  ExprId eqs[] = {P("x + y - 3"), P("x - y - 1")};
+  ExprId vars[] = {x, y};
+  auto s = solve(pool, eqs, vars);
+  ASSERT_EQ(s.size(), 1u);
+  for (ExprId e : eqs) substitutes(e, s[0]);
+  ExprId sys[] = {P("x**2 + y**2 - 4"), P("x*y - 1")};
+  auto t = solve(pool, sys, vars);
+  EXPECT_EQ(t.size(), 4u);
+  for (const Solution& sol : t)
+    for (ExprId e : sys) substitutes(e, sol);
+  ExprId none[] = {P("x + y - 1"), P("2*x + 2*y - 3")};
+  EXPECT_TRUE(solve(pool, none, vars).empty());
+}
+
+TEST_F(SolveTest, Transcendental) {
+  auto s = S("exp(x) - 3", x);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].values[0].second, P("log(3)"));
+  auto t = S("sin(x)", x);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].parameters.size(), 1u);
+  EXPECT_THROW(S("x - cos(x)", x), SolveUnsupported);
+}
+
+TEST_F(SolveTest, RootOfOrderIsExact) {
+  // x**4 - 2: real roots -2**(1/4) < 2**(1/4), then -I*2**(1/4), I*2**(1/4).
+  const ExprId p = P("x**4 - 2");
+  const double r = std::pow(2.0, 0.25);
+  const double want[4][2] = {{-r, 0}, {r, 0}, {0, -r}, {0, r}};
+  for (long k = 0; k < 4; ++k) {
+    const RootOfValue v = rootof_value(pool, p, x, k, 20);
+    EXPECT_NEAR(v.re_double, want[k][0], 1e-15);
+    EXPECT_NEAR(v.im_double, want[k][1], 1e-15);
+    EXPECT_EQ(v.real, k < 2);
+  }
+  EXPECT_EQ(rootof_real_count(pool, P("x**3 - 3*x + 1"), x), 3);
+  EXPECT_THROW(rootof_value(pool, p, x, 4, 20), InvalidArgument);
+}
+
+}  // namespace
