@@ -1203,4 +1203,5 @@ NB_MODULE(_core, m) {
   alkahest::py::bind_matrix(m);
   alkahest::py::bind_simplify(m);
   alkahest::py::bind_solve(m);
+  alkahest::py::bind_integrate(m);
 }

@@ -9,6 +9,7 @@
 #include "alkahest/parse.hpp"
 #include "alkahest/matrix.hpp"
 #include "alkahest/poly.hpp"
+#include "alkahest/integrate.hpp"
 #include "alkahest/pool.hpp"
 #include "alkahest/print.hpp"
 #include "alkahest/serialize.hpp"

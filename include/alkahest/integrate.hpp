@@ -1,0 +1,41 @@
+// Symbolic integration (docs/calculus.md, "Integration"). An antiderivative is returned only after
+// it has been checked: d/dx F - f must vanish at random points (certified complex evaluation by
+// Arb); anything the algorithms cannot do, or whose check fails, is std::nullopt ("not found"),
+// never a guess.
+#pragma once
+#include <optional>
+
+#include "alkahest/pool.hpp"
+
+namespace alkahest {
+
+struct IntegrateOptions {
+  /// Work budget: integrand visits (each heuristic tried on a subproblem counts one). Past it the
+  /// search stops and reports "not found".
+  long max_steps = 4000;
+  /// Wall-clock budget of one call, seconds.
+  double max_seconds = 5.0;
+  /// Nesting of subproblems (substitution inside parts inside ...).
+  int max_depth = 8;
+  /// Check the antiderivative by differentiation at random points before returning it.
+  bool verify = true;
+};
+
+/// An antiderivative of `f` with respect to the symbol `x` (no constant of integration), or
+/// nullopt when none was found within the budget. Other symbols are constants.
+std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const IntegrateOptions& options = {});
+
+/// The antiderivative of a rational function of x with rational coefficients: the polynomial
+/// part, Hermite reduction for the rational part and Lazard-Rioboo-Trager for the logarithmic
+/// part (logs and, for complex conjugate residues, arctangents with real coefficients). nullopt
+/// when f is not such a function or when the log part needs the roots of an irreducible
+/// polynomial of degree >= 3 (it would need a RootSum).
+std::optional<ExprId> integrate_rational(ExprPool& pool, ExprId f, ExprId x);
+
+/// Whether d/dx F - f vanishes at `points` random points (x in (0.2, 2.2), every other symbol in
+/// (1.1, 3.1); points where either side cannot be evaluated are skipped, at least two must be
+/// evaluated). Complex values are compared, so logs of negative numbers and answers with I are
+/// judged too.
+bool check_antiderivative(ExprPool& pool, ExprId F, ExprId f, ExprId x, int points = 4);
+
+}  // namespace alkahest

@@ -1,0 +1,270 @@
+// integrate(): the search over methods (see integrator.hpp), its helpers, and the check by
+// differentiation that every returned antiderivative passes.
+#include <algorithm>
+#include <complex>
+#include <random>
+
+#include "alkahest/evalf.hpp"
+#include "alkahest/poly.hpp"
+#include "integrate/integrator.hpp"
+
+namespace alkahest {
+
+namespace integrate_detail {
+
+Integrator::Integrator(ExprPool& p, const IntegrateOptions& o)
+    : pool(p), options(o), start_(std::chrono::steady_clock::now()) {}
+
+bool Integrator::out_of_budget() const {
+  if (steps_ > options.max_steps) return true;
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  return s > options.max_seconds;
+}
+
+bool Integrator::has(ExprId e, ExprId x) {
+  auto& memo = has_memo_[x];
+  // Iterative: an explicit stack, children before parents.
+  std::vector<std::pair<ExprId, bool>> stack{{e, false}};
+  while (!stack.empty()) {
+    auto [id, expanded] = stack.back();
+    stack.pop_back();
+    if (memo.count(id)) continue;
+    const Node& n = pool.node(id);
+    if (n.kind == Kind::Symbol) {
+      memo[id] = id == x;
+      continue;
+    }
+    if (n.args.empty()) {
+      memo[id] = false;
+      continue;
+    }
+    if (expanded) {
+      bool h = false;
+      for (ExprId a : n.args) h = h || memo.at(a);
+      memo[id] = h;
+      continue;
+    }
+    stack.push_back({id, true});
+    for (ExprId a : n.args)
+      if (!memo.count(a)) stack.push_back({a, false});
+  }
+  return memo.at(e);
+}
+
+std::optional<std::pair<ExprId, ExprId>> Integrator::linear(ExprId e, ExprId x) {
+  if (!has(e, x)) return std::nullopt;
+  if (e == x) return std::make_pair(pool.integer(1), pool.integer(0));
+  const Node& n = pool.node(e);
+  if (n.kind != Kind::Add && n.kind != Kind::Mul) return std::nullopt;
+  const ExprId a = d(e, x);
+  if (has(a, x)) return std::nullopt;
+  const ExprId b = expand(pool, sub(e, mul(a, x)));
+  if (has(b, x)) return std::nullopt;
+  return std::make_pair(a, b);
+}
+
+std::optional<std::vector<ExprId>> Integrator::poly_coeffs(ExprId e, ExprId x, long max_degree) {
+  const ExprId ex = expand(pool, e);
+  const Node& n = pool.node(ex);
+  std::vector<ExprId> terms = n.kind == Kind::Add ? n.args : std::vector<ExprId>{ex};
+  std::vector<std::vector<ExprId>> by_degree;
+  for (ExprId t : terms) {
+    const Node& tn = pool.node(t);
+    std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
+    long k = 0;
+    std::vector<ExprId> rest;
+    for (ExprId f : fs) {
+      if (f == x) {
+        k += 1;
+        continue;
+      }
+      const Node& fn_ = pool.node(f);
+      if (fn_.kind == Kind::Pow && fn_.args[0] == x) {
+        const Node& en = pool.node(fn_.args[1]);
+        if (en.kind != Kind::Number || !en.number.is_integer() || en.number.sign() < 0 || !en.number.fits_long())
+          return std::nullopt;
+        k += en.number.integer().get_si();
+        continue;
+      }
+      if (has(f, x)) return std::nullopt;
+      rest.push_back(f);
+    }
+    if (k > max_degree) return std::nullopt;
+    if (static_cast<long>(by_degree.size()) <= k) by_degree.resize(static_cast<std::size_t>(k + 1));
+    by_degree[static_cast<std::size_t>(k)].push_back(pool.mul(rest));
+  }
+  std::vector<ExprId> out;
+  for (auto& v : by_degree) out.push_back(pool.add(v));
+  while (!out.empty() && out.back() == pool.integer(0)) out.pop_back();
+  return out;
+}
+
+std::pair<ExprId, ExprId> Integrator::split_constant(ExprId e, ExprId x) {
+  const Node& n = pool.node(e);
+  if (n.kind != Kind::Mul) return has(e, x) ? std::make_pair(pool.integer(1), e) : std::make_pair(e, pool.integer(1));
+  std::vector<ExprId> c, r;
+  for (ExprId f : n.args) (has(f, x) ? r : c).push_back(f);
+  return {pool.mul(c), pool.mul(r)};
+}
+
+ExprId Integrator::fresh() { return pool.symbol("_integration_u" + std::to_string(++fresh_count_)); }
+
+Opt Integrator::integrate_in(ExprId g, ExprId U, ExprId u) {
+  if (has(g, U) == false && !pool.is_number(g)) {
+    // g free of U: fine, integrate() handles constants.
+  }
+  Opt G = integrate(g, U);
+  if (!G) return std::nullopt;
+  return sb(*G, U, u);
+}
+
+Opt Integrator::integrate(ExprId f, ExprId x) {
+  if (!has(f, x)) return mul(f, x);
+  if (out_of_budget() || depth >= options.max_depth) return std::nullopt;
+  if (pool.node(f).depth > 60) return std::nullopt;
+  const auto key = std::make_pair(f, x);
+  if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+  ++steps_;
+  memo_[key] = std::nullopt;  // a subproblem that comes back to f fails instead of looping
+  ++depth;
+  Opt r;
+  try {
+    r = try_methods(f, x);
+  } catch (const std::exception&) {
+    r = std::nullopt;
+  }
+  --depth;
+  memo_[key] = r;
+  return r;
+}
+
+Opt Integrator::try_methods(ExprId f, ExprId x) {
+  const Node& n = pool.node(f);
+  // Constant factors out.
+  {
+    auto [c, g] = split_constant(f, x);
+    if (c != pool.integer(1)) {
+      Opt r = integrate(g, x);
+      if (r) return mul(c, *r);
+      return std::nullopt;
+    }
+  }
+  // Linearity.
+  if (n.kind == Kind::Add) {
+    std::vector<ExprId> parts_;
+    bool all = true;
+    const std::vector<ExprId> terms = n.args;
+    for (ExprId t : terms) {
+      Opt r = integrate(t, x);
+      if (!r) {
+        all = false;
+        break;
+      }
+      parts_.push_back(*r);
+    }
+    if (all) return pool.add(parts_);
+  }
+  if (Opt r = attempt([&] { return table(f, x); })) return r;
+  if (Opt r = attempt([&] { return integrate_rational(pool, f, x); })) return r;
+  if (Opt r = attempt([&] { return quadratic_forms(f, x); })) return r;
+  // Products and powers of sums: distribute and integrate term by term.
+  if (n.kind == Kind::Mul || n.kind == Kind::Pow) {
+    Opt r = attempt([&]() -> Opt {
+      const ExprId e = expand(pool, f);
+      if (e == f || pool.node(e).kind != Kind::Add || pool.node(e).args.size() > 200) return std::nullopt;
+      return integrate(e, x);
+    });
+    if (r) return r;
+  }
+  if (Opt r = attempt([&] { return derivative_divides(f, x); })) return r;
+  if (Opt r = attempt([&] { return linear_substitution(f, x); })) return r;
+  if (Opt r = attempt([&] { return parts(f, x); })) return r;
+  if (Opt r = attempt([&] { return trig_linearize(f, x); })) return r;
+  if (Opt r = attempt([&] { return exp_substitution(f, x); })) return r;
+  if (Opt r = attempt([&] { return radical_substitution(f, x); })) return r;
+  if (Opt r = attempt([&] { return euler_substitution(f, x); })) return r;
+  if (Opt r = attempt([&] { return tan_substitution(f, x); })) return r;
+  if (Opt r = attempt([&] { return weierstrass(f, x); })) return r;
+  // A sum whose terms failed one by one: over a common denominator.
+  if (n.kind == Kind::Add) {
+    Opt r = attempt([&]() -> Opt {
+      const ExprId c = cancel(pool, f);
+      if (c == f) return std::nullopt;
+      return integrate(c, x);
+    });
+    if (r) return r;
+  }
+  return std::nullopt;
+}
+
+}  // namespace integrate_detail
+
+namespace {
+
+// Deterministic pseudo-random points: x real positive, real negative and complex; parameters real.
+struct Point {
+  std::unordered_map<ExprId, ExprId> values;
+};
+
+std::optional<std::complex<double>> value_at(ExprPool& pool, ExprId e, const std::unordered_map<ExprId, ExprId>& at) {
+  try {
+    const ExprId v = subs(pool, e, at);
+    const Evalf r = evalf(pool, v, 20);
+    const std::complex<double> z(r.re_double, r.im_double);
+    if (!std::isfinite(z.real()) || !std::isfinite(z.imag())) return std::nullopt;
+    return z;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+bool check_antiderivative(ExprPool& pool, ExprId F, ExprId f, ExprId x, int points) {
+  const ExprId dF = diff(pool, F, x);
+  std::vector<ExprId> params;
+  for (ExprId s : free_symbols(pool, f))
+    if (s != x) params.push_back(s);
+  for (ExprId s : free_symbols(pool, F))
+    if (s != x && std::find(params.begin(), params.end(), s) == params.end()) params.push_back(s);
+  std::mt19937_64 rng(pool.node(f).hash ^ 0x9e3779b97f4a7c15ULL);
+  auto rational = [&](long lo, long hi) {
+    std::uniform_int_distribution<long> dist(lo, hi);
+    return pool.number(Number::rational(dist(rng), 1000));
+  };
+  int good = 0, tries = 0;
+  bool saw_off_axis = false;
+  const int want = std::max(points, 3);
+  while (good < want && tries < 6 * want) {
+    const int kind = tries % 3;  // 0, 1: x in (0.2, 2.2); 2: x negative or complex, alternating
+    ++tries;
+    std::unordered_map<ExprId, ExprId> at;
+    ExprId xv = rational(200, 2200);
+    if (kind == 2) {
+      xv = (tries / 3) % 2 ? pool.neg(rational(200, 2200))
+                           : pool.add(rational(200, 2200), pool.mul(rational(100, 900), pool.constant(Constant::I)));
+    }
+    at[x] = xv;
+    for (ExprId p : params) at[p] = rational(1100, 3100);
+    auto a = value_at(pool, dF, at);
+    auto b = value_at(pool, f, at);
+    if (!a || !b) continue;
+    if (std::abs(*a - *b) > 1e-9 * (1.0 + std::abs(*b))) return false;
+    ++good;
+    if (kind == 2) saw_off_axis = true;
+  }
+  (void)saw_off_axis;
+  return good >= 2;
+}
+
+std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const IntegrateOptions& options) {
+  if (pool.node(x).kind != Kind::Symbol)
+    throw InvalidArgument("integrate: the variable must be a symbol, got " + std::string(kind_name(pool.node(x).kind)));
+  integrate_detail::Integrator in(pool, options);
+  std::optional<ExprId> r = in.integrate(f, x);
+  if (!r) return std::nullopt;
+  if (options.verify && !check_antiderivative(pool, *r, f, x)) return std::nullopt;
+  return r;
+}
+
+}  // namespace alkahest
