@@ -45,7 +45,7 @@ CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; els
 
 .PHONY: help deps deps-apt deps-venv configure build dev-install test test-cpp test-python demo bench asan asan-python tsan fuzz \
         cpp-example typecheck docs poly-data wheel test-wheel \
-        oracle test-install clean distclean
+        oracle test-install clean distclean integrate-suite
 
 help:
 	@echo "make deps          bootstrap: Debian packages (as root) and .venv from requirements-dev.txt"
@@ -59,6 +59,8 @@ help:
 	@echo "make tsan          C++ tests under ThreadSanitizer in $(TSAN_DIR)"
 	@echo "make fuzz          libFuzzer (clang, ASan+UBSan) on the parser for FUZZ_SECONDS (default 600) each"
 	@echo "make oracle        ORACLE_EXAMPLES (default 10000) random expressions: SymPy oracle + every backend"
+	@echo "make integrate-suite  the 1,164 textbook integrals through alkahest.integrate, checked by differentiation;"
+	@echo "                   SymPy's and the PyPI alkahest's scores from bench/integrate_suite_results.json"
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
 	@echo "make wheel         the portable manylinux wheel and the sdist in build/wheelhouse"
 	@echo "make test-wheel    that wheel in a fresh venv with the system libraries hidden (root)"
@@ -161,6 +163,14 @@ ORACLE_EXAMPLES ?= 10000
 oracle: build
 	ALKAHEST_ORACLE_EXAMPLES=$(ORACLE_EXAMPLES) ALKAHEST_DIFFERENTIAL_EXAMPLES=$(ORACLE_EXAMPLES) \
 	  $(PYENV) $(VPY) -m pytest -q -s -p no:cacheprovider tests/python/test_oracle.py tests/python/test_differential.py
+
+# The integration suite (bench/integrate_suite.py): every problem of the textbook corpus in a worker
+# process with a per-problem timeout, each answer checked by differentiation; results merged into
+# bench/integrate_suite_results.json, whose SymPy and PyPI-alkahest entries are shown side by side.
+# INTEGRATE_SUITE_ARGS passes options, e.g. "--systems alkahest,sympy --sample 200 --timeout 20".
+INTEGRATE_SUITE_ARGS ?=
+integrate-suite: build
+	$(PYENV) $(VPY) bench/integrate_suite.py --report build/integrate_suite.md $(INTEGRATE_SUITE_ARGS)
 
 # bench: the PyPI "alkahest" peer runs from its own venv (created on demand; no network: noted, skipped).
 # BENCH_EVAL_ARGS passes options to bench_eval.py, e.g. make bench BENCH_EVAL_ARGS=--quick

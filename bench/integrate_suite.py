@@ -4,7 +4,8 @@ problems from eleven calculus books) through alkahest.integrate, SymPy and the P
 
 Every answer is judged by differentiation: F is right when dF/dx - integrand vanishes at random
 points (complex evaluation, so answers with I or logs of negative numbers are judged too). An
-answer that fails the check is WRONG; no answer (None, an unevaluated Integral, an error) is
+answer that fails the check is WRONG; an answer that cannot be evaluated at enough points (a
+function the checker cannot evaluate) is UNCHECKED, counted apart and not as solved; no answer (None, an unevaluated Integral, an error) is
 UNEVALUATED; a problem that runs past --timeout is a TIMEOUT (its worker process is killed and
 restarted, so a hang or a crash costs one problem, not the run).
 
@@ -40,7 +41,7 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "integration" / "problems.
 if not DEFAULT_CORPUS.exists():
     DEFAULT_CORPUS = Path("/work/shared/corpora/integration/problems.jsonl")
 DEFAULT_RESULTS = ROOT / "bench" / "integrate_suite_results.json"
-STATUSES = ("solved", "wrong", "unevaluated", "timeout")
+STATUSES = ("solved", "wrong", "unchecked", "unevaluated", "timeout")
 
 # ----------------------------------------------------------------------------------------------
 # Workers: one long-lived process per system reads a problem (JSON line) on stdin and writes its
@@ -107,7 +108,7 @@ def alkahest_worker() -> None:
             good += 1
             if good >= CHECK_POINTS:
                 return "solved", ""
-        return ("solved", "") if good >= 2 else ("wrong", f"only {good} points could be evaluated")
+        return ("solved", "") if good >= 2 else ("unchecked", f"only {good} points could be evaluated")
 
     integrate = getattr(ak, "integrate", None)
     for line in sys.stdin:
@@ -117,7 +118,7 @@ def alkahest_worker() -> None:
             pool = ak.ExprPool()
             f = to_alkahest(prob["integrand"], pool)
             x = pool.symbol(prob["var"])
-            params = [s for s in f.free_symbols() if s != x]
+            params = sorted(f.free_symbols - {x}, key=str)
             if integrate is None:
                 raise RuntimeError("alkahest has no integrate")
             t0 = time.perf_counter()
@@ -148,7 +149,7 @@ def _sympy_check(sympy, F, f, x, params, seed):
         good += 1
         if good >= CHECK_POINTS:
             return "solved", ""
-    return ("solved", "") if good >= 2 else ("wrong", f"only {good} points could be evaluated")
+    return ("solved", "") if good >= 2 else ("unchecked", f"only {good} points could be evaluated")
 
 
 def sympy_worker() -> None:
@@ -288,6 +289,8 @@ def run_system(system, probs, args):
 def summarize(rows, key):
     table = defaultdict(lambda: dict.fromkeys(STATUSES, 0) | {"n": 0, "time": 0.0})
     for r in rows:
+        if r["status"] == "wrong" and r.get("note", "").startswith("only "):
+            r["status"] = "unchecked"  # results files written before the status existed
         for k in (r[key], "ALL"):
             t = table[k]
             t["n"] += 1
@@ -299,7 +302,7 @@ def summarize(rows, key):
 def report(results, systems, out=sys.stdout):
     for key, title in (("cls", "class"), ("suite", "book")):
         print(f"\n### By {title}\n", file=out)
-        head = f"| {title} |" + "".join(f" {s}: solved/n (wrong, uneval, timeout) |" for s in systems)
+        head = f"| {title} |" + "".join(f" {s}: solved/n (wrong, unchecked, uneval, timeout) |" for s in systems)
         print(head, file=out)
         print("|---|" + "---|" * len(systems), file=out)
         tabs = {s: summarize(results[s]["rows"], key) for s in systems}
@@ -312,8 +315,8 @@ def report(results, systems, out=sys.stdout):
                     cells.append(" - |")
                     continue
                 pct = 100.0 * t["solved"] / t["n"]
-                cells.append(f" {t['solved']}/{t['n']} ({pct:.0f}%) ({t['wrong']}, {t['unevaluated']}, "
-                             f"{t['timeout']}) |")
+                cells.append(f" {t['solved']}/{t['n']} ({pct:.0f}%) ({t['wrong']}, {t['unchecked']}, "
+                             f"{t['unevaluated']}, {t['timeout']}) |")
             print(f"| {k} |" + "".join(cells), file=out)
     print("\n| system | problems | solved | wrong | time in integrate (s) | wall (s) | timeout (s) | date |",
           file=out)

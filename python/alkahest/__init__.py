@@ -90,6 +90,8 @@ from ._simplify import Wild
 from ._evalf import Ball, N
 from ._config import show_config
 from ._sympy import from_sympy, to_sympy
+from ._core import check_antiderivative, integrate_antiderivative, integrate_rational
+from ._integrate import integrate, nintegrate
 
 _pickle.install()
 _conventions.install()
@@ -219,6 +221,8 @@ __all__ = [
     "eval_expr", "exp", "floor", "from_sympy", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
     "show_config", "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",
     # polynomial algebra
+    # integration
+    "check_antiderivative", "integrate", "integrate_antiderivative", "integrate_rational", "nintegrate",
     # matrices
     "Matrix", "hessian", "jacobian",
     # pattern matching, rewriting, simplification
