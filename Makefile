@@ -44,7 +44,7 @@ PYENV := PYTHONPATH=$(CURDIR)/python
 CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; else echo "Unix Makefiles"; fi
 
 .PHONY: help deps deps-apt deps-venv configure build dev-install test test-cpp test-python demo bench asan asan-python tsan fuzz \
-        cpp-example typecheck docs poly-data wheel test-wheel \
+        cpp-example typecheck docs poly-data simplify-suite wheel test-wheel \
         oracle test-install clean distclean integrate-suite
 
 help:
@@ -67,6 +67,7 @@ help:
 	@echo "make cpp-example   cmake --install the C++ library, build examples/cpp against it, run it"
 	@echo "make typecheck     mypy on the Python package and the extension's stubs (_core.pyi)"
 	@echo "make docs          the documentation site (mkdocs) into build/site; warnings are errors"
+	@echo "make simplify-suite simplify vs SymPy's simplify on tests/corpus/simplify (size, equality, time)"
 	@echo "make poly-data     recompute SymPy's answers for the polynomial oracle tests (tests/data/poly_oracle.json)"
 	@echo "make clean         remove build/ and the developer extension module (keeps .venv)"
 	@echo "make distclean     clean, and remove .venv"
@@ -275,6 +276,11 @@ typecheck: deps-venv
 # make test checks the polynomial layer against SymPy without running it (test_poly_oracle.py).
 poly-data: deps-venv
 	$(VPY) tests/python/make_poly_data.py --out tests/data/poly_oracle.json
+
+# simplify against SymPy's simplify on tests/corpus/simplify (size, equality, time; docs/simplify.md);
+# rewrites the SymPy answers that tests/python/test_simplify_corpus.py reads.
+simplify-suite: build
+	$(PYENV) $(VPY) tests/corpus/simplify/suite.py
 
 # The C++ library as a user gets it: installed (cmake --install), then found by find_package from
 # a separate project (examples/cpp), built and run.

@@ -162,6 +162,94 @@ void bind_simplify(nb::module_& m) {
       "constants not counted); for expressions that do not compile (I, oo), the DAG's operations.\n\n"
       ">>> from alkahest import ExprPool, op_count, sin, cos\n>>> x = ExprPool().symbol(\"x\")\n"
       ">>> op_count(sin(x)**2 + cos(x)**2), op_count(x)\n(5, 0)\n");
+
+  // The named passes: one Expr in, one equal Expr out.
+  struct Pass {
+    const char* name;
+    ExprId (*fn)(ExprPool&, ExprId);
+    const char* doc;
+  };
+  static const Pass passes[] = {
+      {"trigsimp", &trigsimp,
+       "Trigonometric and hyperbolic simplification: a Fu-style search over sin**2 + cos**2 = 1,\n"
+       "tan = sin/cos, double angles, products to sums and back (and cosh**2 - sinh**2 = 1, exp\n"
+       "forms), keeping the form with the fewest compiled operations.\n\n"
+       ">>> from alkahest import ExprPool, trigsimp, sin, cos, tan\n>>> x = ExprPool().symbol(\"x\")\n"
+       ">>> trigsimp(sin(x)**4 - cos(x)**4 + 2*cos(x)**2)\n1\n"
+       ">>> trigsimp(2*sin(x)*cos(x))\nsin(2*x)\n"},
+      {"expand_trig", &expand_trig,
+       "Angle sums and integer multiples expanded: sin(x + y), cos(2*x), tan(x + y), sinh(2*x).\n\n"
+       ">>> from alkahest import ExprPool, expand_trig, sin\n>>> x, y = ExprPool().symbols(\"x y\")\n"
+       ">>> expand_trig(sin(x + y))\ncos(x)*sin(y) + cos(y)*sin(x)\n"},
+      {"powsimp", &powsimp,
+       "Powers combined where the assumptions allow: exp(a)*exp(b) -> exp(a + b), x**a*y**a ->\n"
+       "(x*y)**a (x, y >= 0), (x**a)**b -> x**(a*b) (x >= 0), sqrt(t**2) -> |t| (t real).\n\n"
+       ">>> from alkahest import ExprPool, powsimp, sqrt, exp\n>>> pool = ExprPool()\n"
+       ">>> x, t = pool.symbol(\"x\"), pool.symbol(\"t\", positive=True)\n"
+       ">>> powsimp(sqrt(x**2)), powsimp(sqrt(t**2)), powsimp(exp(x)*exp(2*x))\n(abs(x), t, exp(3*x))\n"},
+      {"expand_log", &expand_log,
+       "log(x*y) -> log(x) + log(y) and log(x**a) -> a*log(x) for positive x, y (and real a); other\n"
+       "logarithms are left alone.\n\n"
+       ">>> from alkahest import ExprPool, expand_log, log\n>>> pool = ExprPool()\n"
+       ">>> x, y, z = pool.symbol(\"x\", positive=True), pool.symbol(\"y\", positive=True), pool.symbol(\"z\")\n"
+       ">>> expand_log(log(x**2*y)), expand_log(log(x*z))\n(2*log(x) + log(y), log(x) + log(z))\n"},
+      {"logcombine", &logcombine,
+       "a*log(x) + b*log(y) -> log(x**a*y**b) for positive x, y and real a, b.\n\n"
+       ">>> from alkahest import ExprPool, logcombine, log\n>>> pool = ExprPool()\n"
+       ">>> x, y = pool.symbol(\"x\", positive=True), pool.symbol(\"y\", positive=True)\n"
+       ">>> logcombine(2*log(x) - log(y))\nlog(x**2/y)\n"},
+      {"radsimp", &radsimp,
+       "Square roots taken out of two-term denominators by the conjugate, where it is proved non-zero.\n\n"
+       ">>> from alkahest import ExprPool, radsimp, sqrt\n>>> pool = ExprPool()\n"
+       ">>> radsimp(1/(1 + sqrt(pool.integer(2))))\nsqrt(2) - 1\n"},
+  };
+  for (const Pass& p : passes) {
+    auto fn = p.fn;
+    const char* name = p.name;
+    m.def(
+        name,
+        [fn, name](nb::handle e) {
+          ExprRef r = one(name, e);
+          ExprId out;
+          {
+            ReleasedGil unlocked;
+            out = fn(*r.pool, r.id);
+          }
+          return expr_object(r.pool, out);
+        },
+        "expr"_a, p.doc);
+  }
+  m.def(
+      "simplify",
+      [](nb::handle e, nb::handle measure) {
+        ExprRef r = one("simplify", e);
+        SimplifyOptions options;
+        ExprId out;
+        if (measure.is_none()) {
+          ReleasedGil unlocked;
+          out = simplify(*r.pool, r.id, options);
+        } else {
+          if (!PyCallable_Check(measure.ptr())) throw nb::type_error("simplify: measure must be a function of an Expr");
+          auto pool = r.pool;
+          options.cost = [&measure, pool](ExprPool&, ExprId id) -> long {
+            nb::object v = nb::borrow(measure)(expr_object(pool, id));
+            if (!nb::isinstance<nb::int_>(v) && !nb::isinstance<nb::float_>(v))
+              throw nb::type_error("simplify: measure must return a number");
+            return static_cast<long>(nb::cast<double>(v));
+          };
+          out = simplify(*r.pool, r.id, options);
+        }
+        return expr_object(r.pool, out);
+      },
+      "expr"_a, "measure"_a = nb::none(),
+      "The cheapest equal form found by the passes (rational: cancel/together/factor; powers and\n"
+      "logarithms under the assumptions; radicals; the trigonometric and hyperbolic search), never\n"
+      "costlier than expr. The cost is op_count (the compiled operation count) unless measure, a\n"
+      "function of an Expr returning a number, is given.\n\n"
+      ">>> from alkahest import ExprPool, simplify, sin, cos, exp, log\n>>> pool = ExprPool()\n"
+      ">>> x = pool.symbol(\"x\")\n"
+      ">>> simplify((x**2 - 1)/(x - 1) + sin(x)**2 + cos(x)**2)\nx + 2\n"
+      ">>> simplify((exp(x) + exp(-x))/2)\ncosh(x)\n");
 }
 
 }  // namespace alkahest::py

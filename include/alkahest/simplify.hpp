@@ -66,4 +66,33 @@ ExprId rewrite(ExprPool& pool, ExprId expr, std::span<const RewriteRule> rules, 
 /// complex symbol, ...) a count of the DAG's operations.
 long op_count(ExprPool& pool, ExprId expr);
 
+// ---- named passes: each returns an equal expression (never a guess) ----------------------------
+/// Trigonometric and hyperbolic simplification: a Fu-style search over sin**2 + cos**2 = 1,
+/// tan = sin/cos, double angles, products to sums and back, keeping the cheapest form.
+ExprId trigsimp(ExprPool& pool, ExprId expr);
+/// Angle sums and multiple angles expanded: sin(x + y), cos(2*x), tan(x + y).
+ExprId expand_trig(ExprPool& pool, ExprId expr);
+/// Powers combined: x**a*y**a -> (x*y)**a, (x**a)**b -> x**(a*b), exp(a)*exp(b) -> exp(a + b),
+/// sqrt(t**2) -> |t| (t real) or t (t >= 0), where the assumptions allow it.
+ExprId powsimp(ExprPool& pool, ExprId expr);
+/// Logarithms of products and powers split where the assumptions allow it: log(x*y) ->
+/// log(x) + log(y) for positive x, y; log(x**a) -> a*log(x) for positive x and real a.
+ExprId expand_log(ExprPool& pool, ExprId expr);
+/// The converse of expand_log: a*log(x) + b*log(y) -> log(x**a*y**b) (positive x, y; real a, b).
+ExprId logcombine(ExprPool& pool, ExprId expr);
+/// Square roots taken out of denominators: 1/(sqrt(2) + 1) -> sqrt(2) - 1, where the conjugate is
+/// proved nonzero.
+ExprId radsimp(ExprPool& pool, ExprId expr);
+
+struct SimplifyOptions {
+  /// Cost of a form (op_count when empty).
+  std::function<long(ExprPool&, ExprId)> cost;
+  /// Trigonometric search: how many candidate forms each step keeps, and how many steps.
+  int beam = 6;
+  int depth = 3;
+};
+/// The cheapest equal form found by the passes (rational, trigonometric, hyperbolic, powers,
+/// logarithms, radicals); never costlier than `expr`.
+ExprId simplify(ExprPool& pool, ExprId expr, const SimplifyOptions& options = {});
+
 }  // namespace alkahest

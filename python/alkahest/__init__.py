@@ -77,7 +77,20 @@ from ._core import (
 from ._core import Matrix, hessian, jacobian
 
 # Pattern matching, rewriting, simplification (python/bind_simplify.cpp, _simplify.py, docs/simplify.md).
-from ._core import is_wild, match, op_count, replace, rewrite
+from ._core import (
+    expand_log,
+    expand_trig,
+    is_wild,
+    logcombine,
+    match,
+    op_count,
+    powsimp,
+    radsimp,
+    replace,
+    rewrite,
+    simplify,
+    trigsimp,
+)
 # Equation solving (python/bind_solve.cpp, python/alkahest/_solve.py, docs/solve.md).
 from ._core import SolveUnsupportedError
 from ._solve import Condition, NsolveResult, Roots, Solution, nsolve, roots, solve
@@ -226,7 +239,8 @@ __all__ = [
     # matrices
     "Matrix", "hessian", "jacobian",
     # pattern matching, rewriting, simplification
-    "Wild", "is_wild", "match", "op_count", "replace", "rewrite",
+    "Wild", "expand_log", "expand_trig", "is_wild", "logcombine", "match", "op_count", "powsimp", "radsimp",
+    "replace", "rewrite", "simplify", "trigsimp",
     # equation solving
     "Condition", "NsolveResult", "Roots", "Solution", "SolveUnsupportedError", "nsolve", "roots", "solve",
     "Poly", "apart", "cancel", "collect", "discriminant", "div", "expand", "factor", "factor_list", "gcd", "generators", "groebner", "horner", "lcm", "nroots", "quo", "real_roots", "rem", "resultant", "sqf", "sqf_list", "together",

@@ -57,7 +57,13 @@ def _rewrite_rules(self: Expr, rules: Iterable[Any], max_steps: int = 1000) -> E
     return _core.rewrite(self, rules, max_steps)
 
 
+def _simplify(self: Expr, measure: Optional[Callable[[Expr], float]] = None) -> Expr:
+    """``simplify(self, measure)``."""
+    return _core.simplify(self, measure)
+
+
 def install() -> None:
+    setattr(Expr, "simplify", _simplify)
     setattr(Expr, "match", _match)
     setattr(Expr, "replace", _replace)
     setattr(Expr, "rewrite_rules", _rewrite_rules)

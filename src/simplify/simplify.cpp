@@ -1,0 +1,85 @@
+// simplify: the passes combined, the cheapest form kept. Function arguments are simplified first
+// (innermost first, each once), then the whole: powers, logarithms, the rational forms (cancel,
+// together, factor), radicals, and the trigonometric/hyperbolic search. Every candidate is an
+// identity of the input, so the answer is the cheapest of them by the cost (op_count by default),
+// ties broken by the node count; the input itself is a candidate, so nothing costlier comes out.
+#include <unordered_map>
+
+#include "alkahest/simplify.hpp"
+#include "passes.hpp"
+#include "walk.hpp"
+
+namespace alkahest {
+
+using namespace simplify_detail;
+
+
+namespace {
+
+constexpr std::uint32_t kMaxDepth = 1000;  // deeper input comes back unchanged
+
+struct Simplifier {
+  ExprPool& pool;
+  const SimplifyOptions& options;
+  std::function<long(ExprPool&, ExprId)> cost;
+  std::unordered_map<ExprId, ExprId> memo;
+
+  ExprId run(ExprId expr) {
+    if (auto it = memo.find(expr); it != memo.end()) return it->second;
+    const ExprId inner = bottom_up(pool, expr, [&](ExprId id) {
+      const Node& n = pool.node(id);
+      if (n.kind != Kind::Func) return id;
+      std::vector<ExprId> args;
+      bool changed = false;
+      for (ExprId a : n.args) {
+        args.push_back(pool.node(a).args.empty() ? a : whole(a));
+        changed |= args.back() != a;
+      }
+      return changed ? pool.func(n.op, args) : id;
+    });
+    const ExprId r = whole(inner);
+    const ExprId out = cost(pool, r) <= cost(pool, expr) ? r : expr;
+    memo.emplace(expr, out);
+    return out;
+  }
+
+  ExprId whole(ExprId e) {
+    if (auto it = memo.find(e); it != memo.end()) return it->second;
+    Scored best{cost(pool, e), node_count(pool, e), e};
+    auto consider = [&](std::optional<ExprId> c) {
+      if (!c) return;
+      const Scored s{cost(pool, *c), node_count(pool, *c), *c};
+      if (s < best) best = s;
+    };
+    auto rational = [&](ExprId x) {
+      consider(x);
+      consider(try_cancel(pool, x));
+      consider(try_together(pool, x));
+      consider(try_factor(pool, x));
+    };
+    const ExprId p = powsimp(pool, e);
+    rational(e);
+    if (p != e) rational(p);
+    consider(logcombine(pool, p));
+    consider(expand_log(pool, p));
+    consider(radsimp(pool, best.e));
+    if (has_op(pool, e, kTrigOps | kHypOps | op_bit(Op::Exp))) {
+      const ExprId start = best.e;
+      const ExprId t = trig_search(pool, start, cost, options.beam, options.depth);
+      if (t != start) rational(t);
+      if (start != e) consider(trig_search(pool, e, cost, options.beam, options.depth));
+    }
+    memo.emplace(e, best.e);
+    return best.e;
+  }
+};
+
+}  // namespace
+
+ExprId simplify(ExprPool& pool, ExprId expr, const SimplifyOptions& options) {
+  if (pool.node(expr).depth > kMaxDepth) return expr;
+  Simplifier s{pool, options, options.cost ? options.cost : std::function<long(ExprPool&, ExprId)>(op_count), {}};
+  return s.run(expr);
+}
+
+}  // namespace alkahest

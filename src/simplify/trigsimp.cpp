@@ -1,0 +1,75 @@
+// trigsimp: a Fu-style search (Fu, Zhong, Zeng 2006). From the input, every rewrite of
+// trig_rules.cpp is tried, each result also cancelled (the rational normal form over the
+// functions as generators); the cheapest `beam` forms go on to the next step, `depth` steps in all.
+// The cheapest form seen is the answer (never costlier than the input).
+#include <algorithm>
+#include <unordered_set>
+
+#include "alkahest/simplify.hpp"
+#include "passes.hpp"
+
+namespace alkahest {
+
+using namespace simplify_detail;
+
+namespace simplify_detail {
+
+ExprId trig_search(ExprPool& pool, ExprId expr, const std::function<long(ExprPool&, ExprId)>& cost, int beam,
+                   int depth) {
+  const std::uint64_t all = kTrigOps | kHypOps | op_bit(Op::Exp);
+  if (!has_op(pool, expr, all)) return expr;
+  auto score = [&](ExprId e) { return Scored{cost(pool, e), node_count(pool, e), e}; };
+  Scored best = score(expr);
+  std::unordered_set<ExprId> seen{expr};
+  std::vector<Scored> frontier{best};
+  auto consider = [&](std::vector<Scored>& next, ExprId e) {
+    if (!seen.insert(e).second) return;
+    const Scored s = score(e);
+    next.push_back(s);
+    if (s < best) best = s;
+  };
+  consider(frontier, parity(pool, expr));
+  const bool hyp = has_op(pool, expr, kHypOps) || has_op(pool, expr, op_bit(Op::Exp));
+  for (int step = 0; step < depth; ++step) {
+    std::vector<Scored> next;
+    for (const Scored& f : frontier) {
+      std::vector<ExprId> rs;
+      rs.push_back(tan_to_sin_cos(pool, f.e));
+      rs.push_back(sin_cos_to_tan(pool, f.e));
+      rs.push_back(pythagorean(pool, f.e, true));
+      rs.push_back(pythagorean(pool, f.e, false));
+      rs.push_back(products_to_sums(pool, f.e));
+      rs.push_back(expand_angles(pool, f.e, false));
+      if (hyp) {
+        rs.push_back(hyperbolic_to_exp(pool, f.e));
+        rs.push_back(exp_to_hyperbolic(pool, f.e));
+      }
+      for (ExprId r : rs) {
+        if (r == f.e) continue;
+        consider(next, r);
+        if (auto c = try_cancel(pool, r)) consider(next, *c);
+      }
+    }
+    if (next.empty()) break;
+    std::sort(next.begin(), next.end());
+    if (next.size() > static_cast<std::size_t>(beam)) next.resize(static_cast<std::size_t>(beam));
+    frontier = std::move(next);
+  }
+  // The best form, also factored and with tan back.
+  for (int round = 0; round < 2; ++round) {
+    const ExprId b = best.e;
+    std::vector<Scored> last;
+    if (auto f = try_factor(pool, b)) consider(last, *f);
+    consider(last, sin_cos_to_tan(pool, b));
+    consider(last, exp_to_hyperbolic(pool, b));
+  }
+  return best.e;
+}
+
+}  // namespace simplify_detail
+
+ExprId trigsimp(ExprPool& pool, ExprId expr) { return trig_search(pool, expr, op_count, 6, 3); }
+
+ExprId expand_trig(ExprPool& pool, ExprId expr) { return expand_angles(pool, expr, true); }
+
+}  // namespace alkahest
