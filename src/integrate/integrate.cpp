@@ -167,6 +167,11 @@ Opt Integrator::try_methods(ExprId f, ExprId x) {
   if (Opt r = attempt([&] { return table(f, x); })) return r;
   if (Opt r = attempt([&] { return integrate_rational(pool, f, x); })) return r;
   if (Opt r = attempt([&] { return quadratic_forms(f, x); })) return r;
+  if (Opt r = attempt([&] { return rational_radicals(f, x); })) return r;
+  if (Opt r = attempt([&] { return rational_parametric(f, x); })) return r;
+  if (Opt r = attempt([&] { return log_power(f, x); })) return r;
+  if (Opt r = attempt([&] { return exp_polynomial(f, x); })) return r;
+  if (Opt r = attempt([&] { return power_to_exp(f, x); })) return r;
   // Products and powers of sums: distribute and integrate term by term.
   if (n.kind == Kind::Mul || n.kind == Kind::Pow) {
     Opt r = attempt([&]() -> Opt {
@@ -183,6 +188,7 @@ Opt Integrator::try_methods(ExprId f, ExprId x) {
   if (Opt r = attempt([&] { return exp_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return radical_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return euler_substitution(f, x); })) return r;
+  if (Opt r = attempt([&] { return multiple_angles(f, x); })) return r;
   if (Opt r = attempt([&] { return tan_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return weierstrass(f, x); })) return r;
   // A sum whose terms failed one by one: over a common denominator.

@@ -73,6 +73,8 @@ class Integrator {
   // ---- methods ----
   Opt table(ExprId f, ExprId x);             // table.cpp
   Opt quadratic_forms(ExprId f, ExprId x);   // table.cpp: (p x + q)/(A x^2 + B x + C), sqrt(Q) forms
+  Opt rational_parametric(ExprId f, ExprId x);  // partial_fractions.cpp
+  Opt rational_radicals(ExprId f, ExprId x);
   Opt derivative_divides(ExprId f, ExprId x);  // substitution.cpp
   Opt linear_substitution(ExprId f, ExprId x);
   Opt radical_substitution(ExprId f, ExprId x);
@@ -80,6 +82,10 @@ class Integrator {
   Opt exp_substitution(ExprId f, ExprId x);
   Opt tan_substitution(ExprId f, ExprId x);
   Opt weierstrass(ExprId f, ExprId x);
+  Opt power_to_exp(ExprId f, ExprId x);
+  Opt multiple_angles(ExprId f, ExprId x);
+  Opt exp_polynomial(ExprId f, ExprId x);     // parts.cpp: P e^q = (R e^q)' with R polynomial
+  Opt log_power(ExprId f, ExprId x);         // parts.cpp: x**n log(x)**k in closed form
   Opt parts(ExprId f, ExprId x);             // parts.cpp
   Opt trig_linearize(ExprId f, ExprId x);    // trig.cpp
 

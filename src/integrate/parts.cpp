@@ -25,6 +25,80 @@ bool is_log_like(const ExprPool& pool, ExprId e) {
 
 }  // namespace
 
+Opt Integrator::exp_polynomial(ExprId f, ExprId x) {
+  // f = P(x) exp(q(x)), deg q >= 2: (R e^q)' = (R' + q' R) e^q = P e^q solved for a polynomial R
+  // from the top coefficient down; the low coefficients must then agree (else: not of this form).
+  const Node& n = pool.node(f);
+  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{f};
+  ExprId E = 0;
+  std::vector<ExprId> rest;
+  for (ExprId g : fs) {
+    const Node& gn = pool.node(g);
+    if (!E && gn.kind == Kind::Func && gn.op == Op::Exp && has(g, x)) E = g;
+    else rest.push_back(g);
+  }
+  if (!E) return std::nullopt;
+  auto qc = poly_coeffs(pool.node(E).args[0], x, 8);
+  if (!qc || qc->size() < 3) return std::nullopt;
+  const ExprId P = pool.mul(rest);
+  auto pc = poly_coeffs(P, x, 40);
+  if (!pc || pc->empty()) return std::nullopt;
+  const ExprId q = pool.node(E).args[0];
+  auto dq = *poly_coeffs(d(q, x), x, 8);
+  const long e = static_cast<long>(dq.size()) - 1;  // deg q'
+  const long m = static_cast<long>(pc->size()) - 1 - e;
+  if (m < 0) return std::nullopt;
+  std::vector<ExprId> R(static_cast<std::size_t>(m + 2), pool.integer(0));
+  for (long k = m; k >= 0; --k) {
+    // Coefficient of x^(k+e): P = q'_e R_k + sum_{i<e} q'_i R_{k+e-i} + (k+e+1) R_{k+e+1}.
+    std::vector<ExprId> known;
+    for (long i = 0; i < e; ++i) {
+      const long j = k + e - i;
+      if (j <= m) known.push_back(mul(dq[static_cast<std::size_t>(i)], R[static_cast<std::size_t>(j)]));
+    }
+    if (k + e + 1 <= m) known.push_back(mul(pool.integer(k + e + 1), R[static_cast<std::size_t>(k + e + 1)]));
+    R[static_cast<std::size_t>(k)] =
+        cancel(pool, div(sub((*pc)[static_cast<std::size_t>(k + e)], pool.add(known)), dq[static_cast<std::size_t>(e)]));
+  }
+  std::vector<ExprId> rt;
+  for (long k = 0; k <= m; ++k) rt.push_back(mul(R[static_cast<std::size_t>(k)], pw(x, k)));
+  const ExprId Rx = pool.add(rt);
+  if (expand(pool, sub(add(d(Rx, x), mul(d(q, x), Rx)), P)) != pool.integer(0)) return std::nullopt;
+  return mul(Rx, E);
+}
+
+Opt Integrator::log_power(ExprId f, ExprId x) {
+  const Node& n = pool.node(f);
+  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{f};
+  // x**n log(x)**k = x**(n+1) sum_j (-1)**j k!/(k-j)! log(x)**(k-j)/(n+1)**(j+1), n != -1.
+  {
+    ExprId xn = pool.integer(0), lk = pool.integer(0);
+    bool ok = fs.size() <= 2;
+    for (ExprId g : fs) {
+      auto [b, e] = pool.as_base_exp(g);
+      if (b == x && !has(e, x)) xn = e == pool.integer(0) ? xn : e;
+      else if (pool.node(b).kind == Kind::Func && pool.node(b).op == Op::Log && pool.node(b).args[0] == x) lk = e;
+      else ok = false;
+    }
+    const Node& kn = pool.node(lk);
+    if (ok && kn.kind == Kind::Number && kn.number.is_integer() && kn.number.sign() > 0 && kn.number.fits_long() &&
+        kn.number.integer() <= 40 && xn != pool.integer(-1)) {
+      const long k = kn.number.integer().get_si();
+      const ExprId n1 = add(xn, pool.integer(1));
+      std::vector<ExprId> terms;
+      mpz_class c = 1;
+      for (long j = 0; j <= k; ++j) {
+        if (j > 0) c *= (k - j + 1);
+        const ExprId t = div(mul(pool.number(Number(mpz_class(j % 2 ? -c : c))), pw(fn(Op::Log, x), k - j)),
+                             pool.pow(n1, pool.integer(j + 1)));
+        terms.push_back(t);
+      }
+      return mul(pool.pow(x, n1), pool.add(terms));
+    }
+  }
+  return std::nullopt;
+}
+
 Opt Integrator::parts(ExprId f, ExprId x) {
   const Node& n = pool.node(f);
   std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{f};
@@ -53,13 +127,13 @@ Opt Integrator::parts(ExprId f, ExprId x) {
   // Polynomial factor.
   std::vector<ExprId> poly, other;
   for (ExprId g : fs) {
-    auto pc = poly_coeffs(g, x, 16);
+    auto pc = poly_coeffs(g, x, 24);
     (pc && has(g, x) ? poly : other).push_back(g);
   }
   if (poly.empty() || other.empty()) return std::nullopt;
   const ExprId P = expand(pool, pool.mul(poly));
   const ExprId g = pool.mul(other);
-  auto pc = poly_coeffs(P, x, 16);
+  auto pc = poly_coeffs(P, x, 24);
   if (!pc || pc->size() < 2) return std::nullopt;
   const long deg = static_cast<long>(pc->size()) - 1;
   std::vector<ExprId> terms;

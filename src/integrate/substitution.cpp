@@ -185,6 +185,9 @@ Opt Integrator::derivative_divides(ExprId f, ExprId x) {
           }
           if (m != 0 && m % k == 0) return pool.pow(div(sub(U, ac.second), ac.first), pool.integer(m / k));
         }
+        if (un.kind == Kind::Func && un.op == Op::Log && id == x) {
+          if (auto lin = linear(un.args[0], x)) return div(sub(fn(Op::Exp, U), lin->second), lin->first);
+        }
         if (root && id == x) {
           const auto& [nn, ab] = *root;
           return div(sub(pw(U, nn), ab.second), ab.first);
@@ -325,33 +328,41 @@ Opt Integrator::euler_substitution(ExprId f, ExprId x) {
 }
 
 Opt Integrator::exp_substitution(ExprId f, ExprId x) {
-  std::vector<std::pair<ExprId, std::pair<Number, ExprId>>> found;  // node -> (a, b) of its linear arg
+  // Every exp/sinh/cosh/tanh argument a_i x + b_i with a_i = q_i * a_0, q_i rational: t = exp(s x),
+  // s = gcd(q_i) * a_0.
+  struct Found {
+    ExprId node;
+    Number q;
+    ExprId b;
+  };
+  std::vector<Found> found;
+  ExprId a0 = 0;
   mpz_class gnum = 0, gden = 1;
-  bool any = false;
   for (ExprId id : nodes_of(pool, f)) {
     const Node& n = pool.node(id);
     if (n.kind != Kind::Func) continue;
     if (n.op != Op::Exp && n.op != Op::Sinh && n.op != Op::Cosh && n.op != Op::Tanh) continue;
     auto lin = linear(n.args[0], x);
     if (!lin) return std::nullopt;
-    auto a = number_of(pool, lin->first);
-    if (!a) return std::nullopt;
-    const mpq_class q = a->to_mpq();
-    mpz_gcd(gnum.get_mpz_t(), gnum.get_mpz_t(), q.get_num_mpz_t());
-    mpz_lcm(gden.get_mpz_t(), gden.get_mpz_t(), q.get_den_mpz_t());
-    found.push_back({id, {*a, lin->second}});
-    any = true;
+    if (!a0) a0 = lin->first;
+    auto q = number_of(pool, cancel(pool, div(lin->first, a0)));
+    if (!q) return std::nullopt;
+    const mpq_class qq = q->to_mpq();
+    mpz_gcd(gnum.get_mpz_t(), gnum.get_mpz_t(), qq.get_num_mpz_t());
+    mpz_lcm(gden.get_mpz_t(), gden.get_mpz_t(), qq.get_den_mpz_t());
+    found.push_back({id, *q, lin->second});
   }
-  if (!any || gnum == 0) return std::nullopt;
-  const Number s = Number(mpq_class(gnum, gden));
+  if (found.empty() || gnum == 0) return std::nullopt;
+  const Number g = Number(mpq_class(gnum, gden));
+  const ExprId s = mul(pool.number(g), a0);
   const ExprId t = fresh();
-  std::unordered_map<ExprId, std::pair<Number, ExprId>> info(found.begin(), found.end());
-  ExprId g = rebuild(pool, f, [&](ExprId e) -> std::optional<ExprId> {
+  std::unordered_map<ExprId, std::pair<Number, ExprId>> info;
+  for (const Found& fd : found) info.emplace(fd.node, std::make_pair(fd.q / g, fd.b));
+  ExprId gx = rebuild(pool, f, [&](ExprId e) -> std::optional<ExprId> {
     auto it = info.find(e);
     if (it == info.end()) return std::nullopt;
     const Node& n = pool.node(e);
-    const Number k = it->second.first / s;
-    const ExprId E = mul(fn(Op::Exp, it->second.second), pool.pow(t, pool.number(k)));
+    const ExprId E = mul(fn(Op::Exp, it->second.second), pool.pow(t, pool.number(it->second.first)));
     const ExprId Ei = pool.pow(E, pool.integer(-1));
     switch (n.op) {
       case Op::Exp: return E;
@@ -360,9 +371,80 @@ Opt Integrator::exp_substitution(ExprId f, ExprId x) {
       default: return div(sub(E, Ei), add(E, Ei));
     }
   });
-  g = div(g, mul(pool.number(s), t));
-  if (has(g, x)) return std::nullopt;
-  return integrate_in(g, t, fn(Op::Exp, mul(pool.number(s), x)));
+  gx = div(gx, mul(s, t));
+  if (has(gx, x)) return std::nullopt;
+  return integrate_in(gx, t, fn(Op::Exp, mul(s, x)));
+}
+
+Opt Integrator::power_to_exp(ExprId f, ExprId x) {
+  // c**u (c free of x, u with x) = exp(u log c).
+  bool any = false;
+  ExprId g = rebuild(pool, f, [&](ExprId e) -> std::optional<ExprId> {
+    const Node& n = pool.node(e);
+    if (n.kind == Kind::Pow && !has(n.args[0], x) && has(n.args[1], x)) {
+      any = true;
+      return fn(Op::Exp, mul(n.args[1], fn(Op::Log, n.args[0])));
+    }
+    return std::nullopt;
+  });
+  if (!any || g == f) return std::nullopt;
+  return integrate(g, x);
+}
+
+Opt Integrator::multiple_angles(ExprId f, ExprId x) {
+  // sin, cos, tan of k*g (k integer) in terms of sin(g), cos(g), g = gcd of the arguments * x.
+  std::vector<std::pair<ExprId, Number>> args;
+  mpz_class gnum = 0, gden = 1;
+  bool differ = false;
+  Number first;
+  for (ExprId id : nodes_of(pool, f)) {
+    const Node& n = pool.node(id);
+    if (!is_trig(n) || !has(id, x)) continue;
+    auto lin = linear(n.args[0], x);
+    if (!lin || lin->second != pool.integer(0)) return std::nullopt;
+    auto a = number_of(pool, lin->first);
+    if (!a) return std::nullopt;
+    if (args.empty()) first = *a;
+    else if (!Number(*a).identical(first)) differ = true;
+    const mpq_class q = a->to_mpq();
+    mpz_gcd(gnum.get_mpz_t(), gnum.get_mpz_t(), q.get_num_mpz_t());
+    mpz_lcm(gden.get_mpz_t(), gden.get_mpz_t(), q.get_den_mpz_t());
+    args.push_back({id, *a});
+  }
+  if (!differ || gnum == 0) return std::nullopt;
+  const Number gstep = Number(mpq_class(gnum, gden));
+  const ExprId G = mul(pool.number(gstep), x);
+  const ExprId S = fn(Op::Sin, G), C = fn(Op::Cos, G);
+  auto expand_angle = [&](long k, bool sine) {
+    // (C + i S)**k: real part cos(kg), imaginary part sin(kg).
+    std::vector<ExprId> terms;
+    mpz_class binom = 1;
+    for (long j = 0; j <= k; ++j) {
+      if (j > 0) binom = binom * (k - j + 1) / j;
+      if ((j % 2 == 1) != sine) continue;
+      const long sgn = ((sine ? (j - 1) / 2 : j / 2) % 2) ? -1 : 1;
+      terms.push_back(pool.mul(pool.number(Number(mpz_class(binom * sgn))), mul(pw(C, k - j), pw(S, j))));
+    }
+    return pool.add(terms);
+  };
+  ExprId g = rebuild(pool, f, [&](ExprId e) -> std::optional<ExprId> {
+    const Node& n = pool.node(e);
+    if (!is_trig(n) || !has(e, x)) return std::nullopt;
+    auto lin = linear(n.args[0], x);
+    const Number kq = pool.node(lin->first).number / gstep;
+    if (!kq.is_integer() || !kq.fits_long()) return std::nullopt;
+    long k = kq.integer().get_si();
+    const bool neg = k < 0;
+    if (neg) k = -k;
+    if (k > 8) return std::nullopt;
+    ExprId s = expand_angle(k, true), c = expand_angle(k, false);
+    if (neg) s = pool.neg(s);
+    if (n.op == Op::Sin) return s;
+    if (n.op == Op::Cos) return c;
+    return div(s, c);
+  });
+  if (g == f) return std::nullopt;
+  return integrate(g, x);
 }
 
 namespace {
@@ -400,6 +482,7 @@ Opt Integrator::tan_substitution(ExprId f, ExprId x) {
   });
   g = div(g, mul(a, w));
   if (has(g, x)) return std::nullopt;
+  g = cancel(pool, g);
   for (ExprId id : nodes_of(pool, g)) {  // only even powers of sqrt(1 + t**2) may remain
     const Node& n = pool.node(id);
     if (n.kind == Kind::Pow && has(n.args[0], t) && !int_of(pool, n.args[1])) return std::nullopt;

@@ -1,6 +1,7 @@
 // The table of elementary forms: f(u) for u = a*x + b (divided by a), products exp(u)*sin(v),
 // exp of a quadratic (erf), and the forms of a quadratic Q = A*x**2 + B*x + C with symbolic
 // coefficients: (p*x + q)/Q, 1/sqrt(Q), (p*x + q)/sqrt(Q), sqrt(Q).
+#include "alkahest/evalf.hpp"
 #include "alkahest/poly.hpp"
 #include "integrate/integrator.hpp"
 
@@ -168,7 +169,15 @@ Opt Integrator::quadratic_forms(ExprId f, ExprId x) {
   if (e == pool.integer(-1)) {
     const ExprId D = sub(mul(num(4), mul(A, C)), pw(B, 2));  // 4AC - B^2
     ExprId base;
-    if (is_negative(pool.node(D).facts) == true) {
+    bool negative = is_negative(pool.node(D).facts) == true;
+    if (!negative && free_symbols(pool, D).empty()) {
+      try {
+        const Evalf v = evalf(pool, D, 15);
+        negative = v.real && v.re_double < 0;
+      } catch (const std::exception&) {
+      }
+    }
+    if (negative) {
       const ExprId sD = pool.sqrt(pool.neg(D));
       base = div(fn(Op::Log, div(sub(Qp, sD), add(Qp, sD))), sD);
     } else {

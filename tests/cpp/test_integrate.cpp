@@ -69,3 +69,34 @@ TEST_F(IntegrateTest, BudgetStopsTheSearch) {
 }
 
 }  // namespace
+
+namespace {
+
+struct IntegrateMoreTest : ::testing::Test {
+  ExprPool pool;
+  ExprId x = pool.symbol("x");
+  ExprId P(const char* s) { return parse(pool, s); }
+};
+
+TEST_F(IntegrateMoreTest, PartialFractionsWithParametersAndRadicals) {
+  for (const char* s : {"1/((a + x)*(b + x))", "x/(x**4 - a**4)", "1/(x**2*(a + b*x)**2)", "1/(x**4 + 1)",
+                        "x**2/(x**4 + 1)", "1/(x**3 - 2)", "1/(3*x**4 + 7)", "1/(x**4 + 3*x**2 - 1)", "log(a**2 + x**2)"}) {
+    const ExprId f = P(s);
+    auto F = integrate(pool, f, x);
+    ASSERT_TRUE(F) << s;
+    EXPECT_TRUE(check_antiderivative(pool, *F, f, x)) << s << " -> " << to_string(pool, *F);
+  }
+}
+
+TEST_F(IntegrateMoreTest, RischPolynomialCaseAndRewrites) {
+  // (x exp(x**2))' = (2x**2 + 1) exp(x**2): found as R exp(q), no erf terms.
+  EXPECT_EQ(*integrate(pool, P("(2*x**2 + 1)*exp(x**2)"), x), P("x*exp(x**2)"));
+  for (const char* s : {"d**x*sin(x)", "sin(log(x))", "sin(2*x)/cos(x)", "1/(a + b*exp(m*x))", "x**9*log(x)**11"}) {
+    const ExprId f = P(s);
+    auto F = integrate(pool, f, x);
+    ASSERT_TRUE(F) << s;
+    EXPECT_TRUE(check_antiderivative(pool, *F, f, x)) << s;
+  }
+}
+
+}  // namespace

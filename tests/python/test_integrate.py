@@ -130,6 +130,12 @@ def test_methods():
         ak.exp(x) * ak.sin(2 * x), ak.sqrt(1 - x**2), 1 / ak.sqrt(x**2 + 2 * x + 5), x * ak.exp(x**2),
         ak.exp(x) / (1 + ak.exp(x)), 1 / (2 + ak.cos(x)), ak.sinh(x) ** 2, ak.exp(-(x**2)), 1 / (a**2 + x**2),
         x**3 * ak.sqrt(x**2 + 1), ak.sqrt(x) / (1 + x), 1 / ak.cos(x), ak.tan(x) ** 3, x * ak.log(x) ** 2,
+        # partial fractions with parameters and over radicals; exponential rewriting; sin(log x);
+        # multiple angles; the polynomial Risch equation; x**n log(x)**k
+        1 / ((a + x) * (x + 2 * a + 1)), x / (x**4 - a**4), 1 / (x**4 + 1), x**2 / (x**4 + 1), 1 / (x**3 - 2),
+        1 / (x**4 + 3 * x**2 - 1), ak.log(a**2 + x**2), a**x * ak.sin(x), ak.sin(ak.log(x)), ak.sin(2 * x) / ak.cos(x),
+        1 / (2 * ak.sin(x) + ak.sin(2 * x)), (2 * x**2 + 1) * ak.exp(x**2), x**9 * ak.log(x) ** 11,
+        1 / (a + ak.exp(2 * a * x)),
     ]
     for f in cases:
         F = ak.integrate(f, x)
