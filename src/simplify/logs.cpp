@@ -54,6 +54,9 @@ ExprId logcombine(ExprPool& pool, ExprId expr) {
     const Node& n = pool.node(id);
     if (n.kind != Kind::Add) return id;
     std::vector<ExprId> powers, others;
+    // log(a) + log(b) = log(a*b) needs only a > 0: one term c*log(b) with c = 1 and b of unknown
+    // sign may join the positive ones.
+    std::optional<ExprId> free_arg;
     for (ExprId t : n.args) {
       // t = c * log(a): c the product of the other factors.
       std::vector<ExprId> fs = operands(pool, t, Kind::Mul), coeff;
@@ -61,7 +64,7 @@ ExprId logcombine(ExprPool& pool, ExprId expr) {
       bool found = false;
       for (ExprId f : fs) {
         const Node& fn = pool.node(f);
-        if (!found && fn.kind == Kind::Func && fn.op == Op::Log && positive(pool, fn.args[0])) {
+        if (!found && fn.kind == Kind::Func && fn.op == Op::Log) {
           arg = fn.args[0];
           found = true;
         } else {
@@ -69,10 +72,20 @@ ExprId logcombine(ExprPool& pool, ExprId expr) {
         }
       }
       const ExprId c = pool.mul(coeff);
-      if (found && real(pool, c))
+      if (found && positive(pool, arg) && real(pool, c)) {
         powers.push_back(pool.pow(arg, c));
-      else
+      } else if (found && !free_arg && pool.node(c).kind == Kind::Number && pool.node(c).number.is_one()) {
+        free_arg = arg;
+      } else {
         others.push_back(t);
+      }
+    }
+    if (free_arg) {
+      if (powers.empty()) {
+        others.push_back(pool.func(Op::Log, *free_arg));
+        return id;
+      }
+      powers.push_back(*free_arg);
     }
     if (powers.size() < 2) return id;
     others.push_back(pool.func(Op::Log, pool.mul(powers)));

@@ -29,6 +29,8 @@ ExprId sin_cos_to_tan(ExprPool& pool, ExprId e);
 /// cos(u)**n -> (1 - sin(u)**2)**(n/2) cos(u)**(n%2) (to_sin), or the converse for sin; likewise
 /// cosh**2 = 1 + sinh**2 (to_sin: towards sinh).
 ExprId pythagorean(ExprPool& pool, ExprId e, bool to_sin);
+/// 1/cos(u)**2 -> 1 + tan(u)**2 (and 1/sin**2, 1/cosh**2, 1/sinh**2 likewise).
+ExprId reciprocal_squares(ExprPool& pool, ExprId e);
 /// Products and powers of sin/cos (sinh/cosh) turned into sums of single functions (then expanded).
 ExprId products_to_sums(ExprPool& pool, ExprId e);
 /// Angle sums and integer multiples expanded (sin(x + y), cos(3*x), sinh(2*x), tan(x + y)).

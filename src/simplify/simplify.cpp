@@ -18,6 +18,55 @@ namespace {
 
 constexpr std::uint32_t kMaxDepth = 1000;  // deeper input comes back unchanged
 
+// The factors with negative exponents kept, the others multiplied out.
+std::optional<ExprId> expand_numerator(ExprPool& pool, ExprId e) {
+  const Node& n = pool.node(e);
+  if (n.kind != Kind::Mul) return std::nullopt;
+  std::vector<ExprId> num, den;
+  for (ExprId f : n.args) {
+    const Node& fn = pool.node(f);
+    const bool neg = fn.kind == Kind::Pow && pool.node(fn.args[1]).kind == Kind::Number &&
+                     pool.node(fn.args[1]).number.is_negative();
+    (neg ? den : num).push_back(f);
+  }
+  if (den.empty() || num.empty()) return std::nullopt;
+  auto x = try_expand(pool, pool.mul(num));
+  if (!x) return std::nullopt;
+  den.push_back(*x);
+  return pool.mul(den);
+}
+
+// gamma(u + k)/gamma(u) = u*(u + 1)*...*(u + k - 1) for integers 1 <= k <= 12 (and its inverse).
+ExprId gamma_ratios(ExprPool& pool, ExprId e) {
+  return bottom_up(pool, e, [&](ExprId id) {
+    const Node& n = pool.node(id);
+    if (n.kind != Kind::Mul) return id;
+    for (ExprId f : n.args) {
+      auto [gb, ge] = pool.as_base_exp(f);
+      const Node& g = pool.node(gb);
+      if (g.kind != Kind::Func || g.op != Op::Gamma || pool.node(ge).kind != Kind::Number) continue;
+      for (ExprId h : n.args) {
+        auto [hb, he] = pool.as_base_exp(h);
+        const Node& hg = pool.node(hb);
+        if (h == f || hg.kind != Kind::Func || hg.op != Op::Gamma || pool.node(he).kind != Kind::Number) continue;
+        if (pool.add(ge, he) != pool.integer(0)) continue;
+        const Node& d = pool.node(pool.sub(g.args[0], hg.args[0]));
+        if (d.kind != Kind::Number || !d.number.is_integer() || d.number.sign() <= 0 || !d.number.fits_long() ||
+            d.number.integer() > 12)
+          continue;
+        std::vector<ExprId> prod;
+        for (long i = 0; i < d.number.integer().get_si(); ++i) prod.push_back(pool.add(hg.args[0], pool.integer(i)));
+        std::vector<ExprId> out;
+        for (ExprId k : n.args)
+          if (k != f && k != h) out.push_back(k);
+        out.push_back(pool.pow(pool.mul(prod), ge));
+        return pool.mul(out);
+      }
+    }
+    return id;
+  });
+}
+
 struct Simplifier {
   ExprPool& pool;
   const SimplifyOptions& options;
@@ -56,7 +105,11 @@ struct Simplifier {
       consider(try_cancel(pool, x));
       consider(try_together(pool, x));
       consider(try_factor(pool, x));
+      consider(try_expand(pool, x));
+      consider(expand_numerator(pool, x));
     };
+    consider(parity(pool, e));
+    consider(gamma_ratios(pool, e));
     const ExprId p = powsimp(pool, e);
     rational(e);
     if (p != e) rational(p);
@@ -69,6 +122,7 @@ struct Simplifier {
       if (t != start) rational(t);
       if (start != e) consider(trig_search(pool, e, cost, options.beam, options.depth));
     }
+    if (best.e != e) rational(best.e);
     memo.emplace(e, best.e);
     return best.e;
   }

@@ -184,6 +184,26 @@ ExprId pythagorean(ExprPool& pool, ExprId e, bool to_sin) {
   });
 }
 
+ExprId reciprocal_squares(ExprPool& pool, ExprId e) {
+  const ExprId one = pool.integer(1);
+  return bottom_up(pool, e, [&](ExprId id) {
+    auto tp = trig_power(pool, id, op_bit(Op::Sin) | op_bit(Op::Cos) | op_bit(Op::Sinh) | op_bit(Op::Cosh));
+    if (!tp || tp->exp > -2) return id;
+    // 1/cos**2 = 1 + tan**2, 1/sin**2 = 1 + 1/tan**2, 1/cosh**2 = 1 - tanh**2, 1/sinh**2 = 1/tanh**2 - 1.
+    const bool hyp = tp->op == Op::Sinh || tp->op == Op::Cosh;
+    const ExprId t2 = pool.pow(pool.func(hyp ? Op::Tanh : Op::Tan, tp->arg), pool.integer(2));
+    ExprId sq;
+    switch (tp->op) {
+      case Op::Cos: sq = pool.add(one, t2); break;
+      case Op::Sin: sq = pool.add(one, pool.pow(t2, pool.integer(-1))); break;
+      case Op::Cosh: sq = pool.sub(one, t2); break;
+      default: sq = pool.sub(pool.pow(t2, pool.integer(-1)), one); break;
+    }
+    const long k = -tp->exp;
+    return pool.mul(pool.pow(sq, pool.integer(k / 2)), pool.pow(pool.func(tp->op, tp->arg), pool.integer(-(k % 2))));
+  });
+}
+
 namespace {
 
 // f(a)*g(b) as a sum of single functions (f, g both circular or both hyperbolic).
@@ -247,20 +267,24 @@ ExprId products_to_sums(ExprPool& pool, ExprId e) {
     const Node& n = pool.node(id);
     if (n.kind != Kind::Mul && n.kind != Kind::Pow) return id;
     std::vector<ExprId> factors = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{id};
-    std::vector<std::pair<Op, ExprId>> circ, hyp;
+    std::vector<std::pair<Op, ExprId>> circ, hyp, dcirc, dhyp;
     std::vector<ExprId> plain;
     for (ExprId f : factors) {
       auto tp = trig_power(pool, f, ops);
-      if (!tp || tp->exp < 1 || circ.size() + hyp.size() + static_cast<std::size_t>(tp->exp) > kMaxUnits) {
+      const long k = tp ? (tp->exp < 0 ? -tp->exp : tp->exp) : 0;
+      if (!tp || circ.size() + hyp.size() + dcirc.size() + dhyp.size() + static_cast<std::size_t>(k) > kMaxUnits) {
         plain.push_back(f);
         continue;
       }
-      auto& into = (tp->op == Op::Sin || tp->op == Op::Cos) ? circ : hyp;
-      for (long i = 0; i < tp->exp; ++i) into.push_back({tp->op, tp->arg});
+      const bool c = tp->op == Op::Sin || tp->op == Op::Cos;
+      auto& into = tp->exp > 0 ? (c ? circ : hyp) : (c ? dcirc : dhyp);
+      for (long i = 0; i < k; ++i) into.push_back({tp->op, tp->arg});
     }
-    if (circ.size() < 2 && hyp.size() < 2) return id;
+    if (circ.size() < 2 && hyp.size() < 2 && dcirc.size() < 2 && dhyp.size() < 2) return id;
     plain.push_back(linearize(pool, circ));
     plain.push_back(linearize(pool, hyp));
+    plain.push_back(pool.pow(linearize(pool, dcirc), pool.integer(-1)));
+    plain.push_back(pool.pow(linearize(pool, dhyp), pool.integer(-1)));
     return pool.mul(plain);
   });
   return r == e ? e : expanded(pool, r);

@@ -39,6 +39,8 @@ ExprId trig_search(ExprPool& pool, ExprId expr, const std::function<long(ExprPoo
       rs.push_back(pythagorean(pool, f.e, true));
       rs.push_back(pythagorean(pool, f.e, false));
       rs.push_back(products_to_sums(pool, f.e));
+      rs.push_back(reciprocal_squares(pool, f.e));
+      if (auto x = try_expand(pool, f.e)) rs.push_back(products_to_sums(pool, *x));
       rs.push_back(expand_angles(pool, f.e, false));
       if (hyp) {
         rs.push_back(hyperbolic_to_exp(pool, f.e));
@@ -62,6 +64,7 @@ ExprId trig_search(ExprPool& pool, ExprId expr, const std::function<long(ExprPoo
     if (auto f = try_factor(pool, b)) consider(last, *f);
     consider(last, sin_cos_to_tan(pool, b));
     consider(last, exp_to_hyperbolic(pool, b));
+    consider(last, parity(pool, b));
   }
   return best.e;
 }
