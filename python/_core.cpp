@@ -1204,4 +1204,5 @@ NB_MODULE(_core, m) {
   alkahest::py::bind_simplify(m);
   alkahest::py::bind_solve(m);
   alkahest::py::bind_integrate(m);
+  alkahest::py::bind_series(m);
 }

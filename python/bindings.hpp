@@ -61,5 +61,6 @@ void bind_matrix(nb::module_& m);
 void bind_simplify(nb::module_& m);
 void bind_solve(nb::module_& m);
 void bind_integrate(nb::module_& m);
+void bind_series(nb::module_& m);
 
 }  // namespace alkahest::py

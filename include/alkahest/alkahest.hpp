@@ -15,3 +15,4 @@
 #include "alkahest/serialize.hpp"
 #include "alkahest/simplify.hpp"
 #include "alkahest/solve.hpp"
+#include "alkahest/series.hpp"

@@ -105,6 +105,9 @@ from ._config import show_config
 from ._sympy import from_sympy, to_sympy
 from ._core import check_antiderivative, integrate_antiderivative, integrate_rational
 from ._integrate import integrate, nintegrate
+# Series and limits (python/bind_series.cpp, python/alkahest/_series.py, docs/calculus.md).
+from . import _series
+from ._series import SeriesData, series, series_data
 
 _pickle.install()
 _conventions.install()
@@ -112,6 +115,7 @@ _matrix.install()
 _evalf.install()
 _simplify.install()
 _solve.install()
+_series.install()
 
 
 def _entries(expr_or_list):
@@ -243,5 +247,7 @@ __all__ = [
     "replace", "rewrite", "simplify", "trigsimp",
     # equation solving
     "Condition", "NsolveResult", "Roots", "Solution", "SolveUnsupportedError", "nsolve", "roots", "solve",
+    # series and limits
+    "SeriesData", "series", "series_data",
     "Poly", "apart", "cancel", "collect", "discriminant", "div", "expand", "factor", "factor_list", "gcd", "generators", "groebner", "horner", "lcm", "nroots", "quo", "real_roots", "rem", "resultant", "sqf", "sqf_list", "together",
 ]

@@ -1,0 +1,114 @@
+"""Series expansions (C++: include/alkahest/series.hpp, src/series/; docs/calculus.md)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import NamedTuple
+
+from . import _core
+from ._core import Expr
+
+
+class SeriesData(NamedTuple):
+    """A truncated series: ``expr = sum + O(local**order)`` as ``local -> 0+``.
+
+    ``terms`` lists ``(exponent, coefficient)`` in the local variable ``local`` (``x - x0``,
+    ``x0 - x``, ``1/x`` or ``-1/x``), increasing exponents; ``order`` is ``None`` when nothing was
+    truncated (the sum is exact).
+    """
+
+    sum: Expr
+    order: int | Fraction | None
+    local: Expr
+    terms: list[tuple[int | Fraction, Expr]]
+
+
+def _exponent(q: Fraction) -> int | Fraction:
+    return int(q) if q.denominator == 1 else q
+
+
+def series_data(expr, x, x0=0, n: int = 6, dir: str = "+") -> SeriesData:
+    """The series of ``expr`` in ``x`` about ``x0`` as a :class:`SeriesData` (sum, order, local
+    variable, terms); see :func:`series`.
+
+    >>> from alkahest import ExprPool, series_data, sin
+    >>> x = ExprPool().symbol("x")
+    >>> d = series_data(sin(x) / x, x, 0, 5)
+    >>> d.sum, d.order
+    (-x**2/6 + x**4/120 + 1, 5)
+    >>> [e for e, c in d.terms]
+    [0, 2, 4]
+    """
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"series: n must be an int, not {type(n).__name__!r}")
+    s, order, local, terms = _core._series(expr, x, x0, n, dir)
+    return SeriesData(
+        s,
+        None if order is None else _exponent(order),
+        local,
+        [(_exponent(e), c) for e, c in terms],
+    )
+
+
+def series(expr, x, x0=0, n: int = 6, dir: str = "+"):
+    """Truncated Taylor, Laurent or Puiseux series of ``expr`` in the symbol ``x`` about ``x0``.
+
+    ``x0`` is a finite expression free of ``x``, ``pool.oo`` or ``-pool.oo``; terms with exponent
+    below ``n`` of the local variable (``x - x0``, or ``1/x`` at infinity) are kept. ``dir`` is
+    ``"+"`` (``x`` above ``x0``) or ``"-"``. Computed by power-series arithmetic (FLINT's series
+    routines where the coefficients are rational), not by differentiation. Coefficients may hold
+    ``log(x)`` (``x**x``). What cannot be expanded (``exp(1/x)`` at 0, a branch point whose
+    expansion leaves the principal branch, an undecidable leading coefficient, an order above 2000)
+    raises ``ValueError``.
+
+    >>> from alkahest import ExprPool, series, exp, sin, tan
+    >>> pool = ExprPool()
+    >>> x = pool.symbol("x")
+    >>> series(exp(sin(x)), x, 0, 4).removeO()
+    x + x**2/2 + 1
+    >>> series(1 / (1 + x), x, pool.oo, 3).removeO()
+    -1/x**2 + 1/x
+    """
+    d = series_data(expr, x, x0, n, dir)
+    return _with_order(d, x, x0)
+
+
+def _with_order(d: SeriesData, x, x0):
+    """The sum plus the order term (when the kernel has the O object; otherwise a _Truncated)."""
+    if d.order is None:
+        return d.sum
+    order_fn = getattr(_core, "O", None)
+    if order_fn is None:
+        return _Truncated(d)
+    return d.sum + order_fn(d.local ** d.order, x, x0)
+
+
+class _Truncated:
+    """Placeholder result until the kernel's O object exists: the sum and the order."""
+
+    def __init__(self, d: SeriesData):
+        self.data = d
+
+    def removeO(self):
+        return self.data.sum
+
+    def __repr__(self):
+        return f"{self.data.sum} + O(({self.data.local})**{self.data.order})"
+
+
+def install() -> None:
+    def _series_method(self, x, x0=0, n=6, dir="+"):
+        return series(self, x, x0, n, dir)
+
+    def _remove_o(self):
+        return _remove_order(self)
+
+    _series_method.__doc__ = series.__doc__
+    _remove_o.__doc__ = "The expression without its order terms O(...) (see :func:`series`)."
+    _core.Expr.series = _series_method  # type: ignore[attr-defined]
+    _core.Expr.removeO = _remove_o  # type: ignore[attr-defined]
+
+
+def _remove_order(e):
+    """e without O(...) terms (the kernel's O object, once it exists)."""
+    return e

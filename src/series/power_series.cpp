@@ -1,0 +1,718 @@
+// Arithmetic of truncated power series (power_series.hpp). Coefficients are expressions; where all
+// that an operation reads are rational numbers it runs on FLINT's fmpq_poly series functions.
+// Generic coefficients use the classical O(n^2) recurrences (J. C. P. Miller's for powers, the
+// differential equations B' = A'B for exp, (1+A)B' = A' for log, S' = CA', C' = -SA' for sin/cos).
+#include "series/power_series.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "alkahest/calculus.hpp"
+#include "alkahest/evalf.hpp"
+#include "alkahest/poly.hpp"
+#include "poly/flint_compat.hpp"
+
+namespace alkahest::series_detail {
+
+namespace {
+
+long sat_add(long a, long b) {
+  if (a >= kExact || b >= kExact) return kExact;
+  return a + b;
+}
+
+struct QP {  // RAII fmpq_poly
+  QP() { fmpq_poly_init(v); }
+  QP(const QP&) = delete;
+  QP& operator=(const QP&) = delete;
+  ~QP() { fmpq_poly_clear(v); }
+  fmpq_poly_t v;
+};
+
+void to_q(const ExprPool& pool, const std::vector<ExprId>& c, std::size_t from, std::size_t len, fmpq_poly_t out) {
+  fmpq_poly_zero(out);
+  for (std::size_t i = 0; i < len && from + i < c.size(); ++i) {
+    const Number& n = pool.node(c[from + i]).number;
+    if (n.is_zero()) continue;
+    mpq_class q = n.to_mpq();
+    fmpq_poly_set_coeff_mpq(out, static_cast<slong>(i), q.get_mpq_t());
+  }
+}
+
+std::vector<ExprId> from_q(ExprPool& pool, const fmpq_poly_t p, std::size_t len) {
+  std::vector<ExprId> out(len);
+  mpq_class q;
+  for (std::size_t i = 0; i < len; ++i) {
+    fmpq_poly_get_coeff_mpq(q.get_mpq_t(), p, static_cast<slong>(i));
+    out[i] = pool.number(Number(q));
+  }
+  return out;
+}
+
+// Coefficient at exponent e (0 outside what is stored).
+ExprId at(Ctx& cx, const PSeries& s, long e) {
+  if (e < s.val || e >= s.end()) return cx.zero();
+  return s.c[static_cast<std::size_t>(e - s.val)];
+}
+
+// Lowest exponent that may carry a nonzero term.
+long lo(const PSeries& s) { return s.c.empty() ? s.prec : s.val; }
+
+// Dense coefficients for exponents 0 .. len-1 of a series with no negative exponents.
+std::vector<ExprId> dense(Ctx& cx, const PSeries& s, long len) {
+  std::vector<ExprId> out(static_cast<std::size_t>(std::max(0L, len)));
+  for (long e = 0; e < len; ++e) out[static_cast<std::size_t>(e)] = at(cx, s, e);
+  return out;
+}
+
+PSeries from_dense(Ctx& cx, std::vector<ExprId> c, long den, long prec) {
+  PSeries r;
+  r.val = 0;
+  r.den = den;
+  r.prec = prec;
+  r.c = std::move(c);
+  truncate(cx, r);
+  strip(cx, r);
+  return r;
+}
+
+bool rational_vec(Ctx& cx, const std::vector<ExprId>& c) {
+  for (ExprId e : c)
+    if (!cx.is_rational(e)) return false;
+  return true;
+}
+
+// Series with leading coefficient 1 at exponent 0: a / (c0 u^v), where c0 u^v is a's leading term
+// (proved nonzero by normalize).
+PSeries unit_part(Ctx& cx, const PSeries& a) {
+  PSeries u;
+  u.den = a.den;
+  u.val = 0;
+  u.prec = a.exact() ? kExact : a.prec - a.val;
+  const ExprId c0 = a.c[0];
+  const ExprId ic0 = cx.pool.div(cx.one(), c0);
+  u.c.reserve(a.c.size());
+  u.c.push_back(cx.one());
+  for (std::size_t i = 1; i < a.c.size(); ++i) u.c.push_back(cx.norm(cx.pool.mul(a.c[i], ic0)));
+  return u;
+}
+
+// Drops leading terms of negative exponent that are zero; SeriesError naming `who` when one is
+// not (the function has an essential singularity or no expansion there).
+void drop_negative(Ctx& cx, PSeries& a, const char* who) {
+  strip(cx, a);
+  while (!a.c.empty() && a.val < 0) {
+    if (!cx.coeff_zero(a.c[0]))
+      throw SeriesError(std::string("series: ") + who +
+                        " of an argument that tends to infinity has no power series expansion here "
+                        "(essential singularity)");
+    a.c.erase(a.c.begin());
+    ++a.val;
+  }
+  if (!a.exact() && a.prec <= 0) throw NeedMoreTerms{1 - a.prec / a.den};
+}
+
+}  // namespace
+
+long Ctx::cap(long den) const { return work * den; }
+
+void Ctx::step(long n) {
+  steps += n;
+  if (steps > SeriesLimits::max_steps)
+    throw SeriesError("series: step budget exhausted (" + std::to_string(SeriesLimits::max_steps) +
+                      " coefficient operations); ask for fewer terms");
+}
+
+ExprId Ctx::norm(ExprId e) {
+  const Node& n = pool.node(e);
+  if (n.kind == Kind::Number || n.kind == Kind::Symbol || n.kind == Kind::Constant) return e;
+  step(4);
+  return expand(pool, e);
+}
+
+bool Ctx::is_rational(ExprId e) const {
+  const Node& n = pool.node(e);
+  return n.kind == Kind::Number && n.number.is_exact();
+}
+
+bool Ctx::all_rational(const PSeries& s) const {
+  for (ExprId e : s.c)
+    if (!is_rational(e)) return false;
+  return true;
+}
+
+bool Ctx::coeff_zero(ExprId e) {
+  const Node& n = pool.node(e);
+  if (n.kind == Kind::Number) return n.number.is_zero();
+  return series_coeff_is_zero(pool, e);
+}
+
+PSeries constant(Ctx& cx, ExprId value) {
+  PSeries s;
+  if (!(cx.pool.node(value).kind == Kind::Number && cx.pool.node(value).number.is_zero())) s.c.push_back(value);
+  return s;
+}
+
+PSeries regrid(Ctx& cx, const PSeries& s, long den2) {
+  if (den2 == s.den) return s;
+  const long k = den2 / s.den;
+  PSeries r;
+  r.den = den2;
+  r.val = s.val * k;
+  r.prec = s.exact() ? kExact : s.prec * k;
+  if (!s.c.empty()) {
+    r.c.assign((s.c.size() - 1) * static_cast<std::size_t>(k) + 1, cx.zero());
+    for (std::size_t i = 0; i < s.c.size(); ++i) r.c[i * static_cast<std::size_t>(k)] = s.c[i];
+  }
+  return r;
+}
+
+void strip(Ctx& cx, PSeries& s) {
+  std::size_t k = 0;
+  while (k < s.c.size()) {
+    const Node& n = cx.pool.node(s.c[k]);
+    if (!(n.kind == Kind::Number && n.number.is_zero())) break;
+    ++k;
+  }
+  if (k > 0) {
+    s.c.erase(s.c.begin(), s.c.begin() + static_cast<long>(k));
+    s.val += static_cast<long>(k);
+  }
+  while (!s.c.empty()) {  // trailing zeros
+    const Node& n = cx.pool.node(s.c.back());
+    if (!(n.kind == Kind::Number && n.number.is_zero())) break;
+    s.c.pop_back();
+  }
+  if (s.c.empty()) s.val = s.exact() ? 0 : s.prec;
+}
+
+bool normalize(Ctx& cx, PSeries& s) {
+  strip(cx, s);
+  while (!s.c.empty() && cx.coeff_zero(s.c[0])) {
+    s.c.erase(s.c.begin());
+    ++s.val;
+    strip(cx, s);
+  }
+  if (!s.c.empty()) return true;
+  if (s.exact()) return false;
+  throw NeedMoreTerms{1};
+}
+
+void truncate(Ctx& cx, PSeries& s) {
+  const long capu = cx.cap(s.den);
+  if (s.end() > capu) {
+    s.c.resize(static_cast<std::size_t>(std::max(0L, capu - s.val)));
+    s.prec = std::min(s.prec, capu);
+  } else if (!s.exact() && s.prec > capu) {
+    s.prec = capu;
+  }
+}
+
+namespace {
+void common_cx(Ctx& cx, PSeries& a, PSeries& b) {
+  if (a.den == b.den) return;
+  const long d = std::lcm(a.den, b.den);
+  a = regrid(cx, a, d);
+  b = regrid(cx, b, d);
+}
+}  // namespace
+
+PSeries add(Ctx& cx, const PSeries& a0, const PSeries& b0) {
+  PSeries a = a0, b = b0;
+  common_cx(cx, a, b);
+  PSeries r;
+  r.den = a.den;
+  r.prec = std::min(a.prec, b.prec);
+  if (a.c.empty() && b.c.empty()) {
+    r.val = r.exact() ? 0 : r.prec;
+    return r;
+  }
+  long v = a.c.empty() ? b.val : (b.c.empty() ? a.val : std::min(a.val, b.val));
+  long e = std::max(a.end(), b.end());
+  e = std::min(e, r.prec);
+  r.val = v;
+  for (long k = v; k < e; ++k) {
+    const ExprId x = at(cx, a, k), y = at(cx, b, k);
+    if (cx.is_rational(x) && cx.is_rational(y))
+      r.c.push_back(cx.pool.add(x, y));
+    else
+      r.c.push_back(cx.norm(cx.pool.add(x, y)));
+  }
+  truncate(cx, r);
+  strip(cx, r);
+  return r;
+}
+
+PSeries neg(Ctx& cx, const PSeries& a) { return scale(cx, a, cx.pool.integer(-1)); }
+
+PSeries scale(Ctx& cx, const PSeries& a, ExprId k) {
+  PSeries r = a;
+  const bool rat = cx.is_rational(k);
+  for (ExprId& c : r.c) c = (rat && cx.is_rational(c)) ? cx.pool.mul(k, c) : cx.norm(cx.pool.mul(k, c));
+  strip(cx, r);
+  return r;
+}
+
+PSeries mul(Ctx& cx, const PSeries& a0, const PSeries& b0) {
+  PSeries a = a0, b = b0;
+  common_cx(cx, a, b);
+  PSeries r;
+  r.den = a.den;
+  if ((a.c.empty() && a.exact()) || (b.c.empty() && b.exact())) return r;  // exact zero
+  r.prec = std::min(sat_add(lo(a), b.prec), sat_add(lo(b), a.prec));
+  if (a.c.empty() || b.c.empty()) {
+    r.val = r.prec;
+    truncate(cx, r);
+    return r;
+  }
+  r.val = a.val + b.val;
+  const long full_end = a.end() + b.end() - 1;
+  const long e = std::min({full_end, r.prec, cx.cap(r.den)});
+  if (full_end > e) r.prec = std::min(r.prec, e);
+  const long len = e - r.val;
+  if (len <= 0) {
+    r.prec = std::min(r.prec, cx.cap(r.den));
+    r.val = r.prec;
+    return r;
+  }
+  if (cx.all_rational(a) && cx.all_rational(b)) {
+    QP A, B, C;
+    to_q(cx.pool, a.c, 0, a.c.size(), A.v);
+    to_q(cx.pool, b.c, 0, b.c.size(), B.v);
+    fmpq_poly_mullow(C.v, A.v, B.v, len);
+    r.c = from_q(cx.pool, C.v, static_cast<std::size_t>(len));
+  } else {
+    r.c.resize(static_cast<std::size_t>(len));
+    std::vector<ExprId> terms;
+    for (long k = 0; k < len; ++k) {
+      terms.clear();
+      for (long i = 0; i <= k; ++i) {
+        const long j = k - i;
+        if (i >= static_cast<long>(a.c.size()) || j >= static_cast<long>(b.c.size())) continue;
+        const ExprId x = a.c[static_cast<std::size_t>(i)], y = b.c[static_cast<std::size_t>(j)];
+        if (cx.pool.node(x).kind == Kind::Number && cx.pool.node(x).number.is_zero()) continue;
+        if (cx.pool.node(y).kind == Kind::Number && cx.pool.node(y).number.is_zero()) continue;
+        terms.push_back(cx.pool.mul(x, y));
+      }
+      cx.step(static_cast<long>(terms.size()));
+      r.c[static_cast<std::size_t>(k)] = cx.norm(cx.pool.add(terms));
+    }
+  }
+  truncate(cx, r);
+  strip(cx, r);
+  return r;
+}
+
+PSeries inv(Ctx& cx, PSeries a) {
+  if (!normalize(cx, a)) throw SeriesError("series: division by zero (the expression is 0)");
+  PSeries r;
+  r.den = a.den;
+  r.val = -a.val;
+  const bool single = a.c.size() == 1;
+  if (a.exact() && single) {
+    r.prec = kExact;
+    r.c.push_back(cx.norm(cx.pool.div(cx.one(), a.c[0])));
+    return r;
+  }
+  const long rel = a.exact() ? kExact : a.prec - a.val;
+  r.prec = sat_add(r.val, rel);
+  const long e = std::min(r.prec, cx.cap(r.den));
+  const long len = e - r.val;
+  if (len <= 0) {
+    r.prec = std::min(r.prec, cx.cap(r.den));
+    r.val = r.prec;
+    return r;
+  }
+  r.prec = std::min(r.prec, cx.cap(r.den));
+  if (cx.all_rational(a)) {
+    QP A, B;
+    to_q(cx.pool, a.c, 0, a.c.size(), A.v);
+    fmpq_poly_inv_series(B.v, A.v, len);
+    r.c = from_q(cx.pool, B.v, static_cast<std::size_t>(len));
+  } else {
+    const ExprId b0 = cx.norm(cx.pool.div(cx.one(), a.c[0]));
+    const ExprId mb0 = cx.pool.neg(b0);
+    r.c.assign(static_cast<std::size_t>(len), cx.zero());
+    r.c[0] = b0;
+    std::vector<ExprId> terms;
+    for (long k = 1; k < len; ++k) {
+      terms.clear();
+      for (long j = 1; j <= k && j < static_cast<long>(a.c.size()); ++j) {
+        const ExprId x = a.c[static_cast<std::size_t>(j)];
+        if (cx.pool.node(x).kind == Kind::Number && cx.pool.node(x).number.is_zero()) continue;
+        terms.push_back(cx.pool.mul(x, r.c[static_cast<std::size_t>(k - j)]));
+      }
+      cx.step(static_cast<long>(terms.size()) + 1);
+      r.c[static_cast<std::size_t>(k)] = cx.norm(cx.pool.mul(mb0, cx.pool.add(terms)));
+    }
+  }
+  truncate(cx, r);
+  strip(cx, r);
+  return r;
+}
+
+PSeries div(Ctx& cx, const PSeries& a, const PSeries& b) { return mul(cx, a, inv(cx, b)); }
+
+PSeries pow_int(Ctx& cx, const PSeries& a, long k) {
+  if (k == 0) return constant(cx, cx.one());
+  if (k < 0) return inv(cx, pow_int(cx, a, -k));
+  PSeries result = constant(cx, cx.one()), base = a;
+  bool first = true;
+  while (k > 0) {
+    if (k & 1) {
+      result = first ? base : mul(cx, result, base);
+      first = false;
+    }
+    k >>= 1;
+    if (k > 0) base = mul(cx, base, base);
+  }
+  return result;
+}
+
+namespace {
+
+// (1 + U)**r for a series with constant term 1 (rational or expression r).
+PSeries unit_pow(Ctx& cx, const PSeries& u, ExprId r) {
+  const long len = std::min(u.prec, cx.cap(u.den));
+  std::vector<ExprId> a = dense(cx, u, len);
+  if (len <= 0) return from_dense(cx, {}, u.den, std::min(u.prec, cx.cap(u.den)));
+  const Node& rn = cx.pool.node(r);
+  if (rational_vec(cx, a) && rn.kind == Kind::Number && rn.number.is_exact()) {
+    QP A, B, C;
+    to_q(cx.pool, a, 0, a.size(), A.v);
+    const mpq_class q = rn.number.to_mpq();
+    if (q == mpq_class(1, 2)) {
+      fmpq_poly_sqrt_series(B.v, A.v, len);
+    } else if (q == mpq_class(-1, 2)) {
+      fmpq_poly_invsqrt_series(B.v, A.v, len);
+    } else {
+      fmpq_poly_log_series(C.v, A.v, len);
+      fmpq_t f;
+      fmpq_init(f);
+      fmpq_set_mpq(f, q.get_mpq_t());
+      fmpq_poly_scalar_mul_fmpq(C.v, C.v, f);
+      fmpq_clear(f);
+      fmpq_poly_exp_series(B.v, C.v, len);
+    }
+    return from_dense(cx, from_q(cx.pool, B.v, static_cast<std::size_t>(len)), u.den,
+                      std::min(u.prec, cx.cap(u.den)));
+  }
+  // Miller's recurrence with a0 = 1: b_k = (1/k) sum_{j=1..k} ((r+1) j - k) a_j b_{k-j}.
+  std::vector<ExprId> b(static_cast<std::size_t>(len), cx.zero());
+  b[0] = cx.one();
+  const ExprId r1 = cx.pool.add(r, cx.one());
+  std::vector<ExprId> terms;
+  for (long k = 1; k < len; ++k) {
+    terms.clear();
+    for (long j = 1; j <= k; ++j) {
+      const ExprId aj = a[static_cast<std::size_t>(j)];
+      if (cx.pool.node(aj).kind == Kind::Number && cx.pool.node(aj).number.is_zero()) continue;
+      const ExprId w = cx.pool.sub(cx.pool.mul(r1, cx.pool.integer(j)), cx.pool.integer(k));
+      const ExprId f[3] = {w, aj, b[static_cast<std::size_t>(k - j)]};
+      terms.push_back(cx.pool.mul(f));
+    }
+    cx.step(static_cast<long>(terms.size()) + 1);
+    b[static_cast<std::size_t>(k)] =
+        cx.norm(cx.pool.mul(cx.pool.number(Number::rational(1, k)), cx.pool.add(terms)));
+  }
+  return from_dense(cx, std::move(b), u.den, std::min(u.prec, cx.cap(u.den)));
+}
+
+// Principal branches: log(c*p) = log(c) + log(p) and (c*p)**r = c**r p**r for p > 0; the unit part
+// 1 + U is positive for small t when U is real. Otherwise c must be positive.
+void check_branch(Ctx& cx, ExprId c0, const PSeries& u, const char* who) {
+  if (is_positive(cx.pool.node(c0).facts) == true) return;
+  if (all_real(cx, u)) return;
+  throw SeriesError(std::string("series: ") + who +
+                    " of an argument with a complex leading coefficient: the expansion may cross the "
+                    "branch cut; not expanded");
+}
+
+}  // namespace
+
+PSeries pow_const(Ctx& cx, PSeries a, ExprId r) {
+  const Node& rn = cx.pool.node(r);
+  if (rn.kind == Kind::Number && rn.number.is_integer()) {
+    if (!rn.number.fits_long() || rn.number.integer() > 1'000'000 || rn.number.integer() < -1'000'000)
+      throw SeriesError("series: integer exponent too large");
+    return pow_int(cx, a, rn.number.integer().get_si());
+  }
+  if (!normalize(cx, a)) {
+    // 0**r: 0 for r with positive real part, else undefined
+    if (is_positive(rn.facts) == true) return a;
+    throw SeriesError("series: power of zero with an exponent not known positive");
+  }
+  const ExprId c0 = a.c[0];
+  PSeries u = unit_part(cx, a);
+  check_branch(cx, c0, u, "a power");
+  // x-exponent of the leading term: val/den * r.
+  long den2 = a.den, shift = 0;
+  if (a.val != 0) {
+    if (!(rn.kind == Kind::Number && rn.number.is_exact()))
+      throw SeriesError("series: symbolic power of an expression that vanishes or has a pole at the point; "
+                        "not expanded");
+    const mpq_class e = mpq_class(a.val, a.den) * rn.number.to_mpq();
+    den2 = std::lcm(a.den, e.get_den().get_si());
+    const mpq_class sh = e * den2;
+    shift = sh.get_num().get_si();
+  }
+  PSeries b = unit_pow(cx, u, r);
+  b = scale(cx, b, cx.norm(cx.pool.pow(c0, r)));
+  b = regrid(cx, b, den2);
+  b.val += shift;
+  if (!b.exact()) b.prec += shift;
+  truncate(cx, b);
+  return b;
+}
+
+namespace {
+
+// q and r with e = q*log_t + r (q rational, r free of log_t); SeriesError otherwise.
+std::pair<mpq_class, ExprId> split_log(Ctx& cx, ExprId e) {
+  const std::vector<ExprId> fs = free_symbols(cx.pool, e);
+  if (std::find(fs.begin(), fs.end(), cx.log_t) == fs.end()) return {mpq_class(0), e};
+  const Node& n = cx.pool.node(e);
+  std::vector<ExprId> terms = n.kind == Kind::Add ? n.args : std::vector<ExprId>{e};
+  mpq_class q = 0;
+  std::vector<ExprId> rest;
+  for (ExprId t : terms) {
+    auto [k, m] = cx.pool.as_coeff_term(t);
+    if (m == cx.log_t && k.is_exact()) {
+      q += k.to_mpq();
+      continue;
+    }
+    const std::vector<ExprId> tf = free_symbols(cx.pool, t);
+    if (std::find(tf.begin(), tf.end(), cx.log_t) != tf.end())
+      throw SeriesError("series: exp of a non-linear expression in log of the variable; not expanded");
+    rest.push_back(t);
+  }
+  return {q, cx.pool.add(rest)};
+}
+
+}  // namespace
+
+PSeries exp(Ctx& cx, const PSeries& a0) {
+  PSeries a = a0;
+  drop_negative(cx, a, "exp");
+  const ExprId c0 = at(cx, a, 0);
+  PSeries h = without_constant(cx, a);
+  const long prec = std::min(a.prec, cx.cap(a.den));
+  PSeries e;
+  if (h.c.empty()) {
+    e = constant(cx, cx.one());
+    e.prec = a.exact() ? kExact : a.prec;
+  } else {
+    const long len = prec;
+    std::vector<ExprId> hv = dense(cx, h, len);
+    if (rational_vec(cx, hv)) {
+      QP H, E;
+      to_q(cx.pool, hv, 0, hv.size(), H.v);
+      fmpq_poly_exp_series(E.v, H.v, len);
+      e = from_dense(cx, from_q(cx.pool, E.v, static_cast<std::size_t>(len)), a.den, prec);
+    } else {
+      std::vector<ExprId> ev(static_cast<std::size_t>(len), cx.zero());
+      ev[0] = cx.one();
+      std::vector<ExprId> terms;
+      for (long k = 1; k < len; ++k) {
+        terms.clear();
+        for (long j = 1; j <= k; ++j) {
+          const ExprId hj = hv[static_cast<std::size_t>(j)];
+          if (cx.pool.node(hj).kind == Kind::Number && cx.pool.node(hj).number.is_zero()) continue;
+          const ExprId f[3] = {cx.pool.integer(j), hj, ev[static_cast<std::size_t>(k - j)]};
+          terms.push_back(cx.pool.mul(f));
+        }
+        cx.step(static_cast<long>(terms.size()) + 1);
+        ev[static_cast<std::size_t>(k)] =
+            cx.norm(cx.pool.mul(cx.pool.number(Number::rational(1, k)), cx.pool.add(terms)));
+      }
+      e = from_dense(cx, std::move(ev), a.den, prec);
+    }
+  }
+  if (cx.pool.node(c0).kind == Kind::Number && cx.pool.node(c0).number.is_zero()) return e;
+  auto [q, r] = split_log(cx, c0);
+  e = scale(cx, e, cx.norm(cx.pool.func(Op::Exp, r)));
+  if (q != 0) {  // exp(q*log t) = t**q
+    const long den2 = std::lcm(e.den, q.get_den().get_si());
+    e = regrid(cx, e, den2);
+    const mpq_class qs = q * den2;
+    const long shift = qs.get_num().get_si();
+    e.val += shift;
+    if (!e.exact()) e.prec += shift;
+    truncate(cx, e);
+  }
+  return e;
+}
+
+PSeries log(Ctx& cx, PSeries a) {
+  if (!normalize(cx, a)) throw SeriesError("series: log(0)");
+  const ExprId c0 = a.c[0];
+  PSeries u = unit_part(cx, a);
+  check_branch(cx, c0, u, "log");
+  const long len = std::min(u.prec, cx.cap(u.den));
+  std::vector<ExprId> av = dense(cx, u, len);
+  PSeries l;
+  if (len <= 0) {
+    l = from_dense(cx, {}, u.den, std::min(u.prec, cx.cap(u.den)));
+  } else if (rational_vec(cx, av)) {
+    QP A, B;
+    to_q(cx.pool, av, 0, av.size(), A.v);
+    fmpq_poly_log_series(B.v, A.v, len);
+    l = from_dense(cx, from_q(cx.pool, B.v, static_cast<std::size_t>(len)), u.den, std::min(u.prec, cx.cap(u.den)));
+  } else {
+    // (1 + A) B' = A': b_k = a_k - (1/k) sum_{j=1}^{k-1} j b_j a_{k-j}
+    std::vector<ExprId> b(static_cast<std::size_t>(len), cx.zero());
+    std::vector<ExprId> terms;
+    for (long k = 1; k < len; ++k) {
+      terms.clear();
+      for (long j = 1; j < k; ++j) {
+        const ExprId akj = av[static_cast<std::size_t>(k - j)];
+        if (cx.pool.node(akj).kind == Kind::Number && cx.pool.node(akj).number.is_zero()) continue;
+        const ExprId f[3] = {cx.pool.integer(j), b[static_cast<std::size_t>(j)], akj};
+        terms.push_back(cx.pool.mul(f));
+      }
+      cx.step(static_cast<long>(terms.size()) + 1);
+      b[static_cast<std::size_t>(k)] = cx.norm(cx.pool.sub(
+          av[static_cast<std::size_t>(k)], cx.pool.mul(cx.pool.number(Number::rational(1, k)), cx.pool.add(terms))));
+    }
+    l = from_dense(cx, std::move(b), u.den, std::min(u.prec, cx.cap(u.den)));
+  }
+  ExprId k0 = cx.norm(cx.pool.func(Op::Log, c0));
+  if (a.val != 0) k0 = cx.norm(cx.pool.add(k0, cx.pool.mul(cx.pool.number(Number::rational(a.val, a.den)), cx.log_t)));
+  return add(cx, l, constant(cx, k0));
+}
+
+namespace {
+
+std::pair<PSeries, PSeries> trig_pair(Ctx& cx, const PSeries& a0, bool hyperbolic) {
+  PSeries a = a0;
+  drop_negative(cx, a, hyperbolic ? "sinh/cosh" : "sin/cos");
+  const ExprId c0 = at(cx, a, 0);
+  PSeries h = without_constant(cx, a);
+  const long prec = std::min(a.prec, cx.cap(a.den));
+  PSeries s, c;
+  if (h.c.empty()) {
+    s = PSeries{};
+    s.prec = a.exact() ? kExact : a.prec;
+    strip(cx, s);
+    c = constant(cx, cx.one());
+    c.prec = s.prec;
+  } else {
+    const long len = prec;
+    std::vector<ExprId> hv = dense(cx, h, len);
+    if (rational_vec(cx, hv)) {
+      QP H, S, C;
+      to_q(cx.pool, hv, 0, hv.size(), H.v);
+      if (hyperbolic) {
+        fmpq_poly_sinh_series(S.v, H.v, len);
+        fmpq_poly_cosh_series(C.v, H.v, len);
+      } else {
+        fmpq_poly_sin_cos_series(S.v, C.v, H.v, len);
+      }
+      s = from_dense(cx, from_q(cx.pool, S.v, static_cast<std::size_t>(len)), a.den, prec);
+      c = from_dense(cx, from_q(cx.pool, C.v, static_cast<std::size_t>(len)), a.den, prec);
+    } else {
+      std::vector<ExprId> sv(static_cast<std::size_t>(len), cx.zero()), cv(static_cast<std::size_t>(len), cx.zero());
+      cv[0] = cx.one();
+      std::vector<ExprId> ts, tc;
+      for (long k = 1; k < len; ++k) {
+        ts.clear();
+        tc.clear();
+        for (long j = 1; j <= k; ++j) {
+          const ExprId hj = hv[static_cast<std::size_t>(j)];
+          if (cx.pool.node(hj).kind == Kind::Number && cx.pool.node(hj).number.is_zero()) continue;
+          const ExprId jh = cx.pool.mul(cx.pool.integer(j), hj);
+          ts.push_back(cx.pool.mul(jh, cv[static_cast<std::size_t>(k - j)]));
+          tc.push_back(cx.pool.mul(jh, sv[static_cast<std::size_t>(k - j)]));
+        }
+        cx.step(2 * static_cast<long>(ts.size()) + 2);
+        const ExprId ik = cx.pool.number(Number::rational(1, k));
+        sv[static_cast<std::size_t>(k)] = cx.norm(cx.pool.mul(ik, cx.pool.add(ts)));
+        cv[static_cast<std::size_t>(k)] =
+            cx.norm(cx.pool.mul(hyperbolic ? ik : cx.pool.neg(ik), cx.pool.add(tc)));
+      }
+      s = from_dense(cx, std::move(sv), a.den, prec);
+      c = from_dense(cx, std::move(cv), a.den, prec);
+    }
+  }
+  if (cx.pool.node(c0).kind == Kind::Number && cx.pool.node(c0).number.is_zero()) return {s, c};
+  const ExprId sa = cx.norm(cx.pool.func(hyperbolic ? Op::Sinh : Op::Sin, c0));
+  const ExprId ca = cx.norm(cx.pool.func(hyperbolic ? Op::Cosh : Op::Cos, c0));
+  // sin(a+h) = sin a cos h + cos a sin h; cos(a+h) = cos a cos h - sin a sin h (cosh: +)
+  PSeries s2 = add(cx, scale(cx, c, sa), scale(cx, s, ca));
+  PSeries c2 = add(cx, scale(cx, c, ca), scale(cx, s, hyperbolic ? sa : cx.norm(cx.pool.neg(sa))));
+  return {s2, c2};
+}
+
+}  // namespace
+
+std::pair<PSeries, PSeries> sin_cos(Ctx& cx, const PSeries& a) { return trig_pair(cx, a, false); }
+std::pair<PSeries, PSeries> sinh_cosh(Ctx& cx, const PSeries& a) { return trig_pair(cx, a, true); }
+
+PSeries derivative(Ctx& cx, const PSeries& a) {
+  PSeries r;
+  r.den = a.den;
+  r.val = a.val - 1;
+  r.prec = a.exact() ? kExact : a.prec - 1;
+  for (std::size_t i = 0; i < a.c.size(); ++i) {
+    const long e = a.val + static_cast<long>(i);
+    r.c.push_back(cx.norm(cx.pool.mul(cx.pool.integer(e), a.c[i])));
+  }
+  strip(cx, r);
+  return r;
+}
+
+PSeries integral(Ctx& cx, const PSeries& a) {
+  PSeries r;
+  r.den = a.den;
+  r.val = a.val + 1;
+  r.prec = a.exact() ? kExact : a.prec + 1;
+  for (std::size_t i = 0; i < a.c.size(); ++i) {
+    const long e = a.val + static_cast<long>(i);
+    if (e <= -1) {
+      if (cx.coeff_zero(a.c[i])) {
+        r.c.push_back(cx.zero());
+        continue;
+      }
+      throw SeriesError(e == -1 ? "series: the expansion needs a log term here (not a power series)"
+                                : "series: the function is infinite at the point");
+    }
+    r.c.push_back(cx.norm(cx.pool.mul(cx.pool.number(Number::rational(1, e + 1)), a.c[i])));
+  }
+  strip(cx, r);
+  return r;
+}
+
+PSeries compose(Ctx& cx, const std::vector<ExprId>& p, const PSeries& h) {
+  if (p.empty()) return PSeries{};
+  PSeries r = constant(cx, p.back());
+  for (std::size_t k = p.size() - 1; k-- > 0;) r = add(cx, mul(cx, r, h), constant(cx, p[k]));
+  // The first term left out, p_N h^N, has valuation N * val(h).
+  if (!h.c.empty() || !h.exact()) {
+    const long omitted = static_cast<long>(p.size()) * lo(h);
+    if (omitted < r.prec) r.prec = omitted;
+    truncate(cx, r);
+  }
+  return r;
+}
+
+ExprId constant_term(Ctx& cx, const PSeries& a0, const char* who) {
+  PSeries a = a0;
+  drop_negative(cx, a, who);
+  return at(cx, a, 0);
+}
+
+PSeries without_constant(Ctx& cx, const PSeries& a) {
+  PSeries r = a;
+  if (r.val <= 0 && r.end() > 0) r.c[static_cast<std::size_t>(-r.val)] = cx.zero();
+  strip(cx, r);
+  return r;
+}
+
+bool all_real(Ctx& cx, const PSeries& a) {
+  // Real wherever defined: 1/a for a real parameter a is real for every a != 0.
+  for (ExprId c : a.c)
+    if (cx.pool.node(c).facts.may(Facts::NonReal)) return false;
+  return true;
+}
+
+}  // namespace alkahest::series_detail

@@ -1,0 +1,93 @@
+// Truncated power series in u = t**(1/den) with expression coefficients, and their arithmetic.
+// Internal to src/series and src/limit.
+#pragma once
+#include <climits>
+#include <vector>
+
+#include "alkahest/pool.hpp"
+#include "alkahest/series.hpp"
+
+namespace alkahest::series_detail {
+
+/// Absolute precision of a series known exactly (no truncation happened).
+constexpr long kExact = LONG_MAX / 8;
+
+/// sum_i c[i] * u**(val + i) + O(u**prec), u = t**(1/den). Coefficients past c.size() and below
+/// prec are zero; prec == kExact: no error term.
+struct PSeries {
+  long val = 0;
+  long den = 1;
+  long prec = kExact;
+  std::vector<ExprId> c;
+  long end() const { return val + static_cast<long>(c.size()); }
+  bool exact() const { return prec >= kExact; }
+};
+
+/// Thrown when the working precision was too small to decide (all known coefficients zero):
+/// the caller retries with more terms.
+struct NeedMoreTerms {
+  long more = 1;  ///< x-units to add at least
+};
+
+/// The working context: the pool, the working precision (absolute, in powers of t), the budget
+/// and the placeholder symbol standing for log(t).
+class Ctx {
+ public:
+  Ctx(ExprPool& pool, long work, ExprId log_t) : pool(pool), work(work), log_t(log_t) {}
+  ExprPool& pool;
+  long work;  ///< terms t**e with e >= work are dropped
+  ExprId log_t;
+  long steps = 0;
+
+  ExprId zero() { return pool.integer(0); }
+  ExprId one() { return pool.integer(1); }
+  /// Absolute cap in u-units for a series of denominator den.
+  long cap(long den) const;
+  /// Normal form of a coefficient (expanded; numbers as they are).
+  ExprId norm(ExprId e);
+  void step(long n = 1);
+  bool is_rational(ExprId e) const;
+  bool all_rational(const PSeries& s) const;
+  /// Whether a coefficient is zero (see series_coeff_is_zero); structural zeros answer at once.
+  bool coeff_zero(ExprId e);
+};
+
+PSeries constant(Ctx& cx, ExprId value);
+/// Series with denominator den2 (a multiple of s.den).
+PSeries regrid(Ctx& cx, const PSeries& s, long den2);
+/// Drops leading coefficients that are structurally zero.
+void strip(Ctx& cx, PSeries& s);
+/// Drops leading coefficients until the first one proved nonzero (series_coeff_is_zero);
+/// NeedMoreTerms when every known coefficient is zero but the series is not exact.
+/// Returns false when the series is exactly zero.
+bool normalize(Ctx& cx, PSeries& s);
+void truncate(Ctx& cx, PSeries& s);
+
+PSeries add(Ctx& cx, const PSeries& a, const PSeries& b);
+PSeries neg(Ctx& cx, const PSeries& a);
+PSeries scale(Ctx& cx, const PSeries& a, ExprId k);
+PSeries mul(Ctx& cx, const PSeries& a, const PSeries& b);
+PSeries inv(Ctx& cx, PSeries a);
+PSeries div(Ctx& cx, const PSeries& a, const PSeries& b);
+/// a**k for an integer k.
+PSeries pow_int(Ctx& cx, const PSeries& a, long k);
+/// a**r for an exponent r free of the variable (rational number or expression).
+PSeries pow_const(Ctx& cx, PSeries a, ExprId r);
+PSeries exp(Ctx& cx, const PSeries& a);
+PSeries log(Ctx& cx, PSeries a);
+/// (sin a, cos a) and (sinh a, cosh a).
+std::pair<PSeries, PSeries> sin_cos(Ctx& cx, const PSeries& a);
+std::pair<PSeries, PSeries> sinh_cosh(Ctx& cx, const PSeries& a);
+/// d/du and the integral from u = 0 (NeedMoreTerms never; SeriesError at a u**-1 term).
+PSeries derivative(Ctx& cx, const PSeries& a);
+PSeries integral(Ctx& cx, const PSeries& a);
+/// sum_k p[k] * h**k for h with positive valuation.
+PSeries compose(Ctx& cx, const std::vector<ExprId>& p, const PSeries& h);
+/// The constant term (0 when the valuation is positive); SeriesError when negative.
+ExprId constant_term(Ctx& cx, const PSeries& a, const char* who);
+/// a minus its constant term.
+PSeries without_constant(Ctx& cx, const PSeries& a);
+/// Whether every coefficient is known real.
+bool all_real(Ctx& cx, const PSeries& a);
+
+}  // namespace alkahest::series_detail

@@ -1,0 +1,647 @@
+// series(): every node of the expression becomes a truncated power series in the local variable
+// (power_series.hpp), children before parents, each shared node once. The working precision
+// starts at the requested order and grows when cancellation or poles used up terms.
+#include "alkahest/series.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <unordered_map>
+
+#include "alkahest/calculus.hpp"
+#include "alkahest/evalf.hpp"
+#include "alkahest/poly.hpp"
+#include "poly/flint_compat.hpp"
+#include "series/power_series.hpp"
+#include <flint/arith.h>
+
+namespace alkahest {
+
+using namespace series_detail;
+
+namespace {
+
+// The sign of a value free of the variable: facts first, then a certified enclosure for constants.
+std::optional<int> sign_of(ExprPool& pool, ExprId c) {
+  const Facts& f = pool.node(c).facts;
+  if (is_positive(f) == true) return 1;
+  if (is_negative(f) == true) return -1;
+  if (is_zero(f) == true) return 0;
+  if (!free_symbols(pool, c).empty()) return std::nullopt;
+  try {
+    const Evalf v = evalf(pool, c, 15);
+    if (!v.real && std::stod(v.im_radius) < std::abs(v.im_double)) return std::nullopt;  // not real
+    if (std::abs(v.re_double) > std::stod(v.re_radius)) return v.re_double > 0 ? 1 : -1;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+// A value that is not finite (the function has a pole or is undefined at the point).
+bool not_finite(ExprPool& pool, ExprId v) {
+  const Node& n = pool.node(v);
+  if (n.kind == Kind::Constant)
+    return n.constant == Constant::Infinity || n.constant == Constant::NegativeInfinity ||
+           n.constant == Constant::ComplexInfinity || n.constant == Constant::NaN;
+  return n.facts.within(Facts::Infinite | Facts::NaN);
+}
+
+// polygamma(k, c0), with the closed forms at positive integers c0 where they exist:
+// psi(c0) = -EulerGamma + H(c0-1); psi(k, c0) = (-1)^(k+1) k! (zeta(k+1) - sum_{j<c0} j^-(k+1))
+// for odd k (zeta at even arguments through Bernoulli numbers).
+ExprId polygamma_at(ExprPool& pool, long k, ExprId c0) {
+  const ExprId args[2] = {pool.integer(k), c0};
+  const Node& cn = pool.node(c0);
+  if (!(cn.kind == Kind::Number && cn.number.is_integer() && cn.number.sign() > 0 && cn.number.fits_long() &&
+        cn.number.integer() <= 10000 && k <= 200 && (k == 0 || k % 2 == 1)))
+    return pool.func(Op::Polygamma, args);
+  const long m = cn.number.integer().get_si();
+  mpq_class partial = 0;
+  for (long j = 1; j < m; ++j) {
+    mpz_class pw;
+    mpz_ui_pow_ui(pw.get_mpz_t(), static_cast<unsigned long>(j), static_cast<unsigned long>(k + 1));
+    partial += mpq_class(1, pw);
+  }
+  if (k == 0) return pool.sub(pool.number(Number(partial)), pool.constant(Constant::EulerGamma));
+  const long two_m = k + 1;  // even
+  fmpq_t b;
+  fmpq_init(b);
+  arith_bernoulli_number(b, static_cast<ulong>(two_m));
+  mpq_class bq;
+  fmpq_get_mpq(bq.get_mpq_t(), b);
+  fmpq_clear(b);
+  mpz_class fac2m, fack, pow2;
+  mpz_fac_ui(fac2m.get_mpz_t(), static_cast<unsigned long>(two_m));
+  mpz_fac_ui(fack.get_mpz_t(), static_cast<unsigned long>(k));
+  mpz_ui_pow_ui(pow2.get_mpz_t(), 2, static_cast<unsigned long>(two_m));
+  // zeta(2m) = (-1)^(m+1) B_2m (2 pi)^2m / (2 (2m)!)
+  mpq_class zc = bq * mpq_class(pow2) / mpq_class(2 * fac2m);
+  if ((two_m / 2) % 2 == 0) zc = -zc;
+  zc.canonicalize();
+  const ExprId zeta = pool.mul(pool.number(Number(zc)), pool.pow(pool.constant(Constant::Pi), pool.integer(two_m)));
+  const ExprId v = pool.sub(zeta, pool.number(Number(partial)));
+  return pool.mul(pool.number(Number(mpz_class(fack))), v);  // (-1)^(k+1) = 1 for odd k
+}
+
+class Expander {
+ public:
+  Expander(Ctx& cx, std::unordered_map<ExprId, PSeries> bound) : cx_(cx), bound_(std::move(bound)) {}
+
+  PSeries run(ExprId root) {
+    std::vector<std::pair<ExprId, bool>> stack{{root, false}};
+    while (!stack.empty()) {
+      auto [id, expanded] = stack.back();
+      stack.pop_back();
+      if (memo_.count(id) || konst_.count(id)) continue;
+      const Node& n = cx_.pool.node(id);
+      if (!expanded && !n.args.empty() && !bound_.count(id)) {
+        stack.push_back({id, true});
+        for (std::size_t i = n.args.size(); i-- > 0;)
+          if (!memo_.count(n.args[i]) && !konst_.count(n.args[i])) stack.push_back({n.args[i], false});
+        continue;
+      }
+      visit(id);
+    }
+    return get(root);
+  }
+
+ private:
+  Ctx& cx_;
+  std::unordered_map<ExprId, PSeries> bound_;
+  std::unordered_map<ExprId, PSeries> memo_;
+  std::unordered_map<ExprId, bool> konst_;  // nodes free of the bound symbols
+
+  bool is_const(ExprId id) const { return konst_.count(id) > 0; }
+  PSeries get(ExprId id) {
+    if (is_const(id)) {
+      check_finite(id);
+      return constant(cx_, id);
+    }
+    return memo_.at(id);
+  }
+  void check_finite(ExprId id) {
+    const Node& n = cx_.pool.node(id);
+    if (n.kind == Kind::Constant && n.constant != Constant::Pi && n.constant != Constant::E &&
+        n.constant != Constant::EulerGamma && n.constant != Constant::I)
+      throw SeriesError("series: the expression contains " + std::string(constant_name(n.constant)));
+    if (n.facts.within(Facts::Infinite | Facts::NaN))
+      throw SeriesError("series: the expression contains " + Expr(cx_.pool, id).str() + ", which is not finite");
+  }
+
+  void visit(ExprId id) {
+    if (auto it = bound_.find(id); it != bound_.end()) {
+      memo_[id] = it->second;
+      return;
+    }
+    const Node& n = cx_.pool.node(id);
+    bool dep = false;
+    for (ExprId a : n.args)
+      if (!is_const(a)) dep = true;
+    if (!dep) {
+      check_finite(id);
+      konst_[id] = true;
+      return;
+    }
+    memo_[id] = compute(id);
+  }
+
+  PSeries compute(ExprId id) {
+    const Node n = cx_.pool.node(id);  // copy: the pool may grow
+    switch (n.kind) {
+      case Kind::Add: {
+        PSeries s = get(n.args[0]);
+        for (std::size_t i = 1; i < n.args.size(); ++i) s = add(cx_, s, get(n.args[i]));
+        return s;
+      }
+      case Kind::Mul: {
+        // Constant factors first (one scale), then the series factors.
+        std::vector<ExprId> ks;
+        std::vector<ExprId> ss;
+        for (ExprId a : n.args) (is_const(a) ? ks : ss).push_back(a);
+        PSeries s = get(ss[0]);
+        for (std::size_t i = 1; i < ss.size(); ++i) s = mul(cx_, s, get(ss[i]));
+        if (!ks.empty()) s = scale(cx_, s, cx_.norm(cx_.pool.mul(ks)));
+        return s;
+      }
+      case Kind::Pow: {
+        const ExprId b = n.args[0], e = n.args[1];
+        if (is_const(e)) return pow_const(cx_, get(b), e);
+        if (is_const(b)) {  // b**E = exp(E log b)
+          check_finite(b);
+          return series_detail::exp(cx_, scale(cx_, get(e), cx_.norm(cx_.pool.func(Op::Log, b))));
+        }
+        return series_detail::exp(cx_, mul(cx_, get(e), series_detail::log(cx_, get(b))));
+      }
+      case Kind::Func:
+        return function(n);
+      default:
+        throw SeriesError("series: unexpected node");
+    }
+  }
+
+  // f(A) = f(c0) + integral of f'(A) A' (f analytic on the path; at a singular c0 the integrand
+  // must be real so that the real path stays on the principal branch).
+  PSeries by_integral(Op op, const PSeries& a, const PSeries& df, const char* name) {
+    const ExprId c0 = constant_term(cx_, a, name);
+    const ExprId f0 = cx_.norm(cx_.pool.func(op, c0));
+    if (not_finite(cx_.pool, f0))
+      throw SeriesError(std::string("series: ") + name + " is not finite at the point");
+    // f'(A) may live on a finer grid (Puiseux): differentiate and integrate in the same u.
+    const long d = std::lcm(a.den, df.den);
+    PSeries g = mul(cx_, regrid(cx_, df, d), derivative(cx_, regrid(cx_, a, d)));
+    PSeries dfs = df;
+    strip(cx_, dfs);
+    if (!dfs.c.empty() && dfs.val < 0 && !all_real(cx_, dfs))
+      throw SeriesError(std::string("series: ") + name +
+                        " at a branch point with a non-real expansion; not expanded");
+    return add(cx_, integral(cx_, g), constant(cx_, f0));
+  }
+
+  PSeries one_plus_sq(const PSeries& a, int sign_one, int sign_sq) {
+    PSeries sq = mul(cx_, a, a);
+    if (sign_sq < 0) sq = neg(cx_, sq);
+    return add(cx_, constant(cx_, cx_.pool.integer(sign_one)), sq);
+  }
+
+  ExprId half() { return cx_.pool.number(Number::rational(1, 2)); }
+  ExprId minus_half() { return cx_.pool.number(Number::rational(-1, 2)); }
+
+  // Terms of a composition sum p_k h^k needed for h of positive valuation.
+  long terms_for(const PSeries& h) {
+    if (h.c.empty()) return 1;
+    return std::max(1L, cx_.cap(h.den) / std::max(1L, h.val) + 1);
+  }
+
+  PSeries gamma(const PSeries& a) {
+    const ExprId c0 = constant_term(cx_, a, "gamma");
+    const Node& cn = cx_.pool.node(c0);
+    if (cn.kind == Kind::Number && cn.number.is_integer() && cn.number.sign() <= 0) {
+      if (!cn.number.fits_long() || cn.number.integer() < -1000) throw SeriesError("series: gamma pole too far out");
+      const long m = -cn.number.integer().get_si();
+      // gamma(A) = gamma(A + m + 1) / (A (A+1) ... (A+m))
+      PSeries shifted = add(cx_, a, constant(cx_, cx_.pool.integer(m + 1)));
+      PSeries den = constant(cx_, cx_.one());
+      for (long i = 0; i <= m; ++i) den = mul(cx_, den, add(cx_, a, constant(cx_, cx_.pool.integer(i))));
+      return div(cx_, gamma(shifted), den);
+    }
+    const ExprId g0 = cx_.norm(cx_.pool.func(Op::Gamma, c0));
+    if (not_finite(cx_.pool, g0)) throw SeriesError("series: gamma is not finite at the point");
+    PSeries h = without_constant(cx_, a);
+    if (h.c.empty()) {
+      PSeries r = constant(cx_, g0);
+      r.prec = a.prec;
+      return r;
+    }
+    // log gamma(c0 + h) = log gamma(c0) + sum_{k>=1} polygamma(k-1, c0) h^k / k!
+    const long nt = terms_for(h);
+    std::vector<ExprId> p(static_cast<std::size_t>(nt), cx_.zero());
+    mpz_class fact = 1;
+    for (long k = 1; k < nt; ++k) {
+      fact *= k;
+      p[static_cast<std::size_t>(k)] =
+          cx_.norm(cx_.pool.mul(cx_.pool.number(Number::rational(1, fact)), polygamma_at(cx_.pool, k - 1, c0)));
+    }
+    return scale(cx_, series_detail::exp(cx_, compose(cx_, p, h)), g0);
+  }
+
+  PSeries polygamma(ExprId order, const PSeries& a) {
+    const Node& on = cx_.pool.node(order);
+    if (!(on.kind == Kind::Number && on.number.is_integer() && on.number.sign() >= 0 && on.number.fits_long() &&
+          on.number.integer() <= 1000))
+      throw SeriesError("series: polygamma needs a constant nonnegative integer order");
+    const long nord = on.number.integer().get_si();
+    const ExprId c0 = constant_term(cx_, a, "polygamma");
+    const Node& cn = cx_.pool.node(c0);
+    if (cn.kind == Kind::Number && cn.number.is_integer() && cn.number.sign() <= 0) {
+      if (!cn.number.fits_long() || cn.number.integer() < -1000) throw SeriesError("series: polygamma pole too far out");
+      const long m = -cn.number.integer().get_si();
+      // polygamma(n, z) = polygamma(n, z + m + 1) - sum_{i=0..m} (-1)^n n! / (z + i)^(n+1)
+      PSeries r = polygamma(order, add(cx_, a, constant(cx_, cx_.pool.integer(m + 1))));
+      mpz_class f;
+      mpz_fac_ui(f.get_mpz_t(), static_cast<unsigned long>(nord));
+      const ExprId k = cx_.pool.number(Number(nord % 2 == 0 ? mpz_class(-f) : f));
+      for (long i = 0; i <= m; ++i)
+        r = add(cx_, r, scale(cx_, pow_int(cx_, add(cx_, a, constant(cx_, cx_.pool.integer(i))), -(nord + 1)), k));
+      return r;
+    }
+    PSeries h = without_constant(cx_, a);
+    const long nt = h.c.empty() ? 1 : terms_for(h);
+    std::vector<ExprId> p(static_cast<std::size_t>(nt));
+    mpz_class fact = 1;
+    for (long k = 0; k < nt; ++k) {
+      if (k > 0) fact *= k;
+      const ExprId v = polygamma_at(cx_.pool, nord + k, c0);
+      if (not_finite(cx_.pool, v)) throw SeriesError("series: polygamma is not finite at the point");
+      p[static_cast<std::size_t>(k)] = cx_.norm(cx_.pool.mul(cx_.pool.number(Number::rational(1, fact)), v));
+    }
+    PSeries r = compose(cx_, p, h);
+    if (h.c.empty()) r.prec = a.prec;
+    return r;
+  }
+
+  // Leading coefficient's sign of a real series (SeriesError when it is not decided).
+  int leading_sign(PSeries a, const char* name) {
+    if (!normalize(cx_, a)) return 0;
+    if (!all_real(cx_, a)) throw SeriesError(std::string("series: ") + name + " of a non-real expansion");
+    auto s = sign_of(cx_.pool, a.c[0]);
+    if (!s) throw SeriesError(std::string("series: ") + name + ": the sign of the leading coefficient " +
+                              "is not known");
+    return *s;
+  }
+
+  PSeries exact_constant(ExprId v) {
+    PSeries r = constant(cx_, v);
+    r.prec = kExact;
+    return r;
+  }
+
+  PSeries floor_ceil(const PSeries& a, bool floor) {
+    const ExprId c0 = constant_term(cx_, a, floor ? "floor" : "ceiling");
+    const Node& cn = cx_.pool.node(c0);
+    if (!(cn.kind == Kind::Number && cn.number.is_exact()))
+      throw SeriesError("series: floor/ceiling of an argument whose value at the point is not a known number");
+    if (!cn.number.is_integer()) return exact_constant(cx_.pool.func(floor ? Op::Floor : Op::Ceil, c0));
+    PSeries h = without_constant(cx_, a);
+    const int s = h.c.empty() && h.exact() ? 0 : leading_sign(h, floor ? "floor" : "ceiling");
+    long d = 0;
+    if (floor && s < 0) d = -1;
+    if (!floor && s > 0) d = 1;
+    return exact_constant(cx_.pool.add(c0, cx_.pool.integer(d)));
+  }
+
+  PSeries taylor_fallback(const Node& n, const PSeries& a) {
+    const OpInfo& info = op_info(n.op);
+    if (info.arity != 1 || info.partial == nullptr)
+      throw SeriesError("series: no expansion rule for " + std::string(info.name));
+    const ExprId c0 = constant_term(cx_, a, std::string(info.name).c_str());
+    PSeries h = without_constant(cx_, a);
+    const long nt = h.c.empty() ? 1 : terms_for(h);
+    if (nt > 60) throw SeriesError("series: " + std::string(info.name) + " is expanded by derivatives, at most 60 terms");
+    const ExprId y = cx_.pool.symbol("series_y_");
+    ExprId d = cx_.pool.func(n.op, y);
+    std::vector<ExprId> p(static_cast<std::size_t>(nt));
+    mpz_class fact = 1;
+    for (long k = 0; k < nt; ++k) {
+      if (k > 0) {
+        fact *= k;
+        d = diff(cx_.pool, d, y);
+      }
+      cx_.step(8);
+      const ExprId v = cx_.norm(subs(cx_.pool, d, {{y, c0}}));
+      if (not_finite(cx_.pool, v))
+        throw SeriesError("series: " + std::string(info.name) + " is not analytic at the point");
+      p[static_cast<std::size_t>(k)] = cx_.norm(cx_.pool.mul(cx_.pool.number(Number::rational(1, fact)), v));
+    }
+    PSeries r = compose(cx_, p, h);
+    if (h.c.empty()) r.prec = a.prec;
+    return r;
+  }
+
+  PSeries function(const Node& n) {
+    const OpInfo& info = op_info(n.op);
+    const std::string_view name = info.name;
+    if (name == "polygamma") {
+      if (!is_const(n.args[0])) throw SeriesError("series: polygamma with an order depending on the variable");
+      return polygamma(n.args[0], get(n.args[1]));
+    }
+    if (info.arity != 1) throw SeriesError("series: no expansion rule for " + std::string(name));
+    const PSeries a = get(n.args[0]);
+    auto& p = cx_.pool;
+    if (name == "exp") return series_detail::exp(cx_, a);
+    if (name == "log") return series_detail::log(cx_, a);
+    if (name == "sin") return sin_cos(cx_, a).first;
+    if (name == "cos") return sin_cos(cx_, a).second;
+    if (name == "tan" || name == "cot" || name == "sec" || name == "csc") {
+      auto [s, c] = sin_cos(cx_, a);
+      if (name == "tan") return div(cx_, s, c);
+      if (name == "cot") return div(cx_, c, s);
+      return inv(cx_, name == "sec" ? c : s);
+    }
+    if (name == "sinh") return sinh_cosh(cx_, a).first;
+    if (name == "cosh") return sinh_cosh(cx_, a).second;
+    if (name == "tanh" || name == "coth" || name == "sech" || name == "csch") {
+      auto [s, c] = sinh_cosh(cx_, a);
+      if (name == "tanh") return div(cx_, s, c);
+      if (name == "coth") return div(cx_, c, s);
+      return inv(cx_, name == "sech" ? c : s);
+    }
+    if (name == "atan" || name == "acot") {
+      PSeries b = a;
+      strip(cx_, b);
+      if (!b.c.empty() && b.val < 0 && !cx_.coeff_zero(b.c[0])) {
+        // The argument tends to +-oo: atan(A) = +-pi/2 - atan(1/A); acot(A) = atan(1/A).
+        const int s = leading_sign(b, name == "atan" ? "atan" : "acot");
+        PSeries r = (*this).function_atan(inv(cx_, b));
+        if (name == "acot") return r;
+        const ExprId hp = p.mul(p.number(Number::rational(s, 2)), p.constant(Constant::Pi));
+        return add(cx_, constant(cx_, hp), neg(cx_, r));
+      }
+      PSeries df = inv(cx_, one_plus_sq(a, 1, 1));
+      if (name == "acot") df = neg(cx_, df);
+      return by_integral(n.op, a, df, name == "atan" ? "atan" : "acot");
+    }
+    if (name == "asin" || name == "acos") {
+      PSeries df = pow_const(cx_, one_plus_sq(a, 1, -1), minus_half());
+      if (name == "acos") df = neg(cx_, df);
+      return by_integral(n.op, a, df, name == "asin" ? "asin" : "acos");
+    }
+    if (name == "asinh") return by_integral(n.op, a, pow_const(cx_, one_plus_sq(a, 1, 1), minus_half()), "asinh");
+    if (name == "acosh") {
+      PSeries am = add(cx_, a, constant(cx_, p.integer(-1))), ap = add(cx_, a, constant(cx_, p.integer(1)));
+      return by_integral(n.op, a, mul(cx_, pow_const(cx_, am, minus_half()), pow_const(cx_, ap, minus_half())),
+                         "acosh");
+    }
+    if (name == "atanh" || name == "acoth") return by_integral(n.op, a, inv(cx_, one_plus_sq(a, 1, -1)), "atanh");
+    if (name == "erf" || name == "erfc" || name == "erfi") {
+      PSeries sq = mul(cx_, a, a);
+      if (name != "erfi") sq = neg(cx_, sq);
+      const ExprId k = p.mul(p.integer(name == "erfc" ? -2 : 2),
+                             p.pow(p.constant(Constant::Pi), minus_half()));
+      return by_integral(n.op, a, scale(cx_, series_detail::exp(cx_, sq), k), std::string(name).c_str());
+    }
+    if (name == "gamma") return gamma(a);
+    if (name == "abs") {
+      const int s = leading_sign(a, "abs");
+      return s >= 0 ? a : neg(cx_, a);
+    }
+    if (name == "sign") return exact_constant(p.integer(leading_sign(a, "sign")));
+    if (name == "floor") return floor_ceil(a, true);
+    if (name == "ceiling") return floor_ceil(a, false);
+    if (name == "re" || name == "im" || name == "conjugate") {
+      PSeries r = a;  // t > 0 is real: the parts act on the coefficients
+      for (ExprId& c : r.c) c = cx_.norm(p.func(n.op, c));
+      strip(cx_, r);
+      return r;
+    }
+    if (name == "arg") {
+      PSeries b = a;
+      if (!normalize(cx_, b)) throw SeriesError("series: arg(0)");
+      PSeries u = b;
+      for (std::size_t i = 1; i < u.c.size(); ++i)
+        if (is_real(p.node(p.div(u.c[i], u.c[0])).facts) != true)
+          throw SeriesError("series: arg of an expansion whose terms are not all of one direction");
+      PSeries r = exact_constant(p.func(Op::Arg, b.c[0]));
+      r.prec = b.exact() ? kExact : b.prec - b.val;
+      return r;
+    }
+    return taylor_fallback(n, a);
+  }
+
+  PSeries function_atan(const PSeries& a) {
+    PSeries df = inv(cx_, one_plus_sq(a, 1, 1));
+    return by_integral(Op::Atan, a, df, "atan");
+  }
+};
+
+// A symbol named like `base` that occurs nowhere in `expr`.
+ExprId fresh_symbol(ExprPool& pool, ExprId expr, const std::string& base, Facts facts) {
+  const std::vector<ExprId> fs = free_symbols(pool, expr);
+  for (int i = 0;; ++i) {
+    const std::string name = i == 0 ? base : base + std::to_string(i);
+    bool used = false;
+    for (ExprId s : fs)
+      if (pool.node(s).name == name) used = true;
+    if (!used) return pool.symbol(name, facts);
+  }
+}
+
+// Pseudo-random parameter values that respect a symbol's assumptions.
+ExprId sample_value(ExprPool& pool, ExprId sym, int i, int point) {
+  const Facts& f = pool.node(sym).facts;
+  const bool integer = f.integer == Facts::MayInt;
+  const bool neg = f.within(Facts::Neg | Facts::NInf);
+  const bool nonneg = f.within(Facts::Pos | Facts::Zero | Facts::PInf);
+  long num = 7 + 13 * i + 29 * point, den = 5 + 2 * point + (i % 3);
+  if (integer) {
+    num = 2 + i + 3 * point;
+    den = 1;
+  }
+  if (!neg && !nonneg && (i + point) % 2 == 1) num = -num;
+  if (neg) num = -num;
+  return pool.number(Number::rational(num, den));
+}
+
+}  // namespace
+
+bool series_coeff_is_zero(ExprPool& pool, ExprId c) {
+  const Node& n = pool.node(c);
+  if (n.kind == Kind::Number) return n.number.is_zero();
+  if (is_zero(n.facts) == true) return true;
+  if (!n.facts.may(Facts::Zero)) return false;
+  std::vector<ExprId> fs = free_symbols(pool, c);
+  ExprId simplified = c;
+  try {
+    simplified = cancel(pool, c);
+  } catch (const std::exception&) {
+  }
+  if (pool.node(simplified).kind == Kind::Number && pool.node(simplified).number.is_zero()) return true;
+  if (fs.empty()) {
+    if (auto z = alkahest::is_zero(pool, c)) return *z;
+    throw SeriesError("series: cannot decide whether the coefficient " + Expr(pool, c).str() + " is zero");
+  }
+  for (int point = 0; point < 4; ++point) {
+    std::unordered_map<ExprId, ExprId> values;
+    for (std::size_t i = 0; i < fs.size(); ++i) values[fs[i]] = sample_value(pool, fs[i], static_cast<int>(i), point);
+    try {
+      const ExprId v = subs(pool, simplified, values);
+      if (auto z = alkahest::is_zero(pool, v); z && !*z) return false;  // nonzero for generic values
+    } catch (const std::exception&) {
+    }
+  }
+  throw SeriesError("series: cannot decide whether the coefficient " + Expr(pool, c).str() + " is zero");
+}
+
+namespace {
+
+struct Setup {
+  PSeries xs;      // x as a series in t
+  ExprId local;    // what t stands for
+  ExprId log_local;  // log(t) as an expression in x
+};
+
+Setup setup(ExprPool& pool, ExprId x, ExprId x0, int dir) {
+  Setup s;
+  const ExprId one = pool.integer(1);
+  if (pool.is_constant(x0, Constant::Infinity) || pool.is_constant(x0, Constant::NegativeInfinity)) {
+    const bool pos = pool.is_constant(x0, Constant::Infinity);
+    s.xs.val = -1;
+    s.xs.c = {pool.integer(pos ? 1 : -1)};
+    s.local = pos ? pool.pow(x, pool.integer(-1)) : pool.neg(pool.pow(x, pool.integer(-1)));
+    s.log_local = pos ? pool.neg(pool.func(Op::Log, x)) : pool.neg(pool.func(Op::Log, pool.neg(x)));
+    return s;
+  }
+  const bool zero = pool.node(x0).kind == Kind::Number && pool.node(x0).number.is_zero();
+  if (zero) {
+    s.xs.val = 1;
+    s.xs.c = {pool.integer(dir)};
+  } else {
+    s.xs.val = 0;
+    s.xs.c = {x0, pool.integer(dir)};
+  }
+  s.local = dir > 0 ? pool.sub(x, x0) : pool.sub(x0, x);
+  s.log_local = pool.func(Op::Log, s.local);
+  (void)one;
+  return s;
+}
+
+// The series of expr with x bound to xs, to absolute order n in t (retrying with more working
+// terms when cancellation used some up).
+PSeries expand_to(ExprPool& pool, ExprId expr, ExprId x, const PSeries& xs, long n, ExprId log_t, bool& reached) {
+  long work = std::max(n, 1L);
+  const long max_work = n + 2 * std::max(n, 8L) + 16;
+  PSeries best;
+  bool have = false;
+  long steps = 0;
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    Ctx cx(pool, work, log_t);
+    cx.steps = steps;
+    try {
+      Expander ex(cx, {{x, xs}});
+      PSeries s = ex.run(expr);
+      steps = cx.steps;
+      best = s;
+      have = true;
+      const bool ok = s.exact() || s.prec >= n * s.den;
+      if (ok) {
+        reached = true;
+        return s;
+      }
+      const long shortfall = n - s.prec / s.den;
+      work += std::max(shortfall, 1L) + attempt;
+    } catch (const NeedMoreTerms& m) {
+      steps = cx.steps;
+      work += std::max(m.more, 1L) + 1 + attempt * 2;
+    }
+    if (work > max_work) break;
+  }
+  reached = false;
+  if (!have)
+    throw SeriesError("series: the expansion needs more terms than the limit allows (the expression may be 0 "
+                      "to every order computed)");
+  return best;
+}
+
+}  // namespace
+
+Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir) {
+  if (pool.node(x).kind != Kind::Symbol) throw InvalidArgument("series: the variable must be a symbol");
+  if (n < 0) throw InvalidArgument("series: the order n must be >= 0");
+  if (n > SeriesLimits::max_order)
+    throw SeriesError("series: order " + std::to_string(n) + " is above the limit of " +
+                      std::to_string(SeriesLimits::max_order) + " terms");
+  if (dir != 1 && dir != -1) throw InvalidArgument("series: dir must be '+' or '-'");
+  {
+    const std::vector<ExprId> fs = free_symbols(pool, x0);
+    if (std::find(fs.begin(), fs.end(), x) != fs.end())
+      throw InvalidArgument("series: the point x0 must not contain the variable");
+    const Node& pn = pool.node(x0);
+    if (pn.kind == Kind::Constant &&
+        (pn.constant == Constant::ComplexInfinity || pn.constant == Constant::NaN))
+      throw InvalidArgument("series: the point must be finite, oo or -oo");
+  }
+  const ExprId log_t = fresh_symbol(pool, expr, "series_log_t_", Facts::real());
+  Setup st = setup(pool, x, x0, dir);
+  bool reached = false;
+  PSeries s = expand_to(pool, expr, x, st.xs, n, log_t, reached);
+
+  Series out;
+  out.local = st.local;
+  const std::unordered_map<ExprId, ExprId> back{{log_t, st.log_local}};
+  std::vector<ExprId> parts;
+  const mpq_class nq(n);
+  bool truncated = !s.exact();
+  for (std::size_t i = 0; i < s.c.size(); ++i) {
+    const Node& cn = pool.node(s.c[i]);
+    if (cn.kind == Kind::Number && cn.number.is_zero()) continue;
+    const mpq_class e(s.val + static_cast<long>(i), s.den);
+    if (e >= nq || (!s.exact() && s.val + static_cast<long>(i) >= s.prec)) {
+      truncated = true;
+      continue;
+    }
+    const ExprId c = subs(pool, s.c[i], back);
+    out.terms.push_back({e, c});
+    ExprId power;
+    const ExprId eid = pool.number(Number(e));
+    if (dir < 0 && e.get_den() == 1 && !pool.is_constant(x0, Constant::Infinity) &&
+        !pool.is_constant(x0, Constant::NegativeInfinity)) {
+      // (x0 - x)**k = (-1)**k (x - x0)**k
+      power = pool.pow(pool.sub(x, x0), eid);
+      if (e.get_num() % 2 != 0) power = pool.neg(power);
+    } else {
+      power = pool.pow(st.local, eid);
+    }
+    parts.push_back(pool.mul(c, power));
+  }
+  if (truncated) {
+    mpq_class ord = nq;
+    if (!s.exact() && mpq_class(s.prec, s.den) < ord) ord = mpq_class(s.prec, s.den);
+    out.order = ord;
+  }
+  out.sum = pool.add(parts);
+  return out;
+}
+
+std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, ExprId logw) {
+  PSeries ws;
+  ws.val = 1;
+  ws.c = {pool.integer(1)};
+  long work = 1;
+  long steps = 0;
+  for (int attempt = 0; attempt < 12; ++attempt) {
+    Ctx cx(pool, work, logw);
+    cx.steps = steps;
+    try {
+      Expander ex(cx, {{w, ws}});
+      PSeries s = ex.run(expr);
+      steps = cx.steps;
+      if (normalize(cx, s)) return LeadingTerm{s.c[0], mpq_class(s.val, s.den)};
+      return std::nullopt;  // exactly zero
+    } catch (const NeedMoreTerms& m) {
+      steps = cx.steps;
+      work += std::max(m.more, 1L) + work;
+    }
+    if (work > 256) break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace alkahest

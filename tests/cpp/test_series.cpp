@@ -1,0 +1,59 @@
+// Series (src/series): coefficients checked against known closed forms and by an independent
+// route (the series of a product against the product of the series).
+#include <gtest/gtest.h>
+
+#include "alkahest/alkahest.hpp"
+
+using namespace alkahest;
+
+namespace {
+
+struct SeriesTest : ::testing::Test {
+  ExprPool pool;
+  ExprId x = pool.symbol("x"), a = pool.symbol("a");
+  ExprId P(const char* s) { return parse(pool, s); }
+  ExprId zero() { return pool.integer(0); }
+};
+
+TEST_F(SeriesTest, TaylorAndLaurent) {
+  Series s = series(pool, P("exp(sin(x))"), x, zero(), 6);
+  ASSERT_TRUE(s.order.has_value());
+  EXPECT_EQ(*s.order, 6);
+  EXPECT_EQ(s.sum, P("1 + x + x**2/2 - x**4/8 - x**5/15"));
+  Series l = series(pool, P("1/sin(x)"), x, zero(), 4);
+  EXPECT_EQ(l.sum, P("1/x + x/6 + 7*x**3/360"));
+}
+
+TEST_F(SeriesTest, ProductOfSeries) {
+  // Catalan-like check: series(1/(1-x)**2) has coefficients k+1, the square of the geometric series.
+  Series s = series(pool, P("1/(1 - x)**2"), x, zero(), 40);
+  ASSERT_EQ(s.terms.size(), 40u);
+  for (std::size_t k = 0; k < 40; ++k) EXPECT_EQ(s.terms[k].coeff, pool.integer(static_cast<long>(k) + 1));
+}
+
+TEST_F(SeriesTest, PuiseuxLogAndSymbolic) {
+  EXPECT_EQ(series(pool, P("sqrt(x)*exp(x)"), x, zero(), 3).sum, P("sqrt(x) + x**(3/2) + x**(5/2)/2"));
+  EXPECT_EQ(series(pool, P("x**x"), x, zero(), 3).sum, P("1 + x*log(x) + x**2*log(x)**2/2"));
+  EXPECT_EQ(series(pool, P("sin(a + x)"), x, zero(), 3).sum, P("sin(a) + x*cos(a) - x**2*sin(a)/2"));
+}
+
+TEST_F(SeriesTest, Refusals) {
+  EXPECT_THROW(series(pool, P("exp(1/x)"), x, zero(), 3), SeriesError);
+  EXPECT_THROW(series(pool, P("asin(1 + x)"), x, zero(), 3), SeriesError);
+  EXPECT_THROW(series(pool, P("exp(x)"), x, zero(), SeriesLimits::max_order + 1), SeriesError);
+  EXPECT_THROW(series(pool, P("exp(x)"), P("x + a"), zero(), 3), InvalidArgument);
+}
+
+TEST_F(SeriesTest, LeadingTerm) {
+  const ExprId logw = pool.symbol("logw");
+  auto lt = leading_term(pool, P("sin(x) - x"), x, logw);
+  ASSERT_TRUE(lt.has_value());
+  EXPECT_EQ(lt->coeff, P("-1/6"));
+  EXPECT_EQ(lt->exponent, 3);
+  auto l2 = leading_term(pool, P("x*log(x)"), x, logw);
+  ASSERT_TRUE(l2.has_value());
+  EXPECT_EQ(l2->coeff, logw);
+  EXPECT_FALSE(leading_term(pool, P("sin(x)**2 + cos(x)**2 - 1"), x, logw).has_value());
+}
+
+}  // namespace
