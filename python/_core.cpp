@@ -1205,4 +1205,5 @@ NB_MODULE(_core, m) {
   alkahest::py::bind_solve(m);
   alkahest::py::bind_integrate(m);
   alkahest::py::bind_series(m);
+  alkahest::py::bind_optable(m);
 }

@@ -191,6 +191,14 @@ void bind_cuda(nb::module_& m) {
       },
       nb::arg("expr_or_list"), nb::arg("vars"), nb::arg("dtype") = "f64", nb::arg("arch") = "",
       nb::rv_policy::take_ownership);
+  m.def(
+      "_cuda_source",
+      [](nb::handle expr_or_list, nb::handle vars, nb::handle dtype) {
+        ExportInput in = export_input(expr_or_list, vars, "compile_cuda");
+        return cuda::kernel_source(in.lower("compile_cuda"), export_type(dtype, "compile_cuda"));
+      },
+      nb::arg("expr_or_list"), nb::arg("vars"), nb::arg("dtype") = "f64",
+      "The CUDA C source compile_cuda would compile (no NVRTC needed).");
   m.def("_cuda_add_nvrtc_directory", &cuda::add_nvrtc_directory);
   m.def("_cuda_nvrtc_status", []() {
     std::string why;

@@ -62,5 +62,6 @@ void bind_simplify(nb::module_& m);
 void bind_solve(nb::module_& m);
 void bind_integrate(nb::module_& m);
 void bind_series(nb::module_& m);
+void bind_optable(nb::module_& m);
 
 }  // namespace alkahest::py

@@ -30,6 +30,8 @@ struct EmitCOptions {
   /// Written before every function definition (the helpers' "static " included), e.g.
   /// "static __device__ " for CUDA; empty for plain C.
   std::string qualifiers;
+  /// Spell functions for CUDA's math library (the op table's cuda column where it has one).
+  bool cuda = false;
 };
 
 /// C99 source of `prog`. One output: `T fn(T x0, ...)` returning it; several: `void fn(T x0, ...,

@@ -27,6 +27,7 @@ from jax import lax
 from jax.extend.core import Primitive
 from jax.interpreters import ad, batching, mlir
 
+from . import _core
 from ._core import Expr, diff
 from .evaluate import _check_name, _expr_list, compile_expr, numpy_eval, stacked_call
 
@@ -41,10 +42,6 @@ def _sign(x):
     return jnp.where(x > 0, one, jnp.where(x < 0, -one, jnp.where(x == 0, jnp.zeros_like(x), x)))
 
 
-def _gamma(x):
-    return jax.scipy.special.gamma(x)
-
-
 def _polygamma(n, x):
     # jax's polygamma takes an integer order; alkahest's is NaN unless n is a whole number >= 0.
     n = jnp.asarray(n, dtype=x.dtype)
@@ -53,14 +50,20 @@ def _polygamma(n, x):
     return jnp.where(whole, jax.scipy.special.polygamma(order, x), jnp.nan)
 
 
-# op-table name -> function of jax arrays (StableHLO / CHLO ops once lowered).
-_UNARY = {
-    "sin": lax.sin, "cos": lax.cos, "tan": lax.tan, "sinh": lax.sinh, "cosh": lax.cosh,
-    "tanh": lax.tanh, "asin": lax.asin, "acos": lax.acos, "atan": lax.atan, "exp": lax.exp,
-    "log": lax.log, "abs": lax.abs, "sign": _sign, "floor": lax.floor, "ceiling": lax.ceil,
-    "erf": lax.erf, "erfc": lax.erfc, "gamma": _gamma,
-}
-_BINARY = {"atan2": lax.atan2, "polygamma": _polygamma}
+def _resolve(spelling):
+    """The JAX function an op-table row's jax column names: "lax.sin", "jax.scipy.special.gamma",
+    or "@_sign" (a helper of this module)."""
+    if spelling.startswith("@"):
+        return globals()[spelling[1:]]
+    head, *rest = spelling.split(".")
+    obj = {"lax": lax, "jax": jax, "jnp": jnp}[head]
+    for part in rest:
+        obj = getattr(obj, part)
+    return obj
+
+
+# op-table name -> (arity, function of jax arrays): the rows' jax column (alkahest/ops.def).
+_FUNCTIONS = {row[0]: (row[1], _resolve(row[7])) for row in _core._op_table() if row[7]}
 
 
 def _run_program(data, dtype, args):
@@ -88,12 +91,11 @@ def _run_program(data, dtype, args):
             v = lax.sqrt(regs[a])
         elif kind == "pow":
             v = lax.pow(regs[a], regs[b])
-        elif op in _BINARY:
-            v = _BINARY[op](regs[a], regs[b])
-        elif op in _UNARY:
-            v = _UNARY[op](regs[a])
-        else:  # a new op-table row without a JAX spelling: fail loudly, never silently
-            raise NotImplementedError(f"to_jax: no JAX lowering for {op!r}")
+        elif op in _FUNCTIONS:
+            arity, fn = _FUNCTIONS[op]
+            v = fn(regs[a], regs[b]) if arity == 2 else fn(regs[a])
+        else:  # an op-table row without a jax spelling: fail loudly, never silently
+            raise NotImplementedError(f"to_jax: JAX has no function for {op!r} (its op-table row has no jax spelling)")
         regs[dst] = v
     shape = jnp.broadcast_shapes(*(jnp.shape(x) for x in args)) if args else ()
     return [jnp.broadcast_to(jnp.asarray(regs[r], dtype=dtype), shape) for r in outputs]

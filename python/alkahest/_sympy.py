@@ -33,8 +33,9 @@ from fractions import Fraction
 from . import _core
 from ._optional import require
 
-_FUNCS = ["sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "atan2", "exp", "log",
-          "sign", "floor", "ceiling", "erf", "erfc", "gamma", "polygamma", "re", "im", "conjugate", "arg"]
+# alkahest's name -> SymPy's: the op table's sympy column (alkahest/ops.def).
+_SYMPY_NAMES = {row[0]: row[5] for row in _core._op_table() if row[5]}
+_FUNCS = sorted(_SYMPY_NAMES)
 
 # alkahest's assumption keywords (SymPy's names).
 _ASSUMPTIONS = ("real", "complex", "finite", "positive", "negative", "nonnegative", "nonpositive", "nonzero",
@@ -47,9 +48,7 @@ def _sympy_constants(sp):
 
 
 def _sympy_funcs(sp):
-    table = {name: getattr(sp, name) for name in _FUNCS}
-    table["abs"] = sp.Abs
-    return table
+    return {name: getattr(sp, sympy_name) for name, sympy_name in _SYMPY_NAMES.items()}
 
 
 def _balanced(op, items):
@@ -217,7 +216,7 @@ def _check_supported(sp, s, by_class):
     if _supported(sp, s, by_class):
         return
     raise ValueError(f"from_sympy: alkahest has no {type(s).__name__!r} (in {s}); its functions are "
-                     f"{', '.join(sorted(_FUNCS + ['abs']))}")
+                     f"{', '.join(_FUNCS)}")
 
 
 def _convert(sp, s, args, pool, by_class, constants, symbols):
@@ -249,7 +248,7 @@ def _convert(sp, s, args, pool, by_class, constants, symbols):
     if name is not None:
         if name == "log" and len(args) != 1:  # (SymPy rewrites log(x, b) itself; be safe)
             return _core.log(args[0]) / _core.log(args[1])
-        return _core.abs(args[0]) if name == "abs" else getattr(_core, name)(*args)
+        return getattr(_core, name)(*args)
     if s.is_Atom and s.is_number:  # zoo, I, other numbers that are not real
         raise ValueError(f"from_sympy: {s} is not a real number alkahest can hold")
     _check_supported(sp, s, by_class)

@@ -73,68 +73,71 @@ void set_number(acb_t out, const Number& n, slong prec) {
 
 bool is_real_ball(const acb_t z) { return arb_is_zero(acb_imagref(z)); }
 
-// op(args) into out; `id` for messages.
+// Functions whose evalf is more than one acb call (the rows with ev = CUSTOM in ops.def).
+using EvArgs = const std::vector<const acb_struct*>&;
+void ev_atan2(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec) {
+  if (!is_real_ball(a[0]) || !is_real_ball(a[1])) fail(pool, id, "atan2 takes real arguments");
+  acb_zero(out);
+  arb_atan2(acb_realref(out), acb_realref(a[0]), acb_realref(a[1]), prec);
+}
+void ev_abs(const ExprPool&, ExprId, EvArgs a, acb_t out, slong prec) {
+  acb_zero(out);
+  acb_abs(acb_realref(out), a[0], prec);
+}
+void ev_floor(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec) {
+  if (!is_real_ball(a[0])) fail(pool, id, "floor takes real arguments");
+  acb_zero(out);
+  arb_floor(acb_realref(out), acb_realref(a[0]), prec);
+}
+void ev_ceil(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec) {
+  if (!is_real_ball(a[0])) fail(pool, id, "ceiling takes real arguments");
+  acb_zero(out);
+  arb_ceil(acb_realref(out), acb_realref(a[0]), prec);
+}
+void ev_polygamma(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec) {
+  // polygamma(n, x) for a non-negative integer n (the order must be exact to be an order).
+  const Node& n = pool.node(pool.node(id).args[0]);
+  if (n.kind != Kind::Number || !n.number.is_integer() || n.number.sign() < 0 || !n.number.fits_long())
+    fail(pool, id, "polygamma's order must be a non-negative integer");
+  acb_polygamma(out, a[0], a[1], prec);
+}
+void ev_re(const ExprPool&, ExprId, EvArgs a, acb_t out, slong) {
+  acb_zero(out);
+  arb_set(acb_realref(out), acb_realref(a[0]));
+}
+void ev_im(const ExprPool&, ExprId, EvArgs a, acb_t out, slong) {
+  acb_zero(out);
+  arb_set(acb_realref(out), acb_imagref(a[0]));
+}
+void ev_conjugate(const ExprPool&, ExprId, EvArgs a, acb_t out, slong) { acb_conj(out, a[0]); }
+void ev_arg(const ExprPool&, ExprId, EvArgs a, acb_t out, slong prec) {
+  acb_zero(out);
+  acb_arg(acb_realref(out), a[0], prec);
+}
+
+// op(args) into out; `id` for messages. The row's ev column says how (see alkahest/ops.def).
 void apply(const ExprPool& pool, ExprId id, Op op, const std::vector<const acb_struct*>& a, acb_t out,
            slong prec) {
-  const acb_struct* x = a[0];
   switch (op) {
-    case Op::Sin: acb_sin(out, x, prec); return;
-    case Op::Cos: acb_cos(out, x, prec); return;
-    case Op::Tan: acb_tan(out, x, prec); return;
-    case Op::Sinh: acb_sinh(out, x, prec); return;
-    case Op::Cosh: acb_cosh(out, x, prec); return;
-    case Op::Tanh: acb_tanh(out, x, prec); return;
-    case Op::Asin: acb_asin(out, x, prec); return;
-    case Op::Acos: acb_acos(out, x, prec); return;
-    case Op::Atan: acb_atan(out, x, prec); return;
-    case Op::Atan2:
-      if (!is_real_ball(a[0]) || !is_real_ball(a[1])) fail(pool, id, "atan2 takes real arguments");
-      acb_zero(out);
-      arb_atan2(acb_realref(out), acb_realref(a[0]), acb_realref(a[1]), prec);
-      return;
-    case Op::Exp: acb_exp(out, x, prec); return;
-    case Op::Log: acb_log(out, x, prec); return;
-    case Op::Abs:
-      acb_zero(out);
-      acb_abs(acb_realref(out), x, prec);
-      return;
-    case Op::Sign: acb_sgn(out, x, prec); return;
-    case Op::Floor:
-    case Op::Ceil:
-      if (!is_real_ball(x)) fail(pool, id, "floor and ceiling take real arguments");
-      acb_zero(out);
-      if (op == Op::Floor)
-        arb_floor(acb_realref(out), acb_realref(x), prec);
-      else
-        arb_ceil(acb_realref(out), acb_realref(x), prec);
-      return;
-    case Op::Erf: acb_hypgeom_erf(out, x, prec); return;
-    case Op::Erfc: acb_hypgeom_erfc(out, x, prec); return;
-    case Op::Gamma: acb_gamma(out, x, prec); return;
-    case Op::Polygamma: {
-      // polygamma(n, x) for a non-negative integer n (the order must be exact to be an order).
-      const Node& n = pool.node(pool.node(id).args[0]);
-      if (n.kind != Kind::Number || !n.number.is_integer() || n.number.sign() < 0 || !n.number.fits_long())
-        fail(pool, id, "polygamma's order must be a non-negative integer");
-      acb_polygamma(out, a[0], a[1], prec);
-      return;
-    }
-    case Op::Re:
-      acb_zero(out);
-      arb_set(acb_realref(out), acb_realref(x));
-      return;
-    case Op::Im:
-      acb_zero(out);
-      arb_set(acb_realref(out), acb_imagref(x));
-      return;
-    case Op::Conjugate: acb_conj(out, x); return;
-    case Op::Arg:
-      acb_zero(out);
-      acb_arg(acb_realref(out), x, prec);
-      return;
+#define EV_ACB1(E, fn) \
+  case Op::E: fn(out, a[0], prec); return;
+#define EV_ACB2(E, fn) \
+  case Op::E: fn(out, a[0], a[1], prec); return;
+#define EV_CUSTOM(E, fn) \
+  case Op::E: fn(pool, id, a, out, prec); return;
+#define EV_NONE(E, fn) \
+  case Op::E: break;
+#define ALKAHEST_OP(E, name, arity, latex, c, cuda, sympy, hlo, jax, vm, vm_fn, vm_lo, vm_hi, ev, ev_fn, ...) \
+  EV_##ev(E, ev_fn)
+#include "alkahest/ops.def"
+#undef ALKAHEST_OP
+#undef EV_ACB1
+#undef EV_ACB2
+#undef EV_CUSTOM
+#undef EV_NONE
     case Op::Count_: break;
   }
-  fail(pool, id, "unknown function");
+  fail(pool, id, std::string("no arbitrary-precision evaluation of ") + std::string(op_info(op).name));
 }
 
 // The ball of `root` at working precision `prec`.

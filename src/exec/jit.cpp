@@ -59,10 +59,9 @@ namespace {
 
 constexpr std::int64_t kGatherBlock = 1024;  // elements gathered at a time for strided inputs
 
-// Ops the JIT emits itself (exact IEEE operations or per-lane scalar calls), not through SLEEF.
-bool native_op(Op op) {
-  return op == Op::Abs || op == Op::Floor || op == Op::Ceil || op == Op::Sign || op == Op::Polygamma;
-}
+// Ops the JIT emits itself (exact IEEE operations, comparisons or per-lane scalar calls), not
+// through SLEEF: the vm column of the op's row says which.
+bool native_op(Op op) { return op_info(op).vm != VmKind::Sleef; }
 
 bool programs_equal(const Program& a, const Program& b) {
   if (a.n_inputs != b.n_inputs || a.n_regs != b.n_regs || a.outputs != b.outputs ||
@@ -108,14 +107,25 @@ std::uint64_t auto_jit_elements(const Program& program) {
 
 namespace {
 
+// An op without a vector function (vm = SCALAR): its row's scalar function, called per lane.
 // Called from JIT code, which has no unwind tables: nothing may escape.
-double polygamma_scalar(double n, double x) noexcept {
+double scalar_op(std::int32_t op, double a, double b) noexcept {
   try {
-    const double xs[2] = {n, x};
-    return op_info(Op::Polygamma).eval(xs);
+    const double xs[2] = {a, b};
+    return op_info(static_cast<Op>(op)).eval(xs);
   } catch (...) {
     return std::numeric_limits<double>::quiet_NaN();
   }
+}
+
+llvm::Intrinsic::ID intrinsic_named(const std::string& name) {
+#if LLVM_VERSION_MAJOR >= 20
+  const llvm::Intrinsic::ID id = llvm::Intrinsic::lookupIntrinsicID(name);
+#else
+  const llvm::Intrinsic::ID id = llvm::Function::lookupIntrinsicID(name);
+#endif
+  if (id == llvm::Intrinsic::not_intrinsic) throw AlkahestError("JIT: LLVM has no intrinsic " + name + " (an op-table bug)");
+  return id;
 }
 
 std::string sleef_symbol(bool f32, int acc, std::string_view what) {
@@ -206,41 +216,52 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
         case PCode::Neg: v = B.CreateFNeg(a); break;
         case PCode::Sqrt: v = B.CreateUnaryIntrinsic(Intrinsic::sqrt, a); break;
         case PCode::Pow: v = B.CreateCall(declare(sleef_symbol(f32, acc, "pow"), 2), {a, b}); break;
-        case PCode::Func:
-          switch (ins.op) {
-            case Op::Abs: v = B.CreateUnaryIntrinsic(Intrinsic::fabs, a); break;
-            case Op::Floor: v = B.CreateUnaryIntrinsic(Intrinsic::floor, a); break;
-            case Op::Ceil: v = B.CreateUnaryIntrinsic(Intrinsic::ceil, a); break;
-            case Op::Sign: {  // x > 0 ? 1 : x < 0 ? -1 : x == 0 ? +0 : x (NaN stays NaN)
-              Value* r = B.CreateSelect(B.CreateFCmpOEQ(a, zero), zero, a);
-              r = B.CreateSelect(B.CreateFCmpOLT(a, zero), ConstantFP::get(VT, -1.0), r);
-              v = B.CreateSelect(B.CreateFCmpOGT(a, zero), ConstantFP::get(VT, 1.0), r);
+        case PCode::Func: {
+          const OpInfo& info = op_info(ins.op);
+          switch (info.vm) {
+            case VmKind::Exact:  // fabs, floor, ceil: LLVM's exact intrinsics of the same names
+              v = B.CreateUnaryIntrinsic(intrinsic_named("llvm." + std::string(info.vm_fn)), a);
               break;
-            }
-            case Op::Polygamma: {  // no vector function: the scalar op per lane, in double
+            case VmKind::Native:
+              if (info.vm_fn == "sign") {  // x > 0 ? 1 : x < 0 ? -1 : x == 0 ? +0 : x (NaN stays NaN)
+                Value* r = B.CreateSelect(B.CreateFCmpOEQ(a, zero), zero, a);
+                r = B.CreateSelect(B.CreateFCmpOLT(a, zero), ConstantFP::get(VT, -1.0), r);
+                v = B.CreateSelect(B.CreateFCmpOGT(a, zero), ConstantFP::get(VT, 1.0), r);
+                break;
+              }
+              throw AlkahestError("JIT: no native kernel '" + std::string(info.vm_fn) + "' for " +
+                                  std::string(info.name) + " (an op-table bug)");
+            case VmKind::Scalar: {  // no vector function: the scalar op per lane, in double
               Type* D = Type::getDoubleTy(C);
-              FunctionCallee pg = M->getOrInsertFunction("alkahest.polygamma", FunctionType::get(D, {D, D}, false));
+              Type* I32 = Type::getInt32Ty(C);
+              FunctionCallee sc = M->getOrInsertFunction("alkahest.scalar", FunctionType::get(D, {I32, D, D}, false));
+              Value* opv = ConstantInt::get(I32, static_cast<int>(ins.op));
               v = PoisonValue::get(VT);
               for (unsigned j = 0; j < W; ++j) {
                 Value* x = B.CreateExtractElement(a, j);
-                Value* y = B.CreateExtractElement(b, j);
+                Value* y = info.arity == 2 ? B.CreateExtractElement(b, j) : static_cast<Value*>(ConstantFP::get(ET, 0.0));
                 if (f32) {
                   x = B.CreateFPExt(x, D);
                   y = B.CreateFPExt(y, D);
                 }
-                Value* r = B.CreateCall(pg, {x, y});
+                Value* r = B.CreateCall(sc, {opv, x, y});
                 if (f32) r = B.CreateFPTrunc(r, ET);
                 v = B.CreateInsertElement(v, r, j);
               }
               break;
             }
-            default: {
-              const unsigned arity = op_info(ins.op).arity;
-              const FunctionCallee fn = declare(sleef_symbol(f32, acc, op_info(ins.op).name), arity);
+            case VmKind::Sleef: {
+              const unsigned arity = static_cast<unsigned>(info.arity);
+              const FunctionCallee fn = declare(sleef_symbol(f32, acc, info.name), arity);
               v = arity == 2 ? B.CreateCall(fn, {a, b}) : B.CreateCall(fn, {a});
+              break;
             }
+            case VmKind::Lowered:
+            case VmKind::None:
+              throw AlkahestError("JIT: " + std::string(info.name) + " has no numeric kernel (an op-table bug)");
           }
           break;
+        }
       }
       reg[ins.dst] = v;
     }
@@ -336,7 +357,7 @@ struct Engine {
     };
     add_table(vm::kernels_f64(), false);
     add_table(vm::kernels_f32(), true);
-    add("alkahest.polygamma", reinterpret_cast<const void*>(&polygamma_scalar));
+    add("alkahest.scalar", reinterpret_cast<const void*>(&scalar_op));
     if (auto e = jit->getMainJITDylib().define(orc::absoluteSymbols(std::move(syms))))
       throw AlkahestError("LLVM JIT: cannot define the vector-math symbols: " + llvm_message(std::move(e)));
   }

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <set>
 #include <string>
 #include <unordered_set>
@@ -201,6 +202,20 @@ static double ak_polygamma(double n, double x) {
 const char* kPolygammaHelperF32 =
     "static float ak_polygammaf(float n, float x) { return (float)ak_polygamma(n, x); }\n";
 
+// The helpers an op-table row's c column names ("@ak_sign"): the double form, and the float form
+// (or, where f32 is null, a float wrapper of the double form, which is emitted with it).
+struct HelperText {
+  const char* guard;
+  const char* f64;
+  const char* guard_f32;
+  const char* f32;
+  const char* f32_via_f64;
+};
+const std::map<std::string, HelperText, std::less<>> kHelpers = {
+    {"ak_sign", {"AK_SIGN_DEFINED", kSignHelper, "AK_SIGNF_DEFINED", kSignHelperF32, nullptr}},
+    {"ak_polygamma", {"AK_POLYGAMMA_DEFINED", kPolygammaHelper, "AK_POLYGAMMAF_DEFINED", nullptr, kPolygammaHelperF32}},
+};
+
 class CWriter {
  public:
   CWriter(const Program& prog, const EmitCOptions& opt) : prog_(prog), opt_(opt), ssa_(exporter::to_ssa(prog)) {
@@ -274,10 +289,16 @@ class CWriter {
       }
       out += std::string("#ifndef ") + guard + "\n#define " + guard + "\n" + t + "#endif\n";
     };
-    if (need_sign_) helper(f32_ ? "AK_SIGNF_DEFINED" : "AK_SIGN_DEFINED", f32_ ? kSignHelperF32 : kSignHelper);
-    if (need_polygamma_) helper("AK_POLYGAMMA_DEFINED", kPolygammaHelper);
-    if (need_polygamma_ && f32_) helper("AK_POLYGAMMAF_DEFINED", kPolygammaHelperF32);
-    if (need_sign_ || need_polygamma_) out += "\n";
+    for (const std::string& h : helpers_) {  // each with what it needs (the float form: the double's)
+      const HelperText& t = kHelpers.at(h);
+      if (f32_ && t.f32 == nullptr) {
+        helper(t.guard, t.f64);
+        helper(t.guard_f32, t.f32_via_f64);
+      } else {
+        helper(f32_ ? t.guard_f32 : t.guard, f32_ ? t.f32 : t.f64);
+      }
+    }
+    if (!helpers_.empty()) out += "\n";
     out += fn;
     if (opt_.batch) out += "\n" + batch(multi);
     return out;
@@ -349,20 +370,26 @@ class CWriter {
       case PCode::Sqrt: return {call("sqrt", *a), kPrimary};
       case PCode::Pow: return {std::string("pow") + (f32_ ? "f" : "") + "(" + a->s + ", " + b->s + ")", kPrimary};
       case PCode::Func: {
+        // The row's c column (or its cuda column for CUDA): a <math.h> name, or "@helper".
         const OpInfo& info = op_info(in.op);
-        if (in.op == Op::Sign) {
-          need_sign_ = true;
-          return {std::string(f32_ ? "ak_signf(" : "ak_sign(") + a->s + ")", kPrimary};
+        std::string_view spell = opt_.cuda && !info.cuda_name.empty() ? info.cuda_name : info.c_name;
+        if (spell.empty())
+          throw InvalidArgument(std::string(opt_.cuda ? "compile_cuda" : "emit_c") + ": " +
+                                (opt_.cuda ? "CUDA's math library" : "C's <math.h>") + " has no '" +
+                                std::string(info.name) + "'; use compile_expr for it");
+        std::string fn;
+        if (spell[0] == '@') {
+          fn = std::string(spell.substr(1));
+          if (std::find(helpers_.begin(), helpers_.end(), fn) == helpers_.end()) {
+            if (!kHelpers.count(fn)) throw AlkahestError("emit_c: no helper '" + fn + "' (an op-table bug)");
+            helpers_.push_back(fn);
+          }
+          fn += f32_ ? "f" : "";
+        } else {
+          fn = std::string(spell) + (f32_ ? "f" : "");
         }
-        if (in.op == Op::Polygamma) {
-          need_polygamma_ = true;
-          return {std::string(f32_ ? "ak_polygammaf(" : "ak_polygamma(") + a->s + ", " + b->s + ")", kPrimary};
-        }
-        if (info.c_name.empty())
-          throw AlkahestError("emit_c: no C spelling for '" + std::string(info.name) + "'");
-        if (info.arity == 2)
-          return {std::string(info.c_name) + (f32_ ? "f" : "") + "(" + a->s + ", " + b->s + ")", kPrimary};
-        return {call(info.c_name, *a), kPrimary};
+        if (info.arity == 2) return {fn + "(" + a->s + ", " + b->s + ")", kPrimary};
+        return {fn + "(" + a->s + ")", kPrimary};
       }
     }
     throw AlkahestError("emit_c: unknown instruction");
@@ -374,7 +401,7 @@ class CWriter {
   bool f32_ = false;
   std::string T_;
   std::vector<std::string> params_;
-  bool need_sign_ = false, need_polygamma_ = false;
+  std::vector<std::string> helpers_;  // the helpers the code calls, in order of first use
 };
 
 }  // namespace

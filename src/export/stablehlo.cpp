@@ -1,8 +1,9 @@
 // Program -> textual StableHLO module (see include/alkahest/export.hpp).
 //
-// Every Program instruction is one elementwise op on tensors of one static shape. Where StableHLO
-// has no op, CHLO (the client dialect XLA legalises) supplies it: sinh, cosh, asin, acos, atan, erf,
-// erfc, lgamma, polygamma. Composites, so that results match alkahest's evaluators:
+// Every Program instruction is one elementwise op on tensors of one static shape. A function's op
+// is its op-table row's hlo column: a StableHLO op, or where StableHLO has none a CHLO op (the
+// client dialect XLA legalises), or "@name", one of these composites, so that results match
+// alkahest's evaluators:
 //   sign(a)          select(a == 0, 0, sign(a))            (+0 at both zeros, NaN stays NaN)
 //   gamma(a)         s * exp(lgamma(a)), s = -1 where a < 0 and floor(a) is odd; NaN at the poles
 //                    a = -1, -2, ... and -inf; 1/a at a = +-0 (+-inf)
@@ -138,6 +139,11 @@ class HloWriter {
     body_ += "    " + r + " = chlo." + what + " " + a + " : " + T_ + " -> " + T_ + "\n";
     return r;
   }
+  std::string chlo2(const std::string& what, const std::string& a, const std::string& b) {
+    std::string r = fresh();
+    body_ += "    " + r + " = chlo." + what + " " + a + ", " + b + " : " + T_ + ", " + T_ + " -> " + T_ + "\n";
+    return r;
+  }
   std::string compare(const char* dir, const std::string& a, const std::string& b) {
     std::string r = fresh();
     body_ += "    " + r + " = stablehlo.compare " + dir + ", " + a + ", " + b + ", FLOAT : (" + T_ + ", " + T_ +
@@ -191,6 +197,29 @@ class HloWriter {
     return select(whole, r, nan);
   }
 
+  // A call of the op-table function `info`: its row's hlo column spells it (see alkahest/ops.def).
+  std::string function(const OpInfo& info, const std::string& a, const std::string& b) {
+    const std::string_view spell = info.hlo_name;
+    if (spell.empty())
+      throw InvalidArgument("to_stablehlo: StableHLO and CHLO have no op for '" + std::string(info.name) +
+                            "'; use emit_c, compile_expr or to_jax's eager path for it");
+    if (spell[0] == '@') {  // a composite of several ops
+      const std::string_view what = spell.substr(1);
+      if (what == "sign") return sign(a);
+      if (what == "gamma") return gamma(a);
+      if (what == "polygamma") return polygamma(a, b);
+      throw AlkahestError("to_stablehlo: no composite '" + std::string(what) + "' (an op-table bug)");
+    }
+    const std::size_t dot = spell.find('.');
+    const std::string dialect(spell.substr(0, dot)), what(spell.substr(dot + 1));
+    if (dialect == "chlo") {
+      if (info.arity == 2) return chlo2(what, a, b);
+      return chlo(what, a);
+    }
+    if (info.arity == 2) return op(what, a, b);
+    return op(what, a);
+  }
+
   std::string value(std::size_t i, const std::vector<std::string>& name) {
     const Instr& in = prog_.code[i];
     const std::string& a = exporter::reads_a(in) ? name[ssa_.a[i]] : empty_;
@@ -206,34 +235,7 @@ class HloWriter {
       case PCode::Neg: return op("negate", a);
       case PCode::Sqrt: return op("sqrt", a);
       case PCode::Pow: return op("power", a, b);
-      case PCode::Func:
-        switch (in.op) {
-          case Op::Sin: return op("sine", a);
-          case Op::Cos: return op("cosine", a);
-          case Op::Tan: return op("tan", a);
-          case Op::Sinh: return chlo("sinh", a);
-          case Op::Cosh: return chlo("cosh", a);
-          case Op::Tanh: return op("tanh", a);
-          case Op::Asin: return chlo("asin", a);
-          case Op::Acos: return chlo("acos", a);
-          case Op::Atan: return chlo("atan", a);
-          case Op::Atan2: return op("atan2", a, b);
-          case Op::Exp: return op("exponential", a);
-          case Op::Log: return op("log", a);
-          case Op::Abs: return op("abs", a);
-          case Op::Sign: return sign(a);
-          case Op::Floor: return op("floor", a);
-          case Op::Ceil: return op("ceil", a);
-          case Op::Erf: return chlo("erf", a);
-          case Op::Erfc: return chlo("erfc", a);
-          case Op::Gamma: return gamma(a);
-          case Op::Polygamma: return polygamma(a, b);
-          case Op::Re:  // complex parts never reach a Program (lowering refuses them)
-          case Op::Im:
-          case Op::Conjugate:
-          case Op::Arg:
-          case Op::Count_: break;
-        }
+      case PCode::Func: return function(op_info(in.op), a, b);
     }
     throw AlkahestError("to_stablehlo: unknown instruction");
   }

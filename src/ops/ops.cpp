@@ -495,50 +495,41 @@ double sign_value(const double* x) {
   return x[0] > 0 ? 1.0 : (x[0] < 0 ? -1.0 : 0.0);
 }
 
-#define UNARY(fn) [](const double* x) { return fn(x[0]); }
-
 double re_value(const double* x) { return x[0]; }
 double im_value(const double* x) { return std::isnan(x[0]) ? x[0] : 0.0; }
 double arg_value(const double* x) { return std::isnan(x[0]) ? x[0] : std::atan2(0.0, x[0]); }
 
-const OpInfo kTable[] = {
-    {Op::Sin, "sin", 1, "\\sin", "sin", UNARY(std::sin), exact_sin, d_sin, f_sin_cos, true},
-    {Op::Cos, "cos", 1, "\\cos", "cos", UNARY(std::cos), exact_cos, d_cos, f_sin_cos, true},
-    {Op::Tan, "tan", 1, "\\tan", "tan", UNARY(std::tan), exact_tan, d_tan, f_tan, true},
-    {Op::Sinh, "sinh", 1, "\\sinh", "sinh", UNARY(std::sinh), exact_sinh, d_sinh, f_sinh, true},
-    {Op::Cosh, "cosh", 1, "\\cosh", "cosh", UNARY(std::cosh), exact_cosh, d_cosh, f_cosh, true},
-    {Op::Tanh, "tanh", 1, "\\tanh", "tanh", UNARY(std::tanh), exact_tanh, d_tanh, f_tanh, true},
-    {Op::Asin, "asin", 1, "\\operatorname{asin}", "asin", UNARY(std::asin), exact_asin, d_asin, f_unknown, true},
-    {Op::Acos, "acos", 1, "\\operatorname{acos}", "acos", UNARY(std::acos), exact_acos, d_acos, f_unknown, true},
-    {Op::Atan, "atan", 1, "\\operatorname{atan}", "atan", UNARY(std::atan), exact_atan, d_atan, f_atan, true},
-    {Op::Atan2, "atan2", 2, "\\operatorname{atan_{2}}", "atan2",
-     [](const double* x) { return std::atan2(x[0], x[1]); }, exact_atan2, d_atan2, f_atan2, true},
-    {Op::Exp, "exp", 1, "\\exp", "exp", UNARY(std::exp), exact_exp, d_exp, f_exp, true},
-    {Op::Log, "log", 1, "\\log", "log", UNARY(std::log), exact_log, d_log, f_log, true},
-    {Op::Abs, "abs", 1, "", "fabs", UNARY(std::fabs), exact_abs, d_abs, f_abs, true},
-    {Op::Sign, "sign", 1, "\\operatorname{sign}", "", sign_value, exact_sign, d_zero, f_sign, true},
-    {Op::Floor, "floor", 1, "", "floor", UNARY(std::floor), exact_floor, d_zero, f_floor, true},
-    {Op::Ceil, "ceiling", 1, "", "ceil", UNARY(std::ceil), exact_ceil, d_zero, f_ceil, true},
-    {Op::Erf, "erf", 1, "\\operatorname{erf}", "erf", UNARY(std::erf), exact_erf, d_erf, f_erf, true},
-    {Op::Erfc, "erfc", 1, "\\operatorname{erfc}", "erfc", UNARY(std::erfc), exact_erfc, d_erfc, f_erfc, true},
-    {Op::Gamma, "gamma", 1, "\\Gamma", "tgamma", UNARY(std::tgamma), exact_gamma, d_gamma, f_gamma, true},
-    {Op::Polygamma, "polygamma", 2, "\\operatorname{polygamma}", "", polygamma_value, nullptr,
-     d_polygamma, f_unknown, true},
-    // Complex parts. Their values at real arguments are what `eval` uses; they fold away at
-    // construction whenever the argument is known real, so a compiled expression meets them only
-    // for complex arguments, which the numeric backends do not have: compiling them is an error.
-    {Op::Re, "re", 1, "\\operatorname{re}", "", re_value, exact_re, d_part<1>, f_re_im, false},
-    {Op::Im, "im", 1, "\\operatorname{im}", "", im_value, exact_im, d_part<0>, f_re_im, false},
-    {Op::Conjugate, "conjugate", 1, "\\overline", "", re_value, exact_conjugate, d_part<1>, f_conjugate, false},
-    {Op::Arg, "arg", 1, "\\arg", "", arg_value, exact_arg, d_part<0>, f_arg, false},
-};
+#define UNARY(name, fn) \
+  double name(const double* x) { return fn(x[0]); }
+UNARY(v_sin, std::sin) UNARY(v_cos, std::cos) UNARY(v_tan, std::tan) UNARY(v_sinh, std::sinh)
+UNARY(v_cosh, std::cosh) UNARY(v_tanh, std::tanh) UNARY(v_asin, std::asin) UNARY(v_acos, std::acos)
+UNARY(v_atan, std::atan) UNARY(v_exp, std::exp) UNARY(v_log, std::log) UNARY(v_fabs, std::fabs)
+UNARY(v_floor, std::floor) UNARY(v_ceil, std::ceil) UNARY(v_erf, std::erf) UNARY(v_erfc, std::erfc)
+UNARY(v_tgamma, std::tgamma)
 #undef UNARY
+double v_atan2(const double* x) { return std::atan2(x[0], x[1]); }
+
+constexpr VmKind vm_kind_SLEEF = VmKind::Sleef, vm_kind_EXACT = VmKind::Exact, vm_kind_SCALAR = VmKind::Scalar,
+                 vm_kind_NATIVE = VmKind::Native, vm_kind_LOWERED = VmKind::Lowered, vm_kind_NONE = VmKind::None;
+
+#define ALKAHEST_TEXT(t) (std::string_view(#t) == "none" ? std::string_view() : std::string_view(#t))
+const OpInfo kTable[] = {
+#define ALKAHEST_OP(E, name, arity, latex, c, cuda, sympy, hlo, jax, vm, vm_fn, vm_lo, vm_hi, ev, ev_fn, inverse, \
+                    eval, exact, partial, facts)                                                               \
+  {Op::E,  name,  arity, latex,   c,     cuda,  sympy, hlo, jax, vm_kind_##vm, ALKAHEST_TEXT(vm_fn),            \
+   ALKAHEST_TEXT(vm_lo), ALKAHEST_TEXT(vm_hi), Op::inverse, eval, exact, partial, facts, vm_kind_##vm != VmKind::None},
+#include "alkahest/ops.def"
+#undef ALKAHEST_OP
+};
+#undef ALKAHEST_TEXT
 
 static_assert(sizeof(kTable) / sizeof(kTable[0]) == kOpCount, "one row per Op");
 
 }  // namespace
 
 const OpInfo& op_info(Op op) { return kTable[static_cast<std::size_t>(op)]; }
+
+std::span<const OpInfo> op_table() { return kTable; }
 
 const OpInfo* find_op(std::string_view name) {
   for (const OpInfo& row : kTable)

@@ -1,0 +1,175 @@
+"""The op table owns every spelling (include/alkahest/ops.def).
+
+Two kinds of check:
+
+* over the sources: no backend (the vector-math tables, the JIT, the interpreter, emit_c, the
+  StableHLO writer, the CUDA source generator, evalf, to_jax, to_torch, the SymPy bridge) names a
+  function of the table itself: no ``Op::Sin`` and no ``switch`` over ops in the C++ backends, no
+  function spelling in the Python ones; a StableHLO/CHLO op the writer names by itself is one of
+  the arithmetic ops of its composites;
+* over the rows: every spelling a row has is used by its backend (the emitted C calls the row's C
+  function, the StableHLO text holds the row's op, the CUDA source the row's CUDA function, to_jax
+  and the SymPy bridge resolve theirs), and a backend without a spelling refuses the function with
+  an error that names it.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+import alkahest as ak
+from alkahest import _core
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROWS = _core._op_table()
+NAMES = {r[0] for r in ROWS}
+COLUMNS = ("name", "arity", "latex", "c", "cuda", "sympy", "hlo", "jax", "vm", "vm_fn", "inverse", "vm_acc")
+
+
+def row(name):
+    return dict(zip(COLUMNS, next(r for r in ROWS if r[0] == name)))
+
+
+CPP_BACKENDS = ["src/exec/interpreter.cpp", "src/exec/jit.cpp", "src/exec/vector_math.inc",
+                "src/exec/vector_math.cpp", "src/exec/vector_math_sse2.cpp", "src/exec/vector_math_avx2.cpp",
+                "src/exec/vector_math_avx512.cpp", "src/export/emit_c.cpp", "src/export/stablehlo.cpp",
+                "src/cuda/cuda.cpp", "src/evalf/evalf.cpp"]
+PY_BACKENDS = ["python/alkahest/_jax.py", "python/alkahest/_torch.py", "python/alkahest/_sympy.py"]
+
+
+def source(path):
+    text = (ROOT / path).read_text()
+    return re.sub(r"//[^\n]*", "", text)  # comments may name functions
+
+
+# Op enumerators a backend may name: the end marker, and the macro parameter of an X-macro row.
+ALLOWED_OPS = {"Count_", "E"}
+
+
+@pytest.mark.parametrize("path", CPP_BACKENDS)
+def test_cpp_backends_name_no_op(path):
+    text = source(path)
+    named = set(re.findall(r"\bOp::(\w+)", text)) - ALLOWED_OPS
+    assert not named, f"{path} names {sorted(named)}: spell them in the op table (ops.def) instead"
+    if path != "src/evalf/evalf.cpp":  # evalf's switch is generated from the rows (EV_* macros)
+        assert not re.search(r"switch\s*\(\s*(in|ins|info)?\.?op\s*\)", text), f"{path} switches over ops"
+
+
+# The elementwise arithmetic and comparison ops the StableHLO writer's composites (sign, gamma,
+# polygamma, select) are made of; any other op it names must come from a row's hlo column.
+HLO_ARITHMETIC = {"add", "subtract", "multiply", "divide", "negate", "sqrt", "power", "sign", "floor",
+                  "remainder", "exponential", "abs", "and", "or", "not", "select", "compare", "constant",
+                  "lgamma"}  # lgamma: gamma's composite is s * exp(lgamma(x))
+
+
+def test_stablehlo_writer_names_only_table_ops():
+    text = source("src/export/stablehlo.cpp")
+    table_ops = {r[6].split(".", 1)[1] for r in ROWS if r[6] and not r[6].startswith("@")}
+    used = set(re.findall(r'\b(?:op|chlo|chlo2|logical)\("(\w+)"', text))
+    stray = used - HLO_ARITHMETIC - table_ops
+    assert not stray, f"stablehlo.cpp spells {sorted(stray)} itself"
+    composites = {r[6][1:] for r in ROWS if r[6].startswith("@")}
+    handled = set(re.findall(r'what == "(\w+)"', text))
+    assert handled == composites, (handled, composites)
+
+
+def test_emit_c_helpers_are_the_table_helpers():
+    text = source("src/export/emit_c.cpp")
+    helpers = set(re.findall(r'\{"(ak_\w+)", \{"AK_', text))
+    assert helpers == {r[3][1:] for r in ROWS if r[3].startswith("@")}
+
+
+@pytest.mark.parametrize("path", PY_BACKENDS)
+def test_python_backends_spell_no_function(path):
+    text = re.sub(r"#[^\n]*", "", (ROOT / path).read_text())
+    text = re.sub(r'"""(?:.|\n)*?"""', "", text)  # docstrings may name functions
+    literals = set(re.findall(r'"(\w+)"', text)) | set(re.findall(r"'(\w+)'", text))
+    # "log": SymPy's two-argument log(x, b) is rewritten as log(x)/log(b) by the bridge itself.
+    spelled = (literals & NAMES) - ({"log"} if path.endswith("_sympy.py") else set())
+    assert not spelled, f"{path} spells {sorted(spelled)}: read the op table (_core._op_table()) instead"
+    if path.endswith("_jax.py"):
+        lax_fns = set(re.findall(r"\blax\.(\w+)", text))
+        table_fns = {r[7].split(".")[-1] for r in ROWS if r[7]}
+        assert not (lax_fns & table_fns), f"_jax.py calls {sorted(lax_fns & table_fns)} itself"
+
+
+# --- every row's spellings are used ----------------------------------------------------------
+
+def call(pool, name):
+    x, y = pool.symbols("x y")
+    r = row(name)
+    fn = getattr(ak._core, name)
+    return fn(x, y) if r["arity"] != 1 else fn(x)
+
+
+def numeric_rows():
+    return [r[0] for r in ROWS if r[8] not in ("none",)]
+
+
+@pytest.mark.parametrize("name", numeric_rows())
+def test_every_spelling_is_used(name):
+    pool = ak.ExprPool()
+    x, y = pool.symbols("x y")
+    r = row(name)
+    e = call(pool, name)
+    assert e.node().kind == "Func" and e.node().op == name
+    # emit_c: the row's C function (or the clear refusal)
+    if r["c"]:
+        c = ak.emit_c(e, [x, y])
+        want = r["c"].lstrip("@")
+        assert re.search(rf"\b{want}\(", c), c
+    else:
+        with pytest.raises(ValueError, match=f"emit_c: C's <math.h> has no '{name}'"):
+            ak.emit_c(e, [x, y])
+    # StableHLO
+    if r["hlo"] and not r["hlo"].startswith("@"):
+        assert r["hlo"] + " " in ak.to_stablehlo(e, [x, y], shape=3)
+    elif r["hlo"]:
+        ak.to_stablehlo(e, [x, y], shape=3)
+    elif r["vm"] != "lowered":
+        with pytest.raises(ValueError, match=f"to_stablehlo: StableHLO and CHLO have no op for '{name}'"):
+            ak.to_stablehlo(e, [x, y], shape=3)
+    # CUDA source: the cuda column, else the C one
+    spell = (r["cuda"] or r["c"]).lstrip("@")
+    if spell:
+        src = _core._cuda_source(e, [x, y], "f64")
+        assert re.search(rf"\b{spell}\(", src), src
+    # the interpreter and the JIT evaluate it (bit for bit alike)
+    xs, ys = np.linspace(0.3, 2.1, 11), np.linspace(1.2, 0.4, 11)
+    interp = ak.numpy_eval(ak.compile_expr(e, [x, y], backend="interp"), xs, ys)
+    if _core._jit_available():
+        jit = ak.numpy_eval(ak.compile_expr(e, [x, y], backend="llvm"), xs, ys)
+        assert np.array_equal(interp, jit, equal_nan=True)
+    # SymPy's spelling exists
+    if r["sympy"]:
+        sp = pytest.importorskip("sympy")
+        assert hasattr(sp, r["sympy"])
+
+
+def test_jax_spellings_resolve():
+    pytest.importorskip("jax")
+    from alkahest import _jax
+
+    for r in ROWS:
+        if r[7]:
+            assert callable(_jax._resolve(r[7])), r
+    assert set(_jax._FUNCTIONS) == {r[0] for r in ROWS if r[7]}
+
+
+def test_rows_are_well_formed():
+    for r in ROWS:
+        d = dict(zip(COLUMNS, r))
+        assert d["arity"] in (-1, 1, 2), d
+        if d["vm"] in ("sleef", "exact"):
+            assert d["vm_fn"], d
+        if d["vm"] == "sleef":
+            assert re.fullmatch(r"u\d+/u\d+", d["vm_acc"]), d
+        if d["inverse"]:
+            assert d["inverse"] in NAMES, d
+        if d["vm"] == "none":  # no numeric backend has it: then none spells it
+            assert not (d["c"] or d["cuda"] or d["hlo"] or d["jax"]), d
+    assert row("sin")["inverse"] == "asin" and row("exp")["inverse"] == "log"
