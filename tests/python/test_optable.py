@@ -173,3 +173,27 @@ def test_rows_are_well_formed():
         if d["vm"] == "none":  # no numeric backend has it: then none spells it
             assert not (d["c"] or d["cuda"] or d["hlo"] or d["jax"]), d
     assert row("sin")["inverse"] == "asin" and row("exp")["inverse"] == "log"
+
+
+def functions_md_line(r) -> str:
+    """The line of docs/functions.md's table for row r (what the docs must say of it)."""
+    d = dict(zip(COLUMNS, r))
+    vm = {"sleef": f"SLEEF `{d['vm_fn']}` ({d['vm_acc'].replace('/', ' / ')})",
+          "exact": f"exact (`{d['vm_fn']}`)", "scalar": "scalar per element", "native": "compare/select",
+          "lowered": "compare/select", "none": "—"}[d["vm"]]
+
+    def code(s):
+        return f"`{s}`" if s else "—"
+
+    arity = "n" if d["arity"] == -1 else str(d["arity"])
+    cuda = d["cuda"] or d["c"]
+    return (f"| `{d['name']}` | {arity} | {vm} | {code(d['c'])} | {code(cuda)} | {code(d['hlo'])} | "
+            f"{code(d['jax'])} | {code(d['sympy'])} |")
+
+
+def test_functions_md_lists_every_row():
+    text = (ROOT / "docs/functions.md").read_text()
+    have = {line for line in text.splitlines() if line.startswith("| `")}
+    want = {functions_md_line(r) for r in ROWS}
+    assert not want - have, "docs/functions.md lacks (or misstates) these rows:\n" + "\n".join(sorted(want - have))
+    assert not have - want, "docs/functions.md lists rows the table does not have:\n" + "\n".join(sorted(have - want))
