@@ -4,7 +4,8 @@
 //
 // holding a fused loop: every iteration loads one W-lane vector of each input, runs the whole
 // program on vectors held in registers and stores the outputs (interleaved, outputs innermost, as
-// the interpreter writes them); the last partial vector uses masked loads and stores. Functions
+// the interpreter writes them); the last partial vector is copied into zero-filled stack buffers
+// and runs through the same loop body (so the program is emitted once). Functions
 // call the very SLEEF vector functions the interpreter's table holds (their addresses are given to
 // the JIT as absolute symbols), abs/floor/ceil/sqrt are LLVM intrinsics (exact operations), and
 // no fast-math flag or FP contraction is ever set, so both tiers agree bit for bit.
@@ -177,7 +178,6 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
   BasicBlock* check = BasicBlock::Create(C, "check", F);
   BasicBlock* body = BasicBlock::Create(C, "body", F);
   BasicBlock* tailcheck = BasicBlock::Create(C, "tailcheck", F);
-  BasicBlock* tail = BasicBlock::Create(C, "tail", F);
   BasicBlock* exit = BasicBlock::Create(C, "exit", F);
   IRBuilder<> B(entry);
 
@@ -192,9 +192,10 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
   Constant* lanes = ConstantVector::get(lane_ids);
   Constant* zero = ConstantFP::get(VT, 0.0);
 
-  // The whole program on one vector of every input at element `idx`; `mask` (or null for a full
-  // vector) selects the live lanes of the last, partial vector.
-  auto emit = [&](Value* idx, Value* mask) {
+  // The whole program on one vector of every input (`src[k]` at element `idx`), stored to `dst`.
+  // It is emitted once: the last, partial vector is copied into zero-filled stack buffers and runs
+  // through the same block (emitting it a second time, masked, doubled the code LLVM compiles).
+  auto emit = [&](const std::vector<Value*>& src, Value* dst, Value* idx) {
     std::vector<Value*> reg(std::max<std::uint32_t>(P.n_regs, 1), nullptr);
     for (const Instr& ins : P.code) {
       Value* a = ins.code == PCode::Input || ins.code == PCode::Const ? nullptr : reg[ins.a];
@@ -202,8 +203,8 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
       Value* v = nullptr;
       switch (ins.code) {
         case PCode::Input: {
-          Value* p = B.CreateInBoundsGEP(ET, inptr[ins.index], idx);
-          v = mask ? static_cast<Value*>(B.CreateMaskedLoad(VT, p, EA, mask, zero)) : B.CreateAlignedLoad(VT, p, EA);
+          Value* p = B.CreateInBoundsGEP(ET, src[ins.index], idx);
+          v = B.CreateAlignedLoad(VT, p, EA);
           break;
         }
         case PCode::Const:
@@ -268,20 +269,33 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
     for (std::size_t k = 0; k < n_out; ++k) {
       Value* v = reg[P.outputs[k]];
       if (n_out == 1) {
-        Value* p = B.CreateInBoundsGEP(ET, out, idx);
-        if (mask)
-          B.CreateMaskedStore(v, p, EA, mask);
-        else
-          B.CreateAlignedStore(v, p, EA);
+        Value* p = B.CreateInBoundsGEP(ET, dst, idx);
+        B.CreateAlignedStore(v, p, EA);
       } else {  // interleaved: element i of output k goes to out[i * n_out + k]
         Value* base = B.CreateVectorSplat(W, idx);
         Value* pos = B.CreateAdd(B.CreateMul(B.CreateAdd(base, lanes), ConstantInt::get(base->getType(), n_out)),
                                  ConstantInt::get(base->getType(), k));
-        Value* ptrs = B.CreateInBoundsGEP(ET, out, pos);
-        B.CreateMaskedScatter(v, ptrs, EA, mask ? mask : Constant::getAllOnesValue(FixedVectorType::get(B.getInt1Ty(), W)));
+        Value* ptrs = B.CreateInBoundsGEP(ET, dst, pos);
+        B.CreateMaskedScatter(v, ptrs, EA, Constant::getAllOnesValue(FixedVectorType::get(B.getInt1Ty(), W)));
       }
     }
   };
+
+  // Stack buffers for the partial last vector: one per input, one for the outputs (interleaved).
+  B.SetInsertPoint(entry, entry->getFirstInsertionPt());
+  const Align VA(64);
+  std::vector<Value*> inbuf(P.n_inputs);
+  for (std::uint32_t k = 0; k < P.n_inputs; ++k) {
+    auto* a = B.CreateAlloca(ArrayType::get(ET, W), nullptr, "tailin");
+    a->setAlignment(VA);
+    inbuf[k] = a;
+  }
+  auto* outbuf = B.CreateAlloca(ArrayType::get(ET, W * std::max<std::size_t>(n_out, 1)), nullptr, "tailout");
+  outbuf->setAlignment(VA);
+  B.SetInsertPoint(entry->getTerminator());
+
+  BasicBlock* tailcopy = BasicBlock::Create(C, "tailcopy", F);
+  BasicBlock* tailstore = BasicBlock::Create(C, "tailstore", F);
 
   B.SetInsertPoint(check);
   PHINode* i = B.CreatePHI(I64, 2, "i");
@@ -289,18 +303,43 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
   Value* next = B.CreateAdd(i, ConstantInt::get(I64, W));
   B.CreateCondBr(B.CreateICmpSLE(next, n), body, tailcheck);
 
-  B.SetInsertPoint(body);
-  emit(i, nullptr);
-  i->addIncoming(next, B.GetInsertBlock());
-  B.CreateBr(check);
-
   B.SetInsertPoint(tailcheck);
   Value* rem = B.CreateSub(n, i);
-  B.CreateCondBr(B.CreateICmpSGT(rem, ConstantInt::get(I64, 0)), tail, exit);
+  B.CreateCondBr(B.CreateICmpSGT(rem, ConstantInt::get(I64, 0)), tailcopy, exit);
 
-  B.SetInsertPoint(tail);
-  Value* mask = B.CreateICmpSLT(lanes, B.CreateVectorSplat(W, rem));
-  emit(i, mask);
+  B.SetInsertPoint(tailcopy);
+  Value* rem_bytes = B.CreateMul(rem, ConstantInt::get(I64, sizeof(T)));
+  for (std::uint32_t k = 0; k < P.n_inputs; ++k) {
+    B.CreateMemSet(inbuf[k], B.getInt8(0), W * sizeof(T), VA);
+    B.CreateMemCpy(inbuf[k], VA, B.CreateInBoundsGEP(ET, inptr[k], i), EA, rem_bytes);
+  }
+  B.CreateBr(body);
+
+  B.SetInsertPoint(body);
+  std::vector<Value*> src(P.n_inputs);
+  for (std::uint32_t k = 0; k < P.n_inputs; ++k) {
+    PHINode* ph = B.CreatePHI(Ptr, 2);
+    ph->addIncoming(inptr[k], check);
+    ph->addIncoming(inbuf[k], tailcopy);
+    src[k] = ph;
+  }
+  PHINode* dst = B.CreatePHI(Ptr, 2);
+  dst->addIncoming(out, check);
+  dst->addIncoming(outbuf, tailcopy);
+  PHINode* idx = B.CreatePHI(I64, 2);
+  idx->addIncoming(i, check);
+  idx->addIncoming(ConstantInt::get(I64, 0), tailcopy);
+  PHINode* in_tail = B.CreatePHI(B.getInt1Ty(), 2);
+  in_tail->addIncoming(B.getFalse(), check);
+  in_tail->addIncoming(B.getTrue(), tailcopy);
+  emit(src, dst, idx);
+  i->addIncoming(next, B.GetInsertBlock());
+  B.CreateCondBr(in_tail, tailstore, check);
+
+  B.SetInsertPoint(tailstore);
+  const std::uint64_t per = std::max<std::size_t>(n_out, 1) * sizeof(T);
+  B.CreateMemCpy(B.CreateInBoundsGEP(ET, out, B.CreateMul(i, ConstantInt::get(I64, std::max<std::size_t>(n_out, 1)))),
+                 EA, outbuf, VA, B.CreateMul(B.CreateSub(n, i), ConstantInt::get(I64, per)));
   B.CreateBr(exit);
 
   B.SetInsertPoint(exit);
