@@ -1206,4 +1206,5 @@ NB_MODULE(_core, m) {
   alkahest::py::bind_integrate(m);
   alkahest::py::bind_series(m);
   alkahest::py::bind_optable(m);
+  alkahest::py::bind_sum(m);
 }

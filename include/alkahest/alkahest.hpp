@@ -10,6 +10,7 @@
 #include "alkahest/matrix.hpp"
 #include "alkahest/poly.hpp"
 #include "alkahest/integrate.hpp"
+#include "alkahest/sum.hpp"
 #include "alkahest/pool.hpp"
 #include "alkahest/print.hpp"
 #include "alkahest/serialize.hpp"

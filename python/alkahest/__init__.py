@@ -108,6 +108,8 @@ from ._integrate import integrate, nintegrate
 # Series and limits (python/bind_series.cpp, python/alkahest/_series.py, docs/calculus.md).
 from . import _series
 from ._series import SeriesData, series, series_data
+from ._core import antidifference, summation_closed_form
+from ._sum import summation
 
 _pickle.install()
 _conventions.install()
@@ -240,6 +242,8 @@ __all__ = [
     # polynomial algebra
     # integration
     "check_antiderivative", "integrate", "integrate_antiderivative", "integrate_rational", "nintegrate",
+    # summation
+    "antidifference", "summation", "summation_closed_form",
     # matrices
     "Matrix", "hessian", "jacobian",
     # pattern matching, rewriting, simplification
