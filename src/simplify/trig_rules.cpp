@@ -261,7 +261,7 @@ ExprId linearize(ExprPool& pool, std::vector<std::pair<Op, ExprId>> units) {
 }  // namespace
 
 ExprId products_to_sums(ExprPool& pool, ExprId e) {
-  constexpr std::size_t kMaxUnits = 10;  // 2**9 terms at most per product
+  constexpr std::size_t kMaxUnits = 6;  // 2**5 terms at most per product
   const std::uint64_t ops = op_bit(Op::Sin) | op_bit(Op::Cos) | op_bit(Op::Sinh) | op_bit(Op::Cosh);
   const ExprId r = bottom_up(pool, e, [&](ExprId id) {
     const Node& n = pool.node(id);

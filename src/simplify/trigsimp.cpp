@@ -22,17 +22,25 @@ ExprId trig_search(ExprPool& pool, ExprId expr, const std::function<long(ExprPoo
   Scored best = score(expr);
   std::unordered_set<ExprId> seen{expr};
   std::vector<Scored> frontier{best};
+  // A budget of work (the nodes of the forms scored) so that large input ends in bounded time; a
+  // form much larger than the input is scored but not searched further.
+  const long input_nodes = best.nodes;
+  const long max_nodes = 4 * input_nodes + 60;
+  long work = 0;
+  const long budget = 4000 + 40 * input_nodes;
   auto consider = [&](std::vector<Scored>& next, ExprId e) {
     if (!seen.insert(e).second) return;
     const Scored s = score(e);
-    next.push_back(s);
+    work += s.nodes;
+    if (s.nodes <= max_nodes) next.push_back(s);
     if (s < best) best = s;
   };
   consider(frontier, parity(pool, expr));
   const bool hyp = has_op(pool, expr, kHypOps) || has_op(pool, expr, op_bit(Op::Exp));
-  for (int step = 0; step < depth; ++step) {
+  for (int step = 0; step < depth && work < budget; ++step) {
     std::vector<Scored> next;
     for (const Scored& f : frontier) {
+      if (work >= budget) break;
       std::vector<ExprId> rs;
       rs.push_back(tan_to_sin_cos(pool, f.e));
       rs.push_back(sin_cos_to_tan(pool, f.e));
@@ -40,14 +48,15 @@ ExprId trig_search(ExprPool& pool, ExprId expr, const std::function<long(ExprPoo
       rs.push_back(pythagorean(pool, f.e, false));
       rs.push_back(products_to_sums(pool, f.e));
       rs.push_back(reciprocal_squares(pool, f.e));
-      if (auto x = try_expand(pool, f.e)) rs.push_back(products_to_sums(pool, *x));
+      if (f.nodes <= 300)
+        if (auto x = try_expand(pool, f.e)) rs.push_back(products_to_sums(pool, *x));
       rs.push_back(expand_angles(pool, f.e, false));
       if (hyp) {
         rs.push_back(hyperbolic_to_exp(pool, f.e));
         rs.push_back(exp_to_hyperbolic(pool, f.e));
       }
       for (ExprId r : rs) {
-        if (r == f.e) continue;
+        if (r == f.e || node_count(pool, r) > max_nodes) continue;
         consider(next, r);
         if (auto c = try_cancel(pool, r)) consider(next, *c);
       }
