@@ -133,6 +133,7 @@ ExprId mul_rule(ExprPool& pool, ExprId id) {
   }
   std::vector<ExprId> out, exps;
   std::map<ExprId, std::vector<ExprId>> by_exponent;  // non-integer real exponent -> bases >= 0
+  std::map<ExprId, ExprId> free;                       // exponent -> one power of a base of unknown sign
   for (ExprId f : n.args) {
     const Node& fn = pool.node(f);
     if (fn.kind == Kind::Func && fn.op == Op::Exp) {
@@ -143,7 +144,19 @@ ExprId mul_rule(ExprPool& pool, ExprId id) {
       by_exponent[fn.args[1]].push_back(fn.args[0]);
       continue;
     }
+    if (fn.kind == Kind::Pow && !integer_number(pool, fn.args[1]) && real(pool, fn.args[1]) && !free.count(fn.args[1])) {
+      free.emplace(fn.args[1], f);
+      continue;
+    }
     out.push_back(f);
+  }
+  // One base of unknown sign may join bases >= 0: x**q*y**q = (x*y)**q needs only x >= 0.
+  for (auto [q, f] : free) {
+    auto it = by_exponent.find(q);
+    if (it != by_exponent.end())
+      it->second.push_back(pool.node(f).args[0]);
+    else
+      out.push_back(f);
   }
   bool changed = exps.size() > 1;
   if (!exps.empty()) out.push_back(pool.func(Op::Exp, pool.add(exps)));

@@ -44,7 +44,10 @@ ExprId gamma_ratios(ExprPool& pool, ExprId e) {
     for (ExprId f : n.args) {
       auto [gb, ge] = pool.as_base_exp(f);
       const Node& g = pool.node(gb);
-      if (g.kind != Kind::Func || g.op != Op::Gamma || pool.node(ge).kind != Kind::Number) continue;
+      // (gamma(a)/gamma(b))**k with an integer k: a non-integer power does not split that way.
+      if (g.kind != Kind::Func || g.op != Op::Gamma || pool.node(ge).kind != Kind::Number ||
+          !pool.node(ge).number.is_integer())
+        continue;
       for (ExprId h : n.args) {
         auto [hb, he] = pool.as_base_exp(h);
         const Node& hg = pool.node(hb);

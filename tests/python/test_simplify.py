@@ -130,3 +130,22 @@ def test_simplify_never_costlier_and_bad_input(pool):
     assert simplify(deep) == deep  # deeper than 1000 levels: returned as it is, no stack overflow
     f = pool.float(1.5) * x + x / 3  # floats: the exact algorithms refuse them; simplify still answers
     assert simplify(f) == f or op_count(simplify(f)) <= op_count(f)
+
+
+def test_powers_with_one_base_of_unknown_sign(pool):
+    x, y, q = pool.symbols("x y q")
+    t = pool.symbol("t", positive=True)
+    two = pool.integer(2)
+    assert powsimp(two**q * y**q) == (2 * y) ** q  # 2 > 0 is enough
+    assert powsimp(x**q * y**q) == x**q * y**q  # (-1)**q*(-1)**q is not 1**q
+    assert powsimp(t**q * y**q) == (t * y) ** q
+    same_values(t**q * y**q, (t * y) ** q, [{t: Fraction(3, 2), y: Fraction(-2), q: Fraction(1, 3)}])
+
+
+def test_gamma_ratio_only_for_integer_powers(pool):
+    x = pool.symbol("x")
+    half = pool.rational(1, 2)
+    e = gamma(x + 1) ** half / gamma(x) ** half  # at x = -1/2: -I*sqrt(2)/2, while sqrt(x) = I*sqrt(2)/2
+    assert simplify(e) != sqrt(x)
+    same_values(e, simplify(e), [{x: Fraction(-1, 2)}, {x: Fraction(5, 2)}])
+    assert simplify(gamma(x + 3) / gamma(x)) == x * (x + 1) * (x + 2) or op_count(simplify(gamma(x + 3) / gamma(x))) <= 5
