@@ -60,6 +60,9 @@ struct Scored {
   }
 };
 
+/// Whether `e` holds oo, -oo, zoo, nan or an infinite float: the identities of the searches are
+/// identities of finite values, and such input is left alone (trigsimp.cpp).
+bool has_infinity(const ExprPool& pool, ExprId e);
 /// trigsimp's search under a cost (trigsimp.cpp).
 ExprId trig_search(ExprPool& pool, ExprId expr, const std::function<long(ExprPool&, ExprId)>& cost, int beam,
                    int depth);

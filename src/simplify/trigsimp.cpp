@@ -3,6 +3,7 @@
 // functions as generators); the cheapest `beam` forms go on to the next step, `depth` steps in all.
 // The cheapest form seen is the answer (never costlier than the input).
 #include <algorithm>
+#include <cmath>
 #include <unordered_set>
 
 #include "alkahest/simplify.hpp"
@@ -14,10 +15,27 @@ using namespace simplify_detail;
 
 namespace simplify_detail {
 
+bool has_infinity(const ExprPool& pool, ExprId e) {
+  std::vector<ExprId> stack{e};
+  std::unordered_set<ExprId> seen;
+  while (!stack.empty()) {
+    const ExprId id = stack.back();
+    stack.pop_back();
+    if (!seen.insert(id).second) continue;
+    const Node& n = pool.node(id);
+    if (n.kind == Kind::Constant && n.constant != Constant::Pi && n.constant != Constant::E &&
+        n.constant != Constant::EulerGamma && n.constant != Constant::I)
+      return true;
+    if (n.kind == Kind::Number && n.number.is_float() && !std::isfinite(n.number.real())) return true;
+    for (ExprId a : n.args) stack.push_back(a);
+  }
+  return false;
+}
+
 ExprId trig_search(ExprPool& pool, ExprId expr, const std::function<long(ExprPool&, ExprId)>& cost, int beam,
                    int depth) {
   const std::uint64_t all = kTrigOps | kHypOps | op_bit(Op::Exp);
-  if (!has_op(pool, expr, all)) return expr;
+  if (!has_op(pool, expr, all) || has_infinity(pool, expr)) return expr;
   auto score = [&](ExprId e) { return Scored{cost(pool, e), node_count(pool, e), e}; };
   Scored best = score(expr);
   std::unordered_set<ExprId> seen{expr};

@@ -149,3 +149,9 @@ def test_gamma_ratio_only_for_integer_powers(pool):
     assert simplify(e) != sqrt(x)
     same_values(e, simplify(e), [{x: Fraction(-1, 2)}, {x: Fraction(5, 2)}])
     assert simplify(gamma(x + 3) / gamma(x)) == x * (x + 1) * (x + 2) or op_count(simplify(gamma(x + 3) / gamma(x))) <= 5
+
+
+def test_infinities_are_left_to_the_kernel(pool):
+    x = pool.symbol("x")
+    e = sin(pool.oo * x) ** 2 + cos(pool.oo * x) ** 2  # undefined for x != 0, not 1
+    assert simplify(e) == e and trigsimp(e) == e
