@@ -19,7 +19,20 @@ ExprId parity(ExprPool& pool, ExprId e);
 
 /// Whether `e` holds a function of `ops` (a bit mask of 1 << Op).
 bool has_op(const ExprPool& pool, ExprId e, std::uint64_t ops);
-constexpr std::uint64_t op_bit(Op op) { return std::uint64_t(1) << static_cast<unsigned>(op); }
+/// A bit per function the passes look for (independent of the op table's numbering, which grows).
+constexpr std::uint64_t op_bit(Op op) {
+  switch (op) {
+    case Op::Sin: return 1;
+    case Op::Cos: return 2;
+    case Op::Tan: return 4;
+    case Op::Sinh: return 8;
+    case Op::Cosh: return 16;
+    case Op::Tanh: return 32;
+    case Op::Exp: return 64;
+    case Op::Log: return 128;
+    default: return 0;
+  }
+}
 constexpr std::uint64_t kTrigOps = op_bit(Op::Sin) | op_bit(Op::Cos) | op_bit(Op::Tan);
 constexpr std::uint64_t kHypOps = op_bit(Op::Sinh) | op_bit(Op::Cosh) | op_bit(Op::Tanh);
 
