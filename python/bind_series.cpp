@@ -2,6 +2,7 @@
 // alkahest.series / alkahest.limit (python/alkahest/_series.py) wrap these.
 #include <nanobind/stl/string.h>
 
+#include "alkahest/limit.hpp"
 #include "alkahest/series.hpp"
 #include "bindings.hpp"
 
@@ -55,6 +56,24 @@ void bind_series(nb::module_& m) {
       },
       "expr"_a, "x"_a, "x0"_a, "n"_a, "dir"_a,
       "(sum, order, local, terms) of the truncated series (see alkahest.series).");
+  m.def(
+      "_limit",
+      [](nb::handle expr, nb::handle x, nb::handle x0, const std::string& dir) -> nb::object {
+        ExprRef xs = expr_ref(x, "limit: the variable");
+        ExprRef e = in_pool("limit", xs, expr, "the expression");
+        ExprRef p = in_pool("limit", xs, x0, "the point x0");
+        if (dir != "+" && dir != "-" && dir != "+-")
+          throw nb::value_error(("limit: dir must be '+', '-' or '+-', got '" + dir + "'").c_str());
+        std::optional<ExprId> r;
+        {
+          ReleasedGil released;
+          r = limit(*xs.pool, e.id, xs.id, p.id, dir);
+        }
+        if (!r) return nb::none();
+        return expr_object(xs.pool, *r);
+      },
+      "expr"_a, "x"_a, "x0"_a, "dir"_a,
+      "The limit, or None when it does not exist or cannot be decided (see alkahest.limit).");
 }
 
 }  // namespace alkahest::py

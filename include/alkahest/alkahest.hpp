@@ -17,3 +17,4 @@
 #include "alkahest/simplify.hpp"
 #include "alkahest/solve.hpp"
 #include "alkahest/series.hpp"
+#include "alkahest/limit.hpp"

@@ -107,7 +107,7 @@ from ._core import check_antiderivative, integrate_antiderivative, integrate_rat
 from ._integrate import integrate, nintegrate
 # Series and limits (python/bind_series.cpp, python/alkahest/_series.py, docs/calculus.md).
 from . import _series
-from ._series import SeriesData, series, series_data
+from ._series import SeriesData, limit, series, series_data
 from ._core import antidifference, summation_closed_form
 from ._sum import summation
 
@@ -252,6 +252,6 @@ __all__ = [
     # equation solving
     "Condition", "NsolveResult", "Roots", "Solution", "SolveUnsupportedError", "nsolve", "roots", "solve",
     # series and limits
-    "SeriesData", "series", "series_data",
+    "SeriesData", "limit", "series", "series_data",
     "Poly", "apart", "cancel", "collect", "discriminant", "div", "expand", "factor", "factor_list", "gcd", "generators", "groebner", "horner", "lcm", "nroots", "quo", "real_roots", "rem", "resultant", "sqf", "sqf_list", "together",
 ]

@@ -96,6 +96,34 @@ class _Truncated:
         return f"{self.data.sum} + O(({self.data.local})**{self.data.order})"
 
 
+def limit(expr, x, x0, dir: str = "+"):
+    """The limit of ``expr`` as the symbol ``x`` tends to ``x0`` (a finite expression free of ``x``,
+    ``pool.oo`` or ``-pool.oo``) from ``dir``: ``"+"`` (above), ``"-"`` (below) or ``"+-"`` (both
+    sides must agree; ``oo`` on one side and ``-oo`` on the other give ``zoo``).
+
+    Gruntz's algorithm (most rapidly varying subexpressions, rewritten in one variable ``w -> 0+``,
+    leading term by :func:`series`), after a series fast path at finite points. The answer may be
+    ``oo``, ``-oo``, ``zoo`` or, with a parameter of unknown sign, ``oo*sign(a)``. When the limit
+    does not exist (``sin(1/x)`` at 0, one-sided limits that differ) or cannot be decided within the
+    step budget, the result is ``None`` (until the kernel has the unevaluated ``Limit`` object):
+    never a guess.
+
+    >>> from alkahest import ExprPool, limit, exp, log, sin
+    >>> pool = ExprPool()
+    >>> x = pool.symbol("x")
+    >>> limit((1 + 1 / x) ** x, x, pool.oo)
+    E
+    >>> limit(sin(x) / x, x, 0), limit(x**x, x, 0), limit(exp(x) / x**100, x, pool.oo)
+    (1, 1, oo)
+    >>> limit(1 / x, x, 0, "+-")
+    zoo
+    >>> limit(sin(1 / x), x, 0) is None
+    True
+    """
+    r = _core._limit(expr, x, x0, dir)
+    return r
+
+
 def install() -> None:
     def _series_method(self, x, x0=0, n=6, dir="+"):
         return series(self, x, x0, n, dir)
@@ -105,7 +133,12 @@ def install() -> None:
 
     _series_method.__doc__ = series.__doc__
     _remove_o.__doc__ = "The expression without its order terms O(...) (see :func:`series`)."
+    def _limit_method(self, x, x0, dir="+"):
+        return limit(self, x, x0, dir)
+
+    _limit_method.__doc__ = limit.__doc__
     _core.Expr.series = _series_method  # type: ignore[attr-defined]
+    _core.Expr.limit = _limit_method  # type: ignore[attr-defined]
     _core.Expr.removeO = _remove_o  # type: ignore[attr-defined]
 
 

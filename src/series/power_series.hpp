@@ -38,6 +38,13 @@ class Ctx {
   long work;  ///< terms t**e with e >= work are dropped
   ExprId log_t;
   long steps = 0;
+  /// Whether the variable runs through real values (the point is real or infinite), so that an
+  /// argument whose expression is real stays real along the path.
+  bool point_real = true;
+  /// Set by the walker before log, powers and the inverse functions: the argument is real along
+  /// the path (its expression's facts say real and point_real). Branch cuts are crossed only by
+  /// arguments that are not.
+  bool arg_real = false;
 
   ExprId zero() { return pool.integer(0); }
   ExprId one() { return pool.integer(1); }

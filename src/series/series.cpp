@@ -164,6 +164,7 @@ class Expander {
       }
       case Kind::Pow: {
         const ExprId b = n.args[0], e = n.args[1];
+        set_arg_real(b);
         if (is_const(e)) return pow_const(cx_, get(b), e);
         if (is_const(b)) {  // b**E = exp(E log b)
           check_finite(b);
@@ -178,10 +179,39 @@ class Expander {
     }
   }
 
-  // f(A) = f(c0) + integral of f'(A) A' (f analytic on the path; at a singular c0 the integrand
-  // must be real so that the real path stays on the principal branch).
+  void set_arg_real(ExprId arg) {
+    cx_.arg_real = cx_.point_real && !cx_.pool.node(arg).facts.may(Facts::NonReal);
+  }
+
+  // Whether c0 lies where `name` is analytic, off its branch cuts, for sure.
+  bool off_cut(std::string_view name, ExprId c0) {
+    auto& p = cx_.pool;
+    if (name == "erf" || name == "erfc" || name == "erfi") return true;
+    const bool real = is_real(p.node(c0).facts) == true;
+    if (name == "atan" || name == "asinh") return real;
+    if (name == "acot") {  // discontinuous at 0 on the real line
+      auto s0 = real ? sign_of(p, c0) : std::nullopt;
+      return s0 && *s0 != 0;
+    }
+    if (!real) return false;
+    if (name == "acosh") {
+      auto s = sign_of(p, p.sub(c0, p.integer(1)));
+      return s && *s > 0;
+    }
+    auto s = sign_of(p, p.sub(p.integer(1), p.pow(c0, p.integer(2))));  // asin, acos, atanh, acoth
+    if (name == "acoth") return s && *s < 0;
+    return s && *s > 0;
+  }
+
+  // f(A) = f(c0) + integral of f'(A) A' (f analytic on the path). A non-real path must start off
+  // the branch cuts; a real one may start on a cut or at a branch point (the values along it are
+  // the principal ones from that side when the integrand is real there).
   PSeries by_integral(Op op, const PSeries& a, const PSeries& df, const char* name) {
+    const bool arg_real = cx_.arg_real;
     const ExprId c0 = constant_term(cx_, a, name);
+    if ((!arg_real || std::string_view(name) == "acot") && !off_cut(name, c0))
+      throw SeriesError(std::string("series: ") + name + " of a non-real argument at a point on or near its " +
+                        "branch cut; not expanded");
     const ExprId f0 = cx_.norm(cx_.pool.func(op, c0));
     if (not_finite(cx_.pool, f0))
       throw SeriesError(std::string("series: ") + name + " is not finite at the point");
@@ -190,7 +220,7 @@ class Expander {
     PSeries g = mul(cx_, regrid(cx_, df, d), derivative(cx_, regrid(cx_, a, d)));
     PSeries dfs = df;
     strip(cx_, dfs);
-    if (!dfs.c.empty() && dfs.val < 0 && !all_real(cx_, dfs))
+    if (!dfs.c.empty() && dfs.val < 0 && !(arg_real && all_real(cx_, dfs)))
       throw SeriesError(std::string("series: ") + name +
                         " at a branch point with a non-real expansion; not expanded");
     return add(cx_, integral(cx_, g), constant(cx_, f0));
@@ -345,6 +375,7 @@ class Expander {
     }
     if (info.arity != 1) throw SeriesError("series: no expansion rule for " + std::string(name));
     const PSeries a = get(n.args[0]);
+    set_arg_real(n.args[0]);
     auto& p = cx_.pool;
     if (name == "exp") return series_detail::exp(cx_, a);
     if (name == "log") return series_detail::log(cx_, a);
@@ -390,7 +421,7 @@ class Expander {
       return by_integral(n.op, a, mul(cx_, pow_const(cx_, am, minus_half()), pow_const(cx_, ap, minus_half())),
                          "acosh");
     }
-    if (name == "atanh" || name == "acoth") return by_integral(n.op, a, inv(cx_, one_plus_sq(a, 1, -1)), "atanh");
+    if (name == "atanh" || name == "acoth") return by_integral(n.op, a, inv(cx_, one_plus_sq(a, 1, -1)), name == "atanh" ? "atanh" : "acoth");
     if (name == "erf" || name == "erfc" || name == "erfi") {
       PSeries sq = mul(cx_, a, a);
       if (name != "erfi") sq = neg(cx_, sq);

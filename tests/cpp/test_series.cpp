@@ -57,3 +57,21 @@ TEST_F(SeriesTest, LeadingTerm) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(LimitTest, GruntzAndRefusals) {
+  ExprPool pool;
+  const ExprId x = pool.symbol("x");
+  const ExprId oo = pool.constant(Constant::Infinity);
+  auto L = [&](const char* s, ExprId at, const char* dir = "+") { return limit(pool, parse(pool, s), x, at, dir); };
+  EXPECT_EQ(L("(1 + 1/x)**x", oo), pool.constant(Constant::E));
+  EXPECT_EQ(L("x**x", pool.integer(0)), pool.integer(1));
+  EXPECT_EQ(L("exp(x)*(exp(1/x - exp(-x)) - exp(1/x))", oo), pool.integer(-1));
+  EXPECT_EQ(L("1/x", pool.integer(0), "+-"), pool.constant(Constant::ComplexInfinity));
+  EXPECT_FALSE(L("sin(1/x)", pool.integer(0)).has_value());
+  EXPECT_FALSE(L("exp(-x)*log(gamma(gamma(x)))", oo).has_value());  // gamma grows faster than its argument
+  EXPECT_FALSE(L("(1 - x/2)**(3*x)", oo).has_value());               // complex for large x
+}
+
+}  // namespace

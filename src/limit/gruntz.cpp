@@ -1,0 +1,428 @@
+// Gruntz's algorithm for lim_{x -> oo} of exp-log expressions (with other functions of arguments
+// that the series module can expand). Outline (Gruntz 1996, ch. 3):
+//   limitinf(e):  (c0, e0) = leading term of e in the most rapidly varying class;
+//                 e0 > 0 -> 0, e0 < 0 -> sign(c0)*oo, e0 = 0 -> limitinf(c0).
+//   mrv(e):       the set of most rapidly varying subexpressions (x, or exp(u) with u -> +-oo),
+//                 compared by lim log(f)/log(g).
+//   rewrite:      every f = exp(u) of the set as exp(u - c*v) * w**(-+c) where g = exp(v) is
+//                 the simplest element and w = exp(-|v|) -> 0+; log(w) = -+v.
+// Everything that cannot be decided (a sign, a zero test, a series) makes the whole computation
+// give up (nullopt), never guess.
+#include <algorithm>
+#include <unordered_map>
+
+#include "alkahest/calculus.hpp"
+#include "alkahest/evalf.hpp"
+#include "alkahest/limit.hpp"
+#include "alkahest/poly.hpp"
+#include "alkahest/series.hpp"
+
+namespace alkahest {
+
+namespace {
+
+struct GiveUp {};
+
+ExprId fresh(ExprPool& pool, ExprId expr, const std::string& base, Facts facts) {
+  const std::vector<ExprId> fs = free_symbols(pool, expr);
+  for (int i = 0;; ++i) {
+    const std::string name = i == 0 ? base : base + std::to_string(i);
+    bool used = false;
+    for (ExprId s : fs)
+      if (pool.node(s).name == name) used = true;
+    if (!used) return pool.symbol(name, facts);
+  }
+}
+
+Facts positive_facts() { return Facts::only(Facts::Pos); }
+
+class Gruntz {
+ public:
+  Gruntz(ExprPool& pool, ExprId x) : p_(pool), x_(x) {
+    wsym_ = p_.symbol("gruntz_w_", positive_facts());
+    logw_ = p_.symbol("gruntz_logw_", Facts::real());
+  }
+
+  ExprId limitinf(ExprId e) {
+    if (!has_x(e)) return e;
+    if (e == x_) return p_.constant(Constant::Infinity);
+    Guard g(*this);
+    auto [c0, e0] = leadterm(e);
+    if (e0 > 0) return p_.integer(0);
+    if (e0 < 0) {
+      auto s = sign(c0);
+      if (!s) {
+        if (has_x(c0)) throw GiveUp{};
+        if (is_real(p_.node(c0).facts) != true) throw GiveUp{};
+        return p_.mul(p_.func(Op::Sign, c0), p_.constant(Constant::Infinity));  // a parameter's sign
+      }
+      if (*s == 0) throw GiveUp{};
+      return p_.constant(*s > 0 ? Constant::Infinity : Constant::NegativeInfinity);
+    }
+    return limitinf(c0);
+  }
+
+  // Eventual sign of e as x -> oo (nullopt: depends on a parameter).
+  std::optional<int> sign(ExprId e) {
+    if (!has_x(e)) return const_sign(e);
+    if (e == x_) return 1;
+    const Node& n = p_.node(e);
+    if (n.kind == Kind::Mul) {
+      int s = 1;
+      for (ExprId a : std::vector<ExprId>(n.args)) {
+        auto t = sign(a);
+        if (!t) return std::nullopt;
+        s *= *t;
+      }
+      return s;
+    }
+    if (n.kind == Kind::Func && n.op == Op::Exp && is_real(p_.node(n.args[0]).facts) == true) return 1;
+    if (n.kind == Kind::Pow) {
+      const ExprId b = n.args[0];
+      auto sb = sign(b);
+      if (sb && *sb > 0) return 1;
+    }
+    Guard g(*this);
+    auto [c0, e0] = leadterm(e);
+    (void)e0;
+    return sign(c0);
+  }
+
+ private:
+  ExprPool& p_;
+  ExprId x_;
+  ExprId wsym_, logw_;
+  long calls_ = 0, depth_ = 0;
+  std::unordered_map<ExprId, bool> has_x_memo_;
+  std::unordered_map<ExprId, ExprId> limit_memo_;
+
+  struct Guard {
+    explicit Guard(Gruntz& g) : g(g) {
+      if (++g.calls_ > LimitLimits::max_calls || ++g.depth_ > LimitLimits::max_depth) {
+        --g.depth_;
+        throw GiveUp{};
+      }
+    }
+    ~Guard() { --g.depth_; }
+    Gruntz& g;
+  };
+
+  bool has_x(ExprId e) {
+    auto it = has_x_memo_.find(e);
+    if (it != has_x_memo_.end()) return it->second;
+    const std::vector<ExprId> fs = free_symbols(p_, e);
+    const bool h = std::find(fs.begin(), fs.end(), x_) != fs.end();
+    has_x_memo_[e] = h;
+    return h;
+  }
+
+  std::optional<int> const_sign(ExprId c) {
+    const Facts& f = p_.node(c).facts;
+    if (is_positive(f) == true) return 1;
+    if (is_negative(f) == true) return -1;
+    if (is_zero(f) == true) return 0;
+    if (f.within(Facts::PInf)) return 1;
+    if (f.within(Facts::NInf)) return -1;
+    if (!free_symbols(p_, c).empty()) return std::nullopt;
+    try {
+      if (auto z = alkahest::is_zero(p_, c); z && *z) return 0;
+      const Evalf v = evalf(p_, c, 15);
+      if (!v.real && std::abs(v.im_double) > 0) throw GiveUp{};
+      if (std::abs(v.re_double) > std::stod(v.re_radius)) return v.re_double > 0 ? 1 : -1;
+    } catch (const GiveUp&) {
+      throw;
+    } catch (const std::exception&) {
+    }
+    throw GiveUp{};
+  }
+
+  void require_positive(ExprId b) {
+    if (is_positive(p_.node(b).facts) == true) return;
+    if (!has_x(b)) throw GiveUp{};
+    auto s = sign(b);
+    if (!s || *s <= 0) throw GiveUp{};
+  }
+
+  ExprId log_of(ExprId f) {  // log of an mrv element (exp(u) -> u, x -> log(x))
+    const Node& n = p_.node(f);
+    if (n.kind == Kind::Func && n.op == Op::Exp) return n.args[0];
+    return p_.func(Op::Log, f);
+  }
+
+  // +1: a varies faster than b, -1: slower, 0: same class.
+  int compare(ExprId a, ExprId b) {
+    const ExprId r = limitinf(p_.div(log_of(a), log_of(b)));
+    const Node& n = p_.node(r);
+    if (n.kind == Kind::Number && n.number.is_zero()) return -1;
+    if (n.kind == Kind::Constant &&
+        (n.constant == Constant::Infinity || n.constant == Constant::NegativeInfinity))
+      return 1;
+    if (has_x(r) || n.facts.may(Facts::Infinite | Facts::NaN)) throw GiveUp{};
+    return 0;
+  }
+
+  std::vector<ExprId> mrv_max(std::vector<ExprId> f, std::vector<ExprId> g) {
+    if (f.empty()) return g;
+    if (g.empty()) return f;
+    for (ExprId a : f)
+      if (std::find(g.begin(), g.end(), a) != g.end()) return unite(f, g);
+    const int c = compare(f[0], g[0]);
+    if (c > 0) return f;
+    if (c < 0) return g;
+    return unite(f, g);
+  }
+  static std::vector<ExprId> unite(std::vector<ExprId> f, const std::vector<ExprId>& g) {
+    for (ExprId a : g)
+      if (std::find(f.begin(), f.end(), a) == f.end()) f.push_back(a);
+    return f;
+  }
+
+  std::vector<ExprId> mrv(ExprId e) {
+    if (!has_x(e)) return {};
+    if (e == x_) return {x_};
+    const Node n = p_.node(e);
+    switch (n.kind) {
+      case Kind::Add:
+      case Kind::Mul: {
+        std::vector<ExprId> r;
+        for (ExprId a : n.args) r = mrv_max(r, mrv(a));
+        return r;
+      }
+      case Kind::Pow: {
+        if (has_x(n.args[1])) throw GiveUp{};  // removed by tractable()
+        // The algorithm works in a field of real functions: a non-integer power needs a base that
+        // is eventually positive (otherwise the value is complex and may turn).
+        const Node& en = p_.node(n.args[1]);
+        if (!(en.kind == Kind::Number && en.number.is_integer())) require_positive(n.args[0]);
+        return mrv(n.args[0]);
+      }
+      case Kind::Func: {
+        if (n.op == Op::Exp) {
+          const ExprId l = limitinf(n.args[0]);
+          if (p_.is_constant(l, Constant::Infinity) || p_.is_constant(l, Constant::NegativeInfinity))
+            return mrv_max({e}, mrv(n.args[0]));
+          // oo*sign(a) (a parameter of unknown sign) is neither class: give up
+          if (has_x(l) || p_.node(l).facts.may(Facts::Infinite | Facts::NaN)) throw GiveUp{};
+          return mrv(n.args[0]);
+        }
+        if (n.op == Op::Log) {
+          require_positive(n.args[0]);
+          return mrv(n.args[0]);
+        }
+        // Other functions: their growth is that of their argument only where the argument has a
+        // finite limit (the function is then expanded there) or for the tame ones below; gamma(x)
+        // or erfc(x) would be taken for slower than they are.
+        const std::string_view name = op_info(n.op).name;
+        const bool tame = name == "atan" || name == "sin" || name == "cos" || name == "abs" || name == "sign" ||
+                          name == "floor" || name == "ceiling";
+        std::vector<ExprId> r;
+        for (ExprId a : n.args) {
+          if (!tame && has_x(a)) {
+            const ExprId l = limitinf(a);
+            if (p_.node(l).facts.may(Facts::Infinite | Facts::NaN) || has_x(l)) throw GiveUp{};
+          }
+          r = mrv_max(r, mrv(a));
+        }
+        return r;
+      }
+      default:
+        throw GiveUp{};
+    }
+  }
+
+  // The leading term (c0, e0) of e in the mrv class: e ~ c0 * w**e0.
+  std::pair<ExprId, mpq_class> leadterm(ExprId e) {
+    std::vector<ExprId> omega = mrv(e);
+    if (omega.empty()) throw GiveUp{};
+    if (std::find(omega.begin(), omega.end(), x_) != omega.end()) {
+      // Move up one level: x -> exp(x) (the limit is the same).
+      // The set moves up with it (x itself becomes exp(x)); it is not computed again.
+      const std::unordered_map<ExprId, ExprId> up{{x_, p_.func(Op::Exp, x_)}};
+      e = subs(p_, e, up);
+      for (ExprId& el : omega) el = subs(p_, el, up);
+      for (ExprId el : omega)
+        if (!(p_.node(el).kind == Kind::Func && p_.node(el).op == Op::Exp)) throw GiveUp{};
+    }
+    // g: the simplest element; w = exp(-v) when v -> +oo, exp(v) when v -> -oo.
+    std::sort(omega.begin(), omega.end(), [&](ExprId a, ExprId b) {
+      const auto da = p_.node(a).depth, db = p_.node(b).depth;
+      return da != db ? da > db : p_.compare(a, b) < 0;
+    });
+    const ExprId g = omega.back();
+    const ExprId v = p_.node(g).args[0];
+    const ExprId lv = limitinf(v);
+    int s;
+    if (p_.is_constant(lv, Constant::Infinity)) s = 1;
+    else if (p_.is_constant(lv, Constant::NegativeInfinity)) s = -1;
+    else throw GiveUp{};
+    ExprId f = e;
+    for (ExprId el : omega) {
+      const ExprId u = p_.node(el).args[0];
+      const ExprId c = limitinf(p_.div(u, v));
+      if (has_x(c) || p_.node(c).facts.may(Facts::Infinite | Facts::NaN)) throw GiveUp{};
+      const ExprId rest = expand(p_, p_.sub(u, p_.mul(c, v)));
+      const ExprId wpow = p_.pow(wsym_, s > 0 ? p_.neg(c) : c);
+      f = subs(p_, f, {{el, p_.mul(p_.func(Op::Exp, rest), wpow)}});
+    }
+    has_x_memo_.clear();
+    const ExprId logw_value = s > 0 ? p_.neg(v) : v;
+    std::optional<LeadingTerm> lt;
+    try {
+      lt = leading_term(p_, f, wsym_, logw_);
+    } catch (const SeriesError&) {
+      throw GiveUp{};
+    } catch (const PolyLimitError&) {
+      throw GiveUp{};
+    }
+    if (!lt) throw GiveUp{};
+    const ExprId c0 = subs(p_, lt->coeff, {{logw_, logw_value}});
+    const std::vector<ExprId> fs = free_symbols(p_, c0);
+    if (std::find(fs.begin(), fs.end(), wsym_) != fs.end()) throw GiveUp{};
+    return {c0, lt->exponent};
+  }
+};
+
+// Exponentials and logs for what Gruntz's algorithm reads: b**u with u depending on x as
+// exp(u*log(b)), the hyperbolic functions through exp.
+ExprId tractable(ExprPool& p, ExprId e, ExprId x) {
+  std::unordered_map<ExprId, ExprId> memo;
+  std::unordered_map<ExprId, bool> dep;
+  std::vector<std::pair<ExprId, bool>> stack{{e, false}};
+  while (!stack.empty()) {
+    auto [id, expanded] = stack.back();
+    stack.pop_back();
+    if (memo.count(id)) continue;
+    const Node& n = p.node(id);
+    if (!expanded && !n.args.empty()) {
+      stack.push_back({id, true});
+      for (ExprId a : n.args)
+        if (!memo.count(a)) stack.push_back({a, false});
+      continue;
+    }
+    bool d = id == x;
+    std::vector<ExprId> args;
+    for (ExprId a : n.args) {
+      args.push_back(memo.at(a));
+      d = d || dep.at(a);
+    }
+    dep[id] = d;
+    ExprId r = id;
+    if (d && !n.args.empty()) {
+      switch (n.kind) {
+        case Kind::Add: r = p.add(args); break;
+        case Kind::Mul: r = p.mul(args); break;
+        case Kind::Pow:
+          if (dep.at(n.args[1])) r = p.func(Op::Exp, p.mul(args[1], p.func(Op::Log, args[0])));
+          else r = p.pow(args[0], args[1]);
+          break;
+        case Kind::Func: {
+          const std::string_view name = op_info(n.op).name;
+          const ExprId u = args.empty() ? 0 : args[0];
+          auto ex = [&](ExprId a) { return p.func(Op::Exp, a); };
+          if (name == "sinh") r = p.mul(p.number(Number::rational(1, 2)), p.sub(ex(u), ex(p.neg(u))));
+          else if (name == "cosh") r = p.mul(p.number(Number::rational(1, 2)), p.add(ex(u), ex(p.neg(u))));
+          else if (name == "tanh") r = p.div(p.sub(ex(u), ex(p.neg(u))), p.add(ex(u), ex(p.neg(u))));
+          else r = p.func(n.op, args);
+          break;
+        }
+        default: r = id;
+      }
+    }
+    memo[id] = r;
+  }
+  return memo.at(e);
+}
+
+std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
+  try {
+    Gruntz g(pool, x);
+    return g.limitinf(tractable(pool, e, x));
+  } catch (const GiveUp&) {
+    return std::nullopt;
+  } catch (const SeriesError&) {
+    return std::nullopt;
+  } catch (const PolyLimitError&) {
+    return std::nullopt;
+  }
+}
+
+bool is_inf(ExprPool& p, ExprId e, Constant c) { return p.is_constant(e, c); }
+
+// Whether oo, -oo, zoo or nan occurs in e.
+bool has_infinity(ExprPool& p, ExprId e) {
+  std::vector<ExprId> stack{e};
+  std::unordered_map<ExprId, bool> seen;
+  while (!stack.empty()) {
+    const ExprId id = stack.back();
+    stack.pop_back();
+    if (seen[id]) continue;
+    seen[id] = true;
+    const Node& n = p.node(id);
+    if (n.kind == Kind::Constant && n.constant != Constant::Pi && n.constant != Constant::E &&
+        n.constant != Constant::EulerGamma && n.constant != Constant::I)
+      return true;
+    for (ExprId a : n.args) stack.push_back(a);
+  }
+  return false;
+}
+
+// One-sided limit at a finite point: series fast path, then Gruntz on x = x0 + dir/y.
+std::optional<ExprId> one_sided(ExprPool& pool, ExprId e, ExprId x, ExprId x0, int dir) {
+  const ExprId t = fresh(pool, e, "limit_t_", positive_facts());
+  const ExprId logt = fresh(pool, e, "limit_logt_", Facts::real());
+  const ExprId shifted = subs(pool, e, {{x, pool.add(x0, pool.mul(pool.integer(dir), t))}});
+  try {
+    if (auto lt = leading_term(pool, shifted, t, logt)) {
+      const std::vector<ExprId> fs = free_symbols(pool, lt->coeff);
+      const bool has_log = std::find(fs.begin(), fs.end(), logt) != fs.end();
+      if (lt->exponent > 0) return pool.integer(0);
+      if (!has_log && lt->exponent == 0) return lt->coeff;
+      if (!has_log && lt->exponent < 0) {
+        const Facts& f = pool.node(lt->coeff).facts;
+        if (is_positive(f) == true) return pool.constant(Constant::Infinity);
+        if (is_negative(f) == true) return pool.constant(Constant::NegativeInfinity);
+      }
+    }
+  } catch (const SeriesError&) {
+  } catch (const PolyLimitError&) {
+  }
+  const ExprId y = fresh(pool, e, "limit_y_", positive_facts());
+  const ExprId at = subs(pool, e, {{x, pool.add(x0, pool.div(pool.integer(dir), y))}});
+  return limit_at_infinity(pool, at, y);
+}
+
+}  // namespace
+
+std::optional<ExprId> limit(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, std::string_view dir) {
+  if (pool.node(x).kind != Kind::Symbol) throw InvalidArgument("limit: the variable must be a symbol");
+  if (dir != "+" && dir != "-" && dir != "+-") throw InvalidArgument("limit: dir must be '+', '-' or '+-'");
+  {
+    const std::vector<ExprId> fs = free_symbols(pool, x0);
+    if (std::find(fs.begin(), fs.end(), x) != fs.end())
+      throw InvalidArgument("limit: the point must not contain the variable");
+    const Node& pn = pool.node(x0);
+    if (pn.kind == Kind::Constant && (pn.constant == Constant::ComplexInfinity || pn.constant == Constant::NaN))
+      throw InvalidArgument("limit: the point must be finite, oo or -oo");
+  }
+  const std::vector<ExprId> fs = free_symbols(pool, expr);
+  if (std::find(fs.begin(), fs.end(), x) == fs.end()) return expr;
+  if (has_infinity(pool, expr)) return std::nullopt;  // x - oo with x complex: left unevaluated
+  if (is_inf(pool, x0, Constant::Infinity) || is_inf(pool, x0, Constant::NegativeInfinity)) {
+    const ExprId y = fresh(pool, expr, "limit_y_", positive_facts());
+    const int s = is_inf(pool, x0, Constant::Infinity) ? 1 : -1;
+    return limit_at_infinity(pool, subs(pool, expr, {{x, pool.mul(pool.integer(s), y)}}), y);
+  }
+  if (dir == "+") return one_sided(pool, expr, x, x0, 1);
+  if (dir == "-") return one_sided(pool, expr, x, x0, -1);
+  auto r = one_sided(pool, expr, x, x0, 1);
+  auto l = one_sided(pool, expr, x, x0, -1);
+  if (!r || !l) return std::nullopt;
+  if (*r == *l) return r;
+  const bool ri = is_inf(pool, *r, Constant::Infinity) || is_inf(pool, *r, Constant::NegativeInfinity);
+  const bool li = is_inf(pool, *l, Constant::Infinity) || is_inf(pool, *l, Constant::NegativeInfinity);
+  if (ri && li) return pool.constant(Constant::ComplexInfinity);  // oo on one side, -oo on the other
+  if (is_zero(pool, pool.sub(*r, *l)) == true) return r;
+  return std::nullopt;  // the one-sided limits differ: no limit
+}
+
+}  // namespace alkahest

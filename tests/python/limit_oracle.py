@@ -1,0 +1,136 @@
+"""Runs alkahest.limit on the limits of SymPy's test_gruntz.py and test_limits.py
+(tests/data/limit_oracle.json, written by make_limit_data.py) and sorts each case:
+
+- agree: the same value as SymPy (structurally, or the difference is zero: exactly, or at 30 digits
+  for constants, or at random values of the parameters);
+- undecided: alkahest returns None where SymPy has an answer (no answer, not a wrong one);
+- no_limit: SymPy's answer is AccumBounds, an unevaluated Limit or nan (there is no limit) and
+  alkahest returns None;
+- better: SymPy leaves an unevaluated Limit of an expression that alkahest builds as a constant
+  (x - oo is -oo for real x);
+- wrong: a different value (the worst outcome; the test requires none);
+- excluded: the case cannot be written in alkahest (a function outside the op table, an undefined
+  function, a SymPy object), with the reason.
+
+`python tests/python/limit_oracle.py` prints the counts per source file; test_limit_oracle.py
+asserts them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+
+from alkahest import ExprPool, N, expand, is_zero, limit, parse, subs
+
+DATA = json.load(open(os.path.join(os.path.dirname(__file__), "..", "data", "limit_oracle.json")))
+NAMES = {"Abs(": "abs("}
+NO_LIMIT = ("AccumBounds", "Limit(", "nan")
+
+
+def _text(s: str) -> str:
+    for a, b in NAMES.items():
+        s = s.replace(a, b)
+    return s
+
+
+def _symbols(pool, case):
+    out = {}
+    for name, assumed in case["symbols"].items():
+        out[name] = pool.symbol(name, **assumed) if assumed else pool.symbol(name)
+    return out
+
+
+def _same(pool, ours, theirs, syms) -> bool:
+    if ours == theirs:
+        return True
+    special = {str(pool.oo), str(-pool.oo), str(pool.zoo), str(pool.nan)}
+    if str(ours) in special or str(theirs) in special:
+        return False
+    d = ours - theirs
+    tol = 1e-12 if "." in str(ours) or "." in str(theirs) else 1e-20  # a float answer: double precision
+    if is_zero(d) is True:
+        return True
+    try:
+        if expand(d) == 0 * pool.oo ** 0 - 0:
+            return True
+    except Exception:
+        pass
+    free = list(d.free_symbols)
+    points = [{}] if not free else [{s: pool.rational(7 + 3 * i + 5 * k, 5 + k) for i, s in enumerate(free)} for k in range(3)]
+    for pt in points:
+        try:
+            v = complex(N(subs(d, pt) if pt else d, 30))
+            scale = max(1.0, abs(complex(N(subs(theirs, pt) if pt else theirs, 30))))
+        except Exception:
+            return False
+        if abs(v) > tol * scale:
+            return False
+    return True
+
+
+def classify(case):
+    pool = ExprPool()
+    if "exclude" in case:
+        return "excluded", case["exclude"], None
+    syms = _symbols(pool, case)
+    try:
+        e = parse(_text(case["expr"]), pool, symbols=list(syms.values()))
+        x0 = parse(_text(case["point"]), pool, symbols=list(syms.values()))
+    except Exception as ex:
+        return "excluded", f"not expressible: {ex}", None
+    x = syms[case["var"]]
+    t = time.perf_counter()
+    try:
+        ours = limit(e, x, x0, case["dir"])
+    except ValueError as ex:
+        return "excluded", f"refused: {ex}", None
+    elapsed = time.perf_counter() - t
+    theirs_text = case["sympy"]
+    if theirs_text == "nan":
+        return ("agree" if ours is not None and str(ours) == "nan" else ("no_limit" if ours is None else "wrong")), theirs_text, elapsed
+    if theirs_text.startswith("Limit(") and x not in e.free_symbols and ours == e:
+        # SymPy keeps Limit(x - oo, x, oo); in alkahest x - oo is already -oo (x is real)
+        return "better", f"{ours}: the expression is constant ({case['expr']} builds as {e})", elapsed
+    if any(theirs_text.startswith(p) or p in theirs_text for p in NO_LIMIT[:2]):
+        return ("no_limit" if ours is None else "wrong"), theirs_text, elapsed
+    if ours is None:
+        return "undecided", theirs_text, elapsed
+    try:
+        theirs = parse(_text(theirs_text), pool, symbols=list(syms.values()))
+    except Exception as ex:
+        return "excluded", f"SymPy's answer not expressible: {ex}", elapsed
+    return ("agree" if _same(pool, ours, theirs, syms) else "wrong"), f"{ours} vs SymPy {theirs_text}", elapsed
+
+
+def run(cases=None):
+    cases = DATA["cases"] if cases is None else cases
+    results = []
+    for c in cases:
+        kind, detail, elapsed = classify(c)
+        results.append((c, kind, detail, elapsed))
+    return results
+
+
+def summary(results):
+    by = Counter()
+    for c, kind, _, _ in results:
+        by[(os.path.basename(c["source"]), kind)] += 1
+        by[("all", kind)] += 1
+    return by
+
+
+if __name__ == "__main__":
+    res = run()
+    s = summary(res)
+    for src in ("test_gruntz.py", "test_limits.py", "all"):
+        print(src, {k: v for (f, k), v in sorted(s.items()) if f == src})
+    total_time = sum(e for *_, e in res if e)
+    print(f"time in limit(): {total_time:.2f} s")
+    if "-v" in sys.argv:
+        for c, kind, detail, _ in res:
+            if kind in ("wrong", "undecided") or (kind == "excluded" and "-vv" in sys.argv):
+                print(kind, c["expr"], c["point"], c["dir"], "|", detail)
