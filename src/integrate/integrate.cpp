@@ -263,11 +263,66 @@ bool check_antiderivative(ExprPool& pool, ExprId F, ExprId f, ExprId x, int poin
   return good >= 2;
 }
 
+namespace {
+
+// Reciprocal trigonometric/hyperbolic functions and the inverse hyperbolic ones, where the op table
+// has them, in terms of the functions the methods know (found by name, so that rows added to the
+// op table are picked up): sec = 1/cos, asinh(u) = log(u + sqrt(u**2 + 1)), ...
+ExprId normalize(ExprPool& pool, ExprId e, std::unordered_map<ExprId, ExprId>& memo) {
+  if (auto it = memo.find(e); it != memo.end()) return it->second;
+  const Node& n = pool.node(e);
+  ExprId out = e;
+  if (!n.args.empty()) {
+    const Kind kind = n.kind;
+    const Op op = n.op;
+    std::vector<ExprId> args;
+    for (ExprId a : std::vector<ExprId>(n.args)) args.push_back(normalize(pool, a, memo));
+    switch (kind) {
+      case Kind::Add: out = pool.add(args); break;
+      case Kind::Mul: out = pool.mul(args); break;
+      case Kind::Pow: out = pool.pow(args[0], args[1]); break;
+      case Kind::Func: {
+        const std::string_view name = op_info(op).name;
+        const ExprId u = args.empty() ? 0 : args[0], one = pool.integer(1);
+        auto inv = [&](Op o) { return pool.pow(pool.func(o, u), pool.integer(-1)); };
+        auto half_log = [&](ExprId a, ExprId b) {  // (log(a) - log(b))/2
+          return pool.div(pool.sub(pool.func(Op::Log, a), pool.func(Op::Log, b)), pool.integer(2));
+        };
+        if (args.size() != 1) out = pool.func(op, args);
+        else if (name == "sec") out = inv(Op::Cos);
+        else if (name == "csc") out = inv(Op::Sin);
+        else if (name == "cot") out = inv(Op::Tan);
+        else if (name == "sech") out = inv(Op::Cosh);
+        else if (name == "csch") out = inv(Op::Sinh);
+        else if (name == "coth") out = inv(Op::Tanh);
+        else if (name == "acot") out = pool.func(Op::Atan, pool.pow(u, pool.integer(-1)));
+        else if (name == "asec") out = pool.func(Op::Acos, pool.pow(u, pool.integer(-1)));
+        else if (name == "acsc") out = pool.func(Op::Asin, pool.pow(u, pool.integer(-1)));
+        else if (name == "asinh") out = pool.func(Op::Log, pool.add(u, pool.sqrt(pool.add(pool.pow(u, pool.integer(2)), one))));
+        else if (name == "acosh")
+          out = pool.func(Op::Log, pool.add(u, pool.mul(pool.sqrt(pool.sub(u, one)), pool.sqrt(pool.add(u, one)))));
+        else if (name == "atanh") out = half_log(pool.add(one, u), pool.sub(one, u));
+        else if (name == "acoth") out = half_log(pool.add(u, one), pool.sub(u, one));
+        else out = pool.func(op, args);
+        break;
+      }
+      default: break;
+    }
+  }
+  memo.emplace(e, out);
+  return out;
+}
+
+}  // namespace
+
 std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const IntegrateOptions& options) {
   if (pool.node(x).kind != Kind::Symbol)
     throw InvalidArgument("integrate: the variable must be a symbol, got " + std::string(kind_name(pool.node(x).kind)));
+  if (pool.node(f).depth > 200) return std::nullopt;
   integrate_detail::Integrator in(pool, options);
-  std::optional<ExprId> r = in.integrate(f, x);
+  std::unordered_map<ExprId, ExprId> memo;
+  const ExprId g = normalize(pool, f, memo);
+  std::optional<ExprId> r = in.integrate(g, x);
   if (!r) return std::nullopt;
   if (options.verify && !check_antiderivative(pool, *r, f, x)) return std::nullopt;
   return r;

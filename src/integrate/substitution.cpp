@@ -105,6 +105,14 @@ Opt Integrator::derivative_divides(ExprId f, ExprId x) {
       add_cand(id);
       for (ExprId a : n.args) add_cand(a);
     } else if (n.kind == Kind::Pow) {
+      if (n.args[0] == x) {
+        // x**k: the candidates x**d for the divisors d of k (x/sqrt(1 - x**4): u = x**2).
+        if (auto k = int_of(pool, n.args[1]); k && *k >= 2 && *k <= 64) {
+          add_cand(id);
+          for (long dv = 2; dv < *k; ++dv)
+            if (*k % dv == 0) add_cand(pool.pow(x, pool.integer(dv)));
+        }
+      }
       if (!has(n.args[1], x)) {
         add_cand(n.args[0]);
         const auto k = number_of(pool, n.args[1]);
@@ -249,11 +257,28 @@ Opt Integrator::radical_substitution(ExprId f, ExprId x) {
     mpz_lcm(N.get_mpz_t(), N.get_mpz_t(), den.get_mpz_t());
   }
   if (!base || N > 12) return std::nullopt;
-  auto lin = linear(base, x);
-  if (!lin) return std::nullopt;
   const long n = N.get_si();
   const ExprId U = fresh();
-  const ExprId xs = div(sub(pw(U, n), lin->second), lin->first);
+  ExprId xs = 0;
+  if (auto lin = linear(base, x)) {
+    xs = div(sub(pw(U, n), lin->second), lin->first);
+  } else {
+    // base = (a x + b)/(c x + d): x = (d U^n - b)/(a - c U^n).
+    const ExprId c = cancel(pool, base);
+    const Node& cn = pool.node(c);
+    if (cn.kind != Kind::Mul || cn.args.size() < 2) return std::nullopt;
+    std::vector<ExprId> nums, dens;
+    for (ExprId fct : cn.args) {
+      const Node& fn_ = pool.node(fct);
+      if (fn_.kind == Kind::Pow && fn_.args[1] == pool.integer(-1)) dens.push_back(fn_.args[0]);
+      else nums.push_back(fct);
+    }
+    if (dens.size() != 1) return std::nullopt;
+    auto ln = linear(pool.mul(nums), x);
+    auto ld = linear(dens[0], x);
+    if (!ln || !ld) return std::nullopt;
+    xs = div(sub(mul(ld->second, pw(U, n)), ln->second), sub(ln->first, mul(ld->first, pw(U, n))));
+  }
   ExprId g = rebuild(pool, f, [&](ExprId e) -> std::optional<ExprId> {
     const Node& en = pool.node(e);
     if (e == x) return xs;
@@ -263,8 +288,9 @@ Opt Integrator::radical_substitution(ExprId f, ExprId x) {
     }
     return std::nullopt;
   });
-  g = mul(g, div(mul(pool.integer(n), pw(U, n - 1)), lin->first));
+  g = mul(g, d(xs, U));
   if (has(g, x)) return std::nullopt;
+  g = cancel(pool, g);
   return integrate_in(g, U, pool.pow(base, pool.number(Number::rational(1, n))));
 }
 
@@ -284,7 +310,12 @@ Opt Integrator::euler_substitution(ExprId f, ExprId x) {
   auto c = poly_coeffs(Q, x, 2);
   if (!c || c->size() != 3) return std::nullopt;
   auto A = number_of(pool, (*c)[2]), B = number_of(pool, (*c)[1]), C = number_of(pool, (*c)[0]);
-  if (!A || !B || !C) return std::nullopt;
+  if (!A) return std::nullopt;
+  const bool numeric = B && C;  // symbolic B, C: only the first substitution (A a rational square)
+  if (!numeric) {
+    B = Number(0L);
+    C = Number(-1L);
+  }
   const ExprId t = fresh();
   const ExprId Ae = (*c)[2], Be = (*c)[1], Ce = (*c)[0];
   const ExprId sQ = pool.sqrt(Q);
@@ -298,6 +329,8 @@ Opt Integrator::euler_substitution(ExprId f, ExprId x) {
     xt = div(sub(pw(t, 2), Ce), add(Be, mul(num(2), mul(s, t))));
     St = sub(t, mul(s, xt));
     back = add(sQ, mul(s, x));
+  } else if (!numeric) {
+    return std::nullopt;
   } else if (C->sign() > 0 && sc && sc->is_exact()) {
     const ExprId r = pool.number(*sc);
     xt = div(sub(mul(num(2), mul(r, t)), Be), sub(Ae, pw(t, 2)));

@@ -133,7 +133,7 @@ Opt Integrator::quadratic_forms(ExprId f, ExprId x) {
     const Node& gn = pool.node(g);
     if (!Q && gn.kind == Kind::Pow && has(gn.args[0], x) && !has(gn.args[1], x)) {
       const Node& en = pool.node(gn.args[1]);
-      if (en.kind == Kind::Number && (en.number.is_integer() ? en.number.is_minus_one() : true)) {
+      if (en.kind == Kind::Number && (en.number.is_integer() ? en.number.sign() < 0 : true)) {
         auto c = poly_coeffs(gn.args[0], x, 2);
         if (c && c->size() == 3) {
           Q = gn.args[0];
@@ -166,7 +166,10 @@ Opt Integrator::quadratic_forms(ExprId f, ExprId x) {
     const ExprId sA = pool.sqrt(A);
     return div(fn(Op::Log, add(mul(num(2), mul(sA, pool.sqrt(Q))), Qp)), sA);
   };
-  if (e == pool.integer(-1)) {
+  const Node& en_ = pool.node(e);
+  if (en_.number.is_integer()) {
+    if (!en_.number.fits_long() || en_.number.integer() < -12) return std::nullopt;
+    const long nn = -en_.number.integer().get_si();
     const ExprId D = sub(mul(num(4), mul(A, C)), pw(B, 2));  // 4AC - B^2
     ExprId base;
     bool negative = is_negative(pool.node(D).facts) == true;
@@ -184,7 +187,14 @@ Opt Integrator::quadratic_forms(ExprId f, ExprId x) {
       const ExprId sD = pool.sqrt(D);
       base = div(mul(num(2), fn(Op::Atan, div(Qp, sD))), sD);
     }
-    return add(mul(p2, fn(Op::Log, Q)), mul(q2, base));
+    // I_m = Q'/((m-1) D Q^(m-1)) + 2A(2m-3)/((m-1) D) I_{m-1}.
+    for (long m = 2; m <= nn; ++m) {
+      const ExprId m1 = pool.integer(m - 1);
+      base = add(div(Qp, mul(mul(m1, D), pool.pow(Q, m1))),
+                 mul(div(mul(mul(num(2), A), pool.integer(2 * m - 3)), mul(m1, D)), base));
+    }
+    const ExprId ppart = nn == 1 ? mul(p2, fn(Op::Log, Q)) : div(mul(p2, pool.pow(Q, pool.integer(1 - nn))), pool.integer(1 - nn));
+    return add(ppart, mul(q2, base));
   }
   if (e == pool.number(Number::rational(-1, 2))) {
     return add(mul(mul(num(2), p2), pool.sqrt(Q)), mul(q2, inv_sqrt()));

@@ -136,6 +136,10 @@ def test_methods():
         1 / (x**4 + 3 * x**2 - 1), ak.log(a**2 + x**2), a**x * ak.sin(x), ak.sin(ak.log(x)), ak.sin(2 * x) / ak.cos(x),
         1 / (2 * ak.sin(x) + ak.sin(2 * x)), (2 * x**2 + 1) * ak.exp(x**2), x**9 * ak.log(x) ** 11,
         1 / (a + ak.exp(2 * a * x)),
+        # powers of quadratics with parameters, radicals of linear fractions, u = x**2 inside sqrt,
+        # Euler's substitution with symbolic coefficients
+        (x + 2) / (x**2 + a) ** 2, 1 / (x**2 + 1) ** 3, ak.sqrt((1 - x) / x), ak.sqrt((a + x) / (a - x)),
+        x / ak.sqrt(1 - x**4), x**4 / ak.sqrt(x**10 - 2), ak.sqrt(a + 2 * x) / x**2, ak.sqrt(x**2 - a**2) / x**4,
     ]
     for f in cases:
         F = ak.integrate(f, x)
