@@ -255,8 +255,9 @@ def nsolve(eqs: Any, vars: Any, x0: Any, params: Mapping[Expr, Any] | None = Non
 
     ``x0``: one starting point (length n; a number when n == 1) or many (shape (N, n)).
     ``params``: ``{symbol: value or array of N values}`` for the other symbols of the equations,
-    so one call solves N parameter sets. A point has converged when max |F| <= ``tol``; it stops
-    then, when no damped step decreases the residual, or after ``maxiter`` steps.
+    so one call solves N parameter sets. A point has converged when max |F| <= ``tol`` (one more
+    Newton step then polishes it); it stops then, when no damped step decreases the residual, or
+    after ``maxiter`` steps.
 
     One point without arrays returns ``{var: float}`` and raises :class:`AlkahestError` when Newton
     does not converge (naming the residual); batches (or ``full_output=True``) return an
@@ -368,6 +369,21 @@ def nsolve(eqs: Any, vars: Any, x0: Any, params: Mapping[Expr, Any] | None = Non
         # Done: converged, or no damped step improves any more (stalled).
         done[active] = (res[active] <= tol) | ~improved
     converged = res <= tol
+    # One more Newton step for the converged points (quadratic convergence: the tolerance on the
+    # residual leaves up to tol/|F'| in x), kept where it does not increase the residual.
+    polish = np.flatnonzero(converged & (res > 0))
+    if polish.size:
+        Pp = [p[polish] for p in P]
+        Jp = _eval_rows(J, X[polish], Pp).reshape(polish.size, n, n)
+        try:
+            dx = np.linalg.solve(Jp, -Fx[polish][..., None])[..., 0]
+            Xp = X[polish] + dx
+            Fp = _eval_rows(F, Xp, Pp).reshape(polish.size, n)
+            rp = np.max(np.abs(Fp), axis=1)
+            keep = rp <= res[polish]
+            X[polish[keep]], res[polish[keep]] = Xp[keep], rp[keep]
+        except np.linalg.LinAlgError:
+            pass
     residual = res
     xout = np.where(converged[:, None], X, np.nan)
     if single and not full_output:
