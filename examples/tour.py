@@ -217,6 +217,17 @@ def main():
     show("jacobian([x*y, sin(x)*y, x + y**2], [x, y])", J)
     fJ = compile_expr(J, [x, y])
     show("compiled Jacobian over 1000 points: shape", numpy_eval(fJ, np.linspace(0, 1, 1000), 2.0).shape)
+    # Solving (docs/solve.md): exact solutions carry their conditions; nsolve runs batched Newton.
+    from alkahest import nsolve, solve
+
+    a = pool.symbol("a")
+    show("A.eigenvals()", A.eigenvals())
+    show("solve(x**2 - 2, x)", solve(x**2 - 2, x))
+    show("solve(a*x - 1, x)", solve(a * x - 1, x))
+    show("solve([x**2 + y**2 - 4, x*y - 1], [x, y]): solutions", len(solve([x**2 + y**2 - 4, x * y - 1], [x, y])))
+    show("solve(sin(x) - 1/2, x)", solve(sin(x) - pool.rational(1, 2), x))
+    r = nsolve([x**2 + y**2 - a, x * y - 1], [x, y], [2.0, 0.4], params={a: np.linspace(2.5, 5, 10_000)})
+    show("nsolve over 10,000 parameter sets", r)
 
     print("\n16. Exact constants, complex parts, assumptions")
     from alkahest import arg, atan, conjugate, re
