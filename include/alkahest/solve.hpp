@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "alkahest/errors.hpp"
+#include "alkahest/poly.hpp"
 #include "alkahest/pool.hpp"
 
 namespace alkahest {
@@ -79,19 +80,5 @@ struct SolveOptions {
 /// back substitution). Distinct solutions; an empty list when there are none.
 std::vector<Solution> solve(ExprPool& pool, std::span<const ExprId> eqs, std::span<const ExprId> vars,
                             const SolveOptions& options = {});
-
-/// RootOf(poly, k): the k-th root (0-based, multiplicities counted) of the univariate polynomial
-/// `poly` in x over Q in the fixed order: real roots first in increasing order, then the non-real
-/// ones by increasing real part, then increasing imaginary part (all comparisons exact, by
-/// Calcium's algebraic numbers). The value to `digits` significant digits.
-struct RootOfValue {
-  std::string re, im;        ///< decimal texts ("0" for an exact zero part)
-  double re_double, im_double;
-  bool real;
-  long degree;               ///< number of roots, counted with multiplicity
-};
-RootOfValue rootof_value(ExprPool& pool, ExprId poly, ExprId x, long k, long digits = 17);
-/// The number of real roots of `poly` (with multiplicity): RootOf(poly, k) is real iff k < that.
-long rootof_real_count(ExprPool& pool, ExprId poly, ExprId x);
 
 }  // namespace alkahest

@@ -59,7 +59,11 @@ void extend(ExprPool& pool, const std::vector<ExprId>& G, std::span<const ExprId
   for (const auto& [k, val] : partial) at.emplace(k, val);
   for (const Cand& c : cands) {
     const ExprId lc = simplify_value(pool, subs(pool, c.coeffs.back(), at));
-    const std::optional<bool> z = zero(pool, lc);
+    // Next to the last unknown, G holds the irreducible f of that unknown and is reduced, so a
+    // leading coefficient (a polynomial in the last unknown alone) has degree < deg f: it does not
+    // vanish at any root of f unless it is the zero polynomial (a leading coefficient is not). No
+    // numeric test is needed there.
+    const std::optional<bool> z = static_cast<std::size_t>(i) + 2 == vars.size() ? std::optional<bool>(false) : zero(pool, lc);
     if (!z)
       throw SolveUnsupported("solve: could not decide whether " + text(pool, lc) + " (a leading coefficient of " +
                              text(pool, c.g) + " at a partial solution) is zero");

@@ -187,6 +187,13 @@ void formula_roots(ExprPool& pool, const std::vector<ExprId>& c, long mult, std:
 
 }  // namespace
 
+ExprId rootof_expr(ExprPool& pool, ExprId f, ExprId x, long k) {
+  (void)x;
+  (void)k;
+  throw SolveUnsupported("solve: the roots of " + text(pool, f) +
+                         " have no readable radical form, and this build has no RootOf expressions yet");
+}
+
 ExprId cancel_or_keep(ExprPool& pool, ExprId e) {
   try {
     return cancel(pool, e);

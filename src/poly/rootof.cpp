@@ -8,7 +8,7 @@
 #include <numeric>
 
 #include "poly/convert.hpp"
-#include "solve/solve_detail.hpp"
+#include "poly/rootof.hpp"
 
 // Calcium's qqbar.h (FLINT 2's calcium/qqbar.h, FLINT 3's flint/qqbar.h) converts void* implicitly
 // in inline functions, which C++ rejects; the few declarations used here are repeated instead (the
@@ -31,7 +31,14 @@ namespace alkahest {
 
 namespace poly_detail {
 void univariate_integer_poly(fmpz_poly_t out, Converter& c, ExprId poly, ExprId x, const char* who);
+
+namespace {
+std::string short_text(const ExprPool& pool, ExprId e) {
+  std::string s = to_string(pool, e);
+  return s.size() > 200 ? s.substr(0, 200) + "..." : s;
 }
+}  // namespace
+}  // namespace poly_detail
 
 namespace {
 
@@ -55,7 +62,7 @@ class OrderedRoots {
     n_ = fmpz_poly_degree(z);
     if (n_ < 1) {
       fmpz_poly_clear(z);
-      throw InvalidArgument(std::string(who) + ": the polynomial " + solve_detail::text(pool, poly) +
+      throw InvalidArgument(std::string(who) + ": the polynomial " + short_text(pool, poly) +
                             " is constant and has no roots");
     }
     v_ = static_cast<qqbar_struct*>(flint_malloc(static_cast<std::size_t>(n_) * sizeof(qqbar_struct)));
@@ -104,7 +111,7 @@ RootOfValue rootof_value(ExprPool& pool, ExprId poly, ExprId x, long k, long dig
     throw InvalidArgument("RootOf: digits must be between 1 and " + std::to_string(PolyLimits::max_digits));
   OrderedRoots roots(pool, poly, x, "RootOf");
   if (k < 0 || k >= roots.size())
-    throw InvalidArgument("RootOf: index " + std::to_string(k) + " out of range: " + solve_detail::text(pool, poly) +
+    throw InvalidArgument("RootOf: index " + std::to_string(k) + " out of range: " + short_text(pool, poly) +
                           " has " + std::to_string(roots.size()) + " roots (0 to " + std::to_string(roots.size() - 1) + ")");
   const qqbar_struct* r = roots.at(k);
   const slong want = static_cast<slong>(std::ceil(static_cast<double>(digits) * 3.3219280948873626)) + 8;
@@ -133,15 +140,16 @@ long rootof_real_count(ExprPool& pool, ExprId poly, ExprId x) {
   return n;
 }
 
-namespace solve_detail {
+namespace poly_detail {
 
-ExprId rootof_expr(ExprPool& pool, ExprId f, ExprId x, long k) {
-  (void)x;
-  (void)k;
-  throw SolveUnsupported("solve: the roots of " + text(pool, f) +
-                         " have no readable radical form, and this build has no RootOf expressions yet");
+void rootof_acb(ExprPool& pool, ExprId poly, ExprId x, long k, slong prec, acb_t out) {
+  OrderedRoots roots(pool, poly, x, "RootOf");
+  if (k < 0 || k >= roots.size())
+    throw InvalidArgument("RootOf: index " + std::to_string(k) + " out of range for " + short_text(pool, poly));
+  qqbar_get_acb(out, roots.at(k), prec);
+  if (is_real_root(roots.at(k))) arb_zero(acb_imagref(out));
 }
 
-}  // namespace solve_detail
+}  // namespace poly_detail
 
 }  // namespace alkahest
