@@ -3,6 +3,8 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <cmath>
+
 #include "alkahest/simplify.hpp"
 #include "bindings.hpp"
 
@@ -235,7 +237,10 @@ void bind_simplify(nb::module_& m) {
             nb::object v = nb::borrow(measure)(expr_object(pool, id));
             if (!nb::isinstance<nb::int_>(v) && !nb::isinstance<nb::float_>(v))
               throw nb::type_error("simplify: measure must return a number");
-            return static_cast<long>(nb::cast<double>(v));
+            const double d = nb::cast<double>(v);
+            if (!(std::abs(d) < 4.0e18))  // also NaN
+              throw nb::value_error("simplify: measure must return a finite number (below 4e18 in size)");
+            return std::lround(d);
           };
           out = simplify(*r.pool, r.id, options);
         }
@@ -245,7 +250,7 @@ void bind_simplify(nb::module_& m) {
       "The cheapest equal form found by the passes (rational: cancel/together/factor; powers and\n"
       "logarithms under the assumptions; radicals; the trigonometric and hyperbolic search), never\n"
       "costlier than expr. The cost is op_count (the compiled operation count) unless measure, a\n"
-      "function of an Expr returning a number, is given.\n\n"
+      "function of an Expr returning a number (rounded to an integer), is given.\n\n"
       ">>> from alkahest import ExprPool, simplify, sin, cos, exp, log\n>>> pool = ExprPool()\n"
       ">>> x = pool.symbol(\"x\")\n"
       ">>> simplify((x**2 - 1)/(x - 1) + sin(x)**2 + cos(x)**2)\nx + 2\n"

@@ -155,3 +155,17 @@ def test_infinities_are_left_to_the_kernel(pool):
     x = pool.symbol("x")
     e = sin(pool.oo * x) ** 2 + cos(pool.oo * x) ** 2  # undefined for x != 0, not 1
     assert simplify(e) == e and trigsimp(e) == e
+
+
+def test_measure_must_return_a_finite_number(pool):
+    x = pool.symbol("x")
+    e = (x**2 - 1) / (x - 1)
+    with pytest.raises(ValueError, match="finite"):
+        simplify(e, measure=lambda f: float("nan"))
+    with pytest.raises(ValueError, match="finite"):
+        simplify(e, measure=lambda f: float("inf"))
+    with pytest.raises(TypeError, match="number"):
+        simplify(e, measure=lambda f: "big")
+    with pytest.raises(ZeroDivisionError):
+        simplify(e, measure=lambda f: 1 / 0)  # the measure's own error comes through
+    assert simplify(e, measure=lambda f: -op_count(f)) == e or op_count(simplify(e, measure=lambda f: -op_count(f))) >= op_count(e)
