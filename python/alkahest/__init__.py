@@ -110,6 +110,10 @@ from . import _series
 from ._series import SeriesData, limit, series, series_data
 from ._core import antidifference, summation_closed_form
 from ._sum import summation
+from . import _integrate, _sum
+
+_integrate.install()
+_sum.install()
 
 _pickle.install()
 _conventions.install()

@@ -43,10 +43,31 @@ _WG = (0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
 
 
 def _unevaluated(f: Any, limits: tuple) -> Any:
-    make = getattr(_core, "Integral", None)
-    if make is None:
+    """The unevaluated Integral where the kernel has the object (alkahest._objects), else None."""
+    try:
+        from ._objects import Integral  # type: ignore[attr-defined]
+    except ImportError:
         return None
-    return make(f, *limits)
+    return Integral(f, *limits)
+
+
+def _integral_doit(obj: Any) -> Any:
+    """Integral(...).doit(): the integral when found, else None (the object stays)."""
+    body, *limits = obj.args
+    lims = [tuple(lim) if len(tuple(lim)) == 3 else tuple(lim)[0] for lim in limits]
+    value = integrate(body, *lims)
+    if value is None or str(value).startswith("Integral("):
+        return None
+    return value
+
+
+def install() -> None:
+    """Registers integrate as Integral.doit() where the kernel has unevaluated objects."""
+    try:
+        from ._objects import register_doit  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    register_doit("Integral", _integral_doit)
 
 
 def _gk15(fn: Any, a: float, b: float) -> tuple[float, float]:
@@ -137,7 +158,7 @@ def _definite(f: Any, F: Any, x: Any, a: Any, b: Any) -> Any:
     return value
 
 
-def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: float = 5.0) -> Any:
+def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: float = 5.0, numeric: bool = False) -> Any:
     """The integral of f: ``integrate(f, x)`` an antiderivative (no constant), ``integrate(f, (x, a,
     b))`` a definite integral; several limits integrate in turn (innermost first). Other symbols are
     constants.
@@ -147,7 +168,9 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: float = 5.0)
     trigonometric rewriting, and each is checked by differentiation before it is returned. A
     definite integral is F(b) - F(a) only when a numerical quadrature over [a, b] agrees (numeric
     limits). When nothing is found the integral is returned unevaluated (None until the kernel has
-    the Integral object); ``max_steps`` and ``timeout`` (seconds) bound the search.
+    the Integral object); ``max_steps`` and ``timeout`` (seconds) bound the search. With
+    ``numeric=True`` a definite integral without a checked closed form is the quadrature's value
+    (a float Expr; :func:`nintegrate` also gives its error estimate).
 
     >>> from alkahest import ExprPool, integrate, exp, sin, log
     >>> x = ExprPool().symbol("x")
@@ -178,6 +201,8 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: float = 5.0)
             x, a, b = lim
             F = _core.integrate_antiderivative(result, x, max_steps, timeout)
             value = None if F is None else _definite(result, F, x, a, b)
+            if value is None and numeric:
+                value = x.pool.float(nintegrate(result, (x, a, b))[0])
             if value is None:
                 return _unevaluated(result, tuple(done) + ((x, a, b),))
             result = value

@@ -38,7 +38,27 @@ def summation(f: Any, *limits: Any) -> Any:
         k, a, b = lim
         value = _core.summation_closed_form(result, k, a, b)
         if value is None:
-            make = getattr(_core, "Sum", None)
-            return None if make is None else make(result, lim)
+            try:
+                from ._objects import Sum  # type: ignore[attr-defined]
+            except ImportError:
+                return None
+            return Sum(result, lim)
         result = value
     return result
+
+
+def _sum_doit(obj: Any) -> Any:
+    body, *limits = obj.args
+    value = summation(body, *[tuple(lim) for lim in limits])
+    if value is None or str(value).startswith("Sum("):
+        return None
+    return value
+
+
+def install() -> None:
+    """Registers summation as Sum.doit() where the kernel has unevaluated objects."""
+    try:
+        from ._objects import register_doit  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    register_doit("Sum", _sum_doit)

@@ -153,7 +153,7 @@ def test_no_answer_is_not_a_wrong_answer():
     # Non-elementary (Liouville): exp(x)/x, sin(x)/x; and 1/(x**8 + 1) (RootSum).
     for f in (ak.exp(x) / x, ak.sin(x) / x, 1 / (x**8 + 1), ak.exp(ak.exp(x) ** 2) * x):
         F = ak.integrate(f, x)
-        assert F is None or "Integral" in str(F.node().kind if hasattr(F, "node") else F)
+        assert F is None or str(F).startswith("Integral("), f"{f}: {F}"
 
 
 def test_check_antiderivative_rejects_wrong_answers():
@@ -177,6 +177,8 @@ def test_definite():
     r = ak.integrate(1 / (2 + ak.cos(x)), (x, 0, 10))
     if r is not None and not str(r).startswith("Integral"):
         assert abs(float(ak.N(r)) - ak.nintegrate(1 / (2 + ak.cos(x)), (x, 0, 10))[0]) < 1e-9
+    v = ak.integrate(1 / (2 + ak.cos(x)), (x, 0, 10), numeric=True)
+    assert abs(float(ak.N(v)) - 5.98813612055306) < 1e-9
 
 
 def test_nintegrate():
@@ -221,3 +223,19 @@ def test_budget():
     assert ak.integrate(f, x, max_steps=5) is None
     F = ak.integrate(x**2, x, max_steps=5)
     assert str(F) == "x**3/3"
+
+
+def test_unevaluated_integral_and_doit():
+    """With the kernel's unevaluated objects: no answer is Integral(...), and Integral.doit() and
+    Sum.doit() run integrate and summation."""
+    if not hasattr(ak, "Integral"):
+        pytest.skip("this build has no unevaluated Integral object (alkahest._objects)")
+    pool = ak.ExprPool()
+    x, k, n = pool.symbols("x k n")
+    F = ak.integrate(ak.exp(x) / x, x)
+    assert str(F) == "Integral(exp(x)/x, x)"
+    assert str(ak.Integral(x * ak.exp(x), x).doit()) == "x*exp(x) - exp(x)"
+    assert str(ak.Integral(1 / (x**2 + 1), (x, 0, 1)).doit()) == "pi/4"
+    assert str(ak.Integral(ak.exp(x) / x, x).doit()) == "Integral(exp(x)/x, x)"
+    assert str(ak.Sum(k, (k, 1, n)).doit()) == "n*(n + 1)/2"
+    assert str(ak.summation(1 / k, (k, 1, n))) == "Sum(1/k, (k, 1, n))"
