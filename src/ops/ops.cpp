@@ -119,6 +119,11 @@ Exact exact_tanh(ExprPool& p, Args a) {
   if (is_exact_value(p, a[0], 0)) return num(p, 0);
   return at_infinities<1, -1>(p, a[0]);
 }
+Exact exact_asinh(ExprPool& p, Args a) {  // asinh(0) = 0, asinh(+-oo) = +-oo
+  if (is_exact_value(p, a[0], 0)) return num(p, 0);
+  if (is_c(p, a[0], Constant::Infinity) || is_c(p, a[0], Constant::NegativeInfinity)) return a[0];
+  return std::nullopt;
+}
 Exact exact_erf(ExprPool& p, Args a) {
   if (is_exact_value(p, a[0], 0)) return num(p, 0);
   return at_infinities<1, -1>(p, a[0]);
@@ -434,6 +439,9 @@ ExprId d_atan2(ExprPool& p, Args a, int which) {
   const ExprId r2 = p.add(sq(p, a[0]), sq(p, a[1]));
   return which == 0 ? p.div(a[1], r2) : p.neg(p.div(a[0], r2));
 }
+ExprId d_asinh(ExprPool& p, Args a, int) {  // (1 + x**2)**(-1/2)
+  return p.pow(p.add(num(p, 1), sq(p, a[0])), p.number(Number::rational(-1, 2)));
+}
 ExprId d_exp(ExprPool& p, Args a, int) { return p.func(Op::Exp, a[0]); }
 ExprId d_log(ExprPool& p, Args a, int) { return p.pow(a[0], num(p, -1)); }
 ExprId d_abs(ExprPool& p, Args a, int) { return p.func(Op::Sign, a[0]); }
@@ -505,7 +513,7 @@ UNARY(v_sin, std::sin) UNARY(v_cos, std::cos) UNARY(v_tan, std::tan) UNARY(v_sin
 UNARY(v_cosh, std::cosh) UNARY(v_tanh, std::tanh) UNARY(v_asin, std::asin) UNARY(v_acos, std::acos)
 UNARY(v_atan, std::atan) UNARY(v_exp, std::exp) UNARY(v_log, std::log) UNARY(v_fabs, std::fabs)
 UNARY(v_floor, std::floor) UNARY(v_ceil, std::ceil) UNARY(v_erf, std::erf) UNARY(v_erfc, std::erfc)
-UNARY(v_tgamma, std::tgamma)
+UNARY(v_tgamma, std::tgamma) UNARY(v_asinh, std::asinh)
 #undef UNARY
 double v_atan2(const double* x) { return std::atan2(x[0], x[1]); }
 
