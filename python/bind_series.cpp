@@ -37,7 +37,7 @@ int direction(const char* who, const std::string& dir) {
 void bind_series(nb::module_& m) {
   m.def(
       "_series",
-      [](nb::handle expr, nb::handle x, nb::handle x0, long n, const std::string& dir) {
+      [](nb::handle expr, nb::handle x, nb::handle x0, long n, const std::string& dir, bool with_terms) {
         ExprRef xs = expr_ref(x, "series: the variable");
         ExprRef e = in_pool("series", xs, expr, "the expression");
         ExprRef p = in_pool("series", xs, x0, "the point x0");
@@ -50,12 +50,15 @@ void bind_series(nb::module_& m) {
           s = series(*xs.pool, e.id, xs.id, p.id, n, d);
         }
         nb::list terms;
-        for (const SeriesTerm& t : s.terms) terms.append(nb::make_tuple(fraction_of(t.exponent), expr_object(xs.pool, t.coeff)));
+        if (with_terms)
+          for (const SeriesTerm& t : s.terms)
+            terms.append(nb::make_tuple(fraction_of(t.exponent), expr_object(xs.pool, t.coeff)));
         nb::object order = s.order ? fraction_of(*s.order) : nb::none();
         return nb::make_tuple(expr_object(xs.pool, s.sum), order, expr_object(xs.pool, s.local), terms);
       },
-      "expr"_a, "x"_a, "x0"_a, "n"_a, "dir"_a,
-      "(sum, order, local, terms) of the truncated series (see alkahest.series).");
+      "expr"_a, "x"_a, "x0"_a, "n"_a, "dir"_a, "with_terms"_a = true,
+      "(sum, order, local, terms) of the truncated series (see alkahest.series); terms is empty\n"
+      "unless with_terms.");
   m.def(
       "_limit",
       [](nb::handle expr, nb::handle x, nb::handle x0, const std::string& dir) -> nb::object {

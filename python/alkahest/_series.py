@@ -69,18 +69,28 @@ def series(expr, x, x0=0, n: int = 6, dir: str = "+"):
     >>> series(1 / (1 + x), x, pool.oo, 3).removeO()
     -1/x**2 + 1/x
     """
-    d = series_data(expr, x, x0, n, dir)
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"series: n must be an int, not {type(n).__name__!r}")
+    s, order, local, _ = _core._series(expr, x, x0, n, dir, False)
+    d = SeriesData(s, None if order is None else _exponent(order), local, [])
     return _with_order(d, x, x0)
 
 
 def _with_order(d: SeriesData, x, x0):
-    """The sum plus the order term (when the kernel has the O object; otherwise a _Truncated)."""
+    """The sum plus the order term O(...) (the kernel's O object; at a finite point other than 0,
+    which O cannot name, a _Truncated holding the sum and the order)."""
     if d.order is None:
         return d.sum
-    order_fn = getattr(_core, "O", None)
-    if order_fn is None:
+    try:
+        from ._objects import O  # type: ignore[attr-defined]
+    except ImportError:
         return _Truncated(d)
-    return d.sum + order_fn(d.local ** d.order, x, x0)
+    where = str(x0)
+    if where == "0":
+        return d.sum + O(x ** d.order)
+    if where in ("oo", "-oo"):
+        return d.sum + O(x ** (-d.order), (x, x0))
+    return _Truncated(d)
 
 
 class _Truncated:
@@ -105,8 +115,8 @@ def limit(expr, x, x0, dir: str = "+"):
     leading term by :func:`series`), after a series fast path at finite points. The answer may be
     ``oo``, ``-oo``, ``zoo`` or, with a parameter of unknown sign, ``oo*sign(a)``. When the limit
     does not exist (``sin(1/x)`` at 0, one-sided limits that differ) or cannot be decided within the
-    step budget, the result is ``None`` (until the kernel has the unevaluated ``Limit`` object):
-    never a guess.
+    step budget, the result is the unevaluated ``Limit`` object (``None`` in a build without the
+    objects module): never a guess. ``Limit(...).doit()`` runs this function.
 
     >>> from alkahest import ExprPool, limit, exp, log, sin
     >>> pool = ExprPool()
@@ -117,10 +127,17 @@ def limit(expr, x, x0, dir: str = "+"):
     (1, 1, oo)
     >>> limit(1 / x, x, 0, "+-")
     zoo
-    >>> limit(sin(1 / x), x, 0) is None
+    >>> r = limit(sin(1 / x), x, 0)   # no limit: it oscillates
+    >>> r is None or r.node().op == "Limit"
     True
     """
     r = _core._limit(expr, x, x0, dir)
+    if r is None:
+        try:
+            from ._objects import Limit  # type: ignore[attr-defined]
+        except ImportError:
+            return None
+        return Limit(expr, x, x0, dir)
     return r
 
 
@@ -140,8 +157,29 @@ def install() -> None:
     _core.Expr.series = _series_method  # type: ignore[attr-defined]
     _core.Expr.limit = _limit_method  # type: ignore[attr-defined]
     _core.Expr.removeO = _remove_o  # type: ignore[attr-defined]
+    try:
+        from ._objects import register_doit  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    register_doit("Limit", _limit_doit)
+
+
+def _is_order(e) -> bool:
+    n = e.node()
+    return n.kind == "Object" and n.op == "O"
 
 
 def _remove_order(e):
-    """e without O(...) terms (the kernel's O object, once it exists)."""
+    """e without its O(...) terms."""
+    if _is_order(e):
+        return e.pool.integer(0)
+    n = e.node()
+    if n.kind == "Add" and any(_is_order(t) for t in n.args):
+        return _core.Add(*[t for t in n.args if not _is_order(t)])
     return e
+
+
+def _limit_doit(obj):
+    """Limit(...).doit(): the limit when it is decided, else None (the object stays)."""
+    expr, var, point = obj.node().args
+    return _core._limit(expr, var, point, obj.node().name or "+")

@@ -628,7 +628,7 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
       truncated = true;
       continue;
     }
-    const ExprId c = subs(pool, s.c[i], back);
+    const ExprId c = pool.node(s.c[i]).kind == Kind::Number ? s.c[i] : subs(pool, s.c[i], back);
     out.terms.push_back({e, c});
     ExprId power;
     const ExprId eid = pool.number(Number(e));

@@ -88,6 +88,8 @@ def classify(case):
         ours = limit(e, x, x0, case["dir"])
     except ValueError as ex:
         return "excluded", f"refused: {ex}", None
+    if ours is not None and ours.node().kind == "Object" and ours.node().op == "Limit":
+        ours = None  # unevaluated
     elapsed = time.perf_counter() - t
     theirs_text = case["sympy"]
     if theirs_text == "nan":

@@ -37,11 +37,16 @@ def test_directions(pool):
     assert limit(x.limit(x, 2), x, 0) == pool.integer(2) and (x**2).limit(x, 3) == pool.integer(9)
 
 
-def test_no_limit_is_none(pool):
+def _unevaluated(r):
+    """No answer: the unevaluated Limit object (None in a build without objects)."""
+    return r is None or (r.node().kind == "Object" and r.node().op == "Limit")
+
+
+def test_no_limit_is_unevaluated(pool):
     x = pool.symbol("x")
-    assert limit(sin(1 / x), x, 0) is None          # oscillates
-    assert limit(sin(x), x, pool.oo) is None
-    assert limit(abs(x) / x, x, 0, "+-") is None     # the one-sided limits differ
+    assert _unevaluated(limit(sin(1 / x), x, 0))          # oscillates
+    assert _unevaluated(limit(sin(x), x, pool.oo))
+    assert _unevaluated(limit(abs(x) / x, x, 0, "+-"))     # the one-sided limits differ
 
 
 def test_parameters(pool):
