@@ -59,6 +59,9 @@ class Number {
   friend Number operator*(const Number& a, const Number& b);
   /// Throws DivisionByZero when b is an exact zero.
   friend Number operator/(const Number& a, const Number& b);
+  /// In place: an exact integer accumulator keeps its limbs (no allocation when the result fits).
+  Number& operator*=(const Number& b);
+  Number& operator+=(const Number& b);
   Number operator-() const;
   Number abs() const;
 

@@ -56,6 +56,27 @@ std::uint8_t combine(std::uint8_t as, std::uint8_t bs, Fn fn) {
   return out;
 }
 
+// combine() for sums and products through a table: row[i][bs] = union of fn(class i, b) over the
+// classes b in bs, so a pair of sets costs at most 8 lookups (64 calls of fn before; mul_facts was
+// a sixth of diff's time).
+struct ClassTable {
+  std::uint8_t row[8][256];
+  explicit ClassTable(std::uint8_t (*fn)(std::uint8_t, std::uint8_t)) {
+    for (int i = 0; i < 8; ++i)
+      for (int bs = 0; bs < 256; ++bs) row[i][bs] = combine(kClasses[i], static_cast<std::uint8_t>(bs), fn);
+  }
+  std::uint8_t operator()(std::uint8_t as, std::uint8_t bs) const {
+    std::uint8_t out = 0;
+    for (int i = 0; i < 8; ++i)
+      if (as & (1u << i)) out |= row[i][bs];
+    return out;
+  }
+};
+static_assert(F::Neg == 1 && F::Zero == 2 && F::Pos == 4 && F::NonReal == 8 && F::PInf == 16 && F::NInf == 32 &&
+              F::CInf == 64 && F::NaN == 128, "ClassTable indexes kClasses by bit position");
+const ClassTable kAddTable(add_class);
+const ClassTable kMulTable(mul_class);
+
 template <class Fn>
 std::uint8_t map_classes(std::uint8_t as, Fn fn) {
   std::uint8_t out = 0;
@@ -127,7 +148,7 @@ std::optional<bool> is_integer(Facts f) {
 
 Facts add_facts(Facts a, Facts b) {
   Facts r;
-  r.classes = combine(a.classes, b.classes, add_class);
+  r.classes = kAddTable(a.classes, b.classes);
   const bool ia = a.integer == F::MayInt, ib = b.integer == F::MayInt;
   const bool na = a.integer == F::MayNonInt, nb = b.integer == F::MayNonInt;
   if (ia && ib) r.integer = F::MayInt;
@@ -138,7 +159,7 @@ Facts add_facts(Facts a, Facts b) {
 
 Facts mul_facts(Facts a, Facts b) {
   Facts r;
-  r.classes = combine(a.classes, b.classes, mul_class);
+  r.classes = kMulTable(a.classes, b.classes);
   r.integer = (a.integer == F::MayInt && b.integer == F::MayInt) ? F::MayInt : (F::MayInt | F::MayNonInt);
   return r.normalized();
 }

@@ -142,6 +142,24 @@ Number operator*(const Number& a, const Number& b) {
   if (a.is_integer() && b.is_integer()) return Number(mpz_class(a.integer() * b.integer()));
   return Number(mpq_class(a.to_mpq() * b.to_mpq()));
 }
+Number& Number::operator*=(const Number& b) {
+  if (b.is_one()) return *this;  // x * 1 = x, for floats too (NaN and infinities included)
+  if (is_integer() && b.is_integer()) {
+    mpz_class& z = std::get<mpz_class>(v_);
+    mpz_mul(z.get_mpz_t(), z.get_mpz_t(), b.integer().get_mpz_t());
+    return *this;
+  }
+  if (is_one() && b.is_exact()) return *this = b;
+  return *this = *this * b;
+}
+Number& Number::operator+=(const Number& b) {
+  if (is_integer() && b.is_integer()) {
+    mpz_class& z = std::get<mpz_class>(v_);
+    mpz_add(z.get_mpz_t(), z.get_mpz_t(), b.integer().get_mpz_t());
+    return *this;
+  }
+  return *this = *this + b;
+}
 Number operator/(const Number& a, const Number& b) {
   if (a.is_float() || b.is_float()) return Number(a.to_double() / b.to_double());
   if (b.is_zero()) throw DivisionByZero("exact division by zero: " + a.str() + "/0");

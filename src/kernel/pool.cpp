@@ -602,7 +602,7 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
     const Node& n = node(t);
     if (is_extended(n)) special = true;
     if (n.kind == Kind::Number) {
-      constant = constant + n.number;
+      constant += n.number;
       has_float_constant |= n.number.is_float();
       continue;
     }
@@ -783,7 +783,7 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
     const Node& n = node(f);
     if (is_extended(n)) special = true;
     if (n.kind == Kind::Number) {
-      coeff = coeff * n.number;
+      coeff *= n.number;
       continue;
     }
     if (n.kind == Kind::Mul) {  // canonical products hold no products, so this is an input product
@@ -825,7 +825,7 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
     const ExprId f = pow(b, add(entry.exps));
     const Node& fn = node(f);
     if (fn.kind == Kind::Number)
-      coeff = coeff * fn.number;
+      coeff *= fn.number;
     else if (fn.kind == Kind::Mul || as_base_exp(f).first != b)
       redo.push_back(f);  // a product, or a power that changed base (sqrt(sqrt(z))**2 -> sqrt(z))
     else
