@@ -68,7 +68,7 @@ UNARY = {
     "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan, "sinh": mpmath.sinh, "cosh": mpmath.cosh,
     "tanh": mpmath.tanh, "asin": mpmath.asin, "acos": mpmath.acos, "atan": mpmath.atan, "exp": mpmath.exp,
     "log": mpmath.log, "erf": mpmath.erf, "erfc": mpmath.erfc, "gamma": mpmath.gamma, "abs": abs,
-    "sign": mpmath.sign, "re": mpmath.re, "im": mpmath.im, "conjugate": mpmath.conj, "arg": mpmath.arg,
+    "sign": mpmath.sign, "asinh": mpmath.asinh, "re": mpmath.re, "im": mpmath.im, "conjugate": mpmath.conj, "arg": mpmath.arg,
 }
 REAL_ONLY = {"floor": mpmath.floor, "ceiling": mpmath.ceil}
 
