@@ -767,6 +767,11 @@ static std::string op_docstring(Op op) {
     return name + "(z) -> Expr: " + name + " of the op table (complex part; folds on real and a + b*I arguments, "
            "not compiled by the numeric backends).\n\n>>> from alkahest import ExprPool, " + name + "\n>>> " +
            setup + "\n>>> " + call + "\n" + to_string(pool, e) + "\n";
+  } else if (info.arity == 2) {  // Min, Max, ...
+    const ExprId args[] = {x, y};
+    e = pool.func(op, args);
+    call = name + "(x, y)";
+    setup = "x, y = ExprPool().symbols(\"x y\")";
   } else {
     e = pool.func(op, x);
   }
@@ -1054,14 +1059,16 @@ NB_MODULE(_core, m) {
            "Listing of the lowered SSA program.")
       .def("_program_data", [](const PyCompiled& c) {
         // The Program as plain data, for backends written in Python (the JAX lowering):
-        // (n_inputs, constants, [(code, op name or "", dst, a, b, index)], outputs, float32 constants).
-        static const char* codes[] = {"input", "const", "add", "sub", "mul", "div", "neg", "sqrt", "pow", "func"};
+        // (n_inputs, constants, [(code, op name or "", dst, a, b, index, c)], outputs, float32 constants);
+        // cmp: index is the comparison (0..5: lt le gt ge eq ne); select: c is the condition.
+        static const char* codes[] = {"input", "const", "add", "sub", "mul", "div", "neg", "sqrt", "pow", "func",
+                                      "cmp", "select"};
         const Program& p = c.interp->program();
         nb::list code;
         for (const Instr& in : p.code)
           code.append(nb::make_tuple(codes[static_cast<int>(in.code)],
                                      in.code == PCode::Func ? std::string(op_info(in.op).name) : std::string(),
-                                     in.dst, in.a, in.b, in.index));
+                                     in.dst, in.a, in.b, in.index, in.c));
         std::vector<double> f32(p.constants_f32.begin(), p.constants_f32.end());
         return nb::make_tuple(p.n_inputs, p.constants, code, p.outputs, f32);
       }, "The lowered Program as plain data: (n_inputs, constants, instructions, outputs, constants "

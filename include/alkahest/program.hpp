@@ -23,14 +23,20 @@ enum class PCode : std::uint8_t {
   Sqrt,    ///< dst = sqrt(a)
   Pow,     ///< dst = pow(a, b) (non-integer, non-half exponents)
   Func,    ///< dst = op(a[, b]) from the op table
+  Cmp,     ///< dst = (a <cond> b) ? 1 : 0, cond = Cond(index); false where a or b is NaN, except Ne
+  Select,  ///< dst = c != 0 ? a : b (c is a Cmp's 0/1 mask)
 };
+
+/// The comparison of a Cmp instruction (its `index`).
+enum class Cond : std::uint32_t { Lt, Le, Gt, Ge, Eq, Ne };
 
 struct Instr {
   PCode code;
   Op op = Op::Count_;       ///< for Func
   std::uint32_t dst = 0;
   std::uint32_t a = 0, b = 0;
-  std::uint32_t index = 0;  ///< input or constant index
+  std::uint32_t index = 0;  ///< input or constant index; Cmp: the Cond
+  std::uint32_t c = 0;      ///< Select: the condition register
 };
 
 struct Program {

@@ -10,6 +10,8 @@ from ._core import (
     CompiledFn,
     Expr,
     ExprPool,
+    Max,
+    Min,
     Mul,
     Node,
     ParseError,
@@ -241,7 +243,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Add", "AlkahestError", "Ball", "CompiledFn", "Expr", "ExprPool", "Mul", "N", "Node", "ParseError", "is_zero",
-    "acos", "arg", "asin", "asinh", "atan", "atan2", "ceil", "ceiling", "conjugate", "im", "re", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
+    "Max", "Min", "acos", "arg", "asin", "asinh", "atan", "atan2", "ceil", "ceiling", "conjugate", "im", "re", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
     "eval_expr", "exp", "floor", "from_sympy", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
     "show_config", "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",
     # polynomial algebra

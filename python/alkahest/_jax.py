@@ -72,7 +72,8 @@ def _run_program(data, dtype, args):
     # float32 constants are rounded once from the exact values, not through the doubles.
     constants = constants32 if np.dtype(dtype) == np.float32 else constants64
     regs: dict[int, Any] = {}
-    for kind, op, dst, a, b, index in code:
+    compares = (lax.lt, lax.le, lax.gt, lax.ge, lax.eq, lax.ne)  # ne: true where NaN, as IEEE
+    for kind, op, dst, a, b, index, c in code:
         if kind == "input":
             v = args[index]
         elif kind == "const":
@@ -91,6 +92,11 @@ def _run_program(data, dtype, args):
             v = lax.sqrt(regs[a])
         elif kind == "pow":
             v = lax.pow(regs[a], regs[b])
+        elif kind == "cmp":
+            x, y = jnp.broadcast_arrays(jnp.asarray(regs[a], dtype=dtype), jnp.asarray(regs[b], dtype=dtype))
+            v = jnp.where(compares[index](x, y), jnp.asarray(1, dtype), jnp.asarray(0, dtype))
+        elif kind == "select":
+            v = jnp.where(regs[c] != 0, regs[a], regs[b])
         elif op in _FUNCTIONS:
             arity, fn = _FUNCTIONS[op]
             v = fn(regs[a], regs[b]) if arity == 2 else fn(regs[a])

@@ -178,13 +178,13 @@ def _numpy_version(f, dtype):
 
     _, c64, code, outputs, c32 = f._program_data()
     consts = [np.float32(c) for c in c32] if dtype == np.float32 else [np.float64(c) for c in c64]
-    if any(kind == "func" and op not in _NUMPY_NAMES for kind, op, *_ in code):
+    if any((kind == "func" and op not in _NUMPY_NAMES) or kind in ("cmp", "select") for kind, op, *_ in code):
         return None
     binary = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "pow": np.power}
 
     def run(*arrays):
         regs = {}
-        for kind, op, dst, a, b, index in code:
+        for kind, op, dst, a, b, index, _c in code:
             if kind == "input":
                 v = arrays[index]
             elif kind == "const":

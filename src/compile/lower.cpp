@@ -198,6 +198,23 @@ struct Lowering {
     return r;
   }
 
+  std::uint32_t cmp(Cond c, std::uint32_t a, std::uint32_t b) {
+    return emit({PCode::Cmp, Op::Count_, 0, a, b, static_cast<std::uint32_t>(c)});
+  }
+  std::uint32_t select(std::uint32_t c, std::uint32_t a, std::uint32_t b) {
+    Instr in{PCode::Select, Op::Count_, 0, a, b, 0};
+    in.c = c;
+    return emit(in);
+  }
+  // The ops the table marks LOWERED, as compare/select instructions.
+  std::uint32_t lowered(Op op, const std::vector<std::uint32_t>& v) {
+    if (op == Op::Max || op == Op::Min) {  // a != a ? a : (a > b ? a : b): NaN in either gives NaN
+      const std::uint32_t pick = select(cmp(op == Op::Max ? Cond::Gt : Cond::Lt, v[0], v[1]), v[0], v[1]);
+      return select(cmp(Cond::Ne, v[0], v[0]), v[0], pick);
+    }
+    throw AlkahestError("compile: no lowering of " + std::string(op_info(op).name) + " (an op-table bug)");
+  }
+
   std::uint32_t int_power(std::uint32_t base, long n) {
     const std::uint32_t r = positive_power(base, static_cast<unsigned long>(n < 0 ? -n : n));
     return n < 0 ? binary(PCode::Div, constant(1.0, 1.0f), r) : r;
@@ -245,6 +262,7 @@ struct Lowering {
       case Plan::Kind::Sqrt: return emit({PCode::Sqrt, Op::Count_, 0, v[0], 0, 0});
       case Plan::Kind::Pow: return binary(PCode::Pow, v[0], v[1]);
       case Plan::Kind::Func:
+        if (op_info(p.op).vm == VmKind::Lowered) return lowered(p.op, v);
         return emit({PCode::Func, p.op, 0, v[0], v.size() > 1 ? v[1] : 0, 0});
     }
     return 0;
@@ -286,6 +304,7 @@ struct Lowering {
       if (in.code == PCode::Const) pinned[i] = true;
       if (reads_a(in)) last_use[in.a] = i;
       if (reads_b(in)) last_use[in.b] = i;
+      if (reads_c(in)) last_use[in.c] = i;
     }
     for (std::uint32_t o : out_values) pinned[o] = true;
     std::vector<std::uint32_t> reg(n), free_regs;
@@ -294,12 +313,14 @@ struct Lowering {
       Instr& in = code[i];
       if (reads_a(in)) in.a = reg[in.a];
       if (reads_b(in)) in.b = reg[in.b];
+      if (reads_c(in)) in.c = reg[in.c];
       // Free operands that die here before choosing dst: elementwise ops may write in place.
       auto release = [&](std::uint32_t value) {
         if (!pinned[value] && last_use[value] == i) free_regs.push_back(reg[value]);
       };
       if (reads_a(in)) release(ssa_a_[i]);
       if (reads_b(in) && !(reads_a(in) && ssa_b_[i] == ssa_a_[i])) release(ssa_b_[i]);
+      if (reads_c(in) && ssa_c_[i] != ssa_a_[i] && ssa_c_[i] != ssa_b_[i]) release(ssa_c_[i]);
       std::uint32_t r;
       if (!free_regs.empty() && !pinned[i]) {
         r = free_regs.back();
@@ -317,18 +338,22 @@ struct Lowering {
   static bool reads_a(const Instr& in) { return in.code != PCode::Input && in.code != PCode::Const; }
   static bool reads_b(const Instr& in) {
     switch (in.code) {
-      case PCode::Add: case PCode::Sub: case PCode::Mul: case PCode::Div: case PCode::Pow: return true;
+      case PCode::Add: case PCode::Sub: case PCode::Mul: case PCode::Div: case PCode::Pow:
+      case PCode::Cmp: case PCode::Select: return true;
       case PCode::Func: return op_info(in.op).arity == 2;
       default: return false;
     }
   }
+  static bool reads_c(const Instr& in) { return in.code == PCode::Select; }
   // SSA operand ids, recorded before registers are assigned.
   void snapshot_operands() {
     ssa_a_.clear();
     ssa_b_.clear();
+    ssa_c_.clear();
     for (const Instr& in : prog_.code) {
       ssa_a_.push_back(in.a);
       ssa_b_.push_back(in.b);
+      ssa_c_.push_back(in.c);
     }
   }
 
@@ -341,7 +366,7 @@ struct Lowering {
   };
   std::unordered_map<std::pair<std::uint64_t, std::uint32_t>, std::uint32_t, BitsHash> const_value_;
   std::unordered_map<std::uint64_t, std::uint32_t> power_value_;  // (base value, n) -> value
-  std::vector<std::uint32_t> ssa_a_, ssa_b_;
+  std::vector<std::uint32_t> ssa_a_, ssa_b_, ssa_c_;
 };
 
 }  // namespace
@@ -363,13 +388,16 @@ std::uint64_t Program::hash() const {
     h = hash_mix(h, static_cast<std::uint64_t>(in.code) | (static_cast<std::uint64_t>(in.op) << 8));
     h = hash_mix(h, (static_cast<std::uint64_t>(in.dst) << 32) | in.a);
     h = hash_mix(h, (static_cast<std::uint64_t>(in.b) << 32) | in.index);
+    h = hash_mix(h, in.c);
   }
   for (std::uint32_t o : outputs) h = hash_mix(h, o);
   return h;
 }
 
 std::string Program::str() const {
-  static const char* names[] = {"input", "const", "add", "sub", "mul", "div", "neg", "sqrt", "pow", "call"};
+  static const char* names[] = {"input", "const", "add", "sub", "mul", "div", "neg", "sqrt", "pow", "call",
+                                "cmp", "select"};
+  static const char* conds[] = {"lt", "le", "gt", "ge", "eq", "ne"};
   std::string s = "program(" + std::to_string(n_inputs) + " inputs, " + std::to_string(n_regs) + " registers)\n";
   for (const Instr& in : code) {
     s += "  r" + std::to_string(in.dst) + " = " + names[static_cast<int>(in.code)];
@@ -379,6 +407,12 @@ std::string Program::str() const {
       case PCode::Func:
         s += " " + std::string(op_info(in.op).name) + " r" + std::to_string(in.a);
         if (op_info(in.op).arity == 2) s += " r" + std::to_string(in.b);
+        break;
+      case PCode::Cmp:
+        s += std::string(" ") + conds[in.index] + " r" + std::to_string(in.a) + " r" + std::to_string(in.b);
+        break;
+      case PCode::Select:
+        s += " r" + std::to_string(in.c) + " ? r" + std::to_string(in.a) + " : r" + std::to_string(in.b);
         break;
       default:
         s += " r" + std::to_string(in.a);

@@ -115,6 +115,17 @@ void ev_arg(const ExprPool&, ExprId, EvArgs a, acb_t out, slong prec) {
   acb_arg(acb_realref(out), a[0], prec);
 }
 
+void ev_minmax(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec, bool max) {
+  if (!is_real_ball(a[0]) || !is_real_ball(a[1])) fail(pool, id, "Min and Max take real arguments");
+  acb_zero(out);
+  if (max)
+    arb_max(acb_realref(out), acb_realref(a[0]), acb_realref(a[1]), prec);
+  else
+    arb_min(acb_realref(out), acb_realref(a[0]), acb_realref(a[1]), prec);
+}
+void ev_min(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec) { ev_minmax(pool, id, a, out, prec, false); }
+void ev_max(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec) { ev_minmax(pool, id, a, out, prec, true); }
+
 // op(args) into out; `id` for messages. The row's ev column says how (see alkahest/ops.def).
 void apply(const ExprPool& pool, ExprId id, Op op, const std::vector<const acb_struct*>& a, acb_t out,
            slong prec) {

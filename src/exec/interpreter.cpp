@@ -17,6 +17,21 @@ namespace {
 
 constexpr std::int64_t kBlock = 256;              // elements per block: registers stay in L1
 
+// a <cond> b as 1 or 0 (IEEE: false where a or b is NaN, except for Ne).
+template <class T>
+inline T compare(Cond c, T a, T b) {
+  bool r = false;
+  switch (c) {
+    case Cond::Lt: r = a < b; break;
+    case Cond::Le: r = a <= b; break;
+    case Cond::Gt: r = a > b; break;
+    case Cond::Ge: r = a >= b; break;
+    case Cond::Eq: r = a == b; break;
+    case Cond::Ne: r = a != b; break;
+  }
+  return r ? T(1) : T(0);
+}
+
 template <class T>
 void run_range(const Program& P, int acc, const std::vector<exec::InputReader<T>>& inputs, T* out,
                std::int64_t begin, std::int64_t end) {
@@ -44,6 +59,16 @@ void run_range(const Program& P, int acc, const std::vector<exec::InputReader<T>
         case PCode::Neg: K.neg(a, o, static_cast<std::size_t>(n)); break;
         case PCode::Sqrt: K.sqrt(a, o, static_cast<std::size_t>(n)); break;
         case PCode::Pow: K.pow[acc](a, b, o, static_cast<std::size_t>(n)); break;
+        case PCode::Cmp: {
+          const Cond c = static_cast<Cond>(in.index);
+          for (std::int64_t i = 0; i < n; ++i) o[i] = compare(c, a[i], b[i]);
+          break;
+        }
+        case PCode::Select: {
+          const T* c = ptr[in.c];
+          for (std::int64_t i = 0; i < n; ++i) o[i] = c[i] != T(0) ? a[i] : b[i];
+          break;
+        }
         case PCode::Func: {
           const int op = static_cast<int>(in.op);
           if (op_info(in.op).arity == 2)
@@ -127,6 +152,8 @@ void Interpreter::call(const double* values, double* out) const {
       case PCode::Neg: o = -r[in.a]; break;
       case PCode::Sqrt: o = std::sqrt(r[in.a]); break;
       case PCode::Pow: K.pow[acc](&r[in.a], &r[in.b], &o, 1); break;
+      case PCode::Cmp: o = compare(static_cast<Cond>(in.index), r[in.a], r[in.b]); break;
+      case PCode::Select: o = r[in.c] != 0.0 ? r[in.a] : r[in.b]; break;
       case PCode::Func:
         if (op_info(in.op).arity == 2)
           K.binary[acc][static_cast<int>(in.op)](&r[in.a], &r[in.b], &o, 1);

@@ -77,7 +77,8 @@ bool programs_equal(const Program& a, const Program& b) {
     return false;
   for (std::size_t i = 0; i < a.code.size(); ++i) {
     const Instr &x = a.code[i], &y = b.code[i];
-    if (x.code != y.code || x.op != y.op || x.dst != y.dst || x.a != y.a || x.b != y.b || x.index != y.index)
+    if (x.code != y.code || x.op != y.op || x.dst != y.dst || x.a != y.a || x.b != y.b || x.index != y.index ||
+        x.c != y.c)
       return false;
   }
   return true;
@@ -217,6 +218,13 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
         case PCode::Neg: v = B.CreateFNeg(a); break;
         case PCode::Sqrt: v = B.CreateUnaryIntrinsic(Intrinsic::sqrt, a); break;
         case PCode::Pow: v = B.CreateCall(declare(sleef_symbol(f32, acc, "pow"), 2), {a, b}); break;
+        case PCode::Cmp: {  // ordered predicates (false on NaN), unordered not-equal (true on NaN)
+          static const CmpInst::Predicate preds[] = {CmpInst::FCMP_OLT, CmpInst::FCMP_OLE, CmpInst::FCMP_OGT,
+                                                     CmpInst::FCMP_OGE, CmpInst::FCMP_OEQ, CmpInst::FCMP_UNE};
+          v = B.CreateSelect(B.CreateFCmp(preds[ins.index], a, b), ConstantFP::get(VT, 1.0), zero);
+          break;
+        }
+        case PCode::Select: v = B.CreateSelect(B.CreateFCmpUNE(reg[ins.c], zero), a, b); break;
         case PCode::Func: {
           const OpInfo& info = op_info(ins.op);
           switch (info.vm) {

@@ -369,6 +369,15 @@ class CWriter {
       case PCode::Neg: return {"-" + wrap(*a, a->prec <= kUnary), kUnary};
       case PCode::Sqrt: return {call("sqrt", *a), kPrimary};
       case PCode::Pow: return {std::string("pow") + (f32_ ? "f" : "") + "(" + a->s + ", " + b->s + ")", kPrimary};
+      case PCode::Cmp: {
+        static const char* ops[] = {"<", "<=", ">", ">=", "==", "!="};
+        const std::string one = f32_ ? "1.0f" : "1.0", zero = f32_ ? "0.0f" : "0.0";
+        return {"(" + a->s + " " + ops[in.index] + " " + b->s + " ? " + one + " : " + zero + ")", kPrimary};
+      }
+      case PCode::Select: {
+        const Text& c = text[ssa_.c[i]];
+        return {"(" + c.s + " != " + (f32_ ? "0.0f" : "0.0") + " ? " + a->s + " : " + b->s + ")", kPrimary};
+      }
       case PCode::Func: {
         // The row's c column (or its cuda column for CUDA): a <math.h> name, or "@helper".
         const OpInfo& info = op_info(in.op);

@@ -16,7 +16,9 @@ inline bool reads_b(const Instr& in) {
     case PCode::Sub:
     case PCode::Mul:
     case PCode::Div:
-    case PCode::Pow: return true;
+    case PCode::Pow:
+    case PCode::Cmp:
+    case PCode::Select: return true;
     case PCode::Func: return op_info(in.op).arity == 2;
     default: return false;
   }
@@ -24,10 +26,12 @@ inline bool reads_b(const Instr& in) {
 
 /// Whether `in` reads its first operand.
 inline bool reads_a(const Instr& in) { return in.code != PCode::Input && in.code != PCode::Const; }
+/// Whether `in` reads a third operand (Select's condition).
+inline bool reads_c(const Instr& in) { return in.code == PCode::Select; }
 
 struct Ssa {
   /// For instruction i, the instructions whose values it reads as a and b (when it reads them).
-  std::vector<std::uint32_t> a, b;
+  std::vector<std::uint32_t> a, b, c;
   /// How often each instruction's value is read, outputs included.
   std::vector<std::uint32_t> uses;
   /// The instruction whose value each output is.
@@ -39,12 +43,14 @@ inline Ssa to_ssa(const Program& prog) {
   const std::size_t n = prog.code.size();
   s.a.assign(n, 0);
   s.b.assign(n, 0);
+  s.c.assign(n, 0);
   s.uses.assign(n, 0);
   std::vector<std::uint32_t> writer(prog.n_regs, 0);
   for (std::size_t i = 0; i < n; ++i) {
     const Instr& in = prog.code[i];
     if (reads_a(in)) ++s.uses[s.a[i] = writer[in.a]];
     if (reads_b(in)) ++s.uses[s.b[i] = writer[in.b]];
+    if (reads_c(in)) ++s.uses[s.c[i] = writer[in.c]];
     writer[in.dst] = static_cast<std::uint32_t>(i);
   }
   for (std::uint32_t r : prog.outputs) {

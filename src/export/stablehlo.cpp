@@ -235,6 +235,11 @@ class HloWriter {
       case PCode::Neg: return op("negate", a);
       case PCode::Sqrt: return op("sqrt", a);
       case PCode::Pow: return op("power", a, b);
+      case PCode::Cmp: {
+        static const char* dirs[] = {"LT", "LE", "GT", "GE", "EQ", "NE"};
+        return select(compare(dirs[in.index], a, b), constant(1.0), constant(0.0));
+      }
+      case PCode::Select: return select(compare("NE", name[ssa_.c[i]], constant(0.0)), a, b);
       case PCode::Func: return function(op_info(in.op), a, b);
     }
     throw AlkahestError("to_stablehlo: unknown instruction");

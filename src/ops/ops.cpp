@@ -140,6 +140,16 @@ std::optional<mpq_class> rational_value(ExprPool& p, ExprId a) {
   return n->to_mpq();
 }
 
+// Min/Max: equal arguments, or two exact rationals.
+template <bool IsMax>
+Exact exact_minmax(ExprPool& p, Args a) {
+  if (a[0] == a[1]) return a[0];
+  auto x = rational_value(p, a[0]), y = rational_value(p, a[1]);
+  if (x && y) return (IsMax ? *x >= *y : *x <= *y) ? a[0] : a[1];
+  return std::nullopt;
+}
+Exact exact_min(ExprPool& p, Args a) { return exact_minmax<false>(p, a); }
+Exact exact_max(ExprPool& p, Args a) { return exact_minmax<true>(p, a); }
 Exact exact_asin(ExprPool& p, Args a) {
   if (auto r = rational_value(p, a[0])) {
     if (*r == 0) return num(p, 0);
@@ -442,6 +452,10 @@ ExprId d_atan2(ExprPool& p, Args a, int which) {
 ExprId d_asinh(ExprPool& p, Args a, int) {  // (1 + x**2)**(-1/2)
   return p.pow(p.add(num(p, 1), sq(p, a[0])), p.number(Number::rational(-1, 2)));
 }
+// d Max(a, b)/da = Heaviside(a - b) = (sign(a - b) + 1)/2 (1/2 at a tie), and likewise.
+ExprId step(ExprPool& p, ExprId t) { return p.mul(rat(p, 1, 2), p.add(p.func(Op::Sign, t), num(p, 1))); }
+ExprId d_max(ExprPool& p, Args a, int which) { return step(p, which == 0 ? p.sub(a[0], a[1]) : p.sub(a[1], a[0])); }
+ExprId d_min(ExprPool& p, Args a, int which) { return step(p, which == 0 ? p.sub(a[1], a[0]) : p.sub(a[0], a[1])); }
 ExprId d_exp(ExprPool& p, Args a, int) { return p.func(Op::Exp, a[0]); }
 ExprId d_log(ExprPool& p, Args a, int) { return p.pow(a[0], num(p, -1)); }
 ExprId d_abs(ExprPool& p, Args a, int) { return p.func(Op::Sign, a[0]); }
@@ -516,6 +530,9 @@ UNARY(v_floor, std::floor) UNARY(v_ceil, std::ceil) UNARY(v_erf, std::erf) UNARY
 UNARY(v_tgamma, std::tgamma) UNARY(v_asinh, std::asinh)
 #undef UNARY
 double v_atan2(const double* x) { return std::atan2(x[0], x[1]); }
+// As compiled: a != a ? a : (a > b ? a : b) (NaN in either argument gives NaN).
+double v_max(const double* x) { return x[0] != x[0] ? x[0] : (x[0] > x[1] ? x[0] : x[1]); }
+double v_min(const double* x) { return x[0] != x[0] ? x[0] : (x[0] < x[1] ? x[0] : x[1]); }
 
 constexpr VmKind vm_kind_SLEEF = VmKind::Sleef, vm_kind_EXACT = VmKind::Exact, vm_kind_SCALAR = VmKind::Scalar,
                  vm_kind_NATIVE = VmKind::Native, vm_kind_LOWERED = VmKind::Lowered, vm_kind_NONE = VmKind::None;
