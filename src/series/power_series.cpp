@@ -422,6 +422,8 @@ PSeries unit_pow(Ctx& cx, const PSeries& u, ExprId r) {
 // 1 + U is positive for small t when U is real. Otherwise c must be positive.
 void check_branch(Ctx& cx, ExprId c0, const PSeries& u, const char* who) {
   if (is_positive(cx.pool.node(c0).facts) == true) return;
+  // c0 off the real axis: arg(c0) is strictly inside (-pi, pi) and a small factor keeps it there.
+  if (cx.pool.node(c0).facts.within(Facts::NonReal)) return;
   if (cx.arg_real && all_real(cx, u)) return;
   throw SeriesError(std::string("series: ") + who +
                     " of an argument with a complex leading coefficient: the expansion may cross the "

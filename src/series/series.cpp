@@ -189,6 +189,8 @@ class Expander {
     if (name == "erf" || name == "erfc" || name == "erfi") return true;
     const bool real = is_real(p.node(c0).facts) == true;
     if (name == "atan" || name == "asinh") return real;
+    // The cuts of the others lie on the real axis.
+    if (p.node(c0).facts.within(Facts::NonReal) && name != "acot") return true;
     if (name == "acot") {  // discontinuous at 0 on the real line
       auto s0 = real ? sign_of(p, c0) : std::nullopt;
       return s0 && *s0 != 0;
