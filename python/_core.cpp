@@ -14,6 +14,7 @@
 #include "alkahest/alkahest.hpp"
 #include "alkahest/interpreter.hpp"
 #include "alkahest/jit.hpp"
+#include "alkahest/objects.hpp"
 #include "bindings.hpp"
 
 namespace nb = nanobind;
@@ -362,6 +363,10 @@ NodeView make_view(const PyExpr& e) {
   if (n.kind == Kind::Symbol) v.name = nb::str(n.name.c_str());
   if (n.kind == Kind::Constant) v.name = nb::str(std::string(constant_name(n.constant)).c_str());
   if (n.kind == Kind::Func) v.op = nb::str(std::string(op_info(n.op).name).c_str());
+  if (n.kind == Kind::Object) {  // op: the head ('Integral', 'Function', ...); name: a function's name
+    v.op = nb::str(std::string(head_name(n.head)).c_str());
+    if (!n.name.empty()) v.name = nb::str(n.name.c_str());
+  }
   nb::list args;
   for (ExprId a : n.args) args.append(nb::cast(wrap(e.pool, a)));
   v.args = nb::tuple(args);
@@ -857,10 +862,10 @@ NB_MODULE(_core, m) {
   nb::register_exception_translator(translate);
 
   nb::class_<NodeView>(m, "Node", "Read-only view of one expression node (see Expr.node()).")
-      .def_ro("kind", &NodeView::kind, "'Number', 'Symbol', 'Add', 'Mul', 'Pow' or 'Func'.")
+      .def_ro("kind", &NodeView::kind, "'Number', 'Symbol', 'Constant', 'Add', 'Mul', 'Pow', 'Func' or 'Object'.")
       .def_ro("value", &NodeView::value, "The value of a number (int, Fraction or float), else None.")
       .def_ro("name", &NodeView::name, "The name of a symbol, else None.")
-      .def_ro("op", &NodeView::op, "The function name of a Func node ('sin', ...), else None.")
+      .def_ro("op", &NodeView::op, "The function name of a Func node ('sin', ...), the head of an Object ('Integral', ...), else None.")
       .def_ro("args", &NodeView::args, "Children: Add terms, Mul factors, Pow (base, exp), Func arguments.")
       .def("__repr__", [](const NodeView& v) {
         std::string detail;
@@ -1214,4 +1219,5 @@ NB_MODULE(_core, m) {
   alkahest::py::bind_series(m);
   alkahest::py::bind_optable(m);
   alkahest::py::bind_sum(m);
+  alkahest::py::bind_objects(m);
 }

@@ -64,5 +64,6 @@ void bind_integrate(nb::module_& m);
 void bind_series(nb::module_& m);
 void bind_optable(nb::module_& m);
 void bind_sum(nb::module_& m);
+void bind_objects(nb::module_& m);
 
 }  // namespace alkahest::py

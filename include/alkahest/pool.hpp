@@ -22,7 +22,11 @@ namespace alkahest {
 
 using ExprId = std::uint32_t;
 
-enum class Kind : std::uint8_t { Number, Symbol, Add, Mul, Pow, Func, Constant };
+enum class Kind : std::uint8_t { Number, Symbol, Add, Mul, Pow, Func, Constant, Object };
+
+/// Head of an unevaluated object (Kind::Object): Derivative, Integral, Eq, Piecewise, ... (the
+/// values and constructors are in objects.hpp).
+enum class Head : std::uint8_t;
 
 /// Name of a kind as shown by `Expr.node()` ("Number", "Symbol", "Add", ...).
 std::string_view kind_name(Kind kind);
@@ -40,12 +44,13 @@ struct Node {
   Kind kind;
   Op op;                       ///< for Func
   Constant constant = Constant::Count_;  ///< for Constant
+  Head head = static_cast<Head>(0);      ///< for Object
   Facts facts;                 ///< what is known of the value (see facts.hpp); a Symbol's are its assumptions
   std::uint64_t hash = 0;      ///< structural, identical in every process
   std::uint32_t depth = 1;     ///< longest path to a leaf, leaves have depth 1
   std::vector<ExprId> args;    ///< Add terms, Mul factors, Pow {base, exp}, Func args
   Number number;               ///< for Number
-  std::string name;            ///< for Symbol
+  std::string name;            ///< for Symbol; for Object: a function's name, Limit's direction
 };
 
 class Expr;

@@ -19,6 +19,10 @@
 //   Add, Mul, Pow  varint count of arguments, then their indices
 //   Func    varint-length op name (names, not op numbers, so reordering the op table is safe),
 //           varint count of arguments, then their indices
+//   Object  (tag 7) varint-length head name as printed ("Derivative", "O", "Eq", ...; "Function"
+//           for an undefined function), varint-length name (the function's name, Limit's
+//           direction, else empty), varint count of arguments, then their indices (objects.hpp
+//           gives the layout per head). Readers older than this tag refuse it by its number.
 // Every length, count and index is checked when reading: bad bytes raise InvalidArgument, never
 // read out of bounds. Nodes are rebuilt through the pool's canonical constructors, so even crafted
 // bytes can only build canonical expressions. New node kinds are new tags.
@@ -38,7 +42,7 @@ namespace alkahest {
 inline constexpr std::uint8_t kDagFormatVersion = 1;
 
 /// Record tags of the chunk format (stable: new kinds get new numbers).
-enum class DagTag : std::uint32_t { Number = 0, Symbol = 1, Add = 2, Mul = 3, Pow = 4, Func = 5, Constant = 6 };
+enum class DagTag : std::uint32_t { Number = 0, Symbol = 1, Add = 2, Mul = 3, Pow = 4, Func = 5, Constant = 6, Object = 7 };
 
 /// Writes chunks of one pool; each chunk holds only the nodes that earlier chunks of this writer
 /// did not, and may refer to those.

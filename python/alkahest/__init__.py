@@ -118,6 +118,33 @@ from . import _integrate, _sum
 _integrate.install()
 _sum.install()
 
+# Unevaluated objects (include/alkahest/objects.hpp, python/bind_objects.cpp, docs/kernel.md).
+from ._objects import (
+    And,
+    Derivative,
+    Eq,
+    Function,
+    Ge,
+    Gt,
+    Integral,
+    Lambda,
+    Le,
+    Limit,
+    Lt,
+    Ne,
+    Not,
+    O,
+    Or,
+    Order,
+    Piecewise,
+    Product,
+    RootOf,
+    RootSum,
+    Subs,
+    Sum,
+)
+from . import _objects
+
 _pickle.install()
 _conventions.install()
 _matrix.install()
@@ -125,6 +152,7 @@ _evalf.install()
 _simplify.install()
 _solve.install()
 _series.install()
+_objects.install()
 
 
 def _entries(expr_or_list):
@@ -261,4 +289,7 @@ __all__ = [
     # series and limits
     "SeriesData", "limit", "series", "series_data",
     "Poly", "apart", "cancel", "collect", "discriminant", "div", "expand", "factor", "factor_list", "gcd", "generators", "groebner", "horner", "lcm", "nroots", "quo", "real_roots", "rem", "resultant", "sqf", "sqf_list", "together",
+    # unevaluated objects
+    "And", "Derivative", "Eq", "Function", "Ge", "Gt", "Integral", "Lambda", "Le", "Limit", "Lt", "Ne", "Not", "O",
+    "Or", "Order", "Piecewise", "Product", "RootOf", "RootSum", "Subs", "Sum",
 ]

@@ -21,6 +21,11 @@ Symbols keep their assumptions both ways (``positive``, ``integer``, ...). A Sym
 assumptions becomes alkahest's default symbol, which is real; so ``re(u)`` and ``im(u)`` (which
 SymPy produces for such symbols, e.g. ``Abs(exp(x)) -> exp(re(x))``) become ``u`` and 0.
 
+Unevaluated objects (undefined functions, Derivative, Integral, Sum, Product, Limit, O, Subs,
+relations, And/Or/Not, True/False, Piecewise, RootOf, RootSum) map to SymPy's classes of the same
+names both ways (``RootOf`` is SymPy's ``CRootOf``; SymPy's ``Dummy`` symbols, which its ``diff``
+puts in ``Subs``, become symbols of their name).
+
 SymPy evaluates exact special values by its own rules, which can differ from IEEE's where alkahest
 follows IEEE: ``to_sympy`` of ``atan2(0, 0)`` (0 in alkahest, as in C) is SymPy's ``nan``.
 """
@@ -121,6 +126,8 @@ def to_sympy(expr, real: bool = False):
             out = sp.Pow(*args)
         elif kind == "Func":
             out = funcs[node.op](*args)
+        elif kind == "Object":
+            out = _object_to_sympy(sp, node, args)
         else:  # pragma: no cover - the node kinds are fixed
             raise AssertionError(f"to_sympy: unknown node kind {kind!r}")
         done[e.id] = out
@@ -157,6 +164,9 @@ def from_sympy(sexpr, pool, constants: str = "float"):
         if s in done:
             continue
         if not ready and s.args and not isinstance(s, (sp.Number, sp.NumberSymbol)):
+            if isinstance(s, (sp.CRootOf, sp.RootSum, sp.Limit)):  # arguments that are not expressions
+                done[s] = _special_from_sympy(sp, s, pool, constants)
+                continue
             if not _supported(sp, s, by_class) and s.is_number:
                 # A constant SymPy wrote with a function alkahest lacks (polygamma(2, 1/2) =
                 # -14*zeta(3)): a number, like pi.
@@ -171,7 +181,99 @@ def from_sympy(sexpr, pool, constants: str = "float"):
 
 
 def _supported(sp, s, by_class):
-    return isinstance(s, (sp.Add, sp.Mul, sp.Pow, sp.re, sp.im)) or type(s) in by_class
+    return (isinstance(s, (sp.Add, sp.Mul, sp.Pow, sp.re, sp.im)) or type(s) in by_class
+            or _object_class(sp, s) is not None)
+
+
+def _object_classes(sp):
+    from sympy.core.function import AppliedUndef
+    from sympy.core.relational import Equality, GreaterThan, LessThan, StrictGreaterThan, StrictLessThan, Unequality
+    return [(AppliedUndef, "Function"), (sp.Derivative, "Derivative"), (sp.Integral, "Integral"), (sp.Sum, "Sum"),
+            (sp.Product, "Product"), (sp.Limit, "Limit"), (sp.Order, "O"), (sp.Subs, "Subs"),
+            (Equality, "Eq"), (Unequality, "Ne"), (StrictLessThan, "Lt"), (LessThan, "Le"),
+            (StrictGreaterThan, "Gt"), (GreaterThan, "Ge"), (sp.And, "And"), (sp.Or, "Or"), (sp.Not, "Not"),
+            (sp.Piecewise, "Piecewise"), (sp.CRootOf, "RootOf"), (sp.RootSum, "RootSum"), (sp.Tuple, "Tuple")]
+
+
+def _object_class(sp, s):
+    """The alkahest head of a SymPy object (None for anything else)."""
+    if s is sp.true or s is sp.false:
+        return "True" if s is sp.true else "False"
+    for cls, head in _object_classes(sp):
+        if isinstance(s, cls):
+            return head
+    return None
+
+
+def _object_to_sympy(sp, node, args):
+    """The SymPy object of an alkahest Object node whose arguments are converted (``args``)."""
+    head = node.op
+    if head == "Function":
+        return sp.Function(node.name)(*args)
+    if head == "Tuple":
+        return sp.Tuple(*args)
+    if head == "Derivative":
+        return sp.Derivative(args[0], *[(args[i], args[i + 1]) for i in range(1, len(args), 2)])
+    if head in ("Integral", "Sum", "Product"):
+        limits = [lim[0] if len(lim) == 1 else lim for lim in args[1:]]
+        return getattr(sp, head)(args[0], *limits)
+    if head == "Limit":
+        return sp.Limit(args[0], args[1], args[2], dir=node.name)
+    if head == "O":
+        return sp.Order(args[0], *[(v, args[-1]) for v in args[1:-1]])
+    if head == "Subs":
+        return sp.Subs(args[0], tuple(args[1::2]), tuple(args[2::2]))
+    if head in ("True", "False"):
+        return sp.true if head == "True" else sp.false
+    if head == "Piecewise":
+        return sp.Piecewise(*[(args[i], args[i + 1]) for i in range(0, len(args), 2)])
+    if head == "RootOf":
+        return sp.CRootOf(args[0], args[1], int(args[2]))
+    if head == "RootSum":
+        return sp.RootSum(sp.Poly(args[0], args[1]), sp.Lambda(args[1], args[2]))
+    return getattr(sp, head)(*args)  # Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not
+
+
+def _object_from_sympy(sp, s, head, args, pool):
+    from . import _objects
+    if head == "Function":
+        return _objects.Function(type(s).__name__)(*args)
+    if head == "Tuple":
+        return tuple(args)
+    if head in ("True", "False"):
+        return _core._object(head, [], "", pool.integer(0))
+    if head == "Derivative":
+        return _objects.Derivative(args[0], *args[1:])
+    if head in ("Integral", "Sum", "Product"):
+        return getattr(_objects, head)(args[0], *args[1:])
+    if head == "O":
+        return _objects.O(args[0], *args[1:])
+    if head == "Subs":
+        return _objects.Subs(args[0], args[1], args[2])
+    if head == "Piecewise":
+        return _objects.Piecewise(*args)
+    if head in ("And", "Or"):
+        return getattr(_objects, head)(*args)
+    return getattr(_objects, head)(*args)  # Eq, ..., Not
+
+
+def _special_from_sympy(sp, s, pool, constants):
+    """SymPy objects whose arguments are not all expressions: CRootOf (a PurePoly), RootSum (a
+    Lambda), Limit (a direction)."""
+    from . import _objects
+    if isinstance(s, sp.Limit):
+        e, z, z0, d = s.args
+        return _objects.Limit(from_sympy(e, pool, constants), from_sympy(z, pool, constants),
+                              from_sympy(z0, pool, constants), dir=str(d))
+    if isinstance(s, sp.CRootOf):
+        x = s.poly.gen
+        return _objects.RootOf(from_sympy(s.poly.as_expr(), pool, constants), from_sympy(x, pool, constants),
+                               int(s.index))
+    fun = s.fun
+    t = fun.variables[0]
+    poly = s.poly.as_expr().subs(s.poly.gen, t)
+    return _objects.RootSum(from_sympy(poly, pool, constants), from_sympy(t, pool, constants),
+                            from_sympy(fun.expr, pool, constants))
 
 
 def _constant(s, pool, constants):
@@ -231,6 +333,9 @@ def _convert(sp, s, args, pool, by_class, constants, symbols):
             return pool.constant(name)
     if isinstance(s, sp.NumberSymbol):  # Catalan, GoldenRatio, ...
         return _constant(s, pool, constants)
+    head = _object_class(sp, s)
+    if head is not None:
+        return _object_from_sympy(sp, s, head, args, pool)
     if isinstance(s, sp.Symbol):
         assumed = _symbol_assumptions(s)
         _check_symbol_clash(sp, s, symbols)

@@ -1,10 +1,13 @@
 // diff, subs, eval and free_symbols: iterative post-order walks of the DAG with a memo.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_set>
 
 #include "alkahest/calculus.hpp"
 #include "alkahest/errors.hpp"
+#include "alkahest/print.hpp"
+#include "alkahest/objects.hpp"
 
 namespace alkahest {
 
@@ -105,11 +108,15 @@ ExprId diff(ExprPool& pool, ExprId expr, ExprId var) {
     return Deriv{0, head, dv.length + front.size()};
   };
 
-  auto never = [](ExprId) { return false; };
-  post_order(pool, expr, never, [&](ExprId id) {
+  // Objects differentiate by their own rules (objects_calculus.cpp); the walk stays out of them.
+  auto is_obj = [&](ExprId id) { return pool.node(id).kind == Kind::Object; };
+  post_order(pool, expr, is_obj, [&](ExprId id) {
     const Node& n = pool.node(id);
     Deriv r = built(zero);
     switch (n.kind) {
+      case Kind::Object:
+        r = built(objects_detail::diff_object(pool, id, var, [&](ExprId e, ExprId v) { return diff(pool, e, v); }));
+        break;
       case Kind::Number:
       case Kind::Constant: break;
       case Kind::Symbol: r = built(id == var ? one : zero); break;
@@ -199,12 +206,18 @@ std::vector<ExprId> grad(ExprPool& pool, ExprId expr, std::span<const ExprId> va
 
 ExprId subs(ExprPool& pool, ExprId expr, const std::unordered_map<ExprId, ExprId>& mapping) {
   std::unordered_map<ExprId, ExprId> out;
-  post_order(pool, expr, [&](ExprId id) { return mapping.count(id) > 0; }, [&](ExprId id) {
+  post_order(pool, expr, [&](ExprId id) { return mapping.count(id) > 0 || pool.node(id).kind == Kind::Object; }, [&](ExprId id) {
     if (auto it = mapping.find(id); it != mapping.end()) {
       out.emplace(id, it->second);
       return;
     }
     const Node& n = pool.node(id);
+    if (n.kind == Kind::Object) {  // bound variables stay (objects_calculus.cpp)
+      out.emplace(id, objects_detail::subs_object_node(
+                          pool, id, mapping,
+                          [&](ExprId e, const std::unordered_map<ExprId, ExprId>& m) { return subs(pool, e, m); }));
+      return;
+    }
     if (n.args.empty()) {
       out.emplace(id, id);
       return;
@@ -237,11 +250,50 @@ ExprId subs(ExprPool& pool, ExprId expr, const std::unordered_map<ExprId, ExprId
 
 double eval(const ExprPool& pool, ExprId expr, const std::unordered_map<ExprId, double>& values) {
   std::unordered_map<ExprId, double> v;
-  auto never = [](ExprId) { return false; };
-  post_order(pool, expr, never, [&](ExprId id) {
+  // Piecewise, relations and logic evaluate (a condition as 1.0 or 0.0); the walk stays out of
+  // every other object, which then raises.
+  auto opaque = [&](ExprId id) {
+    const Node& n = pool.node(id);
+    return n.kind == Kind::Object && n.head != Head::Piecewise && !is_boolean(pool, id);
+  };
+  post_order(pool, expr, opaque, [&](ExprId id) {
     const Node& n = pool.node(id);
     double r = 0;
     switch (n.kind) {
+      case Kind::Object: {
+        auto at = [&](std::size_t i) { return v.at(n.args[i]); };
+        switch (n.head) {
+          case Head::Piecewise:
+            r = std::numeric_limits<double>::quiet_NaN();
+            for (std::size_t i = 0; i < n.args.size(); i += 2)
+              if (at(i + 1) != 0.0) {
+                r = at(i);
+                break;
+              }
+            break;
+          case Head::Eq: r = at(0) == at(1); break;
+          case Head::Ne: r = at(0) != at(1); break;
+          case Head::Lt: r = at(0) < at(1); break;
+          case Head::Le: r = at(0) <= at(1); break;
+          case Head::Gt: r = at(0) > at(1); break;
+          case Head::Ge: r = at(0) >= at(1); break;
+          case Head::And:
+            r = 1;
+            for (std::size_t i = 0; i < n.args.size(); ++i) r = r != 0.0 && at(i) != 0.0;
+            break;
+          case Head::Or:
+            for (std::size_t i = 0; i < n.args.size(); ++i) r = r != 0.0 || at(i) != 0.0;
+            break;
+          case Head::Not: r = at(0) == 0.0; break;
+          case Head::True: r = 1; break;
+          case Head::False: r = 0; break;
+          default:
+            throw InvalidArgument("eval: '" + to_string(pool, id) + "' is an unevaluated " +
+                                  std::string(head_name(n.head)) +
+                                  " object, which has no floating-point value; call doit() first");
+        }
+        break;
+      }
       case Kind::Number: r = n.number.to_double(); break;
       case Kind::Constant: r = constant_double(n.constant, "eval"); break;
       case Kind::Symbol: {
@@ -292,10 +344,14 @@ double eval(const ExprPool& pool, ExprId expr, const std::unordered_map<ExprId, 
 
 std::vector<ExprId> free_symbols(const ExprPool& pool, ExprId expr) {
   std::vector<ExprId> syms;
+  bool binders = false;  // objects that bind symbols (Integral, Sum, ...): the slower exact walk
   auto never = [](ExprId) { return false; };
   post_order(pool, expr, never, [&](ExprId id) {
-    if (pool.node(id).kind == Kind::Symbol) syms.push_back(id);
+    const Node& n = pool.node(id);
+    if (n.kind == Kind::Symbol) syms.push_back(id);
+    if (n.kind == Kind::Object) binders |= !objects_detail::bound_symbols(pool, id).empty();
   });
+  if (binders) return objects_detail::free_symbols_bound_aware(pool, expr);
   std::sort(syms.begin(), syms.end(), [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; });
   return syms;
 }

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "alkahest/errors.hpp"
+#include "alkahest/objects.hpp"
 #include "kernel/hash_mix.hpp"
 #include "alkahest/print.hpp"
 #include "alkahest/program.hpp"
@@ -53,6 +54,11 @@ struct Lowering {
       case Kind::Number:
       case Kind::Symbol:
       case Kind::Constant: return p;
+      case Kind::Object:
+        throw InvalidArgument("compile: '" + to_string(pool_, id) + "' is an unevaluated " +
+                              std::string(head_name(n.head)) +
+                              " object; the numeric backends compute numbers only (call doit() first, or "
+                              "substitute the undefined function)");
       case Kind::Add: {
         p.kind = Plan::Kind::Sum;
         for (ExprId t : n.args) {

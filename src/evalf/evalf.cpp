@@ -1,6 +1,7 @@
 // evalf: an expression's value as an Arb complex ball, at a working precision raised until the
 // ball is as accurate as asked; and is_zero, which trusts only proofs and certified enclosures.
 #include "alkahest/evalf.hpp"
+#include "alkahest/objects.hpp"
 
 #include <flint/flint.h>
 #if __FLINT_RELEASE >= 30000  // FLINT 3 holds Arb (Debian 13); Debian 12 has it apart (arb.h)
@@ -160,6 +161,8 @@ void evaluate(const ExprPool& pool, ExprId root, slong prec, acb_t result) {
     stack.pop_back();
     if (value.count(id)) continue;
     const Node& n = pool.node(id);
+    if (n.kind == Kind::Object)
+      fail(pool, id, "an unevaluated " + std::string(head_name(n.head)) + " object has no numeric value (call doit() first)");
     if (!expanded && !n.args.empty()) {
       stack.push_back({id, true});
       for (std::size_t i = n.args.size(); i-- > 0;)
@@ -213,6 +216,7 @@ void evaluate(const ExprPool& pool, ExprId root, slong prec, acb_t result) {
         break;
       }
       case Kind::Func: apply(pool, id, n.op, a, out, prec); break;
+      case Kind::Object: break;  // refused above
     }
     value.emplace(id, std::move(b));
   }

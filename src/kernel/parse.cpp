@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "alkahest/errors.hpp"
+#include "alkahest/objects.hpp"
 #include "kernel/identifier.hpp"
 
 namespace alkahest {
@@ -19,7 +20,7 @@ namespace alkahest {
 namespace {
 
 enum class Tok : std::uint8_t {
-  Integer, Float, Name, Plus, Minus, Star, Slash, Power, LParen, RParen, Comma, Superscript, End
+  Integer, Float, Name, Plus, Minus, Star, Slash, Power, LParen, RParen, Comma, Superscript, String, Assign, End
 };
 
 struct Token {
@@ -136,6 +137,16 @@ class Lexer {
       case '(': t.kind = Tok::LParen; break;
       case ')': t.kind = Tok::RParen; break;
       case ',': t.kind = Tok::Comma; break;
+      case '=': t.kind = Tok::Assign; break;
+      case '\'':
+      case '"': {  // a string (Limit's direction '+'): up to the same quote, no escapes
+        const std::size_t close = src_.find(static_cast<char>(c), pos_);
+        if (close == std::string_view::npos)
+          throw ParseError("unterminated string starting at " + std::to_string(t.begin), t.begin, src_.size());
+        pos_ = close + 1;
+        t.kind = Tok::String;
+        break;
+      }
       default:
         throw ParseError(
             "unexpected character '" + show_char(c) + "' at " + std::to_string(t.begin), t.begin,
@@ -232,17 +243,23 @@ double float_value(std::string_view s) {
 }
 
 struct Callee {
-  const OpInfo* info = nullptr;  ///< nullptr: sqrt
+  const OpInfo* info = nullptr;  ///< nullptr: sqrt, an object or an undefined function
   bool found = false;
+  enum Type : std::uint8_t { OpCall, Sqrt, Object, Lambda, Undefined } type = OpCall;
+  Head head = Head::Function;  ///< Object
 };
 
-// Function spellings the parser accepts: the op table, `sqrt`, and SymPy's `Abs`, `ceiling`/`ceil`.
+// Function spellings the parser accepts: the op table, `sqrt`, and SymPy's `Abs`, `ceiling`/`ceil`;
+// the heads of unevaluated objects (Derivative, Integral, Eq, Piecewise, ...) and Lambda (in RootSum);
+// any other name is an undefined function f(x).
 Callee find_callee(std::string_view name) {
   if (const OpInfo* info = find_op(name)) return {info, true};
-  if (name == "sqrt") return {nullptr, true};
+  if (name == "sqrt") return {nullptr, true, Callee::Sqrt};
   if (name == "Abs") return {&op_info(Op::Abs), true};
   if (name == "ceil" || name == "ceiling") return {&op_info(Op::Ceil), true};
-  return {};
+  if (name == "Lambda") return {nullptr, true, Callee::Lambda};
+  if (auto h = find_head(name)) return {nullptr, true, Callee::Object, *h};
+  return {nullptr, true, Callee::Undefined};
 }
 
 class Parser {
@@ -269,6 +286,17 @@ class Parser {
             break;
           case Tok::Name: {
             Token after = lexer_.next();
+            if (after.kind == Tok::Assign) {  // a keyword argument: only Limit's dir='+'
+              if (text(t) != "dir" || ops_.empty() || ops_.back().kind != Frame::Call ||
+                  ops_.back().callee.type != Callee::Object || ops_.back().callee.head != Head::Limit)
+                fail("unexpected '=' at " + std::to_string(after.begin) +
+                         ": the only keyword argument is Limit's dir='+' ('-', '+-')",
+                     after.begin, after.end);
+              last = after;
+              have_last = true;
+              t = lexer_.next();
+              continue;
+            }
             if (after.kind == Tok::LParen) {
               open_call(t, after);
               last = after;
@@ -283,13 +311,30 @@ class Parser {
             t = after;
             continue;
           }
-          case Tok::LParen: push(Frame::Paren, t); break;
+          case Tok::LParen:
+            push(Frame::Paren, t);
+            ops_.back().base = operands_.size();
+            break;
+          case Tok::String: {
+            Operand o;
+            o.special = Operand::Text;
+            o.begin = t.begin;
+            o.text = std::string(text(t).substr(1, t.end - t.begin - 2));
+            operands_.push_back(std::move(o));
+            expect_operand = false;
+            break;
+          }
           case Tok::Minus: push(Frame::Neg, t); break;
           case Tok::Plus: push(Frame::Pos, t); break;
           case Tok::RParen:
             if (!ops_.empty() && ops_.back().kind == Frame::Call &&
                 operands_.size() == ops_.back().base) {
               close_call(t, 0);  // `f()`: reports the arity
+              expect_operand = false;
+              break;
+            }
+            if (!ops_.empty() && ops_.back().kind == Frame::TupleParen) {  // `(x,)`
+              close_tuple(t);
               expect_operand = false;
               break;
             }
@@ -326,15 +371,18 @@ class Parser {
                    t.end);
             if (ops_.back().kind == Frame::Paren)
               ops_.pop_back();
+            else if (ops_.back().kind == Frame::TupleParen)
+              close_tuple(t);
             else
               close_call(t, operands_.size() - ops_.back().base);
             break;
           }
           case Tok::Comma:
             reduce_to_marker();
-            if (ops_.empty() || ops_.back().kind != Frame::Call)
+            if (!ops_.empty() && ops_.back().kind == Frame::Paren) ops_.back().kind = Frame::TupleParen;
+            if (ops_.empty() || (ops_.back().kind != Frame::Call && ops_.back().kind != Frame::TupleParen))
               fail("unexpected ',' at " + std::to_string(t.begin) +
-                       ": commas only separate function arguments",
+                       ": commas only separate function arguments and tuple items",
                    t.begin, t.end);
             expect_operand = true;
             break;
@@ -350,6 +398,9 @@ class Parser {
             }
             return value(operands_.back());
           }
+          case Tok::Assign:
+            fail("unexpected '=' at " + std::to_string(t.begin) + " (write Eq(a, b) for an equation)", t.begin,
+                 t.end);
           default:
             fail("missing operator before '" + std::string(text(t)) + "' at " +
                      std::to_string(t.begin) + " (write '*' to multiply)",
@@ -364,7 +415,7 @@ class Parser {
 
  private:
   struct Frame {
-    enum Kind : std::uint8_t { Add, Sub, Mul, Div, Pow, Neg, Pos, Paren, Call } kind;
+    enum Kind : std::uint8_t { Add, Sub, Mul, Div, Pow, Neg, Pos, Paren, TupleParen, Call } kind;
     std::size_t begin, end;        ///< operator token; Call: from the name to its '('
     std::size_t base = 0;          ///< Call: operand count before its arguments
     Callee callee;                 ///< Call
@@ -448,17 +499,29 @@ class Parser {
     }
   }
 
-  // An operand: a finished node, or the terms (factors) of a sum (product) still being read.
+  // An operand: a finished node, or the terms (factors) of a sum (product) still being read; or a
+  // tuple `(a, b)` or a string, which only object calls take as arguments.
   struct Operand {
     enum Chain { None, Sum, Product };
+    enum Special { Plain, Tuple, Text };
     Operand() = default;
     explicit Operand(ExprId single) : id(single) {}
     ExprId id = 0;
     Chain chain = None;
     std::vector<ExprId> items;
+    Special special = Plain;
+    std::size_t begin = 0;  ///< Tuple, Text: where it starts
+    std::string text;       ///< Text
   };
 
   ExprId value(Operand& o) {
+    if (o.special == Operand::Tuple)
+      fail("a tuple at " + std::to_string(o.begin) +
+               " is not an expression (tuples are arguments of Integral, Sum, Piecewise, ...)",
+           o.begin, o.begin + 1);
+    if (o.special == Operand::Text)
+      fail("a string at " + std::to_string(o.begin) + " is not an expression (strings are Limit's direction)",
+           o.begin, o.begin + 1);
     if (o.chain == Operand::Sum) o.id = pool_.add(o.items);
     if (o.chain == Operand::Product) o.id = pool_.mul(o.items);
     if (o.chain != Operand::None) {
@@ -484,8 +547,34 @@ class Parser {
     ops_.push_back(Frame{Frame::Call, name.begin, paren.end, operands_.size(), callee, n});
   }
 
+  void close_tuple(const Token& rparen) {
+    const Frame f = ops_.back();
+    ops_.pop_back();
+    Operand o;
+    o.special = Operand::Tuple;
+    o.begin = f.begin;
+    for (std::size_t i = f.base; i < operands_.size(); ++i) o.items.push_back(value(operands_[i]));
+    (void)rparen;
+    operands_.resize(f.base);
+    operands_.push_back(std::move(o));
+  }
+
   void close_call(const Token& rparen, std::size_t argc) {
     const Frame f = ops_.back();
+    if (f.callee.type == Callee::Object || f.callee.type == Callee::Lambda || f.callee.type == Callee::Undefined) {
+      ops_.pop_back();
+      std::vector<Operand> args(std::make_move_iterator(operands_.begin() + static_cast<std::ptrdiff_t>(f.base)),
+                                std::make_move_iterator(operands_.end()));
+      operands_.resize(f.base);
+      Operand r;
+      try {
+        r = object_call(f, args);
+      } catch (const InvalidArgument& e) {
+        fail(e.what(), f.begin, rparen.end);
+      }
+      operands_.push_back(std::move(r));
+      return;
+    }
     const int arity = f.callee.info ? f.callee.info->arity : 1;
     if (argc != static_cast<std::size_t>(arity))
       fail(std::string(f.name) + " takes " + std::to_string(arity) +
@@ -499,8 +588,157 @@ class Parser {
     operands_.push_back(Operand{r});
   }
 
+  // An argument that must be a plain expression.
+  ExprId plain(Operand& o) { return value(o); }
+  bool is_tuple(const Operand& o) const { return o.special == Operand::Tuple; }
+  bool is_text(const Operand& o) const { return o.special == Operand::Text; }
+
+  [[noreturn]] void call_error(const Frame& f, const std::string& msg) {
+    throw InvalidArgument(std::string(f.name) + ": " + msg);
+  }
+
+  // The object `Head(args)` as written by hand or by the printer (SymPy's call forms).
+  Operand object_call(const Frame& f, std::vector<Operand>& args) {
+    if (f.callee.type == Callee::Undefined) {
+      std::vector<ExprId> vs;
+      for (Operand& a : args) vs.push_back(plain(a));
+      return Operand{apply_function(pool_, f.name, vs)};
+    }
+    if (f.callee.type == Callee::Lambda) {  // Lambda(t, e): the pair RootSum takes
+      if (args.size() != 2) call_error(f, "takes 2 arguments (variable, expression), got " + std::to_string(args.size()));
+      Operand o;
+      o.special = Operand::Tuple;
+      o.begin = f.begin;
+      o.items = {plain(args[0]), plain(args[1])};
+      return o;
+    }
+    const Head h = f.callee.head;
+    auto need = [&](bool ok, const std::string& what) {
+      if (!ok) throw InvalidArgument(std::string(f.name) + " takes " + what + ", got " + std::to_string(args.size()));
+    };
+    auto tuple_items = [&](Operand& o) { return is_tuple(o) ? o.items : std::vector<ExprId>{plain(o)}; };
+    switch (h) {
+      case Head::Derivative: {
+        need(args.size() >= 2, "an expression and variables");
+        std::vector<std::pair<ExprId, long>> vs;
+        for (std::size_t i = 1; i < args.size(); ++i) {
+          if (is_tuple(args[i])) {
+            const auto& it = args[i].items;
+            if (it.size() != 2) call_error(f, "a variable with its count is written (x, n)");
+            const Node& c = pool_.node(it[1]);
+            if (c.kind != Kind::Number || !c.number.is_integer() || !c.number.fits_long())
+              call_error(f, "the count of a variable must be an integer");
+            vs.push_back({it[0], c.number.integer().get_si()});
+            continue;
+          }
+          const ExprId v = plain(args[i]);
+          const Node& n = pool_.node(v);
+          if (n.kind == Kind::Number && n.number.is_integer() && n.number.fits_long() && !vs.empty()) {
+            vs.back().second += n.number.integer().get_si() - 1;  // Derivative(f, x, 2)
+            continue;
+          }
+          vs.push_back({v, 1});
+        }
+        return Operand{derivative(pool_, plain(args[0]), vs)};
+      }
+      case Head::Integral:
+      case Head::Sum:
+      case Head::Product: {
+        need(args.size() >= 2, "an expression and limits");
+        std::vector<ExprId> a{plain(args[0])};
+        for (std::size_t i = 1; i < args.size(); ++i) a.push_back(tuple(pool_, tuple_items(args[i])));
+        return Operand{make_object(pool_, h, a)};
+      }
+      case Head::Limit: {
+        need(args.size() == 3 || args.size() == 4, "3 or 4 arguments (expression, variable, point[, dir])");
+        std::string dir = "+";
+        if (args.size() == 4) {
+          if (!is_text(args[3])) call_error(f, "the direction must be a string '+', '-' or '+-'");
+          dir = args[3].text;
+        }
+        return Operand{limit(pool_, plain(args[0]), plain(args[1]), plain(args[2]), dir)};
+      }
+      case Head::Order: {
+        need(!args.empty(), "an expression and optional variables");
+        std::vector<ExprId> vars;
+        ExprId point = pool_.integer(0);
+        for (std::size_t i = 1; i < args.size(); ++i) {
+          if (is_tuple(args[i])) {
+            const auto& it = args[i].items;
+            if (it.size() != 2) call_error(f, "a variable with its point is written (x, point)");
+            vars.push_back(it[0]);
+            if (i > 1 && it[1] != point) call_error(f, "every variable must tend to the same point");
+            point = it[1];
+          } else {
+            vars.push_back(plain(args[i]));
+          }
+        }
+        return Operand{order(pool_, plain(args[0]), vars, point)};
+      }
+      case Head::Subs: {
+        need(args.size() == 3, "3 arguments (expression, variables, values)");
+        const std::vector<ExprId> vs = tuple_items(args[1]), ws = tuple_items(args[2]);
+        return Operand{subs_object(pool_, plain(args[0]), vs, ws)};
+      }
+      case Head::Piecewise: {
+        need(!args.empty(), "(expression, condition) pairs");
+        std::vector<std::pair<ExprId, ExprId>> bs;
+        for (Operand& a : args) {
+          if (!is_tuple(a) || a.items.size() != 2) call_error(f, "each branch is a pair (expression, condition)");
+          bs.push_back({a.items[0], a.items[1]});
+        }
+        return Operand{piecewise(pool_, bs)};
+      }
+      case Head::RootOf: {
+        need(args.size() == 2 || args.size() == 3, "(polynomial, [variable,] index)");
+        const ExprId p = plain(args[0]);
+        ExprId x = 0;
+        if (args.size() == 3) {
+          x = plain(args[1]);
+        } else {  // the polynomial's only symbol
+          std::vector<ExprId> stack{p}, syms;
+          while (!stack.empty()) {
+            const ExprId id = stack.back();
+            stack.pop_back();
+            if (pool_.node(id).kind == Kind::Symbol && std::find(syms.begin(), syms.end(), id) == syms.end())
+              syms.push_back(id);
+            for (ExprId c : pool_.node(id).args) stack.push_back(c);
+          }
+          if (syms.size() != 1) call_error(f, "give the variable: RootOf(polynomial, variable, index)");
+          x = syms[0];
+        }
+        const Node& k = pool_.node(plain(args.back()));
+        if (k.kind != Kind::Number || !k.number.is_integer() || !k.number.fits_long())
+          call_error(f, "the root index must be an integer");
+        return Operand{root_of(pool_, p, x, k.number.integer().get_si())};
+      }
+      case Head::RootSum: {
+        if (args.size() == 2) {
+          if (!is_tuple(args[1]) || args[1].items.size() != 2) call_error(f, "write RootSum(polynomial, Lambda(t, expr))");
+          return Operand{root_sum(pool_, plain(args[0]), args[1].items[0], args[1].items[1])};
+        }
+        need(args.size() == 3, "(polynomial, Lambda(t, expr)) or (polynomial, t, expr)");
+        return Operand{root_sum(pool_, plain(args[0]), plain(args[1]), plain(args[2]))};
+      }
+      case Head::Tuple: {
+        Operand o;
+        o.special = Operand::Tuple;
+        o.begin = f.begin;
+        for (Operand& a : args) o.items.push_back(plain(a));
+        return o;
+      }
+      default: {  // relations, And, Or, Not, True(), False()
+        std::vector<ExprId> a;
+        for (Operand& o : args) a.push_back(plain(o));
+        return Operand{make_object(pool_, h, a)};
+      }
+    }
+  }
+
   ExprId name_value(const Token& t) {
     const std::string_view n = text(t);
+    if (n == "True" && !(symbols_ && symbols_->count("True"))) return boolean(pool_, true);
+    if (n == "False" && !(symbols_ && symbols_->count("False"))) return boolean(pool_, false);
     if (symbols_) {
       const auto it = symbols_->find(std::string(n));
       if (it != symbols_->end()) return it->second;
@@ -532,7 +770,11 @@ class Parser {
 
 ExprId parse(ExprPool& pool, std::string_view source,
              const std::unordered_map<std::string, ExprId>* symbols) {
-  return Parser(pool, source, symbols).run();
+  try {
+    return Parser(pool, source, symbols).run();
+  } catch (const InvalidArgument& e) {  // e.g. a condition used as a number: Eq(x, 1) + 1
+    throw ParseError(e.what(), 0, source.size());
+  }
 }
 
 }  // namespace alkahest

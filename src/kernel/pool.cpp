@@ -13,6 +13,7 @@
 #include "alkahest/errors.hpp"
 #include "kernel/hash_mix.hpp"
 #include "kernel/identifier.hpp"
+#include "alkahest/objects.hpp"
 #include "alkahest/print.hpp"
 
 namespace alkahest {
@@ -72,6 +73,7 @@ std::string_view kind_name(Kind kind) {
     case Kind::Pow: return "Pow";
     case Kind::Func: return "Func";
     case Kind::Constant: return "Constant";
+    case Kind::Object: return "Object";
   }
   return "?";
 }
@@ -154,6 +156,9 @@ bool ExprPool::same(const Node& a, const Node& b) {
     case Kind::Number: return a.number.identical(b.number);
     case Kind::Symbol: return a.name == b.name && a.facts == b.facts;
     case Kind::Constant: return a.constant == b.constant;
+    case Kind::Object:
+      if (a.head != b.head || a.name != b.name) return false;
+      return a.args == b.args;
     case Kind::Func:
       if (a.op != b.op) return false;
       [[fallthrough]];
@@ -172,6 +177,9 @@ void ExprPool::finish_hash(Node& n, const ExprPool& pool) {
       if (!(n.facts == Facts::real())) h = hash_mix(h, 0x5100u + n.facts.classes * 4u + n.facts.integer);
       break;
     case Kind::Constant: h = hash_mix(h, 0xc0 + static_cast<std::uint64_t>(n.constant)); break;
+    case Kind::Object:
+      h = hash_mix(hash_mix(h, 0x0b00 + static_cast<std::uint64_t>(n.head)), hash_string(n.name));
+      [[fallthrough]];
     default:
       for (ExprId a : n.args) {
         const Node& c = pool.node(a);
@@ -189,6 +197,7 @@ Facts ExprPool::compute_facts(const Node& n, const ExprPool& pool) {
     case Kind::Number: return number_facts(n.number);
     case Kind::Symbol: return n.facts;
     case Kind::Constant: return constant_facts(n.constant);
+    case Kind::Object: return Facts{};  // unknown (booleans are not numbers; arithmetic refuses them)
     case Kind::Add:
     case Kind::Mul: {
       Facts f = pool.node(n.args[0]).facts;
@@ -281,8 +290,9 @@ int kind_rank(Kind k) {
     case Kind::Constant: return 1;
     case Kind::Symbol: return 2;
     case Kind::Func: return 3;
-    case Kind::Add: return 4;
-    default: return 4;  // Mul and Pow are unwrapped before ranks are compared
+    case Kind::Object: return 4;
+    case Kind::Add: return 5;
+    default: return 5;  // Mul and Pow are unwrapped before ranks are compared
   }
 }
 
@@ -378,6 +388,13 @@ int ExprPool::compare(ExprId a0, ExprId b0) const {
         if (na.op != nb.op) {
           int c = op_info(na.op).name.compare(op_info(nb.op).name);
           return c < 0 ? -1 : 1;
+        }
+        [[fallthrough]];
+      }
+      case Kind::Object: {
+        if (na.kind == Kind::Object) {
+          if (na.head != nb.head) return na.head < nb.head ? -1 : 1;
+          if (na.name != nb.name) return na.name < nb.name ? -1 : 1;
         }
         [[fallthrough]];
       }
@@ -596,11 +613,13 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
   work.reserve(flat);
   for (std::size_t i = terms.size(); i-- > 0;) work.push_back({terms[i], -1});
   std::vector<std::size_t> source_sizes;  // operands of each input sum
+  bool has_object = false;
   while (!work.empty()) {
     const auto [t, source] = work.back();
     work.pop_back();
     const Node& n = node(t);
     if (is_extended(n)) special = true;
+    has_object |= n.kind == Kind::Object;
     if (n.kind == Kind::Number) {
       constant += n.number;
       has_float_constant |= n.number.is_float();
@@ -621,6 +640,8 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
       seen.add(TermEntry{rest, std::nullopt, t, false, source});
     }
   }
+  if (has_object)  // booleans are refused, Order terms absorb what they can
+    if (auto r = objects_detail::add_objects(*this, terms)) return *r;
   // A float constant that came out NaN (inf - inf) is the nan constant: anything + nan is nan.
   if (constant.is_float() && std::isnan(constant.real())) return number(constant);
   auto& entries = seen.entries();
@@ -777,11 +798,13 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
   work.reserve(flat);
   for (std::size_t i = factors.size(); i-- > 0;) work.push_back({factors[i], -1});
   std::vector<std::size_t> source_sizes;  // operands of each input product
+  bool has_object = false;
   while (!work.empty()) {
     const auto [f, source] = work.back();
     work.pop_back();
     const Node& n = node(f);
     if (is_extended(n)) special = true;
+    has_object |= n.kind == Kind::Object;
     if (n.kind == Kind::Number) {
       coeff *= n.number;
       continue;
@@ -800,6 +823,8 @@ ExprId ExprPool::mul(std::span<const ExprId> factors) {
       seen.add(FactorEntry{b, f, {}, source});
     }
   }
+  if (has_object)  // booleans are refused, an Order factor takes in the others
+    if (auto r = objects_detail::mul_objects(*this, factors)) return *r;
   if (special) {
     std::vector<ExprId> fs;
     for (FactorEntry& entry : seen.entries())
@@ -910,6 +935,8 @@ std::optional<ExprId> ExprPool::pow_special(ExprId base, ExprId exp) {
 ExprId ExprPool::pow(ExprId base, ExprId exp) {
   const Node& nb = node(base);
   const Node& ne = node(exp);
+  if (nb.kind == Kind::Object || ne.kind == Kind::Object)
+    if (auto r = objects_detail::pow_objects(*this, base, exp)) return *r;
   if (ne.kind == Kind::Number && ne.number.is_zero()) return ne.number.is_exact() ? integer(1) : number(Number(1.0));
   if ((nb.kind == Kind::Constant || ne.kind == Kind::Constant ||
        (nb.kind == Kind::Number && nb.number.is_exact() && nb.number.sign() < 0)))
@@ -952,6 +979,8 @@ ExprId ExprPool::func(Op op, std::span<const ExprId> args) {
     throw InvalidArgument(std::string(info.name) + " takes " + std::to_string(info.arity) +
                           (info.arity == 1 ? " argument" : " arguments") + ", got " +
                           std::to_string(args.size()));
+  for (ExprId a : args)
+    if (node(a).kind == Kind::Object) objects_detail::check_numeric_operand(*this, a, info.name);
   for (ExprId a : args)
     if (is_constant(a, Constant::NaN)) return a;  // f(nan) = nan
   if (info.exact != nullptr)

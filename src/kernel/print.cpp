@@ -8,10 +8,14 @@
 // arranged so that Python stays exact: `3*x/2` is `(3*x)/2`, never `3/2*x`.
 #include "alkahest/print.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
+
+#include "alkahest/objects.hpp"
 
 namespace alkahest {
 
@@ -172,6 +176,12 @@ class Printer {
       case Kind::Number: return number_prec(n.number, negate);
       case Kind::Symbol:
       case Kind::Func: return kAtom;
+      case Kind::Object:
+        // In LaTeX, sums, integrals, limits and derivatives extend to the right: parenthesised as factors.
+        if (latex_ && (n.head == Head::Sum || n.head == Head::Product || n.head == Head::Integral ||
+                       n.head == Head::Limit || n.head == Head::Derivative))
+          return kMul;
+        return kAtom;
       case Kind::Constant:
         return n.constant == Constant::NegativeInfinity && !negate ? kUnary : kAtom;
       case Kind::Add: return kAdd;
@@ -213,8 +223,325 @@ class Printer {
       case Kind::Pow: expand_pow(id, n); break;
       case Kind::Func: latex_ ? expand_func_latex(n) : expand_func_text(n); break;
       case Kind::Constant: text(constant_text(n.constant, negate)); break;
+      case Kind::Object: latex_ ? expand_object_latex(n) : expand_object_text(n); break;
     }
     if (paren) close_paren();
+  }
+
+  // ---- unevaluated objects (objects.hpp); the text is what parse() and SymPy read back ----
+
+  void list_from(const Node& n, std::size_t from, std::size_t step = 1) {
+    for (std::size_t i = from; i < n.args.size(); i += step) {
+      if (i > from) text(", ");
+      node(n.args[i], kTop);
+    }
+  }
+
+  // Symbols of an expression in canonical order (what O(e) without variables takes).
+  std::vector<ExprId> symbols_of(ExprId e) const {
+    std::vector<ExprId> out, stack{e};
+    std::unordered_set<ExprId> seen;
+    while (!stack.empty()) {
+      const ExprId id = stack.back();
+      stack.pop_back();
+      if (!seen.insert(id).second) continue;
+      if (N(id).kind == Kind::Symbol) out.push_back(id);
+      for (ExprId a : N(id).args) stack.push_back(a);
+    }
+    std::sort(out.begin(), out.end(), [&](ExprId a, ExprId b) { return pool_.compare(a, b) < 0; });
+    return out;
+  }
+
+  void expand_object_text(const Node& n) {
+    const auto& a = n.args;
+    switch (n.head) {
+      case Head::Function:
+        text(n.name + "(");
+        args_list(n);
+        text(")");
+        return;
+      case Head::True:
+      case Head::False: text(std::string(head_name(n.head))); return;
+      case Head::Tuple:
+        text("(");
+        args_list(n);
+        text(a.size() == 1 ? ",)" : ")");
+        return;
+      case Head::Derivative:
+        text("Derivative(");
+        node(a[0], kTop);
+        for (std::size_t i = 1; i < a.size(); i += 2) {
+          text(", ");
+          if (N(a[i + 1]).number.is_one()) {
+            node(a[i], kTop);
+          } else {
+            text("(");
+            node(a[i], kTop);
+            text(", " + N(a[i + 1]).number.str() + ")");
+          }
+        }
+        text(")");
+        return;
+      case Head::Integral:
+      case Head::Sum:
+      case Head::Product:
+        text(std::string(head_name(n.head)) + "(");
+        node(a[0], kTop);
+        for (std::size_t i = 1; i < a.size(); ++i) {
+          text(", ");
+          const auto& lim = N(a[i]).args;
+          if (lim.size() == 1) node(lim[0], kTop);
+          else node(a[i], kTop);
+        }
+        text(")");
+        return;
+      case Head::Limit:
+        text("Limit(");
+        list_from(n, 0);
+        text(", dir='" + n.name + "')");
+        return;
+      case Head::Order: {
+        text("O(");
+        node(a[0], kTop);
+        const std::vector<ExprId> vars(a.begin() + 1, a.end() - 1);
+        const Node& p = N(a.back());
+        const bool at_zero = p.kind == Kind::Number && p.number.is_exact() && p.number.is_zero();
+        if (at_zero && vars != symbols_of(a[0])) {
+          for (ExprId v : vars) {
+            text(", ");
+            node(v, kTop);
+          }
+        } else if (!at_zero) {
+          for (ExprId v : vars) {
+            text(", (");
+            node(v, kTop);
+            text(", ");
+            node(a.back(), kTop);
+            text(")");
+          }
+        }
+        text(")");
+        return;
+      }
+      case Head::Subs:
+        text("Subs(");
+        node(a[0], kTop);
+        if (a.size() == 3) {
+          text(", ");
+          node(a[1], kTop);
+          text(", ");
+          node(a[2], kTop);
+        } else {
+          text(", (");
+          list_from(n, 1, 2);
+          text("), (");
+          list_from(n, 2, 2);
+          text(")");
+        }
+        text(")");
+        return;
+      case Head::Piecewise:
+        text("Piecewise(");
+        for (std::size_t i = 0; i < a.size(); i += 2) {
+          text(i ? ", (" : "(");
+          node(a[i], kTop);
+          text(", ");
+          node(a[i + 1], kTop);
+          text(")");
+        }
+        text(")");
+        return;
+      case Head::RootSum:
+        text("RootSum(");
+        node(a[0], kTop);
+        text(", Lambda(");
+        node(a[1], kTop);
+        text(", ");
+        node(a[2], kTop);
+        text("))");
+        return;
+      default:  // relations, And, Or, Not, RootOf: Head(args)
+        text(std::string(head_name(n.head)) + "(");
+        args_list(n);
+        text(")");
+        return;
+    }
+  }
+
+  void latex_limit_var(ExprId var, ExprId a, ExprId b) {
+    (void)var;
+    text("_{");
+    node(a, kTop);
+    text("}^{");
+    node(b, kTop);
+    text("}");
+  }
+
+  void expand_object_latex(const Node& n) {
+    const auto& a = n.args;
+    switch (n.head) {
+      case Head::Function:
+        text(latex_symbol(n.name) + "{\\left(");
+        args_list(n);
+        text(" \\right)}");
+        return;
+      case Head::True: text("\\text{True}"); return;
+      case Head::False: text("\\text{False}"); return;
+      case Head::Tuple:
+        text("\\left(");
+        args_list(n);
+        text("\\right)");
+        return;
+      case Head::Derivative: {
+        long total = 0;
+        for (std::size_t i = 2; i < a.size(); i += 2) total += N(a[i]).number.integer().get_si();
+        const bool ordinary = a.size() == 3;
+        const std::string d = ordinary ? "d" : "\\partial";
+        text("\\frac{" + d + (total > 1 ? "^{" + std::to_string(total) + "}" : "") + "}{");
+        for (std::size_t i = 1; i < a.size(); i += 2) {
+          text(i > 1 ? " " + d + " " : d + " ");
+          node(a[i], kAtom);
+          const long k = N(a[i + 1]).number.integer().get_si();
+          if (k > 1) text("^{" + std::to_string(k) + "}");
+        }
+        text("} ");
+        node(a[0], kMul);
+        return;
+      }
+      case Head::Integral:
+        for (std::size_t i = a.size(); i-- > 1;) {
+          const auto& lim = N(a[i]).args;
+          if (lim.size() == 3) {
+            text("\\int\\limits");
+            latex_limit_var(lim[0], lim[1], lim[2]);
+            text(" ");
+          } else {
+            text("\\int ");
+          }
+        }
+        node(a[0], kMul);
+        for (std::size_t i = 1; i < a.size(); ++i) {
+          text("\\, d");
+          node(N(a[i]).args[0], kAtom);
+        }
+        return;
+      case Head::Sum:
+      case Head::Product:
+        for (std::size_t i = a.size(); i-- > 1;) {
+          const auto& lim = N(a[i]).args;
+          text(n.head == Head::Sum ? "\\sum_{" : "\\prod_{");
+          node(lim[0], kTop);
+          text("=");
+          node(lim[1], kTop);
+          text("}^{");
+          node(lim[2], kTop);
+          text("} ");
+        }
+        node(a[0], kMul);
+        return;
+      case Head::Limit:
+        text("\\lim_{");
+        node(a[1], kTop);
+        text(" \\to ");
+        node(a[2], kTop);
+        if (n.name == "+" && !pool_.is_constant(a[2], Constant::NegativeInfinity)) text("^+");
+        if (n.name == "-" && !pool_.is_constant(a[2], Constant::Infinity)) text("^-");
+        text("} ");
+        node(a[0], kMul);
+        return;
+      case Head::Order: {
+        text("O\\left(");
+        node(a[0], kTop);
+        const Node& p = N(a.back());
+        if (!(p.kind == Kind::Number && p.number.is_zero())) {
+          text("; ");
+          if (a.size() == 3) {
+            node(a[1], kTop);
+          } else {
+            text("\\left(");
+            for (std::size_t i = 1; i + 1 < a.size(); ++i) {
+              if (i > 1) text(", ");
+              node(a[i], kTop);
+            }
+            text("\\right)");
+          }
+          text("\\rightarrow ");
+          node(a.back(), kTop);
+        }
+        text("\\right)");
+        return;
+      }
+      case Head::Subs:
+        text("\\left. ");
+        node(a[0], kTop);
+        text(" \\right|_{\\substack{ ");
+        for (std::size_t i = 1; i < a.size(); i += 2) {
+          if (i > 1) text(", ");
+          node(a[i], kTop);
+          text("=");
+          node(a[i + 1], kTop);
+        }
+        text(" }}");
+        return;
+      case Head::Eq:
+      case Head::Ne:
+      case Head::Lt:
+      case Head::Le:
+      case Head::Gt:
+      case Head::Ge: {
+        static constexpr const char* ops[] = {" = ", " \\neq ", " < ", " \\leq ", " > ", " \\geq "};
+        node(a[0], kAdd);
+        text(ops[static_cast<int>(n.head) - static_cast<int>(Head::Eq)]);
+        node(a[1], kAdd);
+        return;
+      }
+      case Head::And:
+      case Head::Or:
+        for (std::size_t i = 0; i < a.size(); ++i) {
+          if (i) text(n.head == Head::And ? " \\wedge " : " \\vee ");
+          const bool group = is_object(pool_, a[i], Head::And) || is_object(pool_, a[i], Head::Or);
+          if (group) open_paren();
+          node(a[i], kTop);
+          if (group) close_paren();
+        }
+        return;
+      case Head::Not:
+        text("\\neg \\left(");
+        node(a[0], kTop);
+        text("\\right)");
+        return;
+      case Head::Piecewise:
+        text("\\begin{cases} ");
+        for (std::size_t i = 0; i < a.size(); i += 2) {
+          if (i) text(" \\\\ ");
+          node(a[i], kTop);
+          if (is_object(pool_, a[i + 1], Head::True)) {
+            text(" & \\text{otherwise}");
+          } else {
+            text(" & \\text{for}\\: ");
+            node(a[i + 1], kTop);
+          }
+        }
+        text(" \\end{cases}");
+        return;
+      case Head::RootOf:
+        text("\\operatorname{CRootOf} {\\left(");
+        node(a[0], kTop);
+        text(", ");
+        node(a[2], kTop);
+        text("\\right)}");
+        return;
+      case Head::RootSum:
+        text("\\operatorname{RootSum} {\\left(");
+        node(a[0], kTop);
+        text(", \\left( ");
+        node(a[1], kTop);
+        text(" \\mapsto ");
+        node(a[2], kTop);
+        text(" \\right)\\right)}");
+        return;
+      case Head::Count_: return;
+    }
   }
 
   std::string constant_text(Constant c, bool negate) const {
@@ -255,10 +582,14 @@ class Printer {
       node(t, kMul, k > 0 && neg);
       ++k;
     };
+    // Order terms print last, after the constant: x + 1 + O(x**2).
+    auto is_order = [&](ExprId t) { return is_object(pool_, t, Head::Order); };
     for (ExprId t : n.args)
-      if (N(t).kind != Kind::Number) emit(t);
+      if (N(t).kind != Kind::Number && !is_order(t)) emit(t);
     for (ExprId t : n.args)
       if (N(t).kind == Kind::Number) emit(t);
+    for (ExprId t : n.args)
+      if (is_order(t)) emit(t);
   }
 
   void expand_mul(const Node& n, bool negate) {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "alkahest/errors.hpp"
+#include "alkahest/objects.hpp"
 
 namespace alkahest {
 
@@ -84,6 +85,11 @@ std::string payload(const Node& n, const std::unordered_map<ExprId, std::uint32_
     case Kind::Pow:
       put_args(p, n, index);
       break;
+    case Kind::Object:
+      put_bytes(p, head_name(n.head));
+      put_bytes(p, n.name);
+      put_args(p, n, index);
+      break;
   }
   return p;
 }
@@ -97,6 +103,7 @@ DagTag tag_of(Kind k) {
     case Kind::Pow: return DagTag::Pow;
     case Kind::Func: return DagTag::Func;
     case Kind::Constant: return DagTag::Constant;
+    case Kind::Object: return DagTag::Object;
   }
   return DagTag::Number;  // unreachable
 }
@@ -307,6 +314,15 @@ std::vector<ExprId> DagReader::read(std::string_view chunk) {
           if (op == nullptr) corrupt(where + " calls an unknown function '" + std::string(name) + "'");
           get_args("Func");
           id = pool_->func(op->op, args);
+          break;
+        }
+        case DagTag::Object: {
+          const std::string_view head = p.bytes("an object's head");
+          const std::string name(p.bytes("an object's name"));
+          std::optional<Head> h = head == "Function" ? std::optional<Head>(Head::Function) : find_head(head);
+          if (!h) corrupt(where + " is an object of unknown head '" + std::string(head) + "'");
+          get_args("Object");
+          id = make_object(*pool_, *h, args, name);  // validates: crafted bytes raise InvalidArgument
           break;
         }
         default:

@@ -335,12 +335,12 @@ TEST_F(PrintParse, ErrorsCarryMessageAndSpan) {
   expect_error(p, "atan2(x)", "atan2 takes 2 arguments, got 1", 0, 8);
   expect_error(p, "1 + sin()", "sin takes 1 argument, got 0", 4, 9);
   expect_error(p, "sqrt(x, y)", "sqrt takes 1 argument, got 2", 0, 10);
-  expect_error(p, "2 + foo(x)", "unknown function 'foo'", 4, 7);
+  expect_error(p, "2 + Eq(x)", "Eq takes 2 arguments (lhs, rhs), got 1", 4, 9);
   expect_error(p, "sin + 1", "'sin' is a function: call it as sin(...)", 0, 3);
   expect_error(p, "2 x", "missing operator before 'x' at 2 (write '*' to multiply)", 2, 3);
   expect_error(p, "2 (y)", "missing operator before '(' at 2 (write '*' to multiply)", 2, 3);
-  expect_error(p, "x (y)", "unknown function 'x'", 0, 1);
-  expect_error(p, "x, y", "unexpected ',' at 1: commas only separate function arguments", 1, 2);
+  expect_error(p, "2 + Limit(x, 1, 0)", "Limit: the variable must be a symbol, got '1'", 4, 18);
+  expect_error(p, "x, y", "unexpected ',' at 1: commas only separate function arguments and tuple items", 1, 2);
   expect_error(p, "atan2(x, )", "unexpected ')' at 9: expected an operand after ','", 9, 10);
   expect_error(p, "x ** ** 2", "unexpected '**' at 5: expected an operand after '**'", 5, 7);
   expect_error(p, "x.y", "unexpected character '.' at 1", 1, 2);
