@@ -47,6 +47,18 @@ def main():
     show("f with x -> 2*y", subs(f, {x: 2 * y}))
     show("f at x=0.5, y=2", eval_expr(f, {x: 0.5, y: 2.0}))
 
+    print("\n4b. Unevaluated objects: undefined functions, Derivative, Integral, relations, Piecewise, O")
+    from alkahest import Function, Integral, O, Piecewise, Derivative
+
+    F = Function("f")
+    show("diff(f(x**2), x)", diff(F(x**2), x))
+    show("Derivative(x**3, (x, 2)).doit()", Derivative(x**3, (x, 2)).doit())
+    show("Integral(exp(-x), (x, 0, oo))", Integral(exp(-x), (x, 0, pool.oo)))
+    show("x < 1, Eq(x + 1, x + 1)", (x < 1, alkahest.Eq(x + 1, x + 1)))
+    pw = Piecewise((-x, x < 0), (x, True))
+    show("|x| as Piecewise, at x = -3", (pw, pw.subs({x: -3})))
+    show("1 + x + x**4 + O(x**3)", 1 + x + x**4 + O(x**3))
+
     print("\n5. Text in, text out (str is read back by parse, SymPy and Python)")
     g = parse("x^3/3 - 2*sqrt(x) + atan2(y, x)", pool)
     show("parse('x^3/3 - 2*sqrt(x) + atan2(y, x)')", g)

@@ -397,6 +397,28 @@ def _expr_func(self: Expr) -> Any:
     return node.kind
 
 
+_REL_OPS = {"Eq": "==", "Ne": "!=", "Lt": "<", "Le": "<=", "Gt": ">", "Ge": ">="}
+
+
+def _relation_side(index: int, what: str):
+    def side(self: Expr) -> Any:
+        head = _core._head(self)
+        if head not in _REL_OPS:
+            raise AttributeError(f"{what}: {self} is not a relation")
+        return self.node().args[index]
+
+    side.__doc__ = f"The {what} of a relation (AttributeError for other expressions)."
+    return side
+
+
+def _expr_rel_op(self: Expr) -> str:
+    """'==', '!=', '<', '<=', '>' or '>=' of a relation (AttributeError for other expressions)."""
+    head = _core._head(self)
+    if head not in _REL_OPS:
+        raise AttributeError(f"rel_op: {self} is not a relation")
+    return _REL_OPS[head]
+
+
 def _expr_bool(self: Expr) -> bool:
     head = _core._head(self)
     if head == "True":
@@ -423,6 +445,9 @@ def install() -> None:
     _core.Expr.args = property(_expr_args)  # type: ignore[method-assign,assignment]
     _core.Expr.func = property(_expr_func)  # type: ignore[method-assign,assignment]
     _core.Expr.__bool__ = _expr_bool  # type: ignore[method-assign]
+    _core.Expr.lhs = property(_relation_side(0, "lhs"))  # type: ignore[attr-defined]
+    _core.Expr.rhs = property(_relation_side(1, "rhs"))  # type: ignore[attr-defined]
+    _core.Expr.rel_op = property(_expr_rel_op)  # type: ignore[attr-defined]
     _core.Expr.__lt__ = _comparison("Lt")  # type: ignore[method-assign,assignment]
     _core.Expr.__le__ = _comparison("Le")  # type: ignore[method-assign,assignment]
     _core.Expr.__gt__ = _comparison("Gt")  # type: ignore[method-assign,assignment]

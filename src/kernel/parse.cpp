@@ -1,6 +1,7 @@
 // Expression parser: an operator-precedence (shunting-yard) parser with explicit operand and
 // operator stacks, so nesting depth costs heap memory, never C stack. Precedence follows Python:
-//   + -  <  * /  <  unary + -  <  ** ^ (right-associative; its right operand may carry a sign)
+//   < <= > >= (not chained)  <  + -  <  * /  <  unary + -  <  ** ^ (right-associative; its right
+//   operand may carry a sign)
 // which makes `-x**2` = -(x**2), `2**-1` valid and `2^3^2` = 2**9.
 #include "alkahest/parse.hpp"
 
@@ -20,7 +21,7 @@ namespace alkahest {
 namespace {
 
 enum class Tok : std::uint8_t {
-  Integer, Float, Name, Plus, Minus, Star, Slash, Power, LParen, RParen, Comma, Superscript, String, Assign, End
+  Integer, Float, Name, Plus, Minus, Star, Slash, Power, LParen, RParen, Comma, Superscript, String, Assign, Less, LessEq, Greater, GreaterEq, End
 };
 
 struct Token {
@@ -134,6 +135,13 @@ class Lexer {
         break;
       case '/': t.kind = Tok::Slash; break;
       case '^': t.kind = Tok::Power; break;
+      case '<':
+      case '>': {  // comparisons (SymPy prints Lt(x, 1) as x < 1)
+        const bool eq = pos_ < src_.size() && src_[pos_] == '=';
+        if (eq) ++pos_;
+        t.kind = c == '<' ? (eq ? Tok::LessEq : Tok::Less) : (eq ? Tok::GreaterEq : Tok::Greater);
+        break;
+      }
       case '(': t.kind = Tok::LParen; break;
       case ')': t.kind = Tok::RParen; break;
       case ',': t.kind = Tok::Comma; break;
@@ -360,6 +368,10 @@ class Parser {
           case Tok::Star: binary(Frame::Mul, t); expect_operand = true; break;
           case Tok::Slash: binary(Frame::Div, t); expect_operand = true; break;
           case Tok::Power: binary(Frame::Pow, t); expect_operand = true; break;
+          case Tok::Less: binary(Frame::Lt, t); expect_operand = true; break;
+          case Tok::LessEq: binary(Frame::Le, t); expect_operand = true; break;
+          case Tok::Greater: binary(Frame::Gt, t); expect_operand = true; break;
+          case Tok::GreaterEq: binary(Frame::Ge, t); expect_operand = true; break;
           case Tok::Superscript:  // x² reads as x**2: the power operator and its exponent at once
             binary(Frame::Pow, t);
             operands_.push_back(Operand{pool_.integer(t.exponent)});
@@ -415,7 +427,7 @@ class Parser {
 
  private:
   struct Frame {
-    enum Kind : std::uint8_t { Add, Sub, Mul, Div, Pow, Neg, Pos, Paren, TupleParen, Call } kind;
+    enum Kind : std::uint8_t { Add, Sub, Mul, Div, Pow, Neg, Pos, Paren, TupleParen, Call, Lt, Le, Gt, Ge } kind;
     std::size_t begin, end;        ///< operator token; Call: from the name to its '('
     std::size_t base = 0;          ///< Call: operand count before its arguments
     Callee callee;                 ///< Call
@@ -424,13 +436,17 @@ class Parser {
 
   static int prec(Frame::Kind k) {
     switch (k) {
+      case Frame::Lt:
+      case Frame::Le:
+      case Frame::Gt:
+      case Frame::Ge: return 1;
       case Frame::Add:
-      case Frame::Sub: return 1;
+      case Frame::Sub: return 2;
       case Frame::Mul:
-      case Frame::Div: return 2;
+      case Frame::Div: return 3;
       case Frame::Neg:
-      case Frame::Pos: return 3;
-      case Frame::Pow: return 4;
+      case Frame::Pos: return 4;
+      case Frame::Pow: return 5;
       default: return 0;  // markers: never reduced by an operator
     }
   }
@@ -452,6 +468,8 @@ class Parser {
     const bool right = k == Frame::Pow;
     while (!ops_.empty()) {
       const int tp = prec(ops_.back().kind);
+      if (p == 1 && tp == 1)
+        fail("chained comparison at " + std::to_string(t.begin) + ": write And(a < b, b < c)", t.begin, t.end);
       if (tp == 0 || tp < p || (tp == p && right)) break;
       reduce_one();
     }
@@ -495,6 +513,19 @@ class Parser {
         break;
       }
       case Frame::Pow: a = Operand{pool_.pow(value(a), value(b))}; break;
+      case Frame::Lt:
+      case Frame::Le:
+      case Frame::Gt:
+      case Frame::Ge: {
+        const Head h = f.kind == Frame::Lt ? Head::Lt : f.kind == Frame::Le ? Head::Le : f.kind == Frame::Gt ? Head::Gt : Head::Ge;
+        const ExprId av = value(a), bv = value(b);
+        try {
+          a = Operand{relation(pool_, h, av, bv)};
+        } catch (const InvalidArgument& e) {
+          fail(e.what(), f.begin, f.end);
+        }
+        break;
+      }
       default: break;
     }
   }

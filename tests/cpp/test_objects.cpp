@@ -194,6 +194,14 @@ TEST_F(Objects, RoundTripsOfEveryHead) {
   EXPECT_NE(f(x), apply_function(p, "g", std::span<const ExprId>(&x, 1)));
   EXPECT_NE(limit(p, x, x, zero, "+"), limit(p, x, x, zero, "-"));
   EXPECT_EQ(f(x), parse(p, "f(x)"));
+  // SymPy's spelling of inequalities reads too; comparisons bind loosest.
+  EXPECT_EQ(parse(p, "x + 1 < 2*y"), relation(p, Head::Lt, p.add(x, one), p.mul(two, y)));
+  EXPECT_EQ(parse(p, "-x**2 >= y"), relation(p, Head::Ge, p.neg(pw(x, 2)), y));
+  EXPECT_EQ(parse(p, "Piecewise((x, x <= 0), (y, True))"),
+            piecewise(p, std::vector<std::pair<ExprId, ExprId>>{{x, relation(p, Head::Le, x, zero)}, {y, boolean(p, true)}}));
+  EXPECT_EQ(parse(p, "1 < 2"), boolean(p, true));
+  EXPECT_THROW(parse(p, "x < y < 1"), ParseError);
+  EXPECT_THROW(parse(p, "(x < 1) + 1"), ParseError);
 }
 
 TEST_F(Objects, BadInputIsAClearError) {
