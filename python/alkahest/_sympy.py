@@ -225,8 +225,12 @@ def _object_to_sympy(sp, node, args):
         return sp.Subs(args[0], tuple(args[1::2]), tuple(args[2::2]))
     if head in ("True", "False"):
         return sp.true if head == "True" else sp.false
+    # Piecewise, relations and connectives as they are (SymPy would rewrite conditions into its own
+    # canonical order, e.g. 1/3 > y as y < 1/3): alkahest's forms are canonical already.
     if head == "Piecewise":
-        return sp.Piecewise(*[(args[i], args[i + 1]) for i in range(0, len(args), 2)])
+        return sp.Piecewise(*[(args[i], args[i + 1]) for i in range(0, len(args), 2)], evaluate=False)
+    if head in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge", "And", "Or"):
+        return getattr(sp, head)(*args, evaluate=False)
     if head == "RootOf":
         return sp.CRootOf(args[0], args[1], int(args[2]))
     if head == "RootSum":
