@@ -85,6 +85,33 @@ void bind_objects(nb::module_& m) {
       },
       "Evaluates the unevaluated objects of an expression (see Expr.doit).");
   m.def(
+      "_rebuild",
+      [](nb::handle e, nb::handle new_args) {
+        const ExprRef r = expr_ref(e, "_rebuild");
+        const Node& n = r.pool->node(r.id);
+        std::vector<ExprId> ids;
+        for (nb::handle a : new_args) {
+          auto c = coerce_ref(r.pool, a);
+          if (!c) throw nb::type_error(("_rebuild: arguments must be Exprs or numbers, not '" + python_type_name(a) + "'").c_str());
+          ids.push_back(c->id);
+        }
+        if (ids.size() != n.args.size())
+          throw nb::value_error(("_rebuild: the node has " + std::to_string(n.args.size()) + " arguments, got " +
+                                 std::to_string(ids.size())).c_str());
+        ExprPool& pool = *r.pool;
+        ExprId id = r.id;
+        switch (n.kind) {
+          case Kind::Add: id = pool.add(ids); break;
+          case Kind::Mul: id = pool.mul(ids); break;
+          case Kind::Pow: id = pool.pow(ids[0], ids[1]); break;
+          case Kind::Func: id = pool.func(n.op, ids); break;
+          case Kind::Object: id = make_object(pool, n.head, ids, std::string(n.name)); break;
+          default: break;
+        }
+        return expr_object(r.pool, id);
+      },
+      "The node of `e`'s kind (and op or head) with new arguments, canonicalised (internal).");
+  m.def(
       "_has_doit",
       [](const std::string& head) {
         const auto h = head_from_name(head);

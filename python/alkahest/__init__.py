@@ -142,6 +142,7 @@ from ._objects import (
     RootSum,
     Subs,
     Sum,
+    register_doit,
 )
 from . import _objects
 
@@ -291,5 +292,5 @@ __all__ = [
     "Poly", "apart", "cancel", "collect", "discriminant", "div", "expand", "factor", "factor_list", "gcd", "generators", "groebner", "horner", "lcm", "nroots", "quo", "real_roots", "rem", "resultant", "sqf", "sqf_list", "together",
     # unevaluated objects
     "And", "Derivative", "Eq", "Function", "Ge", "Gt", "Integral", "Lambda", "Le", "Limit", "Lt", "Ne", "Not", "O",
-    "Or", "Order", "Piecewise", "Product", "RootOf", "RootSum", "Subs", "Sum",
+    "Or", "Order", "Piecewise", "Product", "RootOf", "RootSum", "Subs", "Sum", "register_doit",
 ]

@@ -8,14 +8,14 @@ operators (``x < 1`` is ``Lt(x, 1)``) and ``bool()`` of a condition.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from . import _core
 
 Expr = _core.Expr
 
 __all__ = ["Function", "Derivative", "Integral", "Sum", "Product", "Limit", "O", "Order", "Subs", "Eq", "Ne",
-           "Lt", "Le", "Gt", "Ge", "And", "Or", "Not", "Piecewise", "RootOf", "RootSum", "Lambda"]
+           "Lt", "Le", "Gt", "Ge", "And", "Or", "Not", "Piecewise", "RootOf", "RootSum", "Lambda", "register_doit"]
 
 
 def _first_expr(values, who):
@@ -362,10 +362,73 @@ def RootSum(poly: Any, var: Any, expr: Any = None) -> Expr:
 _BOOLEAN_HEADS = {"Eq", "Ne", "Lt", "Le", "Gt", "Ge", "And", "Or", "Not", "True", "False"}
 
 
+_PY_DOIT: dict[str, Callable[[Expr], Any]] = {}
+
+_HEADS = ("Integral", "Sum", "Product", "Limit", "O", "Eq", "Ne", "Lt", "Le", "Gt", "Ge", "And", "Or", "Not",
+          "Piecewise", "RootOf", "RootSum", "Function")
+
+
+def register_doit(head: str, fn: Callable[[Expr], Any] | None) -> None:
+    """Plugs a Python algorithm into ``Expr.doit()`` for the objects of ``head`` ('Integral',
+    'Sum', 'Limit', 'RootOf', ...): ``fn(obj)`` returns the value of the object (its arguments
+    already done), or None when it cannot decide (the object then stays). ``fn=None`` removes it.
+    C++ modules use ``register_doit`` of objects.hpp instead; Derivative and Subs are built in.
+
+    >>> from alkahest import ExprPool, Product, register_doit
+    >>> p = ExprPool()
+    >>> k = p.symbol("k")
+    >>> def product_of_range(obj):   # Product(k, (k, 1, m)) for a number m: m!
+    ...     body, (var, lo, hi) = obj.args
+    ...     if body != var or lo != p.integer(1) or hi.node().kind != "Number":
+    ...         return None
+    ...     out = p.integer(1)
+    ...     for i in range(2, int(hi) + 1):
+    ...         out = out * i
+    ...     return out
+    >>> register_doit("Product", product_of_range)
+    >>> Product(k, (k, 1, 5)).doit(), Product(k, (k, 1, p.symbol("n"))).doit()
+    (120, Product(k, (k, 1, n)))
+    >>> register_doit("Product", None)
+    """
+    if head not in _HEADS:
+        raise ValueError(f"register_doit: no object head {head!r} (one of {', '.join(_HEADS)}; Derivative and "
+                         "Subs are built in)")
+    if fn is None:
+        _PY_DOIT.pop(head, None)
+    elif not callable(fn):
+        raise TypeError(f"register_doit: fn must be callable or None, not {type(fn).__name__!r}")
+    else:
+        _PY_DOIT[head] = fn
+
+
+def _python_doit(e: Expr) -> Expr:
+    """The objects of ``e`` whose head has a Python algorithm, evaluated innermost first."""
+    done: dict[int, Expr] = {}
+    stack = [(e, False)]
+    while stack:
+        n, ready = stack.pop()
+        if n.id in done:
+            continue
+        args = n.node().args
+        if not ready and args:
+            stack.append((n, True))
+            stack.extend((a, False) for a in args if a.id not in done)
+            continue
+        new = [done[a.id] for a in args]
+        r = n if all(a.id == b.id for a, b in zip(args, new)) else _core._rebuild(n, new)
+        fn = _PY_DOIT.get(_core._head(r) or "")
+        if fn is not None:
+            v = fn(r)
+            if v is not None:
+                r = v if isinstance(v, Expr) else r.pool.integer(0) + v
+        done[n.id] = r
+    return done[e.id]
+
+
 def _expr_doit(self: Expr) -> Expr:
     """Evaluates the unevaluated objects: Derivative by diff, Subs by substitution, the others
-    by the algorithm registered for their head (integrate, summation, limit, solve); an object
-    no algorithm evaluates stays as it is.
+    by the algorithm registered for their head (integrate, summation, limit, solve: see
+    ``register_doit``); an object no algorithm evaluates stays as it is.
 
     >>> from alkahest import ExprPool, Derivative, Function
     >>> x = ExprPool().symbol("x")
@@ -373,7 +436,11 @@ def _expr_doit(self: Expr) -> Expr:
     >>> (Derivative(x**2, x) + f(x)).doit()
     2*x + f(x)
     """
-    return _core._doit(self)
+    e = _core._doit(self)
+    if _PY_DOIT:
+        e = _python_doit(e)
+        e = _core._doit(e)  # what the Python algorithms returned may hold Derivatives
+    return e
 
 
 def _as_arg(e):

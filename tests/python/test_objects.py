@@ -285,3 +285,34 @@ def test_random_objects_round_trip(seed):
         sy = to_sympy(e)
         back = from_sympy(sy, p)
         assert from_sympy(to_sympy(back), p) == back
+
+
+def test_python_register_doit(p, syms):
+    x, y = syms[:2]
+    calls = []
+
+    def fake_integral(obj):  # integrates monomials x**m over (x, a, b) only; None otherwise
+        body, lim = obj.args
+        calls.append(str(obj))
+        if len(lim) != 3 or body.node().kind not in ("Pow", "Symbol"):
+            return None
+        var, a, b = lim
+        m = 1 if body == var else int(body.node().args[1])
+        return (b ** (m + 1) - a ** (m + 1)) / (m + 1)
+
+    ak.register_doit("Integral", fake_integral)
+    try:
+        e = Integral(x**2, (x, 0, 3)) + Integral(ak.sin(x), (x, 0, 1)) + Derivative(x**2, x)
+        got = e.doit()
+        assert str(got) == "2*x + Integral(sin(x), (x, 0, 1)) + 9"
+        assert len(calls) == 2
+        # Nested: the inner object is done first, and the outer sees its value.
+        nested = Integral(Integral(x, (x, 0, y)), (y, 0, 1))
+        assert nested.doit() == Integral(y**2 / 2, (y, 0, 1))  # outer body y**2/2 is a Mul: None
+    finally:
+        ak.register_doit("Integral", None)
+    assert Integral(x**2, (x, 0, 3)).doit() == Integral(x**2, (x, 0, 3))
+    with pytest.raises(ValueError, match="no object head"):
+        ak.register_doit("Derivative", fake_integral)
+    with pytest.raises(TypeError):
+        ak.register_doit("Integral", 3)
