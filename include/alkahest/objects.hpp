@@ -79,16 +79,16 @@ ExprId apply_function(ExprPool& pool, std::string_view name, std::span<const Exp
 /// d^n expr / dvar^n (n >= 1); several variables: pairs (var, n).
 ExprId derivative(ExprPool& pool, ExprId expr, ExprId var, long n = 1);
 ExprId derivative(ExprPool& pool, ExprId expr, std::span<const std::pair<ExprId, long>> vars);
-ExprId integral(ExprPool& pool, ExprId expr, ExprId var);
-ExprId integral(ExprPool& pool, ExprId expr, ExprId var, ExprId lower, ExprId upper);
-ExprId sum(ExprPool& pool, ExprId expr, ExprId index, ExprId lower, ExprId upper);
-ExprId product(ExprPool& pool, ExprId expr, ExprId index, ExprId lower, ExprId upper);
+ExprId integral_object(ExprPool& pool, ExprId expr, ExprId var);
+ExprId integral_object(ExprPool& pool, ExprId expr, ExprId var, ExprId lower, ExprId upper);
+ExprId sum_object(ExprPool& pool, ExprId expr, ExprId index, ExprId lower, ExprId upper);
+ExprId product_object(ExprPool& pool, ExprId expr, ExprId index, ExprId lower, ExprId upper);
 /// `dir`: "+", "-" or "+-".
-ExprId limit(ExprPool& pool, ExprId expr, ExprId var, ExprId point, std::string_view dir = "+");
+ExprId limit_object(ExprPool& pool, ExprId expr, ExprId var, ExprId point, std::string_view dir = "+");
 /// O(expr) as var -> point (0, oo or -oo).
-ExprId order(ExprPool& pool, ExprId expr, ExprId var, ExprId point);
+ExprId order_object(ExprPool& pool, ExprId expr, ExprId var, ExprId point);
 /// O(expr) as every var in `vars` -> point; no vars: the free symbols of expr.
-ExprId order(ExprPool& pool, ExprId expr, std::span<const ExprId> vars, ExprId point);
+ExprId order_object(ExprPool& pool, ExprId expr, std::span<const ExprId> vars, ExprId point);
 /// expr with each symbol vars[i] bound to values[i].
 ExprId subs_object(ExprPool& pool, ExprId expr, std::span<const ExprId> vars, std::span<const ExprId> values);
 /// Eq, Ne, Lt, Le, Gt or Ge of lhs and rhs: True/False when the kernel's facts decide it.

@@ -194,11 +194,11 @@ ExprId diff_object(ExprPool& pool, ExprId obj, ExprId x, const std::function<Exp
       const ExprId t = lim[0];
       if (h == Head::Integral && lim.size() == 1) {
         if (t == x) return args[0];
-        return integral(pool, d(args[0], x), t);
+        return integral_object(pool, d(args[0], x), t);
       }
       if (h == Head::Sum) {
         if (t == x || contains(pool, lim[1], x) || contains(pool, lim[2], x)) return unevaluated();
-        return sum(pool, d(args[0], x), t, lim[1], lim[2]);
+        return sum_object(pool, d(args[0], x), t, lim[1], lim[2]);
       }
       // Leibniz: d/dx int_a^b e dt = e(b) b' - e(a) a' + int_a^b de/dx dt.
       std::vector<ExprId> terms;
@@ -211,7 +211,7 @@ ExprId diff_object(ExprPool& pool, ExprId obj, ExprId x, const std::function<Exp
       if (da != zero) terms.push_back(pool.neg(pool.mul(at(lim[1]), da)));
       if (t != x) {
         const ExprId de = d(args[0], x);
-        if (de != zero) terms.push_back(integral(pool, de, t, lim[1], lim[2]));
+        if (de != zero) terms.push_back(integral_object(pool, de, t, lim[1], lim[2]));
       }
       return pool.add(terms);
     }
@@ -223,7 +223,7 @@ ExprId diff_object(ExprPool& pool, ExprId obj, ExprId x, const std::function<Exp
         if (args[0] == x) p = pool.integer(1);
         else if (e.kind == Kind::Pow && e.args[0] == x && pool.node(e.args[1]).kind == Kind::Number) p = e.args[1];
         if (p != zero && pool.node(p).number.is_exact())
-          return order(pool, pool.pow(x, pool.sub(p, pool.integer(1))), x, args[2]);
+          return order_object(pool, pool.pow(x, pool.sub(p, pool.integer(1))), x, args[2]);
       }
       return unevaluated();
     }

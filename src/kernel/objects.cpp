@@ -245,30 +245,30 @@ ExprId with_limits(ExprPool& pool, Head h, ExprId expr, std::span<const ExprId> 
 
 }  // namespace
 
-ExprId integral(ExprPool& pool, ExprId expr, ExprId var) {
+ExprId integral_object(ExprPool& pool, ExprId expr, ExprId var) {
   const ExprId l = tuple(pool, std::span<const ExprId>(&var, 1));
   return with_limits(pool, Head::Integral, expr, std::span<const ExprId>(&l, 1));
 }
 
-ExprId integral(ExprPool& pool, ExprId expr, ExprId var, ExprId lower, ExprId upper) {
+ExprId integral_object(ExprPool& pool, ExprId expr, ExprId var, ExprId lower, ExprId upper) {
   const ExprId items[3] = {var, lower, upper};
   const ExprId l = tuple(pool, items);
   return with_limits(pool, Head::Integral, expr, std::span<const ExprId>(&l, 1));
 }
 
-ExprId sum(ExprPool& pool, ExprId expr, ExprId index, ExprId lower, ExprId upper) {
+ExprId sum_object(ExprPool& pool, ExprId expr, ExprId index, ExprId lower, ExprId upper) {
   const ExprId items[3] = {index, lower, upper};
   const ExprId l = tuple(pool, items);
   return with_limits(pool, Head::Sum, expr, std::span<const ExprId>(&l, 1));
 }
 
-ExprId product(ExprPool& pool, ExprId expr, ExprId index, ExprId lower, ExprId upper) {
+ExprId product_object(ExprPool& pool, ExprId expr, ExprId index, ExprId lower, ExprId upper) {
   const ExprId items[3] = {index, lower, upper};
   const ExprId l = tuple(pool, items);
   return with_limits(pool, Head::Product, expr, std::span<const ExprId>(&l, 1));
 }
 
-ExprId limit(ExprPool& pool, ExprId expr, ExprId var, ExprId point, std::string_view dir) {
+ExprId limit_object(ExprPool& pool, ExprId expr, ExprId var, ExprId point, std::string_view dir) {
   need_value(pool, expr, "Limit");
   need_symbol(pool, var, "Limit", "the variable");
   need_value(pool, point, "Limit");
@@ -479,10 +479,10 @@ ExprId make_object(ExprPool& pool, Head h, std::span<const ExprId> args, std::st
       return with_limits(pool, h, args[0], args.subspan(1));
     case Head::Limit:
       arity(args.size() == 3, "3 (expression, variable, point)");
-      return limit(pool, args[0], args[1], args[2], name.empty() ? "+" : name);
+      return limit_object(pool, args[0], args[1], args[2], name.empty() ? "+" : name);
     case Head::Order:
       arity(args.size() >= 2, "an expression, its variables and the point");
-      return order(pool, args[0], args.subspan(1, args.size() - 2), args.back());
+      return order_object(pool, args[0], args.subspan(1, args.size() - 2), args.back());
     case Head::Subs: {
       arity(args.size() >= 3 && args.size() % 2 == 1, "an expression and (variable, value) pairs");
       std::vector<ExprId> vs, ws;

@@ -128,7 +128,7 @@ bool absorbs(const ExprPool& pool, ExprId o, ExprId t) {
 
 }  // namespace
 
-ExprId order(ExprPool& pool, ExprId expr, std::span<const ExprId> vars_in, ExprId point) {
+ExprId order_object(ExprPool& pool, ExprId expr, std::span<const ExprId> vars_in, ExprId point) {
   objects_detail::check_numeric_operand(pool, expr, "O");
   objects_detail::check_numeric_operand(pool, point, "O");
   std::vector<ExprId> vars(vars_in.begin(), vars_in.end());
@@ -198,8 +198,8 @@ ExprId order(ExprPool& pool, ExprId expr, std::span<const ExprId> vars_in, ExprI
   return pool.intern(std::move(n));
 }
 
-ExprId order(ExprPool& pool, ExprId expr, ExprId var, ExprId point) {
-  return order(pool, expr, std::span<const ExprId>(&var, 1), point);
+ExprId order_object(ExprPool& pool, ExprId expr, ExprId var, ExprId point) {
+  return order_object(pool, expr, std::span<const ExprId>(&var, 1), point);
 }
 
 namespace objects_detail {
@@ -278,7 +278,7 @@ std::optional<ExprId> mul_objects(ExprPool& pool, std::span<const ExprId> input)
     parts.push_back(f);
   }
   const std::vector<ExprId> vars(v.vars.begin(), v.vars.end());
-  return order(pool, pool.mul(parts), vars, v.point);
+  return order_object(pool, pool.mul(parts), vars, v.point);
 }
 
 std::optional<ExprId> pow_objects(ExprPool& pool, ExprId base, ExprId exp) {
@@ -288,7 +288,7 @@ std::optional<ExprId> pow_objects(ExprPool& pool, ExprId base, ExprId exp) {
   if (is_object(pool, base, Head::Order) && e.kind == Kind::Number && e.number.is_integer() && e.number.sign() > 0) {
     const OrderView v = view(pool, base);
     const std::vector<ExprId> vars(v.vars.begin(), v.vars.end());
-    return order(pool, pool.pow(v.expr, exp), vars, v.point);
+    return order_object(pool, pool.pow(v.expr, exp), vars, v.point);
   }
   return std::nullopt;
 }

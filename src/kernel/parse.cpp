@@ -687,7 +687,7 @@ class Parser {
           if (!is_text(args[3])) call_error(f, "the direction must be a string '+', '-' or '+-'");
           dir = args[3].text;
         }
-        return Operand{limit(pool_, plain(args[0]), plain(args[1]), plain(args[2]), dir)};
+        return Operand{limit_object(pool_, plain(args[0]), plain(args[1]), plain(args[2]), dir)};
       }
       case Head::Order: {
         need(!args.empty(), "an expression and optional variables");
@@ -704,7 +704,7 @@ class Parser {
             vars.push_back(plain(args[i]));
           }
         }
-        return Operand{order(pool_, plain(args[0]), vars, point)};
+        return Operand{order_object(pool_, plain(args[0]), vars, point)};
       }
       case Head::Subs: {
         need(args.size() == 3, "3 arguments (expression, variables, values)");
