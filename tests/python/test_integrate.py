@@ -220,7 +220,8 @@ def test_budget():
     pool = ak.ExprPool()
     x = pool.symbol("x")
     f = ak.exp(x) / x + ak.sin(ak.sin(x)) / (x**3 + x + 1)
-    assert ak.integrate(f, x, max_steps=5) is None
+    F0 = ak.integrate(f, x, max_steps=5)  # no answer: None, or the unevaluated Integral (objects)
+    assert F0 is None or str(F0).startswith("Integral(")
     F = ak.integrate(x**2, x, max_steps=5)
     assert str(F) == "x**3/3"
 

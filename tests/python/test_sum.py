@@ -44,6 +44,11 @@ def test_symbolic_ratio_and_parameters():
         assert str(ak.cancel(got - direct)) == "0"
 
 
+def _no_value(r):
+    """No closed form: None, or the unevaluated Sum where the kernel has the object."""
+    return r is None or str(r).startswith("Sum(")
+
+
 def test_infinite_sums():
     pool = ak.ExprPool()
     k = pool.symbol("k")
@@ -53,16 +58,16 @@ def test_infinite_sums():
     v = ak.summation(k * pool.rational(1, 3) ** k, (k, 1, pool.oo))
     assert str(v) == "3/4"
     # Divergent or not in closed form here: no value.
-    assert ak.summation(2**k, (k, 0, pool.oo)) is None
-    assert ak.summation(k, (k, 1, pool.oo)) is None
-    assert ak.summation(1 / k**2, (k, 1, pool.oo)) is None
+    assert _no_value(ak.summation(2**k, (k, 0, pool.oo)))
+    assert _no_value(ak.summation(k, (k, 1, pool.oo)))
+    assert _no_value(ak.summation(1 / k**2, (k, 1, pool.oo)))
 
 
 def test_refusals_and_errors():
     pool = ak.ExprPool()
     k, n = pool.symbols("k n")
-    assert ak.summation(1 / k, (k, 1, n)) is None  # harmonic numbers
-    assert ak.summation(ak.sin(k), (k, 1, n)) is None
+    assert _no_value(ak.summation(1 / k, (k, 1, n)))  # harmonic numbers
+    assert _no_value(ak.summation(ak.sin(k), (k, 1, n)))
     assert ak.antidifference(1 / k, k) is None
     with pytest.raises(TypeError):
         ak.summation("k", (k, 1, n))
