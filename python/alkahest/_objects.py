@@ -368,11 +368,12 @@ _HEADS = ("Integral", "Sum", "Product", "Limit", "O", "Eq", "Ne", "Lt", "Le", "G
           "Piecewise", "RootOf", "RootSum", "Function")
 
 
-def register_doit(head: str, fn: Callable[[Expr], Any] | None) -> None:
+def register_doit(head: str, fn: Callable[[Expr], Any] | None) -> Callable[[Expr], Any] | None:
     """Plugs a Python algorithm into ``Expr.doit()`` for the objects of ``head`` ('Integral',
     'Sum', 'Limit', 'RootOf', ...): ``fn(obj)`` returns the value of the object (its arguments
     already done), or None when it cannot decide (the object then stays). ``fn=None`` removes it.
-    C++ modules use ``register_doit`` of objects.hpp instead; Derivative and Subs are built in.
+    Returns the function registered before (to put it back). C++ modules use ``register_doit`` of
+    objects.hpp instead; Derivative and Subs are built in.
 
     >>> from alkahest import ExprPool, Product, register_doit
     >>> p = ExprPool()
@@ -385,20 +386,20 @@ def register_doit(head: str, fn: Callable[[Expr], Any] | None) -> None:
     ...     for i in range(2, int(hi) + 1):
     ...         out = out * i
     ...     return out
-    >>> register_doit("Product", product_of_range)
+    >>> previous = register_doit("Product", product_of_range)
     >>> Product(k, (k, 1, 5)).doit(), Product(k, (k, 1, p.symbol("n"))).doit()
     (120, Product(k, (k, 1, n)))
-    >>> register_doit("Product", None)
+    >>> _ = register_doit("Product", previous)
     """
     if head not in _HEADS:
         raise ValueError(f"register_doit: no object head {head!r} (one of {', '.join(_HEADS)}; Derivative and "
                          "Subs are built in)")
-    if fn is None:
-        _PY_DOIT.pop(head, None)
-    elif not callable(fn):
+    if fn is not None and not callable(fn):
         raise TypeError(f"register_doit: fn must be callable or None, not {type(fn).__name__!r}")
-    else:
+    previous = _PY_DOIT.pop(head, None)
+    if fn is not None:
         _PY_DOIT[head] = fn
+    return previous
 
 
 def _python_doit(e: Expr) -> Expr:
