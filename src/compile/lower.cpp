@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -18,13 +19,14 @@ namespace {
 // How one node is emitted: the nodes it needs first (possibly new ones, e.g. the positive form of
 // a negative term) and a recipe over their values.
 struct Plan {
-  enum class Kind { Leaf, Sum, Product, IntPower, Sqrt, Pow, Func } kind;
+  enum class Kind { Leaf, Sum, Product, IntPower, Sqrt, Pow, Func, Object } kind;
   std::vector<ExprId> deps;
   std::vector<bool> negated;     // Sum: subtract this dep
   std::size_t n_numerator = 0;   // Product: deps[0, n) multiply, deps[n, end) divide
   bool negate = false;           // Product: negate the result
   long power = 0;                // IntPower: exponent (>= 2, or negative -> 1/b**|n|)
   Op op = Op::Count_;
+  Head head = Head::Count_;      // Object: a relation, And/Or/Not, True/False or Piecewise
 };
 
 // Integers above this magnitude have no odd neighbour among the doubles.
@@ -55,6 +57,17 @@ struct Lowering {
       case Kind::Symbol:
       case Kind::Constant: return p;
       case Kind::Object:
+        switch (n.head) {
+          // Conditions compute 1 (true) or 0 (false); Piecewise selects among its branches.
+          case Head::Eq: case Head::Ne: case Head::Lt: case Head::Le: case Head::Gt: case Head::Ge:
+          case Head::And: case Head::Or: case Head::Not: case Head::True: case Head::False:
+          case Head::Piecewise:
+            p.kind = Plan::Kind::Object;
+            p.head = n.head;
+            p.deps = n.args;
+            return p;
+          default: break;
+        }
         throw InvalidArgument("compile: '" + to_string(pool_, id) + "' is an unevaluated " +
                               std::string(head_name(n.head)) +
                               " object; the numeric backends compute numbers only (call doit() first, or "
@@ -221,6 +234,45 @@ struct Lowering {
     throw AlkahestError("compile: no lowering of " + std::string(op_info(op).name) + " (an op-table bug)");
   }
 
+  // Relations, boolean connectives and Piecewise as compare/select: a condition is a 0/1 value.
+  // Piecewise((e1, c1), ..., (en, cn)) is c1 ? e1 : (c2 ? e2 : ... (cn ? en : nan)): NaN where no
+  // condition holds, as the expression is undefined there. Every branch is computed (the unused
+  // ones may be NaN) and the select keeps the one that applies.
+  std::uint32_t object(Head h, const std::vector<std::uint32_t>& v) {
+    const auto one = [&] { return constant(1.0, 1.0f); };
+    const auto zero = [&] { return constant(0.0, 0.0f); };
+    switch (h) {
+      case Head::Eq: return cmp(Cond::Eq, v[0], v[1]);
+      case Head::Ne: return cmp(Cond::Ne, v[0], v[1]);
+      case Head::Lt: return cmp(Cond::Lt, v[0], v[1]);
+      case Head::Le: return cmp(Cond::Le, v[0], v[1]);
+      case Head::Gt: return cmp(Cond::Gt, v[0], v[1]);
+      case Head::Ge: return cmp(Cond::Ge, v[0], v[1]);
+      case Head::True: return one();
+      case Head::False: return zero();
+      case Head::Not: return select(v[0], zero(), one());
+      case Head::And: {
+        std::uint32_t acc = v.back();
+        for (std::size_t i = v.size() - 1; i-- > 0;) acc = select(v[i], acc, zero());
+        return acc;
+      }
+      case Head::Or: {
+        std::uint32_t acc = v.back();
+        for (std::size_t i = v.size() - 1; i-- > 0;) acc = select(v[i], one(), acc);
+        return acc;
+      }
+      case Head::Piecewise: {
+        if (v.size() < 2 || v.size() % 2 != 0)
+          throw AlkahestError("compile: a Piecewise with " + std::to_string(v.size()) + " arguments (a bug)");
+        std::uint32_t acc = constant(std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<float>::quiet_NaN());
+        for (std::size_t i = v.size(); i >= 2; i -= 2) acc = select(v[i - 1], v[i - 2], acc);
+        return acc;
+      }
+      default: break;
+    }
+    throw AlkahestError("compile: no lowering of the object " + std::string(head_name(h)) + " (a bug)");
+  }
+
   std::uint32_t int_power(std::uint32_t base, long n) {
     const std::uint32_t r = positive_power(base, static_cast<unsigned long>(n < 0 ? -n : n));
     return n < 0 ? binary(PCode::Div, constant(1.0, 1.0f), r) : r;
@@ -267,6 +319,7 @@ struct Lowering {
       case Plan::Kind::IntPower: return int_power(v[0], p.power);
       case Plan::Kind::Sqrt: return emit({PCode::Sqrt, Op::Count_, 0, v[0], 0, 0});
       case Plan::Kind::Pow: return binary(PCode::Pow, v[0], v[1]);
+      case Plan::Kind::Object: return object(p.head, v);
       case Plan::Kind::Func:
         if (op_info(p.op).vm == VmKind::Lowered) return lowered(p.op, v);
         return emit({PCode::Func, p.op, 0, v[0], v.size() > 1 ? v[1] : 0, 0});
