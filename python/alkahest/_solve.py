@@ -25,6 +25,8 @@ class Condition:
     >>> c = sol.conditions[0]
     >>> c.expr, c.rel, c.holds({a: 2}), c.holds({a: 0})
     (a, '!=', True, False)
+    >>> c.relation
+    Ne(a, 0)
     """
 
     __slots__ = ("expr", "rel")
@@ -46,6 +48,14 @@ class Condition:
         if v.imag != 0:
             return False
         return v.real > 0 if self.rel == ">" else v.real >= 0
+
+    @property
+    def relation(self) -> Any:
+        """The condition as a kernel relation: ``Ne(a, 0)``, ``Eq(..)``, ``Gt(..)`` or ``Ge(..)``."""
+        from . import _objects
+
+        make = {"==": _objects.Eq, "!=": _objects.Ne, ">": _objects.Gt, ">=": _objects.Ge}[self.rel]
+        return make(self.expr, 0)
 
     def __repr__(self) -> str:
         return f"{self.expr} {self.rel} 0"
@@ -94,12 +104,16 @@ def _pool_of(items: Iterable[Any], who: str) -> Any:
 
 
 def _equation(e: Any) -> Any:
-    """An equation as one expression = 0: an Expr, a number, or a relation with lhs/rhs (Eq)."""
-    lhs, rhs = getattr(e, "lhs", None), getattr(e, "rhs", None)
-    if lhs is not None and rhs is not None and not isinstance(e, Expr):
-        if getattr(e, "rel_op", "==") not in ("==", "Eq"):
-            raise NotImplementedError(f"solve: only equations are solved, not the relation {e}")
-        return lhs - rhs
+    """An equation as one expression = 0: an Expr, a number, or a relation Eq(lhs, rhs)."""
+    if isinstance(e, Expr) and e.node().kind == "Object":
+        head = _core._head(e)
+        if head in ("True", "False"):  # Eq(...) that the kernel decided
+            return e.pool.integer(0 if head == "True" else 1)
+    rel = getattr(e, "rel_op", None)  # relations (Eq, Ne, Lt, ...) have one; other Exprs raise AttributeError
+    if rel is not None:
+        if rel != "==":
+            raise NotImplementedError(f"solve: only equations (Eq) are solved, not the relation {e}")
+        return e.lhs - e.rhs
     if isinstance(e, (bool, np.bool_)):
         raise TypeError("solve: got a bool where an equation was expected (write the equation as lhs - rhs, "
                         "or Eq(lhs, rhs); == compares expressions structurally)")
@@ -195,6 +209,8 @@ def roots(p: Any, x: Expr | None = None, domain: str = "complex") -> Roots:
     {(-sqrt(69)/18 + 1/2)**(1/3) + (sqrt(69)/18 + 1/2)**(1/3): 1}
     >>> roots(a * x**2 + b, x)
     {-sqrt(-a*b)/a: 1, sqrt(-a*b)/a: 1} if a != 0
+    >>> roots(x**3 - 3*x + 1)  # three real roots: no real radical form
+    {RootOf(-3*x + x**3 + 1, x, 0): 1, RootOf(-3*x + x**3 + 1, x, 1): 1, RootOf(-3*x + x**3 + 1, x, 2): 1}
     """
     if x is None:
         if not isinstance(p, Expr):

@@ -1,12 +1,14 @@
 // Expr DAG -> Program lowering (see include/alkahest/program.hpp).
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "alkahest/errors.hpp"
+#include "alkahest/evalf.hpp"
 #include "alkahest/objects.hpp"
 #include "kernel/hash_mix.hpp"
 #include "alkahest/print.hpp"
@@ -68,6 +70,7 @@ struct Lowering {
             return p;
           default: break;
         }
+        if (n.head == Head::RootOf) return p;  // a number: its value (build)
         throw InvalidArgument("compile: '" + to_string(pool_, id) + "' is an unevaluated " +
                               std::string(head_name(n.head)) +
                               " object; the numeric backends compute numbers only (call doit() first, or "
@@ -287,6 +290,13 @@ struct Lowering {
         if (n.kind == Kind::Number) return constant(n.number);
         if (n.kind == Kind::Constant)
           return constant(constant_double(n.constant, "compile"), constant_float(n.constant, "compile"));
+        if (n.kind == Kind::Object) {  // RootOf: its value, rounded once from 25 certified digits
+          const Evalf v = evalf(pool_, id, 25);
+          if (!v.real)
+            throw InvalidArgument("compile: " + to_string(pool_, id) +
+                                  " is not a real number; the numeric backends compute real numbers");
+          return constant(std::strtod(v.re_mid.c_str(), nullptr), std::strtof(v.re_mid.c_str(), nullptr));
+        }
         {
           auto it = input_index_.find(id);
           if (it == input_index_.end())

@@ -23,6 +23,7 @@
 
 #include "alkahest/errors.hpp"
 #include "alkahest/print.hpp"
+#include "poly/rootof.hpp"
 
 namespace alkahest {
 
@@ -161,6 +162,15 @@ void evaluate(const ExprPool& pool, ExprId root, slong prec, acb_t result) {
     stack.pop_back();
     if (value.count(id)) continue;
     const Node& n = pool.node(id);
+    if (n.kind == Kind::Object && n.head == Head::RootOf) {
+      // The k-th root in RootOf order, from Calcium's exact algebraic number (src/poly/rootof.cpp).
+      // Interning the polynomial's generators is idempotent: the pool's contents do not change.
+      auto b = std::make_unique<Ball>();
+      const Node& k = pool.node(n.args[2]);
+      poly_detail::rootof_acb(const_cast<ExprPool&>(pool), n.args[0], n.args[1], k.number.integer().get_si(), prec, b->v);
+      value.emplace(id, std::move(b));
+      continue;
+    }
     if (n.kind == Kind::Object)
       fail(pool, id, "an unevaluated " + std::string(head_name(n.head)) + " object has no numeric value (call doit() first)");
     if (!expanded && !n.args.empty()) {
@@ -301,6 +311,7 @@ std::optional<bool> is_zero(const ExprPool& pool, ExprId expr) {
     stack.pop_back();
     if (m.kind == Kind::Symbol) return std::nullopt;
     if (m.kind == Kind::Constant && m.constant >= Constant::Infinity) return std::nullopt;
+    if (m.kind == Kind::Object && m.head == Head::RootOf) continue;  // a number (its x is bound)
     for (ExprId a : m.args)
       if (seen.insert(a).second) stack.push_back(a);
   }

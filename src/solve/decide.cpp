@@ -5,6 +5,7 @@
 
 #include "alkahest/calculus.hpp"
 #include "alkahest/evalf.hpp"
+#include "alkahest/objects.hpp"
 #include "alkahest/poly.hpp"
 #include "alkahest/print.hpp"
 #include "poly/convert.hpp"
@@ -20,6 +21,8 @@ namespace solve_detail {
 
 namespace {
 
+bool is_rootof(const Node& n) { return n.kind == Kind::Object && n.head == Head::RootOf; }
+
 bool is_constant_expr(const ExprPool& pool, ExprId e) {
   std::vector<ExprId> stack{e};
   std::unordered_set<ExprId> seen{e};
@@ -29,6 +32,7 @@ bool is_constant_expr(const ExprPool& pool, ExprId e) {
     if (n.kind == Kind::Symbol) return false;
     if (n.kind == Kind::Constant && n.constant >= Constant::Infinity) return false;
     if (n.kind == Kind::Number && n.number.is_float()) return false;
+    if (is_rootof(n)) continue;  // a number; its variable is bound
     for (ExprId a : n.args)
       if (seen.insert(a).second) stack.push_back(a);
   }
@@ -51,6 +55,7 @@ bool has(const ExprPool& pool, ExprId expr, ExprId x) {
     const ExprId id = stack.back();
     stack.pop_back();
     if (id == x) return true;
+    if (is_rootof(pool.node(id))) continue;  // its variable is bound: RootOf is a number
     for (ExprId a : pool.node(id).args)
       if (seen.insert(a).second) stack.push_back(a);
   }

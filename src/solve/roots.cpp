@@ -8,6 +8,7 @@
 
 #include "alkahest/calculus.hpp"
 #include "alkahest/evalf.hpp"
+#include "alkahest/objects.hpp"
 #include "alkahest/poly.hpp"
 #include "poly/convert.hpp"
 #include "solve/solve_detail.hpp"
@@ -187,12 +188,7 @@ void formula_roots(ExprPool& pool, const std::vector<ExprId>& c, long mult, std:
 
 }  // namespace
 
-ExprId rootof_expr(ExprPool& pool, ExprId f, ExprId x, long k) {
-  (void)x;
-  (void)k;
-  throw SolveUnsupported("solve: the roots of " + text(pool, f) +
-                         " have no readable radical form, and this build has no RootOf expressions yet");
-}
+ExprId rootof_expr(ExprPool& pool, ExprId f, ExprId x, long k) { return root_of(pool, f, x, k); }
 
 ExprId cancel_or_keep(ExprPool& pool, ExprId e) {
   try {

@@ -41,7 +41,7 @@ bool has(const ExprPool& pool, ExprId expr, ExprId x);
 /// The generators (of the polynomial layer) of expr that contain x.
 std::vector<ExprId> generators_with(ExprPool& pool, ExprId expr, ExprId x);
 
-/// RootOf(f, k) as an Expr of the kernel; SolveUnsupported when the kernel has no RootOf yet.
+/// RootOf(f, x, k) as an Expr of the kernel (an unevaluated object; evalf and compile give its value).
 ExprId rootof_expr(ExprPool& pool, ExprId f, ExprId x, long k);
 
 /// A fresh integer symbol for general solutions (n, n1, n2, ... not among `avoid`).

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "alkahest/alkahest.hpp"
+#include "alkahest/objects.hpp"
 
 using namespace alkahest;
 
@@ -91,6 +92,21 @@ TEST_F(SolveTest, RootOfOrderIsExact) {
   }
   EXPECT_EQ(rootof_real_count(pool, P("x**3 - 3*x + 1"), x), 3);
   EXPECT_THROW(rootof_value(pool, p, x, 4, 20), InvalidArgument);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(SolveTest, CasusIrreducibilisGivesRootOfWithCertifiedValues) {
+  const ExprId p = P("x**3 - 3*x + 1");
+  const auto rs = roots(pool, p, x, SolveDomain::Real);
+  ASSERT_EQ(rs.size(), 3u);
+  for (long k = 0; k < 3; ++k) {
+    EXPECT_EQ(rs[static_cast<std::size_t>(k)].value, root_of(pool, p, x, k));
+    EXPECT_LT(mag(subs(pool, p, {{x, rs[static_cast<std::size_t>(k)].value}})), 1e-25);
+  }
+  EXPECT_EQ(is_zero(pool, pool.sub(rs[2].value, pool.integer(1))), std::optional<bool>(false));
 }
 
 }  // namespace

@@ -273,11 +273,7 @@ def test_polynomial_systems_match_sympy(eqs_text, names, domain):
     syms = [pool.symbol(n, **kw) for n in names.split()]
     local = {str(s): s for s in syms}
     eqs = [parse(t, pool).subs({pool.symbol(n): local[n] for n in names.split()}) for t in eqs_text]
-    try:
-        sols = solve(eqs, syms)
-    except SolveUnsupportedError as err:
-        assert "RootOf" in str(err)  # no radical form, RootOf not yet in this build
-        return
+    sols = solve(eqs, syms)
     check_solutions(eqs, sols)
     got = set()
     for s in sols:
