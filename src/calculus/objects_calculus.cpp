@@ -247,6 +247,22 @@ ExprId subs_object_node(ExprPool& pool, ExprId obj, const std::unordered_map<Exp
   const Head h = n0.head;
   const std::vector<ExprId> args = n0.args;
   const std::string name = n0.name;
+  if (h == Head::Piecewise) {
+    // Conditions first: a branch whose condition becomes false is dropped before its expression
+    // is substituted (Piecewise((x**(a+1)/(a+1), Ne(a, -1)), (log(x), True)) at a = -1 must not
+    // divide by zero), and nothing after a condition that becomes true is looked at.
+    std::vector<ExprId> kept;
+    const ExprId truth = boolean(pool, true), falsity = boolean(pool, false);
+    for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
+      const ExprId c = sub(args[i + 1], mapping);
+      if (c == falsity) continue;
+      kept.push_back(sub(args[i], mapping));
+      kept.push_back(c);
+      if (c == truth) break;
+    }
+    if (kept.empty()) return pool.constant(Constant::NaN);  // no branch applies: undefined
+    return make_object(pool, h, kept, name);
+  }
   if (h == Head::Derivative || h == Head::Order) {
     // Their variables are free: mapped to a symbol they are renamed; mapped to anything else the
     // object is evaluated there (Subs); keys containing them are not replaced inside.

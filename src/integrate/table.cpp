@@ -2,6 +2,7 @@
 // exp of a quadratic (erf), and the forms of a quadratic Q = A*x**2 + B*x + C with symbolic
 // coefficients: (p*x + q)/Q, 1/sqrt(Q), (p*x + q)/sqrt(Q), sqrt(Q).
 #include "alkahest/evalf.hpp"
+#include "alkahest/objects.hpp"
 #include "alkahest/poly.hpp"
 #include "integrate/integrator.hpp"
 
@@ -51,8 +52,16 @@ Opt Integrator::table(ExprId f, ExprId x) {
     if (!has(e, x)) {
       // (a x + b)**e
       if (auto lin = linear(base, x)) {
-        if (e == pool.integer(-1)) return div(fn(Op::Log, base), lin->first);
-        return div(pool.pow(base, add(e, one)), mul(add(e, one), lin->first));
+        const ExprId log_form = div(fn(Op::Log, base), lin->first);
+        if (e == pool.integer(-1)) return log_form;
+        const ExprId e1 = add(e, one);
+        const ExprId power_form = div(pool.pow(base, e1), mul(e1, lin->first));
+        // A symbolic exponent that may be -1 (x**n: n + 1 not proved nonzero) gives both answers,
+        // as a Piecewise: the power form where e != -1, the logarithm where e = -1.
+        if (pool.node(e).kind == Kind::Number || is_zero(pool, e1) == false) return power_form;
+        const std::pair<ExprId, ExprId> branches[2] = {{power_form, relation(pool, Head::Ne, e, pool.integer(-1))},
+                                                       {log_form, boolean(pool, true)}};
+        return piecewise(pool, branches);
       }
       // Powers of one trigonometric or hyperbolic function of a linear argument.
       const Node& bn = pool.node(base);

@@ -240,3 +240,20 @@ def test_unevaluated_integral_and_doit():
     assert str(ak.Integral(ak.exp(x) / x, x).doit()) == "Integral(exp(x)/x, x)"
     assert str(ak.Sum(k, (k, 1, n)).doit()) == "n*(n + 1)/2"
     assert str(ak.summation(1 / k, (k, 1, n))) == "Sum(1/k, (k, 1, n))"
+
+
+def test_power_with_a_symbolic_exponent_is_piecewise():
+    """x**a: the power form only where a != -1 (it was returned alone, wrong at a = -1)."""
+    pool = ak.ExprPool()
+    x, a = pool.symbols("x a")
+    r = ak.integrate(x**a, x)
+    assert r.node().kind == "Object" and str(r).startswith("Piecewise(")
+    for value in (2, pool.rational(1, 2), -1, -3):
+        at = ak.subs(r, {a: value})
+        want = ak.integrate(ak.subs(x**a, {a: value}), x)
+        zero = pool.integer(0)
+        assert ak.simplify(ak.diff(at, x) - ak.subs(x**a, {a: value})) == zero, value
+        assert ak.simplify(at - want) == zero or ak.simplify(ak.diff(at - want, x)) == zero, value
+    assert ak.subs(r, {a: -1}) == ak.log(x)
+    n = pool.symbol("n", positive=True)  # n + 1 is proved nonzero: one form
+    assert ak.integrate(x**n, x) == x**(n + 1) / (n + 1)

@@ -317,3 +317,13 @@ def test_python_register_doit(p, syms):
     with pytest.raises(TypeError):
         ak.register_doit("Integral", 3)
     assert ak._objects._PY_DOIT.get("Integral") is previous
+
+
+def test_piecewise_subs_decides_conditions_before_branches():
+    pool = ak.ExprPool()
+    a, x = pool.symbols("a x")
+    e = ak.Piecewise((1 / a, ak.Ne(a, 0)), (x, True))
+    assert ak.subs(e, {a: 0}) == x  # 1/0 is never built
+    assert ak.subs(e, {a: 2}) == pool.rational(1, 2)
+    assert str(ak.subs(ak.Piecewise((1 / a, ak.Ne(a, 0))), {a: 0})) == "nan"  # no branch applies
+    assert ak.subs(e, {x: 3}) == ak.Piecewise((1 / a, ak.Ne(a, 0)), (3, True))
