@@ -267,6 +267,43 @@ def main():
     except ValueError as err:
         show("compile I*x", err)
 
+    print("\n17. Unevaluated objects, relations and Piecewise (docs/kernel.md)")
+    from alkahest import Derivative, Function, Integral, Lt, Piecewise
+
+    f = Function("f")
+    show("diff(f(x**2), x)", diff(f(x**2), x))
+    show("Integral(exp(-x**2), (x, 0, oo))", Integral(exp(-x**2), (x, 0, pool.oo)))
+    show("Derivative(sin(x)*x, x).doit()", Derivative(sin(x) * x, x).doit())
+    ramp = Piecewise((0, Lt(x, 0)), (x**2, Lt(x, 1)), (2 * x - 1, True))
+    show("ramp", ramp)
+    show("compiled ramp at -1, 0.5, 3 (compare/select)", numpy_eval(compile_expr(ramp, [x]), np.array([-1.0, 0.5, 3.0])))
+
+    print("\n18. Simplification and patterns (docs/simplify.md)")
+    from alkahest import Wild, op_count, simplify, trigsimp
+
+    show("simplify(sin(x)**2 + cos(x)**2)", simplify(sin(x) ** 2 + cos(x) ** 2))
+    show("simplify((x**2 - 1)/(x - 1))", simplify((x**2 - 1) / (x - 1)))
+    show("sqrt(x**2): real x, positive t", (simplify(sqrt(x**2)), simplify(sqrt(t**2))))
+    show("trigsimp(2*sin(x)*cos(x))", trigsimp(2 * sin(x) * cos(x)))
+    w = Wild("w", exclude=[x])
+    show("(3*sin(x) + y).match(w*sin(x) + y)", (3 * sin(x) + y).match(w * sin(x) + y))
+    show("op_count(x*y + x*z): compiled instructions", op_count(x * y + x * pool.symbol("z")))
+
+    print("\n19. Calculus: series, limits, integrals, sums (docs/calculus.md)")
+    from alkahest import integrate, limit, series, summation
+
+    show("series(exp(sin(x)), x, 0, 5)", series(exp(sin(x)), x, 0, 5))
+    show("series(1/sin(x), x, 0, 4)", series(1 / sin(x), x, 0, 4))
+    show("limit(sin(x)/x, x, 0)", limit(sin(x) / x, x, 0))
+    show("limit((1 + 1/x)**x, x, oo)", limit((1 + 1 / x) ** x, x, pool.oo))
+    show("integrate(x*exp(x), x)", integrate(x * exp(x), x))
+    show("integrate(1/(x**4 + 1), x)", integrate(1 / (x**4 + 1), x))
+    show("integrate(x**a, x)", integrate(x**a, x))
+    show("integrate(exp(-x**2), (x, 0, 1))", integrate(exp(-x**2), (x, 0, 1)))
+    show("integrate(exp(x)/x, x) (no elementary answer found)", integrate(exp(x) / x, x))
+    k, n = pool.symbols("k n")
+    show("summation(k**2, (k, 1, n))", summation(k**2, (k, 1, n)))
+
 
 if __name__ == "__main__":
     main()
