@@ -7,6 +7,7 @@
 
 #include "alkahest/errors.hpp"
 #include "alkahest/print.hpp"
+#include "alkahest/walk.hpp"
 #include "kernel/identifier.hpp"
 
 namespace alkahest {
@@ -529,16 +530,10 @@ ExprId make_object(ExprPool& pool, Head h, std::span<const ExprId> args, std::st
 
 std::vector<std::string> function_names(const ExprPool& pool, ExprId expr) {
   std::vector<std::string> names;
-  std::vector<ExprId> stack{expr};
-  std::unordered_set<ExprId> seen;
-  while (!stack.empty()) {
-    const ExprId id = stack.back();
-    stack.pop_back();
-    if (!seen.insert(id).second) continue;
-    const Node& n = pool.node(id);
+  any_node(pool, expr, [&](ExprId, const Node& n) {
     if (n.kind == Kind::Object && n.head == Head::Function) names.push_back(n.name);
-    for (ExprId a : n.args) stack.push_back(a);
-  }
+    return false;
+  });
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;

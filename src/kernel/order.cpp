@@ -9,6 +9,7 @@
 #include "alkahest/errors.hpp"
 #include "alkahest/objects.hpp"
 #include "alkahest/print.hpp"
+#include "alkahest/walk.hpp"
 
 namespace alkahest {
 
@@ -136,15 +137,10 @@ ExprId order_object(ExprPool& pool, ExprId expr, std::span<const ExprId> vars_in
     if (pool.node(v).kind != Kind::Symbol)
       throw InvalidArgument("O: the variables must be symbols, got '" + to_string(pool, v) + "'");
   if (vars.empty()) {  // the symbols of the expression
-    std::vector<ExprId> stack{expr};
-    std::unordered_set<ExprId> seen;
-    while (!stack.empty()) {
-      const ExprId id = stack.back();
-      stack.pop_back();
-      if (!seen.insert(id).second) continue;
-      if (pool.node(id).kind == Kind::Symbol) vars.push_back(id);
-      for (ExprId a : pool.node(id).args) stack.push_back(a);
-    }
+    any_node(pool, expr, [&](ExprId id, const Node& n) {
+      if (n.kind == Kind::Symbol) vars.push_back(id);
+      return false;
+    });
   }
   std::sort(vars.begin(), vars.end(), [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; });
   if (std::adjacent_find(vars.begin(), vars.end()) != vars.end())

@@ -7,6 +7,7 @@
 
 #include "alkahest/errors.hpp"
 #include "alkahest/poly.hpp"
+#include "alkahest/walk.hpp"
 #include "passes.hpp"
 #include "walk.hpp"
 
@@ -87,17 +88,7 @@ ExprId parity(ExprPool& pool, ExprId e) {
 }
 
 bool has_op(const ExprPool& pool, ExprId e, std::uint64_t ops) {
-  std::vector<ExprId> stack{e};
-  std::unordered_set<ExprId> seen;
-  while (!stack.empty()) {
-    const ExprId id = stack.back();
-    stack.pop_back();
-    if (!seen.insert(id).second) continue;
-    const Node& n = pool.node(id);
-    if (n.kind == Kind::Func && (ops & op_bit(n.op))) return true;
-    for (ExprId a : n.args) stack.push_back(a);
-  }
-  return false;
+  return any_node(pool, e, [&](ExprId, const Node& n) { return n.kind == Kind::Func && (ops & op_bit(n.op)); });
 }
 
 ExprId tan_to_sin_cos(ExprPool& pool, ExprId e) {

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "alkahest/simplify.hpp"
+#include "alkahest/walk.hpp"
 #include "passes.hpp"
 
 namespace alkahest {
@@ -16,20 +17,12 @@ using namespace simplify_detail;
 namespace simplify_detail {
 
 bool has_infinity(const ExprPool& pool, ExprId e) {
-  std::vector<ExprId> stack{e};
-  std::unordered_set<ExprId> seen;
-  while (!stack.empty()) {
-    const ExprId id = stack.back();
-    stack.pop_back();
-    if (!seen.insert(id).second) continue;
-    const Node& n = pool.node(id);
-    if (n.kind == Kind::Constant && n.constant != Constant::Pi && n.constant != Constant::E &&
-        n.constant != Constant::EulerGamma && n.constant != Constant::I)
-      return true;
-    if (n.kind == Kind::Number && n.number.is_float() && !std::isfinite(n.number.real())) return true;
-    for (ExprId a : n.args) stack.push_back(a);
-  }
-  return false;
+  return any_node(pool, e, [](ExprId, const Node& n) {
+    if (n.kind == Kind::Constant)
+      return n.constant != Constant::Pi && n.constant != Constant::E && n.constant != Constant::EulerGamma &&
+             n.constant != Constant::I;
+    return n.kind == Kind::Number && n.number.is_float() && !std::isfinite(n.number.real());
+  });
 }
 
 ExprId trig_search(ExprPool& pool, ExprId expr, const std::function<long(ExprPool&, ExprId)>& cost, int beam,
