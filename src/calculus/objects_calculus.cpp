@@ -9,22 +9,14 @@
 #include "alkahest/errors.hpp"
 #include "alkahest/objects.hpp"
 #include "alkahest/print.hpp"
+#include "alkahest/walk.hpp"
 
 namespace alkahest {
 
 namespace {
 
 bool contains(const ExprPool& pool, ExprId expr, ExprId sym) {
-  std::vector<ExprId> stack{expr};
-  std::unordered_set<ExprId> seen;
-  while (!stack.empty()) {
-    const ExprId id = stack.back();
-    stack.pop_back();
-    if (id == sym) return true;
-    if (!seen.insert(id).second) continue;
-    for (ExprId a : pool.node(id).args) stack.push_back(a);
-  }
-  return false;
+  return any_node(pool, expr, [&](ExprId id, const Node&) { return id == sym; });
 }
 
 // Which arguments of an object the symbols it binds are bound in. `bound[i]` true: argument i

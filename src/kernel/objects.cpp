@@ -49,16 +49,7 @@ void need_condition(const ExprPool& pool, ExprId id, std::string_view who) {
 
 // Whether `sym` occurs anywhere in `expr` (bound occurrences included: a conservative "may depend").
 bool contains(const ExprPool& pool, ExprId expr, ExprId sym) {
-  std::vector<ExprId> stack{expr};
-  std::unordered_set<ExprId> seen;
-  while (!stack.empty()) {
-    const ExprId id = stack.back();
-    stack.pop_back();
-    if (id == sym) return true;
-    if (!seen.insert(id).second) continue;
-    for (ExprId a : pool.node(id).args) stack.push_back(a);
-  }
-  return false;
+  return any_node(pool, expr, [&](ExprId id, const Node&) { return id == sym; });
 }
 
 long exact_long(const ExprPool& pool, ExprId id, std::string_view who, std::string_view role) {
