@@ -128,6 +128,10 @@ void ev_minmax(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec,
 void ev_min(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec) { ev_minmax(pool, id, a, out, prec, false); }
 void ev_max(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec) { ev_minmax(pool, id, a, out, prec, true); }
 
+#include "evalf_elementary.inc"
+#include "evalf_special.inc"
+#include "evalf_integrals.inc"
+
 // op(args) into out; `id` for messages. The row's ev column says how (see alkahest/ops.def).
 void apply(const ExprPool& pool, ExprId id, Op op, const std::vector<const acb_struct*>& a, acb_t out,
            slong prec) {

@@ -534,6 +534,10 @@ double v_atan2(const double* x) { return std::atan2(x[0], x[1]); }
 double v_max(const double* x) { return x[0] != x[0] ? x[0] : (x[0] > x[1] ? x[0] : x[1]); }
 double v_min(const double* x) { return x[0] != x[0] ? x[0] : (x[0] < x[1] ? x[0] : x[1]); }
 
+#include "rules_elementary.inc"
+#include "rules_special.inc"
+#include "rules_integrals.inc"
+
 constexpr VmKind vm_kind_SLEEF = VmKind::Sleef, vm_kind_EXACT = VmKind::Exact, vm_kind_SCALAR = VmKind::Scalar,
                  vm_kind_NATIVE = VmKind::Native, vm_kind_LOWERED = VmKind::Lowered, vm_kind_NONE = VmKind::None;
 
