@@ -212,6 +212,9 @@ def main():
     show("apart(1/(x**2 - 1), x)", apart(1 / (x**2 - 1), x))
     show("factor(exp(2*x) - 1)", factor(exp(2 * x) - 1))
     show("Poly(x**3 - 2*x, x).coeffs()", Poly(x**3 - 2 * x, x).coeffs())
+    pa = Poly(y * x**2 + 2 * x - y, x)  # coefficients in y: the domain ZZ[y]
+    show("Poly(y*x**2 + 2*x - y, x): domain, LC", (pa.domain, pa.LC()))
+    show("divmod(that, Poly(y*x + 1, x)) over QQ(y)", [r.as_expr() for r in divmod(pa, Poly(y * x + 1, x))])
     show("real_roots(x**3 - 2*x) as floats", [(float(lo), float(hi)) for lo, hi in real_roots(x**3 - 2 * x)])
     show("nroots(x**2 + x + 1)", nroots(x**2 + x + 1))
 

@@ -1,10 +1,13 @@
 // Bindings of the polynomial layer (include/alkahest/poly.hpp): expand, Poly, gcd, factor, cancel,
 // apart, roots, ... Arguments are Exprs or Python numbers (at least one Expr gives the pool).
+#include <algorithm>
+
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
 #include "alkahest/poly.hpp"
+#include "alkahest/print.hpp"
 #include "bindings.hpp"
 
 namespace alkahest::py {
@@ -72,13 +75,42 @@ struct PyPoly {
   Poly poly;
 };
 
-Poly::Domain domain_of(nb::handle d) {
+// A domain argument: 'ZZ', 'QQ', or 'ZZ[a,b]', 'QQ[a,b]', 'QQ(a,b)' (also 'ZZ(a,b)', the same field)
+// with the coefficient generators named (symbols of the pool).
+struct DomainSpec {
+  Poly::Domain domain;
+  std::vector<ExprId> coeff_gens;
+};
+
+DomainSpec domain_of(ExprPool& pool, nb::handle d) {
   if (d.is_none()) throw std::logic_error("domain_of(None)");
-  if (!nb::isinstance<nb::str>(d)) throw nb::type_error("Poly: domain must be 'ZZ' or 'QQ'");
-  const std::string s = nb::cast<std::string>(d);
-  if (s == "ZZ") return Poly::Domain::ZZ;
-  if (s == "QQ") return Poly::Domain::QQ;
-  throw nb::value_error(("Poly: domain must be 'ZZ' or 'QQ', got '" + s + "'").c_str());
+  const char* expect = "Poly: domain must be 'ZZ', 'QQ', 'ZZ[a,b,...]', 'QQ[a,b,...]' or 'QQ(a,b,...)'";
+  if (!nb::isinstance<nb::str>(d)) throw nb::type_error(expect);
+  std::string s = nb::cast<std::string>(d);
+  s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+  if (s == "ZZ") return {Poly::Domain::ZZ, {}};
+  if (s == "QQ") return {Poly::Domain::QQ, {}};
+  if (s.size() > 4 && (s.compare(0, 2, "ZZ") == 0 || s.compare(0, 2, "QQ") == 0) &&
+      ((s[2] == '[' && s.back() == ']') || (s[2] == '(' && s.back() == ')'))) {
+    DomainSpec spec{s[2] == '(' ? Poly::Domain::QQ_frac : s[0] == 'Z' ? Poly::Domain::ZZ_poly : Poly::Domain::QQ_poly, {}};
+    const std::string inner = s.substr(3, s.size() - 4);
+    std::size_t start = 0;
+    while (start <= inner.size()) {
+      const std::size_t end = std::min(inner.find(',', start), inner.size());
+      const std::string name = inner.substr(start, end - start);
+      if (name.empty()) throw nb::value_error((std::string(expect) + ", got '" + s + "'").c_str());
+      spec.coeff_gens.push_back(pool.symbol(name));
+      start = end + 1;
+    }
+    return spec;
+  }
+  throw nb::value_error((std::string(expect) + ", got '" + nb::cast<std::string>(d) + "'").c_str());
+}
+
+// A coefficient for Python: a number over ZZ/QQ, an Expr over ZZ[...], QQ[...], QQ(...).
+nb::object coeff_object(const std::shared_ptr<ExprPool>& pool, const Poly& p, ExprId c) {
+  if (p.coeff_gens().empty()) return number_object(pool->node(c).number);
+  return expr_object(pool, c);
 }
 
 // `o` as a Poly in the generators of `p` (a Poly, an Expr or a number); nullopt if it is none.
@@ -374,7 +406,8 @@ void bind_poly(nb::module_& m) {
       ">>> generators(x**3 + sqrt(x) + exp(2*x) + exp(x))\n[sqrt(x), exp(x)]\n");
 
   nb::class_<PyPoly>(m, "Poly",
-                     "A polynomial over ZZ or QQ in fixed generators (FLINT; lex order of gens).\n\n"
+                     "A polynomial in fixed generators (FLINT; lex order of gens) over ZZ or QQ, or, when the\n"
+                     "expression has other generators, over ZZ[a,b,...], QQ[a,b,...] or QQ(a,b,...) in them.\n\n"
                      ">>> from alkahest import ExprPool, Poly\n>>> x, y = ExprPool().symbols(\"x y\")\n"
                      ">>> p = Poly(x**2*y + 3*x - 1, x, y)\n>>> p.degree(x), p.LC(), p.coeffs()\n"
                      "(2, 1, [1, 3, -1])\n>>> q, r = divmod(p, Poly(x - 1, x, y))\n>>> q * Poly(x - 1, x, y) + r == p\nTrue\n")
@@ -383,18 +416,26 @@ void bind_poly(nb::module_& m) {
           [](PyPoly* self, nb::handle expr, nb::args gens, nb::handle domain) {
             ExprRef r = one("Poly", expr);
             auto gs = gen_list("Poly", r, gens);
-            std::optional<Poly::Domain> d;
-            if (!domain.is_none()) d = domain_of(domain);
-            new (self) PyPoly{r.pool, Poly(*r.pool, r.id, gs, d)};
+            if (domain.is_none()) {
+              new (self) PyPoly{r.pool, Poly(*r.pool, r.id, gs, std::nullopt)};
+              return;
+            }
+            DomainSpec d = domain_of(*r.pool, domain);
+            new (self) PyPoly{r.pool, Poly(*r.pool, r.id, gs, d.coeff_gens, d.domain)};
           },
           "expr"_a, "gens"_a, "domain"_a = nb::none())
+      .def_prop_ro("coeff_gens", [](const PyPoly& p) {
+        nb::list l;
+        for (ExprId g : p.poly.coeff_gens()) l.append(expr_object(p.pool, g));
+        return nb::tuple(l);
+      }, "The coefficient generators (a, b, c of Poly(a*x**2 + b*x + c, x)); () over ZZ and QQ.")
       .def_prop_ro("gens", [](const PyPoly& p) {
         nb::list l;
         for (ExprId g : p.poly.gens()) l.append(expr_object(p.pool, g));
         return nb::tuple(l);
       }, "The generators, in order.")
-      .def_prop_ro("domain", [](const PyPoly& p) { return p.poly.domain() == Poly::Domain::ZZ ? "ZZ" : "QQ"; },
-                   "'ZZ' or 'QQ'.")
+      .def_prop_ro("domain", [](const PyPoly& p) { return p.poly.domain_str(); },
+                   "'ZZ', 'QQ', or with coefficient generators 'ZZ[a,b]', 'QQ[a,b]', 'QQ(a,b)'.")
       .def("as_expr", [](const PyPoly& p) { return expr_object(p.pool, p.poly.as_expr()); }, "The polynomial as an Expr.")
       .def("degree", [](const PyPoly& p, nb::handle gen) {
         std::size_t i = 0;
@@ -415,21 +456,52 @@ void bind_poly(nb::module_& m) {
       .def("total_degree", [](const PyPoly& p) { return p.poly.total_degree(); }, "Total degree.")
       .def("terms", [](const PyPoly& p) {
         nb::list out;
-        for (auto& [e, c] : p.poly.terms()) out.append(nb::make_tuple(tuple_of(e), number_object(c)));
+        for (auto& [e, c] : p.poly.coeff_terms()) out.append(nb::make_tuple(tuple_of(e), coeff_object(p.pool, p.poly, c)));
         return out;
-      }, "[(exponents, coefficient)], leading term first.")
+      }, "[(exponents, coefficient)], leading term first (coefficients are Exprs over ZZ[...], QQ[...], QQ(...)).")
       .def("coeffs", [](const PyPoly& p) {
         nb::list out;
-        for (auto& t : p.poly.terms()) out.append(number_object(t.second));
+        for (auto& t : p.poly.coeff_terms()) out.append(coeff_object(p.pool, p.poly, t.second));
         return out;
       }, "Nonzero coefficients, leading first.")
       .def("monoms", [](const PyPoly& p) {
         nb::list out;
-        for (auto& t : p.poly.terms()) out.append(tuple_of(t.first));
+        for (auto& t : p.poly.coeff_terms()) out.append(tuple_of(t.first));
         return out;
       }, "Exponent tuples of the nonzero terms, leading first.")
-      .def("LC", [](const PyPoly& p) { return number_object(p.poly.leading_coeff()); }, "Leading coefficient.")
+      .def("LC", [](const PyPoly& p) { return coeff_object(p.pool, p.poly, p.poly.LC()); }, "Leading coefficient.")
       .def("LM", [](const PyPoly& p) { return tuple_of(p.poly.leading_monom()); }, "Exponents of the leading monomial.")
+      .def("eval", [](const PyPoly& p, nb::handle gen, nb::handle value) -> nb::object {
+        const auto& gs = p.poly.gens();
+        std::size_t i = 0;
+        if (PyLong_Check(gen.ptr())) {
+          i = nb::cast<std::size_t>(gen);
+          if (i >= gs.size()) throw nb::index_error("Poly.eval: generator index out of range");
+        } else {
+          ExprRef g = expr_ref(gen, "Poly.eval: gen");
+          auto it = std::find(gs.begin(), gs.end(), g.id);
+          if (it == gs.end())
+            throw nb::value_error(("Poly.eval: " + to_string(*p.pool, g.id) + " is not a generator of the Poly").c_str());
+          i = static_cast<std::size_t>(it - gs.begin());
+        }
+        auto v = coerce_ref(p.pool, value);
+        if (!v) throw nb::type_error(("Poly.eval: the value must be an alkahest Expr or a number, not '" +
+                                      python_type_name(value) + "'").c_str());
+        const ExprId e = p.poly.eval(i, v->id);
+        std::vector<ExprId> rest(gs);
+        rest.erase(rest.begin() + static_cast<long>(i));
+        if (rest.empty()) return expr_object(p.pool, e);
+        return nb::cast(PyPoly{p.pool, Poly(*p.pool, e, rest, std::nullopt)});
+      }, "gen"_a, "value"_a,
+         "The polynomial at gen = value (a number or an Expr): a Poly in the other generators, or an\n"
+         "Expr when gen was the only one.")
+      .def("gcd", [](const PyPoly& a, nb::handle b) {
+        auto o = as_poly_like(a, b);
+        if (!o) throw nb::type_error("Poly.gcd: the argument must be a Poly, an Expr or a number");
+        return PyPoly{a.pool, a.poly.gcd(o->poly)};
+      }, "other"_a,
+         "Greatest common divisor: over ZZ and ZZ[...] primitive (times the gcd of the integer\n"
+         "contents), over QQ and QQ[...] monic, over QQ(...) monic in the generators.")
       .def("is_zero", [](const PyPoly& p) { return p.poly.is_zero(); })
       .def("__add__", [](const PyPoly& a, nb::handle b) { return poly_binary(a, b, [](const Poly& x, const Poly& y) { return x + y; }); })
       .def("__radd__", [](const PyPoly& a, nb::handle b) { return poly_binary(a, b, [](const Poly& x, const Poly& y) { return y + x; }); })

@@ -161,14 +161,40 @@ std::vector<ExprId> groebner(ExprPool& pool, std::span<const ExprId> polys, std:
 /// Generators expr would be converted over (canonical order, after normalisation).
 std::vector<ExprId> generators(ExprPool& pool, ExprId expr);
 
-/// A polynomial over ZZ or QQ in fixed generators, held as a FLINT polynomial (lex order of gens).
+/// `expr` as a polynomial in x with coefficients free of x: the coefficients of x**0, x**1, ...,
+/// x**d (each an expanded Expr; trailing zero coefficients dropped, so the zero polynomial gives an
+/// empty vector), or nullopt when expr is not a polynomial in x (x under a function, in a
+/// denominator, to a non-integer or negative power) or its degree is above max_degree. The
+/// coefficients may hold anything free of x (other symbols, sin(y), 1/(a + 1), floats: expand's
+/// conversion, so floats are rounded back as expand does). For callers that need "a polynomial in
+/// x over whatever else" (integration, summation, solving). PolyLimitError as expand.
+std::optional<std::vector<ExprId>> coefficients_in(ExprPool& pool, ExprId expr, ExprId x, long max_degree = 64);
+
+/// A polynomial in fixed generators, held as a FLINT polynomial (lex order of gens). Its
+/// coefficients are numbers (domain ZZ or QQ) or, when the expression has other generators than
+/// gens (a, b, c in a*x**2 + b*x + c as a polynomial in x), polynomials or rational functions in
+/// those coefficient generators: ZZ[a,b,c], QQ[a,b,c] or the field QQ(a,b,c). Such a Poly is one
+/// FLINT polynomial over gens followed by the coefficient generators (so lex order groups the terms
+/// by their monomial in gens), over a common denominator in the coefficient generators alone
+/// (1 except in QQ(...); kept in lowest terms, so that equal Polys have equal representations).
 class Poly {
  public:
-  enum class Domain { ZZ, QQ };
+  /// ZZ, QQ: number coefficients. ZZ_poly, QQ_poly: ZZ[coeff_gens], QQ[coeff_gens]. QQ_frac: the
+  /// rational functions QQ(coeff_gens) (a field: divmod and gcd work over it).
+  enum class Domain { ZZ, QQ, ZZ_poly, QQ_poly, QQ_frac };
   /// `expr` as a polynomial in `gens` (all of its generators, canonically ordered, when empty).
-  /// Throws InvalidArgument when expr is not a polynomial in gens, or when a coefficient is not in
-  /// `domain` (inferred: ZZ when every coefficient is an integer).
+  /// Every other generator of expr becomes a coefficient generator (canonically ordered): the
+  /// domain is then ZZ[...], QQ[...] or, with a denominator in them, QQ(...). Throws
+  /// InvalidArgument when expr is not a polynomial in gens (a generator in a denominator or under
+  /// a coefficient generator such as sin(x)), or when a coefficient is not in `domain` (inferred:
+  /// the smallest that holds every coefficient; ZZ or QQ given with coefficient generators present
+  /// is an error that names them).
   Poly(ExprPool& pool, ExprId expr, std::vector<ExprId> gens = {}, std::optional<Domain> domain = {});
+  /// The same with the coefficient generators given (in this order; a generator of expr outside
+  /// gens and coeff_gens is an InvalidArgument). `domain` ZZ_poly, QQ_poly or QQ_frac (inferred when
+  /// empty); with coeff_gens empty, as the constructor above.
+  Poly(ExprPool& pool, ExprId expr, std::vector<ExprId> gens, std::vector<ExprId> coeff_gens,
+       std::optional<Domain> domain);
   Poly(const Poly&);
   Poly(Poly&&) noexcept;
   Poly& operator=(const Poly&);
@@ -177,27 +203,45 @@ class Poly {
 
   ExprPool& pool() const;
   const std::vector<ExprId>& gens() const;
+  /// The coefficient generators (empty for ZZ and QQ).
+  const std::vector<ExprId>& coeff_gens() const;
   Domain domain() const;
+  /// "ZZ", "QQ", "ZZ[a,b]", "QQ[a,b]" or "QQ(a,b)".
+  std::string domain_str() const;
   ExprId as_expr() const;
   bool is_zero() const;
   /// Degree in gens()[i]; -1 for the zero polynomial.
   long degree(std::size_t i = 0) const;
   std::vector<long> degree_list() const;
   long total_degree() const;
-  /// Terms in lex order of gens, leading term first: (exponents, coefficient).
+  /// Terms in lex order of gens, leading term first: (exponents, coefficient). Domains ZZ and QQ
+  /// only (InvalidArgument with coefficient generators: use coeff_terms).
   std::vector<std::pair<std::vector<long>, Number>> terms() const;
-  /// Leading coefficient (0 for the zero polynomial) and leading monomial exponents.
+  /// Terms with their coefficients as Exprs (any domain; in QQ(...) each coefficient in lowest terms).
+  std::vector<std::pair<std::vector<long>, ExprId>> coeff_terms() const;
+  /// Leading coefficient (0 for the zero polynomial; ZZ and QQ only) and leading monomial exponents.
   Number leading_coeff() const;
+  /// Leading coefficient as an Expr (any domain).
+  ExprId LC() const;
   std::vector<long> leading_monom() const;
+  /// The polynomial with gens()[i] replaced by `value` (an Expr of the pool, e.g. a number or an
+  /// expression in the coefficient generators), as an Expr.
+  ExprId eval(std::size_t i, ExprId value) const;
 
   Poly operator+(const Poly& o) const;
   Poly operator-(const Poly& o) const;
   Poly operator*(const Poly& o) const;
   Poly operator-() const;
   Poly pow(unsigned long n) const;
-  /// Quotient and remainder over Q (multivariate: reduction by the leading term in lex order).
+  /// Quotient and remainder over the field (Q, or Q(coeff_gens)): f = q*o + r, by the leading term
+  /// in lex order of gens. DivisionByZero when o is zero.
   std::pair<Poly, Poly> divmod(const Poly& o) const;
-  /// Same generators and the same polynomial (the domain does not matter, as in SymPy).
+  /// Greatest common divisor: over ZZ and ZZ[...] primitive with a positive leading coefficient
+  /// times the gcd of the integer contents (as gcd()); over QQ and QQ[...] monic; over QQ(...)
+  /// monic in gens (the content in the coefficient generators is a unit there).
+  Poly gcd(const Poly& o) const;
+  /// Same generators and the same polynomial (the domain does not matter, as in SymPy). Polys whose
+  /// coefficient generators differ are brought to the union of them by the binary operations.
   bool operator==(const Poly& o) const;
   std::string str() const;
 
@@ -205,6 +249,12 @@ class Poly {
   explicit Poly(std::unique_ptr<Impl> impl);
 
  private:
+  // The operations on two Polys of the same generators and coefficient generators.
+  Poly add(const Poly& o) const;
+  Poly mul(const Poly& o) const;
+  std::pair<Poly, Poly> divmod_same(const Poly& o) const;
+  Poly gcd_same(const Poly& o) const;
+
   std::unique_ptr<Impl> impl_;
 };
 

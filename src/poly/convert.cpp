@@ -163,7 +163,7 @@ void Converter::scan(ExprId root) {
   }
 }
 
-void Converter::build(std::span<const ExprId> order, ordering_t ord) {
+void Converter::build(std::span<const ExprId> order, ordering_t ord, bool rest_after) {
   if (built_) return;
   built_ = true;
   for (Generator& g : gens_) {
@@ -206,10 +206,19 @@ void Converter::build(std::span<const ExprId> order, ordering_t ord) {
         throw InvalidArgument(who_ + ": the generator " + to_string(pool_, want) + " is given twice");
       ordered.push_back(*it);
     }
+    std::vector<Var> rest;
     for (const Var& v : vars)
-      if (std::find_if(ordered.begin(), ordered.end(), [&](const Var& o) { return o.expr == v.expr; }) == ordered.end())
-        throw InvalidArgument(who_ + ": the expression is not a polynomial in the given generators: it contains " +
-                              to_string(pool_, v.expr) + " (add it to the generators)");
+      if (std::find_if(ordered.begin(), ordered.end(), [&](const Var& o) { return o.expr == v.expr; }) == ordered.end()) {
+        if (!rest_after)
+          throw InvalidArgument(who_ + ": the expression is not a polynomial in the given generators: it contains " +
+                                to_string(pool_, v.expr) + " (add it to the generators)");
+        rest.push_back(v);
+      }
+    std::sort(rest.begin(), rest.end(), [&](const Var& a, const Var& b) {
+      if (a.gen == b.gen) return !a.inverse && b.inverse;
+      return pool_.compare(gens_[a.gen].expr, gens_[b.gen].expr) < 0;
+    });
+    ordered.insert(ordered.end(), rest.begin(), rest.end());
     vars = std::move(ordered);
   }
   pos_var_.assign(gens_.size(), -1);
@@ -423,13 +432,20 @@ ExprId Converter::gen_power(std::size_t v, const mpz_class& k) {
 // The result when every generator is a symbol and the coefficients are exact: nodes are interned
 // directly in canonical form (ExprPool::add/mul would sort what is already known here). The order
 // is the kernel's (ExprPool::compare): a monomial is the sequence of its factors x_v**e_v in
-// generator order (generators are sorted by that same order); sequences compare factor by factor,
+// generator order, the kernel's order of the generators (by_rank); sequences compare factor by factor,
 // by generator then exponent; a prefix comes first. Terms are distinct monomials, so the
 // coefficients never decide. Checked against ExprPool::add in the tests (expand == parse of SymPy).
 ExprId Converter::symbol_sum(const QPoly& p) {
   const auto* ctx = ctx_->q();
   const slong len = p.length();
   const std::size_t nv = order_.size();
+  // The variables in the kernel's order (the FLINT order may be the caller's, e.g. groebner's gens):
+  // factors are listed and compared by rank.
+  std::vector<std::uint32_t> by_rank(nv);
+  for (std::size_t v = 0; v < nv; ++v) by_rank[v] = static_cast<std::uint32_t>(v);
+  std::sort(by_rank.begin(), by_rank.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return pool_.compare(gens_[order_[a]].expr, gens_[order_[b]].expr) < 0;
+  });
   std::vector<ulong> exps(static_cast<std::size_t>(ctx_->flint_nvars()));
   struct Term {
     std::vector<std::pair<std::uint32_t, ulong>> factors;
@@ -443,8 +459,8 @@ ExprId Converter::symbol_sum(const QPoly& p) {
     fmpq_mpoly_get_term_coeff_fmpq(c.v, p.get(), i, ctx);
     fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
     Term t;
-    for (std::size_t v = 0; v < nv; ++v)
-      if (exps[v] != 0) t.factors.emplace_back(static_cast<std::uint32_t>(v), exps[v]);
+    for (std::uint32_t r = 0; r < nv; ++r)
+      if (exps[by_rank[r]] != 0) t.factors.emplace_back(r, exps[by_rank[r]]);
     if (t.factors.empty()) {
       constant = to_number(c.v);
       continue;
@@ -461,10 +477,10 @@ ExprId Converter::symbol_sum(const QPoly& p) {
     return a.factors.size() < b.factors.size();
   });
   std::unordered_map<std::uint64_t, ExprId> powers;
-  auto power = [&](std::uint32_t v, ulong e) {
-    const std::uint64_t key = (static_cast<std::uint64_t>(e) << 16) ^ v;
+  auto power = [&](std::uint32_t r, ulong e) {  // (variable of rank r)**e
+    const std::uint64_t key = (static_cast<std::uint64_t>(e) << 16) ^ r;
     auto it = powers.find(key);
-    if (it == powers.end()) it = powers.emplace(key, gen_power(v, mpz_class(static_cast<unsigned long>(e)))).first;
+    if (it == powers.end()) it = powers.emplace(key, gen_power(by_rank[r], mpz_class(static_cast<unsigned long>(e)))).first;
     return it->second;
   };
   std::vector<ExprId> ids;

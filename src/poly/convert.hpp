@@ -46,8 +46,10 @@ class Converter {
   void scan(ExprId expr);
   /// Fixes the generators and creates the FLINT context. With `order`, the generators are exactly
   /// those (each must match a generator found or be a new atom), in that order; any other generator
-  /// found is an InvalidArgument naming it. Otherwise the canonical order of their Exprs.
-  void build(std::span<const ExprId> order = {}, ordering_t ord = ORD_LEX);
+  /// found is an InvalidArgument naming it, unless `rest_after`: then the other generators follow
+  /// those of `order`, in canonical order (Poly's coefficient generators). Otherwise the canonical
+  /// order of their Exprs.
+  void build(std::span<const ExprId> order = {}, ordering_t ord = ORD_LEX, bool rest_after = false);
 
   /// `expr` as a polynomial; InvalidArgument when it has a denominator.
   QPoly poly(ExprId expr);
@@ -120,6 +122,12 @@ struct Converted {
 ExprId ratio_expr(Converter& c, const QPoly& num, const QPoly& den);
 /// Cancels common factors and normalises den (primitive integer, positive leading coefficient).
 void reduce(QPoly& num, QPoly& den, const std::string& who);
+
+/// gcd of two polynomials (gcd.cpp): primitive over Z with positive leading coefficient, times the
+/// gcd of the integer contents when both have integer coefficients (SymPy's gcd over ZZ).
+QPoly poly_gcd(const QPoly& a, const QPoly& b, const std::string& who);
+/// lcm of two polynomials, with the lcm of the integer contents.
+QPoly poly_lcm(const QPoly& a, const QPoly& b, const std::string& who);
 
 /// p := its primitive integer part with positive leading coefficient; returns c with old p = c*p
 /// (0 for the zero polynomial, which stays zero).

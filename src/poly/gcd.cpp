@@ -8,7 +8,6 @@
 namespace alkahest {
 
 namespace poly_detail {
-namespace {
 
 QPoly poly_gcd(const QPoly& a, const QPoly& b, const std::string& who) {
   QPoly g(a.ctx_ptr());
@@ -47,6 +46,8 @@ QPoly poly_lcm(const QPoly& a, const QPoly& b, const std::string& who) {
   }
   return l;
 }
+
+namespace {
 
 ExprId gcd_or_lcm(ExprPool& pool, ExprId a, ExprId b, bool want_gcd) {
   const std::string who = want_gcd ? "gcd" : "lcm";

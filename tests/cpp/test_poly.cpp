@@ -137,8 +137,69 @@ TEST_F(PolyTest, PolyArithmetic) {
   EXPECT_EQ((p * p).as_expr(), expand(pool, pool.pow(p.as_expr(), n(2))));
   EXPECT_EQ(p.pow(3).as_expr(), expand(pool, pool.pow(p.as_expr(), n(3))));
   EXPECT_THROW(Poly(pool, P("x/2"), {x}, Poly::Domain::ZZ), InvalidArgument);
-  EXPECT_THROW(Poly(pool, P("x*y"), {x}), InvalidArgument);
+  EXPECT_THROW(Poly(pool, P("x*y"), {x}, Poly::Domain::ZZ), InvalidArgument);
   EXPECT_THROW(Poly(pool, P("1/x"), {x}), InvalidArgument);
+  EXPECT_THROW(Poly(pool, P("x*sin(x)"), {x}), InvalidArgument);
+}
+
+TEST_F(PolyTest, PolyWithCoefficientGenerators) {
+  const ExprId a = pool.symbol("a"), b = pool.symbol("b"), c = pool.symbol("c");
+  Poly p(pool, P("a*x**2 + b*x + c"), {x});
+  EXPECT_EQ(p.domain(), Poly::Domain::ZZ_poly);
+  EXPECT_EQ(p.domain_str(), "ZZ[a,b,c]");
+  EXPECT_EQ(p.coeff_gens(), (std::vector<ExprId>{a, b, c}));
+  EXPECT_EQ(p.degree(0), 2);
+  EXPECT_EQ(p.total_degree(), 2);
+  EXPECT_EQ(p.LC(), a);
+  const auto ts = p.coeff_terms();
+  ASSERT_EQ(ts.size(), 3u);
+  EXPECT_EQ(ts[1].second, b);
+  EXPECT_EQ(ts[2].second, c);
+  EXPECT_EQ(p.eval(0, n(3)), P("9*a + 3*b + c"));
+  EXPECT_THROW(p.terms(), InvalidArgument);
+  // over QQ(a, b, c): f = q*g + r, checked through the Exprs with cancel
+  Poly g(pool, P("a*x + 1"), {x});
+  auto [q, r] = p.divmod(g);
+  EXPECT_EQ(q.domain(), Poly::Domain::QQ_frac);
+  EXPECT_TRUE(q * g + r == p);
+  EXPECT_LE(r.degree(0), 0);
+  EXPECT_EQ(cancel(pool, pool.add(pool.mul(q.as_expr(), g.as_expr()), pool.sub(r.as_expr(), p.as_expr()))), zero());
+  // gcd over ZZ[a] and over QQ(a, b)
+  Poly u(pool, P("a*(x + a)*(x - 1)"), {x}), v(pool, P("a*(x + a)*(x + 2)"), {x});
+  EXPECT_EQ(u.gcd(v).as_expr(), P("a*x + a**2"));
+  Poly uf(pool, P("a*(x + a)*(x - 1)/(b + 1)"), {x});
+  EXPECT_EQ(uf.domain(), Poly::Domain::QQ_frac);
+  EXPECT_EQ(uf.gcd(v).as_expr(), P("x + a"));
+  // the coefficient generators given
+  const ExprId cg[] = {b, a};
+  Poly e(pool, P("a*x + b"), {x}, std::vector<ExprId>(std::begin(cg), std::end(cg)), std::nullopt);
+  EXPECT_EQ(e.domain_str(), "ZZ[b,a]");
+  EXPECT_THROW(Poly(pool, P("a*x + c"), {x}, std::vector<ExprId>{a}, std::nullopt), InvalidArgument);
+  EXPECT_THROW(Poly(pool, P("x/a"), {x}, std::vector<ExprId>{a}, Poly::Domain::ZZ_poly), InvalidArgument);
+}
+
+TEST_F(PolyTest, CoefficientsIn) {
+  auto cs = coefficients_in(pool, P("(a*x + sin(b))**2 + x/c + 1/(a + 1)"), x);
+  ASSERT_TRUE(cs.has_value());
+  ASSERT_EQ(cs->size(), 3u);
+  EXPECT_EQ((*cs)[0], expand(pool, P("sin(b)**2 + 1/(a + 1)")));
+  EXPECT_EQ((*cs)[1], expand(pool, P("2*a*sin(b) + 1/c")));
+  EXPECT_EQ((*cs)[2], P("a**2"));
+  // the coefficients reassemble the expanded input
+  std::vector<ExprId> terms;
+  for (std::size_t k = 0; k < cs->size(); ++k) terms.push_back(pool.mul((*cs)[k], pool.pow(x, n(static_cast<long>(k)))));
+  EXPECT_EQ(expand(pool, pool.add(terms)), expand(pool, P("(a*x + sin(b))**2 + x/c + 1/(a + 1)")));
+  EXPECT_EQ(coefficients_in(pool, zero(), x)->size(), 0u);
+  EXPECT_EQ(coefficients_in(pool, P("y"), x)->size(), 1u);
+  EXPECT_FALSE(coefficients_in(pool, P("sin(x)*x"), x).has_value());
+  EXPECT_FALSE(coefficients_in(pool, P("1/x + 1"), x).has_value());
+  EXPECT_FALSE(coefficients_in(pool, P("sqrt(x)"), x).has_value());
+  EXPECT_FALSE(coefficients_in(pool, P("x/(x + 1)"), x).has_value());
+  EXPECT_FALSE(coefficients_in(pool, P("exp(2*x)"), x).has_value());
+  EXPECT_FALSE(coefficients_in(pool, P("(x + 1)**70"), x, 64).has_value());
+  auto f = coefficients_in(pool, P("0.5*x**2 + y"), x);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ((*f)[2], pool.number(Number(0.5)));
 }
 
 TEST_F(PolyTest, GroebnerReducedBasis) {

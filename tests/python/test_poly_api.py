@@ -38,6 +38,39 @@ def test_poly_basics(xyz):
     assert "Poly(" in repr(p) and hash(p) == hash(Poly(p.as_expr(), x, y))
 
 
+def test_poly_with_coefficient_generators(xyz):
+    x, y, z = xyz
+    a, b, c = x.pool.symbols("a b c")
+    p = Poly(a * x**2 + b * x + c, x)
+    assert p.domain == "ZZ[a,b,c]" and p.coeff_gens == (a, b, c) and p.gens == (x,)
+    assert p.degree() == 2 and p.LC() == a and p.coeffs() == [a, b, c] and p.monoms() == [(2,), (1,), (0,)]
+    assert p.terms() == [((2,), a), ((1,), b), ((0,), c)]
+    assert p.as_expr() == a * x**2 + b * x + c
+    assert p.eval(x, 2) == 4 * a + 2 * b + c and p.eval(x, a) == ak.expand(a**3 + a * b + c)
+    # division over QQ(a, b, c): f = q*g + r exactly, deg r < deg g
+    g = Poly(a * x + 1, x)
+    quo, r = divmod(p, g)
+    assert quo.domain == "QQ(a,b,c)" and r.degree() <= 0
+    assert quo * g + r == p
+    assert ak.cancel(quo.as_expr() * (a * x + 1) + r.as_expr() - p.as_expr()) == x.pool.integer(0)
+    # over ZZ[a]: exact division keeps the ring
+    h = Poly(ak.expand((a * x + 1) * (x - a)), x)
+    q2, r2 = divmod(h, Poly(x - a, x))
+    assert q2 == Poly(a * x + 1, x) and r2.is_zero() and q2.domain == "ZZ[a]"
+    # gcd over ZZ[a] keeps the content in a; over QQ(a) it is monic in x
+    u, v = Poly(ak.expand(a * (x + a) * (x - 1)), x), Poly(ak.expand(a * (x + a) * (x + 2)), x)
+    assert u.gcd(v).as_expr() == ak.expand(a * (x + a))
+    uf = Poly(ak.expand(a * (x + a) * (x - 1)) / (b + 1), x)
+    assert uf.domain == "QQ(a,b)" and uf.gcd(v).as_expr() == x + a
+    # explicit domains, mixed coefficient generators, rational-function coefficients
+    assert Poly(x + 1, x, domain="QQ[a]").domain == "QQ[a]"
+    assert Poly(x / (a + 1) + 1, x).domain == "QQ(a)" and Poly(x / (a + 1), x).LC() == 1 / (a + 1)
+    assert (Poly(a * x, x) + Poly(b * x, x)).as_expr() == a * x + b * x
+    assert (Poly(a * x, x) * Poly(x + b, x)).coeff_gens == (a, b)
+    assert Poly(x * y, x, y).domain == "ZZ"  # every generator named: numbers
+    assert Poly(a * x, x) == Poly(a * x, x, domain="QQ(a)")
+
+
 def test_generators_shared_by_dependent_atoms(xyz):
     x, y, _ = xyz
     assert ak.generators(x**3 + ak.sqrt(x) + x ** Fraction(3, 2)) == [ak.sqrt(x)]
@@ -54,8 +87,14 @@ def test_bad_input_is_a_python_exception(xyz):
     x, y, _ = xyz
     with pytest.raises(ValueError, match="not a polynomial"):
         Poly(1 / x, x)
-    with pytest.raises(ValueError, match="contains y"):
-        Poly(x * y, x)
+    with pytest.raises(ValueError, match="coefficients in y"):
+        Poly(x * y, x, domain="ZZ")
+    with pytest.raises(ValueError, match="contains sin"):
+        Poly(x * ak.sin(x), x)
+    with pytest.raises(ValueError, match="QQ\\(y\\)"):
+        Poly(x / y, x, domain="ZZ[y]")
+    with pytest.raises(ValueError, match="not a polynomial"):
+        Poly(x / (x + y), x)
     with pytest.raises(ValueError, match="ZZ"):
         Poly(x / 2, x, domain="ZZ")
     with pytest.raises(ValueError, match="domain"):
@@ -151,3 +190,59 @@ def test_deep_nesting_is_an_error_not_a_crash(xyz):
     with pytest.raises(ValueError, match="levels deep"):
         ak.expand(r)
     assert ak.expand(e) == e  # not deep: sin(...) is one opaque generator
+
+
+def test_poly_coefficient_generators_bad_input(xyz):
+    x, y, _ = xyz
+    a = x.pool.symbol("a")
+    with pytest.raises(ValueError, match="domain"):
+        Poly(x, x, domain="ZZ[a")
+    with pytest.raises(ValueError, match="domain"):
+        Poly(x, x, domain="ZZ[]")
+    with pytest.raises(ValueError, match="not a polynomial in the given generators"):
+        Poly(a * x + y, x, domain="ZZ[a]")
+    with pytest.raises(ValueError, match="not a generator"):
+        Poly(a * x, x).eval(y, 1)
+    with pytest.raises(TypeError):
+        Poly(a * x, x).eval(x, "1")
+    with pytest.raises(ZeroDivisionError):
+        divmod(Poly(a * x, x), Poly(a - a, x))
+    with pytest.raises(ZeroDivisionError):
+        Poly(x / (a - a), x)
+    with pytest.raises(AlkahestError):
+        Poly(a * x ** (2**40), x)
+    with pytest.raises(AlkahestError):
+        Poly(a * x + 1, x) ** (2**70)
+    with pytest.raises(ValueError, match="float"):
+        Poly(0.5 * a * x, x)
+
+
+BAD_ARGS_EXCEPTIONS = (ValueError, TypeError, ZeroDivisionError, AlkahestError, OverflowError)
+
+
+def test_random_bad_input_never_crashes(xyz):
+    """Random calls of every polynomial function on awkward arguments (floats, zero, huge powers and
+    coefficients, non-polynomial atoms, foreign pools, wrong types): each returns or raises a Python
+    exception; a FLINT abort would end the test process."""
+    import random
+
+    x, y, z = xyz
+    other = ExprPool().symbol("x")
+    atoms = [x, y, x - x, x * 0 + 0.5, ak.sin(x), ak.sqrt(x), x ** Fraction(1, 3), 1 / x, 1 / (x - x + 1),
+             x ** (2**33), (x + y) ** 3000, (x + 1) ** 10**7, x + 2**300000, 10**400 * x, other, "x", None, 3]
+    funcs = [
+        lambda a, b: ak.expand(a * b), lambda a, b: ak.factor(a + b), lambda a, b: ak.gcd(a, b),
+        lambda a, b: ak.lcm(a, b), lambda a, b: ak.div(a, b), lambda a, b: ak.cancel(a / b),
+        lambda a, b: ak.together(a + 1 / b), lambda a, b: ak.apart(a / b, x), lambda a, b: ak.resultant(a, b, x),
+        lambda a, b: ak.discriminant(a + b, x), lambda a, b: ak.sqf(a * b), lambda a, b: ak.real_roots(a + b, x),
+        lambda a, b: ak.nroots(a + b, x), lambda a, b: ak.groebner([a, b], x, y), lambda a, b: Poly(a, x) * Poly(b, x),
+        lambda a, b: divmod(Poly(a, x), Poly(b, x)), lambda a, b: Poly(a + b, x).gcd(b),
+        lambda a, b: ak.collect(a + b, x), lambda a, b: ak.horner(a * b, x),
+    ]
+    rng = random.Random(16)
+    for _ in range(400):
+        f, a, b = rng.choice(funcs), rng.choice(atoms), rng.choice(atoms)
+        try:
+            f(a, b)
+        except BAD_ARGS_EXCEPTIONS:
+            pass
