@@ -45,7 +45,7 @@ CMAKE_GENERATOR_CMD := if command -v ninja >/dev/null 2>&1; then echo Ninja; els
 
 .PHONY: help deps deps-apt deps-venv configure build dev-install test test-cpp test-python demo bench asan asan-python tsan fuzz \
         cpp-example typecheck docs poly-data simplify-suite wheel test-wheel \
-        oracle test-install clean distclean integrate-suite
+        oracle poly-oracle test-install clean distclean integrate-suite
 
 help:
 	@echo "make deps          bootstrap: Debian packages (as root) and .venv from requirements-dev.txt"
@@ -59,6 +59,7 @@ help:
 	@echo "make tsan          C++ tests under ThreadSanitizer in $(TSAN_DIR)"
 	@echo "make fuzz          libFuzzer (clang, ASan+UBSan) on the parser for FUZZ_SECONDS (default 600) each"
 	@echo "make oracle        ORACLE_EXAMPLES (default 10000) random expressions: SymPy oracle + every backend"
+	@echo "make poly-oracle   ORACLE_EXAMPLES random polynomial problems against SymPy, live (part of oracle)"
 	@echo "make integrate-suite  the 1,164 textbook integrals through alkahest.integrate, checked by differentiation;"
 	@echo "                   SymPy's and the PyPI alkahest's scores from bench/integrate_suite_results.json"
 	@echo "make test-install  pip install . into a fresh temporary venv and smoke-test it"
@@ -164,6 +165,14 @@ ORACLE_EXAMPLES ?= 10000
 oracle: build
 	ALKAHEST_ORACLE_EXAMPLES=$(ORACLE_EXAMPLES) ALKAHEST_DIFFERENTIAL_EXAMPLES=$(ORACLE_EXAMPLES) \
 	  $(PYENV) $(VPY) -m pytest -q -s -p no:cacheprovider tests/python/test_oracle.py tests/python/test_differential.py
+	@$(MAKE) --no-print-directory poly-oracle
+
+# The polynomial layer against SymPy, live (tests/python/test_poly_live_oracle.py): ORACLE_EXAMPLES
+# random problems (expand, factor, gcd, cancel/together, apart, resultant, roots, Poly, groebner);
+# `make test` runs the same file with 36 and the 680 precomputed cases of `make poly-data`.
+poly-oracle: build
+	ALKAHEST_POLY_ORACLE_CASES=$(ORACLE_EXAMPLES) \
+	  $(PYENV) $(VPY) -m pytest -q -s -p no:cacheprovider tests/python/test_poly_live_oracle.py
 
 # The integration suite (bench/integrate_suite.py): every problem of the textbook corpus in a worker
 # process with a per-problem timeout, each answer checked by differentiation; results merged into
