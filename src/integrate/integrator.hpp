@@ -88,6 +88,7 @@ class Integrator {
   Opt log_power(ExprId f, ExprId x);         // parts.cpp: x**n log(x)**k in closed form
   Opt parts(ExprId f, ExprId x);             // parts.cpp
   Opt trig_linearize(ExprId f, ExprId x);    // trig.cpp
+  Opt algebraic(ExprId f, ExprId x);         // algebraic.cpp: sqrt of quadratics, Euler, Chebyshev
 
   /// Integrates g(U) dU for U a fresh symbol standing for u(x), then puts u back.
   Opt integrate_in(ExprId g, ExprId U, ExprId u);
