@@ -178,6 +178,23 @@ std::optional<PyExpr> coerce(const std::shared_ptr<ExprPool>& pool, nb::handle h
   return std::nullopt;
 }
 
+// `a == b` where b is an Expr or a Python number (int, float, Fraction): structural equality of
+// the canonical forms (so (x - x) == 0 and sqrt(4) == 2 hold, 1 == 1.0 does not: an exact integer
+// and a float are different expressions); nullopt (NotImplemented) for anything else. Expressions
+// of different pools are never equal.
+std::optional<bool> structurally_equal(const PyExpr& a, nb::handle b) {
+  if (nb::isinstance<PyExpr>(b)) {
+    const PyExpr& o = nb::cast<const PyExpr&>(b);
+    return o.pool == a.pool && o.id == a.id;
+  }
+  if (PyBool_Check(b.ptr())) return std::nullopt;  // True/False are not numbers here
+  const std::optional<Number> n = as_number(b);
+  if (!n) return std::nullopt;
+  const Node& node = a.node();
+  if (node.kind != Kind::Number) return false;
+  return a.pool->number(*n) == a.id;
+}
+
 using BinOp = ExprId (*)(ExprPool&, ExprId, ExprId);
 
 template <BinOp F, bool Reflected>
@@ -962,17 +979,22 @@ NB_MODULE(_core, m) {
       .def("__pos__", [](const PyExpr& a) { return a; })
       .def("__abs__", [](const PyExpr& a) { return wrap(a.pool, a.pool->func(Op::Abs, a.id)); })
       .def("__eq__", [](const PyExpr& a, nb::handle b) -> nb::object {
-             if (!nb::isinstance<PyExpr>(b)) return nb::borrow(Py_NotImplemented);
-             const PyExpr& o = nb::cast<const PyExpr&>(b);
-             return nb::bool_(o.pool == a.pool && o.id == a.id);
+             const std::optional<bool> eq = structurally_equal(a, b);
+             if (!eq) return nb::borrow(Py_NotImplemented);
+             return nb::bool_(*eq);
            }, nb::is_operator())
       .def("__ne__", [](const PyExpr& a, nb::handle b) -> nb::object {
-             if (!nb::isinstance<PyExpr>(b)) return nb::borrow(Py_NotImplemented);
-             const PyExpr& o = nb::cast<const PyExpr&>(b);
-             return nb::bool_(!(o.pool == a.pool && o.id == a.id));
+             const std::optional<bool> eq = structurally_equal(a, b);
+             if (!eq) return nb::borrow(Py_NotImplemented);
+             return nb::bool_(!*eq);
            }, nb::is_operator())
-      .def("__hash__", [](const PyExpr& a) {
-        return static_cast<std::int64_t>(a.node().hash & 0x3fffffffffffffffULL);
+      .def("__hash__", [](const PyExpr& a) -> std::int64_t {
+        // A number hashes as the Python number it equals (x - x == 0 holds, so both must hash
+        // alike); NaN keeps the node's hash (Python's NaN hash is per object).
+        const Node& n = a.node();
+        if (n.kind == Kind::Number && !(n.number.is_float() && std::isnan(n.number.real())))
+          return static_cast<std::int64_t>(nb::hash(number_to_python(n.number)));
+        return static_cast<std::int64_t>(n.hash & 0x3fffffffffffffffULL);
       })
       .def("__str__", [](const PyExpr& a) { return to_string(*a.pool, a.id); })
       .def("__repr__", [](const PyExpr& a) { return to_string(*a.pool, a.id); })

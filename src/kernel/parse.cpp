@@ -14,6 +14,7 @@
 
 #include "alkahest/errors.hpp"
 #include "alkahest/objects.hpp"
+#include "alkahest/facts.hpp"
 #include "kernel/identifier.hpp"
 
 namespace alkahest {
@@ -103,6 +104,14 @@ class Lexer {
         const char32_t next = identifier::decode_utf8(src_, pos_, len);
         if (next == identifier::kInvalid || !identifier::is_continue(next)) break;
         pos_ += len;
+      }
+      if (pos_ < src_.size() && src_[pos_] == '{') {  // x{positive}: a symbol with assumptions
+        const std::size_t close = src_.find('}', pos_);
+        if (close == std::string_view::npos)
+          throw ParseError("unclosed '{' of the assumptions of '" + std::string(src_.substr(t.begin, pos_ - t.begin)) +
+                               "' at " + std::to_string(pos_),
+                           pos_, src_.size());
+        pos_ = close + 1;
       }
       t.kind = Tok::Name;
       t.end = pos_;
@@ -766,8 +775,45 @@ class Parser {
     }
   }
 
+  // `x{positive, integer=False}`: the symbol x with those assumptions (what the printer writes
+  // for symbols of one name with different assumptions).
+  ExprId assumed_symbol(const Token& t, std::string_view n) {
+    const std::size_t brace = n.find('{');
+    const std::string_view name = n.substr(0, brace);
+    std::string_view rest = n.substr(brace + 1, n.size() - brace - 2);
+    std::vector<std::pair<std::string, bool>> list;
+    auto trim = [](std::string_view v) {
+      while (!v.empty() && is_space(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+      while (!v.empty() && is_space(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+      return v;
+    };
+    while (!trim(rest).empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view item = trim(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      bool value = true;
+      if (const std::size_t eq = item.find('='); eq != std::string_view::npos) {
+        const std::string_view v = trim(item.substr(eq + 1));
+        if (v != "True" && v != "False")
+          fail("assumption '" + std::string(item) + "' of '" + std::string(name) + "' must be True or False", t.begin,
+               t.end);
+        value = v == "True";
+        item = trim(item.substr(0, eq));
+      }
+      if (item.empty()) fail("empty assumption in '" + std::string(n) + "'", t.begin, t.end);
+      list.emplace_back(std::string(item), value);
+    }
+    try {
+      if (list.empty()) return pool_.symbol(name);
+      return pool_.symbol(name, facts_from_assumptions(list));
+    } catch (const InvalidArgument& e) {
+      fail(e.what(), t.begin, t.end);
+    }
+  }
+
   ExprId name_value(const Token& t) {
     const std::string_view n = text(t);
+    if (n.find('{') != std::string_view::npos) return assumed_symbol(t, n);
     if (n == "True" && !(symbols_ && symbols_->count("True"))) return boolean(pool_, true);
     if (n == "False" && !(symbols_ && symbols_->count("False"))) return boolean(pool_, false);
     if (symbols_) {

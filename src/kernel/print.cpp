@@ -12,10 +12,13 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "alkahest/facts.hpp"
 #include "alkahest/objects.hpp"
+#include "alkahest/walk.hpp"
 
 namespace alkahest {
 
@@ -102,6 +105,7 @@ class Printer {
   Printer(const ExprPool& pool, bool latex) : pool_(pool), latex_(latex) {}
 
   std::string run(ExprId root) {
+    mark_clashing_symbols(root);
     stack_.push_back(node_item(root, kTop, false));
     while (!stack_.empty()) {
       Item item = std::move(stack_.back());
@@ -143,6 +147,40 @@ class Printer {
   }
 
   const Node& N(ExprId id) const { return pool_.node(id); }
+
+  // Symbols that share their name with a different symbol (other assumptions) in the expression
+  // print with their assumptions, `x{positive}`, so that `x + x{positive}` is not read as 2*x;
+  // the default (real) symbol keeps its plain name. parse() reads the braces back.
+  void mark_clashing_symbols(ExprId root) {
+    std::unordered_map<std::string_view, std::vector<ExprId>> by_name;
+    bool clash = false;
+    any_node(pool_, root, [&](ExprId id, const Node& n) {
+      if (n.kind == Kind::Symbol) {
+        auto& ids = by_name[n.name];
+        ids.push_back(id);
+        clash = clash || ids.size() > 1;
+      }
+      return false;
+    });
+    if (!clash) return;
+    for (const auto& [name, ids] : by_name)
+      if (ids.size() > 1)
+        for (ExprId id : ids)
+          if (!(N(id).facts == Facts::real())) marked_.insert(id);
+  }
+
+  std::string symbol_text(ExprId id, const Node& n) const {
+    std::string base = latex_ ? latex_symbol(n.name) : n.name;
+    if (!marked_.count(id)) return base;
+    std::string list;
+    for (const auto& [key, value] : assumption_pairs(n.facts)) {
+      if (!list.empty()) list += latex_ ? ",\\," : ", ";
+      list += latex_ ? "\\mathrm{" + key + "}" : key;
+      if (!value) list += latex_ ? "{=}\\mathrm{False}" : "=False";
+    }
+    if (latex_) return "{" + base + "}_{\\left[" + list + "\\right]}";
+    return base + "{" + list + "}";
+  }
 
   void text(std::string s) {
     Item it;
@@ -217,7 +255,7 @@ class Printer {
     const Node& n = N(id);
     switch (n.kind) {
       case Kind::Number: text(number_text(n.number, negate)); break;
-      case Kind::Symbol: text(latex_ ? latex_symbol(n.name) : n.name); break;
+      case Kind::Symbol: text(symbol_text(id, n)); break;
       case Kind::Add: expand_add(n); break;
       case Kind::Mul: expand_mul(n, negate); break;
       case Kind::Pow: expand_pow(id, n); break;
@@ -857,6 +895,7 @@ class Printer {
 
   const ExprPool& pool_;
   const bool latex_;
+  std::unordered_set<ExprId> marked_;  ///< symbols printed with their assumptions
   std::vector<Item> stack_;
   std::vector<Item> pieces_;  ///< pieces of the node being expanded, in reading order
   std::string out_;

@@ -154,6 +154,47 @@ def test_symbols_with_assumptions(pool):
     assert from_sympy(sp.Symbol("x"), pool) == x  # no assumptions: the default (real) symbol
 
 
+def test_same_name_symbols_print_apart(pool):
+    """Two symbols named t with different assumptions print distinguishably where they meet, and
+    the text parses back to the same expression; alone, a symbol prints as its plain name."""
+    t, tp, tn = pool.symbol("t"), pool.symbol("t", positive=True), pool.symbol("t", integer=True, nonnegative=True)
+    assert str(tp + 1) == "t + 1" and str(t + 1) == "t + 1"
+    both = t + tp
+    text = str(both)
+    assert "t{positive}" in text and text.replace("t{positive}", "") != text.replace("t{positive}", "t")
+    assert parse(text, pool) == both
+    three = t * tp + tn
+    assert parse(str(three), pool) == three
+    assert "t{nonnegative, integer}" in str(three)
+    z = pool.symbol("t", complex=True)
+    assert parse(str(z - t), pool) == z - t
+    nonreal = pool.symbol("t", real=False)
+    assert "t{real=False}" in str(nonreal + t) and parse(str(nonreal + t), pool) == nonreal + t
+    assert r"\mathrm{positive}" in (t + tp).latex()
+    # the brace syntax also reads on its own, and rejects what it cannot mean
+    assert parse("u{positive} + 1", pool) == pool.symbol("u", positive=True) + 1
+    with pytest.raises(ValueError, match="contradictory"):
+        parse("u{positive, negative}", pool)
+    with pytest.raises(ValueError, match="True or False"):
+        parse("u{positive=yes}", pool)
+    with pytest.raises(ValueError, match="unclosed"):
+        parse("u{positive", pool)
+
+
+def test_equality_with_python_numbers(pool):
+    """expr == number compares the canonical forms: (x - x) == 0, and equal things hash alike."""
+    x = pool.symbol("x")
+    assert (x - x) == 0 and not ((x - x) != 0)
+    assert ak.sqrt(pool.integer(4)) == 2
+    assert pool.integer(3) / 6 == __import__("fractions").Fraction(1, 2)
+    assert pool.float(0.5) == 0.5 and pool.integer(1) != 1.0  # exact 1 and the float 1.0 differ
+    assert x != 0 and (x + 1) != 1
+    assert hash(pool.integer(7)) == hash(7) and hash(pool.integer(1) / 2) == hash(0.5)
+    assert {pool.integer(0): "zero"}[0] == "zero"
+    assert (x - x) != True and (x == "x") is False  # noqa: E712  (bools and strings are not numbers)
+    assert pool.integer(2**80) == 2**80 and hash(pool.integer(2**80)) == hash(2**80)
+
+
 def test_queries_propagate(pool):
     x = pool.symbol("x")
     t = pool.symbol("t", positive=True)

@@ -563,7 +563,8 @@ def test_hash_and_equality(pool, xyz):
     assert len({x + y, y + x, x * 1 + y, x + y + 0}) == 1
     assert (x == 1) is False and (x != 1) is True and (1 == x) is False
     assert x != "x"
-    assert pool.integer(1) != 1  # an Expr never equals a Python number
+    assert pool.integer(1) == 1 and pool.integer(1) != 1.0  # a number equals the Python number of its kind
+    assert (x - x) == 0 and hash(x - x) == hash(0)
     other = ak.ExprPool()
     xo = other.symbol("x")
     assert x != xo  # different pools: never equal
