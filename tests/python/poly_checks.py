@@ -218,7 +218,8 @@ def check_params(case):
     if "(" not in p.domain:
         assert ratio in (POOL.integer(1), POOL.integer(-1)), (str(g), case["gcd"])
     # over QQ(...): monic in the generators, the same polynomial up to a factor free of them
-    gf = ak.Poly(P(case["p"]), *gens, domain="QQ(" + ",".join(sorted(str(v) for v in p.coeff_gens)) + ")").gcd(q)
+    names = sorted({str(v) for v in p.coeff_gens + q.coeff_gens})
+    gf = ak.Poly(P(case["p"]), *gens, domain="QQ(" + ",".join(names) + ")").gcd(q)
     assert gf.LC() == POOL.integer(1)
     rf = ak.cancel(gf.as_expr() / P(case["gcd"]))
     assert not any(v in gens for v in ak.generators(rf)), (str(gf), case["gcd"])
