@@ -14,7 +14,8 @@ What is timed (time.perf_counter, garbage collector off, best of --reps; SymPy o
     alkahest     the public function on an Expr: conversion to FLINT, FLINT, and the result built
                  back as an Expr of the pool, all included (expand2/fateman: from the unexpanded
                  Expr, a fresh ExprPool each repetition)
-    SymEngine    symengine.expand on its own expression (it has no factor or multivariate gcd)
+    SymEngine    symengine.expand on its own expression (it has no factor or multivariate gcd), in a
+                 forked process stopped after --symengine-timeout seconds (then a lower bound ">")
     SymPy        sympy.expand/factor/gcd in a forked process, stopped after --sympy-timeout seconds
                  (then reported as a lower bound ">")
     python-flint raw FLINT 3 from Python on prebuilt fmpz_mpoly/fmpz_poly objects, one thread: the
@@ -127,26 +128,44 @@ def alkahest_runs(reps, data):
     return out
 
 
-def symengine_runs(reps):
+def _symengine_one(name, reps, q):
+    import symengine as se
+
+    x, y, z, w, t_ = se.symbols("x y z w t")
+    if name == "expand2":
+        def run():
+            e = (x + y + z + w) ** 15
+            return se.expand(e * (e + w))
+    else:
+        def run():
+            f = (1 + x + y + z + t_) ** 20
+            return se.expand(f * (f + 1))
+    t, r = best_of(run, reps)
+    q.put((t, len(r.args)))
+
+
+def symengine_runs(reps, timeout):
+    """SymEngine's expand in a forked process per workload, stopped after `timeout` seconds (then
+    (None, elapsed): a lower bound). It has no multivariate factor or gcd."""
     import symengine as se
 
     out = {}
-    x, y, z, w, t_ = se.symbols("x y z w t")
-
-    def expand2():
-        e = (x + y + z + w) ** 15
-        return se.expand(e * (e + w))
-
-    t, r = best_of(expand2, reps)
-    out["expand2"] = (t, len(r.args))
-
-    def fateman():
-        f = (1 + x + y + z + t_) ** 20
-        return se.expand(f * (f + 1))
-
-    if "fateman" not in SKIP:
-        t, r = best_of(fateman, max(1, reps // 2))
-        out["fateman"] = (t, len(r.args))
+    ctx = multiprocessing.get_context("fork")
+    for name in ("expand2", "fateman"):
+        if name in SKIP:
+            continue
+        q = ctx.Queue()
+        p = ctx.Process(target=_symengine_one, args=(name, reps if name == "expand2" else max(1, reps // 2), q))
+        start = time.perf_counter()
+        p.start()
+        p.join(timeout)
+        if p.is_alive():
+            p.terminate()
+            p.join()
+            out[name] = (None, time.perf_counter() - start)
+        else:
+            out[name] = q.get()
+        print(f"  symengine {name}: {out[name]}", file=sys.stderr, flush=True)
     return out, se.__version__
 
 
@@ -251,14 +270,56 @@ def sympy_runs(data, timeout):
     return out, sympy.__version__
 
 
+def chart(rows, title, path):
+    """Grouped bars, time per workload per library (log scale); a bar for a peer stopped at its
+    timeout is the lower bound, hatched."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as e:
+        print(f"bench_poly: no chart ({e})", file=sys.stderr)
+        return
+    libs = [("alkahest", "alkahest_s", None), ("python-flint", "flint_s", None),
+            ("SymEngine", "symengine_s", "symengine_lower_s"), ("SymPy", "sympy_s", "sympy_lower_s")]
+    fig, ax = plt.subplots(figsize=(9.5, 5.0), dpi=120)
+    width = 0.8 / len(libs)
+    for i, (lib, key, lower) in enumerate(libs):
+        for j, r in enumerate(rows):
+            v, hatch = r.get(key), None
+            if v is None and lower and r.get(lower) is not None:
+                v, hatch = r[lower], "//"
+            if v is None:
+                continue
+            ax.bar(j - 0.4 + (i + 0.5) * width, v * 1e3, width, color=f"C{i}", hatch=hatch,
+                   edgecolor="black" if lib == "alkahest" else "none", label=lib if j == 0 or hatch is None else None)
+    handles, labels = ax.get_legend_handles_labels()
+    seen = {}
+    for h, lab in zip(handles, labels):
+        seen.setdefault(lab, h)
+    ax.legend(seen.values(), seen.keys(), fontsize=8, loc="upper left", frameon=False, ncol=4)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels([r["name"] for r in rows])
+    ax.set_ylabel("time, ms (log scale; lower is better; hatched: stopped at the timeout)")
+    ax.set_title(title, fontsize=9)
+    ax.grid(axis="y", which="both", alpha=0.3)
+    ax.set_axisbelow(True)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--sympy-timeout", type=float, default=120.0)
+    ap.add_argument("--symengine-timeout", type=float, default=900.0)
     ap.add_argument("--no-sympy", action="store_true")
     ap.add_argument("--skip", default="", help="comma-separated workloads to leave out (e.g. fateman)")
     ap.add_argument("--json")
+    ap.add_argument("--chart", help="write a bar chart (PNG) of the times, e.g. docs/bench_poly.png")
     args = ap.parse_args()
     SKIP.update(x for x in args.skip.split(",") if x)
     data = problems(args.seed)
@@ -269,7 +330,7 @@ def main():
     print("  alkahest done", alk, file=sys.stderr, flush=True)
     fl, fl_version, flint3 = flint_runs(args.reps, data)
     print("  python-flint done", fl, file=sys.stderr, flush=True)
-    se, se_version = symengine_runs(args.reps)
+    se, se_version = symengine_runs(args.reps, args.symengine_timeout)
     print("  symengine done", se, file=sys.stderr, flush=True)
     sy, sy_version = ({}, None) if args.no_sympy else sympy_runs(data, args.sympy_timeout)
 
@@ -287,11 +348,17 @@ def main():
             print(f"MISMATCH {name}: alkahest {na} vs python-flint {nf}", file=sys.stderr)
         row = {"name": name, "alkahest_s": ta, "size": na, "flint_s": tf, "vs_flint": ta / tf}
         if name in se:
-            row["symengine_s"] = se[name][0]
-            row["vs_symengine"] = se[name][0] / ta
-            if se[name][1] != na:
-                ok = False
-                print(f"MISMATCH {name}: symengine {se[name][1]} terms", file=sys.stderr)
+            ts, ns = se[name]
+            if ts is None:
+                row["symengine_s"] = None
+                row["symengine_lower_s"] = ns
+                row["vs_symengine"] = f">{ns / ta:.0f}"
+            else:
+                row["symengine_s"] = ts
+                row["vs_symengine"] = ts / ta
+                if ns != na:
+                    ok = False
+                    print(f"MISMATCH {name}: symengine {ns} terms", file=sys.stderr)
         if name in sy:
             ts, ns = sy[name]
             if ts is None:
@@ -314,6 +381,9 @@ def main():
     for r in rows:
         print(f"| {r['name']} | {r['size']} | {r['alkahest_s'] * 1e3:.1f} ms | {r['flint_s'] * 1e3:.1f} ms | "
               f"{r['vs_flint']:.2f} | {fmt(r.get('vs_symengine'))} | {fmt(r.get('vs_sympy'))} |")
+    if args.chart:
+        chart(rows, f"Polynomial algebra, one thread. CPU: {cpu}. python-flint {fl_version} (FLINT {flint3}), "
+              f"SymEngine {se_version}, SymPy {sy_version}", args.chart)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"cpu": cpu, "rows": rows, "versions": {"python-flint": fl_version, "flint3": flint3,
