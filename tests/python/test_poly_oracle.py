@@ -137,3 +137,45 @@ def test_cancel_is_the_same_function(a, b):
         return
     e = a / b + 1 / (X + 3)
     check_equal_at_points([e, ak.cancel(e), ak.together(e)], n=2)
+
+
+@st.composite
+def param_polys(draw, max_terms=4, max_deg=2):
+    """A polynomial in x, y whose coefficients are polynomials in a, b (big coefficients too)."""
+    a, b = POOL.symbols("a b")
+    e = POOL.integer(0)
+    for _ in range(draw(st.integers(1, max_terms))):
+        t = POOL.integer(draw(coeffs))
+        for g in (X, Y, a, b):
+            t = t * g ** draw(st.integers(0, max_deg))
+        e = e + t
+    return e
+
+
+@SETTINGS
+@given(param_polys(), param_polys(max_terms=3), param_polys(max_terms=2, max_deg=1))
+def test_poly_over_coefficient_generators_properties(f, g, h):
+    a, b = POOL.symbols("a b")
+    pf, pg = ak.Poly(ak.expand(f * h), X, Y), ak.Poly(ak.expand(g * h), X, Y)
+    assert set(pf.coeff_gens) <= {a, b}
+    # the Poly holds the input: as_expr and the coefficients give it back
+    assert pf.as_expr() == ak.expand(f * h)
+    total = POOL.integer(0)
+    for (i, j), c in pf.terms():
+        total = total + c * X**i * Y**j
+    assert ak.expand(total) == pf.as_expr()
+    # divmod over QQ(a, b): exact identity, the remainder reduced by the divisor's leading monomial
+    if pg.is_zero():
+        return
+    q, r = divmod(pf, pg)
+    assert q * pg + r == pf
+    assert ak.cancel(q.as_expr() * pg.as_expr() + r.as_expr() - pf.as_expr()) == POOL.integer(0)
+    # gcd over the ring divides both (as polynomials in x, y, a, b); the expanded h divides it
+    d = pf.gcd(pg)
+    if not d.is_zero():
+        assert ak.rem(pf.as_expr(), d.as_expr()) == POOL.integer(0)
+        assert ak.rem(pg.as_expr(), d.as_expr()) == POOL.integer(0)
+        if ak.expand(h) != POOL.integer(0):
+            assert ak.rem(d.as_expr(), ak.expand(h)) == POOL.integer(0)
+    # eval agrees with substitution
+    assert ak.expand(pf.eval(X, 3).as_expr()) == ak.expand(ak.subs(pf.as_expr(), {X: 3}))
