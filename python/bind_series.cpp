@@ -60,6 +60,29 @@ void bind_series(nb::module_& m) {
       "(sum, order, local, terms) of the truncated series (see alkahest.series); terms is empty\n"
       "unless with_terms.");
   m.def(
+      "_series_expr",
+      [](nb::handle expr, nb::handle x, nb::handle x0, long n, const std::string& dir) {
+        ExprRef xs = expr_ref(x, "series: the variable");
+        ExprRef e = in_pool("series", xs, expr, "the expression");
+        ExprRef p = in_pool("series", xs, x0, "the point x0");
+        check_same_pool(*e.pool, *xs.pool);
+        check_same_pool(*p.pool, *xs.pool);
+        const int d = direction("series", dir);
+        Series s;
+        std::optional<ExprId> whole;
+        {
+          ReleasedGil released;
+          s = series(*xs.pool, e.id, xs.id, p.id, n, d);
+          whole = series_expr(*xs.pool, s, xs.id, p.id);
+        }
+        if (whole) return nb::make_tuple(expr_object(xs.pool, *whole), nb::none(), nb::none(), nb::none());
+        nb::object order = s.order ? fraction_of(*s.order) : nb::none();
+        return nb::make_tuple(nb::none(), expr_object(xs.pool, s.sum), order, expr_object(xs.pool, s.local));
+      },
+      "expr"_a, "x"_a, "x0"_a, "n"_a, "dir"_a,
+      "(whole, sum, order, local): whole is the series with its order term O(...) as one expression\n"
+      "(x0 = 0, oo or -oo; then the rest is None), else None and the parts (see alkahest.series).");
+  m.def(
       "_limit",
       [](nb::handle expr, nb::handle x, nb::handle x0, const std::string& dir) -> nb::object {
         ExprRef xs = expr_ref(x, "limit: the variable");

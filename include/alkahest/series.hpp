@@ -49,6 +49,11 @@ struct SeriesLimits {
 /// for what cannot be expanded, InvalidArgument for bad arguments.
 Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir = 1);
 
+/// The series `s` of series(pool, expr, x, x0, n, dir) as one expression: its sum plus the order
+/// term, O(x**order) at x0 = 0 and O(x**-order, (x, x0)) at x0 = +-oo (objects.hpp); the sum alone
+/// when nothing was truncated. nullopt at other points (O names only 0 and oo).
+std::optional<ExprId> series_expr(ExprPool& pool, const Series& s, ExprId x, ExprId x0);
+
 /// The leading term c * w**e of `expr` as w -> 0+ (w a symbol), with c proved or generically
 /// nonzero and free of w; log(w) in c is written as the symbol `logw` (used by limit's Gruntz
 /// algorithm). nullopt when no nonzero term was found within the budget (the expression may be 0).

@@ -71,7 +71,9 @@ def series(expr, x, x0=0, n: int = 6, dir: str = "+"):
     """
     if not isinstance(n, int) or isinstance(n, bool):
         raise TypeError(f"series: n must be an int, not {type(n).__name__!r}")
-    s, order, local, _ = _core._series(expr, x, x0, n, dir, False)
+    whole, s, order, local = _core._series_expr(expr, x, x0, n, dir)
+    if whole is not None:  # the sum with its O term, built by the kernel
+        return whole
     d = SeriesData(s, None if order is None else _exponent(order), local, [])
     return _with_order(d, x, x0)
 

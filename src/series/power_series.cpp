@@ -29,14 +29,48 @@ struct QP {  // RAII fmpq_poly
   fmpq_poly_t v;
 };
 
+// The coefficients c[from .. from+len) (exact rationals) as an fmpq_poly: the numerators scaled
+// to the common denominator at once (setting them one by one rescales the whole polynomial each
+// time the denominator grows: O(n^2) big multiplications for 1/k!-like coefficients). With every
+// fraction in lowest terms, the least common denominator leaves no common factor: the result is
+// canonical as it is.
 void to_q(const ExprPool& pool, const std::vector<ExprId>& c, std::size_t from, std::size_t len, fmpq_poly_t out) {
-  fmpq_poly_zero(out);
-  for (std::size_t i = 0; i < len && from + i < c.size(); ++i) {
+  const std::size_t m = from >= c.size() ? 0 : std::min(len, c.size() - from);
+  fmpz_t den, d, k;
+  fmpz_init_set_ui(den, 1);
+  fmpz_init(d);
+  fmpz_init(k);
+  for (std::size_t i = 0; i < m; ++i) {
     const Number& n = pool.node(c[from + i]).number;
-    if (n.is_zero()) continue;
-    mpq_class q = n.to_mpq();
-    fmpq_poly_set_coeff_mpq(out, static_cast<slong>(i), q.get_mpq_t());
+    if (!n.is_rational()) continue;  // integers and zeros have denominator 1
+    fmpz_set_mpz(d, n.rational().get_den_mpz_t());
+    if (fmpz_divisible(den, d)) continue;
+    if (fmpz_divisible(d, den)) fmpz_swap(den, d);
+    else fmpz_lcm(den, den, d);
   }
+  fmpq_poly_zero(out);
+  fmpq_poly_fit_length(out, static_cast<slong>(m));
+  fmpz* coeffs = fmpq_poly_numref(out);
+  for (std::size_t i = 0; i < m; ++i) {
+    const Number& n = pool.node(c[from + i]).number;
+    fmpz* ci = coeffs + i;
+    if (n.is_integer()) {
+      fmpz_set_mpz(ci, n.integer().get_mpz_t());
+      fmpz_mul(ci, ci, den);
+    } else {
+      fmpz_set_mpz(d, n.rational().get_den_mpz_t());
+      fmpz_divexact(k, den, d);
+      fmpz_set_mpz(ci, n.rational().get_num_mpz_t());
+      fmpz_mul(ci, ci, k);
+    }
+  }
+  _fmpq_poly_set_length(out, static_cast<slong>(m));
+  fmpz_swap(fmpq_poly_denref(out), den);
+  _fmpq_poly_normalise(out);
+  if (fmpq_poly_length(out) == 0) fmpz_one(fmpq_poly_denref(out));
+  fmpz_clear(den);
+  fmpz_clear(d);
+  fmpz_clear(k);
 }
 
 std::vector<ExprId> from_q(ExprPool& pool, const fmpq_poly_t p, std::size_t len) {

@@ -9,6 +9,7 @@
 
 #include "alkahest/calculus.hpp"
 #include "alkahest/evalf.hpp"
+#include "alkahest/objects.hpp"
 #include "alkahest/poly.hpp"
 #include "poly/flint_compat.hpp"
 #include "series/power_series.hpp"
@@ -620,20 +621,50 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
   out.local = st.local;
   const std::unordered_map<ExprId, ExprId> back{{log_t, st.log_local}};
   std::vector<ExprId> parts;
+  parts.reserve(s.c.size());
   const mpq_class nq(n);
   bool truncated = !s.exact();
+  // Where t is x itself (x0 = 0, dir +) a term with a rational coefficient c is the node c*x**e as
+  // mul() would build it (c first, then the power); the terms come in increasing exponent, which is
+  // the canonical order of a sum after its constant (checked below), so the sum is interned at once
+  // instead of going through add()'s collection and sorting: most of the time of a long series.
+  const bool plain_local = pool.node(st.local).kind == Kind::Symbol;
+  bool direct = plain_local;
+  ExprId constant_term = 0;
+  bool has_constant = false;
   for (std::size_t i = 0; i < s.c.size(); ++i) {
     const Node& cn = pool.node(s.c[i]);
     if (cn.kind == Kind::Number && cn.number.is_zero()) continue;
-    const mpq_class e(s.val + static_cast<long>(i), s.den);
-    if (e >= nq || (!s.exact() && s.val + static_cast<long>(i) >= s.prec)) {
+    const long num = s.val + static_cast<long>(i);
+    if ((s.den == 1 ? num >= n : mpq_class(num, s.den) >= nq) || (!s.exact() && num >= s.prec)) {
       truncated = true;
       continue;
     }
-    const ExprId c = pool.node(s.c[i]).kind == Kind::Number ? s.c[i] : subs(pool, s.c[i], back);
+    mpq_class e(num, s.den);
+    e.canonicalize();
+    const bool rational_c = cn.kind == Kind::Number && cn.number.is_exact();
+    const ExprId c = cn.kind == Kind::Number ? s.c[i] : subs(pool, s.c[i], back);
     out.terms.push_back({e, c});
+    const ExprId eid = e.get_den() == 1 && e.get_num().fits_slong_p() ? pool.integer(e.get_num().get_si())
+                                                                      : pool.number(Number(e));
+    if (plain_local && rational_c) {
+      if (num == 0) {
+        constant_term = c;
+        has_constant = true;
+        continue;
+      }
+      const ExprId power = pool.pow(st.local, eid);
+      if (pool.node(c).number.is_one()) {
+        parts.push_back(power);
+      } else {
+        Node m(Kind::Mul);
+        m.args = {c, power};
+        parts.push_back(pool.intern(std::move(m)));
+      }
+      continue;
+    }
+    direct = false;
     ExprId power;
-    const ExprId eid = pool.number(Number(e));
     if (dir < 0 && e.get_den() == 1 && !pool.is_constant(x0, Constant::Infinity) &&
         !pool.is_constant(x0, Constant::NegativeInfinity)) {
       // (x0 - x)**k = (-1)**k (x - x0)**k
@@ -649,8 +680,42 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
     if (!s.exact() && mpq_class(s.prec, s.den) < ord) ord = mpq_class(s.prec, s.den);
     out.order = ord;
   }
-  out.sum = pool.add(parts);
+  direct = direct && std::is_sorted(parts.begin(), parts.end(),
+                                    [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; });
+  if (has_constant && !direct) parts.insert(parts.begin(), constant_term);
+  if (!direct || parts.empty() || (parts.size() == 1 && !has_constant)) {
+    out.sum = parts.empty() ? (has_constant ? constant_term : pool.integer(0))
+                            : (parts.size() == 1 ? parts[0] : pool.add(parts));
+    return out;
+  }
+  Node sum(Kind::Add);
+  sum.args.reserve(parts.size() + 1);
+  if (has_constant) sum.args.push_back(constant_term);
+  sum.args.insert(sum.args.end(), parts.begin(), parts.end());
+  out.sum = pool.intern(std::move(sum));
   return out;
+}
+
+std::optional<ExprId> series_expr(ExprPool& pool, const Series& s, ExprId x, ExprId x0) {
+  if (!s.order) return s.sum;
+  const bool inf = pool.is_constant(x0, Constant::Infinity) || pool.is_constant(x0, Constant::NegativeInfinity);
+  const Node& pn = pool.node(x0);
+  if (!inf && !(pn.kind == Kind::Number && pn.number.is_exact() && pn.number.is_zero())) return std::nullopt;
+  const ExprId k = pool.number(Number(inf ? mpq_class(-*s.order) : *s.order));
+  const ExprId order = order_object(pool, pool.pow(x, k), x, x0);
+  // Every term of the sum has an exponent below the order's (series() keeps only those), so the
+  // order term absorbs none of them: it joins the sum's terms at its place in the canonical order,
+  // the sum add() builds after checking each term (which costs as much as the series itself).
+  const Node& sn = pool.node(s.sum);
+  if (sn.kind == Kind::Number && sn.number.is_exact() && sn.number.is_zero()) return order;
+  std::vector<ExprId> args = sn.kind == Kind::Add ? sn.args : std::vector<ExprId>{s.sum};
+  auto first = args.begin();
+  if (pool.node(*first).kind == Kind::Number) ++first;
+  const auto at = std::lower_bound(first, args.end(), order, [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; });
+  args.insert(at, order);
+  Node n(Kind::Add);
+  n.args = std::move(args);
+  return pool.intern(std::move(n));
 }
 
 std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, ExprId logw) {
