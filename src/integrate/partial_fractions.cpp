@@ -137,6 +137,28 @@ Opt Integrator::rational_parametric(ExprId f, ExprId x) {
       if (has(b, x)) F.push_back({b, k});
       else consts.push_back(pool.pow(b, pool.integer(k)));
     }
+    // Binomial cubics c3 x**3 + c0 with symbolic coefficients, split by a cube root:
+    // c3 (x + k)(x**2 - k x + k**2), k = (c0/c3)**(1/3) (k = -(-c0/c3)**(1/3) when -c0/c3 looks
+    // positive, so that k is real there). The fractions are found with a symbol K for k (an
+    // identity in K, so it holds at K = k; the linear algebra cannot prove a**(1/3) != 0).
+    std::vector<std::pair<ExprId, ExprId>> roots;
+    for (std::size_t i = 0; i < F.size(); ++i) {
+      auto bc = poly_coeffs(F[i].first, x, 3);
+      if (!bc || bc->size() != 4 || (*bc)[1] != pool.integer(0) || (*bc)[2] != pool.integer(0)) continue;
+      if (pool.is_number((*bc)[0]) && pool.is_number((*bc)[3])) continue;  // rational_radicals
+      const ExprId ratio = cancel(pool, div((*bc)[0], (*bc)[3]));
+      const Node& rn = pool.node(ratio);
+      const bool neg = (rn.kind == Kind::Number && rn.number.is_negative()) ||
+                       (rn.kind == Kind::Mul && pool.is_number(rn.args[0]) && pool.node(rn.args[0]).number.is_negative());
+      const ExprId third = pool.number(Number::rational(1, 3));
+      const ExprId k = neg ? pool.neg(pool.pow(pool.neg(ratio), third)) : pool.pow(ratio, third);
+      const ExprId K = fresh();
+      roots.push_back({K, k});
+      const long mult = F[i].second;
+      consts.push_back(pool.pow((*bc)[3], pool.integer(mult)));
+      F[i] = {add(x, K), mult};
+      F.push_back({add(sub(pw(x, 2), mul(K, x)), pw(K, 2)), mult});
+    }
     Opt part;
     if (F.size() == 1 && F[0].second == 1) {
       // One irreducible factor: the quadratic forms (or nothing).
@@ -145,6 +167,7 @@ Opt Integrator::rational_parametric(ExprId f, ExprId x) {
       part = fractions_and_integrate(*this, R, pool.mul(consts), F, x);
     }
     if (!part) return std::nullopt;
+    for (const auto& [K, k] : roots) part = sb(*part, K, k);
     terms.push_back(*part);
   }
   return pool.add(terms);
@@ -184,6 +207,21 @@ Opt Integrator::rational_radicals(ExprId f, ExprId x) {
       F.push_back({add(add(pw(x, 2), mul(r, x)), pw(r, 2)), 1});
       special = true;
       lc_extra.push_back(pool.number(numv(3)));  // b = a (x - r)(x^2 + r x + r^2)
+      continue;
+    }
+    if (d == 4 && !numv(1).is_zero() && Number::compare(numv(4), numv(0)) == 0 &&
+        Number::compare(numv(3), numv(1)) == 0) {
+      // Palindromic: a (x**2 + p1 x + 1)(x**2 + p2 x + 1), p1 + p2 = b/a, p1 p2 = c/a - 2.
+      const Number a = numv(4), b = numv(3) / a, cc = numv(2) / a;
+      const Number disc = b * b - Number(4L) * (cc - Number(2L));
+      if (disc.sign() <= 0) return std::nullopt;
+      lc_extra.push_back(pool.number(a));
+      special = true;
+      const ExprId sd = pool.sqrt(pool.number(disc));
+      for (int sg : {1, -1}) {
+        const ExprId p = div(add(pool.number(b), mul(pool.integer(sg), sd)), pool.integer(2));
+        F.push_back({add(add(pw(x, 2), mul(p, x)), pool.integer(1)), 1});
+      }
       continue;
     }
     if (d == 4 && numv(1).is_zero() && numv(3).is_zero()) {

@@ -118,6 +118,8 @@ PSEUDO_ELLIPTIC = [
     ("sqrt(1 - x**4)/(x**4 + 1)", (0.1, 0.9)),
     ("sqrt(x**4 + 1)/(1 - x**4)", (0.1, 0.9)),
     ("(x + 1)/((x - 2)*sqrt(x**3 + 1))", (0.1, 1.5)),
+    ("1/((1 - x**3)**(1/3)*(x + 1))", (0.1, 0.9)),  # cube root: u = p/(1 - x**3)**(1/3)
+    ("1/((2 - x**2)*(x**2 - 1)**(1/4))", (1.05, 1.3)),  # fourth root
 ]
 
 
@@ -152,3 +154,20 @@ NON_ELEMENTARY = [
 def test_non_elementary_stays_unevaluated(text):
     F, _, _ = integrate(text)
     assert F is None or str(F).startswith("Integral("), f"{text}: {F}"
+
+
+RADICAL_FACTORS = [
+    ("1/(x**4 + x**3 + x**2 + x + 1)", (0.0, 2.0)),  # palindromic: over Q(sqrt(5))
+    ("1/(x**5 - 1)", (1.5, 3.0)),
+    ("1/(sqrt(x) - 1/x**(1/3))", (1.5, 3.0)),  # t = x**(1/6) gives t**5 - 1
+    ("x/(x**3 + a)", None),  # binomial cubics with parameters: a cube root of a
+    ("1/(a*x**3 - b)", None),
+    ("(-a + x)**(1/3)/x", None),
+]
+
+
+@pytest.mark.parametrize("text,interval", RADICAL_FACTORS, ids=[t for t, _ in RADICAL_FACTORS])
+def test_denominators_split_over_radicals(text, interval):
+    F, f, x = integrate(text)
+    assert F is not None, f"no antiderivative of {text}"
+    check(F, f, x, interval=interval)
