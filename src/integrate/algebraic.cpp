@@ -853,6 +853,43 @@ Opt radical_groups(Integrator& in, ExprId f, ExprId x) {
 
 }  // namespace
 
+// ---------------------------------------------------------------------------------------------
+// R(x) times one radical, R a rational function that is not a polynomial: R in partial fractions,
+// each fraction times the radical integrated on its own (x/((x + 1) r) = 1/r - 1/((x + 1) r)).
+
+namespace {
+
+Opt split_rational_factor(Integrator& in, ExprId f, ExprId x) {
+  ExprPool& pool = in.pool;
+  const Node& n = pool.node(f);
+  if (n.kind != Kind::Mul) return std::nullopt;
+  std::vector<ExprId> rad, rest;
+  for (ExprId g : n.args) {
+    const Node& gn = pool.node(g);
+    bool radical = false;
+    if (gn.kind == Kind::Pow && in.has(gn.args[0], x)) {
+      auto k = exact_number(pool, gn.args[1]);
+      radical = !k || !k->is_integer();
+    }
+    (radical ? rad : rest).push_back(g);
+  }
+  if (rad.size() != 1) return std::nullopt;
+  const ExprId R = pool.mul(rest);
+  if (!in.has(split_fraction(pool, R).second, x)) return std::nullopt;
+  const ExprId parts = apart(pool, R, x);
+  const Node& pn = pool.node(parts);
+  if (pn.kind != Kind::Add || pn.args.size() < 2 || pn.args.size() > 12) return std::nullopt;
+  std::vector<ExprId> out;
+  for (ExprId t : std::vector<ExprId>(pn.args)) {
+    Opt F = in.integrate(in.mul(t, rad[0]), x);
+    if (!F) return std::nullopt;
+    out.push_back(*F);
+  }
+  return pool.add(out);
+}
+
+}  // namespace
+
 Opt Integrator::algebraic(ExprId f, ExprId x) {
   // Algebraic functions of x only (subproblems of parts with logs and inverse functions are not).
   for (ExprId id : distinct_nodes(pool, f)) {
@@ -866,6 +903,7 @@ Opt Integrator::algebraic(ExprId f, ExprId x) {
   if (Opt r = attempt([&] { return chebyshev(*this, f, x); })) return r;
   if (Opt r = attempt([&] { return perfect_powers(*this, f, x); })) return r;
   if (Opt r = attempt([&] { return pseudo_elliptic(*this, f, x); })) return r;
+  if (Opt r = attempt([&] { return split_rational_factor(*this, f, x); })) return r;
   return std::nullopt;
 }
 

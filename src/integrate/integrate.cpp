@@ -183,12 +183,12 @@ Opt Integrator::try_methods(ExprId f, ExprId x) {
   }
   if (Opt r = attempt([&] { return derivative_divides(f, x); })) return r;
   if (Opt r = attempt([&] { return linear_substitution(f, x); })) return r;
+  if (Opt r = attempt([&] { return algebraic(f, x); })) return r;
   if (Opt r = attempt([&] { return parts(f, x); })) return r;
   if (Opt r = attempt([&] { return trig_linearize(f, x); })) return r;
   if (Opt r = attempt([&] { return exp_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return radical_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return euler_substitution(f, x); })) return r;
-  if (Opt r = attempt([&] { return algebraic(f, x); })) return r;
   if (Opt r = attempt([&] { return multiple_angles(f, x); })) return r;
   if (Opt r = attempt([&] { return tan_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return weierstrass(f, x); })) return r;

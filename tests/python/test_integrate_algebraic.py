@@ -86,7 +86,7 @@ EULER_AND_NESTED = [
     ("(x + sqrt(a + x**2))**b", "x", None),
     ("(x - sqrt(a + x**2))**b", "x", None),
     ("sqrt(x + sqrt(a**2 + x**2))/x", "x", None),
-    ("1/(sqrt(x + sqrt(x**2 + 1)) + 1)", "x", (0.0, 2.0)),
+    ("1/(sqrt(x + sqrt(x**2 + 1)) + 1)", "x", (0.2, 2.0)),
 ]
 
 
@@ -120,6 +120,7 @@ PSEUDO_ELLIPTIC = [
     ("(x + 1)/((x - 2)*sqrt(x**3 + 1))", (0.1, 1.5)),
     ("1/((1 - x**3)**(1/3)*(x + 1))", (0.1, 0.9)),  # cube root: u = p/(1 - x**3)**(1/3)
     ("1/((2 - x**2)*(x**2 - 1)**(1/4))", (1.05, 1.3)),  # fourth root
+    ("x/((1 - x**3)**(1/3)*(x + 1))", (0.1, 0.9)),  # partial fractions of x/(x + 1), then each
 ]
 
 
