@@ -14,9 +14,10 @@
 //   chebyshev        x**m (a + b x**n)**(r/q) in Chebyshev's integrable cases: (m+1)/n integer
 //                    (t = (a + b x**n)**(1/q)) or (m+1)/n + r/q integer (t = (a x**-n + b)**(1/q),
 //                    the answer times the locally constant (a + b x**n)**p/(x**(n p) t**r));
-//   perfect_powers   radicands with a repeated factor, Q = P**q M: Q**(p/q) = k P**p M**(p/q)
-//                    where k = Q**(1/q)/(P M**(1/q)) is locally constant (a root of unity), so
-//                    k times the integral of the rest is an antiderivative;
+//   perfect_powers   radicands with a repeated factor or a denominator, Q = P**q M (M a
+//                    polynomial): Q**(p/q) = k P**p M**(p/q) where k = Q**(1/q)/(P M**(1/q)) is
+//                    locally constant (a root of unity), so k times the integral of the rest is an
+//                    antiderivative;
 //   pseudo_elliptic  R(x)/P**(m/n), n <= 4 (sqrt(P): deg P = 3 or 4): u = p(x)/P**(m/n) for a few
 //                    small p; when f/u' = g(u**n) is rational in u**n, the integral is that of
 //                    g(u) du.
@@ -635,7 +636,12 @@ Opt perfect_powers(Integrator& in, ExprId f, ExprId x) {
           extracted = true;
           P.push_back(pool.pow(b, pool.integer(sg * out)));
         }
-        if (keep > 0) M.push_back(pool.pow(b, pool.integer(sg * keep)));
+        if (keep > 0 && side == 0) M.push_back(pool.pow(b, pool.integer(keep)));
+        if (keep > 0 && side == 1) {  // b**-keep = b**-q b**(q - keep): the radicand a polynomial
+          extracted = true;
+          P.push_back(pool.pow(b, pool.integer(-1)));
+          M.push_back(pool.pow(b, pool.integer(q - keep)));
+        }
       }
     }
     if (!extracted) continue;

@@ -138,6 +138,11 @@ def test_perfect_power_radicand():
     F, f, x = integrate("x*sqrt(x**2 - 2*x + 1)")
     assert F is not None
     check(F, f, x, interval=(1.5, 3.0))
+    # A denominator in the radicand: sqrt(N/D) = k*sqrt(N*D)/D (after tan(x/2) = t here).
+    for text in ("sqrt(2/(x**2 + 1))/(x**2 + 1)", "sqrt(cos(x) + 1)", "sqrt(1 - sin(x))"):
+        F, f, x = integrate(text)
+        assert F is not None, f"no antiderivative of {text}"
+        check(F, f, x, interval=(0.1, 1.5))
 
 
 NON_ELEMENTARY = [
