@@ -3,6 +3,7 @@
 //   derivatives are algebraic): integral = V L - integral(V L'), V = integral(A).
 //   Polynomial factor (tabular): f = P(x) g with P a polynomial of degree n:
 //   integral = sum_{k=0..n} (-1)**k P^(k) G_{k+1}, G_1 = integral(g), G_{k+1} = integral(G_k).
+#include "alkahest/matrix.hpp"
 #include "alkahest/poly.hpp"
 #include "integrate/integrator.hpp"
 
@@ -25,6 +26,73 @@ bool is_log_like(const ExprPool& pool, ExprId e) {
 
 }  // namespace
 
+namespace {
+
+// f = (A/B) exp(q), q a polynomial, B with x: (S e^q)' = (S' + q' S) e^q with S = N/G, G = prod of
+// the factors of B to one power less, N a polynomial found by a linear solve (the Risch equation
+// with a rational solution); nullopt when there is none of that shape.
+Opt exp_rational(Integrator& in, ExprId R, ExprId q, ExprId E, ExprId x) {
+  ExprPool& pool = in.pool;
+  const ExprId c = cancel(pool, R);
+  const Node& cn = pool.node(c);
+  std::vector<ExprId> fs = cn.kind == Kind::Mul ? cn.args : std::vector<ExprId>{c};
+  std::vector<ExprId> num, den;
+  for (ExprId g : fs) {
+    const Node& gn = pool.node(g);
+    if (gn.kind == Kind::Pow && pool.is_number(gn.args[1]) && pool.node(gn.args[1]).number.is_integer() &&
+        pool.node(gn.args[1]).number.sign() < 0)
+      den.push_back(pool.pow(gn.args[0], pool.number(-pool.node(gn.args[1]).number)));
+    else
+      num.push_back(g);
+  }
+  const ExprId A = pool.mul(num), B = pool.mul(den);
+  if (!in.has(B, x)) return std::nullopt;
+  auto ac = in.poly_coeffs(A, x, 24), bc = in.poly_coeffs(B, x, 24), qd = in.poly_coeffs(in.d(q, x), x, 8);
+  if (!ac || !bc || !qd || qd->empty()) return std::nullopt;
+  const FactorList fl = factor_list(pool, B);
+  std::vector<ExprId> gf, mf;
+  long degG = 0;
+  for (const auto& [b, k] : fl.factors) {
+    if (!in.has(b, x)) continue;
+    mf.push_back(pool.pow(b, pool.integer(k)));
+    if (k > 1) {
+      gf.push_back(pool.pow(b, pool.integer(k - 1)));
+      degG += (static_cast<long>(in.poly_coeffs(b, x, 24)->size()) - 1) * (k - 1);
+    }
+  }
+  const ExprId G = pool.mul(gf), M = pool.mul(mf);
+  const long degN = degG + std::max(static_cast<long>(ac->size()) - static_cast<long>(bc->size()) -
+                                        (static_cast<long>(qd->size()) - 1), 0L);
+  if (degN > 16) return std::nullopt;
+  std::vector<std::vector<ExprId>> cols;
+  std::size_t rows = 0;
+  const ExprId dq = in.d(q, x);
+  for (long l = 0; l <= degN; ++l) {
+    const ExprId b = in.div(in.pw(x, l), G);
+    auto pc = in.poly_coeffs(cancel(pool, in.mul(in.add(in.d(b, x), in.mul(dq, b)), M)), x, 64);
+    if (!pc) return std::nullopt;
+    rows = std::max(rows, pc->size());
+    cols.push_back(*pc);
+  }
+  auto rhs = in.poly_coeffs(cancel(pool, in.mul(c, M)), x, 64);
+  if (!rhs) return std::nullopt;
+  rows = std::max(rows, rhs->size());
+  const std::size_t nu = cols.size();
+  std::vector<ExprId> a(rows * (nu + 1), pool.integer(0));
+  for (std::size_t j = 0; j < nu; ++j)
+    for (std::size_t r = 0; r < cols[j].size(); ++r) a[r * (nu + 1) + j] = cols[j][r];
+  for (std::size_t r = 0; r < rhs->size(); ++r) a[r * (nu + 1) + nu] = (*rhs)[r];
+  const RrefResult rr = rref(Matrix(pool, rows, nu + 1, a));
+  std::vector<ExprId> terms;
+  for (std::size_t r = 0; r < rr.pivots.size(); ++r) {
+    if (rr.pivots[r] == nu) return std::nullopt;
+    terms.push_back(in.mul(rr.matrix(r, nu), in.pw(x, static_cast<long>(rr.pivots[r]))));
+  }
+  return in.mul(in.div(pool.add(terms), G), E);
+}
+
+}  // namespace
+
 Opt Integrator::exp_polynomial(ExprId f, ExprId x) {
   // f = P(x) exp(q(x)), deg q >= 2: (R e^q)' = (R' + q' R) e^q = P e^q solved for a polynomial R
   // from the top coefficient down; the low coefficients must then agree (else: not of this form).
@@ -38,6 +106,18 @@ Opt Integrator::exp_polynomial(ExprId f, ExprId x) {
     else rest.push_back(g);
   }
   if (!E) return std::nullopt;
+  {
+    // A rational factor: exp_rational (q a polynomial, the rest rational in x).
+    const ExprId rest_ = pool.mul(rest);
+    bool rational = poly_coeffs(pool.node(E).args[0], x, 8).has_value();
+    for (ExprId g : rest)
+      for (ExprId s : free_symbols(pool, g))
+        if (s == x && pool.node(g).kind == Kind::Func) rational = false;
+    if (rational && !poly_coeffs(rest_, x, 40)) {
+      if (Opt r = attempt([&] { return exp_rational(*this, rest_, pool.node(E).args[0], E, x); })) return r;
+      return std::nullopt;
+    }
+  }
   auto qc = poly_coeffs(pool.node(E).args[0], x, 8);
   if (!qc || qc->size() < 3) return std::nullopt;
   const ExprId P = pool.mul(rest);

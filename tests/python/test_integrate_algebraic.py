@@ -1,7 +1,9 @@
 """alkahest.integrate on algebraic integrands (src/integrate/algebraic.cpp): rational functions of x
 and the square root of a quadratic (also sqrt(L1)*sqrt(L2)), Euler's first substitution inside
 powers and nested radicals, Chebyshev's binomial differentials, radicands with repeated factors and
-pseudo-elliptic integrands R(x)/sqrt(P) with deg P = 3, 4. Each answer is checked independently:
+pseudo-elliptic integrands R(x)/P**(m/n); also the denominators split over radicals
+(palindromic quartics, binomial cubics with parameters) and R(x)*exp(q(x)) with a rational
+Risch solution. Each answer is checked independently:
 SymPy differentiates it and mpmath compares dF/dx with the integrand at real points and at complex
 points (the answers are antiderivatives as analytic functions, not only on a real interval), and
 F(b) - F(a) is compared with mpmath's quadrature. Integrands without an elementary antiderivative
@@ -177,3 +179,25 @@ def test_denominators_split_over_radicals(text, interval):
     F, f, x = integrate(text)
     assert F is not None, f"no antiderivative of {text}"
     check(F, f, x, interval=interval)
+
+
+EXP_RATIONAL = [
+    ("x*exp(x)/(x + 1)**2", (0.0, 2.0)),  # exp(x)/(x + 1)
+    ("x*exp(a*x)/(a*x + 1)**2", None),
+    ("(2*x**6 + 5*x**4 + x**3 + 4*x**2 + 1)*exp(x**2)/(x**2 + 1)**2", (0.0, 1.5)),
+    ("log(x)/(log(x) + 1)**2", (0.5, 2.0)),  # x = exp(u): u exp(u)/(u + 1)**2
+]
+
+
+@pytest.mark.parametrize("text,interval", EXP_RATIONAL, ids=[t for t, _ in EXP_RATIONAL])
+def test_rational_times_exponential(text, interval):
+    """R(x) exp(q(x)) = (S exp(q))' with S rational (the Risch equation, rational solution)."""
+    F, f, x = integrate(text)
+    assert F is not None, f"no antiderivative of {text}"
+    check(F, f, x, interval=interval)
+
+
+def test_rational_times_exponential_not_elementary():
+    for text in ("exp(x)/x", "exp(x)/(x + 1)**2", "exp(x**2)/x**2"):
+        F, _, _ = integrate(text)
+        assert F is None or str(F).startswith("Integral("), f"{text}: {F}"
