@@ -46,23 +46,53 @@ Opt exp_rational(Integrator& in, ExprId R, ExprId q, ExprId E, ExprId x) {
       num.push_back(g);
   }
   const ExprId A = pool.mul(num), B = pool.mul(den);
-  if (!in.has(B, x)) return std::nullopt;
-  auto ac = in.poly_coeffs(A, x, 24), bc = in.poly_coeffs(B, x, 24), qd = in.poly_coeffs(in.d(q, x), x, 8);
-  if (!ac || !bc || !qd || qd->empty()) return std::nullopt;
+  // q' = qn/qdn (q a polynomial or a rational function of x).
+  const ExprId dqc = cancel(pool, in.d(q, x));
+  ExprId qn = dqc, qdn = pool.integer(1);
+  {
+    const Node& dn = pool.node(dqc);
+    std::vector<ExprId> qf = dn.kind == Kind::Mul ? dn.args : std::vector<ExprId>{dqc};
+    std::vector<ExprId> up, down;
+    for (ExprId g : qf) {
+      const Node& gn = pool.node(g);
+      if (gn.kind == Kind::Pow && pool.is_number(gn.args[1]) && pool.node(gn.args[1]).number.is_integer() &&
+          pool.node(gn.args[1]).number.sign() < 0)
+        down.push_back(pool.pow(gn.args[0], pool.number(-pool.node(gn.args[1]).number)));
+      else
+        up.push_back(g);
+    }
+    qn = pool.mul(up);
+    qdn = pool.mul(down);
+  }
+  auto ac = in.poly_coeffs(A, x, 24), bc = in.poly_coeffs(B, x, 24), qd = in.poly_coeffs(qn, x, 16),
+       qdd = in.poly_coeffs(qdn, x, 16);
+  if (!ac || !bc || !qd || qd->empty() || !qdd) return std::nullopt;
   const FactorList fl = factor_list(pool, B);
-  std::vector<ExprId> gf, mf;
+  std::vector<ExprId> gf, mf{qdn};
   long degG = 0;
   for (const auto& [b, k] : fl.factors) {
     if (!in.has(b, x)) continue;
     mf.push_back(pool.pow(b, pool.integer(k)));
-    if (k > 1) {
-      gf.push_back(pool.pow(b, pool.integer(k - 1)));
-      degG += (static_cast<long>(in.poly_coeffs(b, x, 24)->size()) - 1) * (k - 1);
+    // a pole of q' of order m lowers S's pole by m (else by 1)
+    long m = 1;
+    if (in.has(qdn, x)) {
+      const ExprId x_[1] = {x};
+      ExprId rest = qdn;
+      long mult = 0;
+      while (mult < 8 && in.has(rest, x) && rem(pool, rest, b, x_) == pool.integer(0)) {
+        rest = quo(pool, rest, b, x_);
+        ++mult;
+      }
+      m = std::max(m, mult);
+    }
+    if (k - m > 0) {
+      gf.push_back(pool.pow(b, pool.integer(k - m)));
+      degG += (static_cast<long>(in.poly_coeffs(b, x, 24)->size()) - 1) * (k - m);
     }
   }
   const ExprId G = pool.mul(gf), M = pool.mul(mf);
-  const long degN = degG + std::max(static_cast<long>(ac->size()) - static_cast<long>(bc->size()) -
-                                        (static_cast<long>(qd->size()) - 1), 0L);
+  const long degq = static_cast<long>(qd->size()) - static_cast<long>(qdd->size());  // deg q' (may be < 0)
+  const long degN = degG + std::max(static_cast<long>(ac->size()) - static_cast<long>(bc->size()) - degq, 0L) + 1;
   if (degN > 16) return std::nullopt;
   std::vector<std::vector<ExprId>> cols;
   std::size_t rows = 0;
@@ -109,12 +139,24 @@ Opt Integrator::exp_polynomial(ExprId f, ExprId x) {
   {
     // A rational factor: exp_rational (q a polynomial, the rest rational in x).
     const ExprId rest_ = pool.mul(rest);
-    bool rational = poly_coeffs(pool.node(E).args[0], x, 8).has_value();
+    const ExprId qarg = pool.node(E).args[0];
+    bool rational = poly_coeffs(qarg, x, 8).has_value();
+    if (!rational) {  // q a rational function of x
+      rational = true;
+      const ExprId cq = cancel(pool, qarg);
+      for (ExprId g : pool.node(cq).kind == Kind::Mul ? pool.node(cq).args : std::vector<ExprId>{cq}) {
+        const Node& gn = pool.node(g);
+        if (gn.kind == Kind::Func && has(g, x)) rational = false;
+        if (gn.kind == Kind::Pow && has(g, x) && !(pool.is_number(gn.args[1]) && pool.node(gn.args[1]).number.is_integer()))
+          rational = false;
+        if (gn.kind == Kind::Add && !poly_coeffs(g, x, 16)) rational = false;
+      }
+    }
     for (ExprId g : rest)
       for (ExprId s : free_symbols(pool, g))
         if (s == x && pool.node(g).kind == Kind::Func) rational = false;
-    if (rational && !poly_coeffs(rest_, x, 40)) {
-      if (Opt r = attempt([&] { return exp_rational(*this, rest_, pool.node(E).args[0], E, x); })) return r;
+    if (rational && (!poly_coeffs(rest_, x, 40) || !poly_coeffs(qarg, x, 8))) {
+      if (Opt r = attempt([&] { return exp_rational(*this, rest_, qarg, E, x); })) return r;
       return std::nullopt;
     }
   }
