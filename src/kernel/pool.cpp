@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 #include <limits>
+#include <new>
 #include <numbers>
 #include <unordered_map>
 #include <unordered_set>
@@ -145,7 +146,13 @@ ExprPool::~ExprPool() {
     std::lock_guard<std::mutex> lock(live.mu);
     live.pools.erase(this);
   }
-  for (std::size_t i = 0; i < kMaxChunks; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+  // Chunks are raw storage where only the interned nodes were constructed (intern()).
+  const std::size_t n = size_.load(std::memory_order_acquire);
+  for (std::size_t id = 0; id < n; ++id) {
+    const Slot s = slot(static_cast<ExprId>(id));
+    chunks_[s.chunk].load(std::memory_order_relaxed)[s.offset].~Node();
+  }
+  for (std::size_t i = 0; i < kMaxChunks; ++i) ::operator delete(chunks_[i].load(std::memory_order_relaxed));
 }
 
 std::string ExprPool::label() const { return "ExprPool#" + std::to_string(serial_); }
@@ -232,10 +239,13 @@ ExprId ExprPool::intern(Node&& n) {
   const Slot s = slot(static_cast<ExprId>(id));
   Node* block = chunks_[s.chunk].load(std::memory_order_relaxed);
   if (block == nullptr) {
-    block = new Node[kFirstChunk << s.chunk];
+    // Raw storage; a node is constructed when it is interned. (Constructing and destroying the
+    // 1,024 nodes of a first chunk up front cost ~18 us, most of the time of a small series or
+    // parse in a fresh pool.)
+    block = static_cast<Node*>(::operator new(sizeof(Node) * (kFirstChunk << s.chunk)));
     chunks_[s.chunk].store(block, std::memory_order_release);
   }
-  block[s.offset] = std::move(n);
+  ::new (static_cast<void*>(block + s.offset)) Node(std::move(n));
   size_.store(id + 1, std::memory_order_release);
   table_.insert(static_cast<ExprId>(id));
   return static_cast<ExprId>(id);

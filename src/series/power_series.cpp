@@ -619,10 +619,14 @@ PSeries log(Ctx& cx, PSeries a) {
 
 namespace {
 
-std::pair<PSeries, PSeries> trig_pair(Ctx& cx, const PSeries& a0, bool hyperbolic) {
+// (sin a, cos a) or the hyperbolic pair; with need_s or need_c false that series may be left empty
+// (FLINT computes and converts only what is asked for, when a has no constant term to shift by).
+std::pair<PSeries, PSeries> trig_pair(Ctx& cx, const PSeries& a0, bool hyperbolic, bool need_s = true,
+                                      bool need_c = true) {
   PSeries a = a0;
   drop_negative(cx, a, hyperbolic ? "sinh/cosh" : "sin/cos");
   const ExprId c0 = at(cx, a, 0);
+  if (!(cx.pool.node(c0).kind == Kind::Number && cx.pool.node(c0).number.is_zero())) need_s = need_c = true;
   PSeries h = without_constant(cx, a);
   const long prec = std::min(a.prec, cx.cap(a.den));
   PSeries s, c;
@@ -639,13 +643,17 @@ std::pair<PSeries, PSeries> trig_pair(Ctx& cx, const PSeries& a0, bool hyperboli
       QP H, S, C;
       to_q(cx.pool, hv, 0, hv.size(), H.v);
       if (hyperbolic) {
-        fmpq_poly_sinh_series(S.v, H.v, len);
-        fmpq_poly_cosh_series(C.v, H.v, len);
-      } else {
+        if (need_s) fmpq_poly_sinh_series(S.v, H.v, len);
+        if (need_c) fmpq_poly_cosh_series(C.v, H.v, len);
+      } else if (need_s && need_c) {
         fmpq_poly_sin_cos_series(S.v, C.v, H.v, len);
+      } else if (need_s) {
+        fmpq_poly_sin_series(S.v, H.v, len);
+      } else {
+        fmpq_poly_cos_series(C.v, H.v, len);
       }
-      s = from_dense(cx, from_q(cx.pool, S.v, static_cast<std::size_t>(len)), a.den, prec);
-      c = from_dense(cx, from_q(cx.pool, C.v, static_cast<std::size_t>(len)), a.den, prec);
+      if (need_s) s = from_dense(cx, from_q(cx.pool, S.v, static_cast<std::size_t>(len)), a.den, prec);
+      if (need_c) c = from_dense(cx, from_q(cx.pool, C.v, static_cast<std::size_t>(len)), a.den, prec);
     } else {
       std::vector<ExprId> sv(static_cast<std::size_t>(len), cx.zero()), cv(static_cast<std::size_t>(len), cx.zero());
       cv[0] = cx.one();
@@ -683,6 +691,10 @@ std::pair<PSeries, PSeries> trig_pair(Ctx& cx, const PSeries& a0, bool hyperboli
 
 std::pair<PSeries, PSeries> sin_cos(Ctx& cx, const PSeries& a) { return trig_pair(cx, a, false); }
 std::pair<PSeries, PSeries> sinh_cosh(Ctx& cx, const PSeries& a) { return trig_pair(cx, a, true); }
+PSeries sin_or_cos(Ctx& cx, const PSeries& a, bool cos, bool hyperbolic) {
+  auto [s, c] = trig_pair(cx, a, hyperbolic, !cos, cos);
+  return cos ? c : s;
+}
 
 PSeries derivative(Ctx& cx, const PSeries& a) {
   PSeries r;

@@ -382,16 +382,16 @@ class Expander {
     auto& p = cx_.pool;
     if (name == "exp") return series_detail::exp(cx_, a);
     if (name == "log") return series_detail::log(cx_, a);
-    if (name == "sin") return sin_cos(cx_, a).first;
-    if (name == "cos") return sin_cos(cx_, a).second;
+    if (name == "sin") return sin_or_cos(cx_, a, false, false);
+    if (name == "cos") return sin_or_cos(cx_, a, true, false);
     if (name == "tan" || name == "cot" || name == "sec" || name == "csc") {
       auto [s, c] = sin_cos(cx_, a);
       if (name == "tan") return div(cx_, s, c);
       if (name == "cot") return div(cx_, c, s);
       return inv(cx_, name == "sec" ? c : s);
     }
-    if (name == "sinh") return sinh_cosh(cx_, a).first;
-    if (name == "cosh") return sinh_cosh(cx_, a).second;
+    if (name == "sinh") return sin_or_cos(cx_, a, false, true);
+    if (name == "cosh") return sin_or_cos(cx_, a, true, true);
     if (name == "tanh" || name == "coth" || name == "sech" || name == "csch") {
       auto [s, c] = sinh_cosh(cx_, a);
       if (name == "tanh") return div(cx_, s, c);
