@@ -1,6 +1,6 @@
 // Unevaluated objects: one node kind (Kind::Object) for everything the kernel represents but does
 // not compute by itself: undefined functions f(x), Derivative, Integral, Sum, Product, Limit,
-// Order (O), Subs, relations, boolean connectives, Piecewise, RootOf and RootSum. A node's `head`
+// Order (O), Subs, relations, boolean connectives, Piecewise, RootOf, RootSum and AccumBounds. A node's `head`
 // says which; the printer, parser, hashing, pickling, subs, diff and the SymPy bridge handle them
 // all through this header.
 //
@@ -23,6 +23,8 @@
 //   RootOf      args = poly, x, k  (the k-th root, 0-based, of the polynomial poly in x)
 //   RootSum     args = poly, t, e  (the sum of e(t) over the roots t of poly(t))
 //   Tuple       args = the elements (only inside the objects above: integration limits)
+//   AccumBounds args = lo, hi (the real interval [lo, hi] where the values of an expression
+//               accumulate: limit's answer when an expression oscillates; lo <= hi, inert)
 // Booleans (relations, And, Or, Not, True, False) are not numbers: arithmetic on them and a
 // boolean argument of a function raise InvalidArgument, as does a number where a condition belongs.
 //
@@ -49,7 +51,7 @@ namespace alkahest {
 enum class Head : std::uint8_t {
   Function, Derivative, Integral, Sum, Product, Limit, Order, Subs,
   Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not, True, False,
-  Piecewise, RootOf, RootSum, Tuple, Count_
+  Piecewise, RootOf, RootSum, Tuple, AccumBounds, Count_
 };
 inline constexpr std::size_t kHeadCount = static_cast<std::size_t>(Head::Count_);
 
@@ -102,6 +104,9 @@ ExprId piecewise(ExprPool& pool, std::span<const std::pair<ExprId, ExprId>> bran
 ExprId root_of(ExprPool& pool, ExprId poly, ExprId var, long k);
 ExprId root_sum(ExprPool& pool, ExprId poly, ExprId var, ExprId expr);
 ExprId tuple(ExprPool& pool, std::span<const ExprId> items);
+/// AccumBounds(lo, hi): InvalidArgument when both are real numbers and lo > hi, or a bound is not
+/// real; lo itself when lo == hi.
+ExprId accum_bounds(ExprPool& pool, ExprId lo, ExprId hi);
 
 // ---- what the kernel does with them -----------------------------------------------------------
 

@@ -120,6 +120,7 @@ _sum.install()
 
 # Unevaluated objects (include/alkahest/objects.hpp, python/bind_objects.cpp, docs/kernel.md).
 from ._objects import (
+    AccumBounds,
     And,
     Derivative,
     Eq,
@@ -291,6 +292,6 @@ __all__ = [
     "SeriesData", "limit", "series", "series_data",
     "Poly", "apart", "cancel", "collect", "discriminant", "div", "expand", "factor", "factor_list", "gcd", "generators", "groebner", "horner", "lcm", "nroots", "quo", "real_roots", "rem", "resultant", "sqf", "sqf_list", "together",
     # unevaluated objects
-    "And", "Derivative", "Eq", "Function", "Ge", "Gt", "Integral", "Lambda", "Le", "Limit", "Lt", "Ne", "Not", "O",
+    "AccumBounds", "And", "Derivative", "Eq", "Function", "Ge", "Gt", "Integral", "Lambda", "Le", "Limit", "Lt", "Ne", "Not", "O",
     "Or", "Order", "Piecewise", "Product", "RootOf", "RootSum", "Subs", "Sum", "register_doit",
 ]

@@ -1,5 +1,5 @@
 """Unevaluated objects: undefined functions, Derivative, Integral, Sum, Product, Limit, O, Subs,
-relations (Eq, Ne, Lt, Le, Gt, Ge), And/Or/Not, Piecewise, RootOf and RootSum.
+relations (Eq, Ne, Lt, Le, Gt, Ge), And/Or/Not, Piecewise, RootOf, RootSum and AccumBounds.
 
 They are one node kind of the kernel (include/alkahest/objects.hpp); this module gives them
 SymPy's call forms and adds ``Expr.doit()``, ``Expr.args``, ``Expr.func``, the comparison
@@ -15,7 +15,8 @@ from . import _core
 Expr = _core.Expr
 
 __all__ = ["Function", "Derivative", "Integral", "Sum", "Product", "Limit", "O", "Order", "Subs", "Eq", "Ne",
-           "Lt", "Le", "Gt", "Ge", "And", "Or", "Not", "Piecewise", "RootOf", "RootSum", "Lambda", "register_doit"]
+           "Lt", "Le", "Gt", "Ge", "And", "Or", "Not", "Piecewise", "RootOf", "RootSum", "Lambda", "AccumBounds",
+           "register_doit"]
 
 
 def _first_expr(values, who):
@@ -191,6 +192,26 @@ def O(expr: Any, *args: Any) -> Expr:  # noqa: E743 - SymPy's name
 
 
 Order = O
+
+
+def AccumBounds(lo: Any, hi: Any) -> Expr:
+    """The real interval ``[lo, hi]`` where the values of an expression accumulate: the answer of
+    :func:`limit` when the limit does not exist because the expression oscillates
+    (``limit(sin(1/x), x, 0)`` is ``AccumBounds(-1, 1)``, as in SymPy). ``lo <= hi`` (checked when
+    both are numbers); ``AccumBounds(a, a)`` is ``a``. An inert object: arithmetic keeps it as it is.
+
+    >>> from alkahest import ExprPool, AccumBounds, limit, sin
+    >>> pool = ExprPool()
+    >>> x = pool.symbol("x")
+    >>> limit(sin(1 / x), x, 0), limit(2 + 3 * sin(x), x, pool.oo)
+    (AccumBounds(-1, 1), AccumBounds(-1, 5))
+    >>> AccumBounds(pool.integer(-1), 1) == limit(sin(1 / x), x, 0)
+    True
+    """
+    hint = _first_expr((lo, hi), "AccumBounds")
+    if hint is None:
+        raise TypeError("AccumBounds: at least one bound must be an alkahest Expr (to know its ExprPool)")
+    return _core._object("AccumBounds", [lo, hi], "", hint)
 
 
 def _same(a, b):

@@ -116,9 +116,13 @@ def limit(expr, x, x0, dir: str = "+"):
     Gruntz's algorithm (most rapidly varying subexpressions, rewritten in one variable ``w -> 0+``,
     leading term by :func:`series`), after a series fast path at finite points. The answer may be
     ``oo``, ``-oo``, ``zoo`` or, with a parameter of unknown sign, ``oo*sign(a)``. When the limit
-    does not exist (``sin(1/x)`` at 0, one-sided limits that differ) or cannot be decided within the
-    step budget, the result is the unevaluated ``Limit`` object (``None`` in a build without the
-    objects module): never a guess. ``Limit(...).doit()`` runs this function.
+    does not exist because the expression oscillates as ``r + b*sin(u)`` or ``r + b*cos(u)`` (``u``
+    real, tending to +-oo; ``r`` and ``b`` with finite real limits ``A``, ``B``) the answer is
+    ``AccumBounds(A - |B|, A + |B|)``, the interval where the values accumulate, as in SymPy
+    (``A`` when ``B = 0``). When the limit does not exist otherwise (one-sided limits that differ)
+    or cannot be decided within the step budget, the result is the unevaluated ``Limit`` object
+    (``None`` in a build without the objects module): never a guess. ``Limit(...).doit()`` runs
+    this function.
 
     >>> from alkahest import ExprPool, limit, exp, log, sin
     >>> pool = ExprPool()
@@ -129,9 +133,10 @@ def limit(expr, x, x0, dir: str = "+"):
     (1, 1, oo)
     >>> limit(1 / x, x, 0, "+-")
     zoo
-    >>> r = limit(sin(1 / x), x, 0)   # no limit: it oscillates
-    >>> r is None or r.node().op == "Limit"
-    True
+    >>> limit(sin(1 / x), x, 0)   # no limit: it oscillates between -1 and 1
+    AccumBounds(-1, 1)
+    >>> limit(abs(x) / x, x, 0, "+-")   # the one-sided limits differ
+    Limit(abs(x)/x, x, 0, dir='+-')
     """
     r = _core._limit(expr, x, x0, dir)
     if r is None:

@@ -22,8 +22,8 @@ assumptions becomes alkahest's default symbol, which is real; so ``re(u)`` and `
 SymPy produces for such symbols, e.g. ``Abs(exp(x)) -> exp(re(x))``) become ``u`` and 0.
 
 Unevaluated objects (undefined functions, Derivative, Integral, Sum, Product, Limit, O, Subs,
-relations, And/Or/Not, True/False, Piecewise, RootOf, RootSum) map to SymPy's classes of the same
-names both ways (``RootOf`` is SymPy's ``CRootOf``; SymPy's ``Dummy`` symbols, which its ``diff``
+relations, And/Or/Not, True/False, Piecewise, RootOf, RootSum, AccumBounds) map to SymPy's classes
+of the same names both ways (``RootOf`` is SymPy's ``CRootOf``; SymPy's ``Dummy`` symbols, which its ``diff``
 puts in ``Subs``, become symbols of their name).
 
 SymPy evaluates exact special values by its own rules, which can differ from IEEE's where alkahest
@@ -192,7 +192,8 @@ def _object_classes(sp):
             (sp.Product, "Product"), (sp.Limit, "Limit"), (sp.Order, "O"), (sp.Subs, "Subs"),
             (Equality, "Eq"), (Unequality, "Ne"), (StrictLessThan, "Lt"), (LessThan, "Le"),
             (StrictGreaterThan, "Gt"), (GreaterThan, "Ge"), (sp.And, "And"), (sp.Or, "Or"), (sp.Not, "Not"),
-            (sp.Piecewise, "Piecewise"), (sp.CRootOf, "RootOf"), (sp.RootSum, "RootSum"), (sp.Tuple, "Tuple")]
+            (sp.Piecewise, "Piecewise"), (sp.CRootOf, "RootOf"), (sp.RootSum, "RootSum"), (sp.Tuple, "Tuple"),
+            (sp.AccumBounds, "AccumBounds")]
 
 
 def _object_class(sp, s):

@@ -17,7 +17,7 @@ namespace {
 constexpr std::string_view kHeadNames[kHeadCount] = {
     "Function", "Derivative", "Integral", "Sum", "Product", "Limit", "O",   "Subs",
     "Eq",       "Ne",         "Lt",       "Le",  "Gt",      "Ge",    "And", "Or",
-    "Not",      "True",       "False",    "Piecewise", "RootOf", "RootSum", "Tuple"};
+    "Not",      "True",       "False",    "Piecewise", "RootOf", "RootSum", "Tuple", "AccumBounds"};
 
 std::string show(const ExprPool& pool, ExprId id) { return to_string(pool, id); }
 
@@ -445,6 +445,26 @@ ExprId root_sum(ExprPool& pool, ExprId poly, ExprId var, ExprId expr) {
   return intern_object(pool, Head::RootSum, {poly, var, expr});
 }
 
+ExprId accum_bounds(ExprPool& pool, ExprId lo, ExprId hi) {
+  need_value(pool, lo, "AccumBounds");
+  need_value(pool, hi, "AccumBounds");
+  for (ExprId b : {lo, hi}) {
+    const Node& n = pool.node(b);
+    if (n.kind == Kind::Object) bad("AccumBounds", "a bound must be a value, got '" + show(pool, b) + "'");
+    if (n.facts.within(Facts::NonReal) || pool.is_constant(b, Constant::ComplexInfinity) ||
+        pool.is_constant(b, Constant::NaN))
+      bad("AccumBounds", "the bounds must be real, got '" + show(pool, b) + "'");
+  }
+  if (lo == hi) return lo;
+  const Node& a = pool.node(lo);
+  const Node& b = pool.node(hi);
+  const int order = a.kind == Kind::Number && b.kind == Kind::Number ? (a.number - b.number).sign() : -1;
+  if (order > 0 || pool.is_constant(lo, Constant::Infinity) || pool.is_constant(hi, Constant::NegativeInfinity))
+    bad("AccumBounds", "the lower bound '" + show(pool, lo) + "' is above the upper bound '" + show(pool, hi) + "'");
+  if (order == 0) return lo;
+  return intern_object(pool, Head::AccumBounds, {lo, hi});
+}
+
 // ---- the general constructor ------------------------------------------------------------------
 
 ExprId make_object(ExprPool& pool, Head h, std::span<const ExprId> args, std::string_view name) {
@@ -514,6 +534,9 @@ ExprId make_object(ExprPool& pool, Head h, std::span<const ExprId> args, std::st
       arity(args.size() == 3, "3 (polynomial, variable, expression)");
       return root_sum(pool, args[0], args[1], args[2]);
     case Head::Tuple: return tuple(pool, args);
+    case Head::AccumBounds:
+      arity(args.size() == 2, "2 (lower and upper bound)");
+      return accum_bounds(pool, args[0], args[1]);
     case Head::Count_: break;
   }
   throw InvalidArgument("make_object: unknown head");

@@ -569,6 +569,13 @@ class Printer {
         node(a[2], kTop);
         text("\\right)}");
         return;
+      case Head::AccumBounds:
+        text("\\left\\langle ");
+        node(a[0], kTop);
+        text(", ");
+        node(a[1], kTop);
+        text("\\right\\rangle");
+        return;
       case Head::RootSum:
         text("\\operatorname{RootSum} {\\left(");
         node(a[0], kTop);

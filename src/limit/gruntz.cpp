@@ -14,8 +14,10 @@
 #include "alkahest/calculus.hpp"
 #include "alkahest/evalf.hpp"
 #include "alkahest/limit.hpp"
+#include "alkahest/objects.hpp"
 #include "alkahest/poly.hpp"
 #include "alkahest/series.hpp"
+#include "alkahest/walk.hpp"
 
 namespace alkahest {
 
@@ -333,7 +335,8 @@ ExprId tractable(ExprPool& p, ExprId e, ExprId x) {
   return memo.at(e);
 }
 
-std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
+// The limit by Gruntz's algorithm alone: nullopt when it gives up.
+std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x) {
   try {
     Gruntz g(pool, x);
     return g.limitinf(tractable(pool, e, x));
@@ -344,6 +347,76 @@ std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
   } catch (const PolyLimitError&) {
     return std::nullopt;
   }
+}
+
+// A finite real limit value: no infinity, nan or object (such as AccumBounds) inside.
+bool finite_real_value(ExprPool& p, ExprId v) {
+  const Node& n = p.node(v);
+  if (n.facts.may(Facts::Infinite | Facts::NaN) || is_real(n.facts) != true) return false;
+  return !any_node(p, v, [](ExprId, const Node& m) {
+    if (m.kind == Kind::Object) return true;
+    return m.kind == Kind::Constant && m.constant != Constant::Pi && m.constant != Constant::E &&
+           m.constant != Constant::EulerGamma && m.constant != Constant::I;
+  });
+}
+
+// Limits that do not exist because the expression oscillates (Gruntz's algorithm gives up on
+// them): e = r + b*f(u) with f = sin or cos, u real and tending to +-oo, r -> A and b -> B finite
+// and real. f(u) runs through all of [-1, 1] on every tail x > X, so the values of e accumulate on
+// exactly [A - |B|, A + |B|]: the answer is AccumBounds(A - |B|, A + |B|) (SymPy's form), and A
+// when B = 0 (|b*f(u)| <= |b| -> 0). nullopt when the expression is not of this form or a part's
+// limit is not decided.
+std::optional<ExprId> oscillating_limit(ExprPool& p, ExprId e, ExprId x) {
+  const Node& en = p.node(e);
+  const std::vector<ExprId> terms = en.kind == Kind::Add ? en.args : std::vector<ExprId>{e};
+  auto factors_of = [&](ExprId t) {
+    const Node& tn = p.node(t);
+    return tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
+  };
+  auto depends = [&](ExprId v) {
+    return any_node(p, v, [&](ExprId id, const Node&) { return id == x; });
+  };
+  ExprId osc = 0;
+  for (ExprId t : terms) {
+    for (ExprId f : factors_of(t)) {
+      const Node& fn = p.node(f);
+      if (fn.kind == Kind::Func && (fn.op == Op::Sin || fn.op == Op::Cos) && depends(fn.args[0])) {
+        osc = f;
+        break;
+      }
+    }
+    if (osc != 0) break;
+  }
+  if (osc == 0) return std::nullopt;
+  const ExprId u = p.node(osc).args[0];
+  if (is_real(p.node(u).facts) != true) return std::nullopt;  // sin(x + I*log(x)) grows
+  const auto lu = gruntz_limit(p, u, x);
+  if (!lu || !(p.is_constant(*lu, Constant::Infinity) || p.is_constant(*lu, Constant::NegativeInfinity)))
+    return std::nullopt;
+  std::vector<ExprId> b_terms, r_terms;
+  for (ExprId t : terms) {
+    std::vector<ExprId> fs = factors_of(t);
+    const auto it = std::find(fs.begin(), fs.end(), osc);
+    if (it == fs.end()) {
+      r_terms.push_back(t);
+      continue;
+    }
+    fs.erase(it);
+    b_terms.push_back(p.mul(fs));
+  }
+  const ExprId b = p.add(b_terms), r = p.add(r_terms);
+  const auto lb = gruntz_limit(p, b, x);
+  if (!lb || !finite_real_value(p, *lb)) return std::nullopt;
+  const auto la = depends(r) ? gruntz_limit(p, r, x) : std::optional<ExprId>(r);
+  if (!la || !finite_real_value(p, *la)) return std::nullopt;
+  if (is_zero(p.node(*lb).facts) == true) return *la;
+  const ExprId half_width = p.func(Op::Abs, *lb);
+  return accum_bounds(p, p.sub(*la, half_width), p.add(*la, half_width));
+}
+
+std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
+  if (auto r = gruntz_limit(pool, e, x)) return r;
+  return oscillating_limit(pool, e, x);
 }
 
 bool is_inf(ExprPool& p, ExprId e, Constant c) { return p.is_constant(e, c); }

@@ -69,7 +69,12 @@ TEST(LimitTest, GruntzAndRefusals) {
   EXPECT_EQ(L("x**x", pool.integer(0)), pool.integer(1));
   EXPECT_EQ(L("exp(x)*(exp(1/x - exp(-x)) - exp(1/x))", oo), pool.integer(-1));
   EXPECT_EQ(L("1/x", pool.integer(0), "+-"), pool.constant(Constant::ComplexInfinity));
-  EXPECT_FALSE(L("sin(1/x)", pool.integer(0)).has_value());
+  // no limit, it oscillates: the interval where the values accumulate (SymPy's AccumBounds)
+  EXPECT_EQ(L("sin(1/x)", pool.integer(0)), parse(pool, "AccumBounds(-1, 1)"));
+  EXPECT_EQ(L("2 + 3*cos(x)", oo), parse(pool, "AccumBounds(-1, 5)"));
+  EXPECT_EQ(L("x*sin(1/x)", pool.integer(0)), pool.integer(0));
+  EXPECT_FALSE(L("sin(x) + cos(x)", oo).has_value());  // two oscillations: not computed
+  EXPECT_FALSE(L("x*sin(x)", oo).has_value());         // unbounded
   EXPECT_FALSE(L("exp(-x)*log(gamma(gamma(x)))", oo).has_value());  // gamma grows faster than its argument
   EXPECT_FALSE(L("(1 - x/2)**(3*x)", oo).has_value());               // complex for large x
 }

@@ -5,7 +5,7 @@
   for constants, or at random values of the parameters);
 - undecided: alkahest returns None where SymPy has an answer (no answer, not a wrong one);
 - no_limit: SymPy's answer is AccumBounds, an unevaluated Limit or nan (there is no limit) and
-  alkahest returns None;
+  alkahest returns None (an AccumBounds answer of alkahest is compared with SymPy's: agree or wrong);
 - better: SymPy leaves an unevaluated Limit of an expression that alkahest builds as a constant
   (x - oo is -oo for real x);
 - wrong: a different value (the worst outcome; the test requires none);
@@ -92,6 +92,14 @@ def classify(case):
         ours = None  # unevaluated
     elapsed = time.perf_counter() - t
     theirs_text = case["sympy"]
+    if ours is not None and ours.node().kind == "Object" and ours.node().op == "AccumBounds":
+        # no limit, with the interval where the values accumulate: SymPy's AccumBounds, bound by bound
+        if not theirs_text.startswith("AccumBounds("):
+            return "wrong", f"{ours} vs SymPy {theirs_text}", elapsed
+        theirs = parse(_text(theirs_text), pool, symbols=list(syms.values()))
+        same = theirs.node().kind == "Object" and theirs.node().op == "AccumBounds" and all(
+            _same(pool, a, b, syms) for a, b in zip(ours.args, theirs.args))
+        return ("agree" if same else "wrong"), f"{ours} vs SymPy {theirs_text}", elapsed
     if theirs_text == "nan":
         return ("agree" if ours is not None and str(ours) == "nan" else ("no_limit" if ours is None else "wrong")), theirs_text, elapsed
     if theirs_text.startswith("Limit(") and x not in e.free_symbols and ours == e:
