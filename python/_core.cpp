@@ -66,6 +66,8 @@ struct PyCompiled {
   std::uint64_t evaluated = 0;             // elements evaluated so far (drives "auto")
   std::optional<std::uint64_t> auto_jit_after;  // "auto" compiles once evaluated reaches it (0: never)
   std::vector<std::int64_t> matrix_shape;        // (rows, cols) when compiled from a Matrix, else empty
+  std::string optimize = "off";                  // "off", "exact" or "fast" (the e-graph optimizer)
+  std::optional<OptimizeReport> optimize_report;  // what it did, when it ran
 };
 
 // "auto" compiles with LLVM once auto_jit_elements(program) elements have been asked for (this
@@ -421,7 +423,7 @@ PyExpr py_parse(nb::handle source_text, const PyPool& pool, nb::object symbols) 
 }
 
 PyCompiled py_compile(nb::list exprs, nb::list vars, bool is_list, const std::string& accuracy,
-                      const std::string& backend, nb::handle shape) {
+                      const std::string& backend, nb::handle shape, const std::string& optimize) {
   if (nb::len(exprs) == 0) throw nb::value_error("compile_expr: no expression given");
   std::shared_ptr<ExprPool> pool;
   auto take = [&](nb::handle h, const char* what) {
@@ -453,7 +455,33 @@ PyCompiled py_compile(nb::list exprs, nb::list vars, bool is_list, const std::st
         c.matrix_shape[0] * c.matrix_shape[1] != static_cast<std::int64_t>(c.exprs.size()))
       throw nb::value_error("compile_expr: the matrix shape does not match the number of expressions");
   }
-  c.interp = std::make_shared<const Interpreter>(lower(*pool, c.exprs, c.vars), acc);
+  OptimizeOptions opt;
+  if (optimize == "off") opt.mode = Optimize::Off;
+  else if (optimize == "exact") opt.mode = Optimize::Exact;
+  else if (optimize == "fast") opt.mode = Optimize::Fast;
+  else throw nb::value_error(("compile_expr: optimize must be False, True, 'exact' or 'fast', not '" + optimize + "'").c_str());
+  c.optimize = optimize;
+  Program prog = lower(*pool, c.exprs, c.vars);
+  if (opt.mode != Optimize::Off) {
+    // Seeds (Horner forms, "fast" only) are built in the pool, with the GIL held.
+    const auto seeds = optimize_seeds(*pool, c.exprs, opt.mode);
+    std::optional<Program> seeded;
+    if (!seeds.empty()) {
+      std::vector<ExprId> all = c.exprs;
+      for (auto [a, b] : seeds) {
+        all.push_back(a);
+        all.push_back(b);
+      }
+      seeded = lower(*pool, all, c.vars);
+    }
+    OptimizeReport report;
+    {
+      py::ReleasedGil release;  // the rewrite rounds take up to their time budget
+      prog = alkahest::optimize(prog, opt, &report, seeded ? &*seeded : nullptr);
+    }
+    c.optimize_report = report;
+  }
+  c.interp = std::make_shared<const Interpreter>(std::move(prog), acc);
   if (backend == "llvm") use_jit(c);
   return c;
 }
@@ -1075,6 +1103,30 @@ NB_MODULE(_core, m) {
       })
       .def_prop_ro("backend", [](const PyCompiled& c) { return c.backend; },
                    "The backend compile_expr was asked for: 'auto', 'interp' or 'llvm'.")
+      .def_prop_ro("optimize", [](const PyCompiled& c) { return c.optimize; },
+                   "The optimization compile_expr was asked for: 'off', 'exact' or 'fast'.")
+      .def_prop_ro("optimize_report", [](const PyCompiled& c) -> nb::object {
+        if (!c.optimize_report) return nb::none();
+        const OptimizeReport& r = *c.optimize_report;
+        nb::dict d;
+        d["ops_before"] = r.ops_before;
+        d["ops_after"] = r.ops_after;
+        d["cost_before"] = r.cost_before;
+        d["cost_after"] = r.cost_after;
+        d["applied"] = r.applied;
+        d["iterations"] = r.iterations;
+        d["nodes"] = r.nodes;
+        d["classes"] = r.classes;
+        d["stop"] = r.stop;
+        d["value_changing"] = r.value_changing;
+        d["seconds"] = r.seconds;
+        d["max_nodes"] = r.max_nodes;
+        d["max_seconds"] = r.max_seconds;
+        return d;
+      }, "What the e-graph optimizer did (None with optimize off): operation counts and weighted costs "
+         "before and after, whether the optimized Program was kept (applied), e-graph size, why the "
+         "rewriting stopped, and value_changing: applications of rules that are not bit-identical "
+         "(0 means every result is bit for bit the unoptimized one's).")
       .def_prop_ro("tier", [](const PyCompiled& c) { return c.jit ? "llvm" : "interp"; },
                    "The tier evaluating now: 'interp', or 'llvm' once compiled ('auto' switches after "
                    "2**17 elements, later for long programs, never past 50,000 instructions).")
@@ -1143,7 +1195,7 @@ NB_MODULE(_core, m) {
         return PyDagReader{r.pool, std::make_shared<DagReader>(r.reader->prefix(n))};
       }, "n"_a, "A reader that has read only the first n nodes of this one.");
   m.def("_compile", &py_compile, "exprs"_a, "vars"_a, "is_list"_a, "accuracy"_a, "backend"_a,
-        "shape"_a = nb::none());
+        "shape"_a = nb::none(), "optimize"_a = "off");
   m.def("_jit_available", &jit_available);
   m.def("_jit_description", &jit_description);
   m.def("_jit_stats", [] {

@@ -23,8 +23,23 @@ ExportType export_type(nb::handle dtype, const char* who) {
                             .c_str());
 }
 
-Program ExportInput::lower(const char* who) const {
+Optimize optimize_mode(nb::handle optimize, const char* who) {
+  if (optimize.is_none() || optimize.is(nb::handle(Py_False))) return Optimize::Off;
+  if (optimize.is(nb::handle(Py_True))) return Optimize::Exact;
+  if (nb::isinstance<nb::str>(optimize)) {
+    const std::string s = nb::cast<std::string>(optimize);
+    if (s == "off") return Optimize::Off;
+    if (s == "exact") return Optimize::Exact;
+    if (s == "fast") return Optimize::Fast;
+  }
+  throw nb::value_error((std::string(who) + ": optimize must be False, True, 'exact' or 'fast', not " +
+                         nb::cast<std::string>(nb::repr(optimize)))
+                            .c_str());
+}
+
+Program ExportInput::lower(const char* who, Optimize optimize) const {
   try {
+    if (optimize != Optimize::Off) return lower_optimized(*pool, exprs, vars, OptimizeOptions{optimize});
     return alkahest::lower(*pool, exprs, vars);
   } catch (const InvalidArgument& e) {  // "compile: ..." -> "<who>: ..."
     std::string msg = e.what();
@@ -37,8 +52,9 @@ void bind_emit_c(nb::module_& m) {
   m.def(
       "emit_c",
       [](nb::handle expr_or_list, nb::handle vars, nb::handle var_name, std::string fn_name, nb::handle dtype,
-         bool batch, bool includes) {
+         bool batch, bool includes, nb::handle optimize) {
         ExportInput in = export_input(expr_or_list, vars, "emit_c");
+        const Optimize mode = optimize_mode(optimize, "emit_c");
         EmitCOptions opt;
         opt.fn_name = std::move(fn_name);
         opt.type = export_type(dtype, "emit_c");
@@ -72,14 +88,16 @@ void bind_emit_c(nb::module_& m) {
                                      made[k] + "' would do")
                                         .c_str());
         }
-        Program prog = in.lower("emit_c");
+        Program prog = in.lower("emit_c", mode);
         ReleasedGil release;
         return emit_c(prog, opt);
       },
       nb::arg("expr_or_list"), nb::arg("vars"), nb::arg("var_name") = nb::none(), nb::arg("fn_name") = "f",
       nb::arg("dtype") = "f64", nb::arg("batch") = false, nb::arg("includes") = false,
+      nb::arg("optimize") = false,
       "C99 source of a function computing expr_or_list over vars; only <math.h> is needed (see\n"
-      "docs/exporters.md: dtype='f32', batch=True, includes=True, several outputs).\n\n"
+      "docs/exporters.md: dtype='f32', batch=True, includes=True, several outputs; optimize as in\n"
+      "compile_expr).\n\n"
       ">>> from alkahest import ExprPool, emit_c, exp, sin\n>>> pool = ExprPool()\n"
       ">>> x = pool.symbol(\"x\")\n"
       ">>> print(emit_c(sin(x) * exp(pool.integer(-1) * x), [x], var_name=\"x\", fn_name=\"damped_sin\"))\n"

@@ -9,8 +9,10 @@ namespace alkahest::py {
 void bind_stablehlo(nb::module_& m) {
   m.def(
       "to_stablehlo",
-      [](nb::handle expr_or_list, nb::handle vars, std::string fn_name, nb::handle dtype, nb::handle shape) {
+      [](nb::handle expr_or_list, nb::handle vars, std::string fn_name, nb::handle dtype, nb::handle shape,
+         nb::handle optimize) {
         ExportInput in = export_input(expr_or_list, vars, "to_stablehlo");
+        const Optimize mode = optimize_mode(optimize, "to_stablehlo");
         StableHloOptions opt;
         opt.fn_name = std::move(fn_name);
         opt.type = export_type(dtype, "to_stablehlo");
@@ -32,14 +34,14 @@ void bind_stablehlo(nb::module_& m) {
         } else {
           opt.shape.push_back(dim(shape));
         }
-        Program prog = in.lower("to_stablehlo");
+        Program prog = in.lower("to_stablehlo", mode);
         ReleasedGil release;
         return emit_stablehlo(prog, opt);
       },
       nb::arg("expr_or_list"), nb::arg("vars"), nb::arg("fn_name") = "main", nb::arg("dtype") = "f64",
-      nb::arg("shape") = nb::tuple(),
+      nb::arg("shape") = nb::tuple(), nb::arg("optimize") = false,
       "Textual StableHLO (MLIR) module with one func.func computing expr_or_list elementwise\n"
-      "(see docs/exporters.md for the ops and the composites).\n\n"
+      "(see docs/exporters.md for the ops and the composites; optimize as in compile_expr).\n\n"
       ">>> from alkahest import ExprPool, to_stablehlo\n>>> x, y = ExprPool().symbols(\"x y\")\n"
       ">>> print(to_stablehlo(x * y, [x, y], shape=(4,)))\nmodule @alkahest {\n"
       "  func.func public @main(%arg0: tensor<4xf64>, %arg1: tensor<4xf64>) -> (tensor<4xf64>) {\n"

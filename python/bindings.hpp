@@ -26,8 +26,12 @@ struct ExportInput {
   bool is_list = false;
   /// The Program every backend consumes; throws InvalidArgument (ValueError, prefixed with `who`)
   /// naming a symbol of an expression that is not in vars.
-  Program lower(const char* who) const;
+  Program lower(const char* who, Optimize optimize = Optimize::Off) const;
 };
+
+/// The exporters' optimize argument: False/None ("off"), True or "exact", "fast" (see
+/// compile_expr); anything else is a ValueError prefixed with `who`.
+Optimize optimize_mode(nb::handle optimize, const char* who);
 
 /// `who` prefixes error messages ("emit_c", "to_stablehlo").
 ExportInput export_input(nb::handle expr_or_list, nb::handle vars, const char* who);

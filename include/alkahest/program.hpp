@@ -66,4 +66,57 @@ struct Program {
 /// output depends on a symbol that is not in `vars` (naming it) or when `vars` repeats a symbol.
 Program lower(ExprPool& pool, std::span<const ExprId> outputs, std::span<const ExprId> vars);
 
+/// Assigns registers to a Program in SSA form (instruction i defines value i, operands name
+/// values) and sets its outputs to the registers of `out_values`; lower() ends with it.
+void allocate_registers(Program& prog, std::span<const std::uint32_t> out_values);
+
+/// What the e-graph optimizer may do (src/compile/egraph.cpp, docs/accuracy.md).
+enum class Optimize : std::uint8_t {
+  Off,    ///< the Program as lowered
+  Exact,  ///< rewrites that keep every result bit for bit (plus sin(u)**2 + cos(u)**2 -> 1)
+  Fast,   ///< also reassociation and factoring (Horner, x*y + x*z -> x*(y + z)): rounding may differ
+};
+
+/// Budgets of one optimization; 0 means the default.
+struct OptimizeOptions {
+  Optimize mode = Optimize::Exact;
+  std::size_t max_nodes = 0;       ///< e-nodes; default max(20000, 8 * instructions)
+  std::size_t max_iterations = 0;  ///< rewrite rounds; default 30
+  double max_seconds = 0;          ///< wall time of the rewrite rounds; default 0.5
+};
+
+/// What one optimization did.
+struct OptimizeReport {
+  long ops_before = 0, ops_after = 0;      ///< instructions other than inputs and constants
+  double cost_before = 0, cost_after = 0;  ///< weighted cost (program_cost)
+  std::size_t iterations = 0, nodes = 0, classes = 0;
+  std::string stop;                        ///< "saturated", "nodes", "iterations" or "time"
+  bool applied = false;                    ///< false: the original Program was kept (not cheaper)
+  std::size_t value_changing = 0;          ///< applications of rules that are not bit-identical
+  double seconds = 0;                      ///< the whole optimization (rewriting, extraction, checks)
+  std::size_t max_nodes = 0;               ///< the budgets it ran under
+  double max_seconds = 0;
+};
+
+/// Weighted cost of a Program: + - * neg compare select 1, / and sqrt 4, pow and function calls 16
+/// (fabs, floor and the like 1); inputs and constants 0.
+double program_cost(const Program& prog);
+/// Instructions other than inputs and constants (what op_count counts).
+long program_op_count(const Program& prog);
+
+/// The cheapest equivalent Program the e-graph finds within the budgets, or `prog` itself when
+/// nothing cheaper was found (never a more expensive one). `seeded`, when given, is the lowering of
+/// prog's outputs followed by pairs of outputs equal in exact arithmetic (optimize_seeds): the
+/// e-graph starts from it with each pair's classes united (Fast mode only).
+Program optimize(const Program& prog, const OptimizeOptions& options, OptimizeReport* report = nullptr,
+                 const Program* seeded = nullptr);
+
+/// Alternative forms to seed the e-graph with, as pairs (sub-expression, equal form): in Fast mode
+/// the Horner form of each polynomial sum (degree >= 2) in the outputs; none otherwise.
+std::vector<std::pair<ExprId, ExprId>> optimize_seeds(ExprPool& pool, std::span<const ExprId> outputs, Optimize mode);
+
+/// lower() and optimize() in one step, seeds included.
+Program lower_optimized(ExprPool& pool, std::span<const ExprId> outputs, std::span<const ExprId> vars,
+                        const OptimizeOptions& options, OptimizeReport* report = nullptr);
+
 }  // namespace alkahest

@@ -141,7 +141,7 @@ def _rebuild_expr(pool, chunk):
     return _roots(pool, chunk, 1, "Expr")[0]
 
 
-def _rebuild_compiled(pool, chunk, n_exprs, is_list, accuracy, backend=None, matrix_shape=None):
+def _rebuild_compiled(pool, chunk, n_exprs, is_list, accuracy, backend=None, matrix_shape=None, optimize="off"):
     from .evaluate import compile_expr
 
     if isinstance(pool, list):  # older pickles: (exprs, vars, is_list, accuracy, backend)
@@ -160,8 +160,8 @@ def _rebuild_compiled(pool, chunk, n_exprs, is_list, accuracy, backend=None, mat
                 or any(isinstance(d, bool) or not isinstance(d, int) or d < 0 for d in matrix_shape)
                 or matrix_shape[0] * matrix_shape[1] != n_exprs or not is_list):
             raise _bad(f"CompiledFn: bad matrix shape {matrix_shape!r} for {n_exprs} expressions")
-        return _core._compile(exprs, vars, True, accuracy, backend, matrix_shape)
-    return compile_expr(exprs if is_list else exprs[0], vars, accuracy=accuracy, backend=backend)
+        return _core._compile(exprs, vars, True, accuracy, backend, matrix_shape, optimize)
+    return compile_expr(exprs if is_list else exprs[0], vars, accuracy=accuracy, backend=backend, optimize=optimize)
 
 
 def _reduce_pool(self):
@@ -179,8 +179,8 @@ def _reduce_compiled(self):
     exprs, vars = list(self.exprs), list(self.vars)
     chunk = _Chunk(exprs[0].pool, exprs + vars)
     args = (chunk.token, chunk, len(exprs), self.is_list, self.accuracy, self.backend)
-    if self.matrix_shape is not None:  # compiled from a Matrix
-        args += (self.matrix_shape,)
+    if self.matrix_shape is not None or self.optimize != "off":  # compiled from a Matrix, or optimized
+        args += (self.matrix_shape, self.optimize)
     return (_rebuild_compiled, args)
 
 

@@ -87,7 +87,7 @@ def _aligned_empty(shape: tuple[int, ...], dtype: Any, align: int = 64) -> np.nd
 
 
 def compile_expr(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], backend: str = "auto",
-                 accuracy: str = "default") -> CompiledFn:
+                 accuracy: str = "default", optimize: bool | str = False) -> CompiledFn:
     """Compiles one expression (or a list of them) over the ordered symbols ``vars``.
 
     ``accuracy="default"`` uses vector math within 4 ulp (NumPy's level); ``"high"`` within 1 ulp.
@@ -109,16 +109,37 @@ def compile_expr(expr_or_list: Expr | Iterable[Expr], vars: Iterable[Expr], back
 
     A :class:`Matrix` compiles to one function of all its entries; results have the matrix's shape
     as trailing axes (``f.matrix_shape``).
+
+    ``optimize`` runs the e-graph optimizer on the lowered Program (docs/evaluation.md): ``False``
+    (the default) compiles the Program as lowered; ``True`` or ``"exact"`` applies only rewrites
+    that keep every result bit for bit (shared instructions computed once, negations folded into
+    subtractions, constants folded, ``x/2`` as ``x*0.5``), plus ``sin(u)**2 + cos(u)**2 -> 1``,
+    which gives the exact value; ``"fast"`` also reassociates and factors (``x*y + x*z ->
+    x*(y + z)``, Horner, ``a/b + c/b -> (a + c)/b``), so results may differ by rounding
+    (docs/accuracy.md). The optimized Program is used only when it is cheaper; ``f.optimize_report``
+    says what happened.
     """
     if backend not in _BACKENDS:
         raise ValueError(f"compile_expr: backend must be one of {_BACKENDS}, not {backend!r}")
     if accuracy not in ("default", "high"):
         raise ValueError(f"compile_expr: accuracy must be 'default' (<= 4 ulp) or 'high' (<= 1 ulp), not {accuracy!r}")
+    mode = _optimize_mode(optimize)
     exprs, is_list, vars = _expr_list(expr_or_list, vars)
     shape = expr_or_list.shape if isinstance(expr_or_list, _core.Matrix) else None
     if shape is not None and not exprs:
         raise ValueError(f"compile_expr: the Matrix has shape {shape}, no entries to compile")
-    return _core._compile(exprs, vars, is_list, accuracy, backend, shape)
+    return _core._compile(exprs, vars, is_list, accuracy, backend, shape, mode)
+
+
+def _optimize_mode(optimize: Any) -> str:
+    """compile_expr's optimize argument as the extension's mode name: "off", "exact" or "fast"."""
+    if optimize is False or optimize is None or optimize == "off":
+        return "off"
+    if optimize is True or optimize == "exact":
+        return "exact"
+    if optimize == "fast":
+        return "fast"
+    raise ValueError(f"compile_expr: optimize must be False, True, 'exact' or 'fast', not {optimize!r}")
 
 
 def _has_lazy_bit(a: Any) -> bool:

@@ -361,49 +361,6 @@ struct Lowering {
     return value_.at(root);
   }
 
-  // SSA values -> registers (call snapshot_operands() first): a register is reused once the last reader of its value has run.
-  // Constants keep their register for the whole program so they are filled once per call.
-  void allocate_registers(const std::vector<std::uint32_t>& out_values) {
-    auto& code = prog_.code;
-    const std::size_t n = code.size();
-    std::vector<std::size_t> last_use(n, 0);
-    std::vector<bool> pinned(n, false);
-    for (std::size_t i = 0; i < n; ++i) {
-      const Instr& in = code[i];
-      if (in.code == PCode::Const) pinned[i] = true;
-      if (reads_a(in)) last_use[in.a] = i;
-      if (reads_b(in)) last_use[in.b] = i;
-      if (reads_c(in)) last_use[in.c] = i;
-    }
-    for (std::uint32_t o : out_values) pinned[o] = true;
-    std::vector<std::uint32_t> reg(n), free_regs;
-    std::uint32_t n_regs = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      Instr& in = code[i];
-      if (reads_a(in)) in.a = reg[in.a];
-      if (reads_b(in)) in.b = reg[in.b];
-      if (reads_c(in)) in.c = reg[in.c];
-      // Free operands that die here before choosing dst: elementwise ops may write in place.
-      auto release = [&](std::uint32_t value) {
-        if (!pinned[value] && last_use[value] == i) free_regs.push_back(reg[value]);
-      };
-      if (reads_a(in)) release(ssa_a_[i]);
-      if (reads_b(in) && !(reads_a(in) && ssa_b_[i] == ssa_a_[i])) release(ssa_b_[i]);
-      if (reads_c(in) && ssa_c_[i] != ssa_a_[i] && ssa_c_[i] != ssa_b_[i]) release(ssa_c_[i]);
-      std::uint32_t r;
-      if (!free_regs.empty() && !pinned[i]) {
-        r = free_regs.back();
-        free_regs.pop_back();
-      } else {
-        r = n_regs++;
-      }
-      reg[i] = r;
-      in.dst = r;
-    }
-    prog_.n_regs = n_regs;
-    for (std::uint32_t o : out_values) prog_.outputs.push_back(reg[o]);
-  }
-
   static bool reads_a(const Instr& in) { return in.code != PCode::Input && in.code != PCode::Const; }
   static bool reads_b(const Instr& in) {
     switch (in.code) {
@@ -414,17 +371,6 @@ struct Lowering {
     }
   }
   static bool reads_c(const Instr& in) { return in.code == PCode::Select; }
-  // SSA operand ids, recorded before registers are assigned.
-  void snapshot_operands() {
-    ssa_a_.clear();
-    ssa_b_.clear();
-    ssa_c_.clear();
-    for (const Instr& in : prog_.code) {
-      ssa_a_.push_back(in.a);
-      ssa_b_.push_back(in.b);
-      ssa_c_.push_back(in.c);
-    }
-  }
 
   ExprPool& pool_;
   Program prog_;
@@ -435,7 +381,6 @@ struct Lowering {
   };
   std::unordered_map<std::pair<std::uint64_t, std::uint32_t>, std::uint32_t, BitsHash> const_value_;
   std::unordered_map<std::uint64_t, std::uint32_t> power_value_;  // (base value, n) -> value
-  std::vector<std::uint32_t> ssa_a_, ssa_b_, ssa_c_;
 };
 
 }  // namespace
@@ -444,9 +389,61 @@ Program lower(ExprPool& pool, std::span<const ExprId> outputs, std::span<const E
   Lowering l(pool, vars);
   std::vector<std::uint32_t> out_values;
   for (ExprId o : outputs) out_values.push_back(l.value_of(o));
-  l.snapshot_operands();
-  l.allocate_registers(out_values);
+  allocate_registers(l.prog_, out_values);
   return std::move(l.prog_);
+}
+
+// SSA values -> registers: a register is reused once the last reader of its value has run.
+// Constants keep their register for the whole program so they are filled once per call.
+void allocate_registers(Program& prog, std::span<const std::uint32_t> out_values) {
+  auto& code = prog.code;
+  const std::size_t n = code.size();
+  std::vector<std::uint32_t> ssa_a, ssa_b, ssa_c;  // SSA operand ids, before registers are assigned
+  for (const Instr& in : code) {
+    ssa_a.push_back(in.a);
+    ssa_b.push_back(in.b);
+    ssa_c.push_back(in.c);
+  }
+  const auto reads_a = Lowering::reads_a;
+  const auto reads_b = Lowering::reads_b;
+  const auto reads_c = Lowering::reads_c;
+  std::vector<std::size_t> last_use(n, 0);
+  std::vector<bool> pinned(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Instr& in = code[i];
+    if (in.code == PCode::Const) pinned[i] = true;
+    if (reads_a(in)) last_use[in.a] = i;
+    if (reads_b(in)) last_use[in.b] = i;
+    if (reads_c(in)) last_use[in.c] = i;
+  }
+  for (std::uint32_t o : out_values) pinned[o] = true;
+  std::vector<std::uint32_t> reg(n), free_regs;
+  std::uint32_t n_regs = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    Instr& in = code[i];
+    if (reads_a(in)) in.a = reg[in.a];
+    if (reads_b(in)) in.b = reg[in.b];
+    if (reads_c(in)) in.c = reg[in.c];
+    // Free operands that die here before choosing dst: elementwise ops may write in place.
+    auto release = [&](std::uint32_t value) {
+      if (!pinned[value] && last_use[value] == i) free_regs.push_back(reg[value]);
+    };
+    if (reads_a(in)) release(ssa_a[i]);
+    if (reads_b(in) && !(reads_a(in) && ssa_b[i] == ssa_a[i])) release(ssa_b[i]);
+    if (reads_c(in) && ssa_c[i] != ssa_a[i] && ssa_c[i] != ssa_b[i]) release(ssa_c[i]);
+    std::uint32_t r;
+    if (!free_regs.empty() && !pinned[i]) {
+      r = free_regs.back();
+      free_regs.pop_back();
+    } else {
+      r = n_regs++;
+    }
+    reg[i] = r;
+    in.dst = r;
+  }
+  prog.n_regs = n_regs;
+  prog.outputs.clear();
+  for (std::uint32_t o : out_values) prog.outputs.push_back(reg[o]);
 }
 
 std::uint64_t Program::hash() const {
