@@ -112,7 +112,8 @@ Program optimize(const Program& prog, const OptimizeOptions& options, OptimizeRe
                  const Program* seeded = nullptr);
 
 /// Alternative forms to seed the e-graph with, as pairs (sub-expression, equal form): in Fast mode
-/// the Horner form of each polynomial sum (degree >= 2) in the outputs; none otherwise.
+/// a Horner form of each sum of three or more terms in the outputs where two or more terms have a
+/// power of one symbol as a factor (any coefficients; nothing expanded); none otherwise.
 std::vector<std::pair<ExprId, ExprId>> optimize_seeds(ExprPool& pool, std::span<const ExprId> outputs, Optimize mode);
 
 /// lower() and optimize() in one step, seeds included.

@@ -7,12 +7,12 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <tuple>
 #include <unordered_set>
 
 #include "alkahest/errors.hpp"
 #include "alkahest/ops.hpp"
-#include "alkahest/poly.hpp"
 #include "kernel/hash_mix.hpp"
 
 namespace alkahest::egraph {
@@ -765,47 +765,82 @@ Program optimize(const Program& prog, const OptimizeOptions& options, OptimizeRe
   return finish(prog);
 }
 
+namespace {
+
+// A Horner form of the sum of `terms` (any coefficients, floats included; nothing is expanded):
+// the symbol that most terms have as a factor x**k (k > 0 an integer) is taken out,
+// c0 + x*(c1 + x*(c2 + ...)), and the coefficients (sums of what is left of the terms) in turn.
+// Equal to the sum in exact arithmetic.
+ExprId horner_seed(ExprPool& pool, const std::vector<ExprId>& terms, int depth) {
+  if (terms.size() < 2 || depth > 6) return pool.add(terms);
+  const auto power_of = [&](ExprId f) -> std::pair<ExprId, long> {
+    auto [b, e] = pool.as_base_exp(f);
+    const Node& en = pool.node(e);
+    if (pool.node(b).kind == Kind::Symbol && en.kind == Kind::Number && en.number.is_integer() &&
+        en.number.fits_long() && en.number.integer() > 0 && en.number.integer() <= 64)
+      return {b, en.number.integer().get_si()};
+    return {b, 0};
+  };
+  const auto factors_of = [&](ExprId t) {
+    const Node& n = pool.node(t);
+    return n.kind == Kind::Mul ? n.args : std::vector<ExprId>{t};
+  };
+  std::unordered_map<ExprId, std::size_t> count;
+  for (ExprId t : terms)
+    for (ExprId f : factors_of(t))
+      if (auto [b, k] = power_of(f); k > 0) ++count[b];
+  ExprId x = 0;
+  std::size_t best = 0;
+  for (auto [b, c] : count)
+    if (c > best || (c == best && b < x)) {  // ties: the smaller id, so the choice is reproducible
+      best = c;
+      x = b;
+    }
+  if (best < 2) return pool.add(terms);
+  std::map<long, std::vector<ExprId>> by_degree;
+  for (ExprId t : terms) {
+    long k = 0;
+    std::vector<ExprId> rest;
+    for (ExprId f : factors_of(t)) {
+      auto [b, e] = power_of(f);
+      if (b == x && e > 0)
+        k += e;
+      else
+        rest.push_back(f);
+    }
+    by_degree[k].push_back(pool.mul(rest));
+  }
+  const long deg = by_degree.rbegin()->first;
+  ExprId h = 0;
+  for (long k = deg; k >= 0; --k) {
+    auto it = by_degree.find(k);
+    if (k == deg) {
+      h = horner_seed(pool, it->second, depth + 1);
+      continue;
+    }
+    h = pool.mul(x, h);
+    if (it != by_degree.end()) h = pool.add(horner_seed(pool, it->second, depth + 1), h);
+  }
+  return h;
+}
+
+}  // namespace
+
 std::vector<std::pair<ExprId, ExprId>> optimize_seeds(ExprPool& pool, std::span<const ExprId> outputs, Optimize mode) {
   std::vector<std::pair<ExprId, ExprId>> seeds;
   if (mode != Optimize::Fast) return seeds;
   constexpr std::size_t kMaxSeeds = 256;
   std::vector<ExprId> stack(outputs.begin(), outputs.end());
   std::unordered_set<ExprId> seen;
-  std::size_t tried = 0;
-  while (!stack.empty() && seeds.size() < kMaxSeeds && tried < 4 * kMaxSeeds) {
+  while (!stack.empty() && seeds.size() < kMaxSeeds) {
     const ExprId id = stack.back();
     stack.pop_back();
     if (!seen.insert(id).second) continue;
-    const Node& n = pool.node(id);
-    for (ExprId a : n.args) stack.push_back(a);
-    if (n.kind != Kind::Add || n.args.size() < 3) continue;
-    // Degree >= 2: some term has a power or a product of symbols.
-    bool nonlinear = false;
-    for (ExprId t : n.args) {
-      const Node& tn = pool.node(t);
-      std::size_t symbolic = 0;
-      const auto count = [&](ExprId f) {
-        const Node& fn = pool.node(f);
-        if (fn.kind == Kind::Pow || fn.kind == Kind::Symbol) ++symbolic;
-        if (fn.kind == Kind::Pow) ++symbolic;
-      };
-      if (tn.kind == Kind::Mul)
-        for (ExprId f : tn.args) count(f);
-      else
-        count(t);
-      if (symbolic >= 2) nonlinear = true;
-    }
-    if (!nonlinear) continue;
-    ++tried;
-    try {
-      const std::vector<ExprId> gens = generators(pool, id);
-      if (gens.empty() || !std::all_of(gens.begin(), gens.end(), [&](ExprId g) { return pool.node(g).kind == Kind::Symbol; }))
-        continue;
-      const ExprId h = horner(pool, id, gens);
-      if (h != id) seeds.emplace_back(id, h);
-    } catch (const std::exception&) {
-      // not a polynomial after all: no seed
-    }
+    const std::vector<ExprId> args = pool.node(id).args;  // a copy: the pool grows below
+    for (ExprId a : args) stack.push_back(a);
+    if (pool.node(id).kind != Kind::Add || args.size() < 3) continue;
+    const ExprId h = horner_seed(pool, args, 0);
+    if (h != id) seeds.emplace_back(id, h);
   }
   return seeds;
 }
