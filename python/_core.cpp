@@ -240,8 +240,9 @@ std::vector<PyExpr> function_args(std::string_view fname, nb::args args) {
 
 PyExpr call_op(Op op, nb::args args) {
   const OpInfo& info = op_info(op);
-  if (static_cast<int>(args.size()) != info.arity)
-    throw nb::type_error((std::string(info.name) + "() takes " + std::to_string(info.arity) +
+  if (!accepts_call(op, args.size()))
+    throw nb::type_error((std::string(info.name) + "() takes " +
+                          (info.arity < 0 ? std::string("2 or more") : std::to_string(info.arity)) +
                           (info.arity == 1 ? " argument" : " arguments") + " (" +
                           std::to_string(args.size()) + " given)").c_str());
   auto es = function_args(info.name, args);
@@ -817,7 +818,7 @@ static std::string op_docstring(Op op) {
     return name + "(z) -> Expr: " + name + " of the op table (complex part; folds on real and a + b*I arguments, "
            "not compiled by the numeric backends).\n\n>>> from alkahest import ExprPool, " + name + "\n>>> " +
            setup + "\n>>> " + call + "\n" + to_string(pool, e) + "\n";
-  } else if (info.arity == 2) {  // Min, Max, ...
+  } else if (info.arity == 2 || info.arity < 0) {  // Min, Max, hypot, ...
     const ExprId args[] = {x, y};
     e = pool.func(op, args);
     call = name + "(x, y)";
@@ -825,12 +826,19 @@ static std::string op_docstring(Op op) {
   } else {
     e = pool.func(op, x);
   }
-  std::string doc = name + (info.arity == 2 ? "(a, b)" : "(x)") + " -> Expr: " + name + " of the op table";
+  std::string doc = name + (info.arity == 2 ? "(a, b)" : info.arity < 0 ? "(a, b, ...)" : "(x)") + " -> Expr: " +
+                    name + " of the op table";
   if (!info.c_name.empty()) doc += " (C: " + std::string(info.c_name) + ")";
   doc += ". Arguments are Exprs or numbers (at least one Expr); exact values fold (" + name +
-         " of an exact argument stays exact where the value is known).\n\n"
-         ">>> from alkahest import ExprPool, diff, " + name + "\n>>> " + setup + "\n>>> " + call + ", diff(" +
-         call + ", x)\n(" + to_string(pool, e) + ", " + to_string(pool, diff(pool, e, x)) + ")\n";
+         " of an exact argument stays exact where the value is known).\n\n";
+  try {
+    const std::string d = to_string(pool, diff(pool, e, x));
+    doc += ">>> from alkahest import ExprPool, diff, " + name + "\n>>> " + setup + "\n>>> " + call + ", diff(" +
+           call + ", x)\n(" + to_string(pool, e) + ", " + d + ")\n";
+  } catch (const InvalidArgument& err) {  // no derivative (Heaviside): say why
+    doc += ">>> from alkahest import ExprPool, " + name + "\n>>> " + setup + "\n>>> " + call + "\n" +
+           to_string(pool, e) + "\n\nIts derivative is refused: " + err.what() + "\n";
+  }
   return doc;
 }
 

@@ -64,6 +64,9 @@ struct OpInfo {
 const OpInfo& op_info(Op op);
 /// The row named `name` (as printed), or nullptr.
 const OpInfo* find_op(std::string_view name);
+/// Whether op(args) with n arguments is a valid call: the row's arity, and besides it log(x, b)
+/// (built as log(x)/log(b)) and Heaviside(x, H0) with SymPy's H0 = 1/2 (ExprPool::func).
+bool accepts_call(Op op, std::size_t n);
 /// Every row, in Op order.
 std::span<const OpInfo> op_table();
 

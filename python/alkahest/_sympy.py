@@ -32,6 +32,7 @@ follows IEEE: ``to_sympy`` of ``atan2(0, 0)`` (0 in alkahest, as in C) is SymPy'
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 
@@ -52,8 +53,49 @@ def _sympy_constants(sp):
             "-oo": sp.S.NegativeInfinity, "zoo": sp.zoo, "nan": sp.nan}
 
 
+def _real_cbrt(sp, x):
+    """alkahest's cbrt is the real cube root; SymPy's cbrt is the principal one (complex at x < 0).
+    sign(x)*Abs(x)**(1/3) is SymPy's real_root(x, 3) of a real x (from_sympy reads it back)."""
+    return sp.sign(x) * sp.Abs(x) ** sp.Rational(1, 3)
+
+
+def _hypot(sp, x, y):
+    """SymPy has no hypot: sqrt(x**2 + y**2) (from_sympy reads it back as that sqrt)."""
+    return sp.sqrt(x ** 2 + y ** 2)
+
+
 def _sympy_funcs(sp):
-    return {name: getattr(sp, sympy_name) for name, sympy_name in _SYMPY_NAMES.items()}
+    """alkahest's name -> the SymPy callable: sympy.<name>, or for "@helper" a function of this module."""
+    return {name: (functools.partial(globals()[sympy_name[1:]], sp) if sympy_name.startswith("@")
+                   else getattr(sp, sympy_name)) for name, sympy_name in _SYMPY_NAMES.items()}
+
+
+def _sympy_classes(sp):
+    """SymPy's class -> alkahest's name, for the rows SymPy has a class of (not the "@" helpers)."""
+    return {getattr(sp, sympy_name): name for name, sympy_name in _SYMPY_NAMES.items()
+            if not sympy_name.startswith("@")}
+
+
+def _real_cube_roots(sp, s, args):
+    """For a SymPy product holding sign(u)*Abs(u)**(1/3) (what to_sympy writes for cbrt(u)): the
+    alkahest product with cbrt(u) in place of the pair; else None. args: the converted factors."""
+    signs = {a.args[0]: i for i, a in enumerate(s.args) if isinstance(a, sp.sign)}
+    pairs = {}
+    for j, a in enumerate(s.args):
+        if (isinstance(a, sp.Pow) and a.exp == sp.Rational(1, 3) and isinstance(a.base, sp.Abs)
+                and a.base.args[0] in signs and signs[a.base.args[0]] not in pairs):
+            pairs[signs[a.base.args[0]]] = j
+    if not pairs:
+        return None
+    out = []
+    used = set(pairs) | set(pairs.values())
+    for i in pairs:
+        node = args[i].node()
+        if node.kind != "Func":  # the sign folded: the product is already exact
+            return None
+        out.append(_core.cbrt(node.args[0]))
+    out.extend(args[k] for k in range(len(args)) if k not in used)
+    return _balanced(lambda a, b: a * b, out)
 
 
 def _balanced(op, items):
@@ -155,7 +197,7 @@ def from_sympy(sexpr, pool, constants: str = "float"):
         return _core.Matrix([[from_sympy(sexpr[i, j], pool, constants) for j in range(sexpr.cols)]
                              for i in range(sexpr.rows)], pool=pool)
     sexpr = sp.sympify(sexpr)
-    by_class = {cls: name for name, cls in _sympy_funcs(sp).items()}
+    by_class = _sympy_classes(sp)
     symbols: dict = {}  # alkahest's identity of a symbol -> the SymPy symbol that took it
     done: dict = {}
     stack = [(sexpr, False)]
@@ -351,7 +393,8 @@ def _convert(sp, s, args, pool, by_class, constants, symbols):
     if isinstance(s, sp.Add):
         return _balanced(lambda a, b: a + b, args)
     if isinstance(s, sp.Mul):
-        return _balanced(lambda a, b: a * b, args)
+        roots = _real_cube_roots(sp, s, args)
+        return roots if roots is not None else _balanced(lambda a, b: a * b, args)
     if isinstance(s, sp.Pow):
         return args[0] ** args[1]
     name = by_class.get(type(s))

@@ -328,11 +328,20 @@ double eval(const ExprPool& pool, ExprId expr, const std::unordered_map<ExprId, 
         break;
       }
       case Kind::Func: {
-        double xs[4];
-        for (std::size_t i = 0; i < n.args.size(); ++i) xs[i] = v.at(n.args[i]);
         if (!op_info(n.op).numeric && is_real(pool.node(n.args[0]).facts) != true)
           throw InvalidArgument("eval: " + std::string(op_info(n.op).name) +
                                 " of a complex argument has no real floating-point evaluation (use evalf)");
+        if (op_info(n.op).arity < 0) {  // variable arity (Min, Max): the two-argument value, folded
+          double xs[2] = {v.at(n.args[0]), 0.0};
+          for (std::size_t i = 1; i < n.args.size(); ++i) {
+            xs[1] = v.at(n.args[i]);
+            xs[0] = op_info(n.op).eval(xs);
+          }
+          r = xs[0];
+          break;
+        }
+        double xs[4];
+        for (std::size_t i = 0; i < n.args.size(); ++i) xs[i] = v.at(n.args[i]);
         r = op_info(n.op).eval(xs);
         break;
       }

@@ -4,8 +4,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <numbers>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "alkahest/errors.hpp"
 #include "alkahest/evalf.hpp"
@@ -229,11 +231,46 @@ struct Lowering {
     return emit(in);
   }
   // The ops the table marks LOWERED, as compare/select instructions.
+  std::uint32_t call(Op f, std::uint32_t a) { return emit({PCode::Func, f, 0, a, 0, 0}); }
+  std::uint32_t reciprocal(std::uint32_t a) { return binary(PCode::Div, constant(1.0, 1.0f), a); }
   std::uint32_t lowered(Op op, const std::vector<std::uint32_t>& v) {
-    if (op == Op::Max || op == Op::Min) {  // a != a ? a : (a > b ? a : b): NaN in either gives NaN
-      const std::uint32_t pick = select(cmp(op == Op::Max ? Cond::Gt : Cond::Lt, v[0], v[1]), v[0], v[1]);
-      return select(cmp(Cond::Ne, v[0], v[0]), v[0], pick);
+    if (op == Op::Max || op == Op::Min) {
+      // Pairwise from the left, each step a != a ? a : (a > b ? a : b): NaN in any argument gives NaN.
+      std::uint32_t acc = v[0];
+      for (std::size_t i = 1; i < v.size(); ++i) {
+        const std::uint32_t pick = select(cmp(op == Op::Max ? Cond::Gt : Cond::Lt, acc, v[i]), acc, v[i]);
+        acc = select(cmp(Cond::Ne, acc, acc), acc, pick);
+      }
+      return acc;
     }
+    if (op == Op::Heaviside) {  // x != x ? x : (x > 0 ? 1 : (x < 0 ? 0 : 1/2))
+      const std::uint32_t below = select(cmp(Cond::Lt, v[0], constant(0.0, 0.0f)), constant(0.0, 0.0f),
+                                         constant(0.5, 0.5f));
+      const std::uint32_t step = select(cmp(Cond::Gt, v[0], constant(0.0, 0.0f)), constant(1.0, 1.0f), below);
+      return select(cmp(Cond::Ne, v[0], v[0]), v[0], step);
+    }
+    // The reciprocal functions as 1/f(x), and their inverses as g(1/x) (docs/accuracy.md).
+    static const std::pair<Op, Op> reciprocal_of[] = {{Op::Sec, Op::Cos},   {Op::Csc, Op::Sin},
+                                                       {Op::Cot, Op::Tan},   {Op::Sech, Op::Cosh},
+                                                       {Op::Csch, Op::Sinh}, {Op::Coth, Op::Tanh}};
+    static const std::pair<Op, Op> of_reciprocal[] = {{Op::Asec, Op::Acos},   {Op::Acsc, Op::Asin},
+                                                       {Op::Acot, Op::Atan},   {Op::Acoth, Op::Atanh},
+                                                       {Op::Asech, Op::Acosh}, {Op::Acsch, Op::Asinh}};
+    for (const auto& [f, g] : reciprocal_of)
+      if (op == f) return reciprocal(call(g, v[0]));
+    if (op == Op::Acsch || op == Op::Asech) {
+      // Below 2**-1020 (float32: 2**-124) in magnitude 1/x overflows, while acsch(x) = sign(x) (log 2 - log|x|) and
+      // asech(x) = log 2 - log x (up to x**2/4, far below an ulp) are still finite (<= 745).
+      const std::uint32_t t = call(Op::Abs, v[0]);
+      const std::uint32_t zero = constant(0.0, 0.0f);
+      const std::uint32_t tiny = select(cmp(Cond::Lt, t, constant(0x1p-1020, 0x1p-124f)), cmp(Cond::Gt, t, zero), zero);
+      const std::uint32_t ln2 = constant(std::numbers::ln2, std::numbers::ln2_v<float>);
+      std::uint32_t far = binary(PCode::Sub, ln2, call(Op::Log, op == Op::Asech ? v[0] : t));
+      if (op == Op::Acsch) far = select(cmp(Cond::Lt, v[0], zero), emit({PCode::Neg, Op::Count_, 0, far, 0, 0}), far);
+      return select(tiny, far, call(op == Op::Asech ? Op::Acosh : Op::Asinh, reciprocal(v[0])));
+    }
+    for (const auto& [f, g] : of_reciprocal)
+      if (op == f) return call(g, reciprocal(v[0]));
     throw AlkahestError("compile: no lowering of " + std::string(op_info(op).name) + " (an op-table bug)");
   }
 

@@ -118,12 +118,16 @@ void ev_arg(const ExprPool&, ExprId, EvArgs a, acb_t out, slong prec) {
 }
 
 void ev_minmax(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec, bool max) {
-  if (!is_real_ball(a[0]) || !is_real_ball(a[1])) fail(pool, id, "Min and Max take real arguments");
+  for (const acb_struct* x : a)
+    if (!is_real_ball(x)) fail(pool, id, "Min and Max take real arguments");
   acb_zero(out);
-  if (max)
-    arb_max(acb_realref(out), acb_realref(a[0]), acb_realref(a[1]), prec);
-  else
-    arb_min(acb_realref(out), acb_realref(a[0]), acb_realref(a[1]), prec);
+  arb_set(acb_realref(out), acb_realref(a[0]));
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    if (max)
+      arb_max(acb_realref(out), acb_realref(out), acb_realref(a[i]), prec);
+    else
+      arb_min(acb_realref(out), acb_realref(out), acb_realref(a[i]), prec);
+  }
 }
 void ev_min(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec) { ev_minmax(pool, id, a, out, prec, false); }
 void ev_max(const ExprPool& pool, ExprId id, EvArgs a, acb_t out, slong prec) { ev_minmax(pool, id, a, out, prec, true); }

@@ -616,8 +616,8 @@ class Parser {
       return;
     }
     const int arity = f.callee.info ? f.callee.info->arity : 1;
-    if (argc != static_cast<std::size_t>(arity))
-      fail(std::string(f.name) + " takes " + std::to_string(arity) +
+    if (f.callee.info ? !accepts_call(f.callee.info->op, argc) : argc != 1)
+      fail(std::string(f.name) + " takes " + (arity < 0 ? std::string("2 or more") : std::to_string(arity)) +
                (arity == 1 ? " argument, got " : " arguments, got ") + std::to_string(argc),
            f.begin, rparen.end);
     ops_.pop_back();

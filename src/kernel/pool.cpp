@@ -985,8 +985,18 @@ ExprId ExprPool::sqrt(ExprId a) { return pow(a, number(Number::rational(1, 2)));
 
 ExprId ExprPool::func(Op op, std::span<const ExprId> args) {
   const OpInfo& info = op_info(op);
-  if (static_cast<int>(args.size()) != info.arity)
-    throw InvalidArgument(std::string(info.name) + " takes " + std::to_string(info.arity) +
+  if (args.size() == 2 && op == Op::Log)  // log(x, b) = log(x)/log(b), as SymPy builds it
+    return div(func(Op::Log, args[0]), func(Op::Log, args[1]));
+  if (args.size() == 2 && op == Op::Heaviside) {  // Heaviside(x, H0): only SymPy's default H0 = 1/2
+    const Node& h0 = node(args[1]);
+    if (!(h0.kind == Kind::Number && h0.number.is_exact() && h0.number.to_mpq() == mpq_class(1, 2)))
+      throw InvalidArgument("Heaviside(x, H0): alkahest's Heaviside has H0 = Heaviside(0) = 1/2 (SymPy's default); "
+                            "write other values at 0 with Piecewise");
+    return func(op, args.first(1));
+  }
+  if (!info.takes(args.size()))
+    throw InvalidArgument(std::string(info.name) + " takes " +
+                          (info.arity < 0 ? std::string("2 or more") : std::to_string(info.arity)) +
                           (info.arity == 1 ? " argument" : " arguments") + ", got " +
                           std::to_string(args.size()));
   for (ExprId a : args)
@@ -996,9 +1006,9 @@ ExprId ExprPool::func(Op op, std::span<const ExprId> args) {
   if (info.exact != nullptr)
     if (auto v = info.exact(*this, args)) return *v;
   // Float arguments fold to a float value when every argument is a number and one is a float.
-  bool all_numbers = true, any_float = false;
+  bool all_numbers = args.size() <= 4, any_float = false;
   double xs[4];
-  for (std::size_t i = 0; i < args.size(); ++i) {
+  for (std::size_t i = 0; all_numbers && i < args.size(); ++i) {
     const Node& a = node(args[i]);
     if (a.kind != Kind::Number) {
       all_numbers = false;

@@ -1,10 +1,20 @@
 // The op table. One row per elementary function; see include/alkahest/ops.hpp.
 #include "alkahest/ops.hpp"
 
+#include <flint/flint.h>
+#if __FLINT_RELEASE >= 30000  // FLINT 3 holds Arb (Debian 13); Debian 12 has it apart
+#include <flint/arb_fpwrap.h>
+#else
+#include <arb_fpwrap.h>
+#endif
+
 #include <boost/math/policies/policy.hpp>
 #include <boost/math/special_functions/polygamma.hpp>
 #include <cmath>
+#include <algorithm>
+#include <array>
 #include <limits>
+#include <vector>
 #include <numbers>
 
 #include "alkahest/errors.hpp"
@@ -140,13 +150,56 @@ std::optional<mpq_class> rational_value(ExprPool& p, ExprId a) {
   return n->to_mpq();
 }
 
-// Min/Max: equal arguments, or two exact rationals.
+// Min/Max of any number of arguments: nested calls of the same op flatten (Max(a, Max(b, c)) =
+// Max(a, b, c)), repeated arguments go, the numbers fold to the one that wins (exact rationals and
+// finite floats compared exactly), +-oo decide or drop out, and the rest is put in canonical order.
+// Returns the rewritten call, or nullopt when the arguments are already in that form.
 template <bool IsMax>
 Exact exact_minmax(ExprPool& p, Args a) {
-  if (a[0] == a[1]) return a[0];
-  auto x = rational_value(p, a[0]), y = rational_value(p, a[1]);
-  if (x && y) return (IsMax ? *x >= *y : *x <= *y) ? a[0] : a[1];
-  return std::nullopt;
+  const Op self = IsMax ? Op::Max : Op::Min;
+  const Constant wins = IsMax ? Constant::Infinity : Constant::NegativeInfinity;
+  const Constant loses = IsMax ? Constant::NegativeInfinity : Constant::Infinity;
+  std::vector<ExprId> flat;
+  bool changed = false;
+  for (ExprId x : a) {
+    const Node& n = p.node(x);
+    if (n.kind == Kind::Func && n.op == self) {
+      flat.insert(flat.end(), n.args.begin(), n.args.end());
+      changed = true;
+    } else {
+      flat.push_back(x);
+    }
+  }
+  std::vector<ExprId> rest;
+  std::optional<ExprId> best;
+  mpq_class best_value;
+  std::size_t numbers = 0;
+  for (ExprId x : flat) {
+    if (is_c(p, x, wins)) return x;
+    if (is_c(p, x, loses)) {
+      changed = true;
+      continue;
+    }
+    const Number* n = as_number(p, x);
+    if (n != nullptr && (n->is_exact() || std::isfinite(n->to_double()))) {
+      ++numbers;
+      const mpq_class v = n->is_exact() ? n->to_mpq() : mpq_class(n->to_double());
+      if (!best || (IsMax ? v > best_value : v < best_value)) {
+        best = x;
+        best_value = v;
+      }
+      continue;
+    }
+    rest.push_back(x);
+  }
+  if (numbers > 1) changed = true;
+  if (best) rest.push_back(*best);
+  if (rest.empty()) return cst(p, loses);  // only the losing infinity: Max(-oo) = -oo
+  std::sort(rest.begin(), rest.end(), [&](ExprId x, ExprId y) { return p.compare(x, y) < 0; });
+  rest.erase(std::unique(rest.begin(), rest.end()), rest.end());
+  if (rest.size() == 1) return rest[0];
+  if (!changed && rest == std::vector<ExprId>(a.begin(), a.end())) return std::nullopt;
+  return p.func(self, rest);
 }
 Exact exact_min(ExprPool& p, Args a) { return exact_minmax<false>(p, a); }
 Exact exact_max(ExprPool& p, Args a) { return exact_minmax<true>(p, a); }
@@ -452,10 +505,19 @@ ExprId d_atan2(ExprPool& p, Args a, int which) {
 ExprId d_asinh(ExprPool& p, Args a, int) {  // (1 + x**2)**(-1/2)
   return p.pow(p.add(num(p, 1), sq(p, a[0])), p.number(Number::rational(-1, 2)));
 }
-// d Max(a, b)/da = Heaviside(a - b) = (sign(a - b) + 1)/2 (1/2 at a tie), and likewise.
+// d Max(a_1, ..., a_n)/d a_i = prod_{j != i} Heaviside(a_i - a_j), each step written
+// (sign(t) + 1)/2 (1/2 at a tie); Min likewise with the differences reversed.
 ExprId step(ExprPool& p, ExprId t) { return p.mul(rat(p, 1, 2), p.add(p.func(Op::Sign, t), num(p, 1))); }
-ExprId d_max(ExprPool& p, Args a, int which) { return step(p, which == 0 ? p.sub(a[0], a[1]) : p.sub(a[1], a[0])); }
-ExprId d_min(ExprPool& p, Args a, int which) { return step(p, which == 0 ? p.sub(a[1], a[0]) : p.sub(a[0], a[1])); }
+template <bool IsMax>
+ExprId d_minmax(ExprPool& p, Args a, int which) {
+  std::vector<ExprId> steps;
+  const auto i = static_cast<std::size_t>(which);
+  for (std::size_t j = 0; j < a.size(); ++j)
+    if (j != i) steps.push_back(step(p, IsMax ? p.sub(a[i], a[j]) : p.sub(a[j], a[i])));
+  return p.mul(steps);
+}
+ExprId d_max(ExprPool& p, Args a, int which) { return d_minmax<true>(p, a, which); }
+ExprId d_min(ExprPool& p, Args a, int which) { return d_minmax<false>(p, a, which); }
 ExprId d_exp(ExprPool& p, Args a, int) { return p.func(Op::Exp, a[0]); }
 ExprId d_log(ExprPool& p, Args a, int) { return p.pow(a[0], num(p, -1)); }
 ExprId d_abs(ExprPool& p, Args a, int) { return p.func(Op::Sign, a[0]); }
@@ -527,7 +589,7 @@ UNARY(v_sin, std::sin) UNARY(v_cos, std::cos) UNARY(v_tan, std::tan) UNARY(v_sin
 UNARY(v_cosh, std::cosh) UNARY(v_tanh, std::tanh) UNARY(v_asin, std::asin) UNARY(v_acos, std::acos)
 UNARY(v_atan, std::atan) UNARY(v_exp, std::exp) UNARY(v_log, std::log) UNARY(v_fabs, std::fabs)
 UNARY(v_floor, std::floor) UNARY(v_ceil, std::ceil) UNARY(v_erf, std::erf) UNARY(v_erfc, std::erfc)
-UNARY(v_tgamma, std::tgamma) UNARY(v_asinh, std::asinh)
+UNARY(v_tgamma, std::tgamma)
 #undef UNARY
 double v_atan2(const double* x) { return std::atan2(x[0], x[1]); }
 // As compiled: a != a ? a : (a > b ? a : b) (NaN in either argument gives NaN).
@@ -559,6 +621,11 @@ static_assert(sizeof(kTable) / sizeof(kTable[0]) == kOpCount, "one row per Op");
 const OpInfo& op_info(Op op) { return kTable[static_cast<std::size_t>(op)]; }
 
 std::span<const OpInfo> op_table() { return kTable; }
+
+bool accepts_call(Op op, std::size_t n) {
+  if (n == 2 && (op == Op::Log || op == Op::Heaviside)) return true;  // log(x, b), Heaviside(x, H0)
+  return op_info(op).takes(n);
+}
 
 const OpInfo* find_op(std::string_view name) {
   for (const OpInfo& row : kTable)

@@ -438,6 +438,8 @@ class Expander {
       return s >= 0 ? a : neg(cx_, a);
     }
     if (name == "sign") return exact_constant(p.integer(leading_sign(a, "sign")));
+    if (name == "Heaviside")  // (sign + 1)/2 of the leading term: 0, 1/2 (an argument that is 0) or 1
+      return exact_constant(p.number(Number::rational(leading_sign(a, "Heaviside") + 1, 2)));
     if (name == "floor") return floor_ceil(a, true);
     if (name == "ceiling") return floor_ceil(a, false);
     if (name == "re" || name == "im" || name == "conjugate") {

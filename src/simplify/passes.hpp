@@ -30,10 +30,19 @@ constexpr std::uint64_t op_bit(Op op) {
     case Op::Tanh: return 32;
     case Op::Exp: return 64;
     case Op::Log: return 128;
+    case Op::Sec: return 256;
+    case Op::Csc: return 512;
+    case Op::Cot: return 1024;
+    case Op::Sech: return 2048;
+    case Op::Csch: return 4096;
+    case Op::Coth: return 8192;
     default: return 0;
   }
 }
 constexpr std::uint64_t kTrigOps = op_bit(Op::Sin) | op_bit(Op::Cos) | op_bit(Op::Tan);
+/// sec, csc, cot, sech, csch, coth: trig_search also tries them as 1/cos, ... (trigsimp.cpp).
+constexpr std::uint64_t kReciprocalOps = op_bit(Op::Sec) | op_bit(Op::Csc) | op_bit(Op::Cot) | op_bit(Op::Sech) |
+                                         op_bit(Op::Csch) | op_bit(Op::Coth);
 constexpr std::uint64_t kHypOps = op_bit(Op::Sinh) | op_bit(Op::Cosh) | op_bit(Op::Tanh);
 
 // Trigonometric and hyperbolic rewrites (trig_rules.cpp).

@@ -119,7 +119,7 @@ struct Simplifier {
     consider(logcombine(pool, p));
     consider(expand_log(pool, p));
     consider(radsimp(pool, best.e));
-    if (has_op(pool, e, kTrigOps | kHypOps | op_bit(Op::Exp))) {
+    if (has_op(pool, e, kTrigOps | kHypOps | kReciprocalOps | op_bit(Op::Exp))) {
       const ExprId start = best.e;
       const ExprId t = trig_search(pool, start, cost, options.beam, options.depth);
       if (t != start) rational(t);

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_set>
+#include <utility>
 
 #include "alkahest/simplify.hpp"
 #include "alkahest/walk.hpp"
 #include "passes.hpp"
+#include "walk.hpp"
 
 namespace alkahest {
 
@@ -25,14 +27,36 @@ bool has_infinity(const ExprPool& pool, ExprId e) {
   });
 }
 
+// sec, csc, cot, sech, csch, coth written as 1/cos, 1/sin, 1/tan, ... (what the rules know).
+ExprId reciprocal_functions(ExprPool& pool, ExprId e) {
+  static const std::pair<Op, Op> pairs[] = {{Op::Sec, Op::Cos},   {Op::Csc, Op::Sin},   {Op::Cot, Op::Tan},
+                                            {Op::Sech, Op::Cosh}, {Op::Csch, Op::Sinh}, {Op::Coth, Op::Tanh}};
+  return bottom_up(pool, e, [&](ExprId id) {
+    const Node& n = pool.node(id);
+    if (n.kind == Kind::Func)
+      for (const auto& [f, g] : pairs)
+        if (n.op == f) return pool.pow(pool.func(g, n.args[0]), pool.integer(-1));
+    return id;
+  });
+}
+
 ExprId trig_search(ExprPool& pool, ExprId expr, const std::function<long(ExprPool&, ExprId)>& cost, int beam,
                    int depth) {
   const std::uint64_t all = kTrigOps | kHypOps | op_bit(Op::Exp);
-  if (!has_op(pool, expr, all) || has_infinity(pool, expr)) return expr;
+  // sec(x)*cos(x) is 1 already as a quotient: a candidate even where no search follows.
+  const ExprId quotients = has_op(pool, expr, kReciprocalOps) ? reciprocal_functions(pool, expr) : expr;
+  const bool search = has_op(pool, quotients, all) && !has_infinity(pool, expr);
+  if (!search && quotients == expr) return expr;
   auto score = [&](ExprId e) { return Scored{cost(pool, e), node_count(pool, e), e}; };
   Scored best = score(expr);
   std::unordered_set<ExprId> seen{expr};
   std::vector<Scored> frontier{best};
+  if (quotients != expr && seen.insert(quotients).second) {
+    const Scored q = score(quotients);
+    frontier.push_back(q);
+    if (q < best) best = q;
+  }
+  if (!search) return best.e;
   // A budget of work (the nodes of the forms scored) so that large input ends in bounded time; a
   // form much larger than the input is scored but not searched further.
   const long input_nodes = best.nodes;

@@ -32,6 +32,7 @@ _JNP = {
     "asin": jnp.arcsin, "acos": jnp.arccos, "atan": jnp.arctan, "atan2": jnp.arctan2, "exp": jnp.exp,
     "log": jnp.log, "abs": jnp.abs, "sign": jnp.sign, "floor": jnp.floor, "ceiling": jnp.ceil,
     "erf": jsp.erf, "erfc": jsp.erfc, "gamma": jsp.gamma, "sqrt": jnp.sqrt, "asinh": jnp.arcsinh,
+    "sech": lambda x: 1 / jnp.cosh(x), "acot": lambda x: jnp.arctan(1 / x),
     # (an integer x would make jax compute polygamma in float32)
     "polygamma": lambda n, x: jsp.polygamma(jnp.asarray(n, dtype=jnp.int32),
                                             jnp.asarray(x, dtype=jnp.result_type(float))),
