@@ -616,7 +616,9 @@ class Parser {
       return;
     }
     const int arity = f.callee.info ? f.callee.info->arity : 1;
-    if (argc != static_cast<std::size_t>(arity))
+    const bool shorter = f.callee.info && argc + 1 == static_cast<std::size_t>(arity) &&
+                         default_last_arg(f.callee.info->op).has_value();  // LambertW(x), zeta(s)
+    if (argc != static_cast<std::size_t>(arity) && !shorter)
       fail(std::string(f.name) + " takes " + std::to_string(arity) +
                (arity == 1 ? " argument, got " : " arguments, got ") + std::to_string(argc),
            f.begin, rparen.end);

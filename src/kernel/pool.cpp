@@ -985,6 +985,13 @@ ExprId ExprPool::sqrt(ExprId a) { return pow(a, number(Number::rational(1, 2)));
 
 ExprId ExprPool::func(Op op, std::span<const ExprId> args) {
   const OpInfo& info = op_info(op);
+  if (static_cast<int>(args.size()) + 1 == info.arity && args.size() < 4)
+    if (auto d = default_last_arg(op)) {  // LambertW(x) = LambertW(x, 0), zeta(s) = zeta(s, 1)
+      ExprId full[4];
+      std::copy(args.begin(), args.end(), full);
+      full[args.size()] = integer(*d);
+      return func(op, std::span<const ExprId>(full, args.size() + 1));
+    }
   if (static_cast<int>(args.size()) != info.arity)
     throw InvalidArgument(std::string(info.name) + " takes " + std::to_string(info.arity) +
                           (info.arity == 1 ? " argument" : " arguments") + ", got " +

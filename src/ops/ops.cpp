@@ -1,6 +1,23 @@
 // The op table. One row per elementary function; see include/alkahest/ops.hpp.
 #include "alkahest/ops.hpp"
 
+#include <flint/flint.h>
+#if __FLINT_RELEASE >= 30000  // FLINT 3 holds Arb (Debian 13); Debian 12 has it apart (arb.h)
+#include <flint/acb.h>
+#include <flint/acb_hypgeom.h>
+#include <flint/arb.h>
+#include <flint/arb_fpwrap.h>
+#include <flint/arb_hypgeom.h>
+#include <flint/arith.h>
+#else
+#include <acb.h>
+#include <acb_hypgeom.h>
+#include <arb.h>
+#include <arb_fpwrap.h>
+#include <arb_hypgeom.h>
+#include <flint/arith.h>
+#endif
+
 #include <boost/math/policies/policy.hpp>
 #include <boost/math/special_functions/polygamma.hpp>
 #include <cmath>
@@ -559,6 +576,12 @@ static_assert(sizeof(kTable) / sizeof(kTable[0]) == kOpCount, "one row per Op");
 const OpInfo& op_info(Op op) { return kTable[static_cast<std::size_t>(op)]; }
 
 std::span<const OpInfo> op_table() { return kTable; }
+
+std::optional<long> default_last_arg(Op op) {
+  if (op == Op::LambertW) return 0;  // the principal branch
+  if (op == Op::Zeta) return 1;      // Riemann's zeta
+  return std::nullopt;
+}
 
 const OpInfo* find_op(std::string_view name) {
   for (const OpInfo& row : kTable)
