@@ -801,6 +801,14 @@ static std::string op_docstring(Op op) {
   const ExprId x = pool.symbol("x"), y = pool.symbol("y");
   std::string call = name + "(x)", setup = "x = ExprPool().symbol(\"x\")";
   ExprId e;
+  auto differentiable = [&](ExprId f) {  // in x (an order or a branch index is not)
+    try {
+      (void)diff(pool, f, x);
+      return true;
+    } catch (const InvalidArgument&) {
+      return false;
+    }
+  };
   if (op == Op::Atan2) {
     const ExprId args[] = {y, x};
     e = pool.func(op, args);
@@ -810,6 +818,13 @@ static std::string op_docstring(Op op) {
     const ExprId args[] = {pool.number(Number(1L)), x};
     e = pool.func(op, args);
     call = name + "(1, x)";
+  } else if (op == Op::Digamma) {  // a spelling of polygamma(0, x), as in SymPy
+    return "digamma(x) -> Expr: polygamma(0, x), as in SymPy (every call becomes polygamma; no digamma node "
+           "exists).\n\n>>> from alkahest import ExprPool, digamma\n>>> pool = ExprPool(); x = pool.symbol(\"x\")\n"
+           ">>> digamma(x), digamma(pool.integer(1))\n(" + to_string(pool, pool.func(op, x)) + ", " +
+           to_string(pool, pool.func(op, pool.integer(1))) + ")\n";
+  } else if (info.arity == 2 && default_last_arg(op) && differentiable(pool.func(op, x))) {  // LambertW(x)
+    e = pool.func(op, x);
   } else if (!info.numeric) {  // the complex parts: an argument with an imaginary part
     const ExprId z = pool.add(x, pool.mul(pool.mul(pool.integer(2), y), pool.constant(Constant::I)));
     e = pool.func(op, z);
@@ -818,16 +833,21 @@ static std::string op_docstring(Op op) {
     return name + "(z) -> Expr: " + name + " of the op table (complex part; folds on real and a + b*I arguments, "
            "not compiled by the numeric backends).\n\n>>> from alkahest import ExprPool, " + name + "\n>>> " +
            setup + "\n>>> " + call + "\n" + to_string(pool, e) + "\n";
-  } else if (info.arity == 2 || info.arity < 0) {  // Min, Max, hypot, ...
-    const ExprId args[] = {x, y};
+  } else if (info.arity == 2 || info.arity < 0) {  // Min, Max, hypot, ...; f(y, x) where f has no derivative in its first argument
+    const ExprId args[] = {x, y}, swapped[] = {y, x};
     e = pool.func(op, args);
     call = name + "(x, y)";
+    if (!differentiable(e)) {  // besselj(nu, x), polylog(s, z), ...
+      e = pool.func(op, swapped);
+      call = name + "(y, x)";
+    }
     setup = "x, y = ExprPool().symbols(\"x y\")";
   } else {
     e = pool.func(op, x);
   }
-  std::string doc = name + (info.arity == 2 ? "(a, b)" : info.arity < 0 ? "(a, b, ...)" : "(x)") + " -> Expr: " +
-                    name + " of the op table";
+  std::string sig = info.arity == 2 ? "(a, b)" : info.arity < 0 ? "(a, b, ...)" : "(x)";
+  if (auto d = default_last_arg(op)) sig = "(a, b=" + std::to_string(*d) + ")";
+  std::string doc = name + sig + " -> Expr: " + name + " of the op table";
   if (!info.c_name.empty()) doc += " (C: " + std::string(info.c_name) + ")";
   doc += ". Arguments are Exprs or numbers (at least one Expr); exact values fold (" + name +
          " of an exact argument stays exact where the value is known).\n\n";

@@ -69,5 +69,10 @@ const OpInfo* find_op(std::string_view name);
 bool accepts_call(Op op, std::size_t n);
 /// Every row, in Op order.
 std::span<const OpInfo> op_table();
+/// The value a call's last argument takes when it is left out, for the rows that have one:
+/// LambertW(x) is LambertW(x, 0) (the principal branch) and zeta(s) is zeta(s, 1) (Riemann's).
+/// ExprPool::func, the parser and the Python functions accept the shorter call, and the printer
+/// leaves the argument out when it has that value (as SymPy does).
+std::optional<long> default_last_arg(Op op);
 
 }  // namespace alkahest

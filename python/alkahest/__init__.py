@@ -67,6 +67,25 @@ from ._core import (
     tanh,
     to_stablehlo,
 )
+# Special functions: the gamma family, zeta and polylog, LambertW, Bessel, incomplete gamma
+# (include/alkahest/ops_special.def, docs/functions.md).
+from ._core import (
+    LambertW,
+    besseli,
+    besselj,
+    besselk,
+    bessely,
+    beta,
+    binomial,
+    digamma,
+    factorial,
+    harmonic,
+    loggamma,
+    lowergamma,
+    polylog,
+    uppergamma,
+    zeta,
+)
 # The polynomial layer (python/bind_poly.cpp, docs/algebra.md).
 from ._core import (
     Poly,
@@ -293,6 +312,9 @@ __all__ = [
     "Max", "Min", "acos", "arg", "asin", "asinh", "sec", "csc", "cot", "sech", "csch", "coth", "acosh", "atanh", "asec", "acsc", "acot", "acoth", "asech", "acsch", "cbrt", "hypot", "Heaviside", "atan", "atan2", "ceil", "ceiling", "conjugate", "im", "re", "compile_cuda", "compile_expr", "cos", "cosh", "diff", "emit_c", "erf", "erfc",
     "eval_expr", "exp", "floor", "from_sympy", "gamma", "grad", "log", "numpy_eval", "parse", "polygamma", "sign", "sin",
     "show_config", "sinh", "sqrt", "subs", "tan", "tanh", "to_jax", "to_stablehlo", "to_sympy", "to_torch",
+    # special functions
+    "LambertW", "besseli", "besselj", "besselk", "bessely", "beta", "binomial", "digamma", "factorial", "harmonic",
+    "loggamma", "lowergamma", "polylog", "uppergamma", "zeta",
     # polynomial algebra
     # integration
     "check_antiderivative", "integrate", "integrate_antiderivative", "integrate_rational", "nintegrate",

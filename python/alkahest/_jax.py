@@ -50,6 +50,25 @@ def _polygamma(n, x):
     return jnp.where(whole, jax.scipy.special.polygamma(order, x), jnp.nan)
 
 
+def _loggamma(x):
+    # SymPy's loggamma is not real for x < 0 (gammaln is log|gamma|): NaN there, as alkahest's.
+    return jnp.where(x >= 0, jax.scipy.special.gammaln(x), jnp.nan)
+
+
+def _incomplete_gamma(regularized, s, x):
+    # gamma(s) times the regularized function, which jax has for s > 0 only (NaN elsewhere). At x = 0
+    # and x = +inf the regularized values are exact (0 or 1), so the limits match alkahest's.
+    return jnp.where(s > 0, jax.scipy.special.gamma(s) * regularized(s, x), jnp.nan)
+
+
+def _lowergamma(s, x):
+    return _incomplete_gamma(jax.scipy.special.gammainc, s, x)
+
+
+def _uppergamma(s, x):
+    return _incomplete_gamma(jax.scipy.special.gammaincc, s, x)
+
+
 def _resolve(spelling):
     """The JAX function an op-table row's jax column names: "lax.sin", "jax.scipy.special.gamma",
     or "@_sign" (a helper of this module)."""

@@ -49,7 +49,8 @@ const std::unordered_set<std::string_view>& c_reserved() {
       "size_t", "ptrdiff_t", "wchar_t", "offsetof", "NULL", "max_align_t", "nullptr_t", "unreachable",
       // the generated code's own names
       "out", "n", "i", "ak_sign", "ak_signf", "ak_polygamma", "ak_polygamma_pos", "ak_polygammaf", "AK_SIGN_DEFINED",
-      "AK_SIGNF_DEFINED", "AK_POLYGAMMA_DEFINED", "AK_POLYGAMMAF_DEFINED"};
+      "AK_SIGNF_DEFINED", "AK_POLYGAMMA_DEFINED", "AK_POLYGAMMAF_DEFINED", "ak_loggamma", "ak_loggammaf",
+      "AK_LOGGAMMA_DEFINED", "AK_LOGGAMMAF_DEFINED"};
   return names;
 }
 
@@ -202,6 +203,11 @@ static double ak_polygamma(double n, double x) {
 const char* kPolygammaHelperF32 =
     "static float ak_polygammaf(float n, float x) { return (float)ak_polygamma(n, x); }\n";
 
+// loggamma(x), SymPy's (the continuation of log gamma, not real for x < 0): lgamma is log|gamma(x)|,
+// so negative x gives NaN (and NaN stays NaN).
+const char* kLoggammaHelper = "static double ak_loggamma(double x) { return x >= 0.0 ? lgamma(x) : NAN; }\n";
+const char* kLoggammaHelperF32 = "static float ak_loggammaf(float x) { return x >= 0.0f ? lgammaf(x) : NAN; }\n";
+
 // The helpers an op-table row's c column names ("@ak_sign"): the double form, and the float form
 // (or, where f32 is null, a float wrapper of the double form, which is emitted with it).
 struct HelperText {
@@ -214,6 +220,7 @@ struct HelperText {
 const std::map<std::string, HelperText, std::less<>> kHelpers = {
     {"ak_sign", {"AK_SIGN_DEFINED", kSignHelper, "AK_SIGNF_DEFINED", kSignHelperF32, nullptr}},
     {"ak_polygamma", {"AK_POLYGAMMA_DEFINED", kPolygammaHelper, "AK_POLYGAMMAF_DEFINED", nullptr, kPolygammaHelperF32}},
+    {"ak_loggamma", {"AK_LOGGAMMA_DEFINED", kLoggammaHelper, "AK_LOGGAMMAF_DEFINED", kLoggammaHelperF32, nullptr}},
 };
 
 class CWriter {

@@ -7,6 +7,8 @@
 //   sign(a)          select(a == 0, 0, sign(a))            (+0 at both zeros, NaN stays NaN)
 //   gamma(a)         s * exp(lgamma(a)), s = -1 where a < 0 and floor(a) is odd; NaN at the poles
 //                    a = -1, -2, ... and -inf; 1/a at a = +-0 (+-inf)
+//   loggamma(a)      select(a >= 0, chlo.lgamma(a), NaN) (lgamma is log|gamma|; loggamma is not
+//                    real for a < 0)
 //   polygamma(n, a)  chlo.polygamma where n is a whole number 0..1000, NaN elsewhere; at a = +inf
 //                    +inf (n = 0) or 0, at a = -inf NaN; at the poles a = 0, -1, ... +inf for odd
 //                    n and NaN for even n, NaN below -2**52 (as the evaluators)
@@ -179,6 +181,10 @@ class HloWriter {
     return select(pole, constant(std::nan("")), r);
   }
 
+  std::string loggamma(const std::string& a) {
+    return select(compare("GE", a, constant(0.0)), chlo("lgamma", a), constant(std::nan("")));
+  }
+
   std::string polygamma(const std::string& n, const std::string& a) {
     std::string r = fresh();
     body_ += "    " + r + " = chlo.polygamma " + n + ", " + a + " : " + T_ + ", " + T_ + " -> " + T_ + "\n";
@@ -208,6 +214,7 @@ class HloWriter {
       if (what == "sign") return sign(a);
       if (what == "gamma") return gamma(a);
       if (what == "polygamma") return polygamma(a, b);
+      if (what == "loggamma") return loggamma(a);
       throw AlkahestError("to_stablehlo: no composite '" + std::string(what) + "' (an op-table bug)");
     }
     const std::size_t dot = spell.find('.');

@@ -994,6 +994,13 @@ ExprId ExprPool::func(Op op, std::span<const ExprId> args) {
                             "write other values at 0 with Piecewise");
     return func(op, args.first(1));
   }
+  if (static_cast<int>(args.size()) + 1 == info.arity && args.size() < 4)
+    if (auto d = default_last_arg(op)) {  // LambertW(x) = LambertW(x, 0), zeta(s) = zeta(s, 1)
+      ExprId full[4];
+      std::copy(args.begin(), args.end(), full);
+      full[args.size()] = integer(*d);
+      return func(op, std::span<const ExprId>(full, args.size() + 1));
+    }
   if (!info.takes(args.size()))
     throw InvalidArgument(std::string(info.name) + " takes " +
                           (info.arity < 0 ? std::string("2 or more") : std::to_string(info.arity)) +

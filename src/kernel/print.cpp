@@ -849,7 +849,13 @@ class Printer {
   }
 
   void args_list(const Node& n) {
-    for (std::size_t i = 0; i < n.args.size(); ++i) {
+    std::size_t count = n.args.size();
+    if (n.kind == Kind::Func && count > 0)  // LambertW(x, 0) prints as LambertW(x), zeta(s, 1) as zeta(s)
+      if (auto d = default_last_arg(n.op)) {
+        const Node& last = pool_.node(n.args[count - 1]);
+        if (last.kind == Kind::Number && last.number.is_integer() && last.number.integer() == *d) --count;
+      }
+    for (std::size_t i = 0; i < count; ++i) {
       if (i) text(", ");
       node(n.args[i], kTop);
     }

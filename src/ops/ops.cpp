@@ -2,10 +2,20 @@
 #include "alkahest/ops.hpp"
 
 #include <flint/flint.h>
-#if __FLINT_RELEASE >= 30000  // FLINT 3 holds Arb (Debian 13); Debian 12 has it apart
+#if __FLINT_RELEASE >= 30000  // FLINT 3 holds Arb (Debian 13); Debian 12 has it apart (arb.h)
+#include <flint/acb.h>
+#include <flint/acb_hypgeom.h>
+#include <flint/arb.h>
 #include <flint/arb_fpwrap.h>
+#include <flint/arb_hypgeom.h>
+#include <flint/arith.h>
 #else
+#include <acb.h>
+#include <acb_hypgeom.h>
+#include <arb.h>
 #include <arb_fpwrap.h>
+#include <arb_hypgeom.h>
+#include <flint/arith.h>
 #endif
 
 #include <boost/math/policies/policy.hpp>
@@ -622,8 +632,15 @@ const OpInfo& op_info(Op op) { return kTable[static_cast<std::size_t>(op)]; }
 
 std::span<const OpInfo> op_table() { return kTable; }
 
+std::optional<long> default_last_arg(Op op) {
+  if (op == Op::LambertW) return 0;  // the principal branch
+  if (op == Op::Zeta) return 1;      // Riemann's zeta
+  return std::nullopt;
+}
+
 bool accepts_call(Op op, std::size_t n) {
   if (n == 2 && (op == Op::Log || op == Op::Heaviside)) return true;  // log(x, b), Heaviside(x, H0)
+  if (default_last_arg(op) && n + 1 == static_cast<std::size_t>(op_info(op).arity)) return true;  // LambertW(x), zeta(s)
   return op_info(op).takes(n);
 }
 
