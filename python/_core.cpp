@@ -7,6 +7,7 @@
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/ndarray.h>
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -781,7 +782,7 @@ static std::string op_docstring(Op op) {
     const ExprId args[] = {pool.number(Number(1L)), x};
     e = pool.func(op, args);
     call = name + "(1, x)";
-  } else if (!info.numeric) {  // the complex parts: an argument with an imaginary part
+  } else if (!info.numeric && info.arity == 1) {  // the complex parts: an argument with an imaginary part
     const ExprId z = pool.add(x, pool.mul(pool.mul(pool.integer(2), y), pool.constant(Constant::I)));
     e = pool.func(op, z);
     call = name + "(x + 2*y*pool.I)";
@@ -794,10 +795,21 @@ static std::string op_docstring(Op op) {
     e = pool.func(op, args);
     call = name + "(x, y)";
     setup = "x, y = ExprPool().symbols(\"x y\")";
+  } else if (info.arity > 2) {  // elliptic_pi(n, phi, m), hyp2f1(a, b, c, z): numbers, then x
+    std::vector<ExprId> args;
+    call = name + "(";
+    for (int k = 1; k < info.arity; ++k) {
+      args.push_back(pool.integer(k));
+      call += std::to_string(k) + ", ";
+    }
+    args.push_back(x);
+    call += "x)";
+    e = pool.func(op, args);
   } else {
     e = pool.func(op, x);
   }
-  std::string doc = name + (info.arity == 2 ? "(a, b)" : "(x)") + " -> Expr: " + name + " of the op table";
+  static const char* const kParams[] = {"", "(x)", "(a, b)", "(a, b, x)", "(a, b, c, x)"};
+  std::string doc = name + kParams[std::clamp(info.arity, 1, 4)] + " -> Expr: " + name + " of the op table";
   if (!info.c_name.empty()) doc += " (C: " + std::string(info.c_name) + ")";
   doc += ". Arguments are Exprs or numbers (at least one Expr); exact values fold (" + name +
          " of an exact argument stays exact where the value is known).\n\n"
@@ -1227,8 +1239,22 @@ NB_MODULE(_core, m) {
      ">>> x = ExprPool().symbol(\"x\")\n>>> sqrt(x**2 + 1)\nsqrt(x**2 + 1)\n");
   for (std::size_t i = 0; i < kOpCount; ++i) {
     const Op op = static_cast<Op>(i);
-    const std::string name(op_info(op).name);
-    m.def(name.c_str(), [op](nb::args args) { return call_op(op, args); }, op_docstring(op).c_str());
+    const std::string_view name = op_info(op).name;
+    if (find_op(name)->op != op) continue;  // a second row of the name (another arity): bound below
+    std::string doc = op_docstring(op);
+    bool shared = false;  // rows sharing the name (elliptic_e(m), elliptic_e(phi, m)): chosen by arity
+    for (std::size_t j = i + 1; j < kOpCount; ++j)
+      if (op_info(static_cast<Op>(j)).name == name) {
+        doc += "\n" + op_docstring(static_cast<Op>(j));
+        shared = true;
+      }
+    if (shared)
+      m.def(std::string(name).c_str(), [op, name](nb::args args) {
+        const OpInfo* row = find_op(name, args.size());
+        return call_op(row != nullptr ? row->op : op, args);
+      }, doc.c_str());
+    else
+      m.def(std::string(name).c_str(), [op](nb::args args) { return call_op(op, args); }, doc.c_str());
   }
   alkahest::py::bind_emit_c(m);
   alkahest::py::bind_stablehlo(m);

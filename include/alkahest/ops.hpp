@@ -62,8 +62,11 @@ struct OpInfo {
 
 /// The row of `op`.
 const OpInfo& op_info(Op op);
-/// The row named `name` (as printed), or nullptr.
+/// The row named `name` (as printed), or nullptr. Rows may share a name when their arities differ
+/// (SymPy's elliptic_e(m) and elliptic_e(phi, m)): this is the first of them.
 const OpInfo* find_op(std::string_view name);
+/// The row named `name` that takes `nargs` arguments, or nullptr.
+const OpInfo* find_op(std::string_view name, std::size_t nargs);
 /// Every row, in Op order.
 std::span<const OpInfo> op_table();
 

@@ -615,7 +615,10 @@ class Parser {
       operands_.push_back(std::move(r));
       return;
     }
-    const int arity = f.callee.info ? f.callee.info->arity : 1;
+    const OpInfo* info = f.callee.info;
+    if (info != nullptr && !info->takes(argc))  // a row of the same name and this arity (elliptic_e)
+      if (const OpInfo* other = find_op(info->name, argc)) info = other;
+    const int arity = info ? info->arity : 1;
     if (argc != static_cast<std::size_t>(arity))
       fail(std::string(f.name) + " takes " + std::to_string(arity) +
                (arity == 1 ? " argument, got " : " arguments, got ") + std::to_string(argc),
@@ -623,7 +626,7 @@ class Parser {
     ops_.pop_back();
     std::vector<ExprId> args;
     for (std::size_t i = 0; i < argc; ++i) args.push_back(value(operands_[f.base + i]));
-    const ExprId r = f.callee.info ? pool_.func(f.callee.info->op, args) : pool_.sqrt(args[0]);
+    const ExprId r = info ? pool_.func(info->op, args) : pool_.sqrt(args[0]);
     operands_.resize(f.base);
     operands_.push_back(Operand{r});
   }
