@@ -303,7 +303,8 @@ def main():
     show("integrate(1/(x**4 + 1), x)", integrate(1 / (x**4 + 1), x))
     show("integrate(x**a, x)", integrate(x**a, x))
     show("integrate(exp(-x**2), (x, 0, 1))", integrate(exp(-x**2), (x, 0, 1)))
-    show("integrate(exp(x)/x, x) (no elementary answer found)", integrate(exp(x) / x, x))
+    show("integrate(exp(x)/x, x) (not elementary: the exponential integral)", integrate(exp(x) / x, x))
+    show("integrate(exp(x)/log(x), x) (no answer found)", integrate(exp(x) / log(x), x))
     k, n = pool.symbols("k n")
     show("summation(k**2, (k, 1, n))", summation(k**2, (k, 1, n)))
 

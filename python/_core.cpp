@@ -7,6 +7,7 @@
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/ndarray.h>
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -825,7 +826,7 @@ static std::string op_docstring(Op op) {
            to_string(pool, pool.func(op, pool.integer(1))) + ")\n";
   } else if (info.arity == 2 && default_last_arg(op) && differentiable(pool.func(op, x))) {  // LambertW(x)
     e = pool.func(op, x);
-  } else if (!info.numeric) {  // the complex parts: an argument with an imaginary part
+  } else if (!info.numeric && info.arity == 1) {  // the complex parts: an argument with an imaginary part
     const ExprId z = pool.add(x, pool.mul(pool.mul(pool.integer(2), y), pool.constant(Constant::I)));
     e = pool.func(op, z);
     call = name + "(x + 2*y*pool.I)";
@@ -842,10 +843,21 @@ static std::string op_docstring(Op op) {
       call = name + "(y, x)";
     }
     setup = "x, y = ExprPool().symbols(\"x y\")";
+  } else if (info.arity > 2) {  // elliptic_pi(n, phi, m), hyp2f1(a, b, c, z): numbers, then x
+    std::vector<ExprId> args;
+    call = name + "(";
+    for (int k = 1; k < info.arity; ++k) {
+      args.push_back(pool.integer(k));
+      call += std::to_string(k) + ", ";
+    }
+    args.push_back(x);
+    call += "x)";
+    e = pool.func(op, args);
   } else {
     e = pool.func(op, x);
   }
-  std::string sig = info.arity == 2 ? "(a, b)" : info.arity < 0 ? "(a, b, ...)" : "(x)";
+  std::string sig = info.arity == 2 ? "(a, b)" : info.arity < 0 ? "(a, b, ...)" : info.arity == 3 ? "(a, b, x)"
+                    : info.arity == 4 ? "(a, b, c, x)" : "(x)";
   if (auto d = default_last_arg(op)) sig = "(a, b=" + std::to_string(*d) + ")";
   std::string doc = name + sig + " -> Expr: " + name + " of the op table";
   if (!info.c_name.empty()) doc += " (C: " + std::string(info.c_name) + ")";
@@ -1307,8 +1319,22 @@ NB_MODULE(_core, m) {
      ">>> x = ExprPool().symbol(\"x\")\n>>> sqrt(x**2 + 1)\nsqrt(x**2 + 1)\n");
   for (std::size_t i = 0; i < kOpCount; ++i) {
     const Op op = static_cast<Op>(i);
-    const std::string name(op_info(op).name);
-    m.def(name.c_str(), [op](nb::args args) { return call_op(op, args); }, op_docstring(op).c_str());
+    const std::string_view name = op_info(op).name;
+    if (find_op(name)->op != op) continue;  // a second row of the name (another arity): bound below
+    std::string doc = op_docstring(op);
+    bool shared = false;  // rows sharing the name (elliptic_e(m), elliptic_e(phi, m)): chosen by arity
+    for (std::size_t j = i + 1; j < kOpCount; ++j)
+      if (op_info(static_cast<Op>(j)).name == name) {
+        doc += "\n" + op_docstring(static_cast<Op>(j));
+        shared = true;
+      }
+    if (shared)
+      m.def(std::string(name).c_str(), [op, name](nb::args args) {
+        const OpInfo* row = find_op(name, args.size());
+        return call_op(row != nullptr ? row->op : op, args);
+      }, doc.c_str());
+    else
+      m.def(std::string(name).c_str(), [op](nb::args args) { return call_op(op, args); }, doc.c_str());
   }
   alkahest::py::bind_emit_c(m);
   alkahest::py::bind_stablehlo(m);

@@ -62,11 +62,14 @@ struct OpInfo {
 
 /// The row of `op`.
 const OpInfo& op_info(Op op);
-/// The row named `name` (as printed), or nullptr.
+/// The row named `name` (as printed), or nullptr. Rows may share a name when their arities differ
+/// (SymPy's elliptic_e(m) and elliptic_e(phi, m)): this is the first of them.
 const OpInfo* find_op(std::string_view name);
 /// Whether op(args) with n arguments is a valid call: the row's arity, and besides it log(x, b)
 /// (built as log(x)/log(b)) and Heaviside(x, H0) with SymPy's H0 = 1/2 (ExprPool::func).
 bool accepts_call(Op op, std::size_t n);
+/// The row named `name` that takes `nargs` arguments, or nullptr.
+const OpInfo* find_op(std::string_view name, std::size_t nargs);
 /// Every row, in Op order.
 std::span<const OpInfo> op_table();
 /// The value a call's last argument takes when it is left out, for the rows that have one:

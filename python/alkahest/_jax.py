@@ -69,6 +69,15 @@ def _uppergamma(s, x):
     return _incomplete_gamma(jax.scipy.special.gammaincc, s, x)
 
 
+def _fresnels(x):
+    # jax's fresnel gives (S, C), normalized as SymPy's: S(x) = integral of sin(pi t**2/2) from 0 to x.
+    return jax.scipy.special.fresnel(x)[0]
+
+
+def _fresnelc(x):
+    return jax.scipy.special.fresnel(x)[1]
+
+
 def _resolve(spelling):
     """The JAX function an op-table row's jax column names: "lax.sin", "jax.scipy.special.gamma",
     or "@_sign" (a helper of this module)."""

@@ -167,7 +167,9 @@ def to_sympy(expr, real: bool = False):
         elif kind == "Pow":
             out = sp.Pow(*args)
         elif kind == "Func":
-            out = funcs[node.op](*args)
+            f = funcs[node.op]
+            # SymPy's hyper takes the parameter lists: 2F1(a, b; c; z) is hyper([a, b], [c], z).
+            out = f([args[0], args[1]], [args[2]], args[3]) if f is sp.hyper else f(*args)
         elif kind == "Object":
             out = _object_to_sympy(sp, node, args)
         else:  # pragma: no cover - the node kinds are fixed
@@ -206,7 +208,7 @@ def from_sympy(sexpr, pool, constants: str = "float"):
         if s in done:
             continue
         if not ready and s.args and not isinstance(s, (sp.Number, sp.NumberSymbol)):
-            if isinstance(s, (sp.CRootOf, sp.RootSum, sp.Limit)):  # arguments that are not expressions
+            if isinstance(s, (sp.CRootOf, sp.RootSum, sp.Limit, sp.hyper)):  # arguments that are not expressions
                 done[s] = _special_from_sympy(sp, s, pool, constants)
                 continue
             if not _supported(sp, s, by_class) and s.is_number:
@@ -306,8 +308,15 @@ def _object_from_sympy(sp, s, head, args, pool):
 
 def _special_from_sympy(sp, s, pool, constants):
     """SymPy objects whose arguments are not all expressions: CRootOf (a PurePoly), RootSum (a
-    Lambda), Limit (a direction)."""
+    Lambda), Limit (a direction), hyper (two parameter lists)."""
     from . import _objects
+    if isinstance(s, sp.hyper):  # alkahest has the Gauss function 2F1 (the row whose sympy column is hyper)
+        if len(s.ap) != 2 or len(s.bq) != 1:
+            raise ValueError(f"from_sympy: alkahest has only the Gauss hypergeometric function 2F1 "
+                             f"(hyper with two upper and one lower parameter), not {s}")
+        name = {cls: n for n, cls in _sympy_funcs(sp).items()}[sp.hyper]
+        a, b = (from_sympy(t, pool, constants) for t in s.ap)
+        return getattr(_core, name)(a, b, from_sympy(s.bq[0], pool, constants), from_sympy(s.argument, pool, constants))
     if isinstance(s, sp.Limit):
         e, z, z0, d = s.args
         return _objects.Limit(from_sympy(e, pool, constants), from_sympy(z, pool, constants),

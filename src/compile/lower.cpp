@@ -175,6 +175,10 @@ struct Lowering {
             p.deps = {pool_.integer(0), n.args[0]};
             return p;
           }
+          if (op_info(n.op).arity > 2)  // the vector tables and the JIT take one or two arguments
+            throw InvalidArgument("compile: " + to_string(pool_, id) + ": " + std::string(op_info(n.op).name) +
+                                  " of " + std::to_string(op_info(n.op).arity) +
+                                  " arguments has no numeric backend (eval_expr and evalf compute it)");
           throw InvalidArgument("compile: " + to_string(pool_, id) +
                                 " is a complex-valued function of a complex argument; the numeric backends are real");
         }

@@ -6,10 +6,12 @@
 #include <flint/flint.h>
 #if __FLINT_RELEASE >= 30000  // FLINT 3 holds Arb (Debian 13); Debian 12 has it apart (arb.h)
 #include <flint/acb.h>
+#include <flint/acb_elliptic.h>
 #include <flint/acb_hypgeom.h>
 #include <flint/arb.h>
 #else
 #include <acb.h>
+#include <acb_elliptic.h>
 #include <acb_hypgeom.h>
 #include <arb.h>
 #endif

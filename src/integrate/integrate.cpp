@@ -172,6 +172,7 @@ Opt Integrator::try_methods(ExprId f, ExprId x) {
   if (Opt r = attempt([&] { return log_power(f, x); })) return r;
   if (Opt r = attempt([&] { return exp_polynomial(f, x); })) return r;
   if (Opt r = attempt([&] { return power_to_exp(f, x); })) return r;
+  if (Opt r = attempt([&] { return special(f, x); })) return r;
   // Products and powers of sums: distribute and integrate term by term.
   if (n.kind == Kind::Mul || n.kind == Kind::Pow) {
     Opt r = attempt([&]() -> Opt {

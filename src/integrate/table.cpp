@@ -129,9 +129,14 @@ Opt Integrator::quadratic_forms(ExprId f, ExprId x) {
     auto c = poly_coeffs(n.args[0], x, 2);
     if (!c || c->size() != 3) return std::nullopt;
     const ExprId A = (*c)[2], B = (*c)[1], C = (*c)[0];
+    const ExprId k = fn(Op::Exp, sub(C, div(pw(B, 2), mul(num(4), A))));
+    if (is_positive(pool.node(A).facts) == true) {  // A > 0: erfi, w = sqrt(A) (x + B/(2A))
+      const ExprId sA = pool.sqrt(A);
+      const ExprId w = mul(sA, add(x, div(B, mul(num(2), A))));
+      return mul(div(mul(k, pool.sqrt(pool.constant(Constant::Pi))), mul(num(2), sA)), fn(Op::Erfi, w));
+    }
     const ExprId sA = pool.sqrt(pool.neg(A));
     const ExprId w = mul(sA, add(x, div(B, mul(num(2), A))));
-    const ExprId k = fn(Op::Exp, sub(C, div(pw(B, 2), mul(num(4), A))));
     return mul(div(mul(k, pool.sqrt(pool.constant(Constant::Pi))), mul(num(2), sA)), fn(Op::Erf, w));
   }
   // Split f = num * Q**e with Q quadratic and e in {-1, -1/2, 1/2}, num of degree <= 1.

@@ -615,15 +615,18 @@ class Parser {
       operands_.push_back(std::move(r));
       return;
     }
-    const int arity = f.callee.info ? f.callee.info->arity : 1;
-    if (f.callee.info ? !accepts_call(f.callee.info->op, argc) : argc != 1)
+    const OpInfo* info = f.callee.info;
+    if (info != nullptr && !accepts_call(info->op, argc))  // a row of the same name and this arity (elliptic_e)
+      if (const OpInfo* other = find_op(info->name, argc)) info = other;
+    const int arity = info ? info->arity : 1;
+    if (info ? !accepts_call(info->op, argc) : argc != 1)
       fail(std::string(f.name) + " takes " + (arity < 0 ? std::string("2 or more") : std::to_string(arity)) +
                (arity == 1 ? " argument, got " : " arguments, got ") + std::to_string(argc),
            f.begin, rparen.end);
     ops_.pop_back();
     std::vector<ExprId> args;
     for (std::size_t i = 0; i < argc; ++i) args.push_back(value(operands_[f.base + i]));
-    const ExprId r = f.callee.info ? pool_.func(f.callee.info->op, args) : pool_.sqrt(args[0]);
+    const ExprId r = info ? pool_.func(info->op, args) : pool_.sqrt(args[0]);
     operands_.resize(f.base);
     operands_.push_back(Operand{r});
   }

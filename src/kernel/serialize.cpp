@@ -313,6 +313,7 @@ std::vector<ExprId> DagReader::read(std::string_view chunk) {
           const OpInfo* op = find_op(name);
           if (op == nullptr) corrupt(where + " calls an unknown function '" + std::string(name) + "'");
           get_args("Func");
+          if (const OpInfo* same_name = find_op(name, args.size())) op = same_name;  // elliptic_e(m), elliptic_e(phi, m)
           id = pool_->func(op->op, args);
           break;
         }

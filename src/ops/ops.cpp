@@ -20,6 +20,12 @@
 
 #include <boost/math/policies/policy.hpp>
 #include <boost/math/special_functions/polygamma.hpp>
+#include <flint/flint.h>
+#if __FLINT_RELEASE >= 30000  // FLINT 3 holds Arb (Debian 13); Debian 12 has it apart
+#include <flint/arb_fpwrap.h>
+#else
+#include <arb_fpwrap.h>
+#endif
 #include <cmath>
 #include <algorithm>
 #include <array>
@@ -647,6 +653,12 @@ bool accepts_call(Op op, std::size_t n) {
 const OpInfo* find_op(std::string_view name) {
   for (const OpInfo& row : kTable)
     if (row.name == name) return &row;
+  return nullptr;
+}
+
+const OpInfo* find_op(std::string_view name, std::size_t nargs) {
+  for (const OpInfo& row : kTable)
+    if (row.name == name && row.takes(nargs)) return &row;
   return nullptr;
 }
 

@@ -150,8 +150,10 @@ def test_methods():
 def test_no_answer_is_not_a_wrong_answer():
     pool = ak.ExprPool()
     x = pool.symbol("x")
-    # Non-elementary (Liouville): exp(x)/x, sin(x)/x; and 1/(x**8 + 1) (RootSum).
-    for f in (ak.exp(x) / x, ak.sin(x) / x, 1 / (x**8 + 1), ak.exp(ak.exp(x) ** 2) * x):
+    # Non-elementary (Liouville) and beyond the table's special functions: exp(x)/log(x),
+    # sin(x)/log(x); and 1/(x**8 + 1) (RootSum). (exp(x)/x and sin(x)/x are Ei and Si:
+    # tests/python/test_integrate_special.py.)
+    for f in (ak.exp(x) / ak.log(x), ak.sin(x) / ak.log(x), 1 / (x**8 + 1), ak.exp(ak.exp(x) ** 2) * x):
         F = ak.integrate(f, x)
         assert F is None or str(F).startswith("Integral("), f"{f}: {F}"
 
@@ -219,7 +221,7 @@ def test_bad_input():
 def test_budget():
     pool = ak.ExprPool()
     x = pool.symbol("x")
-    f = ak.exp(x) / x + ak.sin(ak.sin(x)) / (x**3 + x + 1)
+    f = ak.exp(x) / ak.log(x) + ak.sin(ak.sin(x)) / (x**3 + x + 1)
     F0 = ak.integrate(f, x, max_steps=5)  # no answer: None, or the unevaluated Integral (objects)
     assert F0 is None or str(F0).startswith("Integral(")
     F = ak.integrate(x**2, x, max_steps=5)
@@ -233,11 +235,12 @@ def test_unevaluated_integral_and_doit():
         pytest.skip("this build has no unevaluated Integral object (alkahest._objects)")
     pool = ak.ExprPool()
     x, k, n = pool.symbols("x k n")
-    F = ak.integrate(ak.exp(x) / x, x)
-    assert str(F) == "Integral(exp(x)/x, x)"
+    F = ak.integrate(ak.exp(x) / ak.log(x), x)
+    assert str(F) == "Integral(exp(x)/log(x), x)"
     assert str(ak.Integral(x * ak.exp(x), x).doit()) == "x*exp(x) - exp(x)"
     assert str(ak.Integral(1 / (x**2 + 1), (x, 0, 1)).doit()) == "pi/4"
-    assert str(ak.Integral(ak.exp(x) / x, x).doit()) == "Integral(exp(x)/x, x)"
+    assert str(ak.Integral(ak.exp(x) / ak.log(x), x).doit()) == "Integral(exp(x)/log(x), x)"
+    assert str(ak.Integral(ak.exp(x) / x, x).doit()) == "Ei(x)"
     assert str(ak.Sum(k, (k, 1, n)).doit()) == "n*(n + 1)/2"
     assert str(ak.summation(1 / k, (k, 1, n))) == "Sum(1/k, (k, 1, n))"
 
