@@ -199,6 +199,9 @@ def test_rational_times_exponential(text, interval):
 
 
 def test_rational_times_exponential_not_elementary():
+    # No elementary answer: unevaluated, or one with the exponential integral Ei (special.cpp).
     for text in ("exp(x)/x", "exp(x)/(x + 1)**2", "exp(x**2)/x**2"):
-        F, _, _ = integrate(text)
-        assert F is None or str(F).startswith("Integral("), f"{text}: {F}"
+        F, f, x = integrate(text)
+        assert F is None or str(F).startswith("Integral(") or "Ei(" in str(F), f"{text}: {F}"
+        if F is not None and "Ei(" in str(F):
+            check(F, f, x)
