@@ -74,6 +74,8 @@ def series(expr, x, x0=0, n: int = 6, dir: str = "+"):
     whole, s, order, local = _core._series_expr(expr, x, x0, n, dir)
     if whole is not None:  # the sum with its O term, built by the kernel
         return whole
+    if s is None or local is None:  # the kernel returns either the whole or the parts
+        raise RuntimeError("series: the kernel returned neither a sum nor its parts")
     d = SeriesData(s, None if order is None else _exponent(order), local, [])
     return _with_order(d, x, x0)
 
