@@ -110,25 +110,6 @@ class _Truncated:
         return f"{self.data.sum} + O(({self.data.local})**{self.data.order})"
 
 
-_CUT_FUNCTIONS = frozenset(("asec", "acsc", "acot", "acoth", "asech", "acsch", "acosh", "atanh"))
-
-
-def _has_cut_function(expr) -> bool:
-    if not hasattr(expr, "node"):
-        return False
-    stack, seen = [expr], set()
-    while stack:
-        e = stack.pop()
-        if e in seen:
-            continue
-        seen.add(e)
-        n = e.node()
-        if n.kind == "Func" and n.op in _CUT_FUNCTIONS:
-            return True
-        stack.extend(n.args)
-    return False
-
-
 def limit(expr, x, x0, dir: str = "+"):
     """The limit of ``expr`` as the symbol ``x`` tends to ``x0`` (a finite expression free of ``x``,
     ``pool.oo`` or ``-pool.oo``) from ``dir``: ``"+"`` (above), ``"-"`` (below) or ``"+-"`` (both
@@ -159,14 +140,7 @@ def limit(expr, x, x0, dir: str = "+"):
     >>> limit(abs(x) / x, x, 0, "+-")   # the one-sided limits differ
     Limit(abs(x)/x, x, 0, dir='+-')
     """
-    try:
-        # Limits do not yet know the branch cuts of the newer inverse rows (asec(I*x + 1/2) at 0
-        # from below came out as asec(1/2), SymPy: -asec(1/2)): unevaluated rather than a guess.
-        r = None if _has_cut_function(expr) else _core._limit(expr, x, x0, dir)
-    except ZeroDivisionError:
-        # A step of the algorithm met an exact 0**(-k) (a rewrite through the newer op-table rows
-        # reached a pole): no answer is known, so the limit stays unevaluated, never a guess.
-        r = None
+    r = _core._limit(expr, x, x0, dir)
     if r is None:
         try:
             from ._objects import Limit  # type: ignore[attr-defined]

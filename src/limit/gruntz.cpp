@@ -346,6 +346,8 @@ std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x) {
     return std::nullopt;
   } catch (const PolyLimitError&) {
     return std::nullopt;
+  } catch (const DivisionByZero&) {  // a rewrite met an exact 0**(-k): no answer, not an error
+    return std::nullopt;
   }
 }
 
@@ -458,6 +460,7 @@ std::optional<ExprId> one_sided(ExprPool& pool, ExprId e, ExprId x, ExprId x0, i
     }
   } catch (const SeriesError&) {
   } catch (const PolyLimitError&) {
+  } catch (const DivisionByZero&) {
   }
   const ExprId y = fresh(pool, e, "limit_y_", positive_facts());
   const ExprId at = subs(pool, e, {{x, pool.add(x0, pool.div(pool.integer(dir), y))}});

@@ -192,9 +192,10 @@ class Expander {
     if (name == "atan" || name == "asinh") return real;
     // The cuts of the others lie on the real axis.
     if (p.node(c0).facts.within(Facts::NonReal) && name != "acot") return true;
-    if (name == "acot") {  // discontinuous at 0 on the real line
+    if (name == "acot" || name == "acoth") {  // discontinuous at 0 on the real line
       auto s0 = real ? sign_of(p, c0) : std::nullopt;
-      return s0 && *s0 != 0;
+      if (!s0 || *s0 == 0) return false;
+      if (name == "acot") return true;
     }
     if (!real) return false;
     if (name == "acosh") {
@@ -212,7 +213,14 @@ class Expander {
   PSeries by_integral(Op op, const PSeries& a, const PSeries& df, const char* name) {
     const bool arg_real = cx_.arg_real;
     const ExprId c0 = constant_term(cx_, a, name);
-    if ((!arg_real || std::string_view(name) == "acot") && !off_cut(name, c0))
+    // acot and acoth jump at 0 even along the real line (acoth(0+) = -I*pi/2, acoth(0-) = I*pi/2).
+    const std::string_view nm(name);
+    bool real_jump = false;
+    if (arg_real && (nm == "acot" || nm == "acoth")) {
+      auto s0 = is_real(cx_.pool.node(c0).facts) == true ? sign_of(cx_.pool, c0) : std::nullopt;
+      real_jump = !s0 || *s0 == 0;
+    }
+    if (real_jump || (!arg_real && !off_cut(name, c0)))
       throw SeriesError(std::string("series: ") + name + " of a non-real argument at a point on or near its " +
                         "branch cut; not expanded");
     const ExprId f0 = cx_.norm(cx_.pool.func(op, c0));
@@ -359,7 +367,13 @@ class Expander {
         d = diff(cx_.pool, d, y);
       }
       cx_.step(8);
-      const ExprId v = cx_.norm(subs(cx_.pool, d, {{y, c0}}));
+      ExprId v;
+      try {
+        v = cx_.norm(subs(cx_.pool, d, {{y, c0}}));
+      } catch (const DivisionByZero&) {  // a derivative's formula with a removable 0/0 there
+        throw SeriesError("series: the derivatives of " + std::string(info.name) +
+                          " are not defined by their formula at the point");
+      }
       if (not_finite(cx_.pool, v))
         throw SeriesError("series: " + std::string(info.name) + " is not analytic at the point");
       p[static_cast<std::size_t>(k)] = cx_.norm(cx_.pool.mul(cx_.pool.number(Number::rational(1, fact)), v));
@@ -422,6 +436,22 @@ class Expander {
     if (name == "acosh") {
       PSeries am = add(cx_, a, constant(cx_, p.integer(-1))), ap = add(cx_, a, constant(cx_, p.integer(1)));
       return by_integral(n.op, a, mul(cx_, pow_const(cx_, am, minus_half()), pow_const(cx_, ap, minus_half())),
+                         "acosh");
+    }
+    // The reciprocal rows are defined through the principal branches: asec(z) = acos(1/z),
+    // acsc(z) = asin(1/z), asech(z) = acosh(1/z), acsch(z) = asinh(1/z). Expanded as such, so that
+    // the branch-cut checks of by_integral apply at 1/z (a Taylor expansion of asec itself at a
+    // point of its cut would give the value from the wrong side).
+    if (name == "asec" || name == "acsc" || name == "asech" || name == "acsch") {
+      const PSeries r = inv(cx_, a);
+      if (name == "asec" || name == "acsc") {
+        PSeries df = pow_const(cx_, one_plus_sq(r, 1, -1), minus_half());
+        if (name == "asec") df = neg(cx_, df);
+        return by_integral(name == "asec" ? Op::Acos : Op::Asin, r, df, name == "asec" ? "acos" : "asin");
+      }
+      if (name == "acsch") return by_integral(Op::Asinh, r, pow_const(cx_, one_plus_sq(r, 1, 1), minus_half()), "asinh");
+      PSeries am = add(cx_, r, constant(cx_, p.integer(-1))), ap = add(cx_, r, constant(cx_, p.integer(1)));
+      return by_integral(Op::Acosh, r, mul(cx_, pow_const(cx_, am, minus_half()), pow_const(cx_, ap, minus_half())),
                          "acosh");
     }
     if (name == "atanh" || name == "acoth") return by_integral(n.op, a, inv(cx_, one_plus_sq(a, 1, -1)), name == "atanh" ? "atanh" : "acoth");

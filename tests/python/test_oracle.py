@@ -73,7 +73,10 @@ SP_LOCALS = {**SP_SYMS, "inf": sp.oo, "nan": sp.nan}
 
 
 # What SymPy raises when it cannot build or evaluate something: no reference, not a mismatch.
-SYMPY_REFUSALS = (TypeError, ValueError, ZeroDivisionError, OverflowError, NotImplementedError)
+# PrecisionExhausted: SymPy's evalf could not settle floor/ceiling of a value it cannot separate
+# from an integer at any precision it tries.
+SYMPY_REFUSALS = (TypeError, ValueError, ZeroDivisionError, OverflowError, NotImplementedError,
+                  sp.core.evalf.PrecisionExhausted)
 
 
 def sympify(text: str):
