@@ -826,11 +826,10 @@ class Parser {
     if (n == "inf") return pool_.number(Number(std::numeric_limits<double>::infinity()));
     for (std::size_t c = 0; c < kConstantCount; ++c)
       if (n == constant_name(static_cast<Constant>(c))) return pool_.constant(static_cast<Constant>(c));
-    // Names the pool reserves for functions; the parser-only aliases (`Abs`, `ceil`) stay usable
-    // as symbol names, since the pool accepts them.
-    if (find_op(n) != nullptr || n == "sqrt")
-      fail("'" + std::string(n) + "' is a function: call it as " + std::string(n) + "(...)",
-           t.begin, t.end);
+    // A function's name not followed by '(' is a symbol of that name (`beta*x`, as printed);
+    // `sqrt` alone is the parser's alias, not a symbol.
+    if (n == "sqrt")
+      fail("'sqrt' is a function: call it as sqrt(...)", t.begin, t.end);
     try {
       return pool_.symbol(n);
     } catch (const InvalidArgument& e) {

@@ -269,9 +269,11 @@ ExprId ExprPool::symbol(std::string_view name, Facts assumed) {
       "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
       "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
       "while", "with", "yield"};
-  if (find_op(name) != nullptr || reserved.count(name))
+  // Function names (beta, zeta, gamma, li, ...) are fine as symbol names, as in SymPy: the parser
+  // tells `beta` (the symbol) from `beta(...)` (the call).
+  if (reserved.count(name))
     throw InvalidArgument("symbol name '" + std::string(name) +
-                          "' is reserved for a function or constant; pick another name");
+                          "' is reserved for a constant, a parser alias or a Python keyword; pick another name");
   if (assumed.classes == 0 || (assumed.classes & ~Facts::Finite) != 0)
     throw InvalidArgument("symbol '" + std::string(name) + "': a symbol stands for a finite number");
   Node n(Kind::Symbol);

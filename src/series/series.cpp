@@ -210,7 +210,8 @@ class Expander {
   // f(A) = f(c0) + integral of f'(A) A' (f analytic on the path). A non-real path must start off
   // the branch cuts; a real one may start on a cut or at a branch point (the values along it are
   // the principal ones from that side when the integrand is real there).
-  PSeries by_integral(Op op, const PSeries& a, const PSeries& df, const char* name) {
+  // value: f(c0) written another way (asec(2) rather than acos(1/2) for asec's expansion through acos).
+  PSeries by_integral(Op op, const PSeries& a, const PSeries& df, const char* name, ExprId value = 0) {
     const bool arg_real = cx_.arg_real;
     const ExprId c0 = constant_term(cx_, a, name);
     // acot and acoth jump at 0 even along the real line (acoth(0+) = -I*pi/2, acoth(0-) = I*pi/2).
@@ -223,7 +224,7 @@ class Expander {
     if (real_jump || (!arg_real && !off_cut(name, c0)))
       throw SeriesError(std::string("series: ") + name + " of a non-real argument at a point on or near its " +
                         "branch cut; not expanded");
-    const ExprId f0 = cx_.norm(cx_.pool.func(op, c0));
+    const ExprId f0 = cx_.norm(value != 0 ? value : cx_.pool.func(op, c0));
     if (not_finite(cx_.pool, f0))
       throw SeriesError(std::string("series: ") + name + " is not finite at the point");
     // f'(A) may live on a finer grid (Puiseux): differentiate and integrate in the same u.
@@ -444,15 +445,21 @@ class Expander {
     // point of its cut would give the value from the wrong side).
     if (name == "asec" || name == "acsc" || name == "asech" || name == "acsch") {
       const PSeries r = inv(cx_, a);
+      ExprId value = 0;  // f(c0) by its own name; none when the argument tends to infinity
+      try {
+        value = p.func(n.op, constant_term(cx_, a, std::string(name).c_str()));
+      } catch (const SeriesError&) {
+      }
       if (name == "asec" || name == "acsc") {
         PSeries df = pow_const(cx_, one_plus_sq(r, 1, -1), minus_half());
         if (name == "asec") df = neg(cx_, df);
-        return by_integral(name == "asec" ? Op::Acos : Op::Asin, r, df, name == "asec" ? "acos" : "asin");
+        return by_integral(name == "asec" ? Op::Acos : Op::Asin, r, df, name == "asec" ? "acos" : "asin", value);
       }
-      if (name == "acsch") return by_integral(Op::Asinh, r, pow_const(cx_, one_plus_sq(r, 1, 1), minus_half()), "asinh");
+      if (name == "acsch")
+        return by_integral(Op::Asinh, r, pow_const(cx_, one_plus_sq(r, 1, 1), minus_half()), "asinh", value);
       PSeries am = add(cx_, r, constant(cx_, p.integer(-1))), ap = add(cx_, r, constant(cx_, p.integer(1)));
       return by_integral(Op::Acosh, r, mul(cx_, pow_const(cx_, am, minus_half()), pow_const(cx_, ap, minus_half())),
-                         "acosh");
+                         "acosh", value);
     }
     if (name == "atanh" || name == "acoth") return by_integral(n.op, a, inv(cx_, one_plus_sq(a, 1, -1)), name == "atanh" ? "atanh" : "acoth");
     if (name == "erf" || name == "erfc" || name == "erfi") {

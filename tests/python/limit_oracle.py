@@ -40,19 +40,8 @@ def _text(s: str) -> str:
 def _symbols(pool, case):
     out = {}
     for name, assumed in case["symbols"].items():
-        # A name the op table reserves for a function (beta, zeta, ...) stands for a symbol of
-        # another name: the texts are parsed with this mapping.
-        used = name + "_" if _core_reserved(name) else name
-        out[name] = pool.symbol(used, **assumed) if assumed else pool.symbol(used)
+        out[name] = pool.symbol(name, **assumed) if assumed else pool.symbol(name)
     return out
-
-
-def _core_reserved(name: str) -> bool:
-    try:
-        ExprPool().symbol(name)
-        return False
-    except ValueError:
-        return True
 
 
 def _same(pool, ours, theirs, syms) -> bool:

@@ -383,12 +383,22 @@ def test_symbols_and_pool(pool):
     assert isinstance(a.id, int)
 
 
-@pytest.mark.parametrize("name", ["1x", "sin", "lambda", "", "a b", "x-y", "ceil", "Abs", "sqrt", "inf", "nan",
-                                  "None", "gamma", "polygamma", "ceiling", "x.y", "class"])
+@pytest.mark.parametrize("name", ["1x", "lambda", "", "a b", "x-y", "ceil", "Abs", "sqrt", "inf", "nan",
+                                  "None", "pi", "E", "x.y", "class"])
 def test_invalid_symbol_names(pool, name):
     with pytest.raises(ValueError) as info:
         pool.symbol(name)
     assert repr(name)[1:-1] in str(info.value) or name == ""
+
+
+@pytest.mark.parametrize("name", ["sin", "gamma", "beta", "zeta", "polygamma", "ceiling", "li"])
+def test_function_names_are_symbol_names(pool, name):
+    # as in SymPy: the name alone is the symbol, the name with '(' the function
+    s = pool.symbol(name)
+    x = pool.symbol("x")
+    e = s * x + 1
+    assert str(s) == name and ak.parse(str(e), pool) == e
+    assert ak.from_sympy(ak.to_sympy(e), pool) == e
 
 
 # ---------------------------------------------------------------------------------------------
@@ -634,7 +644,7 @@ def test_exact_division_by_zero(pool, xyz):
 
 @pytest.mark.parametrize("source, span", [
     ("sin(x", (0, 4)), ("x +", (2, 3)), ("2 $ 3", (2, 3)), ("Eq(x)", (0, 5)), (")", (0, 1)),
-    ("", (0, 0)), ("x y", (2, 3)), ("2x", (1, 2)), ("sin", (0, 3)), ("sin()", (0, 5)), ("atan2(x)", (0, 8)),
+    ("", (0, 0)), ("x y", (2, 3)), ("2x", (1, 2)), ("sqrt", (0, 4)), ("sin()", (0, 5)), ("atan2(x)", (0, 8)),
     ("x,y", (1, 2)), ("(x", (0, 1)), ("x)", (1, 2)), ("x**", (1, 3)), ("*x", (0, 1)), ("lambda", (0, 6)),
     ("x^^2", (2, 3)), ("polygamma(x)", (0, 12)), ("sqrt(x, y)", (0, 10)), ("x\x00", (1, 2)),
 ])

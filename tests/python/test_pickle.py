@@ -223,7 +223,7 @@ BAD_CHUNKS = [
      "value byte 5"),
     ("unknown-constant", chunk([record(6, blob(b"tau"))], [0]), "unknown constant 'tau'"),
     ("bad-symbol-name", chunk([record(1, blob(b"1x") + varint(0))], [0]), "identifier"),
-    ("reserved-symbol-name", chunk([record(1, blob(b"sin") + varint(0))], [0]), "reserved"),
+    ("reserved-symbol-name", chunk([record(1, blob(b"pi") + varint(0))], [0]), "reserved"),
     ("unknown-function", chunk([SYM_X, record(5, blob(b"frobnicate") + varint(1) + varint(0))], [1]), "frobnicate"),
     ("wrong-arity", chunk([SYM_X, record(5, blob(b"atan2") + varint(1) + varint(0))], [1]), "atan2 takes 2"),
     ("pow-arity", chunk([SYM_X, record(4, varint(1) + varint(0))], [1]), "power of 1"),
