@@ -10,13 +10,13 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from . import _core
 
-_UNARY = {
+_UNARY: dict[str, Callable[[Any], Any]] = {
     "sin": _core.sin, "cos": _core.cos, "tan": _core.tan, "arcsin": _core.asin, "arccos": _core.acos,
     "arctan": _core.atan, "sinh": _core.sinh, "cosh": _core.cosh, "tanh": _core.tanh, "exp": _core.exp,
     "log": _core.log, "sqrt": _core.sqrt, "absolute": _core.abs, "fabs": _core.abs, "sign": _core.sign,
@@ -25,7 +25,7 @@ _UNARY = {
     "expm1": lambda a: _core.exp(a) - 1, "log1p": lambda a: _core.log(1 + a),
     "log2": lambda a: _core.log(a) / _core.log(2), "log10": lambda a: _core.log(a) / _core.log(10),
 }
-_BINARY = {
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
     "true_divide": lambda a, b: a / b, "divide": lambda a, b: a / b, "power": lambda a, b: a ** b,
     "float_power": lambda a, b: a ** b, "arctan2": _core.atan2,
