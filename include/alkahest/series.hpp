@@ -56,12 +56,17 @@ std::optional<ExprId> series_expr(ExprPool& pool, const Series& s, ExprId x, Exp
 
 /// The leading term c * w**e of `expr` as w -> 0+ (w a symbol), with c proved or generically
 /// nonzero and free of w; log(w) in c is written as the symbol `logw` (used by limit's Gruntz
-/// algorithm). nullopt when no nonzero term was found within the budget (the expression may be 0).
+/// algorithm). nullopt when no nonzero term was found within the budget (the expression may be 0);
+/// then `*exact_zero` (when given) tells whether the expansion was exactly 0 (the expression is
+/// identically 0 for small w > 0, as floor(w)) rather than the budget running out.
 struct LeadingTerm {
   ExprId coeff;
   mpq_class exponent;
 };
-std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, ExprId logw);
+/// `logw_value` (when not 0) is what log(w) stands for in slower functions (Gruntz's rewrite):
+/// exp() of an argument whose constant term has log(w) then reads it as that value.
+std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, ExprId logw,
+                                        bool* exact_zero = nullptr, ExprId logw_value = 0);
 
 /// Whether `c` (free of the series variable) is zero: true when proved, false when proved
 /// nonzero or nonzero at a certified random point of its parameters (generic values); throws

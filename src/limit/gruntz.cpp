@@ -9,6 +9,9 @@
 // Everything that cannot be decided (a sign, a zero test, a series) makes the whole computation
 // give up (nullopt), never guess.
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
 #include <unordered_map>
 
 #include "alkahest/calculus.hpp"
@@ -24,6 +27,21 @@ namespace alkahest {
 namespace {
 
 struct GiveUp {};
+
+// ALKAHEST_LIMIT_DEBUG=1: where Gruntz's algorithm gave up, on stderr (a development aid).
+bool debug_on() {
+  static const bool on = std::getenv("ALKAHEST_LIMIT_DEBUG") != nullptr;
+  return on;
+}
+std::string& last_reason() {
+  static thread_local std::string r;
+  return r;
+}
+#define GIVE_UP(why)                                                            \
+  do {                                                                          \
+    if (debug_on()) last_reason() = std::string(why) + " @" + std::to_string(__LINE__); \
+    throw GiveUp{};                                                             \
+  } while (0)
 
 ExprId fresh(ExprPool& pool, ExprId expr, const std::string& base, Facts facts) {
   const std::vector<ExprId> fs = free_symbols(pool, expr);
@@ -51,17 +69,66 @@ class Gruntz {
     Guard g(*this);
     auto [c0, e0] = leadterm(e);
     if (e0 > 0) return p_.integer(0);
-    if (e0 < 0) {
-      auto s = sign(c0);
-      if (!s) {
-        if (has_x(c0)) throw GiveUp{};
-        if (is_real(p_.node(c0).facts) != true) throw GiveUp{};
-        return p_.mul(p_.func(Op::Sign, c0), p_.constant(Constant::Infinity));  // a parameter's sign
-      }
-      if (*s == 0) throw GiveUp{};
-      return p_.constant(*s > 0 ? Constant::Infinity : Constant::NegativeInfinity);
-    }
+    if (e0 < 0) return infinity_of(c0);
     return limitinf(c0);
+  }
+
+  // lim c0 * w**e0 for e0 < 0: infinity in the direction of c0. The factors of c0 with x (through
+  // log(w)) must have a decided eventual sign (sign() decides only real ones); the rest P is a constant: a real one of
+  // decided sign, i*r with r real, or an expression in parameters (the answer is oo*sign(P) for
+  // P != 0, SymPy's form; a parameter of unknown sign or a complex parameter).
+  ExprId infinity_of(ExprId c0) {
+    const Node& cn = p_.node(c0);
+    const std::vector<ExprId> fs = cn.kind == Kind::Mul ? cn.args : std::vector<ExprId>{c0};
+    std::vector<ExprId> pf;
+    int s = 1;
+    for (ExprId f : fs) {
+      if (!has_x(f)) {
+        pf.push_back(f);
+        continue;
+      }
+      const auto t = sign(f);
+      if (!t || *t == 0) GIVE_UP("sign of c0 depends on x: " + Expr(p_, c0).str());
+      s *= *t;
+    }
+    const ExprId P = p_.mul(pf);
+    const ExprId oo = p_.constant(Constant::Infinity);
+    if (free_symbols(p_, P).empty()) {
+      bool real = is_real(p_.node(P).facts) == true;
+      if (!real) {
+        try {
+          const Evalf v = evalf(p_, P, 15);
+          real = v.real;
+        } catch (const std::exception&) {
+        }
+      }
+      if (!real) {
+        // i*r: the real part is exactly 0 and r = im(P) has a decided sign
+        const ExprId re = p_.func(Op::Re, P);
+        const auto z = alkahest::is_zero(p_, re);
+        if (!z || !*z) GIVE_UP("complex leading coefficient: " + Expr(p_, P).str());
+        const auto t = const_sign(p_.func(Op::Im, P));
+        if (!t || *t == 0) GIVE_UP("c0 zero");
+        return p_.mul(p_.integer(s * *t), p_.mul(p_.constant(Constant::I), oo));
+      }
+      const auto t = const_sign(P);
+      if (!t || *t == 0) GIVE_UP("c0 zero");
+      return p_.constant(s * *t > 0 ? Constant::Infinity : Constant::NegativeInfinity);
+    }
+    if (const auto t = const_sign(P)) {
+      if (*t == 0) GIVE_UP("c0 zero");
+      return p_.constant(s * *t > 0 ? Constant::Infinity : Constant::NegativeInfinity);
+    }
+    if (any_node(p_, P, [](ExprId, const Node& m) { return m.kind == Kind::Constant && m.constant == Constant::I; }))
+      GIVE_UP("complex parameter coefficient: " + Expr(p_, P).str());
+    // sign(-P) = -sign(P): a negative numeric factor comes out (SymPy's -oo*sign(a))
+    ExprId q = P;
+    if (const Node& qn = p_.node(P); qn.kind == Kind::Mul && p_.node(qn.args[0]).kind == Kind::Number &&
+                                     p_.node(qn.args[0]).number.sign() < 0) {
+      s = -s;
+      q = p_.neg(P);
+    }
+    return p_.mul(p_.integer(s), p_.mul(p_.func(Op::Sign, q), oo));  // a parameter's sign
   }
 
   // Eventual sign of e as x -> oo (nullopt: depends on a parameter).
@@ -102,12 +169,21 @@ class Gruntz {
     explicit Guard(Gruntz& g) : g(g) {
       if (++g.calls_ > LimitLimits::max_calls || ++g.depth_ > LimitLimits::max_depth) {
         --g.depth_;
-        throw GiveUp{};
+        GIVE_UP("budget");
       }
     }
     ~Guard() { --g.depth_; }
     Gruntz& g;
   };
+
+  // A limit value that is a finite constant: free of x and of oo, -oo, zoo, nan.
+  bool finite_const(ExprId l) {
+    if (has_x(l)) return false;
+    return !any_node(p_, l, [](ExprId, const Node& m) {
+      return m.kind == Kind::Constant && m.constant != Constant::Pi && m.constant != Constant::E &&
+             m.constant != Constant::EulerGamma && m.constant != Constant::I;
+    });
+  }
 
   bool has_x(ExprId e) {
     auto it = has_x_memo_.find(e);
@@ -129,20 +205,20 @@ class Gruntz {
     try {
       if (auto z = alkahest::is_zero(p_, c); z && *z) return 0;
       const Evalf v = evalf(p_, c, 15);
-      if (!v.real && std::abs(v.im_double) > 0) throw GiveUp{};
+      if (!v.real && std::abs(v.im_double) > 0) GIVE_UP("const_sign non-real: " + Expr(p_, c).str());
       if (std::abs(v.re_double) > std::stod(v.re_radius)) return v.re_double > 0 ? 1 : -1;
     } catch (const GiveUp&) {
       throw;
     } catch (const std::exception&) {
     }
-    throw GiveUp{};
+    GIVE_UP("const_sign undecided: " + Expr(p_, c).str());
   }
 
   void require_positive(ExprId b) {
     if (is_positive(p_.node(b).facts) == true) return;
-    if (!has_x(b)) throw GiveUp{};
+    if (!has_x(b)) GIVE_UP("require_positive of constant: " + Expr(p_, b).str());
     auto s = sign(b);
-    if (!s || *s <= 0) throw GiveUp{};
+    if (!s || *s <= 0) GIVE_UP("not eventually positive: " + Expr(p_, b).str());
   }
 
   ExprId log_of(ExprId f) {  // log of an mrv element (exp(u) -> u, x -> log(x))
@@ -159,7 +235,7 @@ class Gruntz {
     if (n.kind == Kind::Constant &&
         (n.constant == Constant::Infinity || n.constant == Constant::NegativeInfinity))
       return 1;
-    if (has_x(r) || n.facts.may(Facts::Infinite | Facts::NaN)) throw GiveUp{};
+    if (!finite_const(r)) GIVE_UP("compare: " + Expr(p_, r).str());
     return 0;
   }
 
@@ -191,7 +267,7 @@ class Gruntz {
         return r;
       }
       case Kind::Pow: {
-        if (has_x(n.args[1])) throw GiveUp{};  // removed by tractable()
+        if (has_x(n.args[1])) GIVE_UP("pow with x in exponent");
         // The algorithm works in a field of real functions: a non-integer power needs a base that
         // is eventually positive (otherwise the value is complex and may turn).
         const Node& en = p_.node(n.args[1]);
@@ -204,7 +280,7 @@ class Gruntz {
           if (p_.is_constant(l, Constant::Infinity) || p_.is_constant(l, Constant::NegativeInfinity))
             return mrv_max({e}, mrv(n.args[0]));
           // oo*sign(a) (a parameter of unknown sign) is neither class: give up
-          if (has_x(l) || p_.node(l).facts.may(Facts::Infinite | Facts::NaN)) throw GiveUp{};
+          if (!finite_const(l)) GIVE_UP("exp arg limit: " + Expr(p_, l).str());
           return mrv(n.args[0]);
         }
         if (n.op == Op::Log) {
@@ -215,27 +291,29 @@ class Gruntz {
         // finite limit (the function is then expanded there) or for the tame ones below; gamma(x)
         // or erfc(x) would be taken for slower than they are.
         const std::string_view name = op_info(n.op).name;
-        const bool tame = name == "atan" || name == "sin" || name == "cos" || name == "abs" || name == "sign" ||
+        const bool tame = name == "atan" || name == "acot" || name == "asinh" || name == "acosh" ||
+                          name == "acoth" || name == "loggamma" || name == "digamma" ||
+                          name == "polygamma" || name == "sin" || name == "cos" || name == "abs" || name == "sign" ||
                           name == "floor" || name == "ceiling";
         std::vector<ExprId> r;
         for (ExprId a : n.args) {
           if (!tame && has_x(a)) {
             const ExprId l = limitinf(a);
-            if (p_.node(l).facts.may(Facts::Infinite | Facts::NaN) || has_x(l)) throw GiveUp{};
+            if (!finite_const(l)) GIVE_UP("non-tame function " + std::string(name) + " with limit " + Expr(p_, l).str());
           }
           r = mrv_max(r, mrv(a));
         }
         return r;
       }
       default:
-        throw GiveUp{};
+        GIVE_UP("mrv of node " + Expr(p_, e).str());
     }
   }
 
   // The leading term (c0, e0) of e in the mrv class: e ~ c0 * w**e0.
   std::pair<ExprId, mpq_class> leadterm(ExprId e) {
     std::vector<ExprId> omega = mrv(e);
-    if (omega.empty()) throw GiveUp{};
+    if (omega.empty()) GIVE_UP("empty mrv");
     if (std::find(omega.begin(), omega.end(), x_) != omega.end()) {
       // Move up one level: x -> exp(x) (the limit is the same).
       // The set moves up with it (x itself becomes exp(x)); it is not computed again.
@@ -243,7 +321,7 @@ class Gruntz {
       e = subs(p_, e, up);
       for (ExprId& el : omega) el = subs(p_, el, up);
       for (ExprId el : omega)
-        if (!(p_.node(el).kind == Kind::Func && p_.node(el).op == Op::Exp)) throw GiveUp{};
+        if (!(p_.node(el).kind == Kind::Func && p_.node(el).op == Op::Exp)) GIVE_UP("up-move not exp");
     }
     // g: the simplest element; w = exp(-v) when v -> +oo, exp(v) when v -> -oo.
     std::sort(omega.begin(), omega.end(), [&](ExprId a, ExprId b) {
@@ -256,12 +334,12 @@ class Gruntz {
     int s;
     if (p_.is_constant(lv, Constant::Infinity)) s = 1;
     else if (p_.is_constant(lv, Constant::NegativeInfinity)) s = -1;
-    else throw GiveUp{};
+    else GIVE_UP("g arg limit");
     ExprId f = e;
     for (ExprId el : omega) {
       const ExprId u = p_.node(el).args[0];
       const ExprId c = limitinf(p_.div(u, v));
-      if (has_x(c) || p_.node(c).facts.may(Facts::Infinite | Facts::NaN)) throw GiveUp{};
+      if (!finite_const(c)) GIVE_UP("rewrite ratio: " + Expr(p_, c).str());
       const ExprId rest = expand(p_, p_.sub(u, p_.mul(c, v)));
       const ExprId wpow = p_.pow(wsym_, s > 0 ? p_.neg(c) : c);
       f = subs(p_, f, {{el, p_.mul(p_.func(Op::Exp, rest), wpow)}});
@@ -269,20 +347,39 @@ class Gruntz {
     has_x_memo_.clear();
     const ExprId logw_value = s > 0 ? p_.neg(v) : v;
     std::optional<LeadingTerm> lt;
+    bool exact_zero = false;
     try {
-      lt = leading_term(p_, f, wsym_, logw_);
-    } catch (const SeriesError&) {
-      throw GiveUp{};
+      lt = leading_term(p_, f, wsym_, logw_, &exact_zero, logw_value);
+    } catch (const SeriesError& ex) {
+      GIVE_UP(std::string("series: ") + ex.what() + " in " + Expr(p_, f).str());
     } catch (const PolyLimitError&) {
-      throw GiveUp{};
+      GIVE_UP("polylimit");
     }
-    if (!lt) throw GiveUp{};
+    if (!lt && exact_zero) return {p_.integer(0), mpq_class(0)};  // e = 0 for all small w > 0
+    if (!lt) GIVE_UP("no leading term of " + Expr(p_, f).str());
     const ExprId c0 = subs(p_, lt->coeff, {{logw_, logw_value}});
     const std::vector<ExprId> fs = free_symbols(p_, c0);
-    if (std::find(fs.begin(), fs.end(), wsym_) != fs.end()) throw GiveUp{};
+    if (std::find(fs.begin(), fs.end(), wsym_) != fs.end()) GIVE_UP("w in c0");
     return {c0, lt->exponent};
   }
 };
+
+// log(r) for a positive rational r = (a/b)**k with k > 1 as k*log(a/b) (k largest): logs of
+// powers of one base then cancel (27**(log(x)/log(3)) = exp(3*log(3)*log(x)/log(3)) = x**3).
+ExprId log_of_power(ExprPool& p, ExprId r) {
+  const Node& n = p.node(r);
+  if (!(n.kind == Kind::Number && n.number.is_exact() && n.number.sign() > 0)) return p.func(Op::Log, r);
+  const mpq_class q = n.number.to_mpq();
+  const mpz_class num = q.get_num(), den = q.get_den();
+  const size_t bits = std::max(mpz_sizeinbase(num.get_mpz_t(), 2), mpz_sizeinbase(den.get_mpz_t(), 2));
+  for (unsigned long k = bits; k >= 2; --k) {
+    mpz_class rn, rd;
+    if (mpz_root(rn.get_mpz_t(), num.get_mpz_t(), k) == 0) continue;
+    if (mpz_root(rd.get_mpz_t(), den.get_mpz_t(), k) == 0) continue;
+    return p.mul(p.integer(static_cast<long>(k)), p.func(Op::Log, p.number(Number(mpq_class(rn, rd)))));
+  }
+  return p.func(Op::Log, r);
+}
 
 // Exponentials and logs for what Gruntz's algorithm reads: b**u with u depending on x as
 // exp(u*log(b)), the hyperbolic functions through exp.
@@ -314,7 +411,7 @@ ExprId tractable(ExprPool& p, ExprId e, ExprId x) {
         case Kind::Add: r = p.add(args); break;
         case Kind::Mul: r = p.mul(args); break;
         case Kind::Pow:
-          if (dep.at(n.args[1])) r = p.func(Op::Exp, p.mul(args[1], p.func(Op::Log, args[0])));
+          if (dep.at(n.args[1])) r = p.func(Op::Exp, p.mul(args[1], log_of_power(p, args[0])));
           else r = p.pow(args[0], args[1]);
           break;
         case Kind::Func: {
@@ -324,6 +421,9 @@ ExprId tractable(ExprPool& p, ExprId e, ExprId x) {
           if (name == "sinh") r = p.mul(p.number(Number::rational(1, 2)), p.sub(ex(u), ex(p.neg(u))));
           else if (name == "cosh") r = p.mul(p.number(Number::rational(1, 2)), p.add(ex(u), ex(p.neg(u))));
           else if (name == "tanh") r = p.div(p.sub(ex(u), ex(p.neg(u))), p.add(ex(u), ex(p.neg(u))));
+          else if (name == "coth") r = p.div(p.add(ex(u), ex(p.neg(u))), p.sub(ex(u), ex(p.neg(u))));
+          else if (name == "sech") r = p.div(p.integer(2), p.add(ex(u), ex(p.neg(u))));
+          else if (name == "csch") r = p.div(p.integer(2), p.sub(ex(u), ex(p.neg(u))));
           else r = p.func(n.op, args);
           break;
         }
@@ -335,14 +435,78 @@ ExprId tractable(ExprPool& p, ExprId e, ExprId x) {
   return memo.at(e);
 }
 
+// exp(k*log(r)) = r**k for a positive rational r and a rational k (the answer of
+// 27**(log(x)/log(3) + 1)/x**3 is 27, not exp(3*log(3))).
+ExprId tidy(ExprPool& p, ExprId e) {
+  std::vector<std::pair<ExprId, std::pair<ExprId, ExprId>>> found;  // exp node, (r, k)
+  any_node(p, e, [&](ExprId id, const Node& n) {  // no new nodes during the walk
+    if (n.kind != Kind::Func || n.op != Op::Exp) return false;
+    const Node& a = p.node(n.args[0]);
+    ExprId k = 0, lg = n.args[0];
+    if (a.kind == Kind::Mul && a.args.size() == 2 && p.node(a.args[0]).kind == Kind::Number &&
+        p.node(a.args[0]).number.is_exact()) {
+      k = a.args[0];
+      lg = a.args[1];
+    }
+    const Node& l = p.node(lg);
+    if (l.kind == Kind::Func && l.op == Op::Log && p.node(l.args[0]).kind == Kind::Number &&
+        p.node(l.args[0]).number.is_exact() && p.node(l.args[0]).number.sign() > 0)
+      found.push_back({id, {l.args[0], k}});
+    return false;
+  });
+  if (found.empty()) return e;
+  std::unordered_map<ExprId, ExprId> repl;
+  for (const auto& [id, rk] : found) repl[id] = p.pow(rk.first, rk.second == 0 ? p.integer(1) : rk.second);
+  return subs(p, e, repl);
+}
+
+std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x);
+
+// gamma(u) = exp(loggamma(u)) and factorial(u) = exp(loggamma(u + 1)) where u -> +oo (there
+// gamma(u) > 0): Gruntz's algorithm then sees the growth in the exponential, and the series
+// module expands loggamma by Stirling's series. Other gamma and factorial nodes stay.
+ExprId gamma_as_exp(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId, ExprId>& memo) {
+  if (auto it = memo.find(e); it != memo.end()) return it->second;
+  const Node n = p.node(e);
+  ExprId r = e;
+  if (!n.args.empty() && any_node(p, e, [&](ExprId id, const Node&) { return id == x; })) {
+    std::vector<ExprId> args;
+    for (ExprId a : n.args) args.push_back(gamma_as_exp(p, a, x, memo));
+    if (args != n.args) {
+      switch (n.kind) {
+        case Kind::Add: r = p.add(args); break;
+        case Kind::Mul: r = p.mul(args); break;
+        case Kind::Pow: r = p.pow(args[0], args[1]); break;
+        case Kind::Func: r = p.func(n.op, args); break;
+        default: break;  // other nodes stay as they are
+      }
+    }
+    if (n.kind == Kind::Func && (n.op == Op::Gamma || n.op == Op::Factorial)) {
+      const ExprId u = n.op == Op::Gamma ? args[0] : p.add(args[0], p.integer(1));
+      const auto l = gruntz_limit(p, u, x);
+      if (l && p.is_constant(*l, Constant::Infinity)) r = p.func(Op::Exp, p.func(Op::Loggamma, u));
+    }
+  }
+  memo[e] = r;
+  return r;
+}
+
 // The limit by Gruntz's algorithm alone: nullopt when it gives up.
 std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x) {
   try {
+    std::unordered_map<ExprId, ExprId> memo;
+    const ExprId e1 = any_node(pool, e, [](ExprId, const Node& m) {
+                        return m.kind == Kind::Func && (m.op == Op::Gamma || m.op == Op::Factorial);
+                      })
+                          ? gamma_as_exp(pool, e, x, memo)
+                          : e;
     Gruntz g(pool, x);
-    return g.limitinf(tractable(pool, e, x));
+    return tidy(pool, g.limitinf(tractable(pool, e1, x)));
   } catch (const GiveUp&) {
+    if (debug_on()) std::cerr << "gruntz gave up on " << Expr(pool, e).str() << ": " << last_reason() << "\n";
     return std::nullopt;
-  } catch (const SeriesError&) {
+  } catch (const SeriesError& ex) {
+    if (debug_on()) std::cerr << "gruntz series error on " << Expr(pool, e).str() << ": " << ex.what() << "\n";
     return std::nullopt;
   } catch (const PolyLimitError&) {
     return std::nullopt;
@@ -447,7 +611,10 @@ std::optional<ExprId> one_sided(ExprPool& pool, ExprId e, ExprId x, ExprId x0, i
   const ExprId logt = fresh(pool, e, "limit_logt_", Facts::real());
   const ExprId shifted = subs(pool, e, {{x, pool.add(x0, pool.mul(pool.integer(dir), t))}});
   try {
-    if (auto lt = leading_term(pool, shifted, t, logt)) {
+    bool exact_zero = false;
+    auto lt = leading_term(pool, shifted, t, logt, &exact_zero);
+    if (!lt && exact_zero) return pool.integer(0);  // e = 0 on a one-sided neighbourhood
+    if (lt) {
       const std::vector<ExprId> fs = free_symbols(pool, lt->coeff);
       const bool has_log = std::find(fs.begin(), fs.end(), logt) != fs.end();
       if (lt->exponent > 0) return pool.integer(0);
@@ -458,7 +625,8 @@ std::optional<ExprId> one_sided(ExprPool& pool, ExprId e, ExprId x, ExprId x0, i
         if (is_negative(f) == true) return pool.constant(Constant::NegativeInfinity);
       }
     }
-  } catch (const SeriesError&) {
+  } catch (const SeriesError& ex) {
+    if (debug_on()) std::cerr << "series fast path: " << ex.what() << "\n";
   } catch (const PolyLimitError&) {
   } catch (const DivisionByZero&) {
   }

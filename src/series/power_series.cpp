@@ -453,12 +453,21 @@ PSeries unit_pow(Ctx& cx, const PSeries& u, ExprId r) {
 }
 
 // Principal branches: log(c*p) = log(c) + log(p) and (c*p)**r = c**r p**r for p > 0; the unit part
-// 1 + U is positive for small t when U is real. Otherwise c must be positive.
-void check_branch(Ctx& cx, ExprId c0, const PSeries& u, const char* who) {
-  if (is_positive(cx.pool.node(c0).facts) == true) return;
+// 1 + U is positive for small t when U is real. Otherwise c must be positive, or a negative number
+// approached from one side of the cut: then the result is the side (+1: from above, Im > 0; -1:
+// from below), 0 when the principal formulas hold as they are.
+int check_branch(Ctx& cx, ExprId c0, const PSeries& u, const char* who) {
+  if (is_positive(cx.pool.node(c0).facts) == true) return 0;
   // c0 off the real axis: arg(c0) is strictly inside (-pi, pi) and a small factor keeps it there.
-  if (cx.pool.node(c0).facts.within(Facts::NonReal)) return;
-  if (cx.arg_real && all_real(cx, u)) return;
+  if (cx.pool.node(c0).facts.within(Facts::NonReal)) return 0;
+  if (cx.arg_real && all_real(cx, u)) return 0;
+  // c0 < 0 and c0*(1 + U) off the real axis for small t: Im(c0*U) has the sign opposite to that
+  // of Im(U)'s first nonzero term (the terms before it real).
+  if (const auto s0 = const_sign(cx, c0); s0 && *s0 < 0)
+    if (const int side = approach_side(cx, u, 0); side != 0) {
+      if (side == 2) throw NeedMoreTerms{1};
+      return -side;
+    }
   throw SeriesError(std::string("series: ") + who +
                     " of an argument with a complex leading coefficient: the expansion may cross the "
                     "branch cut; not expanded");
@@ -480,7 +489,7 @@ PSeries pow_const(Ctx& cx, PSeries a, ExprId r) {
   }
   const ExprId c0 = a.c[0];
   PSeries u = unit_part(cx, a);
-  check_branch(cx, c0, u, "a power");
+  const int side = check_branch(cx, c0, u, "a power");
   // x-exponent of the leading term: val/den * r.
   long den2 = a.den, shift = 0;
   if (a.val != 0) {
@@ -493,7 +502,14 @@ PSeries pow_const(Ctx& cx, PSeries a, ExprId r) {
     shift = sh.get_num().get_si();
   }
   PSeries b = unit_pow(cx, u, r);
-  b = scale(cx, b, cx.norm(cx.pool.pow(c0, r)));
+  // From below the cut at c0 < 0: (c0*(1 + U))**r = (-c0)**r exp(-i pi r) (1 + U)**r; from above,
+  // or off the cut, the principal c0**r.
+  const ExprId c0r = side < 0 ? cx.pool.mul(cx.pool.pow(cx.pool.neg(c0), r),
+                                            cx.pool.func(Op::Exp, cx.pool.mul(std::vector<ExprId>{
+                                                                   cx.pool.integer(-1), cx.pool.constant(Constant::I),
+                                                                   cx.pool.constant(Constant::Pi), r})))
+                              : cx.pool.pow(c0, r);
+  b = scale(cx, b, cx.norm(c0r));
   b = regrid(cx, b, den2);
   b.val += shift;
   if (!b.exact()) b.prec += shift;
@@ -565,7 +581,9 @@ PSeries exp(Ctx& cx, const PSeries& a0) {
     }
   }
   if (cx.pool.node(c0).kind == Kind::Number && cx.pool.node(c0).number.is_zero()) return e;
-  auto [q, r] = split_log(cx, c0);
+  ExprId c0v = c0;
+  if (cx.log_t_value != 0) c0v = cx.norm(subs(cx.pool, c0, {{cx.log_t, cx.log_t_value}}));
+  auto [q, r] = split_log(cx, c0v);
   e = scale(cx, e, cx.norm(cx.pool.func(Op::Exp, r)));
   if (q != 0) {  // exp(q*log t) = t**q
     const long den2 = std::lcm(e.den, q.get_den().get_si());
@@ -583,7 +601,7 @@ PSeries log(Ctx& cx, PSeries a) {
   if (!normalize(cx, a)) throw SeriesError("series: log(0)");
   const ExprId c0 = a.c[0];
   PSeries u = unit_part(cx, a);
-  check_branch(cx, c0, u, "log");
+  const int side = check_branch(cx, c0, u, "log");
   const long len = std::min(u.prec, cx.cap(u.den));
   std::vector<ExprId> av = dense(cx, u, len);
   PSeries l;
@@ -612,8 +630,14 @@ PSeries log(Ctx& cx, PSeries a) {
     }
     l = from_dense(cx, std::move(b), u.den, std::min(u.prec, cx.cap(u.den)));
   }
-  ExprId k0 = cx.norm(cx.pool.func(Op::Log, c0));
-  if (a.val != 0) k0 = cx.norm(cx.pool.add(k0, cx.pool.mul(cx.pool.number(Number::rational(a.val, a.den)), cx.log_t)));
+  // From below the cut at c0 < 0: log(-c0) - i pi (the principal log(c0) is the value from above).
+  ExprId k0 = cx.norm(side < 0 ? cx.pool.sub(cx.pool.func(Op::Log, cx.pool.neg(c0)),
+                                             cx.pool.mul(cx.pool.constant(Constant::I), cx.pool.constant(Constant::Pi)))
+                               : cx.pool.func(Op::Log, c0));
+  // log(t) itself, or what it stands for (Gruntz: -v; then log(w) terms cancel against the slower
+  // ones in the coefficients, where they are seen as zero)
+  const ExprId lt = cx.log_t_value != 0 ? cx.log_t_value : cx.log_t;
+  if (a.val != 0) k0 = cx.norm(cx.pool.add(k0, cx.pool.mul(cx.pool.number(Number::rational(a.val, a.den)), lt)));
   return add(cx, l, constant(cx, k0));
 }
 
@@ -754,6 +778,36 @@ PSeries without_constant(Ctx& cx, const PSeries& a) {
   if (r.val <= 0 && r.end() > 0) r.c[static_cast<std::size_t>(-r.val)] = cx.zero();
   strip(cx, r);
   return r;
+}
+
+std::optional<int> const_sign(Ctx& cx, ExprId c) {
+  const Facts& f = cx.pool.node(c).facts;
+  if (is_positive(f) == true) return 1;
+  if (is_negative(f) == true) return -1;
+  if (is_zero(f) == true) return 0;
+  if (!free_symbols(cx.pool, c).empty()) return std::nullopt;
+  try {
+    const Evalf v = evalf(cx.pool, c, 15);
+    if (!v.real) return std::nullopt;
+    if (std::abs(v.re_double) > std::stod(v.re_radius)) return v.re_double > 0 ? 1 : -1;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+int approach_side(Ctx& cx, const PSeries& a, int axis) {
+  for (std::size_t i = 0; i < a.c.size(); ++i) {
+    if (a.val + static_cast<long>(i) <= 0) continue;  // the constant term (and poles: none here)
+    const ExprId k = a.c[i];
+    if (cx.pool.node(k).kind == Kind::Number && cx.pool.node(k).number.is_zero()) continue;
+    if (axis == 0 && is_real(cx.pool.node(k).facts) == true) continue;  // Im(k) = 0
+    if (!free_symbols(cx.pool, k).empty()) return 0;
+    const ExprId part = cx.pool.func(axis == 0 ? Op::Im : Op::Re, k);
+    if (auto z = alkahest::is_zero(cx.pool, part); z && *z) continue;
+    if (const auto s = const_sign(cx, part); s && *s != 0) return *s;
+    return 0;
+  }
+  return a.exact() ? 0 : 2;  // every computed term on the axis: more terms may decide
 }
 
 bool all_real(Ctx& cx, const PSeries& a) {

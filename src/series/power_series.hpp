@@ -2,6 +2,7 @@
 // Internal to src/series and src/limit.
 #pragma once
 #include <climits>
+#include <optional>
 #include <vector>
 
 #include "alkahest/pool.hpp"
@@ -37,6 +38,11 @@ class Ctx {
   ExprPool& pool;
   long work;  ///< terms t**e with e >= work are dropped
   ExprId log_t;
+  /// When not 0, what log_t stands for in terms of slower functions (Gruntz's rewrite: log(w) =
+  /// -v): log() writes it for log(t), so that it cancels against the slower terms of the
+  /// coefficients, and exp() reads log_t in its argument's constant term as it (the argument of an
+  /// exp outside the most rapidly varying set grows slower than log(w)), not exp(q*log_t) as t**q.
+  ExprId log_t_value = 0;
   long steps = 0;
   /// Whether the variable runs through real values (the point is real or infinite), so that an
   /// argument whose expression is real stays real along the path.
@@ -68,6 +74,15 @@ void strip(Ctx& cx, PSeries& s);
 /// NeedMoreTerms when every known coefficient is zero but the series is not exact.
 /// Returns false when the series is exactly zero.
 bool normalize(Ctx& cx, PSeries& s);
+/// The sign of a real constant: facts, else a certified enclosure (nullopt: a parameter, not
+/// real, or not decided).
+std::optional<int> const_sign(Ctx& cx, ExprId c);
+/// From which side a (finite at the point) approaches its constant term: axis 0, the sign of the
+/// imaginary part of the first term past the constant whose imaginary part is not 0 (the terms
+/// before it real); axis 1, the same with real parts. 0 when not decided or every term of an exact
+/// series lies on the axis; 2 when every computed term of a truncated one does (more terms may
+/// decide).
+int approach_side(Ctx& cx, const PSeries& a, int axis);
 void truncate(Ctx& cx, PSeries& s);
 
 PSeries add(Ctx& cx, const PSeries& a, const PSeries& b);

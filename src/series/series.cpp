@@ -221,10 +221,16 @@ class Expander {
       auto s0 = is_real(cx_.pool.node(c0).facts) == true ? sign_of(cx_.pool, c0) : std::nullopt;
       real_jump = !s0 || *s0 == 0;
     }
-    if (real_jump || (!arg_real && !off_cut(name, c0)))
-      throw SeriesError(std::string("series: ") + name + " of a non-real argument at a point on or near its " +
-                        "branch cut; not expanded");
-    const ExprId f0 = cx_.norm(value != 0 ? value : cx_.pool.func(op, c0));
+    ExprId f0 = 0;
+    if (real_jump || (!arg_real && !off_cut(name, c0))) {
+      const auto v = cut_value(nm, op, a, c0);
+      if (!v)
+        throw SeriesError(std::string("series: ") + name + " of a non-real argument at a point on or near its " +
+                          "branch cut; not expanded");
+      f0 = cx_.norm(*v);
+    } else {
+      f0 = cx_.norm(value != 0 ? value : cx_.pool.func(op, c0));
+    }
     if (not_finite(cx_.pool, f0))
       throw SeriesError(std::string("series: ") + name + " is not finite at the point");
     // f'(A) may live on a finer grid (Puiseux): differentiate and integrate in the same u.
@@ -236,6 +242,88 @@ class Expander {
       throw SeriesError(std::string("series: ") + name +
                         " at a branch point with a non-real expansion; not expanded");
     return add(cx_, integral(cx_, g), constant(cx_, f0));
+  }
+
+  // The limit of f(A) where A tends to a point c0 of f's branch cut (not a branch point) from one
+  // side, off the cut. The principal value f(c0) is the limit from one side (counter-clockwise
+  // continuity, as SymPy and Arb evaluate): asin, acos, atanh from below on (1, oo) and from above
+  // on (-oo, -1); acosh from above on (-oo, 1); acoth from above on (0, 1) and from below on
+  // (-1, 0); atan and asinh from the right on (i, i*oo) and from the left on (-i*oo, -i); acot
+  // from the left on (0, i), from the right on (-i, 0] (acot(0) = pi/2). From the other side the
+  // value is the mirror image: f(conj z) = conj f(z) gives conj f(c0) across the real axis, and
+  // f(-conj z) = -conj f(z) (odd functions) gives -conj f(c0) across the imaginary axis; written
+  // with the known real part Re f(c0) as 2 Re f(c0) - f(c0) or f(c0) - 2 Re f(c0). nullopt when c0
+  // is not such a point or the side is not decided.
+  std::optional<ExprId> cut_value(std::string_view name, Op op, const PSeries& a, ExprId c0) {
+    auto& p = cx_.pool;
+    if (!free_symbols(p, c0).empty()) return std::nullopt;
+    const ExprId pi = p.constant(Constant::Pi);
+    const ExprId f0 = p.func(op, c0);
+    auto cmp = [&](ExprId u, long k) { return sign_of(p, p.sub(u, p.integer(k))); };  // sign(u - k)
+    const bool real_cut = name == "asin" || name == "acos" || name == "atanh" || name == "acosh" || name == "acoth";
+    const bool imag_cut = name == "atan" || name == "asinh" || name == "acot";
+    if (real_cut) {
+      if (is_real(p.node(c0).facts) != true) {
+        try {
+          if (!evalf(p, c0, 15).real) return std::nullopt;
+        } catch (const std::exception&) {
+          return std::nullopt;
+        }
+      }
+      const int side = approach_side(cx_, a, 0);
+      if (side == 2) throw NeedMoreTerms{1};
+      if (side == 0) return std::nullopt;
+      const auto gt1 = cmp(c0, 1), ltm1 = cmp(c0, -1), s0 = sign_of(p, c0);
+      if (!gt1 || !ltm1 || !s0 || *gt1 == 0 || *ltm1 == 0) return std::nullopt;  // a branch point or undecided
+      int cont = 0;
+      ExprId re = 0;  // Re f(c0)
+      if (name == "asin" || name == "acos" || name == "atanh") {
+        if (*gt1 > 0) cont = -1;
+        else if (*ltm1 < 0) cont = 1;
+        else return std::nullopt;  // (-1, 1): not on the cut
+        if (name == "asin") re = p.mul(p.number(Number::rational(*gt1 > 0 ? 1 : -1, 2)), pi);
+        else if (name == "acos") re = *gt1 > 0 ? p.integer(0) : pi;
+        else re = p.func(Op::Atanh, p.pow(c0, p.integer(-1)));  // atanh(c) = atanh(1/c) +- i pi/2
+      } else if (name == "acosh") {
+        if (*gt1 > 0) return std::nullopt;
+        cont = 1;
+        // (-1, 1): acosh(c) = i acos(c); (-oo, -1): acosh(c) = acosh(-c) + i pi
+        re = *ltm1 > 0 ? p.integer(0) : p.func(Op::Acosh, p.neg(c0));
+      } else {  // acoth on (-1, 0) and (0, 1)
+        if (*gt1 > 0 || *ltm1 < 0 || *s0 == 0) return std::nullopt;
+        cont = *s0 > 0 ? 1 : -1;
+        re = p.func(Op::Atanh, c0);  // acoth(c) = atanh(c) -+ i pi/2 there
+      }
+      if (side == cont) return f0;
+      return p.sub(p.mul(p.integer(2), re), f0);
+    }
+    if (imag_cut) {
+      // c0 = i*b with b real
+      if (auto z = alkahest::is_zero(p, p.func(Op::Re, c0)); !z || !*z) return std::nullopt;
+      const ExprId b = p.func(Op::Im, c0);
+      const int side = approach_side(cx_, a, 1);
+      if (side == 2) throw NeedMoreTerms{1};
+      if (side == 0) return std::nullopt;
+      const auto gt1 = cmp(b, 1), ltm1 = cmp(b, -1), sb = sign_of(p, b);
+      if (!gt1 || !ltm1 || !sb || *gt1 == 0 || *ltm1 == 0) return std::nullopt;
+      int cont = 0;
+      ExprId re = 0;
+      if (name == "atan" || name == "asinh") {
+        if (*gt1 > 0) cont = 1;
+        else if (*ltm1 < 0) cont = -1;
+        else return std::nullopt;  // (-i, i): not on the cut
+        const int sg = *gt1 > 0 ? 1 : -1;
+        re = name == "atan" ? p.mul(p.number(Number::rational(sg, 2)), pi)
+                            : p.mul(p.integer(sg), p.func(Op::Acosh, p.mul(p.integer(sg), b)));  // asinh(ib) = sg*acosh(|b|) + i sg pi/2
+      } else {  // acot on (-i, i)
+        if (*gt1 > 0 || *ltm1 < 0) return std::nullopt;
+        cont = *sb > 0 ? -1 : 1;
+        re = p.mul(p.number(Number::rational(*sb > 0 ? -1 : 1, 2)), pi);  // acot(ib), 0 < b < 1: -pi/2 + ...
+      }
+      if (side == cont) return f0;
+      return p.sub(f0, p.mul(p.integer(2), re));
+    }
+    return std::nullopt;
   }
 
   PSeries one_plus_sq(const PSeries& a, int sign_one, int sign_sq) {
@@ -285,12 +373,89 @@ class Expander {
     return scale(cx_, series_detail::exp(cx_, compose(cx_, p, h)), g0);
   }
 
+  // Asymptotic (Stirling) expansions for an argument A -> +oo (real expansion, leading
+  // coefficient > 0), z = 1/A (valuation v > 0):
+  //   loggamma(A) = (A - 1/2) log(A) - A + log(2 pi)/2 + sum_{k>=1} B_2k/(2k(2k-1)) z**(2k-1),
+  //   polygamma(0, A) = log(A) - z/2 - sum_{k>=1} B_2k/(2k) z**(2k),
+  //   polygamma(m, A) = (-1)**(m+1) [(m-1)! z**m + m!/2 z**(m+1) + sum_{k>=1} B_2k (2k+m-1)!/(2k)! z**(2k+m)]
+  // (m >= 1). Each is asymptotic: the error after the last term kept is of the order of the first
+  // term left out; the sums run past the working precision, so every term kept is exact.
+  // kind = -1 for loggamma, m >= 0 for polygamma(m, .). nullopt when A has a finite limit.
+  std::optional<PSeries> stirling(long kind, const PSeries& a) {
+    auto& p = cx_.pool;
+    PSeries b = a;
+    strip(cx_, b);
+    if (b.c.empty() || b.val >= 0 || cx_.coeff_zero(b.c[0])) return std::nullopt;
+    const char* who = kind < 0 ? "loggamma" : "polygamma";
+    if (leading_sign(b, who) < 0)
+      throw SeriesError(std::string("series: ") + who + " of an argument that tends to -oo; not expanded");
+    if (kind > 200) throw SeriesError("series: polygamma order too large at infinity");
+    const PSeries z = inv(cx_, b);
+    const long nt = terms_for(z) + 2;  // powers of z that reach the working precision
+    const long kmax = nt / 2 + 2;
+    if (kmax > 400) throw SeriesError("series: Stirling expansion needs too many terms");
+    auto bern = [](long n) {
+      fmpq_t bq;
+      fmpq_init(bq);
+      arith_bernoulli_number(bq, static_cast<ulong>(n));
+      mpq_class r;
+      fmpq_get_mpq(r.get_mpq_t(), bq);
+      fmpq_clear(bq);
+      return r;
+    };
+    auto fac = [](long n) {
+      mpz_class f;
+      mpz_fac_ui(f.get_mpz_t(), static_cast<unsigned long>(n));
+      return f;
+    };
+    auto num = [&](mpq_class q) {
+      q.canonicalize();
+      return p.number(Number(q));
+    };
+    const PSeries z2 = mul(cx_, z, z);
+    PSeries r;
+    PSeries zp;  // the running power of z
+    if (kind < 0) {
+      r = add(cx_, mul(cx_, add(cx_, b, constant(cx_, minus_half())), series_detail::log(cx_, b)), neg(cx_, b));
+      r = add(cx_, r, constant(cx_, p.mul(half(), p.func(Op::Log, p.mul(p.integer(2), p.constant(Constant::Pi))))));
+      zp = z;
+      for (long k = 1; k <= kmax; ++k) {
+        const mpq_class c = bern(2 * k) / mpq_class(2 * k * (2 * k - 1));
+        r = add(cx_, r, scale(cx_, zp, num(c)));
+        zp = mul(cx_, zp, z2);
+      }
+      return r;
+    }
+    if (kind == 0) {
+      r = add(cx_, series_detail::log(cx_, b), scale(cx_, z, minus_half()));
+      zp = z2;
+      for (long k = 1; k <= kmax; ++k) {
+        const mpq_class c = -bern(2 * k) / mpq_class(2 * k);
+        r = add(cx_, r, scale(cx_, zp, num(c)));
+        zp = mul(cx_, zp, z2);
+      }
+      return r;
+    }
+    const long m = kind;
+    PSeries zm = constant(cx_, p.integer(1));
+    for (long i = 0; i < m; ++i) zm = mul(cx_, zm, z);
+    r = add(cx_, scale(cx_, zm, num(mpq_class(fac(m - 1)))), scale(cx_, mul(cx_, zm, z), num(mpq_class(fac(m), 2))));
+    zp = mul(cx_, zm, z2);
+    for (long k = 1; k <= kmax; ++k) {
+      const mpq_class c = bern(2 * k) * mpq_class(fac(2 * k + m - 1), fac(2 * k));
+      r = add(cx_, r, scale(cx_, zp, num(c)));
+      zp = mul(cx_, zp, z2);
+    }
+    return m % 2 == 1 ? r : neg(cx_, r);  // (-1)**(m+1)
+  }
+
   PSeries polygamma(ExprId order, const PSeries& a) {
     const Node& on = cx_.pool.node(order);
     if (!(on.kind == Kind::Number && on.number.is_integer() && on.number.sign() >= 0 && on.number.fits_long() &&
           on.number.integer() <= 1000))
       throw SeriesError("series: polygamma needs a constant nonnegative integer order");
     const long nord = on.number.integer().get_si();
+    if (auto r = stirling(nord, a)) return *r;
     const ExprId c0 = constant_term(cx_, a, "polygamma");
     const Node& cn = cx_.pool.node(c0);
     if (cn.kind == Kind::Number && cn.number.is_integer() && cn.number.sign() <= 0) {
@@ -433,6 +598,8 @@ class Expander {
       if (name == "acos") df = neg(cx_, df);
       return by_integral(n.op, a, df, name == "asin" ? "asin" : "acos");
     }
+    if (name == "asinh" || name == "acosh" || name == "acoth")
+      if (auto r = at_infinity(name, a)) return *r;
     if (name == "asinh") return by_integral(n.op, a, pow_const(cx_, one_plus_sq(a, 1, 1), minus_half()), "asinh");
     if (name == "acosh") {
       PSeries am = add(cx_, a, constant(cx_, p.integer(-1))), ap = add(cx_, a, constant(cx_, p.integer(1)));
@@ -445,6 +612,8 @@ class Expander {
     // point of its cut would give the value from the wrong side).
     if (name == "asec" || name == "acsc" || name == "asech" || name == "acsch") {
       const PSeries r = inv(cx_, a);
+      if (name == "asech" || name == "acsch")
+        if (auto v = at_infinity(name == "asech" ? "acosh" : "asinh", r)) return *v;
       ExprId value = 0;  // f(c0) by its own name; none when the argument tends to infinity
       try {
         value = p.func(n.op, constant_term(cx_, a, std::string(name).c_str()));
@@ -470,6 +639,10 @@ class Expander {
       return by_integral(n.op, a, scale(cx_, series_detail::exp(cx_, sq), k), std::string(name).c_str());
     }
     if (name == "gamma") return gamma(a);
+    if (name == "loggamma")
+      if (auto r = stirling(-1, a)) return *r;
+    if (name == "digamma")
+      if (auto r = stirling(0, a)) return *r;
     if (name == "abs") {
       const int s = leading_sign(a, "abs");
       return s >= 0 ? a : neg(cx_, a);
@@ -497,6 +670,30 @@ class Expander {
       return r;
     }
     return taylor_fallback(n, a);
+  }
+
+  // asinh, acosh, acoth of a real argument A tending to +-oo (leading_sign requires a real
+  // expansion): asinh(A) = log(A) + log(1 + sqrt(1 + A**-2)) and acosh(A) = log(A) +
+  // log(1 + sqrt(1 - A**-2)) for A > 1 (log(A + sqrt(A**2 +- 1)) with A factored out); asinh is
+  // odd; acosh(A) for A -> -oo lies on its cut (not expanded); acoth(A) = atanh(1/A) for real
+  // |A| > 1. nullopt when A has a finite limit.
+  std::optional<PSeries> at_infinity(std::string_view name, const PSeries& a) {
+    auto& p = cx_.pool;
+    PSeries b = a;
+    strip(cx_, b);
+    if (b.c.empty() || b.val >= 0 || cx_.coeff_zero(b.c[0])) return std::nullopt;
+    const int s = leading_sign(b, std::string(name).c_str());
+    if (name == "acoth") {
+      const PSeries r = inv(cx_, b);
+      return by_integral(Op::Atanh, r, inv(cx_, one_plus_sq(r, 1, -1)), "atanh");
+    }
+    if (name == "acosh" && s < 0) throw SeriesError("series: acosh of an argument that tends to -oo (its branch cut)");
+    const PSeries A = s > 0 ? b : neg(cx_, b);
+    const PSeries r2 = inv(cx_, mul(cx_, A, A));
+    const PSeries one = constant(cx_, p.integer(1));
+    const PSeries root = pow_const(cx_, add(cx_, one, name == "asinh" ? r2 : neg(cx_, r2)), half());
+    const PSeries r = add(cx_, series_detail::log(cx_, A), series_detail::log(cx_, add(cx_, one, root)));
+    return s > 0 ? r : neg(cx_, r);
   }
 
   PSeries function_atan(const PSeries& a) {
@@ -757,7 +954,9 @@ std::optional<ExprId> series_expr(ExprPool& pool, const Series& s, ExprId x, Exp
   return pool.intern(std::move(n));
 }
 
-std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, ExprId logw) {
+std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, ExprId logw, bool* exact_zero,
+                                        ExprId logw_value) {
+  if (exact_zero) *exact_zero = false;
   PSeries ws;
   ws.val = 1;
   ws.c = {pool.integer(1)};
@@ -765,12 +964,14 @@ std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, E
   long steps = 0;
   for (int attempt = 0; attempt < 12; ++attempt) {
     Ctx cx(pool, work, logw);
+    cx.log_t_value = logw_value;
     cx.steps = steps;
     try {
       Expander ex(cx, {{w, ws}});
       PSeries s = ex.run(expr);
       steps = cx.steps;
       if (normalize(cx, s)) return LeadingTerm{s.c[0], mpq_class(s.val, s.den)};
+      if (exact_zero) *exact_zero = true;
       return std::nullopt;  // exactly zero
     } catch (const NeedMoreTerms& m) {
       steps = cx.steps;
