@@ -292,7 +292,9 @@ class Gruntz {
         // or erfc(x) would be taken for slower than they are.
         const std::string_view name = op_info(n.op).name;
         const bool tame = name == "atan" || name == "acot" || name == "asinh" || name == "acosh" ||
-                          name == "acoth" || name == "loggamma" || name == "digamma" ||
+                          name == "acoth" || name == "loggamma" || name == "digamma" || name == "asin" ||
+                          name == "acos" || name == "atanh" || name == "asec" || name == "acsc" || name == "asech" ||
+                          name == "acsch" ||
                           name == "polygamma" || name == "sin" || name == "cos" || name == "abs" || name == "sign" ||
                           name == "floor" || name == "ceiling";
         std::vector<ExprId> r;
@@ -481,7 +483,14 @@ ExprId gamma_as_exp(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId, 
         default: break;  // other nodes stay as they are
       }
     }
-    if (n.kind == Kind::Func && (n.op == Op::Gamma || n.op == Op::Factorial)) {
+    if (n.kind == Kind::Func && n.op == Op::Binomial) {
+      // binomial(a, b) = gamma(a + 1)/(gamma(b + 1) gamma(a - b + 1)) (SymPy's definition off the
+      // integers, and its value there where the gammas are finite)
+      const ExprId a = args[0], b = args[1], one = p.integer(1);
+      const ExprId g = p.div(p.func(Op::Gamma, p.add(a, one)),
+                             p.mul(p.func(Op::Gamma, p.add(b, one)), p.func(Op::Gamma, p.add(p.sub(a, b), one))));
+      r = gamma_as_exp(p, g, x, memo);
+    } else if (n.kind == Kind::Func && (n.op == Op::Gamma || n.op == Op::Factorial)) {
       const ExprId u = n.op == Op::Gamma ? args[0] : p.add(args[0], p.integer(1));
       const auto l = gruntz_limit(p, u, x);
       if (l && p.is_constant(*l, Constant::Infinity)) r = p.func(Op::Exp, p.func(Op::Loggamma, u));
@@ -496,7 +505,8 @@ std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x) {
   try {
     std::unordered_map<ExprId, ExprId> memo;
     const ExprId e1 = any_node(pool, e, [](ExprId, const Node& m) {
-                        return m.kind == Kind::Func && (m.op == Op::Gamma || m.op == Op::Factorial);
+                        return m.kind == Kind::Func &&
+                               (m.op == Op::Gamma || m.op == Op::Factorial || m.op == Op::Binomial);
                       })
                           ? gamma_as_exp(pool, e, x, memo)
                           : e;
@@ -580,8 +590,81 @@ std::optional<ExprId> oscillating_limit(ExprPool& p, ExprId e, ExprId x) {
   return accum_bounds(p, p.sub(*la, half_width), p.add(*la, half_width));
 }
 
+// Bounded oscillating factors: e = A + sum_j B_j*s_j (e expanded) where each s_j is a product of
+// powers sin(u)**k, cos(u)**k with u real (|s_j| <= 1) and A, B_j are free of them. Then
+// |e - A| <= sum_j |B_j|: when A -> L finite and every B_j -> 0, e -> L; when A -> +-oo and every
+// B_j/A -> 0, e = A (1 + o(1)) -> +-oo. nullopt otherwise.
+std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e, ExprId x) {
+  auto depends = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == x; }); };
+  auto is_osc = [&](ExprId f) {
+    const Node& fn = p.node(f);
+    ExprId base = f;
+    if (fn.kind == Kind::Pow) {
+      const Node& en = p.node(fn.args[1]);
+      if (!(en.kind == Kind::Number && en.number.is_integer() && en.number.sign() > 0)) return false;
+      base = fn.args[0];
+    }
+    const Node& bn = p.node(base);
+    return bn.kind == Kind::Func && (bn.op == Op::Sin || bn.op == Op::Cos) && depends(bn.args[0]) &&
+           is_real(p.node(bn.args[0]).facts) == true;
+  };
+  auto has_trig = [&](ExprId v) {
+    return any_node(p, v, [&](ExprId, const Node& m) {
+      return m.kind == Kind::Func && (m.op == Op::Sin || m.op == Op::Cos);
+    });
+  };
+  if (!has_trig(e)) return std::nullopt;
+  ExprId ex = e;
+  try {
+    ex = expand(p, e);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  const Node& en = p.node(ex);
+  const std::vector<ExprId> terms = en.kind == Kind::Add ? en.args : std::vector<ExprId>{ex};
+  std::vector<ExprId> a_terms, bs;
+  for (ExprId t : terms) {
+    const Node& tn = p.node(t);
+    const std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
+    std::vector<ExprId> rest;
+    bool osc = false;
+    for (ExprId f : fs) {
+      if (is_osc(f)) osc = true;
+      else rest.push_back(f);
+    }
+    if (!osc) {
+      a_terms.push_back(t);
+      continue;
+    }
+    const ExprId b = p.mul(rest);
+    if (has_trig(b) && depends(b)) {
+      // other trig factors must be bounded ones too (handled above); anything else: no rule
+      bool ok = true;
+      any_node(p, b, [&](ExprId, const Node& m) {
+        if (m.kind == Kind::Func && (m.op == Op::Sin || m.op == Op::Cos) && depends(m.args[0])) ok = false;
+        return !ok;
+      });
+      if (!ok) return std::nullopt;
+    }
+    bs.push_back(b);
+  }
+  if (bs.empty()) return std::nullopt;
+  const ExprId A = p.add(a_terms);
+  const auto la = depends(A) ? gruntz_limit(p, A, x) : std::optional<ExprId>(A);
+  if (!la) return std::nullopt;
+  const bool inf = p.is_constant(*la, Constant::Infinity) || p.is_constant(*la, Constant::NegativeInfinity);
+  if (!inf && !finite_real_value(p, *la)) return std::nullopt;
+  for (ExprId b : bs) {
+    const ExprId q = inf ? p.div(b, A) : b;
+    const auto lb = depends(q) ? gruntz_limit(p, q, x) : std::optional<ExprId>(q);
+    if (!lb || !(p.node(*lb).kind == Kind::Number && p.node(*lb).number.is_zero())) return std::nullopt;
+  }
+  return la;
+}
+
 std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
   if (auto r = gruntz_limit(pool, e, x)) return r;
+  if (auto r = bounded_limit(pool, e, x)) return r;
   return oscillating_limit(pool, e, x);
 }
 

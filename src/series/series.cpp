@@ -4,6 +4,7 @@
 #include "alkahest/series.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <unordered_map>
 
@@ -504,8 +505,22 @@ class Expander {
   PSeries floor_ceil(const PSeries& a, bool floor) {
     const ExprId c0 = constant_term(cx_, a, floor ? "floor" : "ceiling");
     const Node& cn = cx_.pool.node(c0);
-    if (!(cn.kind == Kind::Number && cn.number.is_exact()))
+    if (!(cn.kind == Kind::Number && cn.number.is_exact())) {
+      // a constant strictly between two integers (certified): floor and ceiling are constant there
+      if (free_symbols(cx_.pool, c0).empty()) {
+        try {
+          const Evalf v = evalf(cx_.pool, c0, 30);
+          const double rad = std::stod(v.re_radius);
+          if (v.real && std::isfinite(v.re_double) && std::abs(v.re_double) < 1e15) {
+            const double fl = std::floor(v.re_double);
+            if (v.re_double - rad > fl + 1e-9 && v.re_double + rad < fl + 1 - 1e-9)
+              return exact_constant(cx_.pool.integer(static_cast<long>(floor ? fl : fl + 1)));
+          }
+        } catch (const std::exception&) {
+        }
+      }
       throw SeriesError("series: floor/ceiling of an argument whose value at the point is not a known number");
+    }
     if (!cn.number.is_integer()) return exact_constant(cx_.pool.func(floor ? Op::Floor : Op::Ceil, c0));
     PSeries h = without_constant(cx_, a);
     const int s = h.c.empty() && h.exact() ? 0 : leading_sign(h, floor ? "floor" : "ceiling");
@@ -593,6 +608,8 @@ class Expander {
       if (name == "acot") df = neg(cx_, df);
       return by_integral(n.op, a, df, name == "atan" ? "atan" : "acot");
     }
+    if ((name == "asin" || name == "acos" || name == "atanh") && cx_.arg_real)
+      if (auto r = real_cut_at_infinity(name, a)) return *r;
     if (name == "asin" || name == "acos") {
       PSeries df = pow_const(cx_, one_plus_sq(a, 1, -1), minus_half());
       if (name == "acos") df = neg(cx_, df);
@@ -694,6 +711,32 @@ class Expander {
     const PSeries root = pow_const(cx_, add(cx_, one, name == "asinh" ? r2 : neg(cx_, r2)), half());
     const PSeries r = add(cx_, series_detail::log(cx_, A), series_detail::log(cx_, add(cx_, one, root)));
     return s > 0 ? r : neg(cx_, r);
+  }
+
+  // asin, acos, atanh of a real argument A tending to +-oo: A runs along the branch cut, where the
+  // values are the principal ones (as evaluated, counter-clockwise continuity): for A > 1
+  // asin(A) = pi/2 - i acosh(A), acos(A) = i acosh(A), atanh(A) = atanh(1/A) - i pi/2; for A < -1
+  // asin(A) = -pi/2 + i acosh(-A), acos(A) = pi - i acosh(-A), atanh(A) = atanh(1/A) + i pi/2.
+  std::optional<PSeries> real_cut_at_infinity(std::string_view name, const PSeries& a) {
+    auto& p = cx_.pool;
+    PSeries b = a;
+    strip(cx_, b);
+    if (b.c.empty() || b.val >= 0 || cx_.coeff_zero(b.c[0])) return std::nullopt;
+    if (!all_real(cx_, b)) return std::nullopt;
+    const int s = leading_sign(b, std::string(name).c_str());
+    const ExprId i = p.constant(Constant::I), pi = p.constant(Constant::Pi);
+    if (name == "atanh") {
+      const PSeries r = inv(cx_, b);
+      const PSeries at = by_integral(Op::Atanh, r, inv(cx_, one_plus_sq(r, 1, -1)), "atanh");
+      return add(cx_, at, constant(cx_, p.mul(std::vector<ExprId>{p.number(Number::rational(-s, 2)), i, pi})));
+    }
+    const PSeries ach = *at_infinity("acosh", s > 0 ? b : neg(cx_, b));
+    const PSeries iach = scale(cx_, ach, i);
+    if (name == "asin") {
+      const PSeries r = add(cx_, constant(cx_, p.mul(half(), pi)), neg(cx_, iach));
+      return s > 0 ? r : neg(cx_, r);
+    }
+    return s > 0 ? iach : add(cx_, constant(cx_, pi), neg(cx_, iach));
   }
 
   PSeries function_atan(const PSeries& a) {

@@ -59,6 +59,22 @@ CASES = [
     ("acosh(I*x - 2)", "0", "-", "2*acosh(2) - acosh(-2)", {}),
     ("asec(I*x - 1/2)", "0", "+", "2*pi - asec(-1/2)", {}),
     ("acot(x)", "0", "-", "-pi/2", {}),
+    # binomial through gamma, floor of a constant strictly between integers
+    ("16**x/(x*binomial(2*x, x)**2)", "oo", "+", "pi", {}),
+    ("floor(atan(x))", "-oo", "+", "-2", {}),
+    ("ceiling(atan(x))", "oo", "+", "2", {}),
+    # asin, acos, atanh along their cuts to +-oo (real arguments), the reciprocal rows towards 0
+    ("asin(x) + I*log(2*x)", "oo", "+", "pi/2", {}),
+    ("acos(x) + I*log(-2*x)", "-oo", "+", "pi", {}),
+    ("atanh(x)", "oo", "+", "-I*pi/2", {}),
+    ("atanh(exp(1/x))", "0", "+", "-I*pi/2", {}),
+    ("asec(exp(x))", "oo", "+", "pi/2", {}),
+    ("asech(x)", "oo", "+", "I*pi/2", {}),
+    # bounded oscillating terms next to a dominant or convergent part
+    ("x**2 + x*sin(x) + cos(x)", "-oo", "+", "oo", {}),
+    ("x**2 + 2*x*cos(x) + cos(x)**2", "oo", "+", "oo", {}),
+    ("(x + cos(x))/x", "oo", "+", "1", {}),
+    ("-x**3 + x**2*sin(x)**3", "oo", "+", "-oo", {}),
     # infinities in a direction: i*oo, and oo*sign(P) for a parameter expression P
     ("I*x", "oo", "+", "I*oo", {}),
     ("(2 - 3*I)*x - 2*x", "oo", "+", "-I*oo", {}),
