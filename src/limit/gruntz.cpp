@@ -413,7 +413,16 @@ ExprId tractable(ExprPool& p, ExprId e, ExprId x) {
         case Kind::Add: r = p.add(args); break;
         case Kind::Mul: r = p.mul(args); break;
         case Kind::Pow:
-          if (dep.at(n.args[1])) r = p.func(Op::Exp, p.mul(args[1], log_of_power(p, args[0])));
+          if (dep.at(n.args[1])) {
+            // b**u with b < 0 a constant: exp(u*log(-b)) * exp(i*pi*u) (principal log(b) =
+            // log(-b) + i*pi); the second factor has modulus 1 for real u
+            const Node& bn = p.node(args[0]);
+            if (bn.kind == Kind::Number && bn.number.is_exact() && bn.number.sign() < 0)
+              r = p.mul(p.func(Op::Exp, p.mul(args[1], log_of_power(p, p.neg(args[0])))),
+                        p.func(Op::Exp, p.mul(std::vector<ExprId>{p.constant(Constant::I), p.constant(Constant::Pi), args[1]})));
+            else
+              r = p.func(Op::Exp, p.mul(args[1], log_of_power(p, args[0])));
+          }
           else r = p.pow(args[0], args[1]);
           break;
         case Kind::Func: {
@@ -463,6 +472,7 @@ ExprId tidy(ExprPool& p, ExprId e) {
 }
 
 std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x);
+bool finite_real_value(ExprPool& p, ExprId v);
 
 // gamma(u) = exp(loggamma(u)) and factorial(u) = exp(loggamma(u + 1)) where u -> +oo (there
 // gamma(u) > 0): Gruntz's algorithm then sees the growth in the exponential, and the series
@@ -500,6 +510,64 @@ ExprId gamma_as_exp(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId, 
   return r;
 }
 
+// b**r (r constant, not an integer) and log(b) where b is eventually negative (b -> -oo, b -> c < 0,
+// or b -> 0 with 1/b -> -oo): (-1)**r * (-b)**r and log(-b) + i*pi, the principal values for
+// b < 0 (log(b) = log|b| + i*pi). Gruntz's algorithm then sees positive bases.
+ExprId negative_bases(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId, ExprId>& memo) {
+  if (auto it = memo.find(e); it != memo.end()) return it->second;
+  const Node n = p.node(e);
+  ExprId r = e;
+  if (!n.args.empty() && any_node(p, e, [&](ExprId id, const Node&) { return id == x; })) {
+    std::vector<ExprId> args;
+    for (ExprId a : n.args) args.push_back(negative_bases(p, a, x, memo));
+    if (args != n.args) {
+      switch (n.kind) {
+        case Kind::Add: r = p.add(args); break;
+        case Kind::Mul: r = p.mul(args); break;
+        case Kind::Pow: r = p.pow(args[0], args[1]); break;
+        case Kind::Func: r = p.func(n.op, args); break;
+        default: break;
+      }
+    }
+    const Node& rn = p.node(r);
+    ExprId b = 0;
+    if (rn.kind == Kind::Pow && !any_node(p, rn.args[1], [&](ExprId id, const Node&) { return id == x; }) &&
+        !(p.node(rn.args[1]).kind == Kind::Number && p.node(rn.args[1]).number.is_integer()))
+      b = rn.args[0];
+    if (rn.kind == Kind::Func && rn.op == Op::Log) b = rn.args[0];
+    if (b != 0 && is_positive(p.node(b).facts) != true && is_real(p.node(b).facts) == true &&
+        any_node(p, b, [&](ExprId id, const Node&) { return id == x; })) {
+      bool negative = false;
+      if (const auto l = gruntz_limit(p, b, x)) {
+        if (p.is_constant(*l, Constant::NegativeInfinity)) {
+          negative = true;
+        } else if (free_symbols(p, *l).empty() && finite_real_value(p, *l)) {
+          const bool zero = p.node(*l).kind == Kind::Number && p.node(*l).number.is_zero();
+          if (zero) {
+            const auto li = gruntz_limit(p, p.pow(b, p.integer(-1)), x);
+            negative = li && p.is_constant(*li, Constant::NegativeInfinity);
+          } else {
+            try {
+              const Evalf v = evalf(p, *l, 15);
+              negative = v.real && v.re_double < 0 && std::abs(v.re_double) > std::stod(v.re_radius);
+            } catch (const std::exception&) {
+            }
+          }
+        }
+      }
+      if (negative) {
+        const ExprId mb = p.neg(b);
+        if (rn.kind == Kind::Func && rn.op == Op::Log)
+          r = p.add(p.func(Op::Log, mb), p.mul(p.constant(Constant::I), p.constant(Constant::Pi)));
+        else
+          r = p.mul(p.pow(p.integer(-1), rn.args[1]), p.pow(mb, rn.args[1]));
+      }
+    }
+  }
+  memo[e] = r;
+  return r;
+}
+
 // The limit by Gruntz's algorithm alone: nullopt when it gives up.
 std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x) {
   try {
@@ -510,8 +578,10 @@ std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x) {
                       })
                           ? gamma_as_exp(pool, e, x, memo)
                           : e;
+    std::unordered_map<ExprId, ExprId> memo2;
+    const ExprId e2 = negative_bases(pool, e1, x, memo2);
     Gruntz g(pool, x);
-    return tidy(pool, g.limitinf(tractable(pool, e1, x)));
+    return tidy(pool, g.limitinf(tractable(pool, e2, x)));
   } catch (const GiveUp&) {
     if (debug_on()) std::cerr << "gruntz gave up on " << Expr(pool, e).str() << ": " << last_reason() << "\n";
     return std::nullopt;
@@ -591,10 +661,11 @@ std::optional<ExprId> oscillating_limit(ExprPool& p, ExprId e, ExprId x) {
 }
 
 // Bounded oscillating factors: e = A + sum_j B_j*s_j (e expanded) where each s_j is a product of
-// powers sin(u)**k, cos(u)**k with u real (|s_j| <= 1) and A, B_j are free of them. Then
+// powers sin(u)**k, cos(u)**k, exp(i*u)**k with u real (|s_j| <= 1) and A, B_j are free of them. Then
 // |e - A| <= sum_j |B_j|: when A -> L finite and every B_j -> 0, e -> L; when A -> +-oo and every
 // B_j/A -> 0, e = A (1 + o(1)) -> +-oo. nullopt otherwise.
-std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e, ExprId x) {
+std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e0, ExprId x) {
+  const ExprId e = tractable(p, e0, x);  // b**u with b < 0 brings its factor exp(i*pi*u)
   auto depends = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == x; }); };
   auto is_osc = [&](ExprId f) {
     const Node& fn = p.node(f);
@@ -605,12 +676,16 @@ std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e, ExprId x) {
       base = fn.args[0];
     }
     const Node& bn = p.node(base);
+    if (bn.kind == Kind::Func && bn.op == Op::Exp && depends(bn.args[0])) {  // exp(i*v), v real
+      const ExprId v = p.div(bn.args[0], p.constant(Constant::I));
+      return is_real(p.node(v).facts) == true;
+    }
     return bn.kind == Kind::Func && (bn.op == Op::Sin || bn.op == Op::Cos) && depends(bn.args[0]) &&
            is_real(p.node(bn.args[0]).facts) == true;
   };
   auto has_trig = [&](ExprId v) {
     return any_node(p, v, [&](ExprId, const Node& m) {
-      return m.kind == Kind::Func && (m.op == Op::Sin || m.op == Op::Cos);
+      return m.kind == Kind::Func && (m.op == Op::Sin || m.op == Op::Cos || m.op == Op::Exp);
     });
   };
   if (!has_trig(e)) return std::nullopt;
@@ -640,8 +715,9 @@ std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e, ExprId x) {
     if (has_trig(b) && depends(b)) {
       // other trig factors must be bounded ones too (handled above); anything else: no rule
       bool ok = true;
-      any_node(p, b, [&](ExprId, const Node& m) {
+      any_node(p, b, [&](ExprId id, const Node& m) {
         if (m.kind == Kind::Func && (m.op == Op::Sin || m.op == Op::Cos) && depends(m.args[0])) ok = false;
+        if (m.kind == Kind::Func && m.op == Op::Exp && depends(m.args[0]) && is_osc(id)) ok = false;
         return !ok;
       });
       if (!ok) return std::nullopt;

@@ -5,6 +5,7 @@
 #include "series/power_series.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "alkahest/calculus.hpp"
@@ -493,10 +494,18 @@ PSeries pow_const(Ctx& cx, PSeries a, ExprId r) {
   // x-exponent of the leading term: val/den * r.
   long den2 = a.den, shift = 0;
   if (a.val != 0) {
-    if (!(rn.kind == Kind::Number && rn.number.is_exact()))
+    // the exponent's exact value: a rational, or a float that is a dyadic fraction with a small
+    // denominator (0.5 is exactly 1/2; the grid t**(1/den) must stay small)
+    std::optional<mpq_class> rq;
+    if (rn.kind == Kind::Number && rn.number.is_exact()) rq = rn.number.to_mpq();
+    if (rn.kind == Kind::Number && rn.number.is_float() && std::isfinite(rn.number.real())) {
+      const mpq_class q(rn.number.real());
+      if (q.get_den() <= 64) rq = q;
+    }
+    if (!rq)
       throw SeriesError("series: symbolic power of an expression that vanishes or has a pole at the point; "
                         "not expanded");
-    const mpq_class e = mpq_class(a.val, a.den) * rn.number.to_mpq();
+    const mpq_class e = mpq_class(a.val, a.den) * *rq;
     den2 = std::lcm(a.den, e.get_den().get_si());
     const mpq_class sh = e * den2;
     shift = sh.get_num().get_si();

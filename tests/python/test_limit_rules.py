@@ -75,6 +75,13 @@ CASES = [
     ("x**2 + 2*x*cos(x) + cos(x)**2", "oo", "+", "oo", {}),
     ("(x + cos(x))/x", "oo", "+", "1", {}),
     ("-x**3 + x**2*sin(x)**3", "oo", "+", "-oo", {}),
+    # eventually negative bases: b**r = (-1)**r (-b)**r and log(b) = log(-b) + i*pi; b**u for a
+    # constant b < 0 has the factor exp(i*pi*u) of modulus 1; float exponents that are dyadic
+    ("1/sqrt(x)", "0", "-", "-I*oo", {}),
+    ("x*log(x)**2 + x*I*pi*log(x)", "0", "-", "0", {}),
+    ("x*log(x) + x*asinh(1/x)", "0", "-", "0", {}),
+    ("(-1/4)**x*x**3", "oo", "+", "0", {}),
+    ("x**0.5/sqrt(x + 1)", "oo", "+", "1", {}),
     # infinities in a direction: i*oo, and oo*sign(P) for a parameter expression P
     ("I*x", "oo", "+", "I*oo", {}),
     ("(2 - 3*I)*x - 2*x", "oo", "+", "-I*oo", {}),
