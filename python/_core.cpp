@@ -1153,6 +1153,8 @@ NB_MODULE(_core, m) {
         d["ops_after"] = r.ops_after;
         d["cost_before"] = r.cost_before;
         d["cost_after"] = r.cost_after;
+        d["depth_before"] = r.depth_before;
+        d["depth_after"] = r.depth_after;
         d["applied"] = r.applied;
         d["iterations"] = r.iterations;
         d["nodes"] = r.nodes;
@@ -1163,8 +1165,8 @@ NB_MODULE(_core, m) {
         d["max_nodes"] = r.max_nodes;
         d["max_seconds"] = r.max_seconds;
         return d;
-      }, "What the e-graph optimizer did (None with optimize off): operation counts and weighted costs "
-         "before and after, whether the optimized Program was kept (applied), e-graph size, why the "
+      }, "What the e-graph optimizer did (None with optimize off): operation counts, weighted costs "
+         "and weighted critical paths (depth) before and after, whether the optimized Program was kept (applied), e-graph size, why the "
          "rewriting stopped, and value_changing: applications of rules that are not bit-identical "
          "(0 means every result is bit for bit the unoptimized one's).")
       .def_prop_ro("tier", [](const PyCompiled& c) { return c.jit ? "llvm" : "interp"; },

@@ -83,15 +83,18 @@ struct OptimizeOptions {
   std::size_t max_nodes = 0;       ///< e-nodes; default max(20000, 8 * instructions)
   std::size_t max_iterations = 0;  ///< rewrite rounds; default 30
   double max_seconds = 0;          ///< wall time of the rewrite rounds; default 0.5
+  std::size_t patience = 0;        ///< stop after this many rounds in a row that made the
+                                   ///< cheapest form less than 0.5% cheaper; default 3
 };
 
 /// What one optimization did.
 struct OptimizeReport {
   long ops_before = 0, ops_after = 0;      ///< instructions other than inputs and constants
   double cost_before = 0, cost_after = 0;  ///< weighted cost (program_cost)
+  double depth_before = 0, depth_after = 0;  ///< weighted critical path (program_depth)
   std::size_t iterations = 0, nodes = 0, classes = 0;
-  std::string stop;                        ///< "saturated", "nodes", "iterations" or "time"
-  bool applied = false;                    ///< false: the original Program was kept (not cheaper)
+  std::string stop;  ///< "saturated", "converged", "nodes", "iterations" or "time"
+  bool applied = false;  ///< false: the original Program was kept (not cheaper, or a longer critical path)
   std::size_t value_changing = 0;          ///< applications of rules that are not bit-identical
   double seconds = 0;                      ///< the whole optimization (rewriting, extraction, checks)
   std::size_t max_nodes = 0;               ///< the budgets it ran under
@@ -103,17 +106,23 @@ struct OptimizeReport {
 double program_cost(const Program& prog);
 /// Instructions other than inputs and constants (what op_count counts).
 long program_op_count(const Program& prog);
+/// The critical path of a Program under program_cost's weights: the largest sum of weights along
+/// a chain of instructions each reading the previous one's result (a latency estimate; the JIT
+/// runs the Program on a vector of points as straight-line code, whose speed is bounded by both
+/// the total cost and this chain).
+double program_depth(const Program& prog);
 
 /// The cheapest equivalent Program the e-graph finds within the budgets, or `prog` itself when
-/// nothing cheaper was found (never a more expensive one). `seeded`, when given, is the lowering of
+/// nothing cheaper was found (never a more expensive one, never one with a longer critical path). `seeded`, when given, is the lowering of
 /// prog's outputs followed by pairs of outputs equal in exact arithmetic (optimize_seeds): the
 /// e-graph starts from it with each pair's classes united (Fast mode only).
 Program optimize(const Program& prog, const OptimizeOptions& options, OptimizeReport* report = nullptr,
                  const Program* seeded = nullptr);
 
 /// Alternative forms to seed the e-graph with, as pairs (sub-expression, equal form): in Fast mode
-/// a Horner form of each sum of three or more terms in the outputs where two or more terms have a
-/// power of one symbol as a factor (any coefficients; nothing expanded); none otherwise.
+/// a Horner form and an Estrin form (pairs of terms combined with x**2, x**4, ...: fewer
+/// dependent steps than Horner) of each sum of three or more terms in the outputs where two or more
+/// terms have a power of one symbol as a factor (any coefficients; nothing expanded); none otherwise.
 std::vector<std::pair<ExprId, ExprId>> optimize_seeds(ExprPool& pool, std::span<const ExprId> outputs, Optimize mode);
 
 /// lower() and optimize() in one step, seeds included.

@@ -338,12 +338,14 @@ Rule rule(std::string name, std::string_view lhs,
 // Saturation
 // ---------------------------------------------------------------------------------------------
 
-RunReport run(EGraph& g, const std::vector<Rule>& rules, const RunLimits& limits) {
+RunReport run(EGraph& g, const std::vector<Rule>& rules, const RunLimits& limits, std::span<const ClassId> roots) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
   RunReport report;
   g.rebuild();
+  double best = roots.empty() ? 0 : best_cost(g, roots);
+  std::size_t stale = 0;
   std::vector<std::size_t> banned_until(rules.size(), 0), limit(rules.size(), limits.match_limit), bans(rules.size(), 0);
   struct Match {
     std::size_t rule;
@@ -415,6 +417,22 @@ RunReport run(EGraph& g, const std::vector<Rule>& rules, const RunLimits& limits
     if (!changed && g.node_count() == nodes_before && !any_banned) {
       report.stop = "saturated";
       break;
+    }
+    if (!roots.empty() && limits.patience > 0) {
+      // Most of a long run on sums goes into associativity's exponentially many orderings, which
+      // no longer make anything cheaper: stop once `patience` rounds in a row each made the
+      // cheapest form less than min_gain (relatively) cheaper.
+      const double now = best_cost(g, roots);
+      if (now < best * (1 - limits.min_gain)) {
+        stale = 0;
+        best = now;
+      } else {
+        ++stale;
+      }
+      if (stale >= limits.patience) {
+        report.stop = "converged";
+        break;
+      }
     }
   }
   if (report.stop.empty()) report.stop = "iterations";
@@ -531,13 +549,18 @@ std::vector<Rule> exact_rules() {
   return r;
 }
 
+// Every value these rules create is a sum or difference of values the matched form computes
+// (b + c, a + c, b - c), or such a sum times or over one of them, equal in exact arithmetic to a
+// value the matched form computes: reassociating and factoring change rounding, and can overflow
+// only where an original value is at least half the largest finite number. Rules that would form
+// new products or quotients of original values ((a*b)*c -> a*(b*c), (a/b)*c -> (a*c)/b,
+// (a/b)/c -> a/(b*c)) are left out: b*c can overflow or underflow where nothing in the original
+// came near either (docs/accuracy.md).
 std::vector<Rule> fast_rules() {
   std::vector<Rule> r = exact_rules();
   const auto fast = [&](const char* name, const char* lhs, const char* rhs) { r.push_back(rule(name, lhs, rhs, false)); };
   fast("add-assoc-right", "(add (add ?a ?b) ?c)", "(add ?a (add ?b ?c))");
   fast("add-assoc-left", "(add ?a (add ?b ?c))", "(add (add ?a ?b) ?c)");
-  fast("mul-assoc-right", "(mul (mul ?a ?b) ?c)", "(mul ?a (mul ?b ?c))");
-  fast("mul-assoc-left", "(mul ?a (mul ?b ?c))", "(mul (mul ?a ?b) ?c)");
   fast("sub-assoc-right", "(sub (add ?a ?b) ?c)", "(add ?a (sub ?b ?c))");
   fast("sub-assoc-left", "(add ?a (sub ?b ?c))", "(sub (add ?a ?b) ?c)");
   fast("sub-of-add", "(sub ?a (add ?b ?c))", "(sub (sub ?a ?b) ?c)");
@@ -546,9 +569,6 @@ std::vector<Rule> fast_rules() {
   fast("factor-add-one", "(add (mul ?a ?b) ?a)", "(mul ?a (add ?b 1))");
   fast("common-denominator-add", "(add (div ?a ?b) (div ?c ?b))", "(div (add ?a ?c) ?b)");
   fast("common-denominator-sub", "(sub (div ?a ?b) (div ?c ?b))", "(div (sub ?a ?c) ?b)");
-  fast("mul-of-div", "(mul (div ?a ?b) ?c)", "(div (mul ?a ?c) ?b)");
-  fast("div-of-div", "(div (div ?a ?b) ?c)", "(div ?a (mul ?b ?c))");
-  fast("div-by-div", "(div ?a (div ?b ?c))", "(div (mul ?a ?c) ?b)");
   return r;
 }
 
@@ -574,30 +594,79 @@ double code_cost(PCode code, Op op) {
 
 double node_cost(const ENode& n) { return code_cost(n.code, n.op); }
 
-std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs, std::uint32_t n_inputs) {
+namespace {
+
+struct Choice {
+  double cost = std::numeric_limits<double>::infinity();
+  double depth = std::numeric_limits<double>::infinity();
+  const ENode* node = nullptr;
+};
+
+// The chosen node of every class (indexed by class id), by a fixpoint over the classes: each pass
+// takes, in every class, the best node given its kids' current choices. Without bounds "best" is
+// the lowest tree cost, then the shorter critical path; a class with a bound prefers nodes within
+// it (cheapest first) and otherwise the shortest path.
+std::vector<Choice> choose(const EGraph& g, const std::vector<ClassId>& classes, const std::vector<double>* bound) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   constexpr double kCap = 1e300;  // tree costs of deep DAGs grow exponentially: saturate
-  const std::vector<ClassId> classes = g.classes();
   std::size_t id_bound = 0;
   for (ClassId c : classes) id_bound = std::max<std::size_t>(id_bound, c + 1);
-  std::vector<double> cost(id_bound, kInf);
-  std::vector<const ENode*> best(id_bound, nullptr);
-  for (int pass = 0; pass < 10000; ++pass) {
+  std::vector<Choice> ch(id_bound);
+  const auto limit = [&](ClassId c) { return bound && c < bound->size() ? (*bound)[c] : kInf; };
+  // Constrained choices need not settle (a cheaper kid can be deeper): a pass limit, and the
+  // caller checks the Program it gets.
+  const int max_passes = bound ? 200 : 10000;
+  for (int pass = 0; pass < max_passes; ++pass) {
     bool changed = false;
     for (ClassId c : classes) {
+      const double lim = limit(c);
+      Choice best;
+      bool best_ok = false;
       for (const ENode& n : g.nodes(c)) {
-        double sum = node_cost(n);
-        for (int i = 0; i < n.n && sum < kInf; ++i) sum += cost[g.find(n.kids[i])];
-        sum = std::min(sum, sum == kInf ? kInf : kCap);
-        if (sum < cost[c]) {
-          cost[c] = sum;
-          best[c] = &n;
-          changed = true;
+        double sum = node_cost(n), depth = 0;
+        for (int i = 0; i < n.n && sum < kInf; ++i) {
+          const Choice& k = ch[g.find(n.kids[i])];
+          sum += k.cost;
+          depth = std::max(depth, k.depth);
         }
+        if (sum == kInf) continue;
+        sum = std::min(sum, kCap);
+        depth += node_cost(n);
+        const bool ok = depth <= lim;
+        const bool better = !best.node || (ok && !best_ok) ||
+                            (ok == best_ok && (ok ? std::tie(sum, depth) < std::tie(best.cost, best.depth)
+                                                  : std::tie(depth, sum) < std::tie(best.depth, best.cost)));
+        if (better) {
+          best = {sum, depth, &n};
+          best_ok = ok;
+        }
+      }
+      if (best.node && (best.node != ch[c].node || best.cost != ch[c].cost || best.depth != ch[c].depth)) {
+        ch[c] = best;
+        changed = true;
       }
     }
     if (!changed) break;
   }
+  return ch;
+}
+
+}  // namespace
+
+double best_cost(const EGraph& g, std::span<const ClassId> roots) {
+  const std::vector<Choice> ch = choose(g, g.classes(), nullptr);
+  double sum = 0;
+  for (ClassId r : roots) sum += ch[g.find(r)].cost;
+  return sum;
+}
+
+std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs, std::uint32_t n_inputs,
+                               const std::vector<double>* depth_bound) {
+  const std::vector<ClassId> classes = g.classes();
+  const std::vector<Choice> ch = choose(g, classes, depth_bound);
+  const std::size_t id_bound = ch.size();
+  std::vector<const ENode*> best(id_bound, nullptr);
+  for (ClassId c : classes) best[c] = ch[c].node;
   Program prog;
   prog.n_inputs = n_inputs;
   std::vector<std::uint32_t> value(id_bound, 0);
@@ -665,9 +734,32 @@ std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs
   return prog;
 }
 
-std::vector<ClassId> add_program(EGraph& g, const Program& prog) {
+namespace {
+// The registers an instruction reads (Select: the condition too).
+template <class F>
+void for_each_operand(const Instr& in, F&& f) {
+  switch (in.code) {
+    case PCode::Input: case PCode::Const: return;
+    case PCode::Neg: case PCode::Sqrt: f(in.a); return;
+    case PCode::Func:
+      f(in.a);
+      if (arity(PCode::Func, in.op) == 2) f(in.b);
+      return;
+    case PCode::Select: f(in.c); [[fallthrough]];
+    default: f(in.a); f(in.b); return;
+  }
+}
+}  // namespace
+
+std::vector<ClassId> add_program(EGraph& g, const Program& prog, std::vector<std::pair<ClassId, double>>* depths) {
   std::vector<ClassId> reg(prog.n_regs, kNone);
+  std::vector<double> depth(depths ? prog.n_regs : 0, 0.0);
   for (const Instr& in : prog.code) {
+    if (depths) {
+      double d = 0;
+      for_each_operand(in, [&](std::uint32_t r) { d = std::max(d, depth[r]); });
+      depth[in.dst] = d + code_cost(in.code, in.op);
+    }
     ClassId c = kNone;
     switch (in.code) {
       case PCode::Input: c = g.input(in.index); break;
@@ -685,6 +777,7 @@ std::vector<ClassId> add_program(EGraph& g, const Program& prog) {
       case PCode::Select: c = g.add({PCode::Select, Op::Count_, 0, 3, {reg[in.c], reg[in.a], reg[in.b]}}); break;
     }
     reg[in.dst] = c;
+    if (depths) depths->emplace_back(c, depth[in.dst]);
   }
   std::vector<ClassId> out;
   for (std::uint32_t o : prog.outputs) out.push_back(reg[o]);
@@ -701,6 +794,18 @@ double program_cost(const Program& prog) {
   return c;
 }
 
+double program_depth(const Program& prog) {
+  std::vector<double> depth(prog.n_regs, 0.0);
+  for (const Instr& in : prog.code) {
+    double d = 0;
+    egraph::for_each_operand(in, [&](std::uint32_t r) { d = std::max(d, depth[r]); });
+    depth[in.dst] = d + egraph::node_cost({in.code, in.op, 0, 0, {}});
+  }
+  double out = 0;
+  for (std::uint32_t o : prog.outputs) out = std::max(out, depth[o]);
+  return out;
+}
+
 long program_op_count(const Program& prog) {
   long n = 0;
   for (const Instr& in : prog.code)
@@ -713,6 +818,7 @@ Program optimize(const Program& prog, const OptimizeOptions& options, OptimizeRe
   OptimizeReport r;
   r.ops_before = r.ops_after = program_op_count(prog);
   r.cost_before = r.cost_after = program_cost(prog);
+  r.depth_before = r.depth_after = program_depth(prog);
   const auto finish = [&](Program p) {
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (report) *report = r;
@@ -724,6 +830,7 @@ Program optimize(const Program& prog, const OptimizeOptions& options, OptimizeRe
   }
   egraph::EGraph g;
   std::vector<egraph::ClassId> outs;
+  std::vector<std::pair<egraph::ClassId, double>> depths;  // of the original Program's values
   if (seeded && options.mode == Optimize::Fast && seeded->outputs.size() >= prog.outputs.size() &&
       (seeded->outputs.size() - prog.outputs.size()) % 2 == 0 && seeded->n_inputs == prog.n_inputs) {
     const std::vector<egraph::ClassId> all = egraph::add_program(g, *seeded);
@@ -731,35 +838,53 @@ Program optimize(const Program& prog, const OptimizeOptions& options, OptimizeRe
     for (std::size_t i = prog.outputs.size(); i + 1 < all.size(); i += 2) g.merge(all[i], all[i + 1]);
     // The plain lowering too: what the seeds share with it is one class already, and its
     // instructions are what extraction falls back on.
-    const std::vector<egraph::ClassId> plain = egraph::add_program(g, prog);
+    const std::vector<egraph::ClassId> plain = egraph::add_program(g, prog, &depths);
     for (std::size_t i = 0; i < plain.size(); ++i) g.merge(plain[i], outs[i]);
   } else {
-    outs = egraph::add_program(g, prog);
+    outs = egraph::add_program(g, prog, &depths);
   }
   egraph::RunLimits limits;
   limits.max_nodes = options.max_nodes ? options.max_nodes : std::max<std::size_t>(20000, 8 * prog.code.size());
   limits.max_iterations = options.max_iterations ? options.max_iterations : 30;
   limits.max_seconds = options.max_seconds > 0 ? options.max_seconds : 0.5;
+  limits.patience = options.patience ? options.patience : 3;
   r.max_nodes = limits.max_nodes;
   r.max_seconds = limits.max_seconds;
   static const std::vector<egraph::Rule> exact = egraph::exact_rules();
   static const std::vector<egraph::Rule> fast = egraph::fast_rules();
-  const egraph::RunReport run = egraph::run(g, options.mode == Optimize::Fast ? fast : exact, limits);
+  const egraph::RunReport run = egraph::run(g, options.mode == Optimize::Fast ? fast : exact, limits, outs);
   r.iterations = run.iterations;
   r.stop = run.stop;
   r.value_changing = run.value_changing;
   r.nodes = g.node_count();
   r.classes = g.class_count();
+  // Used only when cheaper (weighted cost, then operations) and with no longer a critical path:
+  // the JIT's straight-line code is bound by both, so a cheaper but longer chain (Horner's form of
+  // a polynomial the lowering sums in parallel) can run slower (docs/benchmarks.md).
+  const auto better = [&](const Program& p) {
+    const double cost = program_cost(p);
+    const long ops = program_op_count(p);
+    return (cost < r.cost_before || (cost == r.cost_before && ops < r.ops_before)) &&
+           program_depth(p) <= r.depth_before;
+  };
   std::optional<Program> p = egraph::extract(g, outs, prog.n_inputs);
-  if (p) {
-    const double cost = program_cost(*p);
-    const long ops = program_op_count(*p);
-    if (cost < r.cost_before || (cost == r.cost_before && ops < r.ops_before)) {
-      r.cost_after = cost;
-      r.ops_after = ops;
-      r.applied = true;
-      return finish(std::move(*p));
+  if (p && !better(*p)) {
+    // Again with every value of the original bounded by its own critical path there: the
+    // cheapest forms that are no deeper than what they replace.
+    std::vector<double> bound;
+    for (auto [c, d] : depths) {
+      const egraph::ClassId k = g.find(c);
+      if (bound.size() <= k) bound.resize(k + 1, std::numeric_limits<double>::infinity());
+      bound[k] = std::min(bound[k], d);
     }
+    p = egraph::extract(g, outs, prog.n_inputs, &bound);
+  }
+  if (p && better(*p)) {
+    r.cost_after = program_cost(*p);
+    r.ops_after = program_op_count(*p);
+    r.depth_after = program_depth(*p);
+    r.applied = true;
+    return finish(std::move(*p));
   }
   r.value_changing = 0;  // the original is kept
   return finish(prog);
@@ -771,7 +896,17 @@ namespace {
 // the symbol that most terms have as a factor x**k (k > 0 an integer) is taken out,
 // c0 + x*(c1 + x*(c2 + ...)), and the coefficients (sums of what is left of the terms) in turn.
 // Equal to the sum in exact arithmetic.
-ExprId horner_seed(ExprPool& pool, const std::vector<ExprId>& terms, int depth) {
+// With `estrin`, the same grouping by powers of x but combined as Estrin's scheme: p(x) =
+// low(x) + x**m * high(x), m the largest power of two not above the degree, the halves in turn:
+// more operations than Horner, a chain of about 2 log2(degree) steps instead of 2 degree.
+ExprId estrin_of(ExprPool& pool, ExprId x, const std::vector<ExprId>& c, std::size_t lo, std::size_t n) {
+  if (n == 1) return c[lo];
+  const std::size_t m = std::bit_floor(n - 1);
+  return pool.add(estrin_of(pool, x, c, lo, m), pool.mul(pool.pow(x, pool.integer(static_cast<long>(m))),
+                                                          estrin_of(pool, x, c, lo + m, n - m)));
+}
+
+ExprId horner_seed(ExprPool& pool, const std::vector<ExprId>& terms, int depth, bool estrin = false) {
   if (terms.size() < 2 || depth > 6) return pool.add(terms);
   const auto power_of = [&](ExprId f) -> std::pair<ExprId, long> {
     auto [b, e] = pool.as_base_exp(f);
@@ -811,6 +946,11 @@ ExprId horner_seed(ExprPool& pool, const std::vector<ExprId>& terms, int depth) 
     by_degree[k].push_back(pool.mul(rest));
   }
   const long deg = by_degree.rbegin()->first;
+  if (estrin) {
+    std::vector<ExprId> coeffs(static_cast<std::size_t>(deg) + 1, pool.integer(0));
+    for (auto& [k, ts] : by_degree) coeffs[static_cast<std::size_t>(k)] = horner_seed(pool, ts, depth + 1, true);
+    return estrin_of(pool, x, coeffs, 0, coeffs.size());
+  }
   ExprId h = 0;
   for (long k = deg; k >= 0; --k) {
     auto it = by_degree.find(k);
@@ -841,6 +981,8 @@ std::vector<std::pair<ExprId, ExprId>> optimize_seeds(ExprPool& pool, std::span<
     if (pool.node(id).kind != Kind::Add || args.size() < 3) continue;
     const ExprId h = horner_seed(pool, args, 0);
     if (h != id) seeds.emplace_back(id, h);
+    const ExprId e = horner_seed(pool, args, 0, true);
+    if (e != id && e != h) seeds.emplace_back(id, e);
   }
   return seeds;
 }

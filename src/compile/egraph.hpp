@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -119,14 +120,22 @@ struct RunLimits {
   std::size_t max_iterations = 30;
   double max_seconds = 0.5;
   std::size_t match_limit = 2000;  ///< matches of one rule per round before it is banned a while
+  /// With roots: stop ("converged") after this many rounds in a row in which the cheapest
+  /// extraction of the roots (summed tree cost) did not get cheaper by a fraction min_gain.
+  std::size_t patience = 3;
+  double min_gain = 0.005;
 };
 struct RunReport {
   std::size_t iterations = 0;
-  std::string stop;  ///< "saturated", "nodes", "iterations" or "time"
+  std::string stop;  ///< "saturated", "converged", "nodes", "iterations" or "time"
   std::size_t value_changing = 0;
 };
-/// Applies `rules` round by round until nothing changes or a budget is spent.
-RunReport run(EGraph& g, const std::vector<Rule>& rules, const RunLimits& limits);
+/// Applies `rules` round by round until nothing changes, a budget is spent, or (when `roots` are
+/// given) the cheapest form of the roots stopped improving.
+RunReport run(EGraph& g, const std::vector<Rule>& rules, const RunLimits& limits,
+              std::span<const ClassId> roots = {});
+/// The summed tree cost of the cheapest forms of `roots` (what extract minimizes).
+double best_cost(const EGraph& g, std::span<const ClassId> roots);
 
 /// The rule sets of the two modes (Fast includes Exact's).
 std::vector<Rule> exact_rules();
@@ -135,12 +144,17 @@ std::vector<Rule> fast_rules();
 /// Cost of one e-node (program_cost's weights).
 double node_cost(const ENode& n);
 
-/// The cheapest node of every class (by tree cost) and the Program they make for `outputs`.
-/// Returns nullopt when some output has no finite-cost form (cannot happen for a graph built
-/// from a Program) or the choice is cyclic.
-std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs, std::uint32_t n_inputs);
+/// The cheapest node of every class (by tree cost; equal costs: the shorter critical path) and
+/// the Program they make for `outputs`. With `depth_bound` (indexed by class id; +inf: none),
+/// a class takes the cheapest node whose critical path is within its bound, or the node with the
+/// shortest path when none is. Returns nullopt when some output has no finite-cost form (cannot
+/// happen for a graph built from a Program) or the choice is cyclic.
+std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs, std::uint32_t n_inputs,
+                               const std::vector<double>* depth_bound = nullptr);
 
-/// Adds a Program's instructions; returns the classes of its outputs.
-std::vector<ClassId> add_program(EGraph& g, const Program& prog);
+/// Adds a Program's instructions; returns the classes of its outputs. With `depths`, appends
+/// (class, critical path of the instruction's value) for every instruction.
+std::vector<ClassId> add_program(EGraph& g, const Program& prog,
+                                 std::vector<std::pair<ClassId, double>>* depths = nullptr);
 
 }  // namespace alkahest::egraph
