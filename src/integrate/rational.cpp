@@ -8,6 +8,8 @@
 // coefficients (real roots) or, for complex conjugate roots u +- i v, the real form
 // u*log(P**2 + Q**2) + 2*v*atan(P/Q) where S(u + i v) = P + i Q. Factors of degree >= 3 would need
 // a RootSum: nullopt.
+#include <numeric>
+#include <optional>
 #include <vector>
 
 #include "alkahest/integrate.hpp"
@@ -221,6 +223,104 @@ QP lrt_resultant(const QP& D, const QP& H) {
 
 // The primitive integer multiple of p (positive leading coefficient), as an Expr: log arguments
 // may be scaled freely (the log changes by a constant).
+// The log part of H/Ds when Ds divides x**N - a for a rational a (binomials x**6 - 2, x**8 + 1;
+// cyclotomic factors such as x**8 - x**4 + 1): its roots are among alpha_j = rho*exp(2*pi*i*j/M),
+// rho = |a|**(1/N) (M = N for a > 0, M = 2N and j odd for a < 0), and the integral is
+// sum over the roots of T(alpha)*log(x - alpha), T = H/Ds' mod Ds. Which candidates are roots is
+// decided exactly: all of them when deg Ds = N; else, for rational rho, alpha_j is a root iff the
+// cyclotomic polynomial of the order of exp(2*pi*i*j/M) divides Ds(rho*y). A conjugate pair
+// alpha = p + i*s (s > 0) with c = T(alpha) contributes
+//   Re(c)*log(x**2 - 2*p*x + rho**2) - 2*Im(c)*atan((x - p)/s),
+// a real root c*log(x - alpha). nullopt when Ds is not of this kind (a RootSum would be needed).
+std::optional<std::vector<ExprId>> radical_log_part(ExprPool& pool, const QP& Ds, const QP& H, ExprId x) {
+  const long d = Ds.deg();
+  if (d < 3 || d > 32 || coeff(Ds, 0) == 0) return std::nullopt;
+  QP X;
+  fmpq_poly_set_coeff_si(X.v, 1, 1);
+  QP cur = rem(X, Ds);
+  long N = 0;
+  mpq_class a;
+  for (long k = 1; k <= 4 * d; ++k) {
+    if (k > 1) cur = rem(mul(cur, X), Ds);
+    if (cur.deg() == 0) {
+      N = k;
+      a = coeff(cur, 0);
+      break;
+    }
+  }
+  if (N == 0 || a == 0) return std::nullopt;
+  const long M = a > 0 ? N : 2 * N;
+  const mpq_class abs_a = abs(a);
+  std::vector<long> roots;  // j of the roots alpha_j with 0 <= angle <= pi
+  if (d == N) {
+    for (long j = 0; 2 * j <= M; ++j)
+      if (a > 0 || j % 2 == 1) roots.push_back(j);
+  } else {
+    // rho rational: |a| = (r/s)**N
+    mpz_class rn, rd;
+    if (!mpz_root(rn.get_mpz_t(), abs_a.get_num_mpz_t(), static_cast<unsigned long>(N)) ||
+        !mpz_root(rd.get_mpz_t(), abs_a.get_den_mpz_t(), static_cast<unsigned long>(N)))
+      return std::nullopt;
+    const mpq_class rho(rn, rd);
+    QP P;  // Ds(rho*y)
+    mpq_class rk = 1;
+    for (long k = 0; k <= d; ++k, rk *= rho) {
+      Fmpq c;
+      to_fmpq(c.v, coeff(Ds, k) * rk);
+      fmpq_poly_set_coeff_fmpq(P.v, k, c.v);
+    }
+    long count = 0;
+    for (long j = 0; j < M; ++j) {
+      if (a < 0 && j % 2 == 0) continue;
+      const long m = M / std::gcd(j, M);
+      fmpz_poly_t phi;
+      fmpz_poly_init(phi);
+      fmpz_poly_cyclotomic(phi, static_cast<ulong>(m));
+      QP Phi;
+      fmpq_poly_set_fmpz_poly(Phi.v, phi);
+      fmpz_poly_clear(phi);
+      if (!rem(P, Phi).zero()) continue;
+      ++count;
+      if (2 * j <= M) roots.push_back(j);
+    }
+    if (count != d) return std::nullopt;
+  }
+  // T = H * (Ds')**-1 mod Ds
+  QP G, S, T;
+  fmpq_poly_xgcd(G.v, S.v, T.v, deriv(Ds).v, Ds.v);
+  if (G.deg() != 0) return std::nullopt;
+  const QP Tc = rem(mul(H, S), Ds);
+  if (G.deg() == 0 && coeff(G, 0) != 1) return std::nullopt;
+  auto rho_pow = [&](long k) {  // rho**k
+    return pool.pow(pool.number(Number(abs_a)), pool.number(Number::rational(k, N)));
+  };
+  auto trig = [&](Op op, long k, long j) {  // cos or sin of k*2*pi*j/M
+    return pool.func(op, pool.mul(pool.number(Number::rational(2 * k * j, M)), pool.constant(Constant::Pi)));
+  };
+  std::vector<ExprId> out;
+  for (long j : roots) {
+    std::vector<ExprId> re, im;
+    for (long k = 0; k <= Tc.deg(); ++k) {
+      const mpq_class t = coeff(Tc, k);
+      if (t == 0) continue;
+      re.push_back(mul3(pool, num(pool, t), rho_pow(k), trig(Op::Cos, k, j)));
+      im.push_back(mul3(pool, num(pool, t), rho_pow(k), trig(Op::Sin, k, j)));
+    }
+    const ExprId re_c = pool.add(re), im_c = pool.add(im);
+    const ExprId p = pool.mul(rho_pow(1), trig(Op::Cos, 1, j));
+    if (j == 0 || 2 * j == M) {  // a real root alpha = p
+      out.push_back(pool.mul(re_c, pool.func(Op::Log, pool.sub(x, p))));
+      continue;
+    }
+    const ExprId sv = pool.mul(rho_pow(1), trig(Op::Sin, 1, j));
+    const ExprId quad_terms[] = {pool.pow(x, pool.integer(2)), mul3(pool, pool.integer(-2), p, x), rho_pow(2)};
+    const ExprId quad = pool.add(quad_terms);
+    out.push_back(pool.mul(re_c, pool.func(Op::Log, quad)));
+    out.push_back(mul3(pool, pool.integer(-2), im_c, pool.func(Op::Atan, pool.div(pool.sub(x, p), sv))));
+  }
+  return out;
+}
+
 ExprId primitive_expr(ExprPool& pool, const QP& p, ExprId x) {
   QP r;
   fmpq_poly_set(r.v, p.v);
@@ -298,6 +398,7 @@ std::optional<ExprId> integrate_rational(ExprPool& pool, ExprId f, ExprId x) {
   if (H.zero()) return pool.add(terms);
 
   // Lazard-Rioboo-Trager on H/Ds (Ds square-free, deg H < deg Ds).
+  const std::size_t before_log_part = terms.size();
   const QP Res = lrt_resultant(Ds, H);
   if (Res.zero()) return std::nullopt;
   fmpz_poly_t Rz;
@@ -425,7 +526,12 @@ std::optional<ExprId> integrate_rational(ExprPool& pool, ExprId f, ExprId x) {
   }
   fmpz_poly_factor_clear(fac);
   fmpz_poly_clear(Rz);
-  if (!ok) return std::nullopt;
+  if (!ok) {  // a factor of degree >= 3: the roots of Ds in radicals when Ds divides x**N - a
+    auto part = radical_log_part(pool, Ds, H, x);
+    if (!part) return std::nullopt;
+    terms.resize(before_log_part);
+    terms.insert(terms.end(), part->begin(), part->end());
+  }
   return pool.add(terms);
 }
 

@@ -35,11 +35,20 @@ TEST_F(IntegrateTest, RationalHermiteAndLogParts) {
 }
 
 TEST_F(IntegrateTest, RationalRefusals) {
-  // Log part over the roots of an irreducible polynomial of degree 8: a RootSum, not an answer.
-  EXPECT_FALSE(integrate_rational(pool, P("1/(x**8 + 1)"), x));
+  // Log part over the roots of x**5 - x - 1 (not in radicals): a RootSum, not an answer.
+  EXPECT_FALSE(integrate_rational(pool, P("1/(x**5 - x - 1)"), x));
   // Not rational in x over Q.
   EXPECT_FALSE(integrate_rational(pool, P("sin(x)/(x + 1)"), x));
   EXPECT_FALSE(integrate_rational(pool, P("1/(x + a)"), x));
+}
+
+TEST_F(IntegrateTest, RationalRootsInRadicals) {
+  // Denominators dividing x**N - a: the log part over all their roots, in real form.
+  for (const char* f : {"1/(x**8 + 1)", "1/(x**6 - 2)", "1/(x**8 - x**4 + 1)", "x**2/(x**5 - 3)"}) {
+    auto F = integrate_rational(pool, P(f), x);
+    ASSERT_TRUE(F) << f;
+    EXPECT_TRUE(check_antiderivative(pool, *F, P(f), x)) << f << " -> " << to_string(pool, *F);
+  }
 }
 
 TEST_F(IntegrateTest, HeuristicsAreChecked) {
