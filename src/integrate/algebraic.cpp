@@ -54,64 +54,6 @@ std::vector<ExprId> distinct_nodes(const ExprPool& pool, ExprId e) {
   return out;
 }
 
-// Rebuilds e bottom-up; `rule(id)` may replace a node (its children are then not visited).
-ExprId rewrite(ExprPool& pool, ExprId e, const std::function<std::optional<ExprId>(ExprId)>& rule,
-               std::unordered_map<ExprId, ExprId>& memo) {
-  if (auto it = memo.find(e); it != memo.end()) return it->second;
-  ExprId out = e;
-  if (auto r = rule(e)) {
-    out = *r;
-  } else {
-    const Node& n = pool.node(e);
-    if (!n.args.empty()) {
-      const std::vector<ExprId> old = n.args;
-      const Kind kind = n.kind;
-      const Op op = n.op;
-      std::vector<ExprId> args;
-      bool changed = false;
-      for (ExprId a : old) {
-        args.push_back(rewrite(pool, a, rule, memo));
-        changed = changed || args.back() != a;
-      }
-      if (changed) {
-        switch (kind) {
-          case Kind::Add: out = pool.add(args); break;
-          case Kind::Mul: out = pool.mul(args); break;
-          case Kind::Pow: out = pool.pow(args[0], args[1]); break;
-          case Kind::Func: out = pool.func(op, args); break;
-          default: break;
-        }
-      }
-    }
-  }
-  memo.emplace(e, out);
-  return out;
-}
-
-ExprId rewrite(ExprPool& pool, ExprId e, const std::function<std::optional<ExprId>(ExprId)>& rule) {
-  std::unordered_map<ExprId, ExprId> memo;
-  return rewrite(pool, e, rule, memo);
-}
-
-// Numerator and denominator of a product (negative integer powers go down).
-std::pair<ExprId, ExprId> split_fraction(ExprPool& pool, ExprId e) {
-  const Node& n = pool.node(e);
-  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{e};
-  std::vector<ExprId> num, den;
-  for (ExprId f : fs) {
-    const Node& fn_ = pool.node(f);
-    if (fn_.kind == Kind::Pow) {
-      const Node& k = pool.node(fn_.args[1]);
-      if (k.kind == Kind::Number && k.number.is_integer() && k.number.sign() < 0) {
-        den.push_back(pool.pow(fn_.args[0], pool.number(-k.number)));
-        continue;
-      }
-    }
-    num.push_back(f);
-  }
-  return {pool.mul(num), pool.mul(den)};
-}
-
 // Whether e is visibly positive for real values of its symbols: positive numbers, pi, E, even
 // powers, symbols assumed positive, and sums and products of such.
 bool looks_positive(const ExprPool& pool, ExprId e) {
@@ -187,7 +129,7 @@ struct SqrtForm {
   // integral of T(x)/S for T rational in x: U S + sum_i W_i/(F_i S) + lambda/S.
   Opt integrate_over(ExprId T) {
     const ExprId c = cancel(pool, T);
-    auto [num, den] = split_fraction(pool, c);
+    auto [num, den] = num_den(pool, c);
     auto nc = in.poly_coeffs(num, x, 24);
     if (!nc) return std::nullopt;
     long dd = 0;
@@ -201,7 +143,7 @@ struct SqrtForm {
         if (!bc) return std::nullopt;
         dd += (static_cast<long>(bc->size()) - 1) * k;
         F.push_back({b, k});
-        divides_q.push_back(!in.has(split_fraction(pool, cancel(pool, in.div(Q, b))).second, x));
+        divides_q.push_back(!in.has(num_den(pool, cancel(pool, in.div(Q, b))).second, x));
       }
     }
     if (dd > 12) return std::nullopt;
@@ -346,7 +288,7 @@ std::optional<Radical> find_radical(Integrator& in, ExprId f, ExprId x, ExprId S
     const ExprId Q = bases[0];
     auto c = in.poly_coeffs(Q, x, 2);
     if (!c || c->size() < 2) return std::nullopt;
-    const ExprId g = rewrite(pool, f, [&](ExprId id) -> std::optional<ExprId> {
+    const ExprId g = rebuild(pool, f, [&](ExprId id) -> std::optional<ExprId> {
       if (auto k = half_power(id, Q)) return pool.pow(S, pool.integer(*k));
       return std::nullopt;
     });
@@ -356,7 +298,7 @@ std::optional<Radical> find_radical(Integrator& in, ExprId f, ExprId x, ExprId S
   const ExprId L1 = bases[0], L2 = bases[1];
   if (!in.linear(L1, x) || !in.linear(L2, x)) return std::nullopt;
   bool lone = false;
-  const ExprId g = rewrite(pool, f, [&](ExprId id) -> std::optional<ExprId> {
+  const ExprId g = rebuild(pool, f, [&](ExprId id) -> std::optional<ExprId> {
     const Node& n = pool.node(id);
     if (n.kind == Kind::Mul) {
       std::optional<long> k1, k2;
@@ -404,7 +346,7 @@ Opt sqrt_quadratic_with(Integrator& in, ExprId f, ExprId x) {
   }
   // g = (n0 + n1 S)/(d0 + d1 S) = P + T/S.
   const ExprId c = cancel(pool, rad->g);
-  auto [num, den] = split_fraction(pool, c);
+  auto [num, den] = num_den(pool, c);
   auto reduce = [&](ExprId p) -> std::optional<std::pair<ExprId, ExprId>> {
     auto pc = in.poly_coeffs(p, S, 24);
     if (!pc) return std::nullopt;
@@ -495,7 +437,7 @@ Opt euler_power(Integrator& in, ExprId f, ExprId x) {
   const ExprId t = in.fresh();
   const ExprId xt = in.div(in.sub(in.pw(t, 2), (*qc)[0]), in.add((*qc)[1], in.mul(in.num(2), in.mul(rA, t))));
   const ExprId st = in.mul(pool.integer(tau), in.sub(t, in.mul(rA, xt)));
-  const ExprId g0 = rewrite(pool, f, [&](ExprId id) -> std::optional<ExprId> {
+  const ExprId g0 = rebuild(pool, f, [&](ExprId id) -> std::optional<ExprId> {
     if (id == E) return in.add(in.mul(cE, t), q0);
     if (id == x) return xt;
     const Node& n = pool.node(id);
@@ -617,7 +559,7 @@ Opt perfect_powers(Integrator& in, ExprId f, ExprId x) {
     const long q = e->rational().get_den().get_si();
     const ExprId p = pool.integer(e->rational().get_num().get_si());
     const ExprId base = n.args[0];
-    auto [num, den] = split_fraction(pool, cancel(pool, base));
+    auto [num, den] = num_den(pool, cancel(pool, base));
     std::vector<ExprId> P, M;
     bool extracted = false;
     for (int side = 0; side < 2; ++side) {
@@ -653,7 +595,7 @@ Opt perfect_powers(Integrator& in, ExprId f, ExprId x) {
     replace[id] = pool.mul(std::vector<ExprId>{pool.pow(K, p), pool.pow(Pe, p), pool.pow(Me, in.mul(p, root))});
   }
   if (replace.empty()) return std::nullopt;
-  const ExprId g = rewrite(pool, f, [&](ExprId id) -> std::optional<ExprId> {
+  const ExprId g = rebuild(pool, f, [&](ExprId id) -> std::optional<ExprId> {
     if (auto it = replace.find(id); it != replace.end()) return it->second;
     return std::nullopt;
   });
@@ -699,7 +641,7 @@ Opt pseudo_elliptic(Integrator& in, ExprId f, ExprId x) {
       if (n.kind == Kind::Pow && !in.has(id, x) && !(exact_number(pool, n.args[1]) && exact_number(pool, n.args[1])->is_integer()))
         return std::nullopt;
     }
-    const ExprId g = rewrite(pool, f, [&](ExprId id) -> std::optional<ExprId> {
+    const ExprId g = rebuild(pool, f, [&](ExprId id) -> std::optional<ExprId> {
       const Node& n = pool.node(id);
       if (n.kind == Kind::Pow && n.args[0] == P && !in.has(n.args[1], x)) {
         auto k = exact_number(pool, n.args[1]);
@@ -719,7 +661,7 @@ Opt pseudo_elliptic(Integrator& in, ExprId f, ExprId x) {
   long m = 0;
   for (long mm = 1; mm < nroot && !m; ++mm) {
     const ExprId c = cancel(pool, in.mul(rad->second, in.pw(S, mm)));
-    auto [num, den] = split_fraction(pool, c);
+    auto [num, den] = num_den(pool, c);
     auto reduce = [&](ExprId q) -> std::optional<ExprId> {
       auto qc = in.poly_coeffs(q, S, 16);
       if (!qc) return std::nullopt;
@@ -749,7 +691,7 @@ Opt pseudo_elliptic(Integrator& in, ExprId f, ExprId x) {
   };
   for (long k = 0; k <= (degP + 1) / 2; ++k) add_cand(in.pw(x, k));
   {
-    auto [num, den] = split_fraction(pool, R);
+    auto [num, den] = num_den(pool, R);
     for (ExprId poly : {P, num, den}) {
       if (!in.has(poly, x)) continue;
       const FactorList fl = factor_list(pool, poly);
@@ -768,7 +710,7 @@ Opt pseudo_elliptic(Integrator& in, ExprId f, ExprId x) {
       const ExprId w = expand(pool, in.sub(in.mul(in.d(p, x), P), in.mul(in.num(m, nroot), in.mul(p, dP))));
       if (w == pool.integer(0)) return std::nullopt;
       const ExprId h = cancel(pool, in.div(in.mul(R, P), w));
-      auto [hn, hd] = split_fraction(pool, h);
+      auto [hn, hd] = num_den(pool, h);
       const ExprId p2 = expand(pool, in.pw(p, nroot));
       const ExprId Pm = expand(pool, in.pw(P, m));
       // h = N(v)/D(v), v = u**n = p**n/P**m, degrees <= K:
@@ -881,7 +823,7 @@ Opt split_rational_factor(Integrator& in, ExprId f, ExprId x) {
   }
   if (rad.size() != 1) return std::nullopt;
   const ExprId R = pool.mul(rest);
-  if (!in.has(split_fraction(pool, R).second, x)) return std::nullopt;
+  if (!in.has(num_den(pool, R).second, x)) return std::nullopt;
   const ExprId parts = apart(pool, R, x);
   const Node& pn = pool.node(parts);
   if (pn.kind != Kind::Add || pn.args.size() < 2 || pn.args.size() > 12) return std::nullopt;

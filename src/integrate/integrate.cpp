@@ -64,39 +64,11 @@ std::optional<std::pair<ExprId, ExprId>> Integrator::linear(ExprId e, ExprId x) 
 }
 
 std::optional<std::vector<ExprId>> Integrator::poly_coeffs(ExprId e, ExprId x, long max_degree) {
-  const ExprId ex = expand(pool, e);
-  const Node& n = pool.node(ex);
-  std::vector<ExprId> terms = n.kind == Kind::Add ? n.args : std::vector<ExprId>{ex};
-  std::vector<std::vector<ExprId>> by_degree;
-  for (ExprId t : terms) {
-    const Node& tn = pool.node(t);
-    std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
-    long k = 0;
-    std::vector<ExprId> rest;
-    for (ExprId f : fs) {
-      if (f == x) {
-        k += 1;
-        continue;
-      }
-      const Node& fn_ = pool.node(f);
-      if (fn_.kind == Kind::Pow && fn_.args[0] == x) {
-        const Node& en = pool.node(fn_.args[1]);
-        if (en.kind != Kind::Number || !en.number.is_integer() || en.number.sign() < 0 || !en.number.fits_long())
-          return std::nullopt;
-        k += en.number.integer().get_si();
-        continue;
-      }
-      if (has(f, x)) return std::nullopt;
-      rest.push_back(f);
-    }
-    if (k > max_degree) return std::nullopt;
-    if (static_cast<long>(by_degree.size()) <= k) by_degree.resize(static_cast<std::size_t>(k + 1));
-    by_degree[static_cast<std::size_t>(k)].push_back(pool.mul(rest));
+  try {
+    return coefficients_in(pool, e, x, max_degree);  // the zero polynomial: no coefficient
+  } catch (const PolyLimitError&) {
+    return std::nullopt;
   }
-  std::vector<ExprId> out;
-  for (auto& v : by_degree) out.push_back(pool.add(v));
-  while (!out.empty() && out.back() == pool.integer(0)) out.pop_back();
-  return out;
 }
 
 std::pair<ExprId, ExprId> Integrator::split_constant(ExprId e, ExprId x) {

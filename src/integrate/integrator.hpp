@@ -8,6 +8,7 @@
 // answer of the top-level call is checked by differentiation (integrate.cpp).
 #pragma once
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -21,6 +22,12 @@
 namespace alkahest::integrate_detail {
 
 using Opt = std::optional<ExprId>;
+
+/// e rebuilt bottom-up; `rule(id)` may replace a node (its children are then not visited).
+/// (substitution.cpp)
+ExprId rebuild(ExprPool& pool, ExprId e, const std::function<std::optional<ExprId>(ExprId)>& rule);
+/// Numerator and denominator of a product: negative integer powers go down. (partial_fractions.cpp)
+std::pair<ExprId, ExprId> num_den(ExprPool& pool, ExprId e);
 
 class Integrator {
  public:

@@ -15,9 +15,6 @@
 
 namespace alkahest::integrate_detail {
 
-namespace {
-
-// numerator and denominator of a product (negative integer powers go to the denominator).
 std::pair<ExprId, ExprId> num_den(ExprPool& pool, ExprId e) {
   const Node& n = pool.node(e);
   std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{e};
@@ -35,8 +32,6 @@ std::pair<ExprId, ExprId> num_den(ExprPool& pool, ExprId e) {
   }
   return {pool.mul(num), pool.mul(den)};
 }
-
-}  // namespace
 
 // sum_i sum_{j<=k_i} p_ij(x)/F_i**j = R/(lc * prod F_i**k_i), deg R < deg of the product; the p_ij
 // by a linear solve. Then each fraction integrated.

@@ -240,8 +240,16 @@ std::optional<std::vector<ExprId>> radical_log_part(ExprPool& pool, const QP& Ds
   QP cur = rem(X, Ds);
   long N = 0;
   mpq_class a;
+  // x**k mod Ds for a divisor of x**N - a stays small (a**(k div N) times x**(k mod N) for the
+  // binomial itself); for other Ds its coefficients grow with k: stop at a bound.
+  auto bits = [](const QP& p) {
+    const slong b = _fmpz_vec_max_bits(fmpq_poly_numref(p.v), fmpq_poly_length(p.v));
+    return std::max<slong>(b < 0 ? -b : b, static_cast<slong>(fmpz_bits(fmpq_poly_denref(p.v))));
+  };
+  const slong bound = 64 + 8 * bits(Ds);
   for (long k = 1; k <= 4 * d; ++k) {
     if (k > 1) cur = rem(mul(cur, X), Ds);
+    if (bits(cur) > bound) return std::nullopt;
     if (cur.deg() == 0) {
       N = k;
       a = coeff(cur, 0);

@@ -52,11 +52,6 @@ ExprId rebuild(ExprPool& pool, ExprId e, const std::function<std::optional<ExprI
   return out;
 }
 
-ExprId rebuild(ExprPool& pool, ExprId e, const std::function<std::optional<ExprId>(ExprId)>& rule) {
-  std::unordered_map<ExprId, ExprId> memo;
-  return rebuild(pool, e, rule, memo);
-}
-
 std::optional<Number> number_of(const ExprPool& pool, ExprId e) {
   const Node& n = pool.node(e);
   if (n.kind != Kind::Number || !n.number.is_exact()) return std::nullopt;
@@ -89,6 +84,11 @@ bool is_trig(const Node& n) {
 }
 
 }  // namespace
+
+ExprId rebuild(ExprPool& pool, ExprId e, const std::function<std::optional<ExprId>(ExprId)>& rule) {
+  std::unordered_map<ExprId, ExprId> memo;
+  return rebuild(pool, e, rule, memo);
+}
 
 Opt Integrator::derivative_divides(ExprId f, ExprId x) {
   // Candidates: functions, their arguments, powers and their bases that contain x.

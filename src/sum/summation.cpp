@@ -26,35 +26,13 @@ bool has(const ExprPool& pool, ExprId e, ExprId k) {
 
 // e as a polynomial in k with coefficients free of k (by degree), or nullopt.
 std::optional<std::vector<ExprId>> coeffs(ExprPool& pool, ExprId e, ExprId k, long max_degree = 40) {
-  const ExprId ex = expand(pool, e);
-  const Node& n = pool.node(ex);
-  std::vector<ExprId> terms = n.kind == Kind::Add ? n.args : std::vector<ExprId>{ex};
-  std::vector<std::vector<ExprId>> by;
-  for (ExprId t : terms) {
-    const Node& tn = pool.node(t);
-    std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
-    long d = 0;
-    std::vector<ExprId> rest;
-    for (ExprId f : fs) {
-      auto [b, e2] = pool.as_base_exp(f);
-      if (b == k) {
-        const Node& en = pool.node(e2);
-        if (en.kind != Kind::Number || !en.number.is_integer() || en.number.sign() < 0 || !en.number.fits_long())
-          return std::nullopt;
-        d += en.number.integer().get_si();
-      } else if (has(pool, f, k)) {
-        return std::nullopt;
-      } else {
-        rest.push_back(f);
-      }
-    }
-    if (d > max_degree) return std::nullopt;
-    if (static_cast<long>(by.size()) <= d) by.resize(static_cast<std::size_t>(d + 1));
-    by[static_cast<std::size_t>(d)].push_back(pool.mul(rest));
+  try {
+    auto c = coefficients_in(pool, e, k, max_degree);
+    if (c && c->empty()) c->push_back(pool.integer(0));  // the zero polynomial: one coefficient
+    return c;
+  } catch (const PolyLimitError&) {
+    return std::nullopt;
   }
-  std::vector<ExprId> out;
-  for (auto& v : by) out.push_back(pool.add(v));
-  return out;
 }
 
 mpz_class binom(long n, long m) {
