@@ -568,8 +568,46 @@ ExprId negative_bases(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId
   return r;
 }
 
+// A rational function of x with rational coefficients, x -> +oo: p/q in lowest terms (the poly
+// layer, FLINT), and the degrees and leading coefficients decide (x**1885/(x**1885 + 1) without a
+// series of 1885 terms). nullopt when e is not such a function.
+std::optional<ExprId> rational_limit(ExprPool& p, ExprId e, ExprId x) {
+  const bool rational = !any_node(p, e, [&](ExprId id, const Node& m) {
+    if (m.kind == Kind::Symbol) return id != x;
+    if (m.kind == Kind::Number) return !m.number.is_exact();
+    if (m.kind == Kind::Add || m.kind == Kind::Mul) return false;
+    if (m.kind == Kind::Pow) return !(p.node(m.args[1]).kind == Kind::Number && p.node(m.args[1]).number.is_integer());
+    return true;
+  });
+  if (!rational) return std::nullopt;
+  try {
+    const ExprId c = cancel(p, e);
+    const Node& cn = p.node(c);
+    std::vector<ExprId> num, den;
+    for (ExprId f : cn.kind == Kind::Mul ? cn.args : std::vector<ExprId>{c}) {
+      const Node& fn = p.node(f);
+      if (fn.kind == Kind::Pow && p.node(fn.args[1]).kind == Kind::Number && p.node(fn.args[1]).number.sign() < 0)
+        den.push_back(p.pow(fn.args[0], p.neg(fn.args[1])));
+      else
+        num.push_back(f);
+    }
+    const Poly P(p, p.mul(num), {x}), Q(p, p.mul(den), {x});
+    if (P.is_zero()) return p.integer(0);
+    if (P.domain() != Poly::Domain::ZZ && P.domain() != Poly::Domain::QQ) return std::nullopt;
+    if (Q.domain() != Poly::Domain::ZZ && Q.domain() != Poly::Domain::QQ) return std::nullopt;
+    const Number r = P.leading_coeff() / Q.leading_coeff();
+    const long d = P.degree() - Q.degree();
+    if (d < 0) return p.integer(0);
+    if (d == 0) return p.number(r);
+    return p.constant(r.sign() > 0 ? Constant::Infinity : Constant::NegativeInfinity);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 // The limit by Gruntz's algorithm alone: nullopt when it gives up.
 std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x) {
+  if (auto r = rational_limit(pool, e, x)) return r;
   try {
     std::unordered_map<ExprId, ExprId> memo;
     const ExprId e1 = any_node(pool, e, [](ExprId, const Node& m) {

@@ -12,6 +12,7 @@
 #include "alkahest/evalf.hpp"
 #include "alkahest/objects.hpp"
 #include "alkahest/poly.hpp"
+#include "alkahest/simplify.hpp"
 #include "poly/flint_compat.hpp"
 #include "series/power_series.hpp"
 #include <flint/arith.h>
@@ -787,8 +788,19 @@ bool series_coeff_is_zero(ExprPool& pool, ExprId c) {
   } catch (const std::exception&) {
   }
   if (pool.node(simplified).kind == Kind::Number && pool.node(simplified).number.is_zero()) return true;
+  // The simplifier's normal form (trigonometric identities, radicals of parameters with signs):
+  // an exact proof of zero when it comes out 0; tried only when the quick tests do not decide.
+  auto simplifies_to_zero = [&]() {
+    try {
+      const Node& sn = pool.node(simplify(pool, c));
+      return sn.kind == Kind::Number && sn.number.is_zero();
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
   if (fs.empty()) {
     if (auto z = alkahest::is_zero(pool, c)) return *z;
+    if (simplifies_to_zero()) return true;
     throw SeriesError("series: cannot decide whether the coefficient " + Expr(pool, c).str() + " is zero");
   }
   for (int point = 0; point < 4; ++point) {
@@ -800,6 +812,7 @@ bool series_coeff_is_zero(ExprPool& pool, ExprId c) {
     } catch (const std::exception&) {
     }
   }
+  if (simplifies_to_zero()) return true;
   throw SeriesError("series: cannot decide whether the coefficient " + Expr(pool, c).str() + " is zero");
 }
 

@@ -82,6 +82,11 @@ CASES = [
     ("x*log(x) + x*asinh(1/x)", "0", "-", "0", {}),
     ("(-1/4)**x*x**3", "oo", "+", "0", {}),
     ("x**0.5/sqrt(x + 1)", "oo", "+", "1", {}),
+    # rational functions by degrees (the poly layer), zero tests through the simplifier
+    ("x**1885/(x**1885 + 1)", "oo", "+", "1", {}),
+    ("((x + 1)**1000 - x**1000)/x**999", "oo", "+", "1000", {}),
+    ("(x**7 - 3*x**9)/(2*x**8 + 1)", "-oo", "+", "oo", {}),
+    ("x/(1 - cos(y)**2 - sin(y)**2 + x**2)", "0", "+", "oo", {"y": "2"}),
     # infinities in a direction: i*oo, and oo*sign(P) for a parameter expression P
     ("I*x", "oo", "+", "I*oo", {}),
     ("(2 - 3*I)*x - 2*x", "oo", "+", "-I*oo", {}),
