@@ -353,7 +353,8 @@ RunReport run(EGraph& g, const std::vector<Rule>& rules, const RunLimits& limits
     Subst s;
   };
   for (std::size_t iter = 0; iter < limits.max_iterations; ++iter) {
-    if (elapsed() > limits.max_seconds) {
+    const double round_start = elapsed();
+    if (round_start > limits.max_seconds) {
       report.stop = "time";
       break;
     }
@@ -422,14 +423,18 @@ RunReport run(EGraph& g, const std::vector<Rule>& rules, const RunLimits& limits
       // Most of a long run on sums goes into associativity's exponentially many orderings, which
       // no longer make anything cheaper: stop once `patience` rounds in a row each made the
       // cheapest form less than min_gain (relatively) cheaper.
+      // A round that took more than a quarter of the time budget and gained less than min_gain
+      // ends it too: the next (on a larger e-graph) would take at least as long, so at most one
+      // more fits, for a gain of the same order.
       const double now = best_cost(g, roots);
+      const bool slow = elapsed() - round_start > limits.max_seconds / 4;
       if (now < best * (1 - limits.min_gain)) {
         stale = 0;
         best = now;
       } else {
         ++stale;
       }
-      if (stale >= limits.patience) {
+      if (stale >= limits.patience || (stale > 0 && slow)) {
         report.stop = "converged";
         break;
       }

@@ -121,7 +121,8 @@ struct RunLimits {
   double max_seconds = 0.5;
   std::size_t match_limit = 2000;  ///< matches of one rule per round before it is banned a while
   /// With roots: stop ("converged") after this many rounds in a row in which the cheapest
-  /// extraction of the roots (summed tree cost) did not get cheaper by a fraction min_gain.
+  /// extraction of the roots (summed tree cost) did not get cheaper by a fraction min_gain, or
+  /// after one such round that took more than a quarter of max_seconds.
   std::size_t patience = 3;
   double min_gain = 0.005;
 };
