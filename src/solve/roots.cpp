@@ -160,6 +160,57 @@ void irreducible_roots(ExprPool& pool, const std::vector<mpq_class>& c0, ExprId 
   for (long k = 0; k < n; ++k) out.roots.push_back({rootof_expr(pool, f, x, k), mult, {}});
 }
 
+// The real roots of c3*x**3 + c2*x**2 + c1*x + c0 (c3 != 0 in `base`) with symbolic coefficients:
+// x = t - b/3 with t**3 + p*t + q = 0 (b = c2/c3, p = c1/c3 - b**2/3, q = 2*b**3/27 - b*c1/(3*c3) +
+// c0/c3), D = q**2/4 + p**3/27, under the condition on D that each formula needs:
+//   D > 0: one real root, cbrt(-q/2 + sqrt(D)) + cbrt(-q/2 - sqrt(D)) (real cube roots);
+//   D = 0: 2*cbrt(-q/2) and -cbrt(-q/2) (twice; all three equal when p = q = 0);
+//   D < 0: three real roots 2*sqrt(-p/3)*cos(acos(3*q/(2*p)*sqrt(-3/p))/3 - 2*pi*k/3), k = 0, 1, 2.
+void symbolic_cubic(ExprPool& pool, const std::vector<ExprId>& c, long mult, const std::vector<Condition>& base,
+                    Collected& out) {
+  using R = Condition::Rel;
+  const ExprId b = pool.div(c[2], c[3]), c1 = pool.div(c[1], c[3]), c0 = pool.div(c[0], c[3]);
+  const ExprId p = cancel_or_keep(pool, pool.sub(c1, pool.div(pool.mul(b, b), pool.integer(3))));
+  const ExprId q = cancel_or_keep(
+      pool, add_all(pool, {mul_all(pool, {num(pool, mpq_class(2, 27)), pool.pow(b, pool.integer(3))}),
+                           mul_all(pool, {num(pool, mpq_class(-1, 3)), b, c1}), c0}));
+  const ExprId D = cancel_or_keep(pool, pool.add(pool.div(pool.mul(q, q), pool.integer(4)),
+                                                 pool.div(pool.pow(p, pool.integer(3)), pool.integer(27))));
+  const ExprId shift = pool.neg(pool.div(b, pool.integer(3)));
+  const ExprId half_q = pool.neg(pool.div(q, pool.integer(2)));
+  auto cbrt = [&](ExprId e) { return pool.func(Op::Cbrt, e); };
+  {  // D > 0
+    std::vector<Condition> conds = base;
+    if (add_condition(pool, conds, D, R::Gt)) {
+      const ExprId s = pool.sqrt(D);
+      out.add(pool, add_all(pool, {cbrt(pool.add(half_q, s)), cbrt(pool.sub(half_q, s)), shift}), mult, conds,
+              SolveDomain::Real);
+    }
+  }
+  {  // D = 0
+    std::vector<Condition> conds = base;
+    if (add_condition(pool, conds, D, R::Eq)) {
+      const ExprId r = cbrt(half_q);
+      out.add(pool, pool.add(pool.mul(pool.integer(2), r), shift), mult, conds, SolveDomain::Real);
+      out.add(pool, pool.sub(shift, r), 2 * mult, conds, SolveDomain::Real);
+    }
+  }
+  {  // D < 0 (then p < 0; none when p is 0)
+    std::vector<Condition> conds = base;
+    if (zero(pool, p) != std::optional<bool>(true) &&
+        add_condition(pool, conds, cancel_or_keep(pool, pool.neg(D)), R::Gt)) {
+      const ExprId m = pool.mul(pool.integer(2), pool.sqrt(pool.div(pool.neg(p), pool.integer(3))));
+      const ExprId arg = mul_all(pool, {pool.integer(3), q, pool.pow(pool.mul(pool.integer(2), p), pool.integer(-1)),
+                                        pool.sqrt(pool.div(pool.integer(-3), p))});
+      const ExprId phi = pool.div(pool.func(Op::Acos, arg), pool.integer(3));
+      for (long k = 0; k < 3; ++k) {
+        const ExprId ang = pool.sub(phi, pool.mul(num(pool, mpq_class(2 * k, 3)), pool.constant(Constant::Pi)));
+        out.add(pool, pool.add(pool.mul(m, pool.func(Op::Cos, ang)), shift), mult, conds, SolveDomain::Real);
+      }
+    }
+  }
+}
+
 // Roots of a polynomial of degree <= 2 with any coefficients, by formula, under the conditions the
 // formula needs.
 void formula_roots(ExprPool& pool, const std::vector<ExprId>& c, long mult, std::vector<Condition> base,
@@ -170,9 +221,14 @@ void formula_roots(ExprPool& pool, const std::vector<ExprId>& c, long mult, std:
     out.add(pool, cancel_or_keep(pool, pool.div(pool.neg(c[0]), c[1])), mult, base, domain);
     return;
   }
+  if (d == 3 && domain == SolveDomain::Real) {
+    symbolic_cubic(pool, c, mult, base, out);
+    return;
+  }
   if (d != 2)
     throw SolveUnsupported("solve: " + text(pool, whole) + " has degree " + std::to_string(d) +
-                           " with symbolic coefficients; only degrees 1 and 2 (after factoring) are solved exactly");
+                           " with symbolic coefficients; only degrees 1 and 2 (after factoring), and 3 for a real "
+                           "unknown, are solved exactly");
   ExprId disc = pool.sub(pool.mul(c[1], c[1]), mul_all(pool, {pool.integer(4), c[2], c[0]}));
   disc = expand(pool, disc);
   const ExprId two_a = pool.mul(pool.integer(2), c[2]);

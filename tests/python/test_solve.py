@@ -298,8 +298,11 @@ def test_clear_errors(pool):
         solve(x - cos(x), x)
     with pytest.raises(NotImplementedError):
         solve(x - cos(x), x)
+    with pytest.raises(SolveUnsupportedError, match="degree 4 with symbolic"):
+        solve(x**4 + y * x + 1, x)
+    zc = x.pool.symbol("zc", complex=True)
     with pytest.raises(SolveUnsupportedError, match="degree 3 with symbolic"):
-        solve(x**3 + y * x + 1, x)
+        solve(zc**3 + y * zc + 1, zc)  # a complex unknown: the cubic formulas are for real x
     with pytest.raises(ValueError, match="must be a symbol"):
         solve(x - 1, [x + 1])
     with pytest.raises(ValueError, match="given twice"):
@@ -324,3 +327,31 @@ def test_roots_api(pool):
     with pytest.raises(ValueError, match="say which"):
         roots(x * a)
     assert cmath.isclose(value(next(iter(roots(x**3 - 2, x, domain="real")))), 2 ** (1 / 3))
+
+
+def test_symbolic_cubic_real_roots(pool):
+    """x**3 + a*x + b and a general symbolic cubic for a real x: Cardano (D > 0), the double root
+    (D = 0) and the trigonometric form (D < 0), each under its condition; at rational parameter
+    points the solutions whose conditions hold are exactly the real roots, with multiplicity
+    (numpy.roots as the independent route), and each satisfies the equation."""
+    np = pytest.importorskip("numpy")
+    x, a, b = pool.symbols("x a b")
+    for eq, coeffs in [(x**3 + a * x + b, lambda av, bv: [1, 0, av, bv]),
+                       (x**3 + a * x**2 - 2 * x + b, lambda av, bv: [1, av, -2, bv])]:
+        sols = solve(eq, x)
+        for av, bv in [(-3, 2), (-3, 1), (1, 1), (-6, 4), (2, -5), (0, 0), (0, 3), (-3, -2), (-7, 3)]:
+            pt = {a: av, b: bv}
+            got = []
+            for s in sols:
+                if all(c.holds(pt) for c in s.conditions):
+                    got.append(complex(value(s[x].subs({a: pool.integer(av), b: pool.integer(bv)}))).real)
+            want = [r.real for r in np.roots(coeffs(av, bv)) if abs(r.imag) < 1e-6]
+            distinct = lambda vs: sorted({round(v, 6) + 0.0 for v in vs})  # noqa: E731
+            assert distinct(got) == distinct(want), (eq, pt, got, want)
+            for g in got:
+                assert abs(np.polyval(coeffs(av, bv), g)) < 1e-9, (eq, pt, g)
+    sols = solve(x**3 - a, x)  # p = 0: no trigonometric branch; the one real root cbrt(a)
+    for av in (2, -5, 0):
+        vals = {round(complex(value(s[x].subs({a: pool.integer(av)}))).real, 9) + 0.0
+                for s in sols if all(c.holds({a: av}) for c in s.conditions)}
+        assert vals == {round(float(np.cbrt(av)), 9) + 0.0}, (av, vals)
