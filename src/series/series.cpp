@@ -656,6 +656,8 @@ class Expander {
                              p.pow(p.constant(Constant::Pi), minus_half()));
       return by_integral(n.op, a, scale(cx_, series_detail::exp(cx_, sq), k), std::string(name).c_str());
     }
+    if (name == "Ei")
+      if (auto r = ei_at_zero(a)) return *r;
     if (name == "gamma") return gamma(a);
     if (name == "loggamma")
       if (auto r = stirling(-1, a)) return *r;
@@ -738,6 +740,29 @@ class Expander {
       return s > 0 ? r : neg(cx_, r);
     }
     return s > 0 ? iach : add(cx_, constant(cx_, pi), neg(cx_, iach));
+  }
+
+  // Ei(A) for a real A -> 0 (either side): EulerGamma + log|A| + sum_{k>=1} A**k/(k k!) (Ei is
+  // real on the real line off 0, as evaluated: Ei(-1) = -0.2193...). nullopt when A does not tend
+  // to 0.
+  std::optional<PSeries> ei_at_zero(const PSeries& a) {
+    auto& p = cx_.pool;
+    PSeries b = a;
+    strip(cx_, b);
+    if (b.c.empty() || b.val <= 0) return std::nullopt;
+    if (!cx_.arg_real || !all_real(cx_, b)) return std::nullopt;
+    const int s = leading_sign(b, "Ei");
+    const long nt = terms_for(b);
+    std::vector<ExprId> c(static_cast<std::size_t>(nt), cx_.zero());
+    mpz_class fact = 1;
+    for (long k = 1; k < nt; ++k) {
+      fact *= k;
+      mpz_class d = fact * k;
+      c[static_cast<std::size_t>(k)] = p.number(Number::rational(mpz_class(1), d));
+    }
+    PSeries r = series_detail::log(cx_, s > 0 ? b : neg(cx_, b));
+    r = add(cx_, r, constant(cx_, p.constant(Constant::EulerGamma)));
+    return add(cx_, r, compose(cx_, c, b));
   }
 
   PSeries function_atan(const PSeries& a) {
