@@ -432,6 +432,12 @@ ExprId tractable(ExprPool& p, ExprId e, ExprId x) {
           if (name == "sinh") r = p.mul(p.number(Number::rational(1, 2)), p.sub(ex(u), ex(p.neg(u))));
           else if (name == "cosh") r = p.mul(p.number(Number::rational(1, 2)), p.add(ex(u), ex(p.neg(u))));
           else if (name == "tanh") r = p.div(p.sub(ex(u), ex(p.neg(u))), p.add(ex(u), ex(p.neg(u))));
+          else if (name == "abs" && p.node(n.args[0]).kind == Kind::Pow &&
+                   dep.at(p.node(n.args[0]).args[1]) && is_real(p.node(p.node(n.args[0]).args[1]).facts) == true) {
+            // |b**u| = |b|**u for real u (|exp(u*log(b))| = exp(u*Re(log(b))) = exp(u*log|b|))
+            const ExprId b = memo.at(p.node(n.args[0]).args[0]), e = memo.at(p.node(n.args[0]).args[1]);
+            r = p.func(Op::Exp, p.mul(e, p.func(Op::Log, p.func(Op::Abs, b))));
+          }
           else if (name == "coth") r = p.div(p.add(ex(u), ex(p.neg(u))), p.sub(ex(u), ex(p.neg(u))));
           else if (name == "sech") r = p.div(p.integer(2), p.add(ex(u), ex(p.neg(u))));
           else if (name == "csch") r = p.div(p.integer(2), p.sub(ex(u), ex(p.neg(u))));

@@ -87,6 +87,9 @@ CASES = [
     ("((x + 1)**1000 - x**1000)/x**999", "oo", "+", "1000", {}),
     ("(x**7 - 3*x**9)/(2*x**8 + 1)", "-oo", "+", "oo", {}),
     ("x/(1 - cos(y)**2 - sin(y)**2 + x**2)", "0", "+", "oo", {"y": "2"}),
+    # |b**u| = |b|**u for real u
+    ("abs((-x/(x + 1))**x)", "oo", "+", "exp(-1)", {}),
+    ("abs((2*I - x)**x)/x**x", "oo", "+", "1", {}),
     # Ei at 0 on the real line: EulerGamma + log|A| + sum A**k/(k k!)
     ("exp(2*Ei(-x))/x**2", "0", "+", "exp(2*EulerGamma)", {}),
     ("(Ei(x) - log(x) - EulerGamma)/x", "0", "+", "1", {}),
