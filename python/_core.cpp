@@ -15,6 +15,7 @@
 #include "alkahest/alkahest.hpp"
 #include "alkahest/interpreter.hpp"
 #include "alkahest/jit.hpp"
+#include "alkahest/nsolve.hpp"
 #include "alkahest/objects.hpp"
 #include "bindings.hpp"
 
@@ -676,6 +677,56 @@ nb::object py_eval_contig(PyCompiled& c, nb::list arrays, int threads) {
                            f32 ? nb::dtype<float>() : nb::dtype<double>()));
 }
 
+// nsolve's batched damped Newton (alkahest/nsolve.hpp), with the compiled residual F (n outputs) and
+// Jacobian J (n x n) of the unknowns then the parameters as evaluators, and NumPy's pinv for the
+// least-squares step at singular Jacobians. x0: (N, n) float64, params: N float64 values each.
+// Returns (x, residual, iterations). Private: nsolve checks the system and the shapes first.
+nb::tuple py_nsolve_batch(PyCompiled& f, PyCompiled& jac, nb::ndarray<const double, nb::c_contig, nb::device::cpu> x0,
+                          std::vector<nb::ndarray<const double, nb::c_contig, nb::device::cpu>> params, double tol,
+                          int maxiter) {
+  if (x0.ndim() != 2) throw nb::value_error("_nsolve_batch: x0 must have shape (N, n)");
+  const std::size_t N = x0.shape(0), n = x0.shape(1);
+  const std::size_t n_in = n + params.size();
+  if (n == 0 || f.interp->program().n_inputs != n_in || jac.interp->program().n_inputs != n_in ||
+      f.exprs.size() != n || jac.exprs.size() != n * n)
+    throw nb::value_error("_nsolve_batch: F must map the n unknowns and the parameters to n values, J to n*n");
+  std::vector<std::vector<double>> pv;
+  for (const auto& p : params) {
+    if (p.ndim() != 1 || p.shape(0) != N) throw nb::value_error("_nsolve_batch: each parameter needs N values");
+    pv.emplace_back(p.data(), p.data() + N);
+  }
+  auto evaluator = [n_in](PyCompiled& c) {
+    return [&c, n_in](std::size_t m, const std::vector<const double*>& inputs, double* out) {
+      std::vector<ArrayView> views(n_in);
+      for (std::size_t k = 0; k < n_in; ++k) views[k] = ArrayView{inputs[k], {m == 1 ? 0 : 1}};
+      run_views(c, views, {static_cast<std::int64_t>(m)}, out, false, static_cast<std::int64_t>(m), 0);
+    };
+  };
+  nb::module_ np = nb::module_::import_("numpy");
+  auto new_array = [&np]<typename T>(std::initializer_list<std::size_t> shape, const T* src, std::size_t count) {
+    nb::list dims;
+    for (std::size_t d : shape) dims.append(d);
+    nb::object a = np.attr("empty")(nb::tuple(dims), std::is_same_v<T, double> ? "float64" : "int64");
+    auto view = nb::cast<nb::ndarray<T, nb::c_contig, nb::device::cpu>>(a);
+    std::copy(src, src + count, view.data());
+    return a;
+  };
+  const LeastSquaresStep least_squares = [&](std::size_t k, const double* jv, const double* fv, double* dx) {
+    nb::object J = new_array({k, n, n}, jv, k * n * n);
+    nb::object F = new_array({k, n}, fv, k * n);
+    nb::object step = np.attr("einsum")("kij,kj->ki", np.attr("linalg").attr("pinv")(J), np.attr("negative")(F));
+    auto out = nb::cast<nb::ndarray<const double, nb::c_contig, nb::device::cpu>>(
+        np.attr("ascontiguousarray")(step, "float64"));
+    std::copy(out.data(), out.data() + k * n, dx);
+  };
+  NewtonBatchResult r = newton_batch(n, std::vector<double>(x0.data(), x0.data() + N * n), pv, evaluator(f),
+                                     evaluator(jac), least_squares, tol, maxiter);
+  nb::object x = new_array({N, n}, r.x.data(), N * n);
+  nb::object res = new_array({N}, r.residual.data(), N);
+  nb::object it = new_array({N}, r.iterations.data(), N);
+  return nb::make_tuple(x, res, it);
+}
+
 // Low-level batch entry used by alkahest.numpy_eval: arrays already broadcast (0 strides), one
 // dtype (float64 or float32), `out` C-contiguous of shape `shape` (+ n_outputs for lists).
 // Private, but reachable from Python: every argument is checked here, since the kernels trust them.
@@ -1195,6 +1246,8 @@ NB_MODULE(_core, m) {
       }, "The lowered Program as plain data: (n_inputs, constants, instructions, outputs, constants "
          "rounded to float32).")
       .def("_run", &py_run, "arrays"_a, "shape"_a, "out"_a, "threads"_a)
+      .def("_nsolve_batch", &py_nsolve_batch, "jac"_a, "x0"_a, "params"_a, "tol"_a, "maxiter"_a,
+           "nsolve's batched damped Newton with this residual and the Jacobian `jac`: (x, residual, iterations).")
       .def("_eval_contig", &py_eval_contig, "arrays"_a, "threads"_a,
            "numpy_eval's fast path: C-contiguous float64 NumPy arrays of one shape -> a new result, else None.")
       .def("__repr__", [](const PyCompiled& c) {

@@ -256,49 +256,13 @@ class NsolveResult:
                 f"{float(np.nanmax(self.residual)) if n else 0.0:.3g})")
 
 
-def _batched_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """x with A[k] @ x[k] = b[k] for a batch of small systems: Gaussian elimination with partial
-    pivoting, vectorised over the batch (LAPACK's batched solve costs ~1 us per 2x2 system; this a
-    few numpy operations per column). A singular system gives NaN (or inf) in its row."""
-    N, n = b.shape
-    if n > 8:
-        try:
-            return np.linalg.solve(A, b[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            return np.einsum("kij,kj->ki", np.linalg.pinv(A), b)
-    A = A.copy()
-    b = b.copy()
-    rows = np.arange(N)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for k in range(n):
-            if k + 1 < n:
-                piv = k + np.argmax(np.abs(A[:, k:, k]), axis=1)
-                swap = np.flatnonzero(piv != k)
-                if swap.size:
-                    r, p = rows[swap], piv[swap]
-                    A[r, k], A[r, p] = A[r, p], A[r, k].copy()
-                    b[r, k], b[r, p] = b[r, p], b[r, k].copy()
-            f = A[:, k + 1:, k] / A[:, k, k][:, None]
-            A[:, k + 1:, k:] -= f[..., None] * A[:, None, k, k:]
-            b[:, k + 1:] -= f * b[:, k, None]
-        x = np.empty_like(b)
-        for k in range(n - 1, -1, -1):
-            x[:, k] = (b[:, k] - np.einsum("ki,ki->k", A[:, k, k + 1:], x[:, k + 1:])) / A[:, k, k]
-    return x
-
-
-def _eval_rows(f: Any, X: np.ndarray, P: list[np.ndarray]) -> np.ndarray:
-    from .evaluate import numpy_eval
-
-    return numpy_eval(f, *(X[:, i] for i in range(X.shape[1])), *P)
-
-
 def nsolve(eqs: Any, vars: Any, x0: Any, params: Mapping[Expr, Any] | None = None, *, tol: float = 1e-12,
            maxiter: int = 50, full_output: bool = False) -> Any:
     """Solves the square system ``eqs`` (n equations, expr = 0) for the n ``vars`` numerically by
     damped Newton: the residual and its Jacobian are compiled once (``compile_expr``) and evaluated
-    for every point at once by ``numpy_eval`` (no Python loop over points); each step is halved
-    until the residual decreases.
+    for all the points still iterating at once (the iteration, the n x n solves with partial
+    pivoting and the damping run in C++; no Python loop over points or steps); each step is
+    halved until the residual decreases, and a singular Jacobian gives the least-squares step.
 
     ``x0``: one starting point (length n; a number when n == 1) or many (shape (N, n)).
     ``params``: ``{symbol: value or array of N values}`` for the other symbols of the equations,
@@ -378,62 +342,10 @@ def nsolve(eqs: Any, vars: Any, x0: Any, params: Mapping[Expr, Any] | None = Non
     X = np.array(np.broadcast_to(X0, (N, n)), dtype=np.float64)
     P = [np.array(np.broadcast_to(p, (N,)), dtype=np.float64) for p in pvals]
 
-    iterations = np.zeros(N, dtype=np.int64)
-    Fx = _eval_rows(F, X, P).reshape(N, n)
-    res = np.max(np.abs(Fx), axis=1)
-    done = (res <= tol) | ~np.isfinite(res)
-    for _ in range(maxiter):
-        active = np.flatnonzero(~done)
-        if active.size == 0:
-            break
-        whole = active.size == N  # every point still iterating: views instead of gathered copies
-        Xa = X if whole else X[active]
-        Pa = P if whole else [p[active] for p in P]
-        Ja = _eval_rows(J, Xa, Pa).reshape(active.size, n, n)
-        Fa = Fx if whole else Fx[active]
-        dx = _batched_solve(Ja, -Fa)
-        singular = ~np.isfinite(dx.sum(axis=1))
-        if singular.any():  # least squares where the Jacobian is singular
-            dx[singular] = np.einsum("kij,kj->ki", np.linalg.pinv(Ja[singular]), -Fa[singular])
-        # Damping: halve the step where the residual does not decrease enough.
-        t = np.ones(active.size)
-        Xn = Xa + dx
-        Fn = _eval_rows(F, Xn, Pa).reshape(active.size, n)
-        rn = np.max(np.abs(Fn), axis=1)
-        r0 = res if whole else res[active]
-        for _halving in range(30):
-            bad = ~(rn <= (1 - 1e-4 * t) * r0) & ~(rn <= tol)
-            if not bad.any():
-                break
-            t[bad] *= 0.5
-            idx = np.flatnonzero(bad)
-            Xn[idx] = Xa[idx] + t[idx, None] * dx[idx]
-            Fn[idx] = _eval_rows(F, Xn[idx], [p[idx] for p in Pa]).reshape(idx.size, n)
-            rn[idx] = np.max(np.abs(Fn[idx]), axis=1)
-        improved = rn < r0
-        if whole and improved.all():
-            X, Fx, res = Xn, Fn, rn
-            iterations += 1
-            done = res <= tol
-            continue
-        upd = active[improved]
-        X[upd], Fx[upd], res[upd] = Xn[improved], Fn[improved], rn[improved]
-        iterations[active] += 1
-        # Done: converged, or no damped step improves any more (stalled).
-        done[active] = (res[active] <= tol) | ~improved
+    # The iteration runs in C++ (alkahest/nsolve.hpp): per round one evaluation of the compiled
+    # Jacobian and residual over the active points, the n x n solves and the damping per point.
+    X, res, iterations = F._nsolve_batch(J, X, P, float(tol), maxiter)
     converged = res <= tol
-    # One more Newton step for the converged points (quadratic convergence: the tolerance on the
-    # residual leaves up to tol/|F'| in x), kept where it does not increase the residual.
-    polish = np.flatnonzero(converged & (res > 0))
-    if polish.size:
-        Pp = [p[polish] for p in P]
-        Jp = _eval_rows(J, X[polish], Pp).reshape(polish.size, n, n)
-        dx = _batched_solve(Jp, -Fx[polish])
-        Xp = X[polish] + dx
-        Fp = _eval_rows(F, Xp, Pp).reshape(polish.size, n)
-        rp = np.max(np.abs(Fp), axis=1)
-        keep = rp <= res[polish]  # False for NaN (a singular Jacobian)
-        X[polish[keep]], res[polish[keep]] = Xp[keep], rp[keep]
     residual = res
     xout = np.where(converged[:, None], X, np.nan)
     if single and not full_output:

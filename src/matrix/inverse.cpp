@@ -1,4 +1,4 @@
-// The inverse: FLINT's fmpq_mat_inv for numeric matrices; Gauss-Jordan on [A | I] (rref, pivots
+// The inverse: multimodular (rational_inverse) for numeric matrices; Gauss-Jordan on [A | I] (rref, pivots
 // proved nonzero) for symbolic ones.
 #include "matrix/entries.hpp"
 #include "matrix/rational_matrix.hpp"
@@ -14,7 +14,7 @@ Matrix inv(const Matrix& a) {
   if (is_numeric(a)) {
     RationalMatrix m{slong(n), slong(n)}, r{slong(n), slong(n)};
     to_fmpq_mat(a, m);
-    if (!fmpq_mat_inv(r.get(), m.get())) throw InvalidArgument("inv: the matrix is singular (its determinant is 0)");
+    if (!rational_inverse(m, r)) throw InvalidArgument("inv: the matrix is singular (its determinant is 0)");
     return from_fmpq_mat(pool, r, has_float_entry(a));
   }
   std::vector<ExprId> aug;

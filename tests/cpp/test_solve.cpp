@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "alkahest/alkahest.hpp"
+#include "alkahest/nsolve.hpp"
 #include "alkahest/objects.hpp"
 
 using namespace alkahest;
@@ -110,3 +111,51 @@ TEST_F(SolveTest, CasusIrreducibilisGivesRootOfWithCertifiedValues) {
 }
 
 }  // namespace
+
+// ---- newton_batch (include/alkahest/nsolve.hpp): plain C++ evaluators --------------------------
+
+TEST(NewtonBatch, SolvesAParameterisedSystemAndReportsFailures) {
+  // x**2 + y**2 = a, x*y = 1 over a in {2.5, 5}, and x**2 + 1 = 0 (no real root) as a third lane
+  // with the same code path: F = (x**2 + y**2 - a, x*y - 1 + c*(...)) is kept simple by using the
+  // parameter c to switch the second lane set to an unsolvable system (x**2 + y**2 + 1 = 0).
+  const std::size_t n = 2;
+  std::vector<std::vector<double>> params = {{2.5, 5.0, -1.0}};
+  const BatchEval F = [](std::size_t m, const std::vector<const double*>& in, double* out) {
+    for (std::size_t k = 0; k < m; ++k) {
+      const double x = in[0][k], y = in[1][k], a = in[2][k];
+      out[2 * k] = x * x + y * y - a;
+      out[2 * k + 1] = a < 0 ? 0.0 : x * y - 1;
+    }
+  };
+  const BatchEval J = [](std::size_t m, const std::vector<const double*>& in, double* out) {
+    for (std::size_t k = 0; k < m; ++k) {
+      const double x = in[0][k], y = in[1][k], a = in[2][k];
+      out[4 * k] = 2 * x, out[4 * k + 1] = 2 * y;
+      out[4 * k + 2] = a < 0 ? 0.0 : y, out[4 * k + 3] = a < 0 ? 0.0 : x;
+    }
+  };
+  std::size_t ls_lanes = 0;
+  const LeastSquaresStep ls = [&](std::size_t k, const double* jac, const double* f, double* dx) {
+    ls_lanes += k;  // rank one here: the minimum-norm step along the gradient of the first row
+    for (std::size_t s = 0; s < k; ++s) {
+      const double g0 = jac[4 * s], g1 = jac[4 * s + 1], nn = g0 * g0 + g1 * g1;
+      dx[2 * s] = nn == 0 ? 0.0 : -f[2 * s] * g0 / nn;
+      dx[2 * s + 1] = nn == 0 ? 0.0 : -f[2 * s] * g1 / nn;
+    }
+  };
+  const NewtonBatchResult r = newton_batch(n, {2.0, 0.3, 2.0, 0.3, 0.5, 0.5}, params, F, J, ls, 1e-12, 50);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const double x = r.x[2 * k], y = r.x[2 * k + 1], a = params[0][k];
+    EXPECT_LE(std::fabs(x * x + y * y - a), 1e-12);
+    EXPECT_LE(std::fabs(x * y - 1), 1e-12);
+    EXPECT_LE(r.residual[k], 1e-12);
+    EXPECT_GE(r.iterations[k], 2);
+  }
+  EXPECT_GT(r.residual[2], 0.5);  // x**2 + y**2 + 1 >= 1: never converges
+  EXPECT_GE(ls_lanes, 1u);        // its Jacobian is singular (second row zero)
+  double a[4] = {0.0, 1.0, 2.0, 3.0}, b[2] = {1.0, 8.0}, xs[2];
+  solve_pivoted(2, a, b, xs);  // needs the row swap: a[0][0] = 0
+  EXPECT_DOUBLE_EQ(xs[0], 2.5);
+  EXPECT_DOUBLE_EQ(xs[1], 1.0);
+  EXPECT_THROW(newton_batch(2, {1.0, 2.0, 3.0}, {}, F, J, ls, 1e-12, 5), InvalidArgument);
+}

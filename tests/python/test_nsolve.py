@@ -111,3 +111,31 @@ def test_compiled_jacobian_100x100_over_1e4_points_matches_jax():
     for s in range(0, npts, 500):
         ref = np.asarray(jac(jnp.asarray(pts[s:s + 500])))
         np.testing.assert_allclose(out[s:s + 500], ref, rtol=1e-13, atol=1e-13)
+
+
+def test_larger_system_with_parameters_and_singular_starts(pool):
+    """A coupled 10 x 10 system (above the size where small systems were solved differently) over
+    200 parameter sets, and a 3 x 3 batch with lanes whose Jacobian is singular at the start: every
+    converged point satisfies the equations (checked in NumPy, independently of the compiled code)."""
+    n = 10
+    xs = pool.symbols(" ".join(f"x{i}" for i in range(n)))
+    a = pool.symbol("a")
+    rng = np.random.default_rng(1)
+    C = rng.integers(-2, 3, size=(n, n))
+    eqs = [xs[i] ** 3 / 10 + sum(int(C[i, j]) * xs[j] for j in range(n)) + 12 * xs[i] - a * (i + 1) for i in range(n)]
+    av = np.linspace(-1.0, 1.0, 200)
+    r = nsolve(eqs, list(xs), np.zeros(n), params={a: av})
+    assert r.converged.all() and r.x.shape == (200, n)
+    X = r.x
+    F = X**3 / 10 + X @ C.T + 12 * X - av[:, None] * np.arange(1, n + 1)
+    assert np.abs(F).max() <= 1e-12
+    x, y, z = pool.symbols("x y z")
+    eqs3 = [x * y - 1, y * z - 2, x + y + z - 4]
+    starts = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 2.0], [0.5, 2.0, 1.5], [3.0, 0.3, 0.7]])
+    r = nsolve(eqs3, [x, y, z], starts)
+    assert r.converged[1:].all()
+    for k in np.flatnonzero(r.converged):
+        xv, yv, zv = r.x[k]
+        assert max(abs(xv * yv - 1), abs(yv * zv - 2), abs(xv + yv + zv - 4)) <= 1e-12
+    assert r.iterations[1] == 0 and (r.x[1] == [1.0, 1.0, 2.0]).all()  # an exact root as the start
+    assert (r.iterations[[2, 3]] >= 1).all()
