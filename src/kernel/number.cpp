@@ -48,6 +48,15 @@ Number Number::rational(const mpz_class& p, const mpz_class& q) {
   return Number(mpq_class(p, q));
 }
 
+Number Number::from_lowest_terms(mpq_class value) {
+  Number r;
+  if (value.get_den() == 1)
+    r.v_ = mpz_class(std::move(value.get_num()));
+  else
+    r.v_ = std::move(value);
+  return r;
+}
+
 bool Number::is_zero() const {
   switch (type()) {
     case Type::Integer: return integer() == 0;

@@ -45,7 +45,7 @@ ExprId fmpq_expr(ExprPool& pool, const fmpq_t q, bool as_float) {
     mpfr_clear(f);
     return pool.number(Number(d));
   }
-  return pool.number(Number(std::move(v)));
+  return pool.number(Number::from_lowest_terms(std::move(v)));  // FLINT keeps every fmpq in lowest terms
 }
 
 Matrix from_fmpq_mat(ExprPool& pool, const RationalMatrix& m, bool as_float) {

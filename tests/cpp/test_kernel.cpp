@@ -34,6 +34,19 @@ TEST(NumberTest, ExactArithmetic) {
   EXPECT_THROW(Number::integer_from_string("12a"), InvalidArgument);
 }
 
+TEST(NumberTest, FromLowestTerms) {
+  // The caller's lowest terms are kept as given (no gcd); the result is the same number as the
+  // normalising constructor gives, and a denominator of 1 is an integer.
+  const mpz_class big = mpz_class(1) << 200;
+  const Number a = Number::from_lowest_terms(mpq_class(big + 1, big));
+  EXPECT_TRUE(a.is_rational());
+  EXPECT_TRUE(a.identical(Number(mpq_class(big + 1, big))));
+  EXPECT_EQ(a.hash(), Number(mpq_class(big + 1, big)).hash());
+  const Number b = Number::from_lowest_terms(mpq_class(-7, 1));
+  EXPECT_TRUE(b.is_integer());
+  EXPECT_TRUE(b.identical(Number(-7L)));
+}
+
 TEST(NumberTest, Powers) {
   EXPECT_EQ(Number::power(Number(4L), Number::rational(1, 2))->str(), "2");
   EXPECT_EQ(Number::power(Number::rational(8, 27), Number::rational(2, 3))->str(), "4/9");
