@@ -4,6 +4,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "alkahest/rebuild.hpp"
 #include "alkahest/calculus.hpp"
 #include "alkahest/errors.hpp"
 #include "alkahest/print.hpp"
@@ -233,16 +234,7 @@ ExprId subs(ExprPool& pool, ExprId expr, const std::unordered_map<ExprId, ExprId
       out.emplace(id, id);
       return;
     }
-    const Kind kind = n.kind;
-    const Op op = n.op;
-    ExprId r = id;
-    switch (kind) {
-      case Kind::Add: r = pool.add(args); break;
-      case Kind::Mul: r = pool.mul(args); break;
-      case Kind::Pow: r = pool.pow(args[0], args[1]); break;
-      case Kind::Func: r = pool.func(op, args); break;
-      default: break;
-    }
+    const ExprId r = with_args(pool, n.kind, n.op, id, args);
     out.emplace(id, r);
   });
   return out.at(expr);

@@ -13,6 +13,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "alkahest/rebuild.hpp"
 #include "alkahest/poly.hpp"
 #include "integrate/integrator.hpp"
 
@@ -42,13 +43,7 @@ ExprId rebuild_special(ExprPool& pool, ExprId e, const std::function<std::option
     const Op op = n0.op;
     std::vector<ExprId> args;
     for (ExprId a : std::vector<ExprId>(n0.args)) args.push_back(rebuild_special(pool, a, rule, memo));
-    switch (kind) {
-      case Kind::Add: out = pool.add(args); break;
-      case Kind::Mul: out = pool.mul(args); break;
-      case Kind::Pow: out = pool.pow(args[0], args[1]); break;
-      case Kind::Func: out = pool.func(op, args); break;
-      default: break;
-    }
+    out = with_args(pool, kind, op, e, args);
   }
   if (auto r = rule(out)) out = *r;
   memo.emplace(e, out);

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <unordered_set>
 
+#include "alkahest/rebuild.hpp"
 #include "alkahest/poly.hpp"
 #include "integrate/integrator.hpp"
 
@@ -37,15 +38,7 @@ ExprId rebuild(ExprPool& pool, ExprId e, const std::function<std::optional<ExprI
         args.push_back(rebuild(pool, a, rule, memo));
         changed = changed || args.back() != a;
       }
-      if (changed) {
-        switch (kind) {
-          case Kind::Add: out = pool.add(args); break;
-          case Kind::Mul: out = pool.mul(args); break;
-          case Kind::Pow: out = pool.pow(args[0], args[1]); break;
-          case Kind::Func: out = pool.func(op, args); break;
-          default: break;
-        }
-      }
+      if (changed) out = with_args(pool, kind, op, e, args);
     }
   }
   memo.emplace(e, out);
