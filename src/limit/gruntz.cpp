@@ -14,6 +14,7 @@
 #include <iostream>
 #include <unordered_map>
 
+#include "alkahest/rebuild.hpp"
 #include "alkahest/calculus.hpp"
 #include "alkahest/evalf.hpp"
 #include "alkahest/limit.hpp"
@@ -490,15 +491,7 @@ ExprId gamma_as_exp(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId, 
   if (!n.args.empty() && any_node(p, e, [&](ExprId id, const Node&) { return id == x; })) {
     std::vector<ExprId> args;
     for (ExprId a : n.args) args.push_back(gamma_as_exp(p, a, x, memo));
-    if (args != n.args) {
-      switch (n.kind) {
-        case Kind::Add: r = p.add(args); break;
-        case Kind::Mul: r = p.mul(args); break;
-        case Kind::Pow: r = p.pow(args[0], args[1]); break;
-        case Kind::Func: r = p.func(n.op, args); break;
-        default: break;  // other nodes stay as they are
-      }
-    }
+    if (args != n.args) r = with_args(p, n.kind, n.op, e, args);
     if (n.kind == Kind::Func && n.op == Op::Binomial) {
       // binomial(a, b) = gamma(a + 1)/(gamma(b + 1) gamma(a - b + 1)) (SymPy's definition off the
       // integers, and its value there where the gammas are finite)
@@ -526,15 +519,7 @@ ExprId negative_bases(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId
   if (!n.args.empty() && any_node(p, e, [&](ExprId id, const Node&) { return id == x; })) {
     std::vector<ExprId> args;
     for (ExprId a : n.args) args.push_back(negative_bases(p, a, x, memo));
-    if (args != n.args) {
-      switch (n.kind) {
-        case Kind::Add: r = p.add(args); break;
-        case Kind::Mul: r = p.mul(args); break;
-        case Kind::Pow: r = p.pow(args[0], args[1]); break;
-        case Kind::Func: r = p.func(n.op, args); break;
-        default: break;
-      }
-    }
+    if (args != n.args) r = with_args(p, n.kind, n.op, e, args);
     const Node& rn = p.node(r);
     ExprId b = 0;
     if (rn.kind == Kind::Pow && !any_node(p, rn.args[1], [&](ExprId id, const Node&) { return id == x; }) &&

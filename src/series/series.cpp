@@ -51,6 +51,17 @@ bool not_finite(ExprPool& pool, ExprId v) {
 // polygamma(k, c0), with the closed forms at positive integers c0 where they exist:
 // psi(c0) = -EulerGamma + H(c0-1); psi(k, c0) = (-1)^(k+1) k! (zeta(k+1) - sum_{j<c0} j^-(k+1))
 // for odd k (zeta at even arguments through Bernoulli numbers).
+// The Bernoulli number B_n (FLINT's arith).
+mpq_class bernoulli(long n) {
+  fmpq_t b;
+  fmpq_init(b);
+  arith_bernoulli_number(b, static_cast<ulong>(n));
+  mpq_class r;
+  fmpq_get_mpq(r.get_mpq_t(), b);
+  fmpq_clear(b);
+  return r;
+}
+
 ExprId polygamma_at(ExprPool& pool, long k, ExprId c0) {
   const ExprId args[2] = {pool.integer(k), c0};
   const Node& cn = pool.node(c0);
@@ -66,12 +77,7 @@ ExprId polygamma_at(ExprPool& pool, long k, ExprId c0) {
   }
   if (k == 0) return pool.sub(pool.number(Number(partial)), pool.constant(Constant::EulerGamma));
   const long two_m = k + 1;  // even
-  fmpq_t b;
-  fmpq_init(b);
-  arith_bernoulli_number(b, static_cast<ulong>(two_m));
-  mpq_class bq;
-  fmpq_get_mpq(bq.get_mpq_t(), b);
-  fmpq_clear(b);
+  const mpq_class bq = bernoulli(two_m);
   mpz_class fac2m, fack, pow2;
   mpz_fac_ui(fac2m.get_mpz_t(), static_cast<unsigned long>(two_m));
   mpz_fac_ui(fack.get_mpz_t(), static_cast<unsigned long>(k));
@@ -396,15 +402,7 @@ class Expander {
     const long nt = terms_for(z) + 2;  // powers of z that reach the working precision
     const long kmax = nt / 2 + 2;
     if (kmax > 400) throw SeriesError("series: Stirling expansion needs too many terms");
-    auto bern = [](long n) {
-      fmpq_t bq;
-      fmpq_init(bq);
-      arith_bernoulli_number(bq, static_cast<ulong>(n));
-      mpq_class r;
-      fmpq_get_mpq(r.get_mpq_t(), bq);
-      fmpq_clear(bq);
-      return r;
-    };
+    auto bern = [](long n) { return bernoulli(n); };
     auto fac = [](long n) {
       mpz_class f;
       mpz_fac_ui(f.get_mpz_t(), static_cast<unsigned long>(n));
