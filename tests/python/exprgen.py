@@ -223,7 +223,8 @@ def _bounded_positive(draw, item, hi_max):
     return pos
 
 
-UNARY_ANY = ["sin", "cos", "atan", "tanh", "erf", "erfc", "sign", "floor", "ceiling", "abs", "asinh", "sech", "acot"]
+UNARY_ANY = ["sin", "cos", "atan", "tanh", "erf", "erfc", "sign", "floor", "ceiling", "abs", "asinh", "sech", "acot",
+             "cbrt"]
 #: What one generator step does: arithmetic (weighted up), powers, and every function of the op
 #: table (each under its own name, so each gets drawn about equally often).
 KINDS = (["add", "add", "add", "sub", "mul", "mul", "mul", "div", "div", "neg"]
@@ -308,8 +309,9 @@ def _grow(draw, children):
     if kind in UNARY_ANY:
         name = kind
         bound = {"sign": 1.0, "erfc": 2.0, "atan": math.pi / 2, "floor": ba + 1, "ceiling": ba + 1,
-                 "abs": ba, "asinh": math.asinh(ba), "acot": math.pi / 2}.get(name, 1.0)
-        smooth = sa and name not in ("sign", "floor", "ceiling", "acot")  # acot jumps at 0
+                 "abs": ba, "asinh": math.asinh(ba), "acot": math.pi / 2, "cbrt": ba ** (1 / 3)}.get(name, 1.0)
+        # acot jumps at 0; cbrt's derivative is infinite there
+        smooth = sa and name not in ("sign", "floor", "ceiling", "acot", "cbrt")
         return (("f", name, ta), bound, smooth)
     if kind == "tan":
         if ba > 1.4:

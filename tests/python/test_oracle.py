@@ -69,7 +69,7 @@ def sympy_time_limit(seconds):
         signal.signal(signal.SIGALRM, old)
 
 SP_SYMS = {n: sp.Symbol(n, real=True) for n in SYMBOL_NAMES}
-SP_LOCALS = {**SP_SYMS, "inf": sp.oo, "nan": sp.nan}
+SP_LOCALS = {**SP_SYMS, "inf": sp.oo, "nan": sp.nan, "cbrt": lambda a: sp.real_root(a, 3)}  # the real cube root
 
 
 # What SymPy raises when it cannot build or evaluate something: no reference, not a mismatch.
