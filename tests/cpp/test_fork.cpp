@@ -36,6 +36,18 @@ constexpr bool kTsan = false;
 constexpr bool kTsan = false;
 #endif
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAsan = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAsan = true;
+#else
+constexpr bool kAsan = false;
+#endif
+#else
+constexpr bool kAsan = false;
+#endif
+
 Program lower_one(ExprPool& pool, ExprId e, ExprId var) {
   return lower(pool, std::span<const ExprId>(&e, 1), std::span<const ExprId>(&var, 1));
 }
@@ -127,6 +139,12 @@ TEST(Fork, WhileAnotherThreadCompiles) {
 }
 
 TEST(Fork, WhileAnotherThreadEvaluates) {
+  // GCC 12's AddressSanitizer runtime does not take its allocator's size-class locks around
+  // fork(): when a parent worker is inside the allocator at the fork, the child's first allocation
+  // of that size class waits forever (seen: every child thread in SizeClassAllocator64::
+  // GetFromAllocator). That is the sanitizer's, not the pool's; the test runs in the plain and the
+  // ThreadSanitizer builds.
+  if (kAsan) GTEST_SKIP() << "GCC 12's ASan allocator is not fork-safe with allocating threads";
   ExprPool pool;
   const ExprId x = pool.symbol("x");
   const Interpreter f(lower_one(pool, pool.add(pool.func(Op::Exp, pool.func(Op::Sin, x)), pool.mul(x, x)), x));
