@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 import alkahest as ak
+from test_functions import ulps
 from alkahest import _core
 
 N_POINTS = 1200
@@ -85,17 +86,6 @@ def reference(fn, cols):
                 v = v.real if v.imag == 0 else mpmath.mpf("nan")
             out.append(float(v))
     return np.array(out)
-
-
-def ulps(got, want):
-    """|got - want| in units in the last place of want (inf where one is finite and not the other)."""
-    got = np.asarray(got, dtype=float)
-    both_nan = np.isnan(got) & np.isnan(want)
-    same = (got == want) | both_nan
-    spacing = np.spacing(np.abs(want))
-    with np.errstate(invalid="ignore", over="ignore"):
-        err = np.abs(got - want) / spacing
-    return np.where(same, 0.0, np.where(np.isfinite(err), err, np.inf))
 
 
 def symbols(pool, arity):

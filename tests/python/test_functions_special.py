@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 import alkahest as ak
+from test_functions import ulps
 from alkahest import _core
 
 ROWS = {r[0]: r for r in _core._op_table()}
@@ -170,15 +171,6 @@ REF_DIGITS = {"besselk": 25, "besseli": 25, "bessely": 25, "polylog": 25, "zeta_
 def reference(fn, args, digits=40):
     with mpmath.workdps(digits):
         return np.array([_mp_real(fn(*[mpmath.mpf(float(a)) for a in point])) for point in zip(*args)])
-
-
-def ulps(got, want):
-    """|got - want| in units in the last place of want (inf where one is finite and not the other)."""
-    got = np.asarray(got, dtype=float)
-    same = (got == want) | (np.isnan(got) & np.isnan(want))
-    with np.errstate(invalid="ignore", over="ignore"):
-        err = np.abs(got - want) / np.spacing(np.abs(want))
-    return np.where(same, 0.0, np.where(np.isfinite(err), err, np.inf))
 
 
 def symbols_for(pool, n):

@@ -11,11 +11,10 @@ stay unevaluated."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
 import alkahest as ak
+from derivative_check import sympy_check
 
 sympy = pytest.importorskip("sympy")
 mpmath = pytest.importorskip("mpmath")
@@ -23,26 +22,7 @@ mpmath = pytest.importorskip("mpmath")
 
 def check(F, f, x, seed=0, interval=None):
     """dF/dx = f at random real and complex points (SymPy/mpmath), and the definite integral."""
-    Fs, fs, xs = ak.to_sympy(F), ak.to_sympy(f), ak.to_sympy(x)
-    d = sympy.diff(Fs, xs)
-    params = sorted(fs.free_symbols - {xs}, key=str)
-    rng = random.Random(seed)
-    good = 0
-    for trial in range(30):
-        xv = sympy.Rational(rng.randint(200, 2200), 1000)
-        if trial % 3 == 2:  # off the real axis
-            xv = xv + sympy.I * sympy.Rational(rng.randint(100, 900), 1000)
-        at = {xs: xv}
-        at.update({p: sympy.Rational(rng.randint(1100, 3100), 1000) for p in params})
-        try:
-            a, b = complex(d.evalf(30, subs=at)), complex(fs.evalf(30, subs=at))
-        except (TypeError, ValueError):
-            continue
-        assert abs(a - b) <= 1e-9 * (1 + abs(b)), f"d/dx {F} = {a} but {f} = {b} at {at}"
-        good += 1
-        if good == 8:
-            break
-    assert good >= 4, f"could not evaluate {F} at enough points"
+    Fs, fs, xs, params = sympy_check(F, f, x, seed, tries=30, want=8, need=4, complex_every=3)
     if interval is not None and not params:
         lo, hi = interval
         fl = sympy.lambdify(xs, fs, "mpmath")

@@ -6,13 +6,13 @@ come from the corpus class "special-function result" (shared/corpora/integration
 
 from __future__ import annotations
 
-import random
 from fractions import Fraction
 
 import mpmath
 import pytest
 
 import alkahest as ak
+from derivative_check import sympy_check
 
 sympy = pytest.importorskip("sympy")
 
@@ -51,27 +51,6 @@ CASES = [
     ("cos(2*x**2 + x + 1)", "x", "fresnel", (0, 1)),
     ("sin(x)/sqrt(x + 1)", "x", "fresnel", (0, 1)),
 ]
-
-
-def sympy_check(F, f, x, seed=0):
-    """dF/dx - f at random points, by SymPy and mpmath (not by alkahest)."""
-    Fs, fs, xs = ak.to_sympy(F), ak.to_sympy(f), ak.to_sympy(x)
-    d = sympy.diff(Fs, xs)
-    params = sorted(fs.free_symbols - {xs}, key=str)
-    rng = random.Random(seed)
-    good = 0
-    for _ in range(20):
-        at = {xs: sympy.Rational(rng.randint(200, 2200), 1000)}
-        at.update({p: sympy.Rational(rng.randint(1100, 3100), 1000) for p in params})
-        try:
-            a, b = complex(d.evalf(30, subs=at)), complex(fs.evalf(30, subs=at))
-        except (TypeError, ValueError):
-            continue
-        assert abs(a - b) <= 1e-9 * (1 + abs(b)), f"d/dx {F} = {a} but {f} = {b} at {at}"
-        good += 1
-        if good == 5:
-            return
-    assert good >= 2, f"could not evaluate {F} at enough points"
 
 
 @pytest.mark.parametrize("text,var,uses,interval", CASES, ids=[c[0] for c in CASES])
