@@ -81,6 +81,23 @@ bool looks_negative(ExprPool& pool, ExprId e) {
   return looks_positive(pool, expand(pool, pool.neg(e)));
 }
 
+// The factors of a product that are radicals in x (powers of an x-dependent base to a
+// non-integer or symbolic exponent) and the others.
+std::pair<std::vector<ExprId>, std::vector<ExprId>> split_radicals(Integrator& in, const std::vector<ExprId>& fs,
+                                                                  ExprId x) {
+  std::vector<ExprId> rad, rest;
+  for (ExprId g : fs) {
+    const Node& gn = in.pool.node(g);
+    bool radical = false;
+    if (gn.kind == Kind::Pow && in.has(gn.args[0], x)) {
+      auto k = exact_number(in.pool, gn.args[1]);
+      radical = !k || !k->is_integer();
+    }
+    (radical ? rad : rest).push_back(g);
+  }
+  return {rad, rest};
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -774,16 +791,7 @@ Opt radical_groups(Integrator& in, ExprId f, ExprId x) {
   for (ExprId t : std::vector<ExprId>(n.args)) {
     const Node& tn = pool.node(t);
     std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
-    std::vector<ExprId> rad, rest;
-    for (ExprId g : fs) {
-      const Node& gn = pool.node(g);
-      bool radical = false;
-      if (gn.kind == Kind::Pow && in.has(gn.args[0], x)) {
-        auto k = exact_number(pool, gn.args[1]);
-        radical = !k || !k->is_integer();
-      }
-      (radical ? rad : rest).push_back(g);
-    }
+    auto [rad, rest] = split_radicals(in, fs, x);
     const ExprId r = pool.mul(rad);
     auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& gr) { return gr.first == r; });
     if (it == groups.end()) groups.push_back({r, {pool.mul(rest)}});
@@ -811,16 +819,7 @@ Opt split_rational_factor(Integrator& in, ExprId f, ExprId x) {
   ExprPool& pool = in.pool;
   const Node& n = pool.node(f);
   if (n.kind != Kind::Mul) return std::nullopt;
-  std::vector<ExprId> rad, rest;
-  for (ExprId g : n.args) {
-    const Node& gn = pool.node(g);
-    bool radical = false;
-    if (gn.kind == Kind::Pow && in.has(gn.args[0], x)) {
-      auto k = exact_number(pool, gn.args[1]);
-      radical = !k || !k->is_integer();
-    }
-    (radical ? rad : rest).push_back(g);
-  }
+  auto [rad, rest] = split_radicals(in, n.args, x);
   if (rad.size() != 1) return std::nullopt;
   const ExprId R = pool.mul(rest);
   if (!in.has(num_den(pool, R).second, x)) return std::nullopt;

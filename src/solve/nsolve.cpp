@@ -141,21 +141,26 @@ NewtonBatchResult newton_batch(std::size_t n, std::vector<double> x0, const std:
 
   std::vector<std::size_t> active, bad, bad_pos, singular;
   std::vector<double> xa, jac, dx, xn, fn, rn, t, sub_x, sub_f, sub_j, sub_dx;
+  // The Newton steps jac dx = -F at the rows `lanes` of x (their values into xa, the Jacobians
+  // into jac, the steps into dx; lanes whose Jacobian is singular into *singular_lanes).
+  auto newton_steps = [&](const std::vector<std::size_t>& lanes, std::vector<std::size_t>* singular_lanes) {
+    const std::size_t m = lanes.size();
+    xa.resize(m * n);
+    for (std::size_t k = 0; k < m; ++k)
+      for (std::size_t i = 0; i < n; ++i) xa[k * n + i] = r.x[lanes[k] * n + i];
+    jac.resize(m * n * n);
+    jacobian(m, gather.columns(lanes, xa.data()), jac.data());
+    dx.resize(m * n);
+    solve_all(n, m, jac.data(), fx.data(), lanes.data(), dx.data(), singular_lanes);
+  };
   for (int iter = 0; iter < maxiter; ++iter) {
     active.clear();
     for (std::size_t i = 0; i < N; ++i)
       if (!done[i]) active.push_back(i);
     const std::size_t m = active.size();
     if (m == 0) break;
-    xa.resize(m * n);
-    for (std::size_t r0 = 0; r0 < m; ++r0)
-      for (std::size_t i = 0; i < n; ++i) xa[r0 * n + i] = r.x[active[r0] * n + i];
-    jac.resize(m * n * n);
-    jacobian(m, gather.columns(active, xa.data()), jac.data());
-    // The Newton steps: jac dx = -F, per lane.
-    dx.resize(m * n);
     singular.clear();
-    solve_all(n, m, jac.data(), fx.data(), active.data(), dx.data(), &singular);
+    newton_steps(active, &singular);
     if (!singular.empty()) {  // least squares where the Jacobian is singular
       const std::size_t ks = singular.size();
       sub_j.resize(ks * n * n);
@@ -227,14 +232,8 @@ NewtonBatchResult newton_batch(std::size_t n, std::vector<double> x0, const std:
     if (r.residual[i] <= tol && r.residual[i] > 0) polish.push_back(i);
   if (!polish.empty()) {
     const std::size_t m = polish.size();
-    xa.resize(m * n);
-    for (std::size_t k = 0; k < m; ++k)
-      for (std::size_t i = 0; i < n; ++i) xa[k * n + i] = r.x[polish[k] * n + i];
-    jac.resize(m * n * n);
-    jacobian(m, gather.columns(polish, xa.data()), jac.data());
+    newton_steps(polish, nullptr);
     xn.resize(m * n);
-    dx.resize(m * n);
-    solve_all(n, m, jac.data(), fx.data(), polish.data(), dx.data(), nullptr);
     for (std::size_t j = 0; j < m * n; ++j) xn[j] = xa[j] + dx[j];
     fn.resize(m * n);
     residual(m, gather.columns(polish, xn.data()), fn.data());
