@@ -24,23 +24,13 @@ import numpy as np
 import pytest
 
 import alkahest as ak
-from test_functions import ulps
+from test_functions import spread, ulps
 from alkahest import _core
 
 N_POINTS = 1200
 # Arb's wrappers round correctly where their work limit allows; else (rare hard cases, and the
 # elliptic integrals where Arb cannot prove the imaginary part zero) Arb's default accuracy: 1 ulp.
 BOUND = 1.0
-
-
-def spread(lo, hi, n, rng):
-    """n points in [lo, hi]: half uniform, half log-uniform in magnitude (small and large values)."""
-    u = rng.uniform(lo, hi, n // 2)
-    top = max(abs(lo), abs(hi))
-    mags = np.exp(rng.uniform(math.log(1e-8), math.log(top), n - n // 2))
-    signs = np.where(rng.uniform(size=n - n // 2) < 0.5, -1.0, 1.0) if lo < 0 else 1.0
-    v = np.clip(mags * signs, lo, hi)
-    return np.concatenate([u, v])
 
 
 def mp_li(x):
