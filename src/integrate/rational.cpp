@@ -296,9 +296,8 @@ std::optional<std::vector<ExprId>> radical_log_part(ExprPool& pool, const QP& Ds
   // T = H * (Ds')**-1 mod Ds
   QP G, S, T;
   fmpq_poly_xgcd(G.v, S.v, T.v, deriv(Ds).v, Ds.v);
-  if (G.deg() != 0) return std::nullopt;
+  if (G.deg() != 0 || coeff(G, 0) != 1) return std::nullopt;  // Ds square-free: gcd(Ds', Ds) = 1
   const QP Tc = rem(mul(H, S), Ds);
-  if (G.deg() == 0 && coeff(G, 0) != 1) return std::nullopt;
   auto rho_pow = [&](long k) {  // rho**k
     return pool.pow(pool.number(Number(abs_a)), pool.number(Number::rational(k, N)));
   };
