@@ -22,6 +22,7 @@
 #include "alkahest/poly.hpp"
 #include "alkahest/series.hpp"
 #include "alkahest/walk.hpp"
+#include "series/asymptotic.hpp"
 
 namespace alkahest {
 
@@ -308,6 +309,14 @@ class Gruntz {
         }
         return r;
       }
+      case Kind::Object: {
+        // an auxiliary function of the rewrite at infinity (asymptotic.hpp): it varies as its
+        // argument (its expansion is a power series in 1/argument, or a Taylor series)
+        if (series_detail::aux_kind(p_, e) == series_detail::Aux::None) GIVE_UP("mrv of node " + Expr(p_, e).str());
+        std::vector<ExprId> r;
+        for (ExprId a : n.args) r = mrv_max(r, mrv(a));
+        return r;
+      }
       default:
         GIVE_UP("mrv of node " + Expr(p_, e).str());
     }
@@ -509,6 +518,101 @@ ExprId gamma_as_exp(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId, 
   return r;
 }
 
+// Special functions whose argument u tends to +-oo (u real), written through the auxiliary
+// functions of series/asymptotic.hpp as exponentials, powers and (Bessel J and Y, Fresnel)
+// bounded oscillating factors times functions with asymptotic power series in 1/u:
+//   erf(u)  = 1 - exp(-u**2) erfcx(u) (u -> +oo),  -1 + exp(-u**2) erfcx(-u) (u -> -oo)
+//   erfc(u) = exp(-u**2) erfcx(u) (+oo),  2 - exp(-u**2) erfcx(-u) (-oo)
+//   erfi(u) = exp(u**2) erfix(u),  Ei(u) = exp(u) eix(u) (+-oo),  li(u) = u eix(log(u)) (+oo: li = Ei(log u))
+//   besseli(v, u) = exp(u) besselix(v, u)/sqrt(2 pi u),  besselk(v, u) = exp(-u) sqrt(pi/(2u)) besselkx(v, u),
+//   besselj(v, u) = sqrt(2/(pi u)) (P cos(c) - Q sin(c)),  bessely(v, u) = sqrt(2/(pi u)) (P sin(c) + Q cos(c)),
+//     c = u - v pi/2 - pi/4 (u -> +oo, v a real constant);
+//   fresnels(u) = 1/2 - f cos(pi u**2/2) - g sin(pi u**2/2), fresnelc(u) = 1/2 + f sin(...) - g cos(...) (+oo).
+// For u -> -oo the Bessel functions of integer order n reflect (principal values at -y, y > 0):
+// I_n(-y) = (-1)**n I_n(y), J_n(-y) = (-1)**n J_n(y), K_n(-y) = (-1)**n K_n(y) - i pi I_n(y),
+// Y_n(-y) = (-1)**n (Y_n(y) + 2 i J_n(y)); the Fresnel integrals are odd.
+ExprId special_at_infinity(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId, ExprId>& memo) {
+  using series_detail::Aux;
+  if (auto it = memo.find(e); it != memo.end()) return it->second;
+  const Node n = p.node(e);
+  ExprId r = e;
+  auto dep = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == x; }); };
+  if (!n.args.empty() && dep(e)) {
+    std::vector<ExprId> args;
+    for (ExprId a : n.args) args.push_back(special_at_infinity(p, a, x, memo));
+    if (args != n.args) r = with_args(p, n.kind, n.op, e, args);
+    const Op op = n.op;
+    const bool one = op == Op::Erf || op == Op::Erfc || op == Op::Erfi || op == Op::Ei || op == Op::Li ||
+                     op == Op::FresnelS || op == Op::FresnelC;
+    const bool bessel = op == Op::BesselI || op == Op::BesselK || op == Op::BesselJ || op == Op::BesselY;
+    if (n.kind == Kind::Func && (one || bessel)) {
+      const ExprId u = args.back();
+      const ExprId nu = bessel ? args[0] : 0;
+      int s = 0;
+      if (dep(u) && is_real(p.node(u).facts) == true && (!bessel || (!dep(nu) && is_real(p.node(nu).facts) == true))) {
+        if (const auto l = gruntz_limit(p, u, x)) {
+          if (p.is_constant(*l, Constant::Infinity)) s = 1;
+          if (p.is_constant(*l, Constant::NegativeInfinity)) s = -1;
+        }
+      }
+      const bool integer_order = bessel && p.node(nu).kind == Kind::Number && p.node(nu).number.is_integer() &&
+                                 p.node(nu).number.fits_long();
+      if (s != 0 && (s > 0 || one || integer_order) && !(op == Op::Li && s < 0)) {
+        const ExprId pi = p.constant(Constant::Pi), i = p.constant(Constant::I), one_ = p.integer(1);
+        const ExprId half = p.number(Number::rational(1, 2));
+        auto aux = [&](Aux a, ExprId arg) {
+          std::vector<ExprId> as;
+          if (a == Aux::BesselIx || a == Aux::BesselKx || a == Aux::BesselP || a == Aux::BesselQ) as.push_back(nu);
+          as.push_back(arg);
+          return apply_function(p, series_detail::aux_name(a), as);
+        };
+        auto ex = [&](ExprId v) { return p.func(Op::Exp, v); };
+        const ExprId y = s > 0 ? u : p.neg(u);  // y -> +oo
+        const ExprId u2 = p.pow(u, p.integer(2));
+        // the functions of y -> +oo
+        auto I_of = [&] { return p.mul(std::vector<ExprId>{ex(y), p.pow(p.mul(std::vector<ExprId>{p.integer(2), pi, y}), p.number(Number::rational(-1, 2))),
+                                        aux(Aux::BesselIx, y)}); };
+        auto K_of = [&] { return p.mul(std::vector<ExprId>{ex(p.neg(y)), p.pow(p.div(pi, p.mul(p.integer(2), y)), half),
+                                        aux(Aux::BesselKx, y)}); };
+        const ExprId c = p.sub(y, p.mul(p.add(p.mul(nu == 0 ? p.integer(0) : nu, half), p.number(Number::rational(1, 4))), pi));
+        const ExprId amp = p.pow(p.div(p.integer(2), p.mul(pi, y)), half);
+        auto J_of = [&] { return p.mul(amp, p.sub(p.mul(aux(Aux::BesselP, y), p.func(Op::Cos, c)),
+                                                  p.mul(aux(Aux::BesselQ, y), p.func(Op::Sin, c)))); };
+        auto Y_of = [&] { return p.mul(amp, p.add(p.mul(aux(Aux::BesselP, y), p.func(Op::Sin, c)),
+                                                  p.mul(aux(Aux::BesselQ, y), p.func(Op::Cos, c)))); };
+        const ExprId ph = p.mul(std::vector<ExprId>{pi, p.pow(y, p.integer(2)), half});
+        auto S_of = [&] { return p.sub(half, p.add(p.mul(aux(Aux::FresnelF, y), p.func(Op::Cos, ph)),
+                                                   p.mul(aux(Aux::FresnelG, y), p.func(Op::Sin, ph)))); };
+        auto C_of = [&] { return p.add(half, p.sub(p.mul(aux(Aux::FresnelF, y), p.func(Op::Sin, ph)),
+                                                   p.mul(aux(Aux::FresnelG, y), p.func(Op::Cos, ph)))); };
+        const ExprId sgn = s < 0 && integer_order && p.node(nu).number.integer() % 2 != 0 ? p.integer(-1) : one_;  // (-1)**n
+        switch (op) {
+          case Op::Erf:
+            r = s > 0 ? p.sub(one_, p.mul(ex(p.neg(u2)), aux(Aux::Erfcx, y)))
+                      : p.add(p.integer(-1), p.mul(ex(p.neg(u2)), aux(Aux::Erfcx, y)));
+            break;
+          case Op::Erfc:
+            r = s > 0 ? p.mul(ex(p.neg(u2)), aux(Aux::Erfcx, y))
+                      : p.sub(p.integer(2), p.mul(ex(p.neg(u2)), aux(Aux::Erfcx, y)));
+            break;
+          case Op::Erfi: r = p.mul(ex(u2), aux(Aux::Erfix, u)); break;
+          case Op::Ei: r = p.mul(ex(u), aux(Aux::Eix, u)); break;
+          case Op::Li: r = p.mul(u, aux(Aux::Eix, p.func(Op::Log, u))); break;
+          case Op::FresnelS: r = s > 0 ? S_of() : p.neg(S_of()); break;
+          case Op::FresnelC: r = s > 0 ? C_of() : p.neg(C_of()); break;
+          case Op::BesselI: r = p.mul(sgn, I_of()); break;
+          case Op::BesselJ: r = p.mul(sgn, J_of()); break;
+          case Op::BesselK: r = s > 0 ? K_of() : p.sub(p.mul(sgn, K_of()), p.mul(std::vector<ExprId>{i, pi, I_of()})); break;
+          case Op::BesselY: r = s > 0 ? Y_of() : p.mul(sgn, p.add(Y_of(), p.mul(std::vector<ExprId>{p.integer(2), i, J_of()}))); break;
+          default: break;
+        }
+      }
+    }
+  }
+  memo[e] = r;
+  return r;
+}
+
 // b**r (r constant, not an integer) and log(b) where b is eventually negative (b -> -oo, b -> c < 0,
 // or b -> 0 with 1/b -> -oo): (-1)**r * (-b)**r and log(-b) + i*pi, the principal values for
 // b < 0 (log(b) = log|b| + i*pi). Gruntz's algorithm then sees positive bases.
@@ -607,10 +711,11 @@ std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x) {
                       })
                           ? gamma_as_exp(pool, e, x, memo)
                           : e;
-    std::unordered_map<ExprId, ExprId> memo2;
+    std::unordered_map<ExprId, ExprId> memo2, memo3;
     const ExprId e2 = negative_bases(pool, e1, x, memo2);
+    const ExprId e3 = special_at_infinity(pool, tractable(pool, e2, x), x, memo3);
     Gruntz g(pool, x);
-    return tidy(pool, g.limitinf(tractable(pool, e2, x)));
+    return tidy(pool, g.limitinf(e3));
   } catch (const GiveUp&) {
     if (debug_on()) std::cerr << "gruntz gave up on " << Expr(pool, e).str() << ": " << last_reason() << "\n";
     return std::nullopt;
@@ -694,7 +799,10 @@ std::optional<ExprId> oscillating_limit(ExprPool& p, ExprId e, ExprId x) {
 // |e - A| <= sum_j |B_j|: when A -> L finite and every B_j -> 0, e -> L; when A -> +-oo and every
 // B_j/A -> 0, e = A (1 + o(1)) -> +-oo. nullopt otherwise.
 std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e0, ExprId x) {
-  const ExprId e = tractable(p, e0, x);  // b**u with b < 0 brings its factor exp(i*pi*u)
+  // b**u with b < 0 brings its factor exp(i*pi*u); Bessel J and Y and the Fresnel integrals at
+  // infinity bring theirs (special_at_infinity)
+  std::unordered_map<ExprId, ExprId> memo;
+  const ExprId e = special_at_infinity(p, tractable(p, e0, x), x, memo);
   auto depends = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == x; }); };
   auto is_osc = [&](ExprId f) {
     const Node& fn = p.node(f);
@@ -838,7 +946,10 @@ std::optional<ExprId> limit(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, st
   }
   const std::vector<ExprId> fs = free_symbols(pool, expr);
   if (std::find(fs.begin(), fs.end(), x) == fs.end()) return expr;
-  if (has_infinity(pool, expr)) return std::nullopt;  // x - oo with x complex: left unevaluated
+  if (has_infinity(pool, expr)) return std::nullopt;
+  // the names of the auxiliary functions are the algorithm's own (asymptotic.hpp)
+  if (any_node(pool, expr, [&](ExprId id, const Node&) { return series_detail::aux_kind(pool, id) != series_detail::Aux::None; }))
+    return std::nullopt;  // x - oo with x complex: left unevaluated
   if (is_inf(pool, x0, Constant::Infinity) || is_inf(pool, x0, Constant::NegativeInfinity)) {
     const ExprId y = fresh(pool, expr, "limit_y_", positive_facts());
     const int s = is_inf(pool, x0, Constant::Infinity) ? 1 : -1;

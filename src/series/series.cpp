@@ -13,7 +13,9 @@
 #include "alkahest/objects.hpp"
 #include "alkahest/poly.hpp"
 #include "alkahest/simplify.hpp"
+#include "alkahest/walk.hpp"
 #include "poly/flint_compat.hpp"
+#include "series/asymptotic.hpp"
 #include "series/power_series.hpp"
 #include <flint/arith.h>
 
@@ -183,6 +185,9 @@ class Expander {
       }
       case Kind::Func:
         return function(n);
+      case Kind::Object:
+        if (aux_kind(cx_.pool, id) != Aux::None && cx_.log_t_value != 0) return auxiliary(id);
+        throw SeriesError("series: unexpected node");
       default:
         throw SeriesError("series: unexpected node");
     }
@@ -763,6 +768,172 @@ class Expander {
     return add(cx_, r, compose(cx_, c, b));
   }
 
+  // sum_{k>=0} coef(k) * z**(k0 + step*k) for z of positive valuation: every term below the working
+  // precision, and the error term O(u**cap) after them (the series are asymptotic: the error is of
+  // the order of the first term left out, whose valuation is at least the cap), never exact.
+  template <class F>
+  PSeries asymptotic_sum(const PSeries& z, long k0, long step, F&& coef) {
+    PSeries zp = pow_int(cx_, z, k0);
+    const PSeries zs = pow_int(cx_, z, step);
+    PSeries r = constant(cx_, cx_.zero());
+    for (long k = 0;; ++k) {
+      PSeries t = zp;
+      strip(cx_, t);
+      if (t.c.empty() || t.val >= cx_.cap(t.den)) break;
+      if (k > 4000) throw SeriesError("series: asymptotic expansion needs too many terms");
+      r = add(cx_, r, scale(cx_, zp, cx_.norm(coef(k))));
+      zp = mul(cx_, zp, zs);
+    }
+    r.prec = std::min(r.prec, cx_.cap(r.den));
+    truncate(cx_, r);
+    return r;
+  }
+
+  // The auxiliary functions of Gruntz's rewrite at infinity (asymptotic.hpp): their asymptotic
+  // expansions where the argument tends to infinity, and (erfcx, erfix, eix) their Taylor
+  // expansions at a finite point of the argument's expansion (a function of slower terms) through
+  // the linear differential equation aux' = alpha(y) aux + beta(y) each one satisfies.
+  PSeries auxiliary(ExprId id) {
+    auto& p = cx_.pool;
+    const Node n = p.node(id);
+    const Aux kind = aux_kind(p, id);
+    const std::string name(aux_name(kind));
+    const bool bessel = kind == Aux::BesselIx || kind == Aux::BesselKx || kind == Aux::BesselP || kind == Aux::BesselQ;
+    if (n.args.size() != (bessel ? 2u : 1u)) throw SeriesError("series: unexpected node");
+    ExprId nu = 0;
+    if (bessel) {
+      if (!is_const(n.args[0])) throw SeriesError("series: " + name + " with an order depending on the variable");
+      nu = n.args[0];
+    }
+    const PSeries a = get(n.args.back());
+    PSeries b = a;
+    strip(cx_, b);
+    if (b.c.empty() || b.val >= 0 || cx_.coeff_zero(b.c[0])) return auxiliary_taylor(kind, a);
+    const int s = leading_sign(b, name.c_str());
+    if (s < 0 && kind != Aux::Erfix && kind != Aux::Eix)
+      throw SeriesError("series: " + name + " of an argument that tends to -oo");
+    const PSeries z = inv(cx_, b);
+    const ExprId pi = p.constant(Constant::Pi);
+    auto q = [&](const mpz_class& num, const mpz_class& den) {
+      mpq_class v(num, den);
+      v.canonicalize();
+      return p.number(Number(v));
+    };
+    auto dfact = [](long n) {  // n!! (1 for n <= 0)
+      mpz_class f = 1;
+      for (long i = n; i > 1; i -= 2) f *= i;
+      return f;
+    };
+    auto fact = [](long n) {
+      mpz_class f;
+      mpz_fac_ui(f.get_mpz_t(), static_cast<unsigned long>(n));
+      return f;
+    };
+    auto pow2 = [](long n) {
+      mpz_class f;
+      mpz_ui_pow_ui(f.get_mpz_t(), 2, static_cast<unsigned long>(n));
+      return f;
+    };
+    const ExprId rsqpi = p.pow(pi, minus_half());
+    switch (kind) {
+      case Aux::Erfcx:  // (1/sqrt(pi)) sum (-1)^n (2n-1)!!/2^n z^(2n+1)
+      case Aux::Erfix: {
+        const bool alt = kind == Aux::Erfcx;
+        return asymptotic_sum(z, 1, 2, [&](long k) {
+          const mpz_class c = alt && k % 2 == 1 ? mpz_class(-dfact(2 * k - 1)) : dfact(2 * k - 1);
+          return p.mul(q(c, pow2(k)), rsqpi);
+        });
+      }
+      case Aux::Eix:  // sum n! z^(n+1)
+        return asymptotic_sum(z, 1, 1, [&](long k) { return p.number(Number(fact(k))); });
+      case Aux::BesselIx:
+      case Aux::BesselKx:
+      case Aux::BesselP:
+      case Aux::BesselQ: {
+        // a_k(nu) = prod_{j=1..k} (4 nu^2 - (2j-1)^2) / (k! 8^k), built incrementally
+        const ExprId four_nu2 = cx_.norm(p.mul(p.integer(4), p.pow(nu, p.integer(2))));
+        std::vector<ExprId> ak{p.integer(1)};
+        auto a_k = [&](long k) {
+          while (static_cast<long>(ak.size()) <= k) {
+            const long j = static_cast<long>(ak.size());
+            const ExprId f = p.mul(p.sub(four_nu2, p.integer((2 * j - 1) * (2 * j - 1))), p.number(Number::rational(1, 8 * j)));
+            ak.push_back(cx_.norm(p.mul(ak.back(), f)));
+          }
+          return ak[static_cast<std::size_t>(k)];
+        };
+        if (kind == Aux::BesselIx)
+          return asymptotic_sum(z, 0, 1, [&](long k) { return k % 2 == 1 ? p.neg(a_k(k)) : a_k(k); });
+        if (kind == Aux::BesselKx) return asymptotic_sum(z, 0, 1, [&](long k) { return a_k(k); });
+        if (kind == Aux::BesselP)
+          return asymptotic_sum(z, 0, 2, [&](long k) { return k % 2 == 1 ? p.neg(a_k(2 * k)) : a_k(2 * k); });
+        return asymptotic_sum(z, 1, 2, [&](long k) { return k % 2 == 1 ? p.neg(a_k(2 * k + 1)) : a_k(2 * k + 1); });
+      }
+      case Aux::FresnelF:
+      case Aux::FresnelG: {
+        // f = sum (-1)^m (4m-1)!! pi^(-2m-1) z^(4m+1), g = sum (-1)^m (4m+1)!! pi^(-2m-2) z^(4m+3)
+        const bool f = kind == Aux::FresnelF;
+        return asymptotic_sum(z, f ? 1 : 3, 4, [&](long m) {
+          const mpz_class d = dfact(f ? 4 * m - 1 : 4 * m + 1);
+          return p.mul(p.number(Number(m % 2 == 1 ? mpz_class(-d) : d)),
+                       p.pow(pi, p.integer(f ? -2 * m - 1 : -2 * m - 2)));
+        });
+      }
+      default:
+        throw SeriesError("series: unexpected node");
+    }
+  }
+
+  // aux(c0 + h) = sum_k aux^(k)(c0) h^k / k!, with aux^(k) = P_k aux + Q_k (P_0 = 1, Q_0 = 0;
+  // P_{k+1} = P_k' + alpha P_k, Q_{k+1} = Q_k' + beta P_k).
+  PSeries auxiliary_taylor(Aux kind, const PSeries& a) {
+    auto& p = cx_.pool;
+    const std::string name(aux_name(kind));
+    if (kind != Aux::Erfcx && kind != Aux::Erfix && kind != Aux::Eix)
+      throw SeriesError("series: " + name + " at a finite point; not expanded");
+    const ExprId c0 = constant_term(cx_, a, name.c_str());
+    const ExprId y = p.symbol("series_y_");
+    const ExprId two_rsqpi = p.mul(p.integer(2), p.pow(p.constant(Constant::Pi), minus_half()));
+    ExprId alpha, beta;
+    if (kind == Aux::Erfcx) {
+      alpha = p.mul(p.integer(2), y);
+      beta = p.neg(two_rsqpi);
+    } else if (kind == Aux::Erfix) {
+      alpha = p.mul(p.integer(-2), y);
+      beta = two_rsqpi;
+    } else {
+      alpha = p.integer(-1);
+      beta = p.pow(y, p.integer(-1));
+    }
+    const ExprId f0 = apply_function(p, name, std::vector<ExprId>{c0});
+    PSeries h = without_constant(cx_, a);
+    const long nt = h.c.empty() ? 1 : terms_for(h);
+    if (nt > 60) throw SeriesError("series: " + name + " is expanded by derivatives, at most 60 terms");
+    std::vector<ExprId> coef(static_cast<std::size_t>(nt));
+    ExprId P = p.integer(1), Q = p.integer(0);
+    mpz_class fct = 1;
+    for (long k = 0; k < nt; ++k) {
+      if (k > 0) {
+        fct *= k;
+        const ExprId P1 = cx_.norm(p.add(diff(p, P, y), p.mul(alpha, P)));
+        const ExprId Q1 = cx_.norm(p.add(diff(p, Q, y), p.mul(beta, P)));
+        P = P1;
+        Q = Q1;
+      }
+      cx_.step(8);
+      ExprId v;
+      try {
+        v = cx_.norm(p.add(p.mul(subs(p, P, {{y, c0}}), f0), subs(p, Q, {{y, c0}})));
+      } catch (const DivisionByZero&) {
+        throw SeriesError("series: " + name + " is not analytic at the point");
+      }
+      if (not_finite(p, v)) throw SeriesError("series: " + name + " is not analytic at the point");
+      coef[static_cast<std::size_t>(k)] = cx_.norm(p.mul(p.number(Number::rational(1, fct)), v));
+    }
+    PSeries r = compose(cx_, coef, h);
+    if (h.c.empty()) r.prec = a.prec;
+    return r;
+  }
+
   PSeries function_atan(const PSeries& a) {
     PSeries df = inv(cx_, one_plus_sq(a, 1, 1));
     return by_integral(Op::Atan, a, df, "atan");
@@ -799,7 +970,62 @@ ExprId sample_value(ExprPool& pool, ExprId sym, int i, int point) {
 
 }  // namespace
 
-bool series_coeff_is_zero(ExprPool& pool, ExprId c) {
+namespace series_detail {
+
+ExprId aux_definitions(ExprPool& p, ExprId e) {
+  std::unordered_map<ExprId, ExprId> repl;
+  std::vector<ExprId> found;
+  any_node(p, e, [&](ExprId id, const Node&) {
+    if (aux_kind(p, id) != Aux::None) found.push_back(id);
+    return false;
+  });
+  for (ExprId id : found) {
+    const std::vector<ExprId> args = p.node(id).args;
+    const Aux a = aux_kind(p, id);
+    const ExprId y = args.back(), nu = args.front();
+    const ExprId pi = p.constant(Constant::Pi), half = p.number(Number::rational(1, 2));
+    auto ex = [&](ExprId v) { return p.func(Op::Exp, v); };
+    const ExprId y2 = p.pow(y, p.integer(2));
+    const ExprId c = p.sub(y, p.mul(p.add(p.mul(nu, half), p.number(Number::rational(1, 4))), pi));
+    const ExprId ph = p.mul(std::vector<ExprId>{pi, y2, half});
+    auto two = [&](Op op) { return p.func(op, std::vector<ExprId>{nu, y}); };
+    ExprId d = id;
+    switch (a) {
+      case Aux::Erfcx: d = p.mul(p.func(Op::Erfc, y), ex(y2)); break;
+      case Aux::Erfix: d = p.mul(p.func(Op::Erfi, y), ex(p.neg(y2))); break;
+      case Aux::Eix: d = p.mul(p.func(Op::Ei, y), ex(p.neg(y))); break;
+      case Aux::BesselIx:
+        d = p.mul(std::vector<ExprId>{two(Op::BesselI), ex(p.neg(y)), p.pow(p.mul(std::vector<ExprId>{p.integer(2), pi, y}), half)});
+        break;
+      case Aux::BesselKx:
+        d = p.mul(std::vector<ExprId>{two(Op::BesselK), ex(y), p.pow(p.div(p.mul(p.integer(2), y), pi), half)});
+        break;
+      case Aux::BesselP:
+      case Aux::BesselQ: {
+        const ExprId J = two(Op::BesselJ), Y = two(Op::BesselY), cs = p.func(Op::Cos, c), sn = p.func(Op::Sin, c);
+        const ExprId amp = p.pow(p.mul(std::vector<ExprId>{pi, y, half}), half);
+        d = p.mul(amp, a == Aux::BesselP ? p.add(p.mul(J, cs), p.mul(Y, sn)) : p.sub(p.mul(Y, cs), p.mul(J, sn)));
+        break;
+      }
+      case Aux::FresnelF:
+      case Aux::FresnelG: {
+        const ExprId s1 = p.sub(half, p.func(Op::FresnelS, y)), c1 = p.sub(p.func(Op::FresnelC, y), half);
+        const ExprId cs = p.func(Op::Cos, ph), sn = p.func(Op::Sin, ph);
+        d = a == Aux::FresnelF ? p.add(p.mul(s1, cs), p.mul(c1, sn)) : p.sub(p.mul(s1, sn), p.mul(c1, cs));
+        break;
+      }
+      default: break;
+    }
+    repl[id] = d;
+  }
+  return repl.empty() ? e : subs(p, e, repl);
+}
+
+}  // namespace series_detail
+
+bool series_coeff_is_zero(ExprPool& pool, ExprId c0) {
+  // the auxiliary functions of Gruntz's rewrite evaluate through their definitions
+  const ExprId c = series_detail::aux_definitions(pool, c0);
   const Node& n = pool.node(c);
   if (n.kind == Kind::Number) return n.number.is_zero();
   if (is_zero(n.facts) == true) return true;
