@@ -121,3 +121,83 @@ def test_bad_arguments(pool):
         limit(x, x, 0, "left")
     with pytest.raises(ValueError, match="point"):
         limit(x, x, x + 1)
+
+
+# Special functions at +-oo (Gruntz's rewrite through auxiliary functions with asymptotic series,
+# src/series/asymptotic.hpp). Each expected value is checked against mpmath at large arguments
+# (the expression's own value), not only against alkahest's answer: (expression, point, expected,
+# mpmath function, arguments whose values approach the expected limit, relative tolerance).
+def _special_cases():
+    import mpmath as m
+    return [
+        ("erf(x)", "oo", "1", lambda x: m.erf(x), [8], 1e-20),
+        ("erf(x)", "-oo", "-1", lambda x: m.erf(x), [-8], 1e-20),
+        ("erfc(x)", "-oo", "2", lambda x: m.erfc(x), [-8], 1e-20),
+        ("x*exp(x**2)*erfc(x)", "oo", "1/sqrt(pi)", lambda x: x * m.exp(x**2) * m.erfc(x), [1e4], 1e-8),
+        ("(erf(x) - 1)*x*exp(x**2)", "oo", "-1/sqrt(pi)", lambda x: -m.erfc(x) * x * m.exp(x**2), [1e4], 1e-8),
+        ("x*(erf(x) + 1)*exp(x**2)", "-oo", "-1/sqrt(pi)", lambda x: x * m.erfc(-x) * m.exp(x**2), [-1e4], 1e-8),
+        ("x*erfi(x)*exp(-x**2)", "oo", "1/sqrt(pi)", lambda x: x * m.erfi(x) * m.exp(-x**2), [1e4], 1e-8),
+        ("x*erfi(x)*exp(-x**2)", "-oo", "1/sqrt(pi)", lambda x: x * m.erfi(x) * m.exp(-x**2), [-1e4], 1e-8),
+        ("x*Ei(x)*exp(-x)", "oo", "1", lambda x: x * m.ei(x) * m.exp(-x), [1e5], 1e-4),
+        ("x*Ei(x)*exp(-x)", "-oo", "1", lambda x: x * m.ei(x) * m.exp(-x), [-1e5], 1e-4),
+        ("x**2*(Ei(x)*exp(-x) - 1/x)", "oo", "1", lambda x: x**2 * (m.ei(x) * m.exp(-x) - 1 / x), [1e5], 1e-4),
+        ("li(x)*log(x)/x", "oo", "1", lambda x: m.li(x) * m.log(x) / x, [m.mpf(10) ** 40], 1e-1),
+        ("(erf(x - exp(-exp(x))) - erf(x))*exp(x**2)*exp(exp(x))", "oo", "-2/sqrt(pi)",
+         lambda x: (m.erf(x - m.exp(-m.exp(x))) - m.erf(x)) * m.exp(x**2) * m.exp(m.exp(x)), [4], 1e-6),
+        ("x*(Ei(x - exp(-exp(x))) - Ei(x))*exp(-x)*exp(exp(x))", "oo", "-1",
+         lambda x: x * (m.ei(x - m.exp(-m.exp(x))) - m.ei(x)) * m.exp(-x) * m.exp(m.exp(x)), [3], 1e-6),
+        ("besseli(0, x)*sqrt(x)*exp(-x)", "oo", "1/sqrt(2*pi)", lambda x: m.besseli(0, x) * m.sqrt(x) * m.exp(-x), [1e5], 1e-5),
+        ("besselk(1, x)*sqrt(x)*exp(x)", "oo", "sqrt(pi/2)", lambda x: m.besselk(1, x) * m.sqrt(x) * m.exp(x), [1e5], 1e-5),
+        ("besseli(2, x)/besseli(0, x)", "oo", "1", lambda x: m.besseli(2, x) / m.besseli(0, x), [1e5], 1e-4),
+        ("x*(besseli(1, x)/besseli(0, x) - 1)", "oo", "-1/2",
+         lambda x: x * (m.besseli(1, x) / m.besseli(0, x) - 1), [1e5], 1e-4),
+        ("besseli(1, x)*sqrt(-x)*exp(x)", "-oo", "-1/sqrt(2*pi)",
+         lambda x: m.besseli(1, x) * m.sqrt(-x) * m.exp(x), [-1e5], 1e-5),
+        ("besselk(1, x)*sqrt(-x)*exp(x)", "-oo", "-I*sqrt(pi/2)",
+         lambda x: m.besselk(1, x) * m.sqrt(-x) * m.exp(x), [-1e5], 1e-5),
+        ("besselj(0, x)", "oo", "0", lambda x: m.besselj(0, x), [1e12], 1e-5),
+        ("bessely(2, x)", "-oo", "0", lambda x: m.bessely(2, x), [-1e12], 1e-5),
+        ("fresnels(x)", "oo", "1/2", lambda x: m.fresnels(x), [1e5], 1e-5),
+        ("fresnelc(x)", "-oo", "-1/2", lambda x: m.fresnelc(x), [-1e5], 1e-5),
+    ]
+
+
+@pytest.mark.parametrize("i", range(24))
+def test_special_functions_at_infinity(pool, i):
+    import mpmath as m
+    from alkahest import N, parse
+    text, point, expected, f, xs, tol = _special_cases()[i]
+    x = pool.symbol("x", real=True)
+    want = parse(expected, pool)
+    m.mp.dps = 60
+    try:
+        c = complex(N(want, 30))
+        for xv in xs:  # the expression's value at a large argument is near the limit
+            v = complex(f(m.mpf(xv)))
+            assert abs(v - c) <= tol * max(1.0, abs(c)), (text, xv, v, c)
+    finally:
+        m.mp.dps = 15
+    ours = limit(parse(text, pool, symbols=[x]), x, parse(point, pool), "+" if point == "-oo" else "-")
+    assert ours is not None and (ours == want or abs(complex(N(ours - want, 30))) < 1e-25), (text, ours, want)
+
+
+def test_special_functions_at_infinity_infinite_and_undecided(pool):
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+
+    def lim(text, point):
+        return limit(parse(text, pool, symbols=[x]), x, parse(point, pool))
+    # infinite limits: the values grow past any bound with the sign given (mpmath at two points)
+    assert lim("besseli(1, x)", "-oo") == -pool.oo and m.besseli(1, -50) < m.besseli(1, -20) < -1e6
+    assert lim("-sqrt(x)*besseli(1, 2*sqrt(x))", "oo") == -pool.oo
+    assert lim("besselk(1, x)", "-oo") == -pool.I * pool.oo
+    assert m.im(m.besselk(1, -50)) < m.im(m.besselk(1, -20)) < -1e6 and abs(m.re(m.besselk(1, -50))) < 1
+    assert lim("Ei(x)/x", "oo") == pool.oo and lim("erfi(x)", "-oo") == -pool.oo
+    # oscillating without a limit: no answer, never a guess
+    assert _unevaluated(lim("sqrt(x)*besselj(1, x)", "oo"))
+    assert _unevaluated(lim("x*(fresnels(x) - 1/2)", "oo"))
+    assert _unevaluated(lim("sqrt(x)*besselj(1/2, x)", "oo"))  # Hankel's Q is 0 for order 1/2
+    # the auxiliary functions' names are the algorithm's own: an undefined function so named stays
+    f = parse("gruntz_eix_(x)", pool, symbols=[x])
+    assert _unevaluated(limit(f, x, pool.oo))
