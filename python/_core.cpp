@@ -1333,12 +1333,15 @@ NB_MODULE(_core, m) {
     }
     return tri_state(r);
   }, "expr"_a,
-        "Whether `expr` is zero, never wrong: True only when proved (the canonical form, or what is known\n"
-        "of its parts), False when a certified Arb enclosure excludes 0 (constant expressions), else None.\n\n"
+        "Whether `expr` is zero, never wrong: True only when proved (the canonical form, what is known of\n"
+        "its parts, or, for constants, Calcium's exact arithmetic), False when a certified Arb enclosure\n"
+        "excludes 0 (or Calcium proves it), else None.\n\n"
         ">>> from alkahest import ExprPool, is_zero, sqrt, sin, cos\n>>> pool = ExprPool()\n"
         ">>> x = pool.symbol(\"x\")\n"
         ">>> is_zero(sqrt(pool.integer(2))**2 - 2), is_zero(pool.pi - pool.rational(355, 113)), is_zero(sin(x)**2 + cos(x)**2 - 1)\n"
-        "(True, False, None)\n");
+        "(True, False, None)\n"
+        ">>> is_zero(sqrt(pool.integer(2)) * sqrt(pool.integer(3)) - sqrt(pool.integer(6)))\n"
+        "True\n");
   m.def("parse", &py_parse, "source"_a, "pool"_a, "symbols"_a = nb::none(),
         "Reads an expression ('sin(x)**2 + x', '^' also means power); raises ParseError with the span.\n\n"
         ">>> from alkahest import ExprPool, parse\n>>> pool = ExprPool()\n"

@@ -25,8 +25,11 @@ struct Evalf {
 Evalf evalf(const ExprPool& pool, ExprId expr, long digits, long max_bits = 0);
 
 /// Whether `expr` is zero, never wrong: true only when proved (structurally: the canonical form,
-/// or what the kernel knows of the value), false when a certified enclosure excludes 0 (constant
-/// expressions), nullopt otherwise.
+/// or what the kernel knows of the value; for a constant whose enclosures keep containing 0,
+/// Calcium's exact arithmetic: rationals, + * and rational powers, pi, E, I, EulerGamma, exp, log,
+/// sin, cos, tan, sinh, cosh, tanh, asin, acos, atan, abs, sign, re, im,
+/// conjugate, with bounded effort), false when a certified enclosure excludes 0 (or Calcium proves
+/// it), nullopt otherwise.
 std::optional<bool> is_zero(const ExprPool& pool, ExprId expr);
 
 }  // namespace alkahest

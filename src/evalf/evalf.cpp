@@ -16,7 +16,11 @@
 #include <arb.h>
 #endif
 
+#include <flint/fmpq.h>
+#include <flint/fmpz.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <tuple>
 #include <unordered_map>
@@ -243,6 +247,8 @@ void evaluate(const ExprPool& pool, ExprId root, slong prec, acb_t result) {
   acb_set(result, value.at(root)->v);
 }
 
+#include "evalf_calcium.inc"
+
 // The midpoint to `digits` digits, and an upper bound of |that decimal - every value in x|: the
 // radius plus the decimal rounding, so the reported error stays certified.
 std::pair<std::string, std::string> mid_and_error(const arb_t x, slong digits, slong prec) {
@@ -334,7 +340,9 @@ std::optional<bool> is_zero(const ExprPool& pool, ExprId expr) {
     }
     if (acb_is_finite(z.v) && !acb_contains_zero(z.v)) return false;
   }
-  return std::nullopt;
+  // Zero, or too close to 0 for the enclosures: an exact test (Calcium) where the expression is
+  // one of its numbers (rationals, algebraic operations, pi, E, I, exp, log, trigonometric ...).
+  return calcium_is_zero(pool, expr);
 }
 
 }  // namespace alkahest
