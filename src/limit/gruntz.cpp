@@ -70,6 +70,16 @@ class Gruntz {
     if (e == x_) return p_.constant(Constant::Infinity);
     Guard g(*this);
     auto [c0, e0] = leadterm(e);
+    if (sym_exp_ != 0) {
+      // a leading exponent with a parameter (x**n): its sign from the assumptions, or no answer
+      const ExprId total = sym_exp_;
+      sym_exp_ = 0;
+      const auto t = const_sign(total);
+      if (!t) GIVE_UP("sign of the leading exponent: " + Expr(p_, total).str());
+      if (*t > 0) return p_.integer(0);
+      if (*t < 0) return infinity_of(c0);
+      return limitinf(c0);
+    }
     if (e0 > 0) return p_.integer(0);
     if (e0 < 0) return infinity_of(c0);
     return limitinf(c0);
@@ -156,6 +166,7 @@ class Gruntz {
     Guard g(*this);
     auto [c0, e0] = leadterm(e);
     (void)e0;
+    sym_exp_ = 0;  // w**E > 0: the sign is c0's
     return sign(c0);
   }
 
@@ -163,6 +174,9 @@ class Gruntz {
   ExprPool& p_;
   ExprId x_;
   ExprId wsym_, logw_;
+  // Set by leadterm when the leading exponent is not a rational number: the exponent (e0 is then
+  // unused); read and cleared by the caller.
+  ExprId sym_exp_ = 0;
   long calls_ = 0, depth_ = 0;
   std::unordered_map<ExprId, bool> has_x_memo_;
   std::unordered_map<ExprId, ExprId> limit_memo_;
@@ -358,6 +372,197 @@ class Gruntz {
     }
     has_x_memo_.clear();
     const ExprId logw_value = s > 0 ? p_.neg(v) : v;
+    sym_exp_ = 0;
+    if (any_node(p_, f, [&](ExprId, const Node& m) {
+          return m.kind == Kind::Pow && !exact_rational(m.args[1]) && has_w(m.args[0]);
+        }))
+      return symbolic_leadterm(f, logw_value);
+    return series_leadterm(f, logw_value);
+  }
+
+  bool has_w(ExprId e) {
+    return any_node(p_, e, [&](ExprId id, const Node&) { return id == wsym_; });
+  }
+  // A rational number, or a float that is a dyadic fraction with a small denominator (as the
+  // series module reads float exponents).
+  std::optional<mpq_class> rational_value(ExprId e) {
+    const Node& n = p_.node(e);
+    if (n.kind != Kind::Number) return std::nullopt;
+    if (n.number.is_exact()) return n.number.to_mpq();
+    if (std::isfinite(n.number.real())) {
+      const mpq_class q(n.number.real());
+      if (q.get_den() <= 64) return q;
+    }
+    return std::nullopt;
+  }
+  bool exact_rational(ExprId e) { return rational_value(e).has_value(); }
+  bool is_zero_num(ExprId e) {
+    const Node& n = p_.node(e);
+    return n.kind == Kind::Number && n.number.is_zero();
+  }
+
+  // e = w**E * rest, where E is 0 or a real constant with a parameter and rest has rational
+  // powers of w only (w > 0, so that (w**E * R)**k = w**(E k) R**k and log(w**E R) = E log(w) +
+  // log(R) on the principal branches). A power b**k with k not rational takes the leading
+  // exponent q of b out: b**k = w**(q k) (b w**-q)**k, b w**-q with a nonzero constant term.
+  struct Split {
+    ExprId E;
+    ExprId rest;
+  };
+  Split split(ExprId e, ExprId logw_value, std::unordered_map<ExprId, Split>& memo) {
+    const ExprId zero = p_.integer(0);
+    if (!has_w(e)) return {zero, e};
+    if (auto it = memo.find(e); it != memo.end()) return it->second;
+    const Node n = p_.node(e);
+    Split r{zero, e};
+    switch (n.kind) {
+      case Kind::Mul: {
+        std::vector<ExprId> es, rs;
+        for (ExprId a : n.args) {
+          const Split t = split(a, logw_value, memo);
+          es.push_back(t.E);
+          rs.push_back(t.rest);
+        }
+        r = {expand(p_, p_.add(es)), p_.mul(rs)};
+        break;
+      }
+      case Kind::Add: {
+        std::vector<Split> ts;
+        for (ExprId a : n.args) ts.push_back(split(a, logw_value, memo));
+        std::vector<ExprId> rs;
+        for (const Split& t : ts) {
+          const ExprId d = expand(p_, p_.sub(t.E, ts[0].E));
+          if (!exact_rational(d)) throw DifferentClasses{};
+          rs.push_back(is_zero_num(d) ? t.rest : p_.mul(t.rest, p_.pow(wsym_, p_.number(Number(*rational_value(d))))));
+        }
+        r = {ts[0].E, p_.add(rs)};
+        break;
+      }
+      case Kind::Pow: {
+        const ExprId k = n.args[1];
+        const Split b = split(n.args[0], logw_value, memo);
+        if (has_w(k)) {
+          if (!is_zero_num(b.E)) GIVE_UP("power with w in the exponent of a symbolic power of w");
+          r = {zero, p_.pow(b.rest, k)};
+          break;
+        }
+        if (auto q = rational_value(k)) {
+          const ExprId kq = p_.number(Number(*q));
+          r = {expand(p_, p_.mul(b.E, kq)), p_.pow(b.rest, kq)};
+          break;
+        }
+        std::optional<LeadingTerm> lt;
+        try {
+          lt = leading_term(p_, b.rest, wsym_, logw_, nullptr, logw_value);
+        } catch (const SeriesError& ex) {
+          GIVE_UP(std::string("series: ") + ex.what());
+        }
+        if (!lt) GIVE_UP("no leading term of a power's base");
+        const ExprId q = p_.number(Number(lt->exponent));
+        if (is_zero_num(q) && is_zero_num(b.E)) {
+          r = {zero, p_.pow(b.rest, k)};
+          break;
+        }
+        if (is_real(p_.node(k).facts) != true) GIVE_UP("a power of w with a complex exponent");
+        r = {expand(p_, p_.mul(p_.add(b.E, q), k)), p_.pow(p_.mul(b.rest, p_.pow(wsym_, p_.neg(q))), k)};
+        break;
+      }
+      case Kind::Func: {
+        std::vector<ExprId> rs;
+        bool e_nonzero = false;
+        for (ExprId a : n.args) {
+          const Split t = split(a, logw_value, memo);
+          if (!is_zero_num(t.E)) e_nonzero = true;
+          rs.push_back(t.rest);
+        }
+        if (e_nonzero) {
+          if (n.op != Op::Log || n.args.size() != 1) GIVE_UP("symbolic power of w inside a function");
+          const Split t = split(n.args[0], logw_value, memo);
+          if (is_real(p_.node(t.E).facts) != true) GIVE_UP("a power of w with a complex exponent");
+          r = {zero, p_.add(p_.mul(t.E, logw_), p_.func(Op::Log, t.rest))};
+          break;
+        }
+        r = {zero, p_.func(n.op, rs)};
+        break;
+      }
+      default:
+        for (ExprId a : n.args)
+          if (!is_zero_num(split(a, logw_value, memo).E)) GIVE_UP("symbolic power of w inside an object");
+        break;
+    }
+    memo[e] = r;
+    return r;
+  }
+  struct DifferentClasses {};
+
+  // The leading term of f with powers of w whose exponents have parameters: f = w**E * rest
+  // (split), then c0 w**(E + e0) from rest's leading term c0 w**e0. A sum whose terms have
+  // exponents that differ by more than rationals (x**n - x**(n - k - 1)) is split term by term into
+  // groups of one class each; the group of least exponent wins when the differences' signs are
+  // decided (and its leading coefficient is not 0).
+  std::pair<ExprId, mpq_class> symbolic_leadterm(ExprId f, ExprId logw_value) {
+    std::unordered_map<ExprId, Split> memo;
+    auto finish = [&](const Split& sp) -> std::pair<ExprId, mpq_class> {
+      auto [c0, e0] = series_leadterm(sp.rest, logw_value);
+      const ExprId total = expand(p_, p_.add(sp.E, p_.number(Number(e0))));
+      if (auto q = rational_value(total)) {
+        sym_exp_ = 0;
+        return {c0, *q};
+      }
+      sym_exp_ = total;
+      return {c0, mpq_class(0)};
+    };
+    try {
+      return finish(split(f, logw_value, memo));
+    } catch (const DifferentClasses&) {
+    }
+    const Node fn = p_.node(f);
+    if (fn.kind != Kind::Add) GIVE_UP("symbolic powers of w of different classes");
+    std::vector<std::pair<ExprId, std::vector<ExprId>>> groups;  // (E, terms w**(E_i - E) rest_i)
+    try {
+      for (ExprId a : fn.args) {
+        const Split t = split(a, logw_value, memo);
+        bool placed = false;
+        for (auto& [E, terms] : groups) {
+          const ExprId d = expand(p_, p_.sub(t.E, E));
+          if (auto q = rational_value(d)) {
+            terms.push_back(p_.mul(t.rest, p_.pow(wsym_, p_.number(Number(*q)))));
+            placed = true;
+            break;
+          }
+        }
+        if (!placed) groups.push_back({t.E, {t.rest}});
+      }
+    } catch (const DifferentClasses&) {
+      GIVE_UP("symbolic powers of w of different classes");
+    }
+    std::vector<std::pair<ExprId, ExprId>> leads;  // (c0, total exponent)
+    for (auto& [E, terms] : groups) {
+      auto [c0, e0] = series_leadterm(p_.add(terms), logw_value);
+      if (is_zero_num(c0)) continue;  // the group is 0
+      leads.push_back({c0, expand(p_, p_.add(E, p_.number(Number(e0))))});
+    }
+    if (leads.empty()) return {p_.integer(0), mpq_class(0)};
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < leads.size(); ++i) {
+      const auto t = const_sign(expand(p_, p_.sub(leads[i].second, leads[best].second)));
+      if (!t || *t == 0) GIVE_UP("order of symbolic powers of w");
+      if (*t < 0) best = i;
+    }
+    for (std::size_t i = 0; i < leads.size(); ++i) {
+      if (i == best) continue;
+      const auto t = const_sign(expand(p_, p_.sub(leads[i].second, leads[best].second)));
+      if (!t || *t <= 0) GIVE_UP("order of symbolic powers of w");
+    }
+    if (auto q = rational_value(leads[best].second)) {
+      sym_exp_ = 0;
+      return {leads[best].first, *q};
+    }
+    sym_exp_ = leads[best].second;
+    return {leads[best].first, mpq_class(0)};
+  }
+
+  std::pair<ExprId, mpq_class> series_leadterm(ExprId f, ExprId logw_value) {
     std::optional<LeadingTerm> lt;
     bool exact_zero = false;
     try {

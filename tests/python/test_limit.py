@@ -201,3 +201,46 @@ def test_special_functions_at_infinity_infinite_and_undecided(pool):
     # the auxiliary functions' names are the algorithm's own: an undefined function so named stays
     f = parse("gruntz_eix_(x)", pool, symbols=[x])
     assert _unevaluated(limit(f, x, pool.oo))
+
+
+def test_powers_with_parameter_exponents(pool):
+    # Gruntz's leading term w**(E + e0) with E a parameter (x**n): decided by the assumptions'
+    # sign of the exponent; mpmath checks each value with parameter values that satisfy them
+    import mpmath as m
+    from alkahest import N, parse
+    x = pool.symbol("x", positive=True)
+    n = pool.symbol("n", positive=True, integer=True)
+    k = pool.symbol("k", positive=True)
+    a, b = pool.symbols("a b", positive=True)
+    r = pool.symbol("r", real=True)
+    oo = pool.oo
+
+    def lim(text, point="oo", var=None):
+        v = x if var is None else var
+        return limit(parse(text, pool, symbols=[x, n, k, a, b, r]), v, parse(point, pool))
+    assert lim("x**n - x**(n - 1)") == oo and m.mpf(10) ** 30 - m.mpf(10) ** 20 > 1e29  # n = 3, x = 1e10
+    assert lim("x**n - x**(n + 2)") == -oo
+    assert lim("x**n - x**(n - k - 1)") == oo
+    assert lim("x**(-n)") == 0 * x and lim("x**(k - n - k)") == 0 * x
+    assert lim("x**a/(x**a + x**(a - 1))") == pool.integer(1)
+    # (t + 1)**k/((t + 1)**(k + 1) - t**(k + 1)) -> 1/(k + 1); mpmath with k = 5/2 at t = 1e12
+    from alkahest import subs
+    t = pool.symbol("t", positive=True)
+    got = limit(parse("(t + 1)**k/((t + 1)**(k + 1) - t**(k + 1))", pool, symbols=[t, k]), t, oo)
+    assert got is not None and abs(complex(N(subs(got - 1 / (k + 1), {k: pool.rational(5, 2)}), 30))) < 1e-25
+    m.mp.dps = 50
+    tv, kv = m.mpf(10) ** 12, m.mpf(5) / 2
+    assert abs((tv + 1) ** kv / ((tv + 1) ** (kv + 1) - tv ** (kv + 1)) - 1 / (kv + 1)) < 1e-9
+    m.mp.dps = 15
+    # undecided orders and signs: no answer
+    assert _unevaluated(lim("x**a - x**b"))          # a, b > 0 of unknown order
+    assert _unevaluated(lim("x**r"))                 # r real of unknown sign
+    # irrational and parameter exponents compared: mpmath at x = 1e8 (a = 5/2) for the finite one
+    assert lim("(x**a - (x + 1)**a)/x**(a - 1)") == -a
+    m.mp.dps = 50
+    xv = m.mpf(10) ** 8
+    assert abs((xv**2.5 - (xv + 1) ** 2.5) / xv**1.5 + 2.5) < 1e-6
+    m.mp.dps = 15
+    assert lim("x**(a + 1) - x**a*(x + 1)") == -oo
+    assert lim("x**sqrt(2) - x**(7/5)") == oo and lim("x**sqrt(2) - x**(3/2)") == -oo
+    assert lim("x**pi/exp(x)") == 0 * x and lim("x**a*log(x)/x**(a + 1)") == 0 * x
