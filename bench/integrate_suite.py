@@ -334,7 +334,7 @@ def main(argv=None):
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--results", default=str(DEFAULT_RESULTS), help="JSON file the runs are merged into")
     ap.add_argument("--no-save", action="store_true", help="report only; do not write --results")
-    ap.add_argument("--timeout", type=float, default=10.0, help="seconds per problem (default 10)")
+    ap.add_argument("--timeout", type=float, default=30.0, help="seconds per problem (default 30)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N selected problems")
     ap.add_argument("--sample", type=int, default=0, help="a random sample of N problems (--seed)")
     ap.add_argument("--seed", type=int, default=1)

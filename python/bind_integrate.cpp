@@ -34,7 +34,7 @@ void bind_integrate(nb::module_& m) {
         ExprRef e = expr_arg(f, "integrate");
         ExprRef v = symbol_arg(e, x, "integrate");
         if (max_steps < 1) throw nb::value_error("integrate: max_steps must be >= 1");
-        if (!(max_seconds > 0)) throw nb::value_error("integrate: max_seconds must be > 0");
+        if (!(max_seconds >= 0)) throw nb::value_error("integrate: max_seconds must be >= 0 (0: no wall-clock limit)");
         IntegrateOptions o;
         o.max_steps = max_steps;
         o.max_seconds = max_seconds;
@@ -43,9 +43,10 @@ void bind_integrate(nb::module_& m) {
         if (!r) return nb::none();
         return expr_object(e.pool, *r);
       },
-      "f"_a, "x"_a, "max_steps"_a = 4000, "max_seconds"_a = 5.0,
+      "f"_a, "x"_a, "max_steps"_a = 4000, "max_seconds"_a = 0.0,
       "An antiderivative of f with respect to the symbol x, checked by differentiation at random\n"
-      "points, or None when none was found within the budget (alkahest.integrate is the front end).\n\n"
+      "points, or None when none was found within the budget (alkahest.integrate is the front end).\n"
+      "max_steps bounds the search; max_seconds > 0 adds a wall-clock limit (0: none).\n\n"
       ">>> from alkahest import ExprPool, integrate_antiderivative\n>>> x = ExprPool().symbol(\"x\")\n"
       ">>> integrate_antiderivative(x**2, x)\nx**3/3\n");
   m.def(

@@ -11,10 +11,12 @@ namespace alkahest {
 
 struct IntegrateOptions {
   /// Work budget: integrand visits (each heuristic tried on a subproblem counts one). Past it the
-  /// search stops and reports "not found".
+  /// search stops and reports "not found". This is what bounds the search by default, so the
+  /// answer does not depend on the machine's speed or load.
   long max_steps = 4000;
-  /// Wall-clock budget of one call, seconds.
-  double max_seconds = 5.0;
+  /// An optional wall-clock limit of one call, seconds; 0 (the default) means none. With a limit
+  /// the result may depend on the machine (a slow or loaded one reports "not found" sooner).
+  double max_seconds = 0.0;
   /// Nesting of subproblems (substitution inside parts inside ...).
   int max_depth = 8;
   /// Check the antiderivative by differentiation at random points before returning it.

@@ -11,7 +11,7 @@ is found, the result is unevaluated (``None`` until the kernel has an ``Integral
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Optional
 
 from . import _core, _evalf
 
@@ -158,7 +158,8 @@ def _definite(f: Any, F: Any, x: Any, a: Any, b: Any) -> Any:
     return value
 
 
-def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: float = 5.0, numeric: bool = False) -> Any:
+def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: Optional[float] = None,
+              numeric: bool = False) -> Any:
     """The integral of f: ``integrate(f, x)`` an antiderivative (no constant), ``integrate(f, (x, a,
     b))`` a definite integral; several limits integrate in turn (innermost first). Other symbols are
     constants.
@@ -168,7 +169,9 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: float = 5.0,
     trigonometric rewriting, and each is checked by differentiation before it is returned. A
     definite integral is F(b) - F(a) only when a numerical quadrature over [a, b] agrees (numeric
     limits). When nothing is found the integral is returned unevaluated (None until the kernel has
-    the Integral object); ``max_steps`` and ``timeout`` (seconds) bound the search. With
+    the Integral object). ``max_steps`` bounds the search, so the answer is the same on every
+    machine; ``timeout`` (seconds, default None: no limit) adds a wall-clock limit, under which a
+    slow or loaded machine may report "not found" where a fast one answers. With
     ``numeric=True`` a definite integral without a checked closed form is the quadrature's value
     (a float Expr; :func:`nintegrate` also gives its error estimate).
 
@@ -189,6 +192,9 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: float = 5.0,
             raise ValueError("integrate: say which variable, e.g. integrate(f, x)" if free else
                              "integrate: a constant needs a variable, e.g. integrate(f, x)")
         limits = (free[0],)
+    if timeout is not None and not timeout > 0:
+        raise ValueError("integrate: timeout must be a positive number of seconds, or None")
+    seconds = 0.0 if timeout is None else float(timeout)
     result = f
     done: list[Any] = []
     for lim in limits:
@@ -199,7 +205,7 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: float = 5.0,
                 raise ValueError("integrate: limits are x or (x, a, b)")
         if isinstance(lim, tuple):
             x, a, b = lim
-            F = _core.integrate_antiderivative(result, x, max_steps, timeout)
+            F = _core.integrate_antiderivative(result, x, max_steps, seconds)
             value = None if F is None else _definite(result, F, x, a, b)
             if value is None and numeric:
                 value = x.pool.float(nintegrate(result, (x, a, b))[0])
@@ -207,7 +213,7 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: float = 5.0,
                 return _unevaluated(result, tuple(done) + ((x, a, b),))
             result = value
         else:
-            F = _core.integrate_antiderivative(result, lim, max_steps, timeout)
+            F = _core.integrate_antiderivative(result, lim, max_steps, seconds)
             if F is None:
                 return _unevaluated(result, tuple(done) + (lim,))
             result = F

@@ -17,6 +17,7 @@ Integrator::Integrator(ExprPool& p, const IntegrateOptions& o)
 
 bool Integrator::out_of_budget() const {
   if (steps_ > options.max_steps) return true;
+  if (!(options.max_seconds > 0)) return false;
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   return s > options.max_seconds;
 }

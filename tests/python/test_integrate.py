@@ -233,6 +233,24 @@ def test_budget():
     assert str(F) == "x**3/3"
 
 
+def test_step_budget_is_the_default_bound_and_timeout_is_opt_in():
+    """The default search is bounded by steps only (the same answer on a loaded machine); a
+    wall-clock timeout is opt-in, and a vanishing one stops before the first subproblem."""
+    pool = ak.ExprPool()
+    x = pool.symbol("x")
+    f = x * ak.exp(x)
+    assert str(ak.integrate(f, x)) == "x*exp(x) - exp(x)"
+    assert str(ak.integrate(f, x, timeout=60.0)) == "x*exp(x) - exp(x)"
+    stopped = ak.integrate(f, x, timeout=1e-12)
+    assert stopped is None or str(stopped).startswith("Integral(")
+    assert ak.integrate_antiderivative(f, x, 4000, 0.0) is not None  # 0: no wall-clock limit
+    for bad in (0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match="timeout"):
+            ak.integrate(f, x, timeout=bad)
+    with pytest.raises(ValueError, match="max_seconds"):
+        ak.integrate_antiderivative(f, x, 4000, -1.0)
+
+
 def test_unevaluated_integral_and_doit():
     """With the kernel's unevaluated objects: no answer is Integral(...), and Integral.doit() and
     Sum.doit() run integrate and summation."""
