@@ -1,6 +1,8 @@
 // Text forms of expressions. Both printers are iterative, so arbitrarily deep expressions print.
 #pragma once
+#include <span>
 #include <string>
+#include <vector>
 
 #include "alkahest/pool.hpp"
 
@@ -11,5 +13,13 @@ namespace alkahest {
 std::string to_string(const ExprPool& pool, ExprId id);
 /// LaTeX for notebooks: `\sin{\left(x \right)}^{2} + \frac{x}{2}`.
 std::string to_latex(const ExprPool& pool, ExprId id);
+
+/// Texts of expressions printed side by side (a matrix's entries; a polynomial and its
+/// generators): symbols of one name with different assumptions are told apart across all of them,
+/// as within one expression (`x` and `x{positive}`), so the joint text reads back to the same
+/// symbols.
+std::vector<std::string> to_strings(const ExprPool& pool, std::span<const ExprId> ids);
+/// The same for LaTeX.
+std::vector<std::string> to_latex_strings(const ExprPool& pool, std::span<const ExprId> ids);
 
 }  // namespace alkahest

@@ -104,8 +104,13 @@ class Printer {
  public:
   Printer(const ExprPool& pool, bool latex) : pool_(pool), latex_(latex) {}
 
-  std::string run(ExprId root) {
-    mark_clashing_symbols(root);
+  // `marked`: the symbols to print with their assumptions, when the expression is printed beside
+  // others (see to_strings); else decided here, from this expression's symbols.
+  std::string run(ExprId root, const std::unordered_set<ExprId>* marked = nullptr) {
+    if (marked)
+      marked_ = *marked;
+    else
+      mark_clashing_symbols({&root, 1});
     stack_.push_back(node_item(root, kTop, false));
     while (!stack_.empty()) {
       Item item = std::move(stack_.back());
@@ -123,6 +128,9 @@ class Printer {
     }
     return std::move(out_);
   }
+
+  // The symbols that print with their assumptions in expressions printed side by side.
+  std::unordered_set<ExprId> clashing_symbols(std::span<const ExprId> roots) { return mark_clashing_symbols(roots); }
 
  private:
   enum class Tag : std::uint8_t { Text, Node, DenPow };
@@ -151,22 +159,24 @@ class Printer {
   // Symbols that share their name with a different symbol (other assumptions) in the expression
   // print with their assumptions, `x{positive}`, so that `x + x{positive}` is not read as 2*x;
   // the default (real) symbol keeps its plain name. parse() reads the braces back.
-  void mark_clashing_symbols(ExprId root) {
+  const std::unordered_set<ExprId>& mark_clashing_symbols(std::span<const ExprId> roots) {
     std::unordered_map<std::string_view, std::vector<ExprId>> by_name;
     bool clash = false;
-    any_node(pool_, root, [&](ExprId id, const Node& n) {
-      if (n.kind == Kind::Symbol) {
-        auto& ids = by_name[n.name];
-        ids.push_back(id);
-        clash = clash || ids.size() > 1;
-      }
-      return false;
-    });
-    if (!clash) return;
+    for (ExprId root : roots)
+      any_node(pool_, root, [&](ExprId id, const Node& n) {
+        if (n.kind == Kind::Symbol) {
+          auto& ids = by_name[n.name];
+          if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+          clash = clash || ids.size() > 1;
+        }
+        return false;
+      });
+    if (!clash) return marked_;
     for (const auto& [name, ids] : by_name)
       if (ids.size() > 1)
         for (ExprId id : ids)
           if (!(N(id).facts == Facts::real())) marked_.insert(id);
+    return marked_;
   }
 
   std::string symbol_text(ExprId id, const Node& n) const {
@@ -919,5 +929,24 @@ class Printer {
 std::string to_string(const ExprPool& pool, ExprId id) { return Printer(pool, false).run(id); }
 
 std::string to_latex(const ExprPool& pool, ExprId id) { return Printer(pool, true).run(id); }
+
+namespace {
+std::vector<std::string> texts_together(const ExprPool& pool, std::span<const ExprId> ids, bool latex) {
+  Printer marker(pool, latex);
+  const std::unordered_set<ExprId> marked = marker.clashing_symbols(ids);
+  std::vector<std::string> out;
+  out.reserve(ids.size());
+  for (ExprId id : ids) out.push_back(Printer(pool, latex).run(id, &marked));
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> to_strings(const ExprPool& pool, std::span<const ExprId> ids) {
+  return texts_together(pool, ids, false);
+}
+
+std::vector<std::string> to_latex_strings(const ExprPool& pool, std::span<const ExprId> ids) {
+  return texts_together(pool, ids, true);
+}
 
 }  // namespace alkahest

@@ -190,21 +190,35 @@ Matrix hessian(ExprPool& pool, ExprId expr, std::span<const ExprId> vars) {
   return h;
 }
 
+namespace {
+// The entries in row-major order: printed together, so that symbols of one name with different
+// assumptions in different entries print apart (x and x{positive}).
+std::vector<ExprId> entries_in_order(const Matrix& a) {
+  std::vector<ExprId> ids;
+  ids.reserve(a.rows() * a.cols());
+  for (std::size_t i = 0; i < a.rows(); ++i)
+    for (std::size_t j = 0; j < a.cols(); ++j) ids.push_back(a(i, j));
+  return ids;
+}
+}  // namespace
+
 std::string to_string(const Matrix& a) {
+  const std::vector<std::string> text = to_strings(a.pool(), entries_in_order(a));
   std::string s = "Matrix([";
   for (std::size_t i = 0; i < a.rows(); ++i) {
     s += i ? ", [" : "[";
-    for (std::size_t j = 0; j < a.cols(); ++j) s += (j ? ", " : "") + to_string(a.pool(), a(i, j));
+    for (std::size_t j = 0; j < a.cols(); ++j) s += (j ? ", " : "") + text[i * a.cols() + j];
     s += "]";
   }
   return s + "])";
 }
 
 std::string to_latex(const Matrix& a) {
+  const std::vector<std::string> text = to_latex_strings(a.pool(), entries_in_order(a));
   std::string s = "\\left[\\begin{matrix}";
   for (std::size_t i = 0; i < a.rows(); ++i) {
     if (i) s += "\\\\";
-    for (std::size_t j = 0; j < a.cols(); ++j) s += (j ? " & " : "") + to_latex(a.pool(), a(i, j));
+    for (std::size_t j = 0; j < a.cols(); ++j) s += (j ? " & " : "") + text[i * a.cols() + j];
   }
   return s + "\\end{matrix}\\right]";
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "alkahest/calculus.hpp"
+#include "alkahest/print.hpp"
 #include "alkahest/walk.hpp"
 #include "poly/convert.hpp"
 
@@ -512,8 +513,12 @@ bool Poly::operator==(const Poly& o) const {
 
 std::string Poly::str() const {
   ExprPool& pool = *impl_->pool;
-  std::string s = "Poly(" + to_string(pool, as_expr());
-  for (ExprId g : impl_->gens) s += ", " + to_string(pool, g);
+  // The expression and the generators printed together: x and x{positive} stay apart.
+  std::vector<ExprId> ids{as_expr()};
+  ids.insert(ids.end(), impl_->gens.begin(), impl_->gens.end());
+  const std::vector<std::string> text = to_strings(pool, ids);
+  std::string s = "Poly(" + text[0];
+  for (std::size_t k = 1; k < text.size(); ++k) s += ", " + text[k];
   s += ", domain='" + domain_str() + "')";
   return s;
 }

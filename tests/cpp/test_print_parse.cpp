@@ -443,6 +443,24 @@ TEST_F(PrintParse, DeepParenthesesAndOperatorsParse) {
 
 // ---- LaTeX --------------------------------------------------------------------------------------
 
+// Expressions printed side by side (to_strings: a matrix's entries) tell same-name symbols apart
+// across all of them; each text reads back to its own symbol.
+TEST_F(PrintParse, SameNameSymbolsPrintApartTogether) {
+  const ExprId xp = p.symbol("x", Facts::only(Facts::Pos));
+  EXPECT_EQ(str(xp), "x");
+  EXPECT_EQ(str(add(x, xp)), "x + x{positive}");
+  const ExprId ids[] = {x, add(xp, I(1)), y};
+  const std::vector<std::string> text = to_strings(p, ids);
+  ASSERT_EQ(text.size(), 3u);
+  EXPECT_EQ(text[0], "x");
+  EXPECT_EQ(text[1], "x{positive} + 1");
+  EXPECT_EQ(text[2], "y");
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_EQ(parse(text[k]), ids[k]) << text[k];
+  const ExprId alone[] = {add(xp, I(1)), y};
+  EXPECT_EQ(to_strings(p, alone)[0], "x + 1");  // no clash: the plain name
+  EXPECT_NE(to_latex_strings(p, ids)[1].find("\\mathrm{positive}"), std::string::npos);
+}
+
 TEST_F(PrintParse, Latex) {
   EXPECT_EQ(tex(pw(x, I(2))), "x^{2}");
   EXPECT_EQ(tex(p.div(x, I(2))), "\\frac{x}{2}");

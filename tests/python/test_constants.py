@@ -181,6 +181,20 @@ def test_same_name_symbols_print_apart(pool):
         parse("u{positive", pool)
 
 
+def test_same_name_symbols_print_apart_across_entries(pool):
+    """A matrix's entries and a polynomial's generators are printed together: x and x{positive} in
+    different entries still print apart, and each entry's text reads back to its own symbol."""
+    x, xp, y = pool.symbol("x"), pool.symbol("x", positive=True), pool.symbol("y")
+    m = ak.Matrix([[x, xp], [y, xp + 1]])
+    assert str(m) == "Matrix([[x, x{positive}], [y, x{positive} + 1]])"
+    assert r"\mathrm{positive}" in m.latex()
+    assert parse("x{positive} + 1", pool) == m[1, 1] and parse("x", pool) == m[0, 0]
+    assert str(ak.Matrix([[xp, y]])) == "Matrix([[x, y]])"  # no clash: plain names
+    p = ak.Poly(x + xp**2, x, xp)
+    assert str(p) == "Poly(x + x{positive}**2, x, x{positive}, domain='ZZ')"
+    assert str(ak.Poly(xp**2 + 1, xp)) == "Poly(x**2 + 1, x, domain='ZZ')"
+
+
 def test_equality_with_python_numbers(pool):
     """expr == number compares the canonical forms: (x - x) == 0, and equal things hash alike."""
     x = pool.symbol("x")
