@@ -396,6 +396,16 @@ class Gruntz {
     return std::nullopt;
   }
   bool exact_rational(ExprId e) { return rational_value(e).has_value(); }
+  // Real by the facts, or a constant whose value evaluates real (log(3)/log(5)).
+  bool real_exponent(ExprId k) {
+    if (is_real(p_.node(k).facts) == true) return true;
+    if (!free_symbols(p_, k).empty()) return false;
+    try {
+      return evalf(p_, k, 15).real;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
   bool is_zero_num(ExprId e) {
     const Node& n = p_.node(e);
     return n.kind == Kind::Number && n.number.is_zero();
@@ -463,7 +473,7 @@ class Gruntz {
           r = {zero, p_.pow(b.rest, k)};
           break;
         }
-        if (is_real(p_.node(k).facts) != true) GIVE_UP("a power of w with a complex exponent");
+        if (!real_exponent(k)) GIVE_UP("a power of w with a complex exponent: " + Expr(p_, e).str());
         r = {expand(p_, p_.mul(p_.add(b.E, q), k)), p_.pow(p_.mul(b.rest, p_.pow(wsym_, p_.neg(q))), k)};
         break;
       }
@@ -478,7 +488,7 @@ class Gruntz {
         if (e_nonzero) {
           if (n.op != Op::Log || n.args.size() != 1) GIVE_UP("symbolic power of w inside a function");
           const Split t = split(n.args[0], logw_value, memo);
-          if (is_real(p_.node(t.E).facts) != true) GIVE_UP("a power of w with a complex exponent");
+          if (!real_exponent(t.E)) GIVE_UP("a power of w with a complex exponent");
           r = {zero, p_.add(p_.mul(t.E, logw_), p_.func(Op::Log, t.rest))};
           break;
         }
@@ -1007,8 +1017,36 @@ std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e0, ExprId x) {
   // b**u with b < 0 brings its factor exp(i*pi*u); Bessel J and Y and the Fresnel integrals at
   // infinity bring theirs (special_at_infinity)
   std::unordered_map<ExprId, ExprId> memo;
-  const ExprId e = special_at_infinity(p, tractable(p, e0, x), x, memo);
+  ExprId e = special_at_infinity(p, tractable(p, e0, x), x, memo);
   auto depends = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == x; }); };
+  // floor(u) = u - t and ceiling(u) = u + t with 0 <= t < 1 (u real): where u -> +-oo (no series
+  // expands them) t is one more bounded factor, a fresh symbol that must end up only in the
+  // factors s_j (never in A or a B_j, where it would be taken for a constant).
+  std::vector<ExprId> thetas;
+  {
+    std::vector<ExprId> found;
+    any_node(p, e, [&](ExprId id, const Node& m) {
+      if (m.kind == Kind::Func && (m.op == Op::Floor || m.op == Op::Ceil) && m.args.size() == 1) found.push_back(id);
+      return false;
+    });
+    std::unordered_map<ExprId, ExprId> repl;
+    for (ExprId id : found) {
+      const ExprId u = p.node(id).args[0];
+      const bool floor = p.node(id).op == Op::Floor;
+      if (!depends(u) || is_real(p.node(u).facts) != true) continue;
+      const auto l = gruntz_limit(p, u, x);
+      if (!l || !(p.is_constant(*l, Constant::Infinity) || p.is_constant(*l, Constant::NegativeInfinity))) continue;
+      const ExprId t = fresh(p, p.add(e, p.add(thetas)), "limit_theta_" + std::to_string(thetas.size()) + "_", Facts::real());
+      thetas.push_back(t);
+      repl[id] = floor ? p.sub(u, t) : p.add(u, t);
+    }
+    if (!repl.empty()) e = subs(p, e, repl);
+  }
+  auto has_theta = [&](ExprId v) {
+    return !thetas.empty() && any_node(p, v, [&](ExprId id, const Node&) {
+      return std::find(thetas.begin(), thetas.end(), id) != thetas.end();
+    });
+  };
   auto is_osc = [&](ExprId f) {
     const Node& fn = p.node(f);
     ExprId base = f;
@@ -1017,6 +1055,7 @@ std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e0, ExprId x) {
       if (!(en.kind == Kind::Number && en.number.is_integer() && en.number.sign() > 0)) return false;
       base = fn.args[0];
     }
+    if (std::find(thetas.begin(), thetas.end(), base) != thetas.end()) return true;  // 0 <= t < 1
     const Node& bn = p.node(base);
     if (bn.kind == Kind::Func && bn.op == Op::Exp && depends(bn.args[0])) {  // exp(i*v), v real
       const ExprId v = p.div(bn.args[0], p.constant(Constant::I));
@@ -1030,7 +1069,7 @@ std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e0, ExprId x) {
       return m.kind == Kind::Func && (m.op == Op::Sin || m.op == Op::Cos || m.op == Op::Exp);
     });
   };
-  if (!has_trig(e)) return std::nullopt;
+  if (!has_trig(e) && thetas.empty()) return std::nullopt;
   ExprId ex = e;
   try {
     ex = expand(p, e);
@@ -1068,6 +1107,9 @@ std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e0, ExprId x) {
   }
   if (bs.empty()) return std::nullopt;
   const ExprId A = p.add(a_terms);
+  if (has_theta(A)) return std::nullopt;
+  for (ExprId b : bs)
+    if (has_theta(b)) return std::nullopt;
   const auto la = depends(A) ? gruntz_limit(p, A, x) : std::optional<ExprId>(A);
   if (!la) return std::nullopt;
   const bool inf = p.is_constant(*la, Constant::Infinity) || p.is_constant(*la, Constant::NegativeInfinity);

@@ -244,3 +244,24 @@ def test_powers_with_parameter_exponents(pool):
     assert lim("x**(a + 1) - x**a*(x + 1)") == -oo
     assert lim("x**sqrt(2) - x**(7/5)") == oo and lim("x**sqrt(2) - x**(3/2)") == -oo
     assert lim("x**pi/exp(x)") == 0 * x and lim("x**a*log(x)/x**(a + 1)") == 0 * x
+
+
+def test_floor_and_ceiling_of_unbounded_arguments(pool):
+    # floor(u) = u - t, ceiling(u) = u + t with 0 <= t < 1: a bounded factor (values checked with
+    # mpmath's floor at points ever closer to the limit)
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+
+    def lim(text, point, d="+"):
+        return limit(parse(text, pool, symbols=[x]), x, parse(point, pool), d)
+    assert lim("x*floor(1/x)", "0") == pool.integer(1)
+    assert all(abs(xv * m.floor(1 / xv) - 1) <= xv for xv in (m.mpf("1e-7"), m.mpf("3e-9")))
+    assert lim("x*ceiling(3/x)/2", "0") == pool.rational(3, 2)
+    assert lim("floor(x)/x", "oo") == pool.integer(1) and lim("ceiling(x)/x", "-oo") == pool.integer(1)
+    assert lim("floor(x)**2/x**2", "oo") == pool.integer(1)
+    assert lim("floor(x/2) - x", "oo") == -pool.oo
+    # no limit, or t inside another function: no answer
+    assert _unevaluated(lim("x - floor(x)", "oo"))
+    assert _unevaluated(lim("exp(floor(x))/exp(x)", "oo"))
+    assert _unevaluated(lim("x*(floor(x)/x - 1)", "oo"))
