@@ -38,6 +38,17 @@ What is timed (time.perf_counter_ns, garbage collector off during a repetition, 
     minutes). In that process the untimed check runs between diff and print, so that it is there
     even when print is cut (SymPy caches hashes, which can only make its print slightly faster).
 
+The assumptions section (--assumptions-sizes; "" skips it)
+    Symbols with assumptions make the kernel propagate facts through every + * ** and function it
+    builds (the construction hooks: is_positive, is_real, ... of each node, and the rewrites that
+    use them, such as abs(t) = t for a positive t). The section builds the same random recipe, its
+    derivative, and a batch of small expressions (SMALL_TEMPLATES over many integer shifts) with the
+    symbols x, y, z taken without assumptions (the default: real) and with each of several sets of
+    assumptions, in one run, and prints each time as a ratio to the default's. A ratio near 1 means
+    the hooks cost no more with assumptions than without; the distinct-node counts show where the
+    assumptions changed the result itself (a simpler or different expression is different work). The
+    CPU is named (lscpu's model name).
+
 The numeric check
     The derivative of the recipe is computed independently by the complex-step method (the recipe run
     over complex numbers with x + 1e-30j, exact to rounding for these analytic operations), and each
@@ -556,6 +567,115 @@ def floor_ms(recipe: Recipe, reps: int = 5) -> float:
 
 
 # ---------------------------------------------------------------------------------------------------
+# Assumptions section: the same work with and without assumptions on the symbols
+# ---------------------------------------------------------------------------------------------------
+# (name, assumptions of x, y, z): the default first (the ratios' base).
+ASSUMPTION_VARIANTS = (
+    ("default (real)", ({}, {}, {})),
+    ("positive", ({"positive": True},) * 3),
+    ("nonzero", ({"nonzero": True},) * 3),
+    ("integer", ({"integer": True},) * 3),
+    ("complex", ({"complex": True},) * 3),
+    ("mixed", ({"positive": True}, {"negative": True}, {"integer": True, "nonnegative": True})),
+)
+
+# Small expressions built SMALL_COUNT times each, with k = 1, 2, ...: what user code and the
+# algorithms build all the time. Several consult facts while they are built (abs, sign, powers of
+# products, sqrt of squares).
+SMALL_TEMPLATES = (
+    lambda ak, x, y, z, k: (x + k) ** 2 * y - ak.sqrt(x**2 + k) + ak.abs(y * z - k),
+    lambda ak, x, y, z, k: ak.exp(x * k) / (z + k) + ak.log(y**2 + k) * x,
+    lambda ak, x, y, z, k: ak.sqrt(x * y) * ak.sqrt(x) + ak.sign(x - k) + ak.abs(x) * z**k,
+    lambda ak, x, y, z, k: ak.sin(x + k * y) * ak.cos(z) - (x - y) ** 3 / (x**2 + k),
+)
+SMALL_COUNT = 500
+
+
+def cpu_model() -> str:
+    """lscpu's model name (the CPU the numbers were measured on)."""
+    try:
+        import subprocess
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def assumption_variant_rep(ak_mod, recipe: Recipe, assumptions) -> dict:
+    """One repetition of the three workloads with symbols x, y, z under `assumptions`."""
+    pool = ak_mod.ExprPool()
+    syms = tuple(pool.symbol(n, **a) for n, a in zip(SYMBOL_NAMES, assumptions))
+    prog = recipe.program(syms, pool.integer, {n: getattr(ak_mod, n) for n in UNARY_NAMES})
+    x, y, z = syms
+    out = {}
+    gc.collect()
+    gc.disable()
+    try:
+        t0 = time.perf_counter_ns()
+        e = run_program(prog)
+        t1 = time.perf_counter_ns()
+        d = e.diff(x)
+        t2 = time.perf_counter_ns()
+        small = [f(ak_mod, x, y, z, k) for k in range(1, SMALL_COUNT + 1) for f in SMALL_TEMPLATES]
+        t3 = time.perf_counter_ns()
+    finally:
+        gc.enable()
+    out["times"] = {"build": (t1 - t0) / 1e6, "diff": (t2 - t1) / 1e6, "small": (t3 - t2) / 1e6}
+    lib = Alkahest.__new__(Alkahest)
+    out["distinct_nodes"] = {"expr": lib.distinct_nodes(e), "derivative": lib.distinct_nodes(d),
+                             "small": sum(lib.distinct_nodes(s) for s in small)}
+    return out
+
+
+def assumptions_section(sizes, seed: int, reps: int, metric: str, ak_lib: "Alkahest") -> dict:
+    import alkahest as ak_mod
+    phases = ("build", "diff", "small")
+    report = {"cpu": cpu_model(), "small_expressions": SMALL_COUNT * len(SMALL_TEMPLATES), "sizes": []}
+    print()
+    print(f"== assumptions: the same work with symbols x, y, z under each set of assumptions "
+          f"(CPU: {report['cpu']})")
+    print(f"   build: the random recipe; diff: d/dx of it; small: {report['small_expressions']} small "
+          f"expressions ({len(SMALL_TEMPLATES)} templates x {SMALL_COUNT} shifts)")
+    print("   best of", reps, "repetitions (variants interleaved); ratio = variant / default (real)")
+    for size in sizes:
+        def count(r):
+            symbols, integer, funcs = ak_lib.fresh()
+            return ak_lib.distinct_nodes(run_program(r.program(symbols, integer, funcs)))
+
+        recipe = make_recipe(size, seed + size, metric, count)
+        best = {name: None for name, _ in ASSUMPTION_VARIANTS}
+        nodes = {}
+        for _ in range(reps):  # interleaved, so that a slow moment of the machine hits every variant
+            for name, assumptions in ASSUMPTION_VARIANTS:
+                rep = assumption_variant_rep(ak_mod, recipe, assumptions)
+                nodes[name] = rep["distinct_nodes"]
+                b = best[name]
+                best[name] = rep["times"] if b is None else {p: min(b[p], rep["times"][p]) for p in phases}
+        base = best[ASSUMPTION_VARIANTS[0][0]]
+        print(f"\n   {size_label(size)} ({metric} nodes):")
+        hdr = (f"   {'symbols':<16} {'build ms':>9} {'diff ms':>9} {'small ms':>9}   {'build':>6} {'diff':>6} "
+               f"{'small':>6}   distinct nodes: expr / derivative / small")
+        print(hdr)
+        print("   " + "-" * (len(hdr) - 3))
+        entry = {"target": size, "variants": {}}
+        for name, assumptions in ASSUMPTION_VARIANTS:
+            t = best[name]
+            ratio = {p: t[p] / base[p] for p in phases}
+            n = nodes[name]
+            print(f"   {name:<16} " + " ".join(f"{t[p]:>9.2f}" for p in phases) + "   " +
+                  " ".join(f"{ratio[p]:>5.2f}x" for p in phases) +
+                  f"   {n['expr']} / {n['derivative']} / {n['small']}")
+            entry["variants"][name] = {"assumptions": list(assumptions), "best_ms": t, "ratio_vs_default": ratio,
+                                       "distinct_nodes": n}
+        report["sizes"].append(entry)
+        sys.stdout.flush()
+    return report
+
+
+# ---------------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------------
 def fmt_ms(v, lower: bool = False) -> str:
@@ -594,6 +714,11 @@ def main(argv=None) -> int:
     ap.add_argument("--libs", default="alkahest,symengine,sympy", help="libraries to run, comma separated")
     ap.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
     ap.add_argument("--show", action="store_true", help="print the start of each expression and derivative")
+    ap.add_argument("--assumptions-sizes", default="1000,10000",
+                    help="sizes of the assumptions section (alkahest with and without assumptions on "
+                         "the symbols); empty to skip it (default 1000,10000)")
+    ap.add_argument("--assumptions-reps", type=int, default=5,
+                    help="repetitions of each variant in the assumptions section (default 5)")
     args = ap.parse_args(argv)
 
     t_all = time.perf_counter()
@@ -709,6 +834,11 @@ def main(argv=None) -> int:
         if goals:
             print("   goals (total): " + "; ".join(goals))
         sys.stdout.flush()
+
+    a_sizes = [int(v) for v in args.assumptions_sizes.split(",") if v.strip()]
+    if a_sizes:
+        report["assumptions"] = assumptions_section(a_sizes, args.seed, args.assumptions_reps,
+                                                    args.size_metric, ak)
 
     elapsed = time.perf_counter() - t_all
     report["elapsed_s"] = elapsed
