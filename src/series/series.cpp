@@ -575,6 +575,8 @@ class Expander {
       if (!is_const(n.args[0])) throw SeriesError("series: polygamma with an order depending on the variable");
       return polygamma(n.args[0], get(n.args[1]));
     }
+    if ((n.op == Op::BesselJ || n.op == Op::BesselI) && is_const(n.args[0]))
+      if (auto r = bessel_at_zero(n.op == Op::BesselJ, n.args[0], get(n.args[1]))) return *r;
     if (info.arity != 1) throw SeriesError("series: no expansion rule for " + std::string(name));
     const PSeries a = get(n.args[0]);
     set_arg_real(n.args[0]);
@@ -932,6 +934,38 @@ class Expander {
     PSeries r = compose(cx_, coef, h);
     if (h.c.empty()) r.prec = a.prec;
     return r;
+  }
+
+  // besselj(v, A) and besseli(v, A) for A -> 0 and a rational order v (not a negative integer:
+  // J_-n = (-1)**n J_n, I_-n = I_n first): (A/2)**v sum_k (-+A**2/4)**k / (k! gamma(v + k + 1)),
+  // the power on its principal branch (pow_const). nullopt when A does not tend to 0.
+  std::optional<PSeries> bessel_at_zero(bool j, ExprId order, const PSeries& a) {
+    auto& p = cx_.pool;
+    PSeries b = a;
+    strip(cx_, b);
+    if (b.c.empty() || b.val <= 0) return std::nullopt;
+    const Node& on = p.node(order);
+    if (on.kind != Kind::Number || !on.number.is_exact()) return std::nullopt;
+    mpq_class v = on.number.to_mpq();
+    bool negate = false;
+    if (v < 0 && v.get_den() == 1) {
+      v = -v;
+      negate = j && v.get_num() % 2 != 0;
+    }
+    const ExprId vq = p.number(Number(v));
+    const PSeries half_a = scale(cx_, b, half());
+    const PSeries h = scale(cx_, mul(cx_, half_a, half_a), p.integer(j ? -1 : 1));
+    const long nt = terms_for(h);
+    if (nt > 2000) throw SeriesError("series: Bessel expansion needs too many terms");
+    std::vector<ExprId> c(static_cast<std::size_t>(nt));
+    mpz_class fct = 1;
+    for (long k = 0; k < nt; ++k) {
+      if (k > 0) fct *= k;
+      const ExprId g = p.func(Op::Gamma, p.add(vq, p.integer(k + 1)));
+      c[static_cast<std::size_t>(k)] = cx_.norm(p.div(p.number(Number::rational(1, fct)), g));
+    }
+    PSeries r = mul(cx_, pow_const(cx_, half_a, vq), compose(cx_, c, h));
+    return negate ? neg(cx_, r) : r;
   }
 
   PSeries function_atan(const PSeries& a) {

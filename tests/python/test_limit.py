@@ -265,3 +265,24 @@ def test_floor_and_ceiling_of_unbounded_arguments(pool):
     assert _unevaluated(lim("x - floor(x)", "oo"))
     assert _unevaluated(lim("exp(floor(x))/exp(x)", "oo"))
     assert _unevaluated(lim("x*(floor(x)/x - 1)", "oo"))
+
+
+@pytest.mark.parametrize("text,want", [
+    ("besselj(7, x)/x**7", "1/645120"), ("besseli(1, x)/x", "1/2"), ("besselj(-3, x)/x**3", "-1/48"),
+    ("besseli(-3, x)/x**3", "1/48"), ("(besselj(0, x) - 1)/x**2", "-1/4"), ("besseli(2, x**2)/x**4", "1/8"),
+    ("besselj(1/2, x)/sqrt(x)", "sqrt(2/pi)"),
+])
+def test_bessel_at_zero(pool, text, want):
+    # the power series of J and I at 0 (rational order); mpmath at x = +-1e-6 checks each value
+    import mpmath as m
+    from alkahest import N, parse
+    x = pool.symbol("x")
+    e = parse(text, pool, symbols=[x])
+    w = parse(want, pool)
+    f = {"besselj": m.besselj, "besseli": m.besseli, "sqrt": m.sqrt}
+    for xv in ("1e-6", "-1e-6"):
+        with m.workdps(50):
+            v = complex(eval(text, dict(f, x=m.mpf(xv))))
+        assert abs(v - complex(N(w, 20))) < 1e-9
+        ours = limit(e, x, 0, "-" if xv.startswith("-") else "+")
+        assert ours is not None and abs(complex(N(ours - w, 30))) < 1e-25, (text, ours)
