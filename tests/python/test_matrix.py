@@ -33,6 +33,34 @@ def same(pool, a, s):
     return sp.cancel(to_sympy(a) - s) == 0
 
 
+@pytest.mark.parametrize("seed", range(10))
+def test_rref_of_rational_functions_against_sympy(seed):
+    """Entries rational in parameters (the FLINT elimination path of rref): SymPy's rref and
+    pivots, and each nullspace vector multiplied back is zero (cancelled by SymPy)."""
+    rng = random.Random(100 + seed)
+    pool = ExprPool()
+    a, b = pool.symbol("a"), pool.symbol("b")
+    atoms = [a, b, a * b, a + 1, 1 / (b - 2), a**2 - b]
+    rows, cols = 2 + seed % 4, 3 + seed % 3
+
+    def entry():
+        if rng.random() < 0.25:
+            return pool.integer(0)
+        return rng.choice(atoms) * rng.randint(-3, 3) + rng.randint(-2, 2)
+
+    data = [[entry() for _ in range(cols)] for _ in range(rows)]
+    if seed % 2 and rows > 2:  # a dependent row: a combination of the first two
+        data[-1] = [data[0][j] * a + data[1][j] for j in range(cols)]
+    A = Matrix(data, pool=pool)
+    SA = S(A)
+    R, piv = A.rref()
+    SR, spiv = SA.rref(simplify=sp.cancel)
+    assert same(pool, R, SR) and tuple(piv) == tuple(spiv)
+    for v in A.nullspace():
+        assert (SA * S(v)).applyfunc(sp.cancel) == sp.zeros(rows, 1)
+    assert len(A.nullspace()) == len(SA.nullspace(simplify=sp.cancel))
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_exact_matrices_against_sympy(seed):
     rng = random.Random(seed)
