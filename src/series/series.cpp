@@ -616,6 +616,8 @@ class Expander {
     }
     if ((name == "asin" || name == "acos" || name == "atanh") && cx_.arg_real)
       if (auto r = real_cut_at_infinity(name, a)) return *r;
+    if (name == "asin" || name == "acos" || name == "atanh" || name == "acosh" || name == "acoth")
+      if (auto r = real_branch_point(name, a)) return *r;
     if (name == "asin" || name == "acos") {
       PSeries df = pow_const(cx_, one_plus_sq(a, 1, -1), minus_half());
       if (name == "acos") df = neg(cx_, df);
@@ -635,6 +637,12 @@ class Expander {
     // point of its cut would give the value from the wrong side).
     if (name == "asec" || name == "acsc" || name == "asech" || name == "acsch") {
       const PSeries r = inv(cx_, a);
+      if (name != "acsch") {  // acos(1/z), asin(1/z), acosh(1/z) where 1/z runs along a cut
+        const std::string_view via = name == "asec" ? "acos" : name == "acsc" ? "asin" : "acosh";
+        if (via != "acosh" && cx_.arg_real)
+          if (auto v = real_cut_at_infinity(via, r)) return *v;
+        if (auto v = real_branch_point(via, r)) return *v;
+      }
       if (name == "asech" || name == "acsch")
         if (auto v = at_infinity(name == "asech" ? "acosh" : "asinh", r)) return *v;
       ExprId value = 0;  // f(c0) by its own name; none when the argument tends to infinity
@@ -745,6 +753,55 @@ class Expander {
       return s > 0 ? r : neg(cx_, r);
     }
     return s > 0 ? iach : add(cx_, constant(cx_, pi), neg(cx_, iach));
+  }
+
+  // log(B + sqrt(B**2 - 1)) = acosh(B) for a real B -> 1 from above.
+  PSeries acosh_near_one(const PSeries& b) {
+    const PSeries one = constant(cx_, cx_.one());
+    const PSeries root = pow_const(cx_, add(cx_, mul(cx_, b, b), neg(cx_, one)), half());
+    return series_detail::log(cx_, add(cx_, b, root));
+  }
+
+  // asin, acos, acosh, atanh, acoth of a real argument A tending to a branch point c0 = +-1 (the
+  // integral of f' is not real there from the side of the cut): the principal values along the
+  // real line, as evaluated: for A > 1 acos(A) = i acosh(A), asin(A) = pi/2 - i acosh(A), for
+  // A < -1 acos(A) = pi - i acosh(-A), asin(A) = -pi/2 + i acosh(-A), acosh(A) = acosh(-A) + i pi,
+  // for -1 < A < 1 acosh(A) = i acos(A) (acosh(A) = log(A + sqrt(A**2 - 1)) for A > 1);
+  // atanh(A) = (log(1 + A) - log(1 - A))/2 and acoth(A) = atanh(1/A) on either side (principal
+  // logs, whose cuts are atanh's). nullopt when A is not real or does not tend to +-1 (or is +-1).
+  std::optional<PSeries> real_branch_point(std::string_view name, const PSeries& a) {
+    auto& p = cx_.pool;
+    if (!cx_.arg_real || !all_real(cx_, a)) return std::nullopt;
+    PSeries b = a;
+    strip(cx_, b);
+    if (b.c.empty() || b.val < 0) return std::nullopt;
+    const ExprId c0 = constant_term(cx_, b, std::string(name).c_str());
+    const Node& cn = p.node(c0);
+    if (!(cn.kind == Kind::Number && cn.number.is_integer() && (cn.number.integer() == 1 || cn.number.integer() == -1)))
+      return std::nullopt;
+    const int pm = cn.number.integer() == 1 ? 1 : -1;
+    PSeries h = without_constant(cx_, b);
+    strip(cx_, h);
+    if (h.c.empty()) return std::nullopt;
+    const PSeries one = constant(cx_, cx_.one());
+    if (name == "atanh" || name == "acoth") {
+      const PSeries z = name == "atanh" ? b : inv(cx_, b);
+      return scale(cx_, add(cx_, series_detail::log(cx_, add(cx_, one, z)),
+                            neg(cx_, series_detail::log(cx_, add(cx_, one, neg(cx_, z))))), half());
+    }
+    const int side = leading_sign(h, std::string(name).c_str());  // the sign of A - c0
+    const bool outside = side == pm;
+    const ExprId i = p.constant(Constant::I), pi = p.constant(Constant::Pi);
+    if (!outside) {
+      if (name != "acosh") return std::nullopt;  // real on (-1, 1): by_integral
+      return scale(cx_, by_integral(Op::Acos, b, neg(cx_, pow_const(cx_, one_plus_sq(b, 1, -1), minus_half())), "acos"), i);
+    }
+    const PSeries ach = acosh_near_one(pm > 0 ? b : neg(cx_, b));
+    if (name == "acosh") return pm > 0 ? ach : add(cx_, ach, constant(cx_, p.mul(i, pi)));
+    const PSeries iach = scale(cx_, ach, i);
+    if (name == "acos") return pm > 0 ? iach : add(cx_, constant(cx_, pi), neg(cx_, iach));
+    const PSeries r = add(cx_, constant(cx_, p.mul(half(), pi)), neg(cx_, iach));  // asin
+    return pm > 0 ? r : neg(cx_, r);
   }
 
   // Ei(A) for a real A -> 0 (either side): EulerGamma + log|A| + sum_{k>=1} A**k/(k k!) (Ei is

@@ -286,3 +286,38 @@ def test_bessel_at_zero(pool, text, want):
         assert abs(v - complex(N(w, 20))) < 1e-9
         ours = limit(e, x, 0, "-" if xv.startswith("-") else "+")
         assert ours is not None and abs(complex(N(ours - w, 30))) < 1e-25, (text, ours)
+
+
+@pytest.mark.parametrize("text,want,mp", [
+    ("asec(sin(x)/x)", "0", lambda m, x: m.asec(m.sin(x) / x)),
+    ("acsc(sin(x)/x)", "pi/2", lambda m, x: m.acsc(m.sin(x) / x)),
+    ("acosh(sin(x)/x)", "0", lambda m, x: m.acosh(m.sin(x) / x)),
+    ("asin(1 + x**2)", "pi/2", lambda m, x: m.asin(1 + x**2)),
+    ("acos(-1 - x**2)", "pi", lambda m, x: m.acos(-1 - x**2)),
+    ("acosh(-1 - x**2)", "I*pi", lambda m, x: m.acosh(-1 - x**2)),
+    ("acos(1 + x**2)**2/x**2", "-2", lambda m, x: m.acos(1 + x**2) ** 2 / x**2),
+    ("acosh(1 + x**2)/abs(x)", "sqrt(2)", lambda m, x: m.acosh(1 + x**2) / abs(x)),
+])
+def test_inverse_functions_at_real_branch_points(pool, text, want, mp):
+    # a real argument tending to +-1 from the side of the cut: the principal values along the real
+    # line (mpmath's, which alkahest's evaluation shares), checked at x = +-1e-8
+    import mpmath as m
+    from alkahest import N, parse
+    x = pool.symbol("x", real=True)
+    w = parse(want, pool)
+    for xv in ("1e-8", "-1e-8"):
+        with m.workdps(40):
+            v = complex(mp(m, m.mpf(xv)))
+        assert abs(v - complex(N(w, 20))) < 1e-6, (text, xv, v)
+        ours = limit(parse(text, pool, symbols=[x]), x, 0, "-" if xv.startswith("-") else "+")
+        assert ours is not None and (ours == w or abs(complex(N(ours - w, 30))) < 1e-25), (text, ours)
+
+
+def test_atanh_at_its_branch_points(pool):
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+    for text, f in (("atanh(sin(x)/x)", lambda v: m.atanh(m.sin(v) / v)), ("acoth(1 + x**2)", lambda v: m.acoth(1 + v**2))):
+        assert limit(parse(text, pool, symbols=[x]), x, 0) == pool.oo
+        # the real part grows without bound, the imaginary part stays bounded (SymPy's oo)
+        assert m.re(f(m.mpf("1e-8"))) > m.re(f(m.mpf("1e-4"))) > 4 and abs(m.im(f(m.mpf("1e-8")))) < 2

@@ -105,7 +105,7 @@ def test_errors_are_clear(pool):
     with pytest.raises(ValueError, match="essential singularity"):
         series_data(exp(1 / x), x, 0, 4)
     with pytest.raises(ValueError, match="branch"):
-        series_data(asin(1 + x), x, 0, 3)
+        series_data(asin(1 + pool.I * x), x, 0, 3)  # a non-real path into the branch point
     with pytest.raises(ValueError, match="above the limit"):
         series_data(exp(x), x, 0, 10**6)
     with pytest.raises(ValueError, match="order n"):
@@ -126,3 +126,14 @@ def test_high_order_is_fast(pool):
     x = pool.symbol("x")
     d = series_data(exp(sin(x)), x, 0, 200)
     assert d.order == 200 and len(d.terms) > 150
+
+
+def test_real_path_into_a_branch_point(pool):
+    # asin(1 + x) for x -> 0+ runs along the cut: pi/2 - I*acosh(1 + x) (the principal values, as
+    # evaluated); mpmath at x = 1e-4 checks the three terms
+    import mpmath as m
+    from alkahest import N, subs
+    x = pool.symbol("x")
+    s = series(asin(1 + x), x, 0, 3).removeO()
+    v = complex(N(subs(s, {x: pool.rational(1, 10**4)}), 30))
+    assert abs(v - complex(m.asin(1 + m.mpf("1e-4")))) < 1e-11
