@@ -506,53 +506,84 @@ class Gruntz {
   struct DifferentClasses {};
 
   // The leading term of f with powers of w whose exponents have parameters: f = w**E * rest
-  // (split), then c0 w**(E + e0) from rest's leading term c0 w**e0. A sum whose terms have
-  // exponents that differ by more than rationals (x**n - x**(n - k - 1)) is split term by term into
-  // groups of one class each; the group of least exponent wins when the differences' signs are
-  // decided (and its leading coefficient is not 0).
+  // (split), then c0 w**(E + e0) from rest's leading term c0 w**e0. Where the powers of a sum
+  // differ by more than rationals (x**n - x**(n - k - 1), 3**x + exp(x)), the sum is taken term by
+  // term: terms of one class form a group (its series decides cancellations), and the group or
+  // term of least exponent wins when every difference of exponents has a decided sign (strictly
+  // positive); products and powers multiply the leading terms (a non-integer power only of a
+  // coefficient of eventual sign +1, so that the principal branch goes through).
   std::pair<ExprId, mpq_class> symbolic_leadterm(ExprId f, ExprId logw_value) {
     std::unordered_map<ExprId, Split> memo;
-    auto finish = [&](const Split& sp) -> std::pair<ExprId, mpq_class> {
+    const auto [c0, T] = lead_of(f, logw_value, memo);
+    if (auto q = rational_value(T)) {
+      sym_exp_ = 0;
+      return {c0, *q};
+    }
+    sym_exp_ = T;
+    return {c0, mpq_class(0)};
+  }
+
+  // (c0, T): f ~ c0 w**T (T an expression); c0 = 0 when f is 0.
+  std::pair<ExprId, ExprId> lead_of(ExprId f, ExprId logw_value, std::unordered_map<ExprId, Split>& memo) {
+    auto of_split = [&](const Split& sp) -> std::pair<ExprId, ExprId> {
       auto [c0, e0] = series_leadterm(sp.rest, logw_value);
-      const ExprId total = expand(p_, p_.add(sp.E, p_.number(Number(e0))));
-      if (auto q = rational_value(total)) {
-        sym_exp_ = 0;
-        return {c0, *q};
-      }
-      sym_exp_ = total;
-      return {c0, mpq_class(0)};
+      return {c0, expand(p_, p_.add(sp.E, p_.number(Number(e0))))};
     };
     try {
-      return finish(split(f, logw_value, memo));
+      return of_split(split(f, logw_value, memo));
     } catch (const DifferentClasses&) {
     }
     const Node fn = p_.node(f);
+    if (fn.kind == Kind::Mul) {
+      std::vector<ExprId> cs, ts;
+      for (ExprId a : fn.args) {
+        const auto [c, t] = lead_of(a, logw_value, memo);
+        if (is_zero_num(c)) return {p_.integer(0), p_.integer(0)};
+        cs.push_back(c);
+        ts.push_back(t);
+      }
+      return {p_.mul(cs), expand(p_, p_.add(ts))};
+    }
+    if (fn.kind == Kind::Pow && !has_w(fn.args[1])) {
+      const ExprId k = fn.args[1];
+      const auto [c, t] = lead_of(fn.args[0], logw_value, memo);
+      if (is_zero_num(c)) GIVE_UP("power of a zero leading term");
+      const Node& kn = p_.node(k);
+      if (!(kn.kind == Kind::Number && kn.number.is_integer())) {
+        if (!real_exponent(k)) GIVE_UP("complex power of a sum of different classes");
+        const auto sc = sign(c);
+        if (!sc || *sc <= 0) GIVE_UP("power of a leading coefficient not eventually positive");
+      }
+      return {p_.pow(c, k), expand(p_, p_.mul(t, k))};
+    }
     if (fn.kind != Kind::Add) GIVE_UP("symbolic powers of w of different classes");
     std::vector<std::pair<ExprId, std::vector<ExprId>>> groups;  // (E, terms w**(E_i - E) rest_i)
-    try {
-      for (ExprId a : fn.args) {
-        const Split t = split(a, logw_value, memo);
-        bool placed = false;
-        for (auto& [E, terms] : groups) {
-          const ExprId d = expand(p_, p_.sub(t.E, E));
-          if (auto q = rational_value(d)) {
-            terms.push_back(p_.mul(t.rest, p_.pow(wsym_, p_.number(Number(*q)))));
-            placed = true;
-            break;
-          }
-        }
-        if (!placed) groups.push_back({t.E, {t.rest}});
+    std::vector<std::pair<ExprId, ExprId>> leads;                // (c0, total exponent)
+    for (ExprId a : fn.args) {
+      Split t{0, 0};
+      try {
+        t = split(a, logw_value, memo);
+      } catch (const DifferentClasses&) {
+        const auto l = lead_of(a, logw_value, memo);  // a term of its own
+        if (!is_zero_num(l.first)) leads.push_back(l);
+        continue;
       }
-    } catch (const DifferentClasses&) {
-      GIVE_UP("symbolic powers of w of different classes");
+      bool placed = false;
+      for (auto& [E, terms] : groups) {
+        const ExprId d = expand(p_, p_.sub(t.E, E));
+        if (auto q = rational_value(d)) {
+          terms.push_back(p_.mul(t.rest, p_.pow(wsym_, p_.number(Number(*q)))));
+          placed = true;
+          break;
+        }
+      }
+      if (!placed) groups.push_back({t.E, {t.rest}});
     }
-    std::vector<std::pair<ExprId, ExprId>> leads;  // (c0, total exponent)
     for (auto& [E, terms] : groups) {
-      auto [c0, e0] = series_leadterm(p_.add(terms), logw_value);
-      if (is_zero_num(c0)) continue;  // the group is 0
-      leads.push_back({c0, expand(p_, p_.add(E, p_.number(Number(e0))))});
+      const auto l = of_split({E, p_.add(terms)});
+      if (!is_zero_num(l.first)) leads.push_back(l);
     }
-    if (leads.empty()) return {p_.integer(0), mpq_class(0)};
+    if (leads.empty()) return {p_.integer(0), p_.integer(0)};
     std::size_t best = 0;
     for (std::size_t i = 1; i < leads.size(); ++i) {
       const auto t = const_sign(expand(p_, p_.sub(leads[i].second, leads[best].second)));
@@ -564,12 +595,7 @@ class Gruntz {
       const auto t = const_sign(expand(p_, p_.sub(leads[i].second, leads[best].second)));
       if (!t || *t <= 0) GIVE_UP("order of symbolic powers of w");
     }
-    if (auto q = rational_value(leads[best].second)) {
-      sym_exp_ = 0;
-      return {leads[best].first, *q};
-    }
-    sym_exp_ = leads[best].second;
-    return {leads[best].first, mpq_class(0)};
+    return leads[best];
   }
 
   std::pair<ExprId, mpq_class> series_leadterm(ExprId f, ExprId logw_value) {

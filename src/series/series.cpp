@@ -811,6 +811,7 @@ class Expander {
     auto& p = cx_.pool;
     PSeries b = a;
     strip(cx_, b);
+    if (b.c.empty() && !b.exact()) throw NeedMoreTerms{1};  // O(t**prec): more terms decide
     if (b.c.empty() || b.val <= 0) return std::nullopt;
     if (!cx_.arg_real || !all_real(cx_, b)) return std::nullopt;
     const int s = leading_sign(b, "Ei");
@@ -867,6 +868,7 @@ class Expander {
     const PSeries a = get(n.args.back());
     PSeries b = a;
     strip(cx_, b);
+    if (b.c.empty() && !b.exact()) throw NeedMoreTerms{1};
     if (b.c.empty() || b.val >= 0 || cx_.coeff_zero(b.c[0])) return auxiliary_taylor(kind, a);
     const int s = leading_sign(b, name.c_str());
     if (s < 0 && kind != Aux::Erfix && kind != Aux::Eix)
@@ -1000,6 +1002,7 @@ class Expander {
     auto& p = cx_.pool;
     PSeries b = a;
     strip(cx_, b);
+    if (b.c.empty() && !b.exact()) throw NeedMoreTerms{1};
     if (b.c.empty() || b.val <= 0) return std::nullopt;
     const Node& on = p.node(order);
     if (on.kind != Kind::Number || !on.number.is_exact()) return std::nullopt;

@@ -321,3 +321,28 @@ def test_atanh_at_its_branch_points(pool):
         assert limit(parse(text, pool, symbols=[x]), x, 0) == pool.oo
         # the real part grows without bound, the imaginary part stays bounded (SymPy's oo)
         assert m.re(f(m.mpf("1e-8"))) > m.re(f(m.mpf("1e-4"))) > 4 and abs(m.im(f(m.mpf("1e-8")))) < 2
+
+
+def test_sums_of_powers_of_different_classes(pool):
+    # 3**x and exp(x) are of one class with an irrational ratio of exponents: the sum's leading
+    # term is the term of least exponent when the signs decide it (mpmath checks the values)
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+    a = pool.symbol("a", positive=True)
+
+    def lim(text, point):
+        return limit(parse(text, pool, symbols=[x, a]), x, parse(point, pool))
+    f = lambda v: (3**v + 2 * v**10) / (v**10 + m.exp(v))
+    assert lim("(3**x + 2*x**10)/(x**10 + exp(x))", "oo") == pool.oo and f(m.mpf(3000)) > 1e100
+    assert lim("(3**x + 2*x**10)/(x**10 + exp(x))", "-oo") == pool.integer(2) and abs(f(m.mpf(-200)) - 2) < 1e-20
+    assert lim("(pi**x + exp(x))/exp(x)", "oo") == pool.oo
+    assert lim("(exp(x) - 3**x + x)/3**x", "oo") == pool.integer(-1)
+    assert lim("sqrt(2**x + 3**x)/sqrt(3**x)", "oo") == pool.integer(1)
+    assert str(lim("x**101.1/(x**101.1 + 1)", "oo")) in ("1", "1.0")  # a float exponent: a float 1
+    assert _unevaluated(lim("(exp(a*x) + exp(x))*exp(-x)", "oo"))  # a > 0 against 1: undecided
+    # Ei at a real argument tending to 0 that is known to low order only at first (more terms)
+    assert lim("Ei(-sin(x)) - log(x)", "0") == pool.EulerGamma
+    with m.workdps(30):
+        assert abs(m.ei(-m.sin(m.mpf("1e-12"))) - m.log(m.mpf("1e-12")) - m.euler) < 1e-10
+    assert limit(parse("Ei(-log(x)) - log(log(x))/x", pool, symbols=[x]), x, 1, "+") == pool.EulerGamma
