@@ -199,9 +199,21 @@ ExprId diff(ExprPool& pool, ExprId expr, ExprId var) {
 }
 
 std::vector<ExprId> grad(ExprPool& pool, ExprId expr, std::span<const ExprId> vars) {
+  // Every symbol node of the DAG, bound or not (a superset of what expr depends on): a variable
+  // outside it has derivative 0 without a walk (a Jacobian row is mostly such zeros).
+  std::vector<ExprId> present;
+  post_order(pool, expr, [](ExprId) { return false; }, [&](ExprId id) {
+    if (pool.node(id).kind == Kind::Symbol) present.push_back(id);
+  });
+  std::sort(present.begin(), present.end());
   std::vector<ExprId> out;
   out.reserve(vars.size());
-  for (ExprId v : vars) out.push_back(diff(pool, expr, v));
+  for (ExprId v : vars) {
+    if (pool.node(v).kind == Kind::Symbol && !std::binary_search(present.begin(), present.end(), v))
+      out.push_back(pool.integer(0));
+    else
+      out.push_back(diff(pool, expr, v));  // (diff also names a variable that is not a symbol)
+  }
   return out;
 }
 

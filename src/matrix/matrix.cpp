@@ -180,7 +180,7 @@ Matrix jacobian(ExprPool& pool, std::span<const ExprId> exprs, std::span<const E
   std::vector<ExprId> out;
   out.reserve(exprs.size() * vars.size());
   for (ExprId e : exprs)
-    for (ExprId v : vars) out.push_back(diff(pool, e, v));
+    for (ExprId d : grad(pool, e, vars)) out.push_back(d);
   return Matrix(pool, exprs.size(), vars.size(), std::move(out));
 }
 

@@ -227,6 +227,21 @@ def test_jacobian_hessian_equal_sympy():
     assert H == H.T
 
 
+def test_jacobian_sparse_rows_and_objects_equal_sympy():
+    """Rows that miss most variables (their zeros come without a walk), a constant row, an
+    undefined function and a definite integral over a bound variable: SymPy's Jacobian."""
+    pool = ExprPool()
+    x, y, z, w, t = pool.symbols("x y z w t")
+    f = alkahest.Function("f")
+    fs = [x * y, sin(z), pool.integer(3), f(x, w) * z, alkahest.Integral(t**2 * w, (t, 0, x)), w + 0 * t]
+    vs = [x, y, z, w, t]
+    J = jacobian(fs, vs)
+    SX = sp.symbols("x y z w t")
+    SJ = sp.Matrix([to_sympy(e) for e in fs]).jacobian(list(SX))
+    assert (S(J) - SJ.doit()).applyfunc(lambda e: sp.simplify(e.doit())) == sp.zeros(len(fs), len(vs))
+    assert J[2, 0] == pool.integer(0) and J[0, 4] == pool.integer(0)
+
+
 def test_compiled_jacobian_shape_and_finite_difference():
     pool = ExprPool()
     x, y, z = pool.symbols("x y z")

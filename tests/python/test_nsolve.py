@@ -86,7 +86,6 @@ def test_compiled_jacobian_100x100_over_1e4_points_matches_jax():
     (10000, 100, 100), against jax.jacfwd of the same function written in jax.numpy (checked in
     chunks, so the reference never holds more than 40 MB)."""
     jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
     import jax.numpy as jnp
 
     n, npts = 100, 10_000
@@ -107,10 +106,11 @@ def test_compiled_jacobian_100x100_over_1e4_points_matches_jax():
     def f(v):
         return v**2 * v[nxt] + jnp.sin(v[far]) * jnp.cos(v) + jnp.exp(v[back] / 10) - v[mix] / (1 + v**2)
 
-    jac = jax.jit(jax.vmap(jax.jacfwd(f)))
-    for s in range(0, npts, 500):
-        ref = np.asarray(jac(jnp.asarray(pts[s:s + 500])))
-        np.testing.assert_allclose(out[s:s + 500], ref, rtol=1e-13, atol=1e-13)
+    with jax.enable_x64(True):  # scoped: a global switch would change later tests' dtypes
+        jac = jax.jit(jax.vmap(jax.jacfwd(f)))
+        for s in range(0, npts, 500):
+            ref = np.asarray(jac(jnp.asarray(pts[s:s + 500])))
+            np.testing.assert_allclose(out[s:s + 500], ref, rtol=1e-13, atol=1e-13)
 
 
 def test_larger_system_with_parameters_and_singular_starts(pool):
