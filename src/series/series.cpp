@@ -575,6 +575,9 @@ class Expander {
       if (!is_const(n.args[0])) throw SeriesError("series: polygamma with an order depending on the variable");
       return polygamma(n.args[0], get(n.args[1]));
     }
+    if (n.op == Op::LambertW && n.args.size() == 2 && is_const(n.args[1]) &&
+        cx_.pool.node(n.args[1]).kind == Kind::Number && cx_.pool.node(n.args[1]).number.is_zero())
+      return lambertw(get(n.args[0]));
     if ((n.op == Op::BesselJ || n.op == Op::BesselI) && is_const(n.args[0]))
       if (auto r = bessel_at_zero(n.op == Op::BesselJ, n.args[0], get(n.args[1]))) return *r;
     if (info.arity != 1) throw SeriesError("series: no expansion rule for " + std::string(name));
@@ -991,6 +994,62 @@ class Expander {
       coef[static_cast<std::size_t>(k)] = cx_.norm(p.mul(p.number(Number::rational(1, fct)), v));
     }
     PSeries r = compose(cx_, coef, h);
+    if (h.c.empty()) r.prec = a.prec;
+    return r;
+  }
+
+  // The principal branch W = LambertW(A, 0): at A -> 0, W = sum_{n>=1} (-n)**(n-1)/n! A**n; at
+  // another point c0 Taylor's series from the derivatives (W' = W/(z (1 + W))), where c0 is not on
+  // the branch cut (-oo, -1/e] (a parameter is taken generic, as everywhere in the series module).
+  PSeries lambertw(const PSeries& a) {
+    auto& p = cx_.pool;
+    const ExprId c0 = constant_term(cx_, a, "LambertW");
+    PSeries h = without_constant(cx_, a);
+    const long nt = h.c.empty() ? 1 : terms_for(h);
+    std::vector<ExprId> c(static_cast<std::size_t>(nt), cx_.zero());
+    const Node& cn = p.node(c0);
+    if (cn.kind == Kind::Number && cn.number.is_zero()) {
+      if (nt > 400) throw SeriesError("series: LambertW expansion needs too many terms");
+      mpz_class fct = 1;
+      for (long k = 1; k < nt; ++k) {
+        fct *= k;
+        mpz_class num;
+        mpz_ui_pow_ui(num.get_mpz_t(), static_cast<unsigned long>(k), static_cast<unsigned long>(k - 1));
+        if ((k - 1) % 2 == 1) num = -num;
+        c[static_cast<std::size_t>(k)] = p.number(Number::rational(num, fct));
+      }
+    } else {
+      if (nt > 60) throw SeriesError("series: LambertW is expanded by derivatives, at most 60 terms");
+      // off the cut: non-real, or real above -1/e (certified)
+      if (free_symbols(p, c0).empty() && !p.node(c0).facts.within(Facts::NonReal)) {
+        bool ok = false;
+        try {
+          const Evalf v = evalf(p, p.add(c0, p.func(Op::Exp, p.integer(-1))), 15);
+          ok = !v.real || (v.re_double > 0 && std::abs(v.re_double) > std::stod(v.re_radius));
+        } catch (const std::exception&) {
+        }
+        if (!ok) throw SeriesError("series: LambertW at a point on or near its branch cut; not expanded");
+      }
+      const ExprId y = p.symbol("series_y_");
+      ExprId d = p.func(Op::LambertW, std::vector<ExprId>{y, p.integer(0)});
+      mpz_class fct = 1;
+      for (long k = 0; k < nt; ++k) {
+        if (k > 0) {
+          fct *= k;
+          d = diff(p, d, y);
+        }
+        cx_.step(8);
+        ExprId v;
+        try {
+          v = cx_.norm(subs(p, d, {{y, c0}}));
+        } catch (const DivisionByZero&) {
+          throw SeriesError("series: LambertW is not analytic at the point");
+        }
+        if (not_finite(p, v)) throw SeriesError("series: LambertW is not analytic at the point");
+        c[static_cast<std::size_t>(k)] = cx_.norm(p.mul(p.number(Number::rational(1, fct)), v));
+      }
+    }
+    PSeries r = compose(cx_, c, h);
     if (h.c.empty()) r.prec = a.prec;
     return r;
   }

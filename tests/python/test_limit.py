@@ -346,3 +346,20 @@ def test_sums_of_powers_of_different_classes(pool):
     with m.workdps(30):
         assert abs(m.ei(-m.sin(m.mpf("1e-12"))) - m.log(m.mpf("1e-12")) - m.euler) < 1e-10
     assert limit(parse("Ei(-log(x)) - log(log(x))/x", pool, symbols=[x]), x, 1, "+") == pool.EulerGamma
+
+
+def test_lambertw_series_and_limits(pool):
+    import mpmath as m
+    from alkahest import N, parse, series, subs
+    x = pool.symbol("x")
+
+    def P(t):
+        return parse(t, pool, symbols=[x])
+    s = series(P("LambertW(x)"), x, 0, 5).removeO()
+    assert abs(complex(N(subs(s, {x: pool.rational(1, 1000)}), 30)) - float(m.lambertw(m.mpf("0.001")))) < 1e-14
+    assert limit(P("-LambertW(-log(x))/log(x)"), x, 1, "+") == pool.integer(1)
+    got = limit(P("(LambertW(1 + x) - LambertW(1))/x"), x, 0)
+    w1 = m.lambertw(1).real
+    assert got is not None and abs(complex(N(got, 30)) - float(w1 / (1 + w1))) < 1e-14  # W'(1) = W/(1 + W)
+    with pytest.raises(ValueError, match="branch"):
+        series(P("LambertW(-exp(-1) + x)"), x, 0, 3)  # the branch point
