@@ -1148,9 +1148,51 @@ std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e0, ExprId x) {
   return la;
 }
 
+// Complex infinity: e = prod of real factors and powers b**u with b real and eventually negative
+// and u real tending to +-oo. Each such power is exp(u*log(-b)) * exp(i*pi*u): when the modulus M
+// (the real factors times the exp(u*log(-b))) tends to +-oo and the phase pi*sum(u) to +-oo, e
+// tends to infinity turning around 0 without a direction: zoo ((-x)**x at oo). nullopt otherwise.
+std::optional<ExprId> complex_infinity_limit(ExprPool& p, ExprId e, ExprId x) {
+  auto depends = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == x; }); };
+  const Node& en = p.node(e);
+  const std::vector<ExprId> fs = en.kind == Kind::Mul ? en.args : std::vector<ExprId>{e};
+  std::vector<ExprId> moduli, phases;
+  for (ExprId f : fs) {
+    const Node& fn = p.node(f);
+    if (fn.kind == Kind::Pow && depends(fn.args[1])) {
+      const ExprId b = fn.args[0], u = fn.args[1];
+      if (is_real(p.node(b).facts) != true || is_real(p.node(u).facts) != true) return std::nullopt;
+      const auto lb = gruntz_limit(p, b, x);
+      bool negative = lb && p.is_constant(*lb, Constant::NegativeInfinity);
+      if (lb && !negative && free_symbols(p, *lb).empty() && finite_real_value(p, *lb)) {
+        try {
+          const Evalf v = evalf(p, *lb, 15);
+          negative = v.real && v.re_double < 0 && std::abs(v.re_double) > std::stod(v.re_radius);
+        } catch (const std::exception&) {
+        }
+      }
+      if (!negative) return std::nullopt;
+      moduli.push_back(p.func(Op::Exp, p.mul(u, p.func(Op::Log, p.neg(b)))));
+      phases.push_back(u);
+      continue;
+    }
+    if (is_real(fn.facts) != true) return std::nullopt;
+    moduli.push_back(f);
+  }
+  if (phases.empty()) return std::nullopt;
+  const auto lm = gruntz_limit(p, p.mul(moduli), x);
+  const auto lt = gruntz_limit(p, p.add(phases), x);
+  auto infinite = [&](const std::optional<ExprId>& l) {
+    return l && (p.is_constant(*l, Constant::Infinity) || p.is_constant(*l, Constant::NegativeInfinity));
+  };
+  if (infinite(lm) && infinite(lt)) return p.constant(Constant::ComplexInfinity);
+  return std::nullopt;
+}
+
 std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
   if (auto r = gruntz_limit(pool, e, x)) return r;
   if (auto r = bounded_limit(pool, e, x)) return r;
+  if (auto r = complex_infinity_limit(pool, e, x)) return r;
   return oscillating_limit(pool, e, x);
 }
 

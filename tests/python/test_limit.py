@@ -363,3 +363,21 @@ def test_lambertw_series_and_limits(pool):
     assert got is not None and abs(complex(N(got, 30)) - float(w1 / (1 + w1))) < 1e-14  # W'(1) = W/(1 + W)
     with pytest.raises(ValueError, match="branch"):
         series(P("LambertW(-exp(-1) + x)"), x, 0, 3)  # the branch point
+
+
+def test_complex_infinity_of_negative_bases(pool):
+    # b**u = exp(u*log(-b))*exp(I*pi*u) for b < 0: the modulus grows without bound while the phase
+    # turns (mpmath: |(-x)**x| at x = 50.25 and 50.75, of arguments pi/4 apart mod pi)
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+
+    def lim(t):
+        return limit(parse(t, pool, symbols=[x]), x, pool.oo)
+    assert lim("(-x)**x") == pool.zoo and lim("(1 - x/2)**(3*x)") == pool.zoo
+    assert lim("x*(-2)**x") == pool.zoo
+    v1, v2 = m.power(-50.25, 50.25), m.power(-50.75, 50.75)
+    assert abs(v1) > 1e80 and abs(v2) > 1e80 and abs(m.arg(v1) - m.arg(v2)) > 0.5
+    # modulus 1 with a turning phase, or a modulus tending to 0: not complex infinity
+    assert lim("(-x)**x/x**x") != pool.zoo
+    assert lim("(-x)**(-x)") != pool.zoo
