@@ -989,6 +989,16 @@ bool finite_real_value(ExprPool& p, ExprId v) {
 // limit is not decided.
 std::optional<ExprId> oscillating_limit(ExprPool& p, ExprId e, ExprId x) {
   const Node& en = p.node(e);
+  // tan, cot, sec, csc of a real u -> +-oo: on every tail u runs through whole periods, where tan
+  // and cot take every real value and sec, csc every value of (-oo, -1] and [1, oo) (poles
+  // between): AccumBounds(-oo, oo) (the interval that holds them, SymPy's answer)
+  if (en.kind == Kind::Func && (en.op == Op::Tan || en.op == Op::Cot || en.op == Op::Sec || en.op == Op::Csc) &&
+      is_real(p.node(en.args[0]).facts) == true) {
+    const auto lu = gruntz_limit(p, en.args[0], x);
+    if (lu && (p.is_constant(*lu, Constant::Infinity) || p.is_constant(*lu, Constant::NegativeInfinity)))
+      return accum_bounds(p, p.constant(Constant::NegativeInfinity), p.constant(Constant::Infinity));
+    return std::nullopt;
+  }
   const std::vector<ExprId> terms = en.kind == Kind::Add ? en.args : std::vector<ExprId>{e};
   auto factors_of = [&](ExprId t) {
     const Node& tn = p.node(t);

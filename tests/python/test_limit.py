@@ -381,3 +381,18 @@ def test_complex_infinity_of_negative_bases(pool):
     # modulus 1 with a turning phase, or a modulus tending to 0: not complex infinity
     assert lim("(-x)**x/x**x") != pool.zoo
     assert lim("(-x)**(-x)") != pool.zoo
+
+
+def test_tan_cot_sec_csc_at_infinity_accumulate_everywhere(pool):
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+    whole = "AccumBounds(-oo, oo)"
+    for text, point in (("tan(x)", "oo"), ("cot(x)", "oo"), ("sec(x)", "-oo"), ("csc(x)", "oo"), ("tan(1/x)", "0")):
+        assert str(limit(parse(text, pool, symbols=[x]), x, parse(point, pool))) == whole, text
+    # on a tail (one period past 10**6) tan takes values below -10**6 and above 10**6 (mpmath)
+    with m.workdps(30):
+        k = m.floor(m.mpf(10) ** 6 / m.pi)
+        vals = [m.tan(k * m.pi + m.pi / 2 + s) for s in (m.mpf("-1e-7"), m.mpf("1e-7"))]
+    assert min(vals) < -1e6 and max(vals) > 1e6
+    assert _unevaluated(limit(parse("tan(x) + x", pool, symbols=[x]), x, pool.oo))  # not this rule
