@@ -50,8 +50,9 @@ struct Root {
 /// linear and quadratic factors exactly, cubics by Cardano's formula when they have one real root,
 /// biquadratic quartics by two square roots, every other irreducible factor (the three-real-roots
 /// cubic among them, which has no real radical form) as RootOf(f, k) in the order of
-/// rootof_value. With symbolic coefficients: degree <= 2 (after factoring), with the conditions
-/// (leading coefficient != 0; discriminant >= 0 for real roots). Real domain: real roots only.
+/// rootof_value. With symbolic coefficients: degree <= 2 (after factoring) and biquadratic quartics,
+/// with the conditions (leading coefficient != 0; discriminant >= 0 for real roots), and degree 3
+/// for a real unknown. Real domain: real roots only.
 /// InvalidArgument when p is not a polynomial in x or is zero; SolveUnsupported beyond the above.
 std::vector<Root> roots(ExprPool& pool, ExprId p, ExprId x, SolveDomain domain = SolveDomain::Complex);
 
@@ -77,7 +78,9 @@ struct SolveOptions {
 /// function of x: exp, log, sin, cos, tan, asin, acos, atan, x**(1/q), c**x), linear systems of any
 /// size (exact, parametric when underdetermined, none when inconsistent), zero-dimensional
 /// polynomial systems over Q (Groebner basis in lex order, then the Gianni-Kalkbrener triangular
-/// back substitution). Distinct solutions; an empty list when there are none.
+/// back substitution), and systems with parameters (or not polynomial in the unknowns) where an
+/// equation is linear in an unknown with a coefficient free of the unknowns (substitution, under
+/// the coefficient != 0). Distinct solutions; an empty list when there are none.
 std::vector<Solution> solve(ExprPool& pool, std::span<const ExprId> eqs, std::span<const ExprId> vars,
                             const SolveOptions& options = {});
 

@@ -140,6 +140,16 @@ bool add_condition(ExprPool& pool, std::vector<Condition>& conds, ExprId expr, C
     const std::optional<int> s = sign_of(pool, e);
     if (s) return rel == R::Gt ? *s > 0 : *s >= 0;
   }
+  // A positive numeric factor says nothing (8*a >= 0 is a >= 0); for = and != neither does a
+  // negative one. A negative factor of > or >= stays (it would flip the relation).
+  if (pool.node(e).kind == Kind::Mul) {
+    for (ExprId f : pool.node(e).args) {
+      const Node& fn = pool.node(f);
+      if (fn.kind != Kind::Number || fn.number.is_float() || fn.number.is_zero()) continue;
+      if (rel == R::Eq || rel == R::Ne || fn.number.sign() > 0) e = pool.div(e, f);
+      break;
+    }
+  }
   const Condition c{e, rel};
   if (std::find(conds.begin(), conds.end(), c) == conds.end()) conds.push_back(c);
   return true;

@@ -225,10 +225,20 @@ void formula_roots(ExprPool& pool, const std::vector<ExprId>& c, long mult, std:
     symbolic_cubic(pool, c, mult, base, out);
     return;
   }
+  if (d == 4 && zero(pool, c[1]) == std::optional<bool>(true) && zero(pool, c[3]) == std::optional<bool>(true)) {
+    // Biquadratic c4 x**4 + c2 x**2 + c0: t = x**2 solves c4 t**2 + c2 t + c0 (real t for a real
+    // x), then x**2 = t (t >= 0 for a real x: the quadratic formula's own condition).
+    Collected ts;
+    formula_roots(pool, {c[0], c[2], c[4]}, 1, base, domain, ts, whole);
+    for (Root& t : ts.roots)
+      formula_roots(pool, {pool.neg(t.value), pool.integer(0), pool.integer(1)}, mult * t.multiplicity,
+                    std::move(t.conditions), domain, out, whole);
+    return;
+  }
   if (d != 2)
     throw SolveUnsupported("solve: " + text(pool, whole) + " has degree " + std::to_string(d) +
-                           " with symbolic coefficients; only degrees 1 and 2 (after factoring), and 3 for a real "
-                           "unknown, are solved exactly");
+                           " with symbolic coefficients; only degrees 1 and 2 (after factoring), biquadratic quartics, "
+                           "and 3 for a real unknown, are solved exactly");
   ExprId disc = pool.sub(pool.mul(c[1], c[1]), mul_all(pool, {pool.integer(4), c[2], c[0]}));
   disc = expand(pool, disc);
   const ExprId two_a = pool.mul(pool.integer(2), c[2]);

@@ -355,3 +355,71 @@ def test_symbolic_cubic_real_roots(pool):
         vals = {round(complex(value(s[x].subs({a: pool.integer(av)}))).real, 9) + 0.0
                 for s in sols if all(c.holds({a: av}) for c in s.conditions)}
         assert vals == {round(float(np.cbrt(av)), 9) + 0.0}, (av, vals)
+
+
+def test_symbolic_biquadratic(pool):
+    """x**4 + a*x**2 + b through t = x**2: at rational parameter points the solutions whose
+    conditions hold are exactly numpy.roots' roots (real ones for a real x, all for a complex z)."""
+    np = pytest.importorskip("numpy")
+    a, b = pool.symbols("a b")
+    for name, kw in (("x", {}), ("z", {"complex": True})):
+        v = pool.symbol(name, **kw)
+        sols = solve(v**4 + a * v**2 + b, v)
+        check_solutions(v**4 + a * v**2 + b, sols)
+        for av, bv in [(-5, 4), (3, 2), (-2, 1), (1, -6), (0, -16), (2, 5), (0, 0)]:
+            pt = {a: av, b: bv}
+            got = [value(s[v].subs({a: pool.integer(av), b: pool.integer(bv)}))
+                   for s in sols if all(c.holds(pt) for c in s.conditions)]
+            want = [r for r in np.roots([1, 0, av, 0, bv]) if kw or abs(r.imag) < 1e-7]
+            key = lambda zs: sorted({(round(z.real, 6) + 0.0, round(z.imag, 6) + 0.0) for z in zs})  # noqa: E731
+            assert key(got) == key(want), (name, pt, got, want)
+
+
+PARAMETRIC_SYSTEMS = [
+    (["x*y - a", "x + y - b"], "x y", "a b"),
+    (["x**2 + y**2 - a", "x - y"], "x y", "a"),
+    (["x**2 + y**2 - r**2", "y - m*x - c"], "x y", "r m c"),
+    (["a*x + y - 1", "x**2 - y"], "x y", "a"),
+    (["x + y + z - a", "x - y - b", "x*z - 1"], "x y z", "a b"),
+    (["x**2 - a*y", "y - 2*x + b"], "x y", "a b"),
+    (["exp(x) - y", "y - a"], "x y", "a"),
+]
+
+
+@pytest.mark.parametrize("eqs_text,names,params", PARAMETRIC_SYSTEMS)
+def test_parametric_systems_by_substitution(eqs_text, names, params):
+    """Systems with parameters, one equation linear in an unknown: every solution substitutes
+    back, and at rational parameter points the solutions whose conditions hold are SymPy's real
+    solutions of the specialised system (the oracle)."""
+    sympy = pytest.importorskip("sympy")
+    from fractions import Fraction
+
+    from alkahest import parse
+
+    pool = ExprPool()
+    syms = [pool.symbol(n) for n in names.split()]
+    ps = [pool.symbol(n) for n in params.split()]
+    eqs = [parse(t, pool) for t in eqs_text]
+    sols = solve(eqs, syms)
+    check_solutions(eqs, sols)
+    rng = random.Random(len(eqs_text[0]))
+    seen = 0
+    for _ in range(4):
+        pv = {p: Fraction(rng.randint(-6, 9), rng.randint(1, 3)) for p in ps}
+        exact = {p: pool.rational(v.numerator, v.denominator) for p, v in pv.items()}
+        got = set()
+        for s in sols:
+            if all(c.holds({p: float(v) for p, v in pv.items()}) for c in s.conditions):
+                vals = tuple(value(s[v].subs(exact)) for v in syms)
+                got.add(tuple((round(z.real, 8) + 0.0, round(z.imag, 8) + 0.0) for z in vals))
+        S = sympy.symbols(names)
+        S = S if isinstance(S, tuple) else (S,)
+        local = {**dict(zip(names.split(), S)), **{str(p): sympy.Rational(v.numerator, v.denominator) for p, v in pv.items()}}
+        want = set()
+        for s in sympy.solve([sympy.sympify(t, locals=local) for t in eqs_text], S, dict=True):
+            vals = tuple(complex(sympy.N(s[v], 30)) for v in S)
+            if all(abs(z.imag) < 1e-20 for z in vals):
+                want.add(tuple((round(z.real, 8) + 0.0, 0.0) for z in vals))
+        assert got == want, (eqs_text, pv, got, want)
+        seen += len(want)
+    assert seen > 0  # some parameter point has real solutions
