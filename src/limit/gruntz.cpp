@@ -1226,8 +1226,103 @@ bool has_infinity(ExprPool& p, ExprId e) {
   return false;
 }
 
+// Whether the condition c holds on a whole one-sided neighbourhood of x0 (of +-oo): a relation
+// a < b (<=, >, >=) by the limit of b - a (a nonzero limit, or limit 0 and the eventual sign of
+// b - a from sign()'s limit; b - a = 0 identically decides <= and >=); And, Or, Not, True,
+// False. nullopt when not decided (Eq and Ne included).
+std::optional<bool> eventually(ExprPool& p, ExprId c, ExprId x, ExprId x0, std::string_view dir, int depth) {
+  if (!is_object(p, c) || depth > 8) return std::nullopt;
+  const Head h = head_of(p, c);
+  const std::vector<ExprId> args = p.node(c).args;
+  switch (h) {
+    case Head::True: return true;
+    case Head::False: return false;
+    case Head::Not: {
+      const auto t = eventually(p, args[0], x, x0, dir, depth + 1);
+      if (!t) return std::nullopt;
+      return !*t;
+    }
+    case Head::And:
+    case Head::Or: {
+      bool undecided = false;
+      for (ExprId a : args) {
+        const auto t = eventually(p, a, x, x0, dir, depth + 1);
+        if (!t) undecided = true;
+        else if (*t == (h == Head::Or)) return *t;  // a false operand of And, a true one of Or
+      }
+      if (undecided) return std::nullopt;
+      return h == Head::And;
+    }
+    case Head::Lt:
+    case Head::Le:
+    case Head::Gt:
+    case Head::Ge: {
+      const bool strict = h == Head::Lt || h == Head::Gt;
+      const ExprId d = h == Head::Lt || h == Head::Le ? p.sub(args[1], args[0]) : p.sub(args[0], args[1]);
+      if (auto z = alkahest::is_zero(p, d); z && *z) return !strict;  // d = 0 identically
+      const auto l = limit(p, d, x, x0, dir);
+      if (!l) return std::nullopt;
+      if (p.is_constant(*l, Constant::Infinity)) return true;
+      if (p.is_constant(*l, Constant::NegativeInfinity)) return false;
+      if (!free_symbols(p, *l).empty() || !finite_real_value(p, *l)) return std::nullopt;
+      int sg = 0;
+      if (auto z = alkahest::is_zero(p, *l); z && *z) {
+        const auto sl = limit(p, p.func(Op::Sign, d), x, x0, dir);  // the side d tends to 0 from
+        if (!sl) return std::nullopt;
+        if (*sl == p.integer(1)) sg = 1;
+        if (*sl == p.integer(-1)) sg = -1;
+      } else {
+        try {
+          const Evalf v = evalf(p, *l, 15);
+          if (v.real && std::abs(v.re_double) > std::stod(v.re_radius)) sg = v.re_double > 0 ? 1 : -1;
+        } catch (const std::exception&) {
+        }
+      }
+      if (sg == 0) return std::nullopt;
+      return sg > 0;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+// Every Piecewise with the variable replaced by the piece that holds on the one-sided
+// neighbourhood of the point (the first whose condition holds there, the earlier ones failing
+// there); one whose conditions are not decided stays.
+std::optional<ExprId> resolve_piecewise(ExprPool& p, ExprId e, ExprId x, ExprId x0, std::string_view dir) {
+  auto depends = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == x; }); };
+  for (int round = 0; round < 8; ++round) {
+    std::vector<ExprId> found;
+    any_node(p, e, [&](ExprId id, const Node& m) {
+      if (m.kind == Kind::Object && is_object(p, id, Head::Piecewise)) found.push_back(id);
+      return false;
+    });
+    std::unordered_map<ExprId, ExprId> repl;
+    for (ExprId pw : found) {
+      if (!depends(pw)) continue;
+      const std::vector<ExprId> args = p.node(pw).args;
+      std::optional<ExprId> piece;
+      for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
+        const auto t = eventually(p, args[i + 1], x, x0, dir, 0);
+        if (!t) break;  // undecided here: the Piecewise stays as it is (the series may decide it)
+        if (*t) {
+          piece = args[i];
+          break;
+        }
+      }
+      if (piece) repl[pw] = *piece;
+    }
+    if (repl.empty()) return e;
+    e = subs(p, e, repl);
+  }
+  return std::nullopt;
+}
+
 // One-sided limit at a finite point: series fast path, then Gruntz on x = x0 + dir/y.
-std::optional<ExprId> one_sided(ExprPool& pool, ExprId e, ExprId x, ExprId x0, int dir) {
+std::optional<ExprId> one_sided(ExprPool& pool, ExprId e0, ExprId x, ExprId x0, int dir) {
+  const auto resolved = resolve_piecewise(pool, e0, x, x0, dir > 0 ? "+" : "-");
+  if (!resolved) return std::nullopt;
+  const ExprId e = *resolved;
   const ExprId t = fresh(pool, e, "limit_t_", positive_facts());
   const ExprId logt = fresh(pool, e, "limit_logt_", Facts::real());
   const ExprId shifted = subs(pool, e, {{x, pool.add(x0, pool.mul(pool.integer(dir), t))}});
@@ -1276,9 +1371,11 @@ std::optional<ExprId> limit(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, st
   if (any_node(pool, expr, [&](ExprId id, const Node&) { return series_detail::aux_kind(pool, id) != series_detail::Aux::None; }))
     return std::nullopt;  // x - oo with x complex: left unevaluated
   if (is_inf(pool, x0, Constant::Infinity) || is_inf(pool, x0, Constant::NegativeInfinity)) {
-    const ExprId y = fresh(pool, expr, "limit_y_", positive_facts());
     const int s = is_inf(pool, x0, Constant::Infinity) ? 1 : -1;
-    return limit_at_infinity(pool, subs(pool, expr, {{x, pool.mul(pool.integer(s), y)}}), y);
+    const auto resolved = resolve_piecewise(pool, expr, x, x0, s > 0 ? "-" : "+");
+    if (!resolved) return std::nullopt;
+    const ExprId y = fresh(pool, *resolved, "limit_y_", positive_facts());
+    return limit_at_infinity(pool, subs(pool, *resolved, {{x, pool.mul(pool.integer(s), y)}}), y);
   }
   if (dir == "+") return one_sided(pool, expr, x, x0, 1);
   if (dir == "-") return one_sided(pool, expr, x, x0, -1);

@@ -3,6 +3,8 @@ refusals (None or the unevaluated Limit, never a guess)."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from alkahest import ExprPool, atan, cos, exp, limit, log, sin, sqrt
@@ -396,3 +398,33 @@ def test_tan_cot_sec_csc_at_infinity_accumulate_everywhere(pool):
         vals = [m.tan(k * m.pi + m.pi / 2 + s) for s in (m.mpf("-1e-7"), m.mpf("1e-7"))]
     assert min(vals) < -1e6 and max(vals) > 1e6
     assert _unevaluated(limit(parse("tan(x) + x", pool, symbols=[x]), x, pool.oo))  # not this rule
+
+
+@pytest.mark.parametrize("text,point,d,want,f", [
+    ("Piecewise((x**2/2, x <= 1/2), (x/2 - 1/8, True))", "1/2", "+", "1/8", lambda v: v * v / 2 if v <= 0.5 else v / 2 - 0.125),
+    ("Piecewise((x**2/2, x <= 1/2), (x/2 - 1/8, True))", "1/2", "-", "1/8", lambda v: v * v / 2 if v <= 0.5 else v / 2 - 0.125),
+    ("Piecewise((1, x > 0), (-1, True))", "0", "+", "1", lambda v: 1 if v > 0 else -1),
+    ("Piecewise((1, x > 0), (-1, True))", "0", "-", "-1", lambda v: 1 if v > 0 else -1),
+    ("Piecewise((sin(x)/x, x < 1), (x, True))", "0", "+", "1", lambda v: math.sin(v) / v if v < 1 else v),
+    ("Piecewise((1/x, x > 10), (x, True))", "oo", "-", "0", lambda v: 1 / v if v > 10 else v),
+    ("Piecewise((x, And(x > 0, x < 1)), (2, True))", "0", "+", "0", lambda v: v if 0 < v < 1 else 2),
+    ("x*Piecewise((1/x, x**2 > x), (x, True))", "0", "-", "1", lambda v: v * (1 / v if v * v > v else v)),
+])
+def test_piecewise_picks_the_piece_of_the_neighbourhood(pool, text, point, d, want, f):
+    # the value by the definition at points ever closer to the limit point (SymPy 1.14 evaluates
+    # the conditions at the point itself: its limit of the sign-like piecewise at 0+ is -1)
+    from alkahest import N, parse
+    x = pool.symbol("x", real=True)
+    e = parse(text, pool, symbols=[x])
+    w = parse(want, pool)
+    assert limit(e, x, parse(point, pool), d) == w
+    x0 = math.inf if point == "oo" else float(complex(N(parse(point, pool), 20)).real)
+    for h in (1e-6, 1e-9):
+        v = f(1 / h) if x0 == math.inf else f(x0 + (h if d == "+" else -h))
+        assert abs(v - float(complex(N(w, 20)).real)) < 1e-5
+
+
+def test_piecewise_one_sided_limits_differ(pool):
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+    assert _unevaluated(limit(parse("Piecewise((1, x > 0), (-1, True))", pool, symbols=[x]), x, 0, "+-"))
