@@ -58,6 +58,8 @@ ExprId fresh(ExprPool& pool, ExprId expr, const std::string& base, Facts facts) 
 
 Facts positive_facts() { return Facts::only(Facts::Pos); }
 
+std::optional<ExprId> rational_limit(ExprPool& p, ExprId e, ExprId x);
+
 class Gruntz {
  public:
   Gruntz(ExprPool& pool, ExprId x) : p_(pool), x_(x) {
@@ -68,6 +70,7 @@ class Gruntz {
   ExprId limitinf(ExprId e) {
     if (!has_x(e)) return e;
     if (e == x_) return p_.constant(Constant::Infinity);
+    if (auto r = rational_limit(p_, e, x_)) return *r;  // a coefficient x**1000/(x + 1)**1000: no series
     Guard g(*this);
     auto [c0, e0] = leadterm(e);
     if (sym_exp_ != 0) {

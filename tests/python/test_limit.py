@@ -428,3 +428,14 @@ def test_piecewise_one_sided_limits_differ(pool):
     from alkahest import parse
     x = pool.symbol("x", real=True)
     assert _unevaluated(limit(parse("Piecewise((1, x > 0), (-1, True))", pool, symbols=[x]), x, 0, "+-"))
+
+
+def test_rational_coefficients_without_long_series(pool):
+    # the coefficient x**1000/(x + 1)**1000 of the exp(-x) class is decided by the degrees
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+    assert limit(parse("x**1000/((x + 1)**1000 + exp(-x))", pool, symbols=[x]), x, pool.oo) == pool.integer(1)
+    with m.workdps(30):
+        v = m.mpf(10) ** 9
+        assert abs(v**1000 / ((v + 1) ** 1000 + m.exp(-v)) - 1) < 1e-5
