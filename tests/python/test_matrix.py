@@ -116,6 +116,68 @@ def test_symbolic_matrices_against_sympy(n):
             assert same(pool, M.inv(), SM.inv())
 
 
+def test_rational_50x50_against_sympy_domainmatrix():
+    """A random 50x50 rational matrix and a singular one (rank 47): det, inverse, rref, rank,
+    nullspace and charpoly equal SymPy's DomainMatrix over QQ (the oracle's exact matrix engine)."""
+    from sympy import QQ
+    from sympy.polys.matrices import DomainMatrix
+
+    rng = random.Random(50)
+    pool = ExprPool()
+    lam = pool.symbol("lam")
+    A = rational_matrix(pool, rng, 50)
+    rows = A.tolist()
+    for k in range(3):  # three rows that are combinations of others
+        rows[47 + k] = [rows[k][j] * (k + 2) - rows[k + 5][j] for j in range(50)]
+    B = Matrix(rows, pool=pool)
+    for M in (A, B):
+        D = DomainMatrix.from_Matrix(S(M)).convert_to(QQ)
+        assert same(pool, M.det(), QQ.to_sympy(D.det()))
+        R, piv = M.rref()
+        DR, dpiv = D.rref()
+        assert tuple(piv) == tuple(dpiv) and same(pool, R, DR.to_Matrix())
+        assert M.rank() == D.rank()
+        ns = M.nullspace()
+        assert len(ns) == 50 - D.rank()
+        for v in ns:
+            assert M * v == Matrix.zeros(50, 1, pool)
+        cp = D.charpoly()
+        X = sp.Symbol("lam")
+        assert same(pool, M.charpoly(lam), sum(QQ.to_sympy(c) * X**(50 - i) for i, c in enumerate(cp)))
+        if D.rank() == 50:
+            assert same(pool, M.inv(), D.inv().to_Matrix())
+            assert M.inv() * M == Matrix.eye(50, pool)
+        else:
+            with pytest.raises(ValueError, match="singular"):
+                M.inv()
+
+
+def test_symbolic_6x6_against_sympy():
+    """6x6 symbolic: the generic determinant (720 terms) and charpoly coefficient sums against
+    SymPy's Berkowitz; a sparse polynomial matrix in two parameters: det, rank, nullspace
+    multiplied back, and the inverse times the matrix."""
+    pool = ExprPool()
+    n = 6
+    syms = pool.symbols(" ".join(f"a{i}" for i in range(n * n)))
+    G = Matrix([[syms[i * n + j] for j in range(n)] for i in range(n)])
+    SG = S(G)
+    assert sp.expand(to_sympy(G.det()) - SG.det(method="berkowitz")) == 0
+    a, b = pool.symbols("a b")
+    rng = random.Random(6)
+    P = Matrix([[rng.choice([0, 0, 1, -2, 3]) + rng.choice([0, a, b, a * b, a - 1]) for _ in range(n)] for _ in range(n)])
+    SP = S(P)
+    assert sp.expand(to_sympy(P.det()) - SP.det(method="berkowitz")) == 0  # polynomials: expand decides
+    lam = pool.symbol("lam")
+    assert sp.expand(to_sympy(P.charpoly(lam)) - SP.charpoly(sp.Symbol("lam")).as_expr()) == 0
+    from sympy.polys.matrices import DomainMatrix
+
+    assert P.rank() == DomainMatrix.from_Matrix(SP).to_field().rank()
+    for v in P.nullspace():
+        assert (P * v).cancel() == Matrix.zeros(n, 1, pool)
+    if sp.expand(SP.det()) != 0:
+        assert (P.inv() * P).cancel() == Matrix.eye(n, pool)
+
+
 def test_pivot_that_only_looks_nonzero_is_never_used():
     pool = ExprPool()
     x = pool.symbol("x")
