@@ -241,6 +241,8 @@ def main():
     show("solve(a*x - 1, x)", solve(a * x - 1, x))
     show("solve([x**2 + y**2 - 4, x*y - 1], [x, y]): solutions", len(solve([x**2 + y**2 - 4, x * y - 1], [x, y])))
     show("solve(sin(x) - 1/2, x)", solve(sin(x) - pool.rational(1, 2), x))
+    b = pool.symbol("b")
+    show("solve([x*y - a, x + y - b], [x, y])", solve([x * y - a, x + y - b], [x, y]))
     r = nsolve([x**2 + y**2 - a, x * y - 1], [x, y], [2.0, 0.4], params={a: np.linspace(2.5, 5, 10_000)})
     show("nsolve over 10,000 parameter sets", r)
 
@@ -264,6 +266,9 @@ def main():
     show("N(log(-2) + gamma(1/3 + I), 25)", N(log(pool.integer(-2)) + alkahest.gamma(pool.rational(1, 3) + I), 25))
     show("is_zero: sqrt(2)**2 - 2, pi - 355/113", (is_zero(sqrt(pool.integer(2)) ** 2 - 2),
                                                    is_zero(pi - pool.rational(355, 113))))
+    s2, s3 = sqrt(pool.integer(2)), sqrt(pool.integer(3))
+    show("is_zero (Calcium): sqrt(2) + sqrt(3) - sqrt(5 + 2*sqrt(6)), exp(I*pi/3) - 1/2 - sqrt(3)*I/2",
+         (is_zero(s2 + s3 - sqrt(5 + 2 * sqrt(pool.integer(6)))), is_zero(exp(I * pi / 3) - pool.rational(1, 2) - s3 * I / 2)))
     show("compile pi*x at x=2", compile_expr(pi * x, [x])([2.0]))
     try:
         compile_expr(I * x, [x])
