@@ -303,7 +303,21 @@ class Gruntz {
           return mrv(n.args[0]);
         }
         if (n.op == Op::Log) {
-          require_positive(n.args[0]);
+          try {
+            require_positive(n.args[0]);
+          } catch (const GiveUp&) {
+            // log(A) with A -> L, a constant right of the imaginary axis (log(1 + I/x)): analytic
+            // there, the series expands it
+            const ExprId l = limitinf(n.args[0]);
+            if (!finite_const(l) || !free_symbols(p_, l).empty()) throw;
+            bool right = false;
+            try {
+              const Evalf v = evalf(p_, l, 15);
+              right = v.re_double > 0 && std::abs(v.re_double) > std::stod(v.re_radius);
+            } catch (const std::exception&) {
+            }
+            if (!right) throw;
+          }
           return mrv(n.args[0]);
         }
         // Other functions: their growth is that of their argument only where the argument has a
@@ -874,6 +888,45 @@ ExprId negative_bases(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId
         !(p.node(rn.args[1]).kind == Kind::Number && p.node(rn.args[1]).number.is_integer()))
       b = rn.args[0];
     if (rn.kind == Kind::Func && rn.op == Op::Log) b = rn.args[0];
+    if (rn.kind == Kind::Func && rn.op == Op::Log && is_real(p.node(b).facts) != true &&
+        any_node(p, b, [&](ExprId id, const Node&) { return id == x; })) {
+      // log(b) with b = re + I*im not real: b = re*(1 + I*im/re), where 1 + I*t lies right of the
+      // imaginary axis (principal log(re*(1 + I*t)) = log(re) + log(1 + I*t) for re > 0); for
+      // re < 0, -(1 + I*t) lies across the cut from the side of the sign of im:
+      // log(b) = log(-re) + log(1 + I*t) + I*pi*sign(im). Decided when re -> +-oo (and, for -oo,
+      // im has a limit of decided sign).
+      const ExprId re = p.func(Op::Re, b), im = p.func(Op::Im, b);
+      const bool parts = !any_node(p, p.add(re, im), [](ExprId, const Node& m) {
+        return m.kind == Kind::Func && (m.op == Op::Re || m.op == Op::Im);
+      });
+      if (parts && is_real(p.node(re).facts) == true && is_real(p.node(im).facts) == true &&
+          !(p.node(im).kind == Kind::Number && p.node(im).number.is_zero())) {
+        const auto lr = gruntz_limit(p, re, x);
+        const ExprId i = p.constant(Constant::I);
+        const ExprId unit = p.func(Op::Log, p.add(p.integer(1), p.mul(i, p.div(im, re))));
+        if (lr && p.is_constant(*lr, Constant::Infinity)) {
+          r = p.add(p.func(Op::Log, re), unit);
+        } else if (lr && p.is_constant(*lr, Constant::NegativeInfinity)) {
+          int s = 0;
+          if (const auto li = gruntz_limit(p, im, x)) {
+            if (p.is_constant(*li, Constant::Infinity)) s = 1;
+            else if (p.is_constant(*li, Constant::NegativeInfinity)) s = -1;
+            else if (free_symbols(p, *li).empty() && finite_real_value(p, *li)) {
+              try {
+                const Evalf v = evalf(p, *li, 15);
+                if (v.real && std::abs(v.re_double) > std::stod(v.re_radius)) s = v.re_double > 0 ? 1 : -1;
+              } catch (const std::exception&) {
+              }
+            }
+          }
+          if (s != 0)
+            r = p.add(std::vector<ExprId>{p.func(Op::Log, p.neg(re)), unit,
+                                          p.mul(std::vector<ExprId>{p.integer(s), i, p.constant(Constant::Pi)})});
+        }
+      }
+      memo[e] = r;
+      return r;
+    }
     if (b != 0 && is_positive(p.node(b).facts) != true && is_real(p.node(b).facts) == true &&
         any_node(p, b, [&](ExprId id, const Node&) { return id == x; })) {
       bool negative = false;

@@ -439,3 +439,29 @@ def test_rational_coefficients_without_long_series(pool):
     with m.workdps(30):
         v = m.mpf(10) ** 9
         assert abs(v**1000 / ((v + 1) ** 1000 + m.exp(-v)) - 1) < 1e-5
+
+
+@pytest.mark.parametrize("text,want,f", [
+    ("log(x - I) - log(x)", "0", lambda m, v: m.log(v - 1j) - m.log(v)),
+    ("log(-x - I) - log(x)", "-I*pi", lambda m, v: m.log(-v - 1j) - m.log(v)),
+    ("log(-x + I) - log(x)", "I*pi", lambda m, v: m.log(-v + 1j) - m.log(v)),
+    ("x*(log(x + I) - log(x))", "I", lambda m, v: v * (m.log(v + 1j) - m.log(v))),
+    ("log(-x**2 - I*x) - 2*log(x)", "-I*pi", lambda m, v: m.log(-v**2 - 1j * v) - 2 * m.log(v)),
+    ("-log(-x - I) + log(x - I)", "I*pi", lambda m, v: -m.log(-v - 1j) + m.log(v - 1j)),
+])
+def test_log_of_complex_arguments_at_infinity(pool, text, want, f):
+    # log(re + I*im) = log(|re|) + log(1 + I*im/re) (+ I*pi*sign(im) for re < 0): mpmath at 1e8
+    import mpmath as m
+    from alkahest import N, parse
+    x = pool.symbol("x", positive=True)
+    w = parse(want, pool)
+    with m.workdps(30):
+        assert abs(complex(f(m, m.mpf(10) ** 8)) - complex(N(w, 20))) < 1e-6
+    assert limit(parse(text, pool, symbols=[x]), x, pool.oo) == w
+
+
+def test_log_of_complex_arguments_undecided(pool):
+    from alkahest import parse
+    x = pool.symbol("x", positive=True)
+    # Im -> 0: the side of the cut is not decided from the limit of the imaginary part
+    assert _unevaluated(limit(parse("log(-x + I/x) - log(x)", pool, symbols=[x]), x, pool.oo))
