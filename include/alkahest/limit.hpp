@@ -12,7 +12,7 @@ namespace alkahest {
 
 struct LimitLimits {
   /// Recursive limit computations one call may make before it gives up (unevaluated).
-  static constexpr long max_calls = 3000;
+  static constexpr long max_calls = 10000;
   /// Nesting depth of the recursion.
   static constexpr long max_depth = 60;
 };

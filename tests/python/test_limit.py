@@ -465,3 +465,12 @@ def test_log_of_complex_arguments_undecided(pool):
     x = pool.symbol("x", positive=True)
     # Im -> 0: the side of the cut is not decided from the limit of the imaginary part
     assert _unevaluated(limit(parse("log(-x + I/x) - log(x)", pool, symbols=[x]), x, pool.oo))
+
+
+def test_deep_nesting_within_the_budget(pool):
+    # test_gruntz.py's exp(exp(exp(x)))*exp(-exp(exp(x - exp(-exp(exp(x)))))) (SymPy and Gruntz's
+    # thesis: 1) needs over 3,000 recursive limits; the budget is 10,000
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+    e = parse("exp(exp(exp(x)))*exp(-exp(exp(x - exp(-exp(exp(x))))))", pool, symbols=[x])
+    assert limit(e, x, pool.oo) == pool.integer(1)
