@@ -166,6 +166,7 @@ Opt Integrator::try_methods(ExprId f, ExprId x) {
   if (Opt r = attempt([&] { return multiple_angles(f, x); })) return r;
   if (Opt r = attempt([&] { return tan_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return weierstrass(f, x); })) return r;
+  if (Opt r = attempt([&] { return parallel_risch(f, x); })) return r;
   // A sum whose terms failed one by one: over a common denominator.
   if (n.kind == Kind::Add) {
     Opt r = attempt([&]() -> Opt {

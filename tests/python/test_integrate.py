@@ -65,6 +65,30 @@ def test_corpus_slice(book, index, text, var):
     sympy_check(F, f, x, seed=index)
 
 
+# Rational in x and a tower of exponentials and logarithms: the parallel Risch ansatz
+# (src/integrate/risch_norman.cpp), after every other method failed on them.
+EXP_LOG_TOWERS = [
+    "exp(x + exp(x))",  # Stewart 261: exp(x)*exp(exp(x))
+    "2*x**2*exp(x**2) + exp(x**2)",  # Moses 13: x*exp(x**2), though neither term alone is elementary
+    "((1 - x)*log(x) - 1)*exp(-x)/log(x)**2",  # Hearn 218
+    "(log(x)**2 - 1)*exp(1 + 1/log(x))/log(x)**2",  # Hebisch 6
+    "((x + 1)*log(x)**2 - 1)*exp(x + 1/log(x))/log(x)**2",  # Hebisch 7
+    "(2*x**3 + x)*exp(2*x**2)*exp(-x*exp(x**2) + 1)/(-x*exp(x**2) + 1)**2",  # Hearn 169
+    "(a*x*log(x) + 1)*exp(a*x)/x",  # a parameter: exp(a*x)*log(x)
+    "exp(x)*exp(exp(x))*exp(exp(exp(x)))",
+]
+
+
+@pytest.mark.parametrize("text", EXP_LOG_TOWERS)
+def test_exp_log_towers_by_the_ansatz(text):
+    pool = ak.ExprPool()
+    f = ak.parse(text, pool)
+    x = pool.symbol("x")
+    F = ak.integrate(f, x)
+    assert F is not None and not str(F).startswith("Integral("), f"no antiderivative of {text}"
+    sympy_check(F, f, x, seed=len(text), complex_every=3)
+
+
 def test_rational_algorithm_random():
     """Random rational functions over Q (repeated, quadratic and linear factors): Hermite + LRT."""
     rng = random.Random(7)
