@@ -5,6 +5,7 @@
 // coefficient is rational the arithmetic is FLINT's fmpq_poly power series; otherwise coefficients
 // are expressions (expanded after each step). docs/calculus.md describes what is supported.
 #pragma once
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -65,8 +66,12 @@ struct LeadingTerm {
 };
 /// `logw_value` (when not 0) is what log(w) stands for in slower functions (Gruntz's rewrite):
 /// exp() of an argument whose constant term has log(w) then reads it as that value.
+/// `sign_hint` (when given) decides the eventual sign of a coefficient that the facts and a
+/// certified evaluation leave open (Gruntz's algorithm: a function of slower terms, x - 1 for
+/// large x); nullopt when it cannot either.
 std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, ExprId logw,
-                                        bool* exact_zero = nullptr, ExprId logw_value = 0);
+                                        bool* exact_zero = nullptr, ExprId logw_value = 0,
+                                        const std::function<std::optional<int>(ExprId)>* sign_hint = nullptr);
 
 /// Whether `c` (free of the series variable) is zero: true when proved, false when proved
 /// nonzero or nonzero at a certified random point of its parameters (generic values); throws

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <unordered_map>
 
@@ -180,6 +181,23 @@ class Gruntz {
   // Set by leadterm when the leading exponent is not a rational number: the exponent (e0 is then
   // unused); read and cleared by the caller.
   ExprId sym_exp_ = 0;
+  // The series module's question for a coefficient's sign (a function of x, slower than w): its
+  // eventual sign by this algorithm, nullopt where it gives up. The coefficient must be real.
+  std::function<std::optional<int>(ExprId)> sign_hint_ = [this](ExprId c) -> std::optional<int> {
+    if (!has_x(c) || is_real(p_.node(c).facts) != true) return std::nullopt;
+    const ExprId saved = sym_exp_;
+    try {
+      const auto s = sign(c);
+      sym_exp_ = saved;
+      return s;
+    } catch (const GiveUp&) {
+      sym_exp_ = saved;
+      return std::nullopt;
+    } catch (const std::exception&) {  // a series or poly error inside: no sign
+      sym_exp_ = saved;
+      return std::nullopt;
+    }
+  };
   long calls_ = 0, depth_ = 0;
   std::unordered_map<ExprId, bool> has_x_memo_;
   std::unordered_map<ExprId, ExprId> limit_memo_;
@@ -480,7 +498,7 @@ class Gruntz {
         }
         std::optional<LeadingTerm> lt;
         try {
-          lt = leading_term(p_, b.rest, wsym_, logw_, nullptr, logw_value);
+          lt = leading_term(p_, b.rest, wsym_, logw_, nullptr, logw_value, &sign_hint_);
         } catch (const SeriesError& ex) {
           GIVE_UP(std::string("series: ") + ex.what());
         }
@@ -619,7 +637,7 @@ class Gruntz {
     std::optional<LeadingTerm> lt;
     bool exact_zero = false;
     try {
-      lt = leading_term(p_, f, wsym_, logw_, &exact_zero, logw_value);
+      lt = leading_term(p_, f, wsym_, logw_, &exact_zero, logw_value, &sign_hint_);
     } catch (const SeriesError& ex) {
       GIVE_UP(std::string("series: ") + ex.what() + " in " + Expr(p_, f).str());
     } catch (const PolyLimitError&) {

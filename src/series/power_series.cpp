@@ -459,6 +459,8 @@ PSeries unit_pow(Ctx& cx, const PSeries& u, ExprId r) {
 // from below), 0 when the principal formulas hold as they are.
 int check_branch(Ctx& cx, ExprId c0, const PSeries& u, const char* who) {
   if (is_positive(cx.pool.node(c0).facts) == true) return 0;
+  if (cx.sign_hint && !free_symbols(cx.pool, c0).empty())
+    if (const auto s = (*cx.sign_hint)(c0); s && *s > 0) return 0;  // eventually positive
   // c0 off the real axis: arg(c0) is strictly inside (-pi, pi) and a small factor keeps it there.
   if (cx.pool.node(c0).facts.within(Facts::NonReal)) return 0;
   if (cx.arg_real && all_real(cx, u)) return 0;

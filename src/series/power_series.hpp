@@ -2,6 +2,7 @@
 // Internal to src/series and src/limit.
 #pragma once
 #include <climits>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -51,6 +52,9 @@ class Ctx {
   /// the path (its expression's facts say real and point_real). Branch cuts are crossed only by
   /// arguments that are not.
   bool arg_real = false;
+  /// Gruntz's eventual sign of a coefficient (a function of slower terms), where the facts and a
+  /// certified evaluation do not decide it; null outside Gruntz's algorithm.
+  const std::function<std::optional<int>(ExprId)>* sign_hint = nullptr;
 
   ExprId zero() { return pool.integer(0); }
   ExprId one() { return pool.integer(1); }

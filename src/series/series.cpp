@@ -495,6 +495,7 @@ class Expander {
     if (!normalize(cx_, a)) return 0;
     if (!all_real(cx_, a)) throw SeriesError(std::string("series: ") + name + " of a non-real expansion");
     auto s = sign_of(cx_.pool, a.c[0]);
+    if (!s && cx_.sign_hint && !free_symbols(cx_.pool, a.c[0]).empty()) s = (*cx_.sign_hint)(a.c[0]);
     if (!s) throw SeriesError(std::string("series: ") + name + ": the sign of the leading coefficient " +
                               "is not known");
     return *s;
@@ -1413,7 +1414,8 @@ std::optional<ExprId> series_expr(ExprPool& pool, const Series& s, ExprId x, Exp
 }
 
 std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, ExprId logw, bool* exact_zero,
-                                        ExprId logw_value) {
+                                        ExprId logw_value,
+                                        const std::function<std::optional<int>(ExprId)>* sign_hint) {
   if (exact_zero) *exact_zero = false;
   PSeries ws;
   ws.val = 1;
@@ -1423,6 +1425,7 @@ std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, E
   for (int attempt = 0; attempt < 12; ++attempt) {
     Ctx cx(pool, work, logw);
     cx.log_t_value = logw_value;
+    cx.sign_hint = sign_hint;
     cx.steps = steps;
     try {
       Expander ex(cx, {{w, ws}});

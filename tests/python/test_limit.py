@@ -474,3 +474,15 @@ def test_deep_nesting_within_the_budget(pool):
     x = pool.symbol("x", real=True)
     e = parse("exp(exp(exp(x)))*exp(-exp(exp(x - exp(-exp(exp(x))))))", pool, symbols=[x])
     assert limit(e, x, pool.oo) == pool.integer(1)
+
+
+def test_coefficient_signs_from_slower_terms(pool):
+    # Stirling's series of loggamma(A) with A = loggamma(x): the leading coefficient is x - 1 (a
+    # slower function), whose eventual sign Gruntz's algorithm gives to the series module
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+    assert limit(parse("loggamma(loggamma(x))", pool, symbols=[x]), x, pool.oo) == pool.oo
+    assert m.loggamma(m.loggamma(m.mpf(10) ** 12)) > m.loggamma(m.loggamma(m.mpf(10) ** 6)) > 1e6
+    e = parse("exp(log(log(x + exp(log(x)*log(log(x)))))/log(log(log(x + exp(x) + log(x)))))", pool, symbols=[x])
+    assert limit(e, x, pool.oo) == pool.E  # test_gruntz.py (Gruntz's thesis, 8.8)
