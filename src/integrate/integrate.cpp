@@ -4,7 +4,10 @@
 #include <complex>
 #include <random>
 
+#include "alkahest/calculus.hpp"
 #include "alkahest/evalf.hpp"
+#include "alkahest/objects.hpp"
+#include "alkahest/walk.hpp"
 #include "alkahest/poly.hpp"
 #include "integrate/integrator.hpp"
 
@@ -289,6 +292,43 @@ ExprId normalize(ExprPool& pool, ExprId e, std::unordered_map<ExprId, ExprId>& m
   return out;
 }
 
+// The special values of the parameters where an antiderivative's denominators vanish: each factor
+// free of x of a denominator of F that is linear in one parameter p gives p = v; there f itself
+// is finite but F is not (x**n*log(x): (n + 1)**-2), and the integral is another function
+// (log(x)**2/2). Such answers become Piecewise((F, p != v, ...), (F_v, p == v), ...), each F_v the
+// integral of f at p = v (itself checked). Empty when there is none, or when one of them cannot be
+// integrated (then F stays the generic answer, as before).
+std::vector<std::pair<ExprId, ExprId>> parameter_cases(ExprPool& pool, ExprId f, ExprId F, ExprId x) {
+  std::vector<std::pair<ExprId, ExprId>> cases;  // (p, v)
+  bool piecewise_inside = false;
+  std::vector<ExprId> bases;
+  any_node(pool, F, [&](ExprId, const Node& n) {
+    if (n.kind == Kind::Object && n.head == Head::Piecewise) piecewise_inside = true;
+    if (n.kind == Kind::Pow) {
+      const Node& e = pool.node(n.args[1]);
+      if (e.kind == Kind::Number && !e.number.is_float() && e.number.sign() < 0 &&
+          std::find(bases.begin(), bases.end(), n.args[0]) == bases.end())
+        bases.push_back(n.args[0]);
+    }
+    return piecewise_inside;
+  });
+  if (piecewise_inside) return {};
+  for (ExprId b : bases) {
+    const std::vector<ExprId> syms = free_symbols(pool, b);
+    if (syms.size() != 1 || syms[0] == x) continue;
+    const ExprId p = syms[0];
+    auto cs = coefficients_in(pool, b, p, 1);
+    if (!cs || cs->size() != 2 || !pool.is_number((*cs)[0]) || !pool.is_number((*cs)[1])) continue;
+    const ExprId v = pool.div(pool.neg((*cs)[0]), (*cs)[1]);
+    if (std::find(cases.begin(), cases.end(), std::make_pair(p, v)) == cases.end()) cases.emplace_back(p, v);
+    if (cases.size() > 3) return {};
+  }
+  (void)f;
+  return cases;
+}
+
+thread_local int case_depth = 0;
+
 }  // namespace
 
 std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const IntegrateOptions& options) {
@@ -301,7 +341,36 @@ std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const Integr
   std::optional<ExprId> r = in.integrate(g, x);
   if (!r) return std::nullopt;
   if (options.verify && !check_antiderivative(pool, *r, f, x)) return std::nullopt;
-  return r;
+  if (case_depth >= 2) return r;
+  const auto cases = parameter_cases(pool, f, *r, x);
+  if (cases.empty()) return r;
+  std::vector<std::pair<ExprId, ExprId>> branches;
+  std::vector<ExprId> generic;
+  for (const auto& [p, v] : cases) generic.push_back(relation(pool, Head::Ne, p, v));
+  branches.emplace_back(*r, logic_and(pool, generic));
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    const auto& [p, v] = cases[k];
+    ExprId fv = 0;
+    try {
+      fv = subs(pool, f, {{p, v}});
+    } catch (const std::exception&) {
+      return r;  // f is not defined there either: the generic answer is the whole answer
+    }
+    if (any_node(pool, fv, [](ExprId, const Node& n) { return n.kind == Kind::Constant && n.constant >= Constant::Infinity; }))
+      return r;
+    std::optional<ExprId> Fv;
+    ++case_depth;
+    try {
+      Fv = integrate(pool, fv, x, options);
+    } catch (...) {
+      --case_depth;
+      throw;
+    }
+    --case_depth;
+    if (!Fv) return r;
+    branches.emplace_back(*Fv, k + 1 == cases.size() ? boolean(pool, true) : relation(pool, Head::Eq, p, v));
+  }
+  return piecewise(pool, branches);
 }
 
 }  // namespace alkahest

@@ -89,6 +89,31 @@ def test_exp_log_towers_by_the_ansatz(text):
     sympy_check(F, f, x, seed=len(text), complex_every=3)
 
 
+# Antiderivatives whose denominators vanish at a parameter value where the integrand does not:
+# the answer is a Piecewise with the integral at that value as its own branch.
+PARAMETER_CASES = [
+    ("x**n*log(x)", "n", -1),
+    ("x*exp(a*x)", "a", 0),
+    ("sin(a*x)", "a", 0),
+    ("x**(n - 1)*exp(x**n)", "n", 0),
+    ("x**n*(x + 1)", "n", -2),
+]
+
+
+@pytest.mark.parametrize("text,param,value", PARAMETER_CASES)
+def test_parameter_special_values_as_piecewise(text, param, value):
+    pool = ak.ExprPool()
+    f = ak.parse(text, pool)
+    x, p = pool.symbol("x"), pool.symbol(param)
+    F = ak.integrate(f, x)
+    assert str(F).startswith("Piecewise("), F
+    sympy_check(F, f, x, seed=3)  # generic parameters: the first branch
+    at = {p: pool.integer(value)}
+    Fv, fv = F.subs(at), f.subs(at)
+    assert not str(Fv).startswith("Piecewise("), Fv  # the condition decided: one branch
+    sympy_check(Fv, fv, x, seed=4)
+
+
 def test_rational_algorithm_random():
     """Random rational functions over Q (repeated, quadratic and linear factors): Hermite + LRT."""
     rng = random.Random(7)
