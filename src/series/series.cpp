@@ -665,6 +665,13 @@ class Expander {
       return by_integral(Op::Acosh, r, mul(cx_, pow_const(cx_, am, minus_half()), pow_const(cx_, ap, minus_half())),
                          "acosh", value);
     }
+    if (name == "acoth" && cx_.arg_real) {
+      // a real A -> 0: acoth(A) = atanh(1/A) with 1/A -> +-oo along the cut (its principal values)
+      PSeries b = a;
+      strip(cx_, b);
+      if (!b.c.empty() && b.val > 0 && all_real(cx_, b))
+        if (auto r = real_cut_at_infinity("atanh", inv(cx_, b))) return *r;
+    }
     if (name == "atanh" || name == "acoth") return by_integral(n.op, a, inv(cx_, one_plus_sq(a, 1, -1)), name == "atanh" ? "atanh" : "acoth");
     if (name == "erf" || name == "erfc" || name == "erfi") {
       PSeries sq = mul(cx_, a, a);
@@ -724,7 +731,14 @@ class Expander {
       const PSeries r = inv(cx_, b);
       return by_integral(Op::Atanh, r, inv(cx_, one_plus_sq(r, 1, -1)), "atanh");
     }
-    if (name == "acosh" && s < 0) throw SeriesError("series: acosh of an argument that tends to -oo (its branch cut)");
+    if (name == "acosh" && s < 0) {
+      // along the real line: acosh(A) = acosh(-A) + i pi for A < -1 (the principal value, as evaluated)
+      if (cx_.arg_real) {
+        const PSeries r = *at_infinity("acosh", neg(cx_, b));
+        return add(cx_, r, constant(cx_, p.mul(p.constant(Constant::I), p.constant(Constant::Pi))));
+      }
+      throw SeriesError("series: acosh of an argument that tends to -oo (its branch cut)");
+    }
     const PSeries A = s > 0 ? b : neg(cx_, b);
     const PSeries r2 = inv(cx_, mul(cx_, A, A));
     const PSeries one = constant(cx_, p.integer(1));

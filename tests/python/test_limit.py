@@ -486,3 +486,24 @@ def test_coefficient_signs_from_slower_terms(pool):
     assert m.loggamma(m.loggamma(m.mpf(10) ** 12)) > m.loggamma(m.loggamma(m.mpf(10) ** 6)) > 1e6
     e = parse("exp(log(log(x + exp(log(x)*log(log(x)))))/log(log(log(x + exp(x) + log(x)))))", pool, symbols=[x])
     assert limit(e, x, pool.oo) == pool.E  # test_gruntz.py (Gruntz's thesis, 8.8)
+
+
+@pytest.mark.parametrize("text,point,d,want,f", [
+    ("acoth(x)", "0", "+", "-I*pi/2", lambda m: m.acoth(m.mpf("1e-12"))),
+    ("acoth(x)", "0", "-", "I*pi/2", lambda m: m.acoth(m.mpf("-1e-12"))),
+    ("acoth(exp(1/x))", "0", "-", "-I*pi/2", lambda m: m.acoth(m.exp(1 / m.mpf("-0.01")))),
+    ("acosh(x) - log(-x)", "-oo", "+", "log(2) + I*pi", lambda m: m.acosh(m.mpf("-1e12")) - m.log(m.mpf("1e12"))),
+    ("log(x) + asech(x)", "0", "-", "log(2) + 2*I*pi",
+     lambda m: m.log(m.mpc(m.mpf("-1e-12"), 0)) + m.acosh(1 / m.mpf("-1e-12"))),
+])
+def test_inverse_hyperbolic_along_their_real_cuts(pool, text, point, d, want, f):
+    # a real argument running along the cut: the principal values as evaluated (mpmath's; asech(x) is
+    # acosh(1/x) by definition)
+    import mpmath as m
+    from alkahest import N, parse
+    x = pool.symbol("x", real=True)
+    w = parse(want, pool)
+    with m.workdps(30):
+        assert abs(complex(f(m)) - complex(N(w, 20))) < 1e-9
+    ours = limit(parse(text, pool, symbols=[x]), x, parse(point, pool), d)
+    assert ours is not None and (ours == w or abs(complex(N(ours - w, 30))) < 1e-25), ours
