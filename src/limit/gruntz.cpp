@@ -231,6 +231,32 @@ class Gruntz {
     return h;
   }
 
+  // The sign of an expression in parameters beyond the facts: products factor by factor, powers
+  // of positive bases, log(A) of a positive A by the sign of A - 1 (log(c + 1) > 0 for c > 0).
+  std::optional<int> parameter_sign(ExprId c, int depth) {
+    const Node n = p_.node(c);
+    if (is_positive(n.facts) == true) return 1;
+    if (is_negative(n.facts) == true) return -1;
+    if (is_zero(n.facts) == true) return 0;
+    if (depth > 6) return std::nullopt;
+    if (n.kind == Kind::Number) return n.number.sign();
+    if (n.kind == Kind::Mul) {
+      int s = 1;
+      for (ExprId a : n.args) {
+        const auto t = parameter_sign(a, depth + 1);
+        if (!t) return std::nullopt;
+        s *= *t;
+      }
+      return s;
+    }
+    if (n.kind == Kind::Pow && is_positive(p_.node(n.args[0]).facts) == true &&
+        is_real(p_.node(n.args[1]).facts) == true)
+      return 1;
+    if (n.kind == Kind::Func && n.op == Op::Log && n.args.size() == 1 && is_positive(p_.node(n.args[0]).facts) == true)
+      return parameter_sign(expand(p_, p_.sub(n.args[0], p_.integer(1))), depth + 1);
+    return std::nullopt;
+  }
+
   std::optional<int> const_sign(ExprId c) {
     const Facts& f = p_.node(c).facts;
     if (is_positive(f) == true) return 1;
@@ -238,7 +264,7 @@ class Gruntz {
     if (is_zero(f) == true) return 0;
     if (f.within(Facts::PInf)) return 1;
     if (f.within(Facts::NInf)) return -1;
-    if (!free_symbols(p_, c).empty()) return std::nullopt;
+    if (!free_symbols(p_, c).empty()) return parameter_sign(c, 0);
     try {
       if (auto z = alkahest::is_zero(p_, c); z && *z) return 0;
       const Evalf v = evalf(p_, c, 15);
@@ -521,6 +547,7 @@ class Gruntz {
           rs.push_back(t.rest);
         }
         if (e_nonzero) {
+          if (n.op == Op::Exp) throw DifferentClasses{};  // exp(w**E*R) with E > 0: lead_of
           if (n.op != Op::Log || n.args.size() != 1) GIVE_UP("symbolic power of w inside a function");
           const Split t = split(n.args[0], logw_value, memo);
           if (!real_exponent(t.E)) GIVE_UP("a power of w with a complex exponent");
@@ -590,6 +617,15 @@ class Gruntz {
         if (!sc || *sc <= 0) GIVE_UP("power of a leading coefficient not eventually positive");
       }
       return {p_.pow(c, k), expand(p_, p_.mul(t, k))};
+    }
+    if (fn.kind == Kind::Func && fn.op == Op::Exp) {
+      // exp(A) with A ~ c w**T, T > 0 (A -> 0): exp(A) = 1 + o(1), leading term 1 (only as a
+      // whole factor or term; a sum that cancels the 1 is then undecided, never wrong)
+      const auto [c, t] = lead_of(fn.args[0], logw_value, memo);
+      if (is_zero_num(c)) return {p_.integer(1), p_.integer(0)};
+      const auto st = const_sign(t);
+      if (!st || *st <= 0) GIVE_UP("exp of a symbolic power of w that does not tend to 0");
+      return {p_.integer(1), p_.integer(0)};
     }
     if (fn.kind != Kind::Add) GIVE_UP("symbolic powers of w of different classes");
     std::vector<std::pair<ExprId, std::vector<ExprId>>> groups;  // (E, terms w**(E_i - E) rest_i)

@@ -507,3 +507,24 @@ def test_inverse_hyperbolic_along_their_real_cuts(pool, text, point, d, want, f)
         assert abs(complex(f(m)) - complex(N(w, 20))) < 1e-9
     ours = limit(parse(text, pool, symbols=[x]), x, parse(point, pool), d)
     assert ours is not None and (ours == w or abs(complex(N(ours - w, 30))) < 1e-25), ours
+
+
+def test_parameter_logs_and_vanishing_exponents(pool):
+    import mpmath as m
+    from alkahest import parse
+    n = pool.symbol("n", positive=True)
+    c = pool.symbol("c", positive=True)
+    r = pool.symbol("r", real=True)
+    x = pool.symbol("x", positive=True)
+
+    def lim(t, v):
+        return limit(parse(t, pool, symbols=[n, c, r, x]), v, pool.oo)
+    # log(c + 1) > 0 for c > 0 (c + 1 > 1): (c + 1)**n beats log(n)**(n/log(n)) = exp(n*log(log(n))/log(n))
+    assert lim("log(n)**(n/log(n))/(c + 1)**n", n) == 0 * n
+    with m.workdps(30):
+        nv, cv = m.mpf(10) ** 6, m.mpf(1)
+        assert m.log(nv) ** (nv / m.log(nv)) / (cv + 1) ** nv < 1e-10
+    assert _unevaluated(lim("(r + 2)**n", n))  # r + 2 > 1 not known: no answer
+    # x**((2/3)**x) = exp((2/3)**x*log(x)) with an exponent of w of positive irrational order
+    assert lim("x**(2**x/3**x)", x) == pool.integer(1)
+    assert abs(m.mpf(50) ** ((m.mpf(2) / 3) ** 50) - 1) < 1e-7
