@@ -162,6 +162,7 @@ Opt Integrator::try_methods(ExprId f, ExprId x) {
   if (Opt r = attempt([&] { return linear_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return algebraic(f, x); })) return r;
   if (Opt r = attempt([&] { return parts(f, x); })) return r;
+  if (Opt r = attempt([&] { return inverse_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return trig_linearize(f, x); })) return r;
   if (Opt r = attempt([&] { return exp_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return radical_substitution(f, x); })) return r;

@@ -98,6 +98,7 @@ class Integrator {
   Opt algebraic(ExprId f, ExprId x);         // algebraic.cpp: sqrt of quadratics, Euler, Chebyshev
   Opt special(ExprId f, ExprId x);           // special.cpp: Ei, Si/Ci, Shi/Chi, li, Fresnel answers
   Opt parallel_risch(ExprId f, ExprId x);    // risch_norman.cpp: the ansatz over exp/log towers
+  Opt inverse_substitution(ExprId f, ExprId x);  // inverse.cpp: x = sin(u) for asin(x), ...
 
   /// Integrates g(U) dU for U a fresh symbol standing for u(x), then puts u back.
   Opt integrate_in(ExprId g, ExprId U, ExprId u);

@@ -89,6 +89,28 @@ def test_exp_log_towers_by_the_ansatz(text):
     sympy_check(F, f, x, seed=len(text), complex_every=3)
 
 
+# x = sin(u) for asin(x), tan(u) for atan(x), ...: the radicals of x become functions of u on the
+# inverse function's range (src/integrate/inverse.cpp).
+INVERSE_SUBSTITUTIONS = [
+    "x**3*exp(asin(x))/sqrt(1 - x**2)",  # Charlwood 10
+    "exp(atan(x))/(x**2 + 1)**(3/2)",  # Apostol 99
+    "x*exp(atan(x))/(x**2 + 1)**(3/2)",  # Apostol 98
+    "atan(x)/(x**2 + 1)**(3/2)",
+    "exp(acos(x))",
+]
+
+
+@pytest.mark.parametrize("text", INVERSE_SUBSTITUTIONS)
+def test_inverse_function_substitution(text):
+    pool = ak.ExprPool()
+    f = ak.parse(text, pool)
+    x = pool.symbol("x")
+    F = ak.integrate(f, x)
+    assert F is not None and not str(F).startswith("Integral("), f"no antiderivative of {text}"
+    # x in (0.2, 2.2) leaves asin's domain: complex points check the analytic continuation too
+    sympy_check(F, f, x, seed=len(text), complex_every=2)
+
+
 # Antiderivatives whose denominators vanish at a parameter value where the integrand does not:
 # the answer is a Piecewise with the integral at that value as its own branch.
 PARAMETER_CASES = [
