@@ -8,6 +8,7 @@
 #include <nanobind/ndarray.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -621,55 +622,89 @@ void run_views(PyCompiled& c, const std::vector<ArrayView>& views, const std::ve
                void* out_data, bool f32, std::int64_t total, int threads);
 
 // numpy_eval's fast path (issue 17: a call at n <= 1,000 cost 25 microseconds, mostly Python-level
-// broadcasting and allocation): every input a C-contiguous NumPy array of one shape and one dtype
-// (float64, or float32 for a float32 result), read
-// in place, and a new 64-byte aligned result allocated here. Returns None when the inputs are
-// anything else, and numpy_eval takes its general path (which checks and explains everything).
+// broadcasting and allocation): every input a C-contiguous NumPy array (or a Python float), all
+// float64, or all float32 arrays for a float32 result; shapes that broadcast like NumPy's (a 0-d
+// parameter next to a batch, (n, 1) against (m,)), read in place with 0 strides where broadcast;
+// a new 64-byte aligned result allocated here. Returns None when the inputs are anything else,
+// and numpy_eval takes its general path (which converts, checks and explains everything).
 using ContigArray = nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>;
 using NewArray = nb::ndarray<nb::numpy>;
 nb::object py_eval_contig(PyCompiled& c, nb::list arrays, int threads) {
+  constexpr std::size_t kMaxDims = 32;
   const std::size_t k = arrays.size();
-  if (k == 0 || k != c.interp->program().n_inputs || !c.matrix_shape.empty()) return nb::none();
+  if (k == 0 || k != c.interp->program().n_inputs) return nb::none();
   static PyTypeObject* const ndarray_type = reinterpret_cast<PyTypeObject*>(
       nb::object(nb::module_::import_("numpy").attr("ndarray")).release().ptr());  // kept for the process
-  std::vector<std::int64_t> shape;
-  std::vector<ArrayView> views;
-  views.reserve(k);
-  bool f32 = false;
+  struct Input {
+    const void* data;
+    std::size_t ndim;
+    std::array<std::int64_t, kMaxDims> shape;
+  };
+  std::vector<Input> inputs(k);
+  std::vector<double> floats(k);  // Python floats, read as 0-d float64 arrays (stable: sized once)
+  std::size_t ndim = 0;
+  int n_f32 = 0;
   for (std::size_t i = 0; i < k; ++i) {
     PyObject* h = arrays[i].ptr();
+    Input& in = inputs[i];
+    if (PyFloat_CheckExact(h)) {  // what np.asarray makes of it: a 0-d float64
+      floats[i] = PyFloat_AS_DOUBLE(h);
+      in.data = &floats[i];
+      in.ndim = 0;
+      continue;
+    }
     if (Py_TYPE(h) != ndarray_type) return nb::none();  // subclasses (masked arrays...) take the general path
     ContigArray a;
     if (!nb::try_cast(nb::handle(h), a, false)) return nb::none();
-    if (i == 0) f32 = a.dtype() == nb::dtype<float>();
-    if (a.dtype() != (f32 ? nb::dtype<float>() : nb::dtype<double>())) return nb::none();
-    if (i == 0) {
-      if (a.ndim() == 0 || a.ndim() > 32) return nb::none();
-      for (std::size_t d = 0; d < a.ndim(); ++d) shape.push_back(static_cast<std::int64_t>(a.shape(d)));
-    } else {
-      if (a.ndim() != shape.size()) return nb::none();
-      for (std::size_t d = 0; d < a.ndim(); ++d)
-        if (static_cast<std::int64_t>(a.shape(d)) != shape[d]) return nb::none();
-    }
-    ArrayView v{a.data(), {}};
-    std::int64_t stride = 1;
-    v.strides.resize(a.ndim());
-    for (std::size_t d = a.ndim(); d-- > 0;) {
-      v.strides[d] = shape[d] == 1 ? 0 : stride;
-      stride *= shape[d];
-    }
-    views.push_back(std::move(v));
+    if (a.dtype() == nb::dtype<float>())
+      ++n_f32;
+    else if (a.dtype() != nb::dtype<double>())
+      return nb::none();
+    if (a.ndim() > kMaxDims) return nb::none();
+    in.data = a.data();
+    in.ndim = a.ndim();
+    for (std::size_t d = 0; d < in.ndim; ++d) in.shape[d] = static_cast<std::int64_t>(a.shape(d));
+    ndim = std::max(ndim, in.ndim);
   }
+  // float32 only when every input is a float32 array; a mix is converted by the general path.
+  if (n_f32 != 0 && n_f32 != static_cast<int>(k)) return nb::none();
+  const bool f32 = n_f32 != 0;
+  // NumPy's broadcasting: trailing axes aligned; lengths equal, or 1.
+  std::vector<std::int64_t> shape(ndim, 1);
+  for (const Input& in : inputs)
+    for (std::size_t d = 0; d < in.ndim; ++d) {
+      std::int64_t& s = shape[ndim - in.ndim + d];
+      const std::int64_t len = in.shape[d];
+      if (s == 1)
+        s = len;
+      else if (len != 1 && len != s)
+        return nb::none();  // the general path raises "do not broadcast"
+    }
   std::int64_t total = 1;
   for (std::int64_t s : shape) total *= s;  // the arrays exist, so this fits
   if (total == 0) return nb::none();
+  std::vector<ArrayView> views(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    const Input& in = inputs[i];
+    ArrayView& v = views[i];
+    v.data = in.data;
+    v.strides.assign(ndim, 0);  // leading axes the input lacks, and its length-1 axes: stride 0
+    std::int64_t stride = 1;
+    for (std::size_t d = in.ndim; d-- > 0;) {
+      if (in.shape[d] != 1) v.strides[ndim - in.ndim + d] = stride;
+      stride *= in.shape[d];
+    }
+  }
   std::vector<std::size_t> out_shape(shape.begin(), shape.end());
-  if (c.is_list) out_shape.push_back(c.exprs.size());
+  if (!c.matrix_shape.empty())
+    out_shape.insert(out_shape.end(), c.matrix_shape.begin(), c.matrix_shape.end());
+  else if (c.is_list)
+    out_shape.push_back(c.exprs.size());
   std::size_t count = 1;
   for (std::size_t s : out_shape) count *= s;
   // 64-byte aligned, as the general path's (XLA adopts such a buffer without a copy).
   const std::size_t item = f32 ? sizeof(float) : sizeof(double);
-  void* mem = std::aligned_alloc(64, (count * item + 63) / 64 * 64);
+  void* mem = std::aligned_alloc(64, (std::max<std::size_t>(count, 1) * item + 63) / 64 * 64);
   if (mem == nullptr) throw std::bad_alloc();
   nb::capsule owner(mem, [](void* p) noexcept { std::free(p); });
   run_views(c, views, shape, mem, f32, total, threads);
@@ -1249,7 +1284,8 @@ NB_MODULE(_core, m) {
       .def("_nsolve_batch", &py_nsolve_batch, "jac"_a, "x0"_a, "params"_a, "tol"_a, "maxiter"_a,
            "nsolve's batched damped Newton with this residual and the Jacobian `jac`: (x, residual, iterations).")
       .def("_eval_contig", &py_eval_contig, "arrays"_a, "threads"_a,
-           "numpy_eval's fast path: C-contiguous float64 NumPy arrays of one shape -> a new result, else None.")
+           "numpy_eval's fast path: C-contiguous float64 (or all float32) NumPy arrays and Python floats that "
+           "broadcast -> a new result, else None.")
       .def("__repr__", [](const PyCompiled& c) {
         return "<CompiledFn of " + std::to_string(c.vars.size()) + " inputs, " + std::to_string(c.exprs.size()) +
                " outputs, backend=" + c.backend + ", " + (c.jit ? "llvm" : "interp") + "/" + Interpreter::isa() + ">";
