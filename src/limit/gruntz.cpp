@@ -619,13 +619,28 @@ class Gruntz {
       return {p_.pow(c, k), expand(p_, p_.mul(t, k))};
     }
     if (fn.kind == Kind::Func && fn.op == Op::Exp) {
-      // exp(A) with A ~ c w**T, T > 0 (A -> 0): exp(A) = 1 + o(1), leading term 1 (only as a
-      // whole factor or term; a sum that cancels the 1 is then undecided, never wrong)
+      // exp(A) with A ~ c w**T: T > 0 (A -> 0): exp(A) = 1 + o(1), leading term 1; T = 0 (A = c +
+      // o(1), c of slower terms): exp(c) (1 + o(1)). Only as a whole factor or term: a sum that
+      // cancels the leading term is then undecided, never wrong.
       const auto [c, t] = lead_of(fn.args[0], logw_value, memo);
       if (is_zero_num(c)) return {p_.integer(1), p_.integer(0)};
       const auto st = const_sign(t);
-      if (!st || *st <= 0) GIVE_UP("exp of a symbolic power of w that does not tend to 0");
-      return {p_.integer(1), p_.integer(0)};
+      if (!st || *st < 0) GIVE_UP("exp of a symbolic power of w that does not tend to 0");
+      return {*st == 0 ? p_.func(Op::Exp, c) : p_.integer(1), p_.integer(0)};
+    }
+    if (fn.kind == Kind::Func && fn.op == Op::Log && fn.args.size() == 1) {
+      // log(B) with B ~ c w**T (c eventually positive, T real): T log(w) + log(c) + o(1), with
+      // log(w) the slower -v; that sum must not tend to 0 (then the o(1) could matter)
+      const auto [c, t] = lead_of(fn.args[0], logw_value, memo);
+      if (is_zero_num(c) || !real_exponent(t)) GIVE_UP("log of a sum of different classes");
+      const auto sc = sign(c);
+      if (!sc || *sc <= 0) GIVE_UP("log of a sum of different classes with a coefficient not eventually positive");
+      const ExprId v = expand(p_, p_.add(p_.mul(t, logw_value), p_.func(Op::Log, c)));
+      const ExprId lv = limitinf(v);
+      if (is_zero_num(lv) || !(finite_const(lv) || p_.is_constant(lv, Constant::Infinity) ||
+                               p_.is_constant(lv, Constant::NegativeInfinity)))
+        GIVE_UP("log of a sum of different classes that tends to 1");
+      return {v, p_.integer(0)};
     }
     if (fn.kind != Kind::Add) GIVE_UP("symbolic powers of w of different classes");
     std::vector<std::pair<ExprId, std::vector<ExprId>>> groups;  // (E, terms w**(E_i - E) rest_i)

@@ -528,3 +528,25 @@ def test_parameter_logs_and_vanishing_exponents(pool):
     # x**((2/3)**x) = exp((2/3)**x*log(x)) with an exponent of w of positive irrational order
     assert lim("x**(2**x/3**x)", x) == pool.integer(1)
     assert abs(m.mpf(50) ** ((m.mpf(2) / 3) ** 50) - 1) < 1e-7
+
+
+def test_exp_and_log_of_sums_of_different_classes(pool):
+    # log(3**x + 5**x) = x*log(5) + log(1 + (3/5)**x): the leading term of the log is that of its
+    # dominant term; exp of a leading term of order 0 is exp(c) (mpmath checks the values)
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+
+    def lim(t, pt="oo"):
+        return limit(parse(t, pool, symbols=[x]), x, parse(pt, pool))
+    assert lim("(3**x + 5**x)**(1/x)") == pool.integer(5)
+    assert lim("(3**x + 5**x)**(1/x)", "-oo") == pool.integer(3)
+    assert lim("(2**x + 3**x + 5**x)**(1/x)") == pool.integer(5)
+    assert lim("log(3**x + 5**x)/x") == parse("log(5)", pool)
+    with m.workdps(30):
+        assert abs((3 ** m.mpf(200) + 5 ** m.mpf(200)) ** (1 / m.mpf(200)) - 5) < 1e-30
+        assert abs((3 ** m.mpf(-200) + 5 ** m.mpf(-200)) ** (1 / m.mpf(-200)) - 3) < 1e-30
+    assert limit(parse("(3**(1/x) + 5**(1/x))**x", pool, symbols=[x]), x, 0, "+") == pool.integer(5)
+    # the leading terms cancel: no answer (the o(1) terms would decide)
+    assert _unevaluated(lim("(3**x + 5**x)**(1/x) - 5"))
+    assert _unevaluated(lim("x*(log(3**x + 5**x)/x - log(5))"))
