@@ -684,7 +684,8 @@ def bench_small(args):
     numpy_eval at n = 1, 10, 100, 1,000 vs the same expression in NumPy and numexpr; to_torch at
     200 points vs the same expression written in torch (forward; forward+backward; an Adam training
     step of a*sin(b*x) + c with 0-d parameters); to_jax eager at n = 10, 1,000 vs jnp eager and a
-    jax.jit call. Each row's candidates run in interleaved rounds (the minimum per call over the
+    jax.jit call; scipy's solve_ivp with a numpy_eval right-hand side vs plain NumPy (microseconds
+    per solve). Each row's candidates run in interleaved rounds (the minimum per call over the
     rounds), so a loaded machine slows them alike; ratios are alkahest / peer."""
     number = 200 if args.quick else 1000
     rounds = 5 if args.quick else 15
@@ -717,6 +718,26 @@ def bench_small(args):
         rows[f"numpy n={n}"] = row
         if n <= 100:
             goals[f"numpy_eval n={n} <= 1.5x numpy"] = row["ratio numpy_eval/numpy"] <= 1.5
+    try:
+        # An ODE right-hand side: scipy's solve_ivp calls it with the state's entries (np.float64
+        # scalars) about 13,000 times; plain NumPy does the same arithmetic on them.
+        from scipy.integrate import solve_ivp
+        u, v = pool.symbols("u v")
+        lv = alk.compile_expr([1.5 * u - u * v, -3.0 * v + u * v], [u, v])
+
+        def rhs_alk(t, s):
+            return alk.numpy_eval(lv, s[0], s[1])
+
+        def rhs_np(t, s):
+            return np.array([1.5 * s[0] - s[0] * s[1], -3.0 * s[1] + s[0] * s[1]])
+
+        def solve(rhs):
+            return lambda: solve_ivp(rhs, (0.0, 50.0), [10.0, 5.0], rtol=1e-9, atol=1e-9)
+        row = per_call({"alkahest solve_ivp": solve(rhs_alk), "numpy solve_ivp": solve(rhs_np)}, 1)
+        row["ratio solve_ivp"] = row["alkahest solve_ivp"] / row["numpy solve_ivp"]
+        rows["ode solve_ivp"] = row
+    except ImportError:
+        pass
     try:
         import torch
         torch.set_num_threads(1)

@@ -622,7 +622,8 @@ void run_views(PyCompiled& c, const std::vector<ArrayView>& views, const std::ve
                void* out_data, bool f32, std::int64_t total, int threads);
 
 // numpy_eval's fast path (issue 17: a call at n <= 1,000 cost 25 microseconds, mostly Python-level
-// broadcasting and allocation): every input a C-contiguous NumPy array (or a Python float), all
+// broadcasting and allocation): every input a C-contiguous NumPy array (or a Python float or
+// np.float64, what an ODE solver's y[i] is), all
 // float64, or all float32 arrays for a float32 result; shapes that broadcast like NumPy's (a 0-d
 // parameter next to a batch, (n, 1) against (m,)), read in place with 0 strides where broadcast;
 // a new 64-byte aligned result allocated here. Returns None when the inputs are anything else,
@@ -635,6 +636,8 @@ nb::object py_eval_contig(PyCompiled& c, nb::list arrays, int threads) {
   if (k == 0 || k != c.interp->program().n_inputs) return nb::none();
   static PyTypeObject* const ndarray_type = reinterpret_cast<PyTypeObject*>(
       nb::object(nb::module_::import_("numpy").attr("ndarray")).release().ptr());  // kept for the process
+  static PyTypeObject* const float64_type = reinterpret_cast<PyTypeObject*>(
+      nb::object(nb::module_::import_("numpy").attr("float64")).release().ptr());
   struct Input {
     const void* data;
     std::size_t ndim;
@@ -647,8 +650,8 @@ nb::object py_eval_contig(PyCompiled& c, nb::list arrays, int threads) {
   for (std::size_t i = 0; i < k; ++i) {
     PyObject* h = arrays[i].ptr();
     Input& in = inputs[i];
-    if (PyFloat_CheckExact(h)) {  // what np.asarray makes of it: a 0-d float64
-      floats[i] = PyFloat_AS_DOUBLE(h);
+    if (PyFloat_CheckExact(h) || Py_TYPE(h) == float64_type) {  // np.asarray makes a 0-d float64 of it
+      floats[i] = PyFloat_AS_DOUBLE(h);  // np.float64 subclasses float: the same layout
       in.data = &floats[i];
       in.ndim = 0;
       continue;

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from ._core import Expr, diff
-from .evaluate import _check_name, _expr_list, compile_expr, numpy_eval, stacked_call
+from .evaluate import CompiledFn, _check_name, _expr_list, compile_expr, numpy_eval, stacked_call
 
 __all__ = ["to_torch"]
 
@@ -60,7 +60,7 @@ class _TorchFunction:
         self.exprs, self.vars, self.name = exprs, vars, name
         self.compiled = compile_expr(exprs if len(exprs) > 1 else exprs[0], vars)
         self._partials: _TorchFunction | None = None
-        self._fused: dict[tuple[int, ...], object] = {}  # wanted inputs -> CompiledFn of values + partials
+        self._fused: dict[tuple[int, ...], CompiledFn] = {}  # wanted inputs -> CompiledFn of values + partials
         self._cuda: dict = {}  # dtype -> CudaFn, for CUDA tensors
         self.handle = next(_counter)
         _FUNCTIONS[self.handle] = self  # weakly: the function goes with its last user reference
@@ -184,10 +184,9 @@ class _TorchFunction:
             x = xs[j]
             if x.ndim == 0:
                 continue
-            acc = None
-            for gk, block in blocks:
-                term = gk * block[..., jj]
-                acc = term if acc is None else acc + term
+            acc = blocks[0][0] * blocks[0][1][..., jj]
+            for gk, block in blocks[1:]:
+                acc = acc + gk * block[..., jj]
             result[j] = torch.from_numpy(np.ascontiguousarray(_sum_to_shape(acc, tuple(x.shape))))
         return result
 

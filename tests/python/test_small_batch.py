@@ -147,7 +147,11 @@ def test_python_floats_and_float32_in_the_fast_path(fns):
     np.testing.assert_array_equal(mixed, general(f, a32.astype(np.float64), np.full(10, 0.5)))
     # Python ints, bools, NumPy scalars and float subclasses are not read as floats here
     assert f._eval_contig([a, 1], 0) is None and f._eval_contig([a, True], 0) is None
-    assert f._eval_contig([a, np.float64(0.5)], 0) is None
+    assert f._eval_contig([a, np.float32(0.5)], 0) is None
+    # np.float64 scalars (what y[0] of an ODE solver's state is) are read like Python floats
+    assert f._eval_contig([np.float64(0.5), np.float64(-1.5)], 0) is not None
+    np.testing.assert_array_equal(numpy_eval(f, np.float64(0.5), np.float64(-1.5)), general(f, 0.5, -1.5))
+    np.testing.assert_array_equal(numpy_eval(f, a, np.float64(0.25)), general(f, a, np.full(10, 0.25)))
     np.testing.assert_array_equal(numpy_eval(f, a, 1), general(f, a, np.ones(10)))
 
 
