@@ -510,7 +510,10 @@ class Expander {
   PSeries floor_ceil(const PSeries& a, bool floor) {
     const ExprId c0 = constant_term(cx_, a, floor ? "floor" : "ceiling");
     const Node& cn = cx_.pool.node(c0);
-    if (!(cn.kind == Kind::Number && cn.number.is_exact())) {
+    // a value known (by its facts) to be a finite real integer, such as n for an integer symbol n:
+    // floor and ceiling step there, on the side the argument leaves it (as at an integer number)
+    const bool int_value = cn.kind != Kind::Number && is_integer(cn.facts) == true && is_real(cn.facts) == true;
+    if (!int_value && !(cn.kind == Kind::Number && cn.number.is_exact())) {
       // a constant strictly between two integers (certified): floor and ceiling are constant there
       if (free_symbols(cx_.pool, c0).empty()) {
         try {
@@ -526,7 +529,7 @@ class Expander {
       }
       throw SeriesError("series: floor/ceiling of an argument whose value at the point is not a known number");
     }
-    if (!cn.number.is_integer()) return exact_constant(cx_.pool.func(floor ? Op::Floor : Op::Ceil, c0));
+    if (!int_value && !cn.number.is_integer()) return exact_constant(cx_.pool.func(floor ? Op::Floor : Op::Ceil, c0));
     PSeries h = without_constant(cx_, a);
     const int s = h.c.empty() && h.exact() ? 0 : leading_sign(h, floor ? "floor" : "ceiling");
     long d = 0;

@@ -9,6 +9,8 @@
 - better: SymPy leaves an unevaluated Limit of an expression that alkahest builds as a constant
   (x - oo is -oo for real x), or of a limit that exists, listed with the reason in BETTER;
 - wrong: a different value (the worst outcome; the test requires none);
+- SymPy's frac and Mod, which alkahest has no function for, are written by their definitions for
+  real arguments (DEFINITIONS);
 - excluded: the case cannot be written in alkahest (a function outside the op table, an undefined
   function, a SymPy object), with the reason.
 
@@ -37,10 +39,50 @@ BETTER = {
 }
 
 
+def _call_args(s: str, start: int):
+    """The top-level comma-separated arguments of the call whose '(' is at s[start], and the index
+    after its ')'."""
+    depth, args, cur = 0, [], start + 1
+    for i in range(start, len(s)):
+        if s[i] == "(":
+            depth += 1
+        elif s[i] == ")":
+            depth -= 1
+            if depth == 0:
+                args.append(s[cur:i])
+                return args, i + 1
+        elif s[i] == "," and depth == 1:
+            args.append(s[cur:i])
+            cur = i + 1
+    raise ValueError(f"unbalanced parentheses in {s!r}")
+
+
+# SymPy functions alkahest has no row for, written by their definitions for real arguments (the
+# limit variable runs over reals here): frac(a) = a - floor(a) (SymPy's frac of a real argument),
+# Mod(a, b) = a - b*floor(a/b) (SymPy's Mod of reals: the remainder with the sign of b).
+DEFINITIONS = {
+    "frac": lambda a: f"(({a}) - floor({a}))",
+    "Mod": lambda a, b: f"(({a}) - ({b})*floor(({a})/({b})))",
+}
+
+
+def _definitions(s: str) -> str:
+    for name, rewrite in DEFINITIONS.items():
+        i = 0
+        while (i := s.find(name + "(", i)) >= 0:
+            if i > 0 and (s[i - 1].isalnum() or s[i - 1] == "_"):
+                i += len(name)
+                continue
+            args, end = _call_args(s, i + len(name))
+            args = [_definitions(a) for a in args]
+            s = s[:i] + rewrite(*args) + s[end:]
+    return s
+
+
 def _text(s: str) -> str:
     for a, b in NAMES.items():
         s = s.replace(a, b)
-    return s
+    return _definitions(s)
 
 
 def _symbols(pool, case):

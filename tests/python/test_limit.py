@@ -269,6 +269,41 @@ def test_floor_and_ceiling_of_unbounded_arguments(pool):
     assert _unevaluated(lim("x*(floor(x)/x - 1)", "oo"))
 
 
+def test_floor_at_a_symbolic_integer_point(pool):
+    # the argument tends to a value its facts make an integer (n for an integer symbol n): floor and
+    # ceiling step there, by the side the argument approaches from. Checked with mpmath's floor at
+    # concrete n, b, c, and a point ever closer on each side.
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x")
+    n = pool.symbol("n", integer=True)
+    b = pool.symbol("b", positive=True)
+    c = pool.symbol("c", negative=True)
+    r = pool.symbol("r")  # real, integrality unknown
+    syms = [x, n, b, c, r]
+
+    def lim(text, point, d):
+        return limit(parse(text, pool, symbols=syms), x, parse(point, pool, symbols=syms), d)
+    cases = [("x - b*floor(x/b)", "b*n", "+", "0"), ("x - b*floor(x/b)", "b*n", "-", "b"),
+             ("x - c*floor(x/c)", "c*n", "+", "c"), ("x - c*floor(x/c)", "c*n", "-", "0"),
+             ("ceiling(x + n)", "0", "+", "n + 1"), ("ceiling(x + n)", "0", "-", "n"),
+             ("floor(n - x**2)", "0", "+-", "n - 1")]
+    with m.workdps(60):  # x0 +- 1e-12 and its square kept apart from x0 and 0
+        vals = {"n": [3, -2], "b": m.mpf(5) / 2, "c": -m.mpf(7) / 3}
+        for text, point, d, want in cases:
+            assert lim(text, point, d) == parse(want, pool, symbols=syms), (text, point, d)
+            for nv in vals["n"]:
+                env = {"n": nv, "b": vals["b"], "c": vals["c"], "floor": m.floor, "ceiling": m.ceil}
+                x0 = eval(point, env)
+                expect = eval(want, env)
+                for h in (m.mpf("1e-9"), m.mpf("1e-12")):
+                    for side in ((1, -1) if d == "+-" else (1 if d == "+" else -1,)):
+                        env["x"] = x0 + side * h
+                        assert abs(eval(text, env) - expect) < m.mpf("1e-6"), (text, nv, side)
+    # a point whose integrality is not known: no answer (floor may or may not step there)
+    assert _unevaluated(lim("floor(x)", "r", "+"))
+
+
 @pytest.mark.parametrize("text,want", [
     ("besselj(7, x)/x**7", "1/645120"), ("besseli(1, x)/x", "1/2"), ("besselj(-3, x)/x**3", "-1/48"),
     ("besseli(-3, x)/x**3", "1/48"), ("(besselj(0, x) - 1)/x**2", "-1/4"), ("besseli(2, x**2)/x**4", "1/8"),
