@@ -30,7 +30,7 @@ ExprRef expr_arg(nb::handle e, const char* who) {
 void bind_integrate(nb::module_& m) {
   m.def(
       "integrate_antiderivative",
-      [](nb::handle f, nb::handle x, long max_steps, double max_seconds) -> nb::object {
+      [](nb::handle f, nb::handle x, long max_steps, double max_seconds, bool report) -> nb::object {
         ExprRef e = expr_arg(f, "integrate");
         ExprRef v = symbol_arg(e, x, "integrate");
         if (max_steps < 1) throw nb::value_error("integrate: max_steps must be >= 1");
@@ -38,15 +38,17 @@ void bind_integrate(nb::module_& m) {
         IntegrateOptions o;
         o.max_steps = max_steps;
         o.max_seconds = max_seconds;
-        std::optional<ExprId> r;
-        r = integrate(*e.pool, e.id, v.id, o);
-        if (!r) return nb::none();
-        return expr_object(e.pool, *r);
+        IntegrateReport rep;
+        const std::optional<ExprId> r = integrate(*e.pool, e.id, v.id, o, &rep);
+        nb::object F = r ? expr_object(e.pool, *r) : nb::none();
+        if (!report) return F;
+        return nb::make_tuple(F, rep.budget_exhausted, rep.steps);
       },
-      "f"_a, "x"_a, "max_steps"_a = 4000, "max_seconds"_a = 0.0,
+      "f"_a, "x"_a, "max_steps"_a = 4000, "max_seconds"_a = 0.0, "report"_a = false,
       "An antiderivative of f with respect to the symbol x, checked by differentiation at random\n"
       "points, or None when none was found within the budget (alkahest.integrate is the front end).\n"
-      "max_steps bounds the search; max_seconds > 0 adds a wall-clock limit (0: none).\n\n"
+      "max_steps bounds the search; max_seconds > 0 adds a wall-clock limit (0: none). With\n"
+      "report=True: (antiderivative or None, whether the search stopped at its budget, steps).\n\n"
       ">>> from alkahest import ExprPool, integrate_antiderivative\n>>> x = ExprPool().symbol(\"x\")\n"
       ">>> integrate_antiderivative(x**2, x)\nx**3/3\n");
   m.def(

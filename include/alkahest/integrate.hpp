@@ -23,9 +23,19 @@ struct IntegrateOptions {
   bool verify = true;
 };
 
+/// What one integrate call did: the subproblems it visited and whether the search stopped at a
+/// budget (max_steps or max_seconds) rather than running out of methods: a larger budget may then
+/// find an answer where the first search found none.
+struct IntegrateReport {
+  long steps = 0;
+  bool budget_exhausted = false;
+};
+
 /// An antiderivative of `f` with respect to the symbol `x` (no constant of integration), or
-/// nullopt when none was found within the budget. Other symbols are constants.
-std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const IntegrateOptions& options = {});
+/// nullopt when none was found within the budget. Other symbols are constants. With `report`,
+/// what the search did is written there.
+std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const IntegrateOptions& options = {},
+                                IntegrateReport* report = nullptr);
 
 /// The antiderivative of a rational function of x with rational coefficients: the polynomial
 /// part, Hermite reduction for the rational part and Lazard-Rioboo-Trager for the logarithmic

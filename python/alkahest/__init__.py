@@ -157,7 +157,7 @@ from ._evalf import Ball, N
 from ._config import show_config
 from ._sympy import from_sympy, to_sympy
 from ._core import check_antiderivative, integrate_antiderivative, integrate_rational
-from ._integrate import integrate, nintegrate
+from ._integrate import IntegrationBudgetWarning, integrate, nintegrate
 # Series and limits (python/bind_series.cpp, python/alkahest/_series.py, docs/calculus.md).
 from . import _series
 from ._series import SeriesData, limit, series, series_data
@@ -334,7 +334,7 @@ __all__ = [
     "fresnels", "hyp2f1", "li",
     # polynomial algebra
     # integration
-    "check_antiderivative", "integrate", "integrate_antiderivative", "integrate_rational", "nintegrate",
+    "check_antiderivative", "IntegrationBudgetWarning", "integrate", "integrate_antiderivative", "integrate_rational", "nintegrate",
     # summation
     "antidifference", "summation", "summation_closed_form",
     # matrices

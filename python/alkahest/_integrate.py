@@ -11,6 +11,7 @@ is found, the result is unevaluated (``None`` until the kernel has an ``Integral
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Optional
 
 from . import _core, _evalf
@@ -158,6 +159,21 @@ def _definite(f: Any, F: Any, x: Any, a: Any, b: Any) -> Any:
     return value
 
 
+class IntegrationBudgetWarning(RuntimeWarning):
+    """integrate stopped at its step budget (or timeout) without an answer: the integral is
+    returned unevaluated, and a larger ``max_steps`` (or ``timeout``) may find one."""
+
+
+def _antiderivative(f: Any, x: Any, max_steps: int, seconds: float) -> Any:
+    F, exhausted, steps = _core.integrate_antiderivative(f, x, max_steps, seconds, report=True)
+    if F is None and exhausted:
+        what = f"timeout={seconds:g} s" if seconds > 0 and steps <= max_steps else f"max_steps={max_steps}"
+        warnings.warn(f"integrate: the search for an antiderivative of {str(f)[:120]} stopped at its budget "
+                      f"({what}, {steps} steps) without an answer; the integral stays unevaluated, and a "
+                      f"larger budget may find one", IntegrationBudgetWarning, stacklevel=3)
+    return F
+
+
 def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: Optional[float] = None,
               numeric: bool = False) -> Any:
     """The integral of f: ``integrate(f, x)`` an antiderivative (no constant), ``integrate(f, (x, a,
@@ -170,7 +186,8 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: Optional[flo
     definite integral is F(b) - F(a) only when a numerical quadrature over [a, b] agrees (numeric
     limits). When nothing is found the integral is returned unevaluated (None until the kernel has
     the Integral object). ``max_steps`` bounds the search, so the answer is the same on every
-    machine; ``timeout`` (seconds, default None: no limit) adds a wall-clock limit, under which a
+    machine (when the search stops there without an answer, an ``IntegrationBudgetWarning`` says
+    so); ``timeout`` (seconds, default None: no limit) adds a wall-clock limit, under which a
     slow or loaded machine may report "not found" where a fast one answers. With
     ``numeric=True`` a definite integral without a checked closed form is the quadrature's value
     (a float Expr; :func:`nintegrate` also gives its error estimate).
@@ -205,7 +222,7 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: Optional[flo
                 raise ValueError("integrate: limits are x or (x, a, b)")
         if isinstance(lim, tuple):
             x, a, b = lim
-            F = _core.integrate_antiderivative(result, x, max_steps, seconds)
+            F = _antiderivative(result, x, max_steps, seconds)
             value = None if F is None else _definite(result, F, x, a, b)
             if value is None and numeric:
                 value = x.pool.float(nintegrate(result, (x, a, b))[0])
@@ -213,7 +230,7 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: Optional[flo
                 return _unevaluated(result, tuple(done) + ((x, a, b),))
             result = value
         else:
-            F = _core.integrate_antiderivative(result, lim, max_steps, seconds)
+            F = _antiderivative(result, lim, max_steps, seconds)
             if F is None:
                 return _unevaluated(result, tuple(done) + (lim,))
             result = F

@@ -19,10 +19,11 @@ Integrator::Integrator(ExprPool& p, const IntegrateOptions& o)
     : pool(p), options(o), start_(std::chrono::steady_clock::now()) {}
 
 bool Integrator::out_of_budget() const {
-  if (steps_ > options.max_steps) return true;
+  if (steps_ > options.max_steps) return budget_hit_ = true;
   if (!(options.max_seconds > 0)) return false;
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  return s > options.max_seconds;
+  if (s > options.max_seconds) budget_hit_ = true;
+  return budget_hit_;
 }
 
 bool Integrator::has(ExprId e, ExprId x) {
@@ -332,7 +333,8 @@ thread_local int case_depth = 0;
 
 }  // namespace
 
-std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const IntegrateOptions& options) {
+std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const IntegrateOptions& options,
+                                IntegrateReport* report) {
   if (pool.node(x).kind != Kind::Symbol)
     throw InvalidArgument("integrate: the variable must be a symbol, got " + std::string(kind_name(pool.node(x).kind)));
   if (pool.node(f).depth > 200) return std::nullopt;
@@ -340,6 +342,10 @@ std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const Integr
   std::unordered_map<ExprId, ExprId> memo;
   const ExprId g = normalize(pool, f, memo);
   std::optional<ExprId> r = in.integrate(g, x);
+  if (report) {
+    report->steps = in.steps_used();
+    report->budget_exhausted = in.budget_hit();
+  }
   if (!r) return std::nullopt;
   if (options.verify && !check_antiderivative(pool, *r, f, x)) return std::nullopt;
   if (case_depth >= 2) return r;

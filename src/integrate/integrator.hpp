@@ -66,6 +66,9 @@ class Integrator {
   ExprId sb(ExprId e, ExprId from, ExprId to) { return subs(pool, e, {{from, to}}); }
   /// Whether the budget (steps or time) is spent.
   bool out_of_budget() const;
+  /// Subproblems visited, and whether a budget check ever said "spent".
+  long steps_used() const { return steps_; }
+  bool budget_hit() const { return budget_hit_; }
   /// Exceptions of the kernel inside a method mean "this method does not apply".
   template <class F>
   Opt attempt(F&& f) {
@@ -106,6 +109,7 @@ class Integrator {
  private:
   Opt try_methods(ExprId f, ExprId x);
   long steps_ = 0;
+  mutable bool budget_hit_ = false;
   int fresh_count_ = 0;
   std::chrono::steady_clock::time_point start_;
   std::map<std::pair<ExprId, ExprId>, Opt> memo_;

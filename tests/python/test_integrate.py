@@ -288,8 +288,18 @@ def test_budget():
     pool = ak.ExprPool()
     x = pool.symbol("x")
     f = ak.exp(x) / ak.log(x) + ak.sin(ak.sin(x)) / (x**3 + x + 1)
-    F0 = ak.integrate(f, x, max_steps=5)  # no answer: None, or the unevaluated Integral (objects)
+    with pytest.warns(ak.IntegrationBudgetWarning, match="max_steps=5"):
+        F0 = ak.integrate(f, x, max_steps=5)  # no answer: the unevaluated Integral, and a warning
     assert F0 is None or str(F0).startswith("Integral(")
+    F1, exhausted, steps = ak.integrate_antiderivative(f, x, 5, report=True)
+    assert F1 is None and exhausted and steps == 6
+    import warnings
+
+    with warnings.catch_warnings():  # a search that ran out of methods, not of budget: no warning
+        warnings.simplefilter("error", ak.IntegrationBudgetWarning)
+        G = ak.integrate(ak.exp(x ** 2) * ak.sin(x) / ak.log(x), x)
+    assert str(G).startswith("Integral(")
+    assert ak.integrate_antiderivative(x**2, x, report=True)[1:] == (False, 1)
     F = ak.integrate(x**2, x, max_steps=5)
     assert str(F) == "x**3/3"
 
@@ -302,7 +312,8 @@ def test_step_budget_is_the_default_bound_and_timeout_is_opt_in():
     f = x * ak.exp(x)
     assert str(ak.integrate(f, x)) == "x*exp(x) - exp(x)"
     assert str(ak.integrate(f, x, timeout=60.0)) == "x*exp(x) - exp(x)"
-    stopped = ak.integrate(f, x, timeout=1e-12)
+    with pytest.warns(ak.IntegrationBudgetWarning, match="timeout"):
+        stopped = ak.integrate(f, x, timeout=1e-12)
     assert stopped is None or str(stopped).startswith("Integral(")
     assert ak.integrate_antiderivative(f, x, 4000, 0.0) is not None  # 0: no wall-clock limit
     for bad in (0, -1.0, float("nan")):
