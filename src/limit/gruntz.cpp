@@ -122,10 +122,22 @@ class Gruntz {
         // i*r: the real part is exactly 0 and r = im(P) has a decided sign
         const ExprId re = p_.func(Op::Re, P);
         const auto z = alkahest::is_zero(p_, re);
-        if (!z || !*z) GIVE_UP("complex leading coefficient: " + Expr(p_, P).str());
-        const auto t = const_sign(p_.func(Op::Im, P));
-        if (!t || *t == 0) GIVE_UP("c0 zero");
-        return p_.mul(p_.integer(s * *t), p_.mul(p_.constant(Constant::I), oo));
+        if (z && *z) {
+          const auto t = const_sign(p_.func(Op::Im, P));
+          if (!t || *t == 0) GIVE_UP("c0 zero");
+          return p_.mul(p_.integer(s * *t), p_.mul(p_.constant(Constant::I), oo));
+        }
+        // another non-real constant ((-1)**(1/3)): its modulus times a positive quantity tends to
+        // oo, so the limit is the infinity in the direction sign(P) = P/|P| (SymPy's
+        // oo*sign((-1)**(-pi))); P != 0 certified by an enclosure that excludes 0
+        bool nonzero = false;
+        try {
+          const Evalf v = evalf(p_, P, 30);
+          nonzero = !v.real && std::abs(v.im_double) > 2 * std::stod(v.im_radius);
+        } catch (const std::exception&) {
+        }
+        if (!nonzero) GIVE_UP("complex leading coefficient: " + Expr(p_, P).str());
+        return p_.mul(p_.integer(s), p_.mul(p_.func(Op::Sign, P), oo));
       }
       const auto t = const_sign(P);
       if (!t || *t == 0) GIVE_UP("c0 zero");

@@ -92,9 +92,33 @@ def _symbols(pool, case):
     return out
 
 
+def _direction(pool, e):
+    """The direction c/|c| of a directed infinity c*oo with a constant c (oo*sign(P), -oo*(-1)**(1/3)),
+    numerically; None for anything else."""
+    if e.free_symbols:
+        return None
+    factors = e.args if e.node().kind == "Mul" else [e]
+    infs = [f for f in factors if f == pool.oo or f == -pool.oo]
+    if len(infs) != 1:
+        return None
+    rest = [f for f in factors if f != infs[0]]
+    try:
+        c = complex(1)
+        for f in rest:
+            c *= complex(N(f, 30))
+    except Exception:
+        return None
+    if infs[0] == -pool.oo:
+        c = -c
+    return c / abs(c) if c != 0 else None
+
+
 def _same(pool, ours, theirs, syms) -> bool:
     if ours == theirs:
         return True
+    a, b = _direction(pool, ours), _direction(pool, theirs)
+    if a is not None and b is not None:  # two directed infinities: the same direction
+        return abs(a - b) < 1e-12
     special = {str(pool.oo), str(-pool.oo), str(pool.zoo), str(pool.nan)}
     if str(ours) in special or str(theirs) in special:
         return False

@@ -304,6 +304,36 @@ def test_floor_at_a_symbolic_integer_point(pool):
     assert _unevaluated(lim("floor(x)", "r", "+"))
 
 
+@pytest.mark.parametrize("text,point,d", [
+    ("x**(-2/3)", "0", "-"), ("(-x)**(-2/3)", "0", "+"), ("x**(-pi)", "0", "-"), ("(-1)**(1/3)*x", "oo", "+"),
+    ("(2 + 3*I)*x**2 - x", "oo", "+"), ("(-1)**(1/5)/x**3", "0", "+"),
+])
+def test_infinity_in_a_complex_direction(pool, text, point, d):
+    # the leading coefficient is a non-real constant P: the limit is oo*sign(P), the infinity in the
+    # direction P/|P|. mpmath: at points ever closer to the limit point the value's modulus grows and
+    # its direction is sign(P)'s (principal powers of negative reals, as alkahest's)
+    import mpmath as m
+    from alkahest import N, parse
+    x = pool.symbol("x")
+    ours = limit(parse(text, pool, symbols=[x]), x, parse(point, pool), d)
+    assert ours.node().kind == "Mul" and pool.oo in ours.args, ours
+    direction = 1
+    for a in ours.args:
+        if a != pool.oo:
+            direction *= complex(N(a, 30))
+    assert abs(abs(direction) - 1) < 1e-12
+    f = eval("lambda x: " + text.replace("I", "1j").replace("pi", "m.pi"), {"m": m})
+    if point == "0":
+        xs = [m.mpf(10) ** -k * (1 if d == "+" else -1) for k in (8, 12)]
+    else:
+        xs = [m.mpf(10) ** k for k in (8, 12)]
+    with m.workdps(40):
+        vals = [complex(f(m.mpc(xv))) for xv in xs]
+    assert abs(vals[1]) > 100 * abs(vals[0]) > 100
+    for v in vals:
+        assert abs(v / abs(v) - direction) < 1e-6, (text, v, direction)
+
+
 @pytest.mark.parametrize("text,want", [
     ("besselj(7, x)/x**7", "1/645120"), ("besseli(1, x)/x", "1/2"), ("besselj(-3, x)/x**3", "-1/48"),
     ("besseli(-3, x)/x**3", "1/48"), ("(besselj(0, x) - 1)/x**2", "-1/4"), ("besseli(2, x**2)/x**4", "1/8"),
