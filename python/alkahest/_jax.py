@@ -135,7 +135,27 @@ def _run_program(data, dtype, args):
     return [jnp.broadcast_to(jnp.asarray(regs[r], dtype=dtype), shape) for r in outputs]
 
 
-_ArrayImpl = type(jnp.zeros(()))  # the concrete array class (jax.Array is its abstract base)
+class _NoArray:  # what _ArrayImpl is where JAX has no CPU device: no array is of it
+    pass
+
+
+# Set on the first eager call (not at import: making an array starts JAX's backends): the concrete
+# array class (jax.Array is its abstract base), and jaxlib's device put with its ShapedArray.
+_ArrayImpl: type = _NoArray
+_FAST_PUT: Any = None
+_FAST_READY = False
+
+
+def _init_fast() -> None:
+    global _ArrayImpl, _FAST_PUT, _FAST_READY
+    try:
+        _ArrayImpl = type(jax.device_put(np.zeros(()), jax.devices("cpu")[0]))
+    except Exception:  # noqa: BLE001 -- no CPU backend: the general path only
+        _ArrayImpl = _NoArray
+    _FAST_PUT = _device_put_fast()
+    _FAST_READY = True
+
+
 _CPU_DEVICES: dict = {}  # sharding -> its device when that is one addressable CPU device, else None
 
 
@@ -177,7 +197,6 @@ def _device_put_fast():
         return None
 
 
-_FAST_PUT = _device_put_fast()
 _AVALS: dict = {}  # (shape, dtype) -> ShapedArray, for the fast put
 
 
@@ -278,6 +297,8 @@ class _JaxFunction:
         explains)."""
         if not args:
             return None
+        if not _FAST_READY:
+            _init_fast()
         sharding = args[0].sharding if type(args[0]) is _ArrayImpl else None
         device = _cpu_device(sharding)
         if device is None:

@@ -264,3 +264,20 @@ def test_to_jax_eager_results_equal_numpy_eval_and_sit_where_jnp_puts_them():
             assert np.asarray(jnp.sin(one)).shape == one.shape  # a usable array
         committed = jax.device_put(jnp.linspace(0.0, 1.0, 5), jax.devices("cpu")[0])
         assert committed.committed and g(committed, committed).committed
+
+
+def test_importing_to_jax_starts_no_jax_backend():
+    """The eager fast path's setup waits for the first call: importing alkahest's JAX module (or
+    building a function) must not start XLA's backends (on a GPU machine that preallocates memory,
+    and it fixes the platform before the user's configuration)."""
+    pytest.importorskip("jax")
+    import os
+    import subprocess
+    import sys
+
+    code = ("import alkahest as ak; from alkahest import _jax; from jax._src import xla_bridge as xb; "
+            "x = ak.ExprPool().symbol('x'); ak.to_jax(ak.sin(x), [x]); print(bool(xb._backends))")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(ak.__file__)))
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.strip() == "False"
