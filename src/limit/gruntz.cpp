@@ -147,8 +147,23 @@ class Gruntz {
       if (*t == 0) GIVE_UP("c0 zero");
       return p_.constant(s * *t > 0 ? Constant::Infinity : Constant::NegativeInfinity);
     }
-    if (any_node(p_, P, [](ExprId, const Node& m) { return m.kind == Kind::Constant && m.constant == Constant::I; }))
-      GIVE_UP("complex parameter coefficient: " + Expr(p_, P).str());
+    if (any_node(p_, P, [](ExprId, const Node& m) { return m.kind == Kind::Constant && m.constant == Constant::I; })) {
+      // a complex parameter expression (I*y): the infinity in the direction sign(P) = P/|P| for
+      // P != 0, as oo*sign(a) for a real parameter (SymPy's oo*I*y); real constant factors of
+      // known sign come out of sign() (3*sinh(1)*I*y: sign(I*y))
+      std::vector<ExprId> rest;
+      const Node& pn = p_.node(P);
+      for (ExprId f : pn.kind == Kind::Mul ? pn.args : std::vector<ExprId>{P}) {
+        if (free_symbols(p_, f).empty() && is_real(p_.node(f).facts) == true) {
+          if (const auto t = const_sign(f); t && *t != 0) {
+            s *= *t;
+            continue;
+          }
+        }
+        rest.push_back(f);
+      }
+      return p_.mul(p_.integer(s), p_.mul(p_.func(Op::Sign, p_.mul(rest)), oo));
+    }
     // sign(-P) = -sign(P): a negative numeric factor comes out (SymPy's -oo*sign(a))
     ExprId q = P;
     if (const Node& qn = p_.node(P); qn.kind == Kind::Mul && p_.node(qn.args[0]).kind == Kind::Number &&

@@ -92,11 +92,9 @@ def _symbols(pool, case):
     return out
 
 
-def _direction(pool, e):
-    """The direction c/|c| of a directed infinity c*oo with a constant c (oo*sign(P), -oo*(-1)**(1/3)),
-    numerically; None for anything else."""
-    if e.free_symbols:
-        return None
+def _direction(pool, e, pt=None):
+    """The direction c/|c| of a directed infinity c*oo with c free of the infinity (oo*sign(P),
+    -oo*(-1)**(1/3), oo*I*y), numerically, the parameters at the values `pt`; None for anything else."""
     factors = e.args if e.node().kind == "Mul" else [e]
     infs = [f for f in factors if f == pool.oo or f == -pool.oo]
     if len(infs) != 1:
@@ -105,7 +103,7 @@ def _direction(pool, e):
     try:
         c = complex(1)
         for f in rest:
-            c *= complex(N(f, 30))
+            c *= complex(N(subs(f, pt) if pt and f.free_symbols else f, 30))
     except Exception:
         return None
     if infs[0] == -pool.oo:
@@ -116,9 +114,16 @@ def _direction(pool, e):
 def _same(pool, ours, theirs, syms) -> bool:
     if ours == theirs:
         return True
-    a, b = _direction(pool, ours), _direction(pool, theirs)
-    if a is not None and b is not None:  # two directed infinities: the same direction
-        return abs(a - b) < 1e-12
+    free = list((ours - theirs).free_symbols) if ours.free_symbols or theirs.free_symbols else []
+    # two directed infinities: the same direction (at parameter values, complex ones for complex
+    # parameters, when they have parameters)
+    i = parse("I", pool)
+    pts = [None] if not free else [
+        {s: pool.rational(7 + 3 * j + 5 * k, 5 + k) + (i * pool.rational(k - 1, 3) if s.is_real is not True else 0)
+         for j, s in enumerate(free)} for k in range(3)]
+    dirs = [(_direction(pool, ours, pt), _direction(pool, theirs, pt)) for pt in pts]
+    if all(a is not None and b is not None for a, b in dirs):
+        return all(abs(a - b) < 1e-12 for a, b in dirs)
     special = {str(pool.oo), str(-pool.oo), str(pool.zoo), str(pool.nan)}
     if str(ours) in special or str(theirs) in special:
         return False

@@ -334,6 +334,21 @@ def test_infinity_in_a_complex_direction(pool, text, point, d):
         assert abs(v / abs(v) - direction) < 1e-6, (text, v, direction)
 
 
+def test_infinity_in_the_direction_of_a_complex_parameter(pool):
+    # x*P with P = 3*sinh(1)*I*y, y complex: oo*sign(I*y) (the direction P/|P| for P != 0; SymPy's
+    # oo*I*y). mpmath: the value's direction at large x for several y is sign(I*y)'s
+    import mpmath as m
+    from alkahest import N, parse, subs
+    x, y = pool.symbol("x"), pool.symbol("y", complex=True)
+    ours = limit(parse("3*I*x*y*sinh(1)", pool, symbols=[x, y]), x, pool.oo)
+    assert ours == parse("oo*sign(I*y)", pool, symbols=[y])
+    assert limit(parse("-I*x*y", pool, symbols=[x, y]), x, pool.oo) == parse("-oo*sign(I*y)", pool, symbols=[y])
+    for yv in (2 - 3j, -1 + 0.5j, 4):
+        d = complex(N(subs(parse("sign(I*y)", pool, symbols=[y]), {y: parse(str(yv).replace("j", "*I"), pool)}), 30))
+        v = complex(3j * m.mpf(10) ** 8 * yv * m.sinh(1))
+        assert abs(v / abs(v) - d) < 1e-12 and abs(v) > 1e8
+
+
 @pytest.mark.parametrize("text,want", [
     ("besselj(7, x)/x**7", "1/645120"), ("besseli(1, x)/x", "1/2"), ("besselj(-3, x)/x**3", "-1/48"),
     ("besseli(-3, x)/x**3", "1/48"), ("(besselj(0, x) - 1)/x**2", "-1/4"), ("besseli(2, x**2)/x**4", "1/8"),
