@@ -1505,6 +1505,95 @@ std::optional<ExprId> one_sided(ExprPool& pool, ExprId e0, ExprId x, ExprId x0, 
 
 }  // namespace
 
+namespace {
+
+// x0 = I*oo or -I*oo: the sign s of the ray x = s*I*y, y -> +oo (SymPy's convention for these
+// points: the limit along the imaginary axis); 0 for any other point.
+int imaginary_ray(ExprPool& p, ExprId x0) {
+  const Node& n = p.node(x0);
+  if (n.kind != Kind::Mul) return 0;
+  int s = 1;
+  bool i = false, inf = false;
+  for (ExprId a : n.args) {
+    const Node& m = p.node(a);
+    if (m.kind == Kind::Constant && m.constant == Constant::I && !i) {
+      i = true;
+    } else if (m.kind == Kind::Constant && (m.constant == Constant::Infinity || m.constant == Constant::NegativeInfinity) &&
+               !inf) {
+      inf = true;
+      if (m.constant == Constant::NegativeInfinity) s = -s;
+    } else if (m.kind == Kind::Number && m.number.is_integer() && m.number.sign() != 0) {
+      if (m.number.sign() < 0) s = -s;  // a positive scale of the ray does not move its direction
+    } else {
+      return 0;
+    }
+  }
+  return i && inf ? s : 0;
+}
+
+// The Bessel functions of an argument s*I*u (s = +-1, u > 0 by its facts, the order v real) as
+// functions of u (principal branches, DLMF 10.27.6, 10.27.8, 10.27.11 with ph(s*I*u) = s*pi/2):
+//   besselj(v, s*I*u) = e^(s*v*pi*I/2) besseli(v, u),   besseli(v, s*I*u) = e^(s*v*pi*I/2) besselj(v, u),
+//   besselk(v, s*I*u) = -s*(pi/2)*I*e^(-s*v*pi*I/2) (besselj(v, u) - s*I*bessely(v, u)),
+//   bessely(v, s*I*u) = e^(s*(v + 1)*pi*I/2) besseli(v, u) - (2/pi) e^(-s*v*pi*I/2) besselk(v, u).
+ExprId mul_all(ExprPool& p, std::vector<ExprId> fs) { return p.mul(fs); }
+
+ExprId bessel_on_imaginary_axis(ExprPool& p, ExprId e, std::unordered_map<ExprId, ExprId>& memo) {
+  if (auto it = memo.find(e); it != memo.end()) return it->second;
+  const Node n = p.node(e);
+  ExprId r = e;
+  if (!n.args.empty()) {
+    std::vector<ExprId> args;
+    for (ExprId a : n.args) args.push_back(bessel_on_imaginary_axis(p, a, memo));
+    if (args != n.args) r = with_args(p, n.kind, n.op, e, args);
+    const Node rn = p.node(r);
+    const bool bessel = rn.kind == Kind::Func && (rn.op == Op::BesselJ || rn.op == Op::BesselY ||
+                                                  rn.op == Op::BesselI || rn.op == Op::BesselK);
+    if (bessel && is_real(p.node(rn.args[0]).facts) == true && p.node(rn.args[1]).kind == Kind::Mul) {
+      const ExprId v = rn.args[0];
+      std::vector<ExprId> rest;
+      bool i = false;
+      for (ExprId a : p.node(rn.args[1]).args) {
+        const Node& m = p.node(a);
+        if (m.kind == Kind::Constant && m.constant == Constant::I && !i)
+          i = true;
+        else
+          rest.push_back(a);
+      }
+      ExprId u = p.mul(rest);
+      int s = 0;
+      if (i && is_positive(p.node(u).facts) == true) s = 1;
+      if (i && is_negative(p.node(u).facts) == true) {
+        s = -1;
+        u = p.neg(u);
+      }
+      if (s != 0) {
+        const ExprId I = p.constant(Constant::I), pi = p.constant(Constant::Pi);
+        const auto phase = [&](ExprId k) {  // e^(k*pi*I/2)
+          return p.func(Op::Exp, p.div(mul_all(p, {k, pi, I}), p.integer(2)));
+        };
+        const ExprId sv = p.mul(p.integer(s), v);
+        const auto f = [&](Op op) { return p.func(op, std::vector<ExprId>{v, u}); };
+        switch (rn.op) {
+          case Op::BesselJ: r = p.mul(phase(sv), f(Op::BesselI)); break;
+          case Op::BesselI: r = p.mul(phase(sv), f(Op::BesselJ)); break;
+          case Op::BesselK:
+            r = mul_all(p, {p.integer(-s), p.div(pi, p.integer(2)), I, phase(p.neg(sv)),
+                           p.sub(f(Op::BesselJ), mul_all(p, {p.integer(s), I, f(Op::BesselY)}))});
+            break;
+          default:  // BesselY
+            r = p.sub(p.mul(phase(p.mul(p.integer(s), p.add(v, p.integer(1)))), f(Op::BesselI)),
+                      mul_all(p, {p.div(p.integer(2), pi), phase(p.neg(sv)), f(Op::BesselK)}));
+        }
+      }
+    }
+  }
+  memo.emplace(e, r);
+  return r;
+}
+
+}  // namespace
+
 std::optional<ExprId> limit(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, std::string_view dir) {
   if (pool.node(x).kind != Kind::Symbol) throw InvalidArgument("limit: the variable must be a symbol");
   if (dir != "+" && dir != "-" && dir != "+-") throw InvalidArgument("limit: dir must be '+', '-' or '+-'");
@@ -1522,6 +1611,14 @@ std::optional<ExprId> limit(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, st
   // the names of the auxiliary functions are the algorithm's own (asymptotic.hpp)
   if (any_node(pool, expr, [&](ExprId id, const Node&) { return series_detail::aux_kind(pool, id) != series_detail::Aux::None; }))
     return std::nullopt;  // x - oo with x complex: left unevaluated
+  if (const int s = imaginary_ray(pool, x0)) {
+    // along the imaginary axis, x = s*I*y with y -> +oo (SymPy's convention for I*oo, -I*oo); the
+    // Bessel functions of s*I*y become functions of y, whose expansions at oo are known
+    const ExprId y = fresh(pool, expr, "limit_y_", positive_facts());
+    std::unordered_map<ExprId, ExprId> memo;
+    const ExprId on_ray = subs(pool, expr, {{x, mul_all(pool, {pool.integer(s), pool.constant(Constant::I), y})}});
+    return limit(pool, bessel_on_imaginary_axis(pool, on_ray, memo), y, pool.constant(Constant::Infinity), "-");
+  }
   if (is_inf(pool, x0, Constant::Infinity) || is_inf(pool, x0, Constant::NegativeInfinity)) {
     const int s = is_inf(pool, x0, Constant::Infinity) ? 1 : -1;
     const auto resolved = resolve_piecewise(pool, expr, x, x0, s > 0 ? "-" : "+");

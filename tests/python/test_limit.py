@@ -349,6 +349,55 @@ def test_infinity_in_the_direction_of_a_complex_parameter(pool):
         assert abs(v / abs(v) - d) < 1e-12 and abs(v) > 1e8
 
 
+@pytest.mark.parametrize("text,point,want", [
+    ("besselj(1, x)", "oo*I", "oo*I"), ("besselj(1, x)", "-oo*I", "-oo*I"), ("bessely(1, x)", "oo*I", "-oo"),
+    ("bessely(1, x)", "-oo*I", "-oo"), ("besseli(1, x)", "oo*I", "0"), ("besseli(1, x)", "-oo*I", "0"),
+    ("besselk(1, x)", "oo*I", "0"), ("besselk(1, x)", "-oo*I", "0"),
+    ("besselj(0, x)*exp(-x*I)", "-oo*I", "0"), ("1/x", "oo*I", "0"), ("x**2", "-oo*I", "-oo"),
+])
+def test_limits_along_the_imaginary_axis(pool, text, point, want):
+    # x0 = +-I*oo: the limit along x = +-I*y, y -> oo (SymPy's convention), the Bessel functions of
+    # +-I*y rewritten as functions of y. mpmath at y = 60 and 240: the values approach the limit
+    # (a finite one: |f| shrinks; an infinite one: |f| grows in the direction of the answer)
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", complex=True)
+    assert limit(parse(text, pool, symbols=[x]), x, parse(point, pool), "+") == parse(want, pool)
+    s = 1j if point == "oo*I" else -1j
+    f = eval("lambda x: " + text.replace("I", "1j"), {"besselj": m.besselj, "bessely": m.bessely,
+                                                       "besseli": m.besseli, "besselk": m.besselk, "exp": m.exp})
+    with m.workdps(30):
+        v1, v2 = (complex(f(s * m.mpf(y))) for y in (60, 240))
+    if want == "0":
+        assert abs(v2) < abs(v1) < 0.2
+    else:
+        d = {"oo*I": 1j, "-oo*I": -1j, "-oo": -1, "oo": 1}[want]
+        assert abs(v2) > 10 * abs(v1) > 10 and abs(v2 / abs(v2) - d) < 1e-6
+
+
+def test_no_limit_along_the_imaginary_axis(pool):
+    # x*besseli(2, x) at I*oo is -I*y*besselj(2, y): it oscillates with growing amplitude (no limit)
+    from alkahest import parse
+    x = pool.symbol("x", complex=True)
+    assert _unevaluated(limit(parse("x*besseli(2, x)", pool, symbols=[x]), x, parse("oo*I", pool)))
+
+
+def test_bessel_identities_on_the_imaginary_axis():
+    # the rewrites the limits along +-I*oo use (gruntz.cpp, bessel_on_imaginary_axis), against mpmath
+    import mpmath as m
+    for v in (1, m.mpf(5) / 2, -m.mpf(1) / 3):
+        for s in (1, -1):
+            u = m.mpf("3.7")
+            z = s * 1j * u
+            ph = lambda k: m.exp(k * m.pi * 1j / 2)  # noqa: E731
+            assert abs(m.besselj(v, z) - ph(s * v) * m.besseli(v, u)) < 1e-12
+            assert abs(m.besseli(v, z) - ph(s * v) * m.besselj(v, u)) < 1e-12
+            k = -s * m.pi / 2 * 1j * ph(-s * v) * (m.besselj(v, u) - s * 1j * m.bessely(v, u))
+            assert abs(m.besselk(v, z) - k) < 1e-12
+            y = ph(s * (v + 1)) * m.besseli(v, u) - 2 / m.pi * ph(-s * v) * m.besselk(v, u)
+            assert abs(m.bessely(v, z) - y) < 1e-12
+
+
 @pytest.mark.parametrize("text,want", [
     ("besselj(7, x)/x**7", "1/645120"), ("besseli(1, x)/x", "1/2"), ("besselj(-3, x)/x**3", "-1/48"),
     ("besseli(-3, x)/x**3", "1/48"), ("(besselj(0, x) - 1)/x**2", "-1/4"), ("besseli(2, x**2)/x**4", "1/8"),
