@@ -19,5 +19,5 @@ def test_no_wrong_limit_and_agreement_floor():
     assert s[("all", "agree")] >= 570, dict(s)
     assert s[("test_gruntz.py", "agree")] >= 92, dict(s)
     # every SymPy 'no limit' (AccumBounds, unevaluated Limit) is None here, never a number
-    assert s[("all", "no_limit")] >= 40
+    assert s[("all", "no_limit")] >= 50
     assert s[("all", "better")] >= 1
