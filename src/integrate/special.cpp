@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "alkahest/rebuild.hpp"
+#include "alkahest/evalf.hpp"
 #include "alkahest/poly.hpp"
 #include "integrate/integrator.hpp"
 
@@ -317,7 +318,46 @@ static Opt fresnel(Integrator& in, ExprId f, ExprId x) {
   return in.sub(in.mul(Cf, cD), in.mul(S, sD));
 }
 
+namespace {
+
+// log(a*x + b)/(c*x + d): with t = a*x + b and t0 = b - a*d/c, the integral is
+// (log(t)*log(1 - t/t0) + polylog(2, t/t0))/c (t0 != 0; d/dt polylog(2, t/t0) = -log(1 - t/t0)/t),
+// or log(t)**2/(2*c) when t0 = 0. log(x)/(x + 1) = log(x)*log(x + 1) + polylog(2, -x).
+Opt dilog(Integrator& in, ExprId f, ExprId x) {
+  ExprPool& pool = in.pool;
+  auto [c0, g] = in.split_constant(f, x);
+  const Node& n = pool.node(g);
+  if (n.kind != Kind::Mul || n.args.size() != 2) return std::nullopt;
+  ExprId L = 0, D = 0;
+  for (ExprId t : n.args) {
+    const Node& tn = pool.node(t);
+    if (tn.kind == Kind::Func && tn.op == Op::Log) L = t;
+    else if (tn.kind == Kind::Pow && tn.args[1] == pool.integer(-1)) D = tn.args[0];
+  }
+  if (!L || !D) return std::nullopt;
+  const ExprId T = pool.node(L).args[0];
+  auto lt = in.linear(T, x), ld = in.linear(D, x);
+  if (!lt || !ld) return std::nullopt;
+  const auto [a, b] = *lt;
+  const auto [c, d] = *ld;
+  const ExprId t0 = cancel(pool, in.sub(b, in.div(in.mul(a, d), c)));
+  ExprId r;
+  if (is_zero(pool, t0) == std::optional<bool>(true)) {
+    r = in.div(in.pw(L, 2), in.mul(in.num(2), c));
+  } else if (is_zero(pool, t0) == std::optional<bool>(false) || !pool.is_number(t0)) {
+    const ExprId z = in.div(T, t0);
+    const ExprId args[2] = {in.num(2), z};
+    r = in.div(in.add(in.mul(L, in.fn(Op::Log, in.sub(pool.integer(1), z))), pool.func(Op::Polylog, args)), c);
+  } else {
+    return std::nullopt;
+  }
+  return in.mul(c0, r);
+}
+
+}  // namespace
+
 Opt Integrator::special(ExprId f, ExprId x) {
+  if (Opt r = attempt([&] { return dilog(*this, f, x); })) return r;
   if (Opt r = attempt([&] { return kernel_rational(*this, f, x); })) return r;
   if (Opt r = attempt([&] { return fresnel(*this, f, x); })) return r;
   if (Opt r = attempt([&] { return log_kernel(*this, f, x); })) return r;

@@ -87,6 +87,10 @@ INVERSE_SUBSTITUTIONS = [
     "x*exp(atan(x))/(x**2 + 1)**(3/2)",  # Apostol 98
     "atan(x)/(x**2 + 1)**(3/2)",
     "exp(acos(x))",
+    # log(linear)/linear: a dilogarithm (src/integrate/special.cpp)
+    "log(x)/(x + 1)",  # Apostol 156
+    "log(2*x + 3)/(x - 1)",
+    "log(x + 1)/(2*x + 2)",
 ]
 
 

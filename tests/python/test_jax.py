@@ -32,7 +32,9 @@ _JNP = {
     "asin": jnp.arcsin, "acos": jnp.arccos, "atan": jnp.arctan, "atan2": jnp.arctan2, "exp": jnp.exp,
     "log": jnp.log, "abs": jnp.abs, "sign": jnp.sign, "floor": jnp.floor, "ceiling": jnp.ceil,
     "erf": jsp.erf, "erfc": jsp.erfc, "gamma": jsp.gamma, "sqrt": jnp.sqrt, "asinh": jnp.arcsinh,
-    "sech": lambda x: 1 / jnp.cosh(x), "acot": lambda x: jnp.arctan(1 / x),
+    "sech": lambda x: 1 / jnp.cosh(x), "cbrt": lambda x: jnp.cbrt(jnp.asarray(x, dtype=jnp.result_type(float))),
+    # (a constant subtree may be the Python int 0: acot(0) = atan(1/+0.0) = pi/2, as the kernel's)
+    "acot": lambda x: jnp.arctan(1 / jnp.asarray(x, dtype=jnp.result_type(float))),
     # (an integer x would make jax compute polygamma in float32)
     "polygamma": lambda n, x: jsp.polygamma(jnp.asarray(n, dtype=jnp.int32),
                                             jnp.asarray(x, dtype=jnp.result_type(float))),
@@ -254,7 +256,10 @@ def test_random_expressions_against_jnp(item):
         got_g = jax.jit(jax.vmap(jax.grad(f, argnums=(0, 1))))(*pts)
         want_g = jax.vmap(jax.grad(lambda u, v: jnp_of(tree, [u, v]) * 1.0, argnums=(0, 1)))(*pts)
         for gg, ww in zip(got_g, want_g):
-            assert close(gg, ww, 1e-7), str(e)
+            # where the oracle's gradient is not finite it differentiates what the kernel
+            # simplified away (cbrt(0*x): inf*0 in jnp, a constant in alkahest): compared elsewhere
+            ok = np.isfinite(np.asarray(ww))
+            assert close(np.asarray(gg)[ok], np.asarray(ww)[ok], 1e-7), str(e)
 
 
 def test_sharding_example_runs():
