@@ -970,6 +970,61 @@ ExprId special_at_infinity(ExprPool& p, ExprId e, ExprId x, std::unordered_map<E
 // b**r (r constant, not an integer) and log(b) where b is eventually negative (b -> -oo, b -> c < 0,
 // or b -> 0 with 1/b -> -oo): (-1)**r * (-b)**r and log(-b) + i*pi, the principal values for
 // b < 0 (log(b) = log|b| + i*pi). Gruntz's algorithm then sees positive bases.
+// Real and imaginary parts of a sum, product or integer power of I and of values real by their
+// facts ((y - I)/(-y - I) = (1 - y**2)/(y**2 + 1) + I*(-2*y)/(y**2 + 1) for real y); nullopt for
+// anything else. A reciprocal multiplies by the conjugate over the squared modulus.
+std::optional<std::pair<ExprId, ExprId>> real_imag(ExprPool& p, ExprId e, int depth = 0) {
+  using Parts = std::pair<ExprId, ExprId>;
+  if (depth > 12) return std::nullopt;
+  const Node& n = p.node(e);
+  if (n.kind == Kind::Constant && n.constant == Constant::I) return Parts{p.integer(0), p.integer(1)};
+  if (is_real(n.facts) == true) return Parts{e, p.integer(0)};
+  if (n.kind == Kind::Add || n.kind == Kind::Mul) {
+    const std::vector<ExprId> args = n.args;
+    std::optional<Parts> acc;
+    for (ExprId a : args) {
+      const auto t = real_imag(p, a, depth + 1);
+      if (!t) return std::nullopt;
+      if (!acc) {
+        acc = t;
+      } else if (n.kind == Kind::Add) {
+        acc = Parts{p.add(acc->first, t->first), p.add(acc->second, t->second)};
+      } else {
+        acc = Parts{p.sub(p.mul(acc->first, t->first), p.mul(acc->second, t->second)),
+                    p.add(p.mul(acc->first, t->second), p.mul(acc->second, t->first))};
+      }
+    }
+    return acc;
+  }
+  if (n.kind == Kind::Pow && p.node(n.args[1]).kind == Kind::Number && p.node(n.args[1]).number.is_integer() &&
+      p.node(n.args[1]).number.fits_long()) {
+    const long k = p.node(n.args[1]).number.integer().get_si();
+    if (k == 0 || k > 4 || k < -4) return std::nullopt;
+    const ExprId base = n.args[0];
+    auto t = real_imag(p, base, depth + 1);
+    if (!t) return std::nullopt;
+    Parts r = *t;
+    for (long j = 1; j < std::abs(k); ++j)
+      r = Parts{p.sub(p.mul(r.first, t->first), p.mul(r.second, t->second)),
+                p.add(p.mul(r.first, t->second), p.mul(r.second, t->first))};
+    if (k > 0) return r;
+    const ExprId m2 = p.add(p.pow(r.first, p.integer(2)), p.pow(r.second, p.integer(2)));
+    return Parts{p.div(r.first, m2), p.div(p.neg(r.second), m2)};
+  }
+  return std::nullopt;
+}
+
+// Whether c is a constant certified real and < 0 (an enclosure left of 0).
+bool negative_constant(ExprPool& p, ExprId c) {
+  if (!free_symbols(p, c).empty() || !finite_real_value(p, c)) return false;
+  try {
+    const Evalf v = evalf(p, c, 15);
+    return v.real && v.re_double < 0 && std::abs(v.re_double) > std::stod(v.re_radius);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 ExprId negative_bases(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId, ExprId>& memo) {
   if (auto it = memo.find(e); it != memo.end()) return it->second;
   const Node n = p.node(e);
@@ -991,7 +1046,11 @@ ExprId negative_bases(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId
       // re < 0, -(1 + I*t) lies across the cut from the side of the sign of im:
       // log(b) = log(-re) + log(1 + I*t) + I*pi*sign(im). Decided when re -> +-oo (and, for -oo,
       // im has a limit of decided sign).
-      const ExprId re = p.func(Op::Re, b), im = p.func(Op::Im, b);
+      ExprId re = p.func(Op::Re, b), im = p.func(Op::Im, b);
+      if (const auto ri = real_imag(p, b)) {  // a rational function of I and reals: split it here
+        re = ri->first;
+        im = ri->second;
+      }
       const bool parts = !any_node(p, p.add(re, im), [](ExprId, const Node& m) {
         return m.kind == Kind::Func && (m.op == Op::Re || m.op == Op::Im);
       });
@@ -1002,12 +1061,19 @@ ExprId negative_bases(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId
         const ExprId unit = p.func(Op::Log, p.add(p.integer(1), p.mul(i, p.div(im, re))));
         if (lr && p.is_constant(*lr, Constant::Infinity)) {
           r = p.add(p.func(Op::Log, re), unit);
-        } else if (lr && p.is_constant(*lr, Constant::NegativeInfinity)) {
+        } else if (lr && (p.is_constant(*lr, Constant::NegativeInfinity) || negative_constant(p, *lr))) {
+          // re -> -oo, or re -> L < 0 (log((x - I)/(-x - I)) at oo: b -> -1 from above the cut)
           int s = 0;
           if (const auto li = gruntz_limit(p, im, x)) {
             if (p.is_constant(*li, Constant::Infinity)) s = 1;
             else if (p.is_constant(*li, Constant::NegativeInfinity)) s = -1;
-            else if (free_symbols(p, *li).empty() && finite_real_value(p, *li)) {
+            else if (p.node(*li).kind == Kind::Number && p.node(*li).number.is_zero()) {
+              // im -> 0: the side of the cut b approaches from, by the sign 1/im tends to
+              if (const auto lv = gruntz_limit(p, p.pow(im, p.integer(-1)), x)) {
+                if (p.is_constant(*lv, Constant::Infinity)) s = 1;
+                if (p.is_constant(*lv, Constant::NegativeInfinity)) s = -1;
+              }
+            } else if (free_symbols(p, *li).empty() && finite_real_value(p, *li)) {
               try {
                 const Evalf v = evalf(p, *li, 15);
                 if (v.real && std::abs(v.re_double) > std::stod(v.re_radius)) s = v.re_double > 0 ? 1 : -1;

@@ -398,6 +398,33 @@ def test_bessel_identities_on_the_imaginary_axis():
             assert abs(m.bessely(v, z) - y) < 1e-12
 
 
+@pytest.mark.parametrize("text,point,want", [
+    ("log((x - I)/(-x - I))", "oo", "I*pi"), ("log((x - I)/(-x - I))", "-oo", "-I*pi"),
+    ("log((x + I)/(-x + I))", "oo", "-I*pi"), ("log(-1 + I/x)", "oo", "I*pi"), ("log(-1 - I/x)", "oo", "-I*pi"),
+    ("log(-2 + I/x**2 + 1/x)", "oo", "log(2) + I*pi"), ("log((x - I)**2/(x**2 + 1))", "oo", "0"),
+])
+def test_log_approaching_its_cut(pool, text, point, want):
+    # log(b) with b -> L < 0 and im(b) -> 0 of a decided sign: log(-L) + I*pi*sign(im(b)) (the side
+    # of the cut b comes from; the parts of a rational function of I split by conjugation). mpmath's
+    # principal log at x = +-1e6, +-1e9
+    import mpmath as m
+    from alkahest import N, parse
+    x = pool.symbol("x", complex=True)
+    ours = limit(parse(text, pool, symbols=[x]), x, parse(point, pool))
+    assert ours is not None and is_zero_num(ours - parse(want, pool)), ours
+    c = complex(N(parse(want, pool), 30))
+    f = eval("lambda x: " + text.replace("I", "1j"), {"log": m.log})
+    sgn = 1 if point == "oo" else -1
+    with m.workdps(30):
+        for xv in (10**6, 10**9):
+            assert abs(complex(f(m.mpf(sgn * xv))) - c) < 1e-5
+
+
+def is_zero_num(e):
+    from alkahest import N
+    return abs(complex(N(e, 30))) < 1e-25
+
+
 @pytest.mark.parametrize("text,want", [
     ("besselj(7, x)/x**7", "1/645120"), ("besseli(1, x)/x", "1/2"), ("besselj(-3, x)/x**3", "-1/48"),
     ("besseli(-3, x)/x**3", "1/48"), ("(besselj(0, x) - 1)/x**2", "-1/4"), ("besseli(2, x**2)/x**4", "1/8"),
@@ -589,11 +616,20 @@ def test_log_of_complex_arguments_at_infinity(pool, text, want, f):
     assert limit(parse(text, pool, symbols=[x]), x, pool.oo) == w
 
 
-def test_log_of_complex_arguments_undecided(pool):
+def test_log_of_complex_arguments_with_vanishing_imaginary_part(pool):
+    # Im -> 0: the side of the cut from the sign 1/Im tends to (1/x -> 0+: above the cut);
+    # mpmath at 1e8
+    import mpmath as m
     from alkahest import parse
     x = pool.symbol("x", positive=True)
-    # Im -> 0: the side of the cut is not decided from the limit of the imaginary part
-    assert _unevaluated(limit(parse("log(-x + I/x) - log(x)", pool, symbols=[x]), x, pool.oo))
+    assert limit(parse("log(-x + I/x) - log(x)", pool, symbols=[x]), x, pool.oo) == parse("I*pi", pool)
+    assert limit(parse("log(-x - I/x) - log(x)", pool, symbols=[x]), x, pool.oo) == parse("-I*pi", pool)
+    with m.workdps(30):
+        v = m.mpf(10) ** 8
+        assert abs(complex(m.log(-v + 1j / v) - m.log(v)) - 1j * float(m.pi)) < 1e-9
+        assert abs(complex(m.log(-v - 1j / v) - m.log(v)) + 1j * float(m.pi)) < 1e-9
+    # Im of a sign not decided (sin(x)/x**2): no answer
+    assert _unevaluated(limit(parse("log(-1 + I*sin(x)/x**2)", pool, symbols=[x]), x, pool.oo))
 
 
 def test_deep_nesting_within_the_budget(pool):
