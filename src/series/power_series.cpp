@@ -724,6 +724,30 @@ std::pair<PSeries, PSeries> trig_pair(Ctx& cx, const PSeries& a0, bool hyperboli
 
 }  // namespace
 
+PSeries tan_or_tanh(Ctx& cx, const PSeries& a0, bool hyperbolic) {
+  // Rational coefficients and no constant term: FLINT's tan/tanh series in one call (instead of
+  // sin and cos, an inverse and a product, each converted to and from FLINT).
+  PSeries a = a0;
+  if (a.val >= 0) {
+    const ExprId c0 = at(cx, a, 0);
+    if (cx.pool.node(c0).kind == Kind::Number && cx.pool.node(c0).number.is_zero()) {
+      const long len = std::min(a.prec, cx.cap(a.den));
+      if (len > 0) {
+        std::vector<ExprId> hv = dense(cx, a, len);
+        if (rational_vec(cx, hv)) {
+          QP H, T;
+          to_q(cx.pool, hv, 0, hv.size(), H.v);
+          if (hyperbolic) fmpq_poly_tanh_series(T.v, H.v, len);
+          else fmpq_poly_tan_series(T.v, H.v, len);
+          return from_dense(cx, from_q(cx.pool, T.v, static_cast<std::size_t>(len)), a.den, len);
+        }
+      }
+    }
+  }
+  auto [s, c] = trig_pair(cx, a0, hyperbolic);
+  return div(cx, s, c);
+}
+
 std::pair<PSeries, PSeries> sin_cos(Ctx& cx, const PSeries& a) { return trig_pair(cx, a, false); }
 std::pair<PSeries, PSeries> sinh_cosh(Ctx& cx, const PSeries& a) { return trig_pair(cx, a, true); }
 PSeries sin_or_cos(Ctx& cx, const PSeries& a, bool cos, bool hyperbolic) {

@@ -104,6 +104,9 @@ PSeries log(Ctx& cx, PSeries a);
 /// (sin a, cos a) and (sinh a, cosh a).
 std::pair<PSeries, PSeries> sin_cos(Ctx& cx, const PSeries& a);
 std::pair<PSeries, PSeries> sinh_cosh(Ctx& cx, const PSeries& a);
+/// tan a (tanh a when hyperbolic): FLINT's series directly for rational coefficients without a
+/// constant term, sin/cos (sinh/cosh) otherwise.
+PSeries tan_or_tanh(Ctx& cx, const PSeries& a, bool hyperbolic);
 /// sin a (cos a when cos; sinh, cosh when hyperbolic) alone: half of sin_cos's work.
 PSeries sin_or_cos(Ctx& cx, const PSeries& a, bool cos, bool hyperbolic);
 /// d/du and the integral from u = 0 (NeedMoreTerms never; SeriesError at a u**-1 term).

@@ -592,6 +592,8 @@ class Expander {
     if (name == "log") return series_detail::log(cx_, a);
     if (name == "sin") return sin_or_cos(cx_, a, false, false);
     if (name == "cos") return sin_or_cos(cx_, a, true, false);
+    if (name == "tan") return tan_or_tanh(cx_, a, false);
+    if (name == "tanh") return tan_or_tanh(cx_, a, true);
     if (name == "tan" || name == "cot" || name == "sec" || name == "csc") {
       auto [s, c] = sin_cos(cx_, a);
       if (name == "tan") return div(cx_, s, c);
