@@ -664,8 +664,16 @@ class Gruntz {
       if (!sc || *sc <= 0) GIVE_UP("log of a sum of different classes with a coefficient not eventually positive");
       const ExprId v = expand(p_, p_.add(p_.mul(t, logw_value), p_.func(Op::Log, c)));
       const ExprId lv = limitinf(v);
-      if (is_zero_num(lv) || !(finite_const(lv) || p_.is_constant(lv, Constant::Infinity) ||
-                               p_.is_constant(lv, Constant::NegativeInfinity)))
+      if (is_zero_num(lv)) {
+        // B -> 1: log(B) = log(1 + U) = U (1 + O(U)) with U = B - 1 -> 0, so log(B)'s leading term is
+        // U's ((1/y)**log(3) + 1 at y = oo)
+        const auto [cu, tu] = lead_of(expand(p_, p_.sub(fn.args[0], p_.integer(1))), logw_value, memo);
+        const auto su = const_sign(tu);
+        if (is_zero_num(cu) || !real_exponent(tu) || !su || *su < 0 || (*su == 0 && !is_zero_num(limitinf(cu))))
+          GIVE_UP("log of a sum of different classes that tends to 1");
+        return {cu, tu};
+      }
+      if (!(finite_const(lv) || p_.is_constant(lv, Constant::Infinity) || p_.is_constant(lv, Constant::NegativeInfinity)))
         GIVE_UP("log of a sum of different classes that tends to 1");
       return {v, p_.integer(0)};
     }

@@ -425,6 +425,44 @@ def is_zero_num(e):
     return abs(complex(N(e, 30))) < 1e-25
 
 
+@pytest.mark.parametrize("text,point,want,xs", [
+    ("(x**log(3) + 1)**(1/x)", "0", "1", ("1e-60", "1e-120")),
+    ("(x**log(3) + 1)**(1/x**log(3))", "0", "E", ("1e-30", "1e-60")),
+    ("(1 + x**(-sqrt(2)))**(x**sqrt(2))", "oo", "E", ("1e20", "1e40")),
+    ("(1 + 2*x**(-pi))**(x**3)", "oo", "1", ("1e20", "1e40")),
+    ("(1 + x**(-E))**(3*x**E)", "oo", "exp(3)", ("1e20", "1e40")),
+    ("log(1 + x**(-sqrt(3)))*x**sqrt(3)", "oo", "1", ("1e20", "1e40")),
+])
+def test_log_of_sums_tending_to_one(pool, text, point, want, xs):
+    # log(B) with B -> 1 through terms of different classes: log(1 + U) ~ U with U = B - 1 -> 0.
+    # mpmath at points ever closer to the limit point: the distance to the limit shrinks
+    import mpmath as m
+    from alkahest import N, parse
+    x = pool.symbol("x", positive=True)
+    assert limit(parse(text, pool, symbols=[x]), x, parse(point, pool)) == parse(want, pool)
+    env = {"log": m.log, "sqrt": m.sqrt, "pi": m.pi, "E": m.e, "exp": m.exp}
+    f = eval("lambda x: " + text, env)
+    with m.workdps(200):
+        c = eval(want, env) if want != "1" else m.mpf(1)
+        d = [abs(f(m.mpf(v)) - c) for v in xs]
+    assert abs(complex(N(parse(want, pool), 30)) - complex(c)) < 1e-12
+    assert d[1] < d[0] < 1e-2
+
+
+def test_exp_log_tower_with_a_sum_tending_to_one(pool):
+    # ((2/3)**(x + 1) + 1)**(2**x)/2**((4/3)**(x - 1)) = exp((4/3)**x*(2/3 - log(2)*3/4) + o(..)) -> oo
+    # (SymPy: oo); mpmath: the log of the value grows like (4/3)**x
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+    text = "((2/3)**(x + 1) + 1)**(2**x)/2**((4/3)**(x - 1))"
+    assert limit(parse(text, pool, symbols=[x]), x, pool.oo) == pool.oo
+    with m.workdps(400):
+        lg = [(2 ** m.mpf(v)) * m.log(1 + (m.mpf(2) / 3) ** (v + 1)) - (m.mpf(4) / 3) ** (v - 1) * m.log(2)
+              for v in (60, 120)]
+    assert lg[1] > 1e6 * lg[0] > 1e6
+
+
 @pytest.mark.parametrize("text,want", [
     ("besselj(7, x)/x**7", "1/645120"), ("besseli(1, x)/x", "1/2"), ("besselj(-3, x)/x**3", "-1/48"),
     ("besseli(-3, x)/x**3", "1/48"), ("(besselj(0, x) - 1)/x**2", "-1/4"), ("besseli(2, x**2)/x**4", "1/8"),
