@@ -1225,6 +1225,40 @@ bool series_coeff_is_zero(ExprPool& pool, ExprId c0) {
     if (simplifies_to_zero()) return true;
     throw SeriesError("series: cannot decide whether the coefficient " + Expr(pool, c).str() + " is zero");
   }
+  // sqrt(q**2) of a parameter polynomial q of known sign is |q| = +-q (a - sqrt(a**2 + 2*a + 1) + 1
+  // for a > 0, from x*(a + 1) - sqrt(x**2*(a + 1)**2 + ...) at oo): an exact zero after that
+  auto square_roots_to_zero = [&]() {
+    std::vector<ExprId> roots;  // collected first: factor() below adds nodes to the pool
+    const Number half = Number::rational(1, 2), two(2L);
+    any_node(pool, c, [&](ExprId id, const Node& m) {
+      if (m.kind == Kind::Pow && pool.node(m.args[1]).kind == Kind::Number &&
+          pool.node(m.args[1]).number.is_exact() && Number::compare(pool.node(m.args[1]).number, half) == 0)
+        roots.push_back(id);
+      return false;
+    });
+    std::unordered_map<ExprId, ExprId> repl;
+    for (ExprId id : roots) {
+      try {
+        const ExprId f = factor(pool, pool.node(id).args[0]);
+        if (pool.node(f).kind != Kind::Pow) continue;
+        const ExprId q = pool.node(f).args[0], k = pool.node(f).args[1];
+        if (!(pool.node(k).kind == Kind::Number && pool.node(k).number.is_integer() &&
+              Number::compare(pool.node(k).number, two) == 0))
+          continue;
+        if (is_positive(pool.node(q).facts) == true) repl[id] = q;
+        else if (is_negative(pool.node(q).facts) == true) repl[id] = pool.neg(q);
+      } catch (const std::exception&) {
+      }
+    }
+    if (repl.empty()) return false;
+    try {
+      const Node& zn = pool.node(cancel(pool, subs(pool, c, repl)));
+      return zn.kind == Kind::Number && zn.number.is_zero();
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  if (square_roots_to_zero()) return true;
   for (int point = 0; point < 4; ++point) {
     std::unordered_map<ExprId, ExprId> values;
     for (std::size_t i = 0; i < fs.size(); ++i) values[fs[i]] = sample_value(pool, fs[i], static_cast<int>(i), point);

@@ -89,6 +89,14 @@ NOT_A_VALUE = {
 }
 
 
+# Cases left out because SymPy's recorded answer is wrong: (expr, point, dir, assumptions) -> why.
+SYMPY_WRONG = {
+    ("(-Abs(x - y) + Abs(x + y))/(2*x)", "0", "+", '{"x": {"complex": true}, "y": {"complex": true}}'):
+        "SymPy's sign(y) holds for real y only: the limit is re(y)/|y| (y = I: |x + I| - |x - I| = 0 for "
+        "real x, limit 0, not I)",
+}
+
+
 def _undefined_functions(e):
     """Names of the undefined functions (not in alkahest's op table) in e."""
     out, stack = set(), [e]
@@ -175,6 +183,9 @@ def classify(case):
     pool = ExprPool()
     if "exclude" in case:
         return "excluded", case["exclude"], None
+    key = (case["expr"], case["point"], case["dir"], json.dumps(case["symbols"], sort_keys=True))
+    if key in SYMPY_WRONG:
+        return "excluded", SYMPY_WRONG[key], None
     syms = _symbols(pool, case)
     try:
         e = parse(_text(case["expr"]), pool, symbols=list(syms.values()))

@@ -463,6 +463,31 @@ def test_exp_log_tower_with_a_sum_tending_to_one(pool):
     assert lg[1] > 1e6 * lg[0] > 1e6
 
 
+def test_cancellation_through_the_root_of_a_square(pool):
+    # the leading coefficient a + 1 - sqrt((a + 1)**2) is 0 for a > 0 (sqrt of the square of a
+    # parameter polynomial of known sign); mpmath at x = 1e12, 1e15 with a = 3/2, b = 5/7, c = 2
+    # (a = -3/2 for the second)
+    import mpmath as m
+    from alkahest import N, parse, subs
+    x = pool.symbol("x", real=True)
+    a = pool.symbol("a", positive=True)
+    an = pool.symbol("a", negative=True)
+    b, c = pool.symbol("b", positive=True), pool.symbol("c", positive=True)
+    cases = [("x*(a + 1) - sqrt(b*x + c + x**2*(a + 1)**2)", a, "-b/(2*a + 2)", m.mpf(3) / 2),
+             ("x*(1 - a) - sqrt(x**2*(a - 1)**2 + b*x)", an, "-b/(2 - 2*a)", -m.mpf(3) / 2)]
+    for text, asym, want, av in cases:
+        syms = [x, asym, b, c]
+        ours = limit(parse(text, pool, symbols=syms), x, pool.oo)
+        assert ours is not None and x not in ours.free_symbols, (text, ours)
+        vals = {asym: pool.rational(int(av * 2), 2), b: pool.rational(5, 7), c: pool.integer(2)}
+        w = complex(N(subs(ours, vals), 30)).real
+        assert abs(w - complex(N(subs(parse(want, pool, symbols=syms), vals), 30)).real) < 1e-25
+        f = eval("lambda x, a, b, c: " + text, {"sqrt": m.sqrt})
+        with m.workdps(60):
+            d = [abs(f(m.mpf(10) ** k, av, m.mpf(5) / 7, 2) - w) for k in (12, 15)]
+        assert d[1] < d[0] < 1e-9
+
+
 @pytest.mark.parametrize("text,want", [
     ("besselj(7, x)/x**7", "1/645120"), ("besseli(1, x)/x", "1/2"), ("besselj(-3, x)/x**3", "-1/48"),
     ("besseli(-3, x)/x**3", "1/48"), ("(besselj(0, x) - 1)/x**2", "-1/4"), ("besseli(2, x**2)/x**4", "1/8"),
