@@ -1425,10 +1425,92 @@ std::optional<ExprId> complex_infinity_limit(ExprPool& p, ExprId e, ExprId x) {
   return std::nullopt;
 }
 
+// Powers b**u of an oscillating base between positive constants (b = A + sum_j B_j*s_j with A,
+// B_j real constants and s_j = sin(v)**k or cos(v)**k, v real, so A - sum|B_j| <= b <= A + sum|B_j|,
+// the lower bound certified > 0) and an exponent u -> 0: |u*log(b)| <= |u|*max|log(bound)| -> 0, so
+// b**u -> 1 and e = b**u * R has R's limit ((cos(x) + 2)**(1/x) at oo is 1). nullopt otherwise.
+std::optional<ExprId> bounded_base_limit(ExprPool& p, ExprId e, ExprId x) {
+  auto depends = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == x; }); };
+  const Node& en = p.node(e);
+  const std::vector<ExprId> fs = en.kind == Kind::Mul ? en.args : std::vector<ExprId>{e};
+  std::vector<ExprId> rest;
+  bool found = false;
+  for (ExprId f : fs) {
+    const Node fn = p.node(f);
+    if (fn.kind != Kind::Pow || !depends(fn.args[0])) {
+      rest.push_back(f);
+      continue;
+    }
+    ExprId b = fn.args[0];
+    try {
+      b = expand(p, b);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    const Node& bn = p.node(b);
+    const std::vector<ExprId> terms = bn.kind == Kind::Add ? bn.args : std::vector<ExprId>{b};
+    std::vector<ExprId> lower;
+    bool ok = true, osc = false;
+    for (ExprId t : terms) {
+      if (!depends(t)) {
+        lower.push_back(t);
+        continue;
+      }
+      const Node& tn = p.node(t);
+      const std::vector<ExprId> tf = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
+      std::vector<ExprId> coeff;
+      int trig = 0;
+      for (ExprId g : tf) {
+        const Node& gn = p.node(g);
+        ExprId base = g;
+        if (gn.kind == Kind::Pow && p.node(gn.args[1]).kind == Kind::Number && p.node(gn.args[1]).number.is_integer() &&
+            p.node(gn.args[1]).number.sign() > 0)
+          base = gn.args[0];
+        const Node& sn = p.node(base);
+        if (sn.kind == Kind::Func && (sn.op == Op::Sin || sn.op == Op::Cos) && depends(sn.args[0]) &&
+            is_real(p.node(sn.args[0]).facts) == true) {
+          ++trig;
+        } else if (!depends(g)) {
+          coeff.push_back(g);
+        } else {
+          ok = false;
+        }
+      }
+      if (!ok || trig == 0) {
+        ok = false;
+        break;
+      }
+      osc = true;
+      lower.push_back(p.neg(p.func(Op::Abs, p.mul(coeff))));
+    }
+    if (!ok || !osc) {
+      rest.push_back(f);
+      continue;
+    }
+    const ExprId lo = p.add(lower);
+    if (!free_symbols(p, lo).empty() || is_real(p.node(lo).facts) != true) return std::nullopt;
+    bool positive = false;
+    try {
+      const Evalf v = evalf(p, lo, 30);
+      positive = v.real && v.re_double > 0 && v.re_double > 2 * std::stod(v.re_radius);
+    } catch (const std::exception&) {
+    }
+    if (!positive) return std::nullopt;
+    const auto lu = gruntz_limit(p, fn.args[1], x);
+    if (!lu || !(p.node(*lu).kind == Kind::Number && p.node(*lu).number.is_zero())) return std::nullopt;
+    found = true;  // b**u -> 1
+  }
+  if (!found) return std::nullopt;
+  const ExprId r = p.mul(rest);
+  if (!depends(r)) return r;
+  return gruntz_limit(p, r, x);
+}
+
 std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
   if (auto r = gruntz_limit(pool, e, x)) return r;
   if (auto r = bounded_limit(pool, e, x)) return r;
   if (auto r = complex_infinity_limit(pool, e, x)) return r;
+  if (auto r = bounded_base_limit(pool, e, x)) return r;
   return oscillating_limit(pool, e, x);
 }
 

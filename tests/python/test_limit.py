@@ -489,6 +489,36 @@ def test_cancellation_through_the_root_of_a_square(pool):
 
 
 @pytest.mark.parametrize("text,want", [
+    ("(cos(x) + 2)**(1/x)", "1"), ("(sin(x) + 10)**(1/x)", "1"), ("x*(2 + sin(x))**(1/x)", "oo"),
+    ("(3 + cos(x)*sin(x))**(1/sqrt(x))/(1 + 1/x)", "1"), ("(2 + cos(x))**(1/x)*exp(-x)", "0"),
+    ("(5 - 2*sin(x)**2)**(1/x)*(1 + 1/x)**x", "E"),
+])
+def test_bounded_oscillating_base_with_vanishing_exponent(pool, text, want):
+    # b between positive constants, u -> 0: b**u -> 1 (|u*log(b)| <= |u|*max|log(bound)|); mpmath at
+    # large x: the value is within that bound of the limit (or grows / decays past any bound)
+    import mpmath as m
+    from alkahest import N, parse
+    x = pool.symbol("x", real=True)
+    assert limit(parse(text, pool, symbols=[x]), x, pool.oo) == parse(want, pool)
+    f = eval("lambda x: " + text, {"cos": m.cos, "sin": m.sin, "sqrt": m.sqrt, "exp": m.exp, "log": m.log})
+    with m.workdps(40):
+        vals = [f(m.mpf(v)) for v in ("1e6", "1e12")]
+        if want == "oo":
+            assert vals[1] > 1e5 * vals[0] > 1e5
+        else:
+            c = m.mpf(complex(N(parse(want, pool), 30)).real)
+            assert abs(vals[1] - c) < 0.01 and abs(vals[1] - c) <= abs(vals[0] - c) + 1e-6
+
+
+def test_oscillating_base_not_bounded_away_from_zero(pool):
+    # 1 + cos(x) reaches 0; (2 + cos(x))**x has an exponent that does not vanish: no answer
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+    assert _unevaluated(limit(parse("(1 + cos(x))**(1/x)", pool, symbols=[x]), x, pool.oo))
+    assert _unevaluated(limit(parse("(2 + cos(x))**x", pool, symbols=[x]), x, pool.oo))
+
+
+@pytest.mark.parametrize("text,want", [
     ("besselj(7, x)/x**7", "1/645120"), ("besseli(1, x)/x", "1/2"), ("besselj(-3, x)/x**3", "-1/48"),
     ("besseli(-3, x)/x**3", "1/48"), ("(besselj(0, x) - 1)/x**2", "-1/4"), ("besseli(2, x**2)/x**4", "1/8"),
     ("besselj(1/2, x)/sqrt(x)", "sqrt(2/pi)"),
