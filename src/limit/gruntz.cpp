@@ -1312,16 +1312,19 @@ std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e0, ExprId x) {
   auto is_osc = [&](ExprId f) {
     const Node& fn = p.node(f);
     ExprId base = f;
+    bool integer_power = true;
     if (fn.kind == Kind::Pow) {
+      // a positive power: |s**r| = |s|**r <= 1 for |s| <= 1 (principal powers, r > 0 real)
       const Node& en = p.node(fn.args[1]);
-      if (!(en.kind == Kind::Number && en.number.is_integer() && en.number.sign() > 0)) return false;
+      if (!(en.kind == Kind::Number && en.number.is_exact() && en.number.sign() > 0)) return false;
+      integer_power = en.number.is_integer();
       base = fn.args[0];
     }
-    if (std::find(thetas.begin(), thetas.end(), base) != thetas.end()) return true;  // 0 <= t < 1
+    if (std::find(thetas.begin(), thetas.end(), base) != thetas.end()) return integer_power;  // 0 <= t < 1
     const Node& bn = p.node(base);
     if (bn.kind == Kind::Func && bn.op == Op::Exp && depends(bn.args[0])) {  // exp(i*v), v real
       const ExprId v = p.div(bn.args[0], p.constant(Constant::I));
-      return is_real(p.node(v).facts) == true;
+      return integer_power && is_real(p.node(v).facts) == true;
     }
     return bn.kind == Kind::Func && (bn.op == Op::Sin || bn.op == Op::Cos) && depends(bn.args[0]) &&
            is_real(p.node(bn.args[0]).facts) == true;
@@ -1511,6 +1514,19 @@ std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
   if (auto r = bounded_limit(pool, e, x)) return r;
   if (auto r = complex_infinity_limit(pool, e, x)) return r;
   if (auto r = bounded_base_limit(pool, e, x)) return r;
+  if (const Node& n = pool.node(e); n.kind == Kind::Func && (n.op == Op::Log || n.op == Op::Exp) && n.args.size() == 1) {
+    // exp and log are continuous at a finite limit L of their argument (log: L > 0 certified),
+    // whichever rule found L (log(sqrt(sin(y))*sqrt(atan(1/y)) + 2) at oo: log(2))
+    const Op op = n.op;
+    if (const auto l = limit_at_infinity(pool, n.args[0], x); l && free_symbols(pool, *l).empty() && finite_real_value(pool, *l)) {
+      if (op == Op::Exp) return pool.func(Op::Exp, *l);
+      try {
+        const Evalf v = evalf(pool, *l, 30);
+        if (v.real && v.re_double > 0 && v.re_double > 2 * std::stod(v.re_radius)) return pool.func(Op::Log, *l);
+      } catch (const std::exception&) {
+      }
+    }
+  }
   return oscillating_limit(pool, e, x);
 }
 

@@ -510,6 +510,28 @@ def test_bounded_oscillating_base_with_vanishing_exponent(pool, text, want):
             assert abs(vals[1] - c) < 0.01 and abs(vals[1] - c) <= abs(vals[0] - c) + 1e-6
 
 
+@pytest.mark.parametrize("text,point,want", [
+    ("log(sqrt(sin(1/x))*sqrt(atan(x)) + 2)", "0", "log(2)"), ("exp(sqrt(cos(x))/x)", "oo", "1"),
+    ("exp(sin(x)**(3/2)/x + 1)", "oo", "E"), ("log(sin(x)**(1/3)/x + 3)", "oo", "log(3)"), ("sqrt(sin(x))/x", "oo", "0"),
+])
+def test_positive_powers_of_bounded_oscillations(pool, text, point, want):
+    # |sin(u)**r| <= 1 for r > 0 (principal powers: complex where sin(u) < 0): a bounded factor;
+    # exp and log are continuous at the finite limit of their argument (log: positive). mpmath
+    # (principal powers) at points ever closer: within the bound of the limit
+    import mpmath as m
+    from alkahest import N, parse
+    x = pool.symbol("x", real=True)
+    assert limit(parse(text, pool, symbols=[x]), x, parse(point, pool), "+") == parse(want, pool)
+    c = complex(N(parse(want, pool), 30))
+    f = eval("lambda x: " + text, {"cos": m.cos, "sin": m.sin, "sqrt": m.sqrt, "exp": m.exp, "log": m.log,
+                                     "atan": m.atan})
+    xs = ("1e-6", "1e-12") if point == "0" else ("1e6", "1e12")
+    with m.workdps(40):
+        for v in xs:
+            bound = 2 * float(m.sqrt(m.atan(m.mpf(v)))) if point == "0" else 3 / float(m.mpf(v))
+            assert abs(complex(f(m.mpc(v))) - c) <= bound + 1e-15
+
+
 def test_oscillating_base_not_bounded_away_from_zero(pool):
     # 1 + cos(x) reaches 0; (2 + cos(x))**x has an exponent that does not vanish: no answer
     from alkahest import parse
