@@ -1514,6 +1514,32 @@ std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
   if (auto r = bounded_limit(pool, e, x)) return r;
   if (auto r = complex_infinity_limit(pool, e, x)) return r;
   if (auto r = bounded_base_limit(pool, e, x)) return r;
+  if (const Node& n = pool.node(e); n.kind == Kind::Func && (n.op == Op::Erf || n.op == Op::Erfc) && n.args.size() == 1) {
+    // erf(c + v), erfc(c + v) with c a finite constant (complex: erf(a - x) for complex a) and v
+    // real tending to +-oo: z = c + v has Re(z**2) -> oo and arg(+-z) -> 0, where erfc(+-z) ~
+    // exp(-z**2)/(+-z*sqrt(pi)) -> 0: erf -> +-1, erfc -> 0 or 2
+    const Op op = n.op;
+    ExprId a = n.args[0];
+    try {
+      a = expand(pool, a);
+    } catch (const std::exception&) {
+    }
+    const Node& an = pool.node(a);
+    std::vector<ExprId> cs, vs;
+    for (ExprId t : an.kind == Kind::Add ? an.args : std::vector<ExprId>{a}) {
+      if (any_node(pool, t, [&](ExprId id, const Node&) { return id == x; })) vs.push_back(t);
+      else cs.push_back(t);
+    }
+    const ExprId v = pool.add(vs), c = pool.add(cs);
+    if (!vs.empty() && is_real(pool.node(v).facts) == true && is_finite(pool.node(c).facts) == true) {
+      if (const auto l = gruntz_limit(pool, v, x)) {
+        int s = 0;
+        if (pool.is_constant(*l, Constant::Infinity)) s = 1;
+        if (pool.is_constant(*l, Constant::NegativeInfinity)) s = -1;
+        if (s != 0) return op == Op::Erf ? pool.integer(s) : pool.integer(s > 0 ? 0 : 2);
+      }
+    }
+  }
   if (const Node& n = pool.node(e); n.kind == Kind::Func && (n.op == Op::Log || n.op == Op::Exp) && n.args.size() == 1) {
     // exp and log are continuous at a finite limit L of their argument (log: L > 0 certified),
     // whichever rule found L (log(sqrt(sin(y))*sqrt(atan(1/y)) + 2) at oo: log(2))

@@ -532,6 +532,27 @@ def test_positive_powers_of_bounded_oscillations(pool, text, point, want):
             assert abs(complex(f(m.mpc(v))) - c) <= bound + 1e-15
 
 
+def test_erf_of_a_complex_shift_at_infinity(pool):
+    # erf(c + v), erfc(c + v) with c a finite (complex) constant and v real -> +-oo: +-1, and 0 or 2
+    # (erfc(z) ~ exp(-z**2)/(z*sqrt(pi)), Re(z**2) -> oo). mpmath at a = 2 + 3*I, -1 - 4*I
+    import mpmath as m
+    from alkahest import parse
+    x = pool.symbol("x", real=True)
+    a = pool.symbol("a", complex=True)
+    cases = [("erf(a - x)", "oo", -1), ("erf(a + 2*x)", "oo", 1), ("erfc(a + x)", "oo", 0), ("erfc(a - x**2)", "oo", 2),
+             ("erf(x + a)", "-oo", -1)]
+    for text, point, want in cases:
+        ours = limit(parse(text, pool, symbols=[x, a]), x, parse(point, pool))
+        assert ours == pool.integer(want), (text, ours)
+        f = eval("lambda x, a: " + text, {"erf": m.erf, "erfc": m.erfc})
+        sgn = 1 if point == "oo" else -1
+        for av in (2 + 3j, -1 - 4j):
+            with m.workdps(30):
+                assert abs(complex(f(m.mpf(sgn * 40), m.mpc(av))) - want) < 1e-12
+    # a real part that does not tend to infinity: no rule
+    assert _unevaluated(limit(parse("erf(a + I*x)", pool, symbols=[x, a]), x, pool.oo))
+
+
 def test_oscillating_base_not_bounded_away_from_zero(pool):
     # 1 + cos(x) reaches 0; (2 + cos(x))**x has an exponent that does not vanish: no answer
     from alkahest import parse
