@@ -1792,7 +1792,65 @@ ExprId bessel_on_imaginary_axis(ExprPool& p, ExprId e, std::unordered_map<ExprId
 
 }  // namespace
 
+namespace {
+std::optional<ExprId> limit_once(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, std::string_view dir);
+thread_local int limit_depth = 0;
+}  // namespace
+
+// The limit; where it is not decided and a positive parameter s occurs, the three cases s > 1,
+// s < 1, s = 1 (s = exp(t), s = exp(-t) with t > 0, s = 1) are tried: when all three give the same
+// value free of s, that is the limit for every s > 0 (lamda**k*exp(-lamda)/factorial(k) at k = oo:
+// the sign of log(lamda) is needed by the algorithm, not by the answer 0). Outermost call only.
 std::optional<ExprId> limit(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, std::string_view dir) {
+  struct Depth {
+    Depth() { ++limit_depth; }
+    ~Depth() { --limit_depth; }
+  } depth;
+  auto r = limit_once(pool, expr, x, x0, dir);
+  if (r || limit_depth > 1) return r;
+  std::vector<ExprId> params;
+  for (ExprId part : {expr, x0})  // (not of expr + x0: that is oo for x0 = oo)
+    for (ExprId v : free_symbols(pool, part))
+      if (v != x && is_positive(pool.node(v).facts) == true && std::find(params.begin(), params.end(), v) == params.end())
+        params.push_back(v);
+  if (params.empty() || params.size() > 2) return r;
+  for (ExprId sp : params) {
+    const ExprId t = fresh(pool, pool.add(expr, pool.node(x0).kind == Kind::Constant ? pool.integer(0) : x0), "limit_case_",
+                           positive_facts());
+    const ExprId one = pool.integer(1);
+    const ExprId cases[3] = {pool.func(Op::Exp, t), pool.func(Op::Exp, pool.neg(t)), one};
+    std::optional<ExprId> common;
+    bool same = true;
+    for (ExprId value : cases) {
+      const std::unordered_map<ExprId, ExprId> m{{sp, value}};
+      std::optional<ExprId> c;
+      try {
+        c = limit_once(pool, subs(pool, expr, m), x, subs(pool, x0, m), dir);
+      } catch (const std::exception&) {
+        c = std::nullopt;
+      }
+      if (!c) {
+        same = false;
+        break;
+      }
+      const std::vector<ExprId> fs = free_symbols(pool, *c);
+      if (std::find(fs.begin(), fs.end(), t) != fs.end() || std::find(fs.begin(), fs.end(), sp) != fs.end()) {
+        same = false;
+        break;
+      }
+      if (common && *common != *c && is_zero(pool, pool.sub(*common, *c)) != true) {
+        same = false;
+        break;
+      }
+      if (!common) common = c;
+    }
+    if (same && common) return common;
+  }
+  return r;
+}
+
+namespace {
+std::optional<ExprId> limit_once(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, std::string_view dir) {
   if (pool.node(x).kind != Kind::Symbol) throw InvalidArgument("limit: the variable must be a symbol");
   if (dir != "+" && dir != "-" && dir != "+-") throw InvalidArgument("limit: dir must be '+', '-' or '+-'");
   {
@@ -1836,5 +1894,7 @@ std::optional<ExprId> limit(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, st
   if (is_zero(pool, pool.sub(*r, *l)) == true) return r;
   return std::nullopt;  // the one-sided limits differ: no limit
 }
+
+}  // namespace
 
 }  // namespace alkahest

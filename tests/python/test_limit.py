@@ -553,6 +553,23 @@ def test_erf_of_a_complex_shift_at_infinity(pool):
     assert _unevaluated(limit(parse("erf(a + I*x)", pool, symbols=[x, a]), x, pool.oo))
 
 
+def test_cases_of_a_positive_parameter(pool):
+    # the algorithm needs the sign of log(lamda); the three cases lamda > 1, < 1, = 1 give 0 each, so
+    # the limit is 0 for every lamda > 0 (mpmath: the terms at k = 100, 200 for lamda = 1/2, 1, 7
+    # shrink towards 0). Cases that differ (lamda**k: oo, 0, 1) give no answer.
+    import mpmath as m
+    from alkahest import parse
+    k = pool.symbol("k", integer=True, nonnegative=True)
+    lam = pool.symbol("lamda", positive=True)
+    e = parse("lamda**k*exp(-lamda)/factorial(k)", pool, symbols=[k, lam])
+    assert limit(e, k, pool.oo) == pool.integer(0)
+    for lv in (m.mpf(1) / 2, 1, 7):
+        v = [lv**kv * m.exp(-lv) / m.factorial(kv) for kv in (100, 200)]
+        assert v[1] < v[0] < 1e-60
+    assert _unevaluated(limit(parse("lamda**k", pool, symbols=[k, lam]), k, pool.oo))
+    assert _unevaluated(limit(parse("lamda**k/k", pool, symbols=[k, lam]), k, pool.oo))
+
+
 def test_oscillating_base_not_bounded_away_from_zero(pool):
     # 1 + cos(x) reaches 0; (2 + cos(x))**x has an exponent that does not vanish: no answer
     from alkahest import parse
