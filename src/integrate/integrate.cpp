@@ -171,7 +171,10 @@ Opt Integrator::try_methods(ExprId f, ExprId x) {
   if (Opt r = attempt([&] { return multiple_angles(f, x); })) return r;
   if (Opt r = attempt([&] { return tan_substitution(f, x); })) return r;
   if (Opt r = attempt([&] { return weierstrass(f, x); })) return r;
-  if (Opt r = attempt([&] { return parallel_risch(f, x); })) return r;
+  // The ansatz solves a linear system of up to a few hundred entries: for the integrand and its
+  // first subproblems only (deep inside a search it was most of the time of long failing searches).
+  if (depth <= 2)
+    if (Opt r = attempt([&] { return parallel_risch(f, x); })) return r;
   // A sum whose terms failed one by one: over a common denominator.
   if (n.kind == Kind::Add) {
     Opt r = attempt([&]() -> Opt {

@@ -68,6 +68,26 @@ Opt Integrator::inverse_substitution(ExprId f, ExprId x) {
     if (blocked) continue;
     if (!fix.empty()) fu = subs(pool, fu, fix);
     if (has(fu, x)) continue;
+    // Only when u appears as the argument of trigonometric/hyperbolic functions and of exp (a
+    // rational function of sin(u), cos(u), exp(u), ...): anything else (log(tan(u) + 1), a radical
+    // left over) opens a search that rarely ends well and costs seconds.
+    const bool plain = !any_node(pool, fu, [&](ExprId id, const Node& n) {
+      if (!has(id, U)) return false;
+      if (n.kind == Kind::Pow) {
+        const Node& e = pool.node(n.args[1]);
+        return !(e.kind == Kind::Number && e.number.is_integer());
+      }
+      if (n.kind != Kind::Func) return n.kind == Kind::Object;
+      switch (n.op) {
+        case Op::Sin: case Op::Cos: case Op::Tan: case Op::Sinh: case Op::Cosh: case Op::Tanh:
+          return n.args[0] != U;
+        case Op::Exp:
+          return !linear(n.args[0], U);
+        default:
+          return true;
+      }
+    });
+    if (!plain) continue;
     if (op == Op::Atan) {  // tan(u) = sin(u)/cos(u): the cosines of the radicals cancel against it
       fu = subs(pool, fu, {{hu, div(fn(Op::Sin, U), fn(Op::Cos, U))}});
       try {
