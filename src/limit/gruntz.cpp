@@ -147,6 +147,35 @@ class Gruntz {
       if (*t == 0) GIVE_UP("c0 zero");
       return p_.constant(s * *t > 0 ? Constant::Infinity : Constant::NegativeInfinity);
     }
+    // oo*sign(P) stands for "P != 0" only when P, not identically 0, is built from the parameters
+    // by + * integer powers, powers of constants and single-valued analytic functions (sin, cos,
+    // tan, their hyperbolic twins, exp): then it vanishes on a set of measure zero only, as SymPy's oo*sign(a) assumes.
+    // A radical, log, abs, ... of the parameters can vanish on a whole range (a + 1 -
+    // sqrt((a + 1)**2) for a > -1; log(a**2) - 2*log(a) for a > 0): no answer then.
+    {
+      const bool multivalued = any_node(p_, P, [&](ExprId, const Node& m) {
+        switch (m.kind) {
+          case Kind::Pow: {  // c**n with a constant base is exp(n*log(c)): entire in n
+            const Node& e = p_.node(m.args[1]);
+            return !(e.kind == Kind::Number && e.number.is_integer()) && !free_symbols(p_, m.args[0]).empty();
+          }
+          case Kind::Func:
+            return !(m.op == Op::Sin || m.op == Op::Cos || m.op == Op::Tan || m.op == Op::Sinh ||
+                     m.op == Op::Cosh || m.op == Op::Tanh || m.op == Op::Exp);
+          case Kind::Object: return true;
+          case Kind::Constant: return m.constant >= Constant::Infinity;
+          default: return false;
+        }
+      });
+      bool zero = true;
+      try {
+        const ExprId c = cancel(p_, P);
+        zero = p_.node(c).kind == Kind::Number && p_.node(c).number.is_zero();
+      } catch (const std::exception&) {
+      }
+      if (multivalued || zero)
+        GIVE_UP("leading coefficient may vanish for a range of the parameters: " + Expr(p_, P).str());
+    }
     if (any_node(p_, P, [](ExprId, const Node& m) { return m.kind == Kind::Constant && m.constant == Constant::I; })) {
       // a complex parameter expression (I*y): the infinity in the direction sign(P) = P/|P| for
       // P != 0, as oo*sign(a) for a real parameter (SymPy's oo*I*y); real constant factors of

@@ -868,3 +868,30 @@ def test_exp_and_log_of_sums_of_different_classes(pool):
     # the leading terms cancel: no answer (the o(1) terms would decide)
     assert _unevaluated(lim("(3**x + 5**x)**(1/x) - 5"))
     assert _unevaluated(lim("x*(log(3**x + 5**x)/x - log(5))"))
+
+
+def test_parameter_coefficient_that_vanishes_on_a_range_gives_no_answer():
+    """oo*sign(P) assumes P != 0; a leading coefficient with a radical or log of the parameters can
+    be 0 on a whole range (a + 1 - sqrt((a + 1)**2) = 0 for every a > -1, where the true limit is
+    -b/(2*(a + 1)), mpmath below), so the limit stays unevaluated; with a > 0 assumed it is found."""
+    import mpmath
+
+    import alkahest as ak
+
+    pool = ak.ExprPool()
+    x, a, b = pool.symbols("x a b")
+    e = x * (a + 1) - ak.sqrt(b * x + x**2 * (a + 1) ** 2)
+    r = ak.limit(e, x, pool.oo)
+    assert r is None or str(r).startswith("Limit("), r
+    r2 = ak.limit(x * (ak.log(a**2) - 2 * ak.log(a)), x, pool.oo)
+    assert r2 is None or str(r2).startswith("Limit("), r2
+    ap = pool.symbol("ap", positive=True)
+    got = ak.limit(e.subs({a: ap}), x, pool.oo)
+    for av, bv in ((0.5, 3.0), (2.0, -1.0)):
+        want = -bv / (2 * (av + 1))
+        with mpmath.workdps(60):
+            X = mpmath.mpf(10) ** 12
+            near = X * (av + 1) - mpmath.sqrt(bv * X + X**2 * (av + 1) ** 2)
+            assert abs(float(near) - want) < 1e-6
+        assert abs(complex(ak.N(got.subs({ap: pool.float(av), b: pool.float(bv)}), 15)) - want) < 1e-9
+    assert str(ak.limit(a * x, x, pool.oo)) == "oo*sign(a)"  # a polynomial coefficient: generic
