@@ -221,16 +221,9 @@ struct SqrtForm {
     rows = std::max(rows, static_cast<long>(rhs->size()));
     const std::size_t nu = unknowns.size();
     if (rows > 80 || nu > 40) return std::nullopt;
-    std::vector<ExprId> a(static_cast<std::size_t>(rows) * (nu + 1), pool.integer(0));
-    for (std::size_t j = 0; j < nu; ++j)
-      for (std::size_t r = 0; r < cols[j].size(); ++r) a[r * (nu + 1) + j] = cols[j][r];
-    for (std::size_t r = 0; r < rhs->size(); ++r) a[r * (nu + 1) + nu] = (*rhs)[r];
-    const RrefResult rr = rref(Matrix(pool, static_cast<std::size_t>(rows), nu + 1, a));
-    std::vector<ExprId> sol(nu, pool.integer(0));
-    for (std::size_t r = 0; r < rr.pivots.size(); ++r) {
-      if (rr.pivots[r] == nu) return std::nullopt;  // inconsistent: outside the ansatz
-      sol[rr.pivots[r]] = rr.matrix(r, nu);
-    }
+    const auto solved = solve_columns(pool, cols, *rhs);
+    if (!solved) return std::nullopt;  // inconsistent: outside the ansatz
+    const std::vector<ExprId>& sol = *solved;
     // The answer.
     std::vector<ExprId> terms, vterms;
     std::vector<std::vector<ExprId>> w(F.size());

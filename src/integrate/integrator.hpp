@@ -28,6 +28,11 @@ using Opt = std::optional<ExprId>;
 ExprId rebuild(ExprPool& pool, ExprId e, const std::function<std::optional<ExprId>(ExprId)>& rule);
 /// Numerator and denominator of a product: negative integer powers go down. (partial_fractions.cpp)
 std::pair<ExprId, ExprId> num_den(ExprPool& pool, ExprId e);
+/// A solution u of sum_j u[j] * cols[j] = rhs, each a vector of coefficients (missing entries 0),
+/// by the reduced row echelon form of [cols | rhs]; free unknowns are 0. nullopt when the system is
+/// inconsistent (no combination of the columns gives rhs). (partial_fractions.cpp)
+std::optional<std::vector<ExprId>> solve_columns(ExprPool& pool, const std::vector<std::vector<ExprId>>& cols,
+                                                 const std::vector<ExprId>& rhs);
 
 class Integrator {
  public:

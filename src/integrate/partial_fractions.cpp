@@ -15,6 +15,24 @@
 
 namespace alkahest::integrate_detail {
 
+std::optional<std::vector<ExprId>> solve_columns(ExprPool& pool, const std::vector<std::vector<ExprId>>& cols,
+                                                 const std::vector<ExprId>& rhs) {
+  const std::size_t nu = cols.size();
+  std::size_t rows = rhs.size();
+  for (const auto& c : cols) rows = std::max(rows, c.size());
+  std::vector<ExprId> a(rows * (nu + 1), pool.integer(0));
+  for (std::size_t j = 0; j < nu; ++j)
+    for (std::size_t r = 0; r < cols[j].size(); ++r) a[r * (nu + 1) + j] = cols[j][r];
+  for (std::size_t r = 0; r < rhs.size(); ++r) a[r * (nu + 1) + nu] = rhs[r];
+  const RrefResult rr = rref(Matrix(pool, rows, nu + 1, a));
+  std::vector<ExprId> sol(nu, pool.integer(0));
+  for (std::size_t r = 0; r < rr.pivots.size(); ++r) {
+    if (rr.pivots[r] == nu) return std::nullopt;
+    sol[rr.pivots[r]] = rr.matrix(r, nu);
+  }
+  return sol;
+}
+
 std::pair<ExprId, ExprId> num_den(ExprPool& pool, ExprId e) {
   const Node& n = pool.node(e);
   std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{e};

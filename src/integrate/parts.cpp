@@ -3,7 +3,6 @@
 //   derivatives are algebraic): integral = V L - integral(V L'), V = integral(A).
 //   Polynomial factor (tabular): f = P(x) g with P a polynomial of degree n:
 //   integral = sum_{k=0..n} (-1)**k P^(k) G_{k+1}, G_1 = integral(g), G_{k+1} = integral(G_k).
-#include "alkahest/matrix.hpp"
 #include "alkahest/poly.hpp"
 #include "integrate/integrator.hpp"
 
@@ -95,29 +94,19 @@ Opt exp_rational(Integrator& in, ExprId R, ExprId q, ExprId E, ExprId x) {
   const long degN = degG + std::max(static_cast<long>(ac->size()) - static_cast<long>(bc->size()) - degq, 0L) + 1;
   if (degN > 16) return std::nullopt;
   std::vector<std::vector<ExprId>> cols;
-  std::size_t rows = 0;
   const ExprId dq = in.d(q, x);
   for (long l = 0; l <= degN; ++l) {
     const ExprId b = in.div(in.pw(x, l), G);
     auto pc = in.poly_coeffs(cancel(pool, in.mul(in.add(in.d(b, x), in.mul(dq, b)), M)), x, 64);
     if (!pc) return std::nullopt;
-    rows = std::max(rows, pc->size());
     cols.push_back(*pc);
   }
   auto rhs = in.poly_coeffs(cancel(pool, in.mul(c, M)), x, 64);
   if (!rhs) return std::nullopt;
-  rows = std::max(rows, rhs->size());
-  const std::size_t nu = cols.size();
-  std::vector<ExprId> a(rows * (nu + 1), pool.integer(0));
-  for (std::size_t j = 0; j < nu; ++j)
-    for (std::size_t r = 0; r < cols[j].size(); ++r) a[r * (nu + 1) + j] = cols[j][r];
-  for (std::size_t r = 0; r < rhs->size(); ++r) a[r * (nu + 1) + nu] = (*rhs)[r];
-  const RrefResult rr = rref(Matrix(pool, rows, nu + 1, a));
+  const auto sol = solve_columns(pool, cols, *rhs);
+  if (!sol) return std::nullopt;
   std::vector<ExprId> terms;
-  for (std::size_t r = 0; r < rr.pivots.size(); ++r) {
-    if (rr.pivots[r] == nu) return std::nullopt;
-    terms.push_back(in.mul(rr.matrix(r, nu), in.pw(x, static_cast<long>(rr.pivots[r]))));
-  }
+  for (std::size_t l = 0; l < sol->size(); ++l) terms.push_back(in.mul((*sol)[l], in.pw(x, static_cast<long>(l))));
   return in.mul(in.div(pool.add(terms), G), E);
 }
 

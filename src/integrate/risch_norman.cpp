@@ -16,7 +16,6 @@
 
 #include "alkahest/calculus.hpp"
 #include "alkahest/integrate.hpp"
-#include "alkahest/matrix.hpp"
 #include "alkahest/poly.hpp"
 #include "alkahest/walk.hpp"
 #include "integrate/integrator.hpp"
@@ -114,14 +113,12 @@ Opt Integrator::parallel_risch(ExprId f, ExprId x) {
   auto in_tower = [&](ExprId e) { return cancel(pool, subs(pool, e, to_t)); };
   std::vector<ExprId> gens{x};
   gens.insert(gens.end(), ts.begin(), ts.end());
+  auto holds_var = [&](ExprId e) { return std::any_of(gens.begin(), gens.end(), [&](ExprId g) { return has(e, g); }); };
   // Whether e is rational in x and the tower's symbols: every generator is one of them, or free
   // of all of them (a parameter, a constant such as E or sqrt(2)).
-  auto rational_in = [&](ExprPool&, ExprId e, const std::vector<ExprId>& gs) {
-    for (ExprId g : generators(pool, e)) {
-      if (std::find(gs.begin(), gs.end(), g) != gs.end()) continue;
-      for (ExprId v : gs)
-        if (has(g, v)) return false;
-    }
+  auto rational_in = [&](ExprId e) {
+    for (ExprId g : generators(pool, e))
+      if (std::find(gens.begin(), gens.end(), g) == gens.end() && holds_var(g)) return false;
     return true;
   };
   // t_i' as rational functions of x and the t's.
@@ -129,14 +126,13 @@ Opt Integrator::parallel_risch(ExprId f, ExprId x) {
   std::vector<bool> is_exp;
   for (ExprId a : tower) {
     const ExprId dt = in_tower(d(a, x));
-    if (!rational_in(pool, dt, gens)) return std::nullopt;
+    if (!rational_in(dt)) return std::nullopt;
     dts.push_back(dt);
     is_exp.push_back(pool.node(a).op == Op::Exp);
   }
   const ExprId ft = in_tower(f);
-  if (!rational_in(pool, ft, gens)) return std::nullopt;
+  if (!rational_in(ft)) return std::nullopt;
   auto [N, D] = num_den(pool, ft);
-  auto holds_var = [&](ExprId e) { return std::any_of(gens.begin(), gens.end(), [&](ExprId g) { return has(e, g); }); };
   // V and the log candidates from D's factors.
   std::vector<ExprId> vparts, logs;
   if (!pool.is_number(D)) {
@@ -192,28 +188,32 @@ Opt Integrator::parallel_risch(ExprId f, ExprId x) {
     for (auto& [mon, c] : P.coeff_terms()) out[mon] = div(c, pd);
     return out;
   };
-  std::vector<std::map<std::vector<long>, ExprId>> cols;
+  // One row per monomial that occurs, one column per unknown.
   std::map<std::vector<long>, std::size_t> rows;
-  for (ExprId e : dbasis) {
+  auto column = [&](ExprId e) -> std::optional<std::vector<ExprId>> {
     auto c = coefficients(e);
     if (!c) return std::nullopt;
-    for (auto& [mon, v] : *c) rows.emplace(mon, rows.size());
+    std::vector<ExprId> v;
+    for (auto& [mon, value] : *c) {
+      const std::size_t r = rows.emplace(mon, rows.size()).first->second;
+      if (v.size() <= r) v.resize(r + 1, pool.integer(0));
+      v[r] = value;
+    }
+    return v;
+  };
+  std::vector<std::vector<ExprId>> cols;
+  for (ExprId e : dbasis) {
+    auto c = column(e);
+    if (!c) return std::nullopt;
     cols.push_back(std::move(*c));
   }
-  auto rhs = coefficients(ft);
+  const auto rhs = column(ft);
   if (!rhs) return std::nullopt;
-  for (auto& [mon, v] : *rhs) rows.emplace(mon, rows.size());
-  const std::size_t nu = cols.size(), nr = rows.size();
-  std::vector<ExprId> a(nr * (nu + 1), pool.integer(0));
-  for (std::size_t j = 0; j < nu; ++j)
-    for (auto& [mon, v] : cols[j]) a[rows.at(mon) * (nu + 1) + j] = v;
-  for (auto& [mon, v] : *rhs) a[rows.at(mon) * (nu + 1) + nu] = v;
-  const RrefResult rr = rref(Matrix(pool, nr, nu + 1, a));
+  const auto sol = solve_columns(pool, cols, *rhs);
+  if (!sol) return std::nullopt;  // inconsistent: no antiderivative of this shape
   std::vector<ExprId> terms;
-  for (std::size_t r = 0; r < rr.pivots.size(); ++r) {
-    if (rr.pivots[r] == nu) return std::nullopt;  // inconsistent: no antiderivative of this shape
-    terms.push_back(mul(rr.matrix(r, nu), basis[rr.pivots[r]]));
-  }
+  for (std::size_t j = 0; j < sol->size(); ++j)
+    if ((*sol)[j] != pool.integer(0)) terms.push_back(mul((*sol)[j], basis[j]));
   if (terms.empty()) return std::nullopt;
   const ExprId F = subs(pool, pool.add(terms), from_t);
   if (!check_antiderivative(pool, F, f, x)) return std::nullopt;
