@@ -10,6 +10,7 @@
 #include "alkahest/walk.hpp"
 #include "alkahest/poly.hpp"
 #include "integrate/integrator.hpp"
+#include "kernel/depth_scope.hpp"
 
 namespace alkahest {
 
@@ -303,7 +304,7 @@ ExprId normalize(ExprPool& pool, ExprId e, std::unordered_map<ExprId, ExprId>& m
 // (log(x)**2/2). Such answers become Piecewise((F, p != v, ...), (F_v, p == v), ...), each F_v the
 // integral of f at p = v (itself checked). Empty when there is none, or when one of them cannot be
 // integrated (then F stays the generic answer, as before).
-std::vector<std::pair<ExprId, ExprId>> parameter_cases(ExprPool& pool, ExprId f, ExprId F, ExprId x) {
+std::vector<std::pair<ExprId, ExprId>> parameter_cases(ExprPool& pool, ExprId F, ExprId x) {
   std::vector<std::pair<ExprId, ExprId>> cases;  // (p, v)
   bool piecewise_inside = false;
   std::vector<ExprId> bases;
@@ -328,7 +329,6 @@ std::vector<std::pair<ExprId, ExprId>> parameter_cases(ExprPool& pool, ExprId f,
     if (std::find(cases.begin(), cases.end(), std::make_pair(p, v)) == cases.end()) cases.emplace_back(p, v);
     if (cases.size() > 3) return {};
   }
-  (void)f;
   return cases;
 }
 
@@ -352,7 +352,7 @@ std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const Integr
   if (!r) return std::nullopt;
   if (options.verify && !check_antiderivative(pool, *r, f, x)) return std::nullopt;
   if (case_depth >= 2) return r;
-  const auto cases = parameter_cases(pool, f, *r, x);
+  const auto cases = parameter_cases(pool, *r, x);
   if (cases.empty()) return r;
   std::vector<std::pair<ExprId, ExprId>> branches;
   std::vector<ExprId> generic;
@@ -368,15 +368,8 @@ std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const Integr
     }
     if (any_node(pool, fv, [](ExprId, const Node& n) { return n.kind == Kind::Constant && n.constant >= Constant::Infinity; }))
       return r;
-    std::optional<ExprId> Fv;
-    ++case_depth;
-    try {
-      Fv = integrate(pool, fv, x, options);
-    } catch (...) {
-      --case_depth;
-      throw;
-    }
-    --case_depth;
+    const DepthScope scope(case_depth);
+    const std::optional<ExprId> Fv = integrate(pool, fv, x, options);
     if (!Fv) return r;
     branches.emplace_back(*Fv, k + 1 == cases.size() ? boolean(pool, true) : relation(pool, Head::Eq, p, v));
   }

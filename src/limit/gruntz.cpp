@@ -23,6 +23,7 @@
 #include "alkahest/poly.hpp"
 #include "alkahest/series.hpp"
 #include "alkahest/walk.hpp"
+#include "kernel/depth_scope.hpp"
 #include "series/asymptotic.hpp"
 
 namespace alkahest {
@@ -1831,12 +1832,9 @@ thread_local int limit_depth = 0;
 // value free of s, that is the limit for every s > 0 (lamda**k*exp(-lamda)/factorial(k) at k = oo:
 // the sign of log(lamda) is needed by the algorithm, not by the answer 0). Outermost call only.
 std::optional<ExprId> limit(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, std::string_view dir) {
-  struct Depth {
-    Depth() { ++limit_depth; }
-    ~Depth() { --limit_depth; }
-  } depth;
+  const DepthScope depth(limit_depth);
   auto r = limit_once(pool, expr, x, x0, dir);
-  if (r || limit_depth > 1) return r;
+  if (r || depth.depth() > 1) return r;
   std::vector<ExprId> params;
   for (ExprId part : {expr, x0})  // (not of expr + x0: that is oo for x0 = oo)
     for (ExprId v : free_symbols(pool, part))

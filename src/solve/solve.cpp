@@ -8,6 +8,7 @@
 
 #include "alkahest/calculus.hpp"
 #include "alkahest/poly.hpp"
+#include "kernel/depth_scope.hpp"
 #include "solve/solve_detail.hpp"
 
 namespace alkahest {
@@ -141,16 +142,9 @@ std::vector<Solution> solve(ExprPool& pool, std::span<const ExprId> eqs_in, std:
   bool parameters = false;
   for (ExprId e : eqs)
     for (ExprId s : free_symbols(pool, e)) parameters = parameters || std::find(vars.begin(), vars.end(), s) == vars.end();
-  auto by_substitution = [&]() -> std::optional<std::vector<Solution>> {
-    ++substitution_depth;
-    try {
-      auto r = solve_by_substitution(pool, eqs, vars, options, substitution_depth);
-      --substitution_depth;
-      return r;
-    } catch (...) {
-      --substitution_depth;
-      throw;
-    }
+  auto by_substitution = [&]() {
+    const DepthScope scope(substitution_depth);
+    return solve_by_substitution(pool, eqs, vars, options, scope.depth());
   };
   if (polynomial && parameters)
     if (auto r = by_substitution()) return finish(std::move(*r));
