@@ -41,11 +41,8 @@ std::optional<RrefResult> rref_rational_functions(const Matrix& a) {
   conv.build();
   for (ExprId g : conv.gen_exprs())
     if (pool.node(g).kind != Kind::Symbol) return std::nullopt;
-  struct RF {
-    QPoly n, d;
-  };
-  const std::string who = "rref";
-  std::vector<RF> w;
+  const char* who = "rref";
+  std::vector<Frac> w;
   w.reserve(a.entries().size());
   for (ExprId e : a.entries()) {
     Ratio r = conv.ratio(e);
@@ -54,54 +51,29 @@ std::optional<RrefResult> rref_rational_functions(const Matrix& a) {
     w.push_back({std::move(r.num), std::move(d)});
   }
   const std::size_t rows = a.rows(), cols = a.cols();
-  auto at = [&](std::size_t i, std::size_t j) -> RF& { return w[i * cols + j]; };
-  const auto* ctx = conv.ctx()->q();
-  auto mul = [&](const QPoly& x, const QPoly& y) {
-    check_product(x, y, who);
-    QPoly z(conv.ctx());
-    fmpq_mpoly_mul(z.get(), x.get(), y.get(), ctx);
-    return z;
-  };
+  auto at = [&](std::size_t i, std::size_t j) -> Frac& { return w[i * cols + j]; };
   std::vector<std::size_t> pivots;
   std::size_t r = 0;
   for (std::size_t c = 0; c < cols && r < rows; ++c) {
     std::size_t pivot = rows;
     for (std::size_t i = r; i < rows && pivot == rows; ++i)
-      if (!at(i, c).n.is_zero()) pivot = i;
+      if (!at(i, c).num.is_zero()) pivot = i;
     if (pivot == rows) continue;
     if (pivot != r)
       for (std::size_t j = 0; j < cols; ++j) std::swap(at(pivot, j), at(r, j));
-    const RF p = at(r, c);
+    const Frac inverse{at(r, c).den, at(r, c).num};  // 1/pivot
     for (std::size_t j = c; j < cols; ++j) {
-      RF& e = at(r, j);
-      if (j == c) {
-        e = {conv.constant(1), conv.constant(1)};
-        continue;
-      }
-      if (e.n.is_zero()) continue;
-      QPoly n = mul(e.n, p.d), d = mul(e.d, p.n);
-      reduce(n, d, who);
-      e = {std::move(n), std::move(d)};
+      Frac& e = at(r, j);
+      if (j == c) e = {conv.constant(1), conv.constant(1)};
+      else if (!e.num.is_zero()) e = frac_mul(e, inverse, who);
     }
     for (std::size_t i = 0; i < rows; ++i) {
-      if (i == r || at(i, c).n.is_zero()) continue;
-      const RF f = at(i, c);
+      if (i == r || at(i, c).num.is_zero()) continue;
+      const Frac f = at(i, c);
       for (std::size_t j = c; j < cols; ++j) {
-        RF& e = at(i, j);
-        if (j == c) {
-          e = {conv.zero(), conv.constant(1)};
-          continue;
-        }
-        const RF& b = at(r, j);
-        if (b.n.is_zero()) continue;
-        // e - f*b = (e.n f.d b.d - f.n b.n e.d) / (e.d f.d b.d)
-        const QPoly fd_bd = mul(f.d, b.d);
-        QPoly n = mul(e.n, fd_bd);
-        const QPoly t = mul(mul(f.n, b.n), e.d);
-        fmpq_mpoly_sub(n.get(), n.get(), t.get(), ctx);
-        QPoly d = mul(e.d, fd_bd);
-        reduce(n, d, who);
-        e = {std::move(n), std::move(d)};
+        Frac& e = at(i, j);
+        if (j == c) e = {conv.zero(), conv.constant(1)};
+        else if (!at(r, j).num.is_zero()) e = frac_add(e, frac_mul(f, at(r, j), who), -1, who);  // e - f*b
       }
     }
     pivots.push_back(c);
@@ -109,7 +81,7 @@ std::optional<RrefResult> rref_rational_functions(const Matrix& a) {
   }
   std::vector<ExprId> out;
   out.reserve(w.size());
-  for (const RF& e : w) out.push_back(e.n.is_zero() ? pool.integer(0) : ratio_expr(conv, e.n, e.d));
+  for (const Frac& e : w) out.push_back(e.num.is_zero() ? pool.integer(0) : ratio_expr(conv, e.num, e.den));
   return RrefResult{Matrix(pool, rows, cols, std::move(out)), std::move(pivots)};
 }
 

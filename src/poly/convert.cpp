@@ -689,6 +689,33 @@ void reduce(QPoly& num, QPoly& den, const std::string& who) {
   den = std::move(monic);
 }
 
+QPoly qmul(const QPoly& a, const QPoly& b, const char* who) {
+  check_product(a, b, who);
+  QPoly r(a.ctx_ptr());
+  fmpq_mpoly_mul(r.get(), a.get(), b.get(), a.ctx());
+  return r;
+}
+
+Frac frac_add(const Frac& a, const Frac& b, int sign, const char* who) {
+  Frac r{QPoly(a.num.ctx_ptr()), QPoly(a.num.ctx_ptr())};
+  if (a.den == b.den) {
+    (sign > 0 ? fmpq_mpoly_add : fmpq_mpoly_sub)(r.num.get(), a.num.get(), b.num.get(), a.num.ctx());
+    r.den = a.den;
+  } else {
+    QPoly ad = qmul(a.num, b.den, who), bc = qmul(b.num, a.den, who);
+    (sign > 0 ? fmpq_mpoly_add : fmpq_mpoly_sub)(r.num.get(), ad.get(), bc.get(), a.num.ctx());
+    r.den = qmul(a.den, b.den, who);
+  }
+  reduce(r.num, r.den, who);
+  return r;
+}
+
+Frac frac_mul(const Frac& a, const Frac& b, const char* who) {
+  Frac r{qmul(a.num, b.num, who), qmul(a.den, b.den, who)};
+  reduce(r.num, r.den, who);
+  return r;
+}
+
 ExprId ratio_expr(Converter& c, const QPoly& num, const QPoly& den0) {
   QPoly n = num, d = den0;
   reduce(n, d, c.who());

@@ -123,6 +123,15 @@ ExprId ratio_expr(Converter& c, const QPoly& num, const QPoly& den);
 /// Cancels common factors and normalises den (primitive integer, positive leading coefficient).
 void reduce(QPoly& num, QPoly& den, const std::string& who);
 
+/// A rational function num/den kept reduced (reduce(): gcd cancelled, den normalised), and its
+/// arithmetic: the checked product of two polynomials, a + sign*b, a*b.
+struct Frac {
+  QPoly num, den;
+};
+QPoly qmul(const QPoly& a, const QPoly& b, const char* who);
+Frac frac_add(const Frac& a, const Frac& b, int sign, const char* who);
+Frac frac_mul(const Frac& a, const Frac& b, const char* who);
+
 /// gcd of two polynomials (gcd.cpp): primitive over Z with positive leading coefficient, times the
 /// gcd of the integer contents when both have integer coefficients (SymPy's gcd over ZZ).
 QPoly poly_gcd(const QPoly& a, const QPoly& b, const std::string& who);

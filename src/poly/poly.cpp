@@ -115,38 +115,6 @@ QPoly times_monomial(const QPoly& c, const std::vector<long>& exps) {
   return m;
 }
 
-// A rational function num/den kept reduced (reduce(): gcd cancelled, den normalised).
-struct Frac {
-  QPoly num, den;
-};
-
-QPoly qmul(const QPoly& a, const QPoly& b, const char* who) {
-  check_product(a, b, who);
-  QPoly r(a.ctx_ptr());
-  fmpq_mpoly_mul(r.get(), a.get(), b.get(), a.ctx());
-  return r;
-}
-
-Frac frac_add(const Frac& a, const Frac& b, int sign, const char* who) {
-  Frac r{QPoly(a.num.ctx_ptr()), QPoly(a.num.ctx_ptr())};
-  if (a.den == b.den) {
-    (sign > 0 ? fmpq_mpoly_add : fmpq_mpoly_sub)(r.num.get(), a.num.get(), b.num.get(), a.num.ctx());
-    r.den = a.den;
-  } else {
-    QPoly ad = qmul(a.num, b.den, who), bc = qmul(b.num, a.den, who);
-    (sign > 0 ? fmpq_mpoly_add : fmpq_mpoly_sub)(r.num.get(), ad.get(), bc.get(), a.num.ctx());
-    r.den = qmul(a.den, b.den, who);
-  }
-  reduce(r.num, r.den, who);
-  return r;
-}
-
-Frac frac_mul(const Frac& a, const Frac& b, const char* who) {
-  Frac r{qmul(a.num, b.num, who), qmul(a.den, b.den, who)};
-  reduce(r.num, r.den, who);
-  return r;
-}
-
 bool any_contains(const ExprPool& pool, ExprId e, const std::vector<ExprId>& gens) {
   return any_node(pool, e, [&](ExprId id, const Node&) { return std::find(gens.begin(), gens.end(), id) != gens.end(); });
 }
