@@ -341,10 +341,11 @@ Opt dilog(Integrator& in, ExprId f, ExprId x) {
   const auto [a, b] = *lt;
   const auto [c, d] = *ld;
   const ExprId t0 = cancel(pool, in.sub(b, in.div(in.mul(a, d), c)));
+  const std::optional<bool> t0_zero = is_zero(pool, t0);
   ExprId r;
-  if (is_zero(pool, t0) == std::optional<bool>(true)) {
+  if (t0_zero == std::optional<bool>(true)) {
     r = in.div(in.pw(L, 2), in.mul(in.num(2), c));
-  } else if (is_zero(pool, t0) == std::optional<bool>(false) || !pool.is_number(t0)) {
+  } else if (t0_zero == std::optional<bool>(false) || !pool.is_number(t0)) {
     const ExprId z = in.div(T, t0);
     const ExprId args[2] = {in.num(2), z};
     r = in.div(in.add(in.mul(L, in.fn(Op::Log, in.sub(pool.integer(1), z))), pool.func(Op::Polylog, args)), c);
