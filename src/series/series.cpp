@@ -687,6 +687,8 @@ class Expander {
     }
     if (name == "Ei")
       if (auto r = ei_at_zero(a)) return *r;
+    if (name == "elliptic_k" || name == "elliptic_e")
+      if (auto r = elliptic_at_zero(name == "elliptic_e", a)) return *r;
     if (name == "gamma") return gamma(a);
     if (name == "loggamma")
       if (auto r = stirling(-1, a)) return *r;
@@ -830,6 +832,31 @@ class Expander {
   // Ei(A) for a real A -> 0 (either side): EulerGamma + log|A| + sum_{k>=1} A**k/(k k!) (Ei is
   // real on the real line off 0, as evaluated: Ei(-1) = -0.2193...). nullopt when A does not tend
   // to 0.
+  // The complete elliptic integrals at modulus m -> 0 (DLMF 19.5.1, 19.5.2; convergent for |m| < 1,
+  // no branch point near 0):
+  //   K(m) = pi/2 sum_n c_n m**n,  E(m) = pi/2 sum_n c_n m**n/(1 - 2n),  c_n = ((2n)!/(4**n n!**2))**2.
+  // nullopt when m does not tend to 0 (the derivatives then expand a regular point).
+  std::optional<PSeries> elliptic_at_zero(bool second_kind, const PSeries& a) {
+    auto& p = cx_.pool;
+    PSeries b = a;
+    strip(cx_, b);
+    const ExprId half_pi = p.mul(half(), p.constant(Constant::Pi));
+    if (b.c.empty() && !b.exact()) throw NeedMoreTerms{1};  // O(t**prec): more terms decide
+    if (b.c.empty()) return constant(cx_, half_pi);           // K(0) = E(0) = pi/2
+    if (b.val <= 0) return std::nullopt;
+    const long nt = terms_for(b);
+    std::vector<ExprId> c(static_cast<std::size_t>(nt), cx_.zero());
+    mpq_class r = 1;  // (2n)!/(4**n n!**2) = prod_{k=1..n} (2k - 1)/(2k)
+    for (long k = 0; k < nt; ++k) {
+      if (k > 0) r *= mpq_class(2 * k - 1, 2 * k);
+      mpq_class ck = r * r;
+      if (second_kind) ck /= mpq_class(1 - 2 * k);
+      ck.canonicalize();
+      c[static_cast<std::size_t>(k)] = p.number(Number::rational(ck.get_num(), ck.get_den()));
+    }
+    return scale(cx_, compose(cx_, c, b), half_pi);
+  }
+
   std::optional<PSeries> ei_at_zero(const PSeries& a) {
     auto& p = cx_.pool;
     PSeries b = a;

@@ -1,0 +1,79 @@
+"""Limits decided by rules added for SymPy's limit suites (issue 20) whose inputs carry facts
+(complex or integer parameters, a variable that is not declared real): each answer is compared with
+the expected value and checked by an independent route, mpmath at 120 digits at points ever closer
+to the limit point with the parameters at given values (the values must approach the answer)."""
+
+from __future__ import annotations
+
+import pytest
+
+from alkahest import N, ExprPool, is_zero, limit, parse
+
+sp = pytest.importorskip("sympy")
+mpmath = pytest.importorskip("mpmath")
+
+C = {"complex": True}
+POS_INT = {"integer": True, "positive": True}
+
+# (expression, variable, point, dir, expected, facts of the symbols, parameter values for the check)
+CASES = [
+    # a power with an integer exponent by the facts: no branch cut to cross, whatever the base
+    ("((x + y)**n - x**n)/y", "y", "0", "+", "n*x**(n - 1)", {"x": C, "y": C, "n": POS_INT},
+     {"x": "-2 + I/3", "n": "5"}),
+    ("((x + y)**n - x**n)/y", "y", "0", "+", "n*x**(n - 1)", {"x": C, "y": C, "n": POS_INT},
+     {"x": "-3", "n": "2"}),
+    ("((I*x - 1)**k - (-1)**k)/x", "x", "0", "-", "-I*k*(-1)**k", {"k": POS_INT}, {"k": "3"}),
+    # complete elliptic integrals at modulus -> 0: K, E = pi/2 (1 +- m/4 + ...)
+    ("(elliptic_k(x) - elliptic_e(x))/x", "x", "0", "+", "pi/4", {}, {}),
+    ("(elliptic_k(x**2) + elliptic_e(x**2) - pi)/x**4", "x", "0", "-", "3*pi/64", {}, {}),
+    ("((1 - 3*x**2)*elliptic_e(4*x/(x + 1)**2)**2/2 - (x - 1)**2*elliptic_e(4*x/(x + 1)**2)"
+     "*elliptic_k(4*x/(x + 1)**2)/2)/(pi**2*x**2)", "x", "0", "+", "-1/8", {"x": C}, {}),
+]
+
+MP = {"elliptic_k": mpmath.ellipk, "elliptic_e": mpmath.ellipe}
+
+
+def _points(point, direction):
+    if point == "oo":
+        return [mpmath.mpf(10) ** k for k in (6, 12, 24)]
+    if point == "-oo":
+        return [-mpmath.mpf(10) ** k for k in (6, 12, 24)]
+    x0 = mpmath.mpf(sp.sympify(point))
+    s = 1 if direction == "+" else -1
+    return [x0 + s * mpmath.mpf(10) ** -k for k in (6, 12, 24)]
+
+
+def _numeric(text, var, point, direction, expected, values):
+    mpmath.mp.dps = 120
+    loc = {"elliptic_k": sp.Function("elliptic_k"), "elliptic_e": sp.Function("elliptic_e")}
+    v = sp.Symbol(var)
+    subs = {sp.Symbol(k): sp.sympify(val) for k, val in values.items()}
+    f = sp.lambdify(v, sp.sympify(text, locals=loc).subs(subs), [MP, "mpmath"])
+    got = [mpmath.mpc(f(p)) for p in _points(point, direction)]
+    if "oo" in expected:
+        d = complex(sp.sympify(expected.replace("oo", "1")).subs(subs).evalf())
+        d /= abs(d)
+        dots = [g * mpmath.conj(d) for g in got]
+        assert all(abs(t.imag) < 1e-6 * abs(t.real) + 1e-30 for t in dots), got
+        assert dots[0].real < dots[1].real < dots[2].real and dots[2].real > 1e5, got
+        return
+    target = sp.sympify(expected).subs(subs)
+    L = mpmath.mpc(sp.re(target).evalf(120), sp.im(target).evalf(120))
+    errs = [abs(g - L) for g in got]
+    assert errs[2] < 1e-4 and (errs[2] <= errs[0] or errs[2] < 1e-20), (got, L)
+
+
+@pytest.mark.parametrize("text,var,point,direction,expected,facts,values", CASES)
+def test_limit_rule_with_facts(text, var, point, direction, expected, facts, values):
+    pool = ExprPool()
+    names = sorted({var, *facts, *values})
+    syms = {n: pool.symbol(n, **facts.get(n, {})) for n in names}
+    e = parse(text, pool, symbols=list(syms.values()))
+    got = limit(e, syms[var], parse(point, pool), direction)
+    want = parse(expected, pool, symbols=list(syms.values()))
+    assert got is not None, text
+    same = got == want or is_zero(got - want) is True
+    if not same and not got.free_symbols:
+        same = abs(complex(N(got - want, 40))) < 1e-35
+    assert same, (text, str(got), expected)
+    _numeric(text, var, point, direction, expected, values)
