@@ -1825,6 +1825,50 @@ ExprId bessel_on_imaginary_axis(ExprPool& p, ExprId e, std::unordered_map<ExprId
 namespace {
 std::optional<ExprId> limit_once(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, std::string_view dir);
 thread_local int limit_depth = 0;
+
+// Every float (an IEEE double, an exact binary fraction) whose value is a fraction with a
+// denominator of at most 1024 replaced by that rational (0.5 by 1/2, 16.5 by 33/2, 0.375 by 3/8):
+// the same function, on which the algorithm compares exponents exactly; `any` is set when there was
+// one. Other floats stay (0.03 is 1080863910568919/36028797018963968: exponents on that grid are
+// beyond the series), so the limit stays undecided there.
+ExprId exact_floats(ExprPool& p, ExprId e, bool& any, std::unordered_map<ExprId, ExprId>& memo) {
+  if (auto it = memo.find(e); it != memo.end()) return it->second;
+  const Node n = p.node(e);
+  ExprId r = e;
+  if (n.kind == Kind::Number && n.number.is_float() && std::isfinite(n.number.real())) {
+    const mpq_class q(n.number.real());
+    if (q.get_den() <= 1024) {
+      r = p.number(Number(q));
+      any = true;
+    }
+  } else if (!n.args.empty()) {
+    std::vector<ExprId> args;
+    for (ExprId a : n.args) args.push_back(exact_floats(p, a, any, memo));
+    if (args != n.args) r = with_args(p, n.kind, n.op, e, args);
+  }
+  memo.emplace(e, r);
+  return r;
+}
+
+// A limit found for the exact values of an expression's floats, given back with its rationals of
+// more than 32 bits (those the floats brought, and their products) as the nearest floats: the
+// answer holds to the floats' rounding, as the input does (an answer free of them stays exact).
+ExprId float_back(ExprPool& p, ExprId e, std::unordered_map<ExprId, ExprId>& memo) {
+  if (auto it = memo.find(e); it != memo.end()) return it->second;
+  const Node n = p.node(e);
+  ExprId r = e;
+  if (n.kind == Kind::Number && n.number.is_rational()) {
+    const mpq_class& q = n.number.rational();
+    if (mpz_sizeinbase(q.get_num().get_mpz_t(), 2) > 32 || mpz_sizeinbase(q.get_den().get_mpz_t(), 2) > 32)
+      r = p.number(Number(q.get_d()));
+  } else if (!n.args.empty()) {
+    std::vector<ExprId> args;
+    for (ExprId a : n.args) args.push_back(float_back(p, a, memo));
+    if (args != n.args) r = with_args(p, n.kind, n.op, e, args);
+  }
+  memo.emplace(e, r);
+  return r;
+}
 }  // namespace
 
 // The limit; where it is not decided and a positive parameter s occurs, the three cases s > 1,
@@ -1835,6 +1879,25 @@ std::optional<ExprId> limit(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, st
   const DepthScope depth(limit_depth);
   auto r = limit_once(pool, expr, x, x0, dir);
   if (r || depth.depth() > 1) return r;
+  // floats the algorithm could not compare (tanh(0.03*x) at oo): their exact values, here and in
+  // the parameter cases below
+  bool floats = false;
+  {
+    std::unordered_map<ExprId, ExprId> memo;
+    const ExprId exact = exact_floats(pool, expr, floats, memo);
+    const ExprId exact_x0 = exact_floats(pool, x0, floats, memo);
+    if (floats) {
+      expr = exact;
+      x0 = exact_x0;
+      try {
+        r = limit_once(pool, expr, x, x0, dir);
+      } catch (const std::exception&) {
+        r = std::nullopt;
+      }
+      std::unordered_map<ExprId, ExprId> back;
+      if (r) return float_back(pool, *r, back);
+    }
+  }
   std::vector<ExprId> params;
   for (ExprId part : {expr, x0})  // (not of expr + x0: that is oo for x0 = oo)
     for (ExprId v : free_symbols(pool, part))
@@ -1871,7 +1934,10 @@ std::optional<ExprId> limit(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, st
       }
       if (!common) common = c;
     }
-    if (same && common) return common;
+    if (same && common) {
+      std::unordered_map<ExprId, ExprId> back;
+      return floats ? float_back(pool, *common, back) : *common;
+    }
   }
   return r;
 }

@@ -14,6 +14,7 @@ mpmath = pytest.importorskip("mpmath")
 
 C = {"complex": True}
 POS_INT = {"integer": True, "positive": True}
+POS = {"positive": True}
 
 # (expression, variable, point, dir, expected, facts of the symbols, parameter values for the check)
 CASES = [
@@ -28,6 +29,10 @@ CASES = [
     ("(elliptic_k(x**2) + elliptic_e(x**2) - pi)/x**4", "x", "0", "-", "3*pi/64", {}, {}),
     ("((1 - 3*x**2)*elliptic_e(4*x/(x + 1)**2)**2/2 - (x - 1)**2*elliptic_e(4*x/(x + 1)**2)"
      "*elliptic_k(4*x/(x + 1)**2)/2)/(pi**2*x**2)", "x", "0", "+", "-1/8", {"x": C}, {}),
+    # floats that are fractions with small denominators (0.5, 1.5, 16.5) taken at their exact values,
+    # where the float exponents' differences were not compared (SymPy's issue 19453)
+    ('-0.5*h*omega + h*(-1.5*x*g*h**2*omega*exp(0.5*x*h*omega) - 16.5*x*g*h**2*omega*exp(1.5*x*h*omega) - 16.5*x*g*h**2*omega*exp(2.5*x*h*omega) - 1.5*x*g*h**2*omega*exp(3.5*x*h*omega) - 3.0*g*h*exp(0.5*x*h*omega) - 3.0*g*h*exp(1.5*x*h*omega) + 3.0*g*h*exp(2.5*x*h*omega) + 3.0*g*h*exp(3.5*x*h*omega) + 2.0*m**2*omega**3*exp(0.5*x*h*omega) - 2.0*m**2*omega**3*exp(1.5*x*h*omega) - 2.0*m**2*omega**3*exp(2.5*x*h*omega) + 2.0*m**2*omega**3*exp(3.5*x*h*omega))/(3.0*x*g*h**2*exp(0.5*x*h*omega) + 3.0*x*g*h**2*exp(1.5*x*h*omega) - 3.0*x*g*h**2*exp(2.5*x*h*omega) - 3.0*x*g*h**2*exp(3.5*x*h*omega) - 4.0*m**2*omega**2*exp(0.5*x*h*omega) + 12.0*m**2*omega**2*exp(1.5*x*h*omega) - 12.0*m**2*omega**2*exp(2.5*x*h*omega) + 4.0*m**2*omega**2*exp(3.5*x*h*omega))', "x", "oo", "+", "0", {"x": POS, "g": POS, "h": POS, "m": POS, "omega": POS},
+     {"g": "2", "h": "1/3", "m": "3/2", "omega": "5/4"}),
 ]
 
 MP = {"elliptic_k": mpmath.ellipk, "elliptic_e": mpmath.ellipe}
