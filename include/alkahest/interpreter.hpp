@@ -1,7 +1,12 @@
 // The interpreter: evaluates a Program over arrays, block by block (a few hundred elements per
-// block, kept in L1), each instruction one SIMD loop over SLEEF vector math for this CPU.
+// block, kept in L1), each step one SIMD loop over SLEEF vector math for this CPU. A step is one
+// instruction or a fused pair (an arithmetic operation and the one that reads its result, or a
+// function of an arithmetic result), constants are read as scalars, and the steps run in an order
+// and on registers of the interpreter's own choosing (the Program's values, each computed once),
+// every operation rounded as in the Program: results are the JIT tier's bit for bit.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -45,9 +50,12 @@ class Interpreter {
   /// One point: `values` has one entry per input; writes n_outputs values into `out`.
   void call(const double* values, double* out) const;
 
+  struct Plan;  ///< the steps run per block (an implementation detail of interpreter.cpp)
+
  private:
   Program program_;
   Accuracy accuracy_;
+  std::shared_ptr<const Plan> plan_;
 };
 
 }  // namespace alkahest

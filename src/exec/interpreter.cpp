@@ -6,6 +6,9 @@
 #include <cstring>
 #include <memory>
 #include <thread>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
 
 #include "alkahest/errors.hpp"
 #include "driver.hpp"
@@ -15,7 +18,11 @@ namespace alkahest {
 
 namespace {
 
-constexpr std::int64_t kBlock = 256;              // elements per block: registers stay in L1
+constexpr std::int64_t kBlock = 256;  // elements per block: registers stay in L1
+// Registers lie kBlock elements + 64 bytes apart: at a whole 2 KiB stride, a register read and one
+// written two registers away share their address bits below 4 KiB, which the CPU's store
+// forwarding takes for a dependence (4K aliasing) and the loop stalls on every vector.
+constexpr std::size_t kPadBytes = 64;
 
 // a <cond> b as 1 or 0 (IEEE: false where a or b is NaN, except for Ne).
 template <class T>
@@ -32,59 +39,419 @@ inline T compare(Cond c, T a, T b) {
   return r ? T(1) : T(0);
 }
 
-template <class T>
-void run_range(const Program& P, int acc, const std::vector<exec::InputReader<T>>& inputs, T* out,
-               std::int64_t begin, std::int64_t end) {
-  const vm::Kernels<T>& K = vm::kernels<T>();
-  const std::size_t nregs = std::max<std::size_t>(P.n_regs, 1);
-  std::unique_ptr<T[]> storage(new T[nregs * kBlock]);
-  std::vector<const T*> ptr(nregs, nullptr);
-  auto buf = [&](std::uint32_t r) { return storage.get() + static_cast<std::size_t>(r) * kBlock; };
-  for (const Instr& in : P.code)  // constants keep their registers: fill once
-    if (in.code == PCode::Const) std::fill(buf(in.dst), buf(in.dst) + kBlock, P.template constant<T>(in.index));
-  const std::size_t n_out = P.outputs.size();
-  for (std::int64_t start = begin; start < end; start += kBlock) {
-    const std::int64_t n = std::min(kBlock, end - start);
-    for (const Instr& in : P.code) {
-      T* o = buf(in.dst);
-      const T* a = ptr[in.a];
-      const T* b = ptr[in.b];
-      switch (in.code) {
-        case PCode::Input: ptr[in.dst] = inputs[in.index].block(start, n, o); continue;
-        case PCode::Const: ptr[in.dst] = o; continue;
-        case PCode::Add: K.add(a, b, o, static_cast<std::size_t>(n)); break;
-        case PCode::Sub: K.sub(a, b, o, static_cast<std::size_t>(n)); break;
-        case PCode::Mul: K.mul(a, b, o, static_cast<std::size_t>(n)); break;
-        case PCode::Div: K.div(a, b, o, static_cast<std::size_t>(n)); break;
-        case PCode::Neg: K.neg(a, o, static_cast<std::size_t>(n)); break;
-        case PCode::Sqrt: K.sqrt(a, o, static_cast<std::size_t>(n)); break;
-        case PCode::Pow: K.pow[acc](a, b, o, static_cast<std::size_t>(n)); break;
-        case PCode::Cmp: {
-          const Cond c = static_cast<Cond>(in.index);
-          for (std::int64_t i = 0; i < n; ++i) o[i] = compare(c, a[i], b[i]);
-          break;
+int arith_of(PCode c) {
+  switch (c) {
+    case PCode::Add: return vm::kArAdd;
+    case PCode::Sub: return vm::kArSub;
+    case PCode::Mul: return vm::kArMul;
+    case PCode::Div: return vm::kArDiv;
+    case PCode::Neg: return vm::kArNeg;
+    default: return -1;
+  }
+}
+
+}  // namespace
+
+// One step of the plan. Operands name registers, except arithmetic operands whose `kinds` bit is
+// set (x 1, y 2, z 4): those name a constant (an index into the Program's constants followed by
+// Plan::extra).
+struct Interpreter::Plan {
+  enum class Kind : std::uint8_t { Input, Arith, FuncOf, Sqrt, Func, Pow, Cmp, Select };
+  struct Step {
+    Kind kind;
+    std::uint8_t o1 = 0, o2 = vm::kArNone, swap = 0, kinds = 0;
+    bool to_out = false;  // the last step, computing the only output: writes the output array itself
+    Op op = Op::Count_;
+    std::uint32_t index = 0;  // Input: which input; Cmp: the Cond
+    std::uint32_t dst = 0, x = 0, y = 0, z = 0;
+  };
+  std::vector<Step> steps;
+  std::uint32_t n_regs = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> fills;  // (register, constant): filled once
+  std::vector<std::uint32_t> out_regs;
+  std::vector<double> extra;  // constants of the plan's own (exact reciprocals of powers of two)
+  std::vector<float> extra_f32;
+};
+
+namespace {
+
+using Plan = Interpreter::Plan;
+
+// x / c == x * (1/c) bit for bit when c is +-2^k with 2^-k normal in float and double (both are the
+// exact x * 2^-k rounded once); the float constant must be the same power of two.
+bool exact_reciprocal(double c, float cf, double* r) {
+  if (!(c != 0.0) || !std::isfinite(c) || static_cast<double>(cf) != c) return false;
+  int e = 0;
+  const double m = std::frexp(std::fabs(c), &e);  // |c| = m * 2^e, m in [0.5, 1)
+  if (m != 0.5 || e - 1 > 126 || e - 1 < -126) return false;
+  *r = 1.0 / c;
+  return true;
+}
+
+std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
+  auto plan = std::make_shared<Plan>();
+  const int acc = static_cast<int>(accuracy);
+  const auto& k64 = vm::kernels_f64();
+  const auto& k32 = vm::kernels_f32();
+  const std::size_t nc = P.constants.size();
+
+  // 1. Values (SSA), each computed once: value numbering over the register program.
+  struct Node {
+    PCode code;
+    Op op;
+    std::uint32_t index, a, b, c;
+  };
+  std::vector<Node> nodes;
+  std::vector<std::uint32_t> reg_val(std::max<std::size_t>(P.n_regs, 1), 0);
+  struct Key {
+    std::uint64_t h1, h2;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const { return std::hash<std::uint64_t>()(k.h1 * 0x9E3779B97F4A7C15ULL ^ k.h2); }
+  };
+  std::unordered_map<Key, std::uint32_t, KeyHash> seen;
+  auto value = [&](Node n) {
+    const Key key{(std::uint64_t(n.code) << 56) | (std::uint64_t(n.op) << 40) | n.index,
+                  (std::uint64_t(n.a) << 42) ^ (std::uint64_t(n.b) << 21) ^ n.c};
+    auto [it, fresh] = seen.try_emplace(key, static_cast<std::uint32_t>(nodes.size()));
+    if (fresh) {
+      nodes.push_back(n);
+      return it->second;
+    }
+    const Node& o = nodes[it->second];  // a hash collision must not merge different values
+    if (o.code == n.code && o.op == n.op && o.index == n.index && o.a == n.a && o.b == n.b && o.c == n.c)
+      return it->second;
+    nodes.push_back(n);
+    return static_cast<std::uint32_t>(nodes.size() - 1);
+  };
+  for (const Instr& in : P.code) {
+    Node n{in.code, Op::Count_, 0, 0, 0, 0};
+    switch (in.code) {
+      case PCode::Input:
+      case PCode::Const: n.index = in.index; break;
+      case PCode::Neg:
+      case PCode::Sqrt: n.a = reg_val[in.a]; break;
+      case PCode::Func:
+        n.op = in.op;
+        n.a = reg_val[in.a];
+        if (op_info(in.op).arity == 2) n.b = reg_val[in.b];
+        break;
+      case PCode::Cmp:
+        n.index = in.index;
+        n.a = reg_val[in.a];
+        n.b = reg_val[in.b];
+        break;
+      case PCode::Select:
+        n.c = reg_val[in.c];
+        [[fallthrough]];
+      default:  // Add, Sub, Mul, Div, Pow
+        n.a = reg_val[in.a];
+        n.b = reg_val[in.b];
+        break;
+    }
+    if (n.code == PCode::Div && nodes[n.b].code == PCode::Const) {
+      double r = 0;
+      const std::uint32_t ci = nodes[n.b].index;
+      if (exact_reciprocal(P.constants[ci], P.constants_f32[ci], &r)) {
+        plan->extra.push_back(r);
+        plan->extra_f32.push_back(static_cast<float>(r));
+        n.code = PCode::Mul;
+        n.b = value(Node{PCode::Const, Op::Count_, static_cast<std::uint32_t>(nc + plan->extra.size() - 1), 0, 0, 0});
+      }
+    }
+    reg_val[in.dst] = value(n);
+  }
+  auto args = [&](const Node& n, std::uint32_t* out) -> int {
+    switch (n.code) {
+      case PCode::Input:
+      case PCode::Const: return 0;
+      case PCode::Neg:
+      case PCode::Sqrt: out[0] = n.a; return 1;
+      case PCode::Func:
+        out[0] = n.a;
+        out[1] = n.b;
+        return op_info(n.op).arity == 2 ? 2 : 1;
+      case PCode::Select:
+        out[0] = n.a;
+        out[1] = n.b;
+        out[2] = n.c;
+        return 3;
+      default: out[0] = n.a; out[1] = n.b; return 2;
+    }
+  };
+  std::vector<std::uint32_t> outs;
+  for (std::uint32_t r : P.outputs) outs.push_back(reg_val[r]);
+
+  // 2. Order: depth first from the outputs, each value just before its first use (a sum of
+  // many terms then holds one partial sum, not every term, in registers).
+  const std::size_t nv = nodes.size();
+  std::vector<std::uint32_t> order;
+  std::vector<std::uint8_t> state(nv, 0);  // 0 unseen, 1 on the stack, 2 done
+  std::vector<std::uint32_t> uses(nv, 0);
+  for (std::uint32_t o : outs) {
+    ++uses[o];
+    if (state[o]) continue;
+    std::vector<std::pair<std::uint32_t, int>> stack{{o, 0}};
+    state[o] = 1;
+    while (!stack.empty()) {
+      auto& [v, next] = stack.back();
+      std::uint32_t as[3];
+      const int na = args(nodes[v], as);
+      if (next < na) {
+        const std::uint32_t a = as[next++];
+        ++uses[a];
+        if (!state[a]) {
+          state[a] = 1;
+          stack.push_back({a, 0});
         }
-        case PCode::Select: {
-          const T* c = ptr[in.c];
-          for (std::int64_t i = 0; i < n; ++i) o[i] = c[i] != T(0) ? a[i] : b[i];
-          break;
-        }
-        case PCode::Func: {
-          const int op = static_cast<int>(in.op);
-          if (op_info(in.op).arity == 2)
-            K.binary[acc][op](a, b, o, static_cast<std::size_t>(n));
-          else
-            K.unary[acc][op](a, o, static_cast<std::size_t>(n));
+        continue;
+      }
+      state[v] = 2;
+      order.push_back(v);
+      stack.pop_back();
+    }
+  }
+
+  // 3. Fusion. An arithmetic value read once (not an output) is computed inside the step of the
+  // arithmetic operation or SLEEF function that reads it; one level deep.
+  std::vector<std::int64_t> absorbed(nv, -1);  // the value computed inside v's step
+  std::vector<std::uint8_t> inside(nv, 0);     // computed inside another value's step
+  std::vector<std::uint8_t> is_out(nv, 0);
+  for (std::uint32_t o : outs) is_out[o] = 1;
+  auto fusable = [&](std::uint32_t a) {
+    return arith_of(nodes[a].code) >= 0 && uses[a] == 1 && !is_out[a] && absorbed[a] < 0;
+  };
+  for (std::uint32_t v : order) {
+    const Node& n = nodes[v];
+    if (arith_of(n.code) >= 0) {
+      for (std::uint32_t a : {n.a, n.b}) {
+        if (n.code == PCode::Neg && a == n.b) break;
+        if (fusable(a)) {
+          absorbed[v] = a;
+          inside[a] = 1;
           break;
         }
       }
-      ptr[in.dst] = o;
+    } else if (n.code == PCode::Func && op_info(n.op).arity == 1 && fusable(n.a) &&
+               k64.raw_unary[acc][static_cast<int>(n.op)] != nullptr &&
+               k32.raw_unary[acc][static_cast<int>(n.op)] != nullptr) {
+      absorbed[v] = n.a;
+      inside[n.a] = 1;
     }
+  }
+
+  // 4. Steps, then registers: each value's register is free after its last read.
+  const std::uint32_t kNone = ~std::uint32_t{0};
+  std::vector<std::uint32_t> reg(nv, kNone);
+  std::vector<std::uint8_t> pinned(nv, 0);  // inputs and filled constants keep their registers
+  std::uint32_t n_regs = 0;
+  std::vector<std::uint32_t> free_regs;
+  auto new_reg = [&]() {
+    if (!free_regs.empty()) {
+      const std::uint32_t r = free_regs.back();
+      free_regs.pop_back();
+      return r;
+    }
+    return n_regs++;
+  };
+  auto const_reg = [&](std::uint32_t v) {  // a constant read as an array: a register of its own,
+    if (reg[v] == kNone) {                   // filled once (no step of any block may write it)
+      reg[v] = n_regs++;
+      pinned[v] = 1;
+      plan->fills.push_back({reg[v], nodes[v].index});
+    }
+    return reg[v];
+  };
+  auto is_const = [&](std::uint32_t v) { return nodes[v].code == PCode::Const; };
+  // The step list with value numbers in place of registers, and the values each step reads.
+  struct Pending {
+    Plan::Step s;
+    std::uint32_t value;
+    std::uint32_t reads[3];
+    int n_reads;
+  };
+  std::vector<Pending> pend;
+  std::vector<std::int64_t> last_read(nv, -1);
+  for (std::uint32_t v : order) {
+    const Node& n = nodes[v];
+    if (inside[v] || n.code == PCode::Const) continue;
+    Pending p{};
+    p.value = v;
+    Plan::Step& s = p.s;
+    auto operand = [&](std::uint32_t a, int bit) {  // arithmetic operand: constant or register
+      if (is_const(a)) {
+        s.kinds |= static_cast<std::uint8_t>(bit);
+        return nodes[a].index;
+      }
+      p.reads[p.n_reads++] = a;
+      return a;
+    };
+    auto regread = [&](std::uint32_t a) {
+      if (is_const(a)) return a;  // resolved below to its filled register
+      p.reads[p.n_reads++] = a;
+      return a;
+    };
+    const int ar = arith_of(n.code);
+    if (n.code == PCode::Input) {
+      s.kind = Plan::Kind::Input;
+      s.index = n.index;
+    } else if (ar >= 0 || (n.code == PCode::Func && absorbed[v] >= 0)) {
+      const bool func = ar < 0;
+      s.kind = func ? Plan::Kind::FuncOf : Plan::Kind::Arith;
+      s.op = n.op;
+      std::uint32_t inner = 0;
+      bool has_inner = absorbed[v] >= 0;
+      if (has_inner) inner = static_cast<std::uint32_t>(absorbed[v]);
+      if (func) {
+        const Node& c = nodes[inner];
+        s.o1 = static_cast<std::uint8_t>(arith_of(c.code));
+        s.x = operand(c.a, 1);
+        s.y = c.code == PCode::Neg ? s.x : operand(c.b, 2);
+        if (c.code == PCode::Neg && (s.kinds & 1)) s.kinds |= 2;
+        s.z = s.x;
+        if (s.kinds & 1) s.kinds |= 4;
+      } else if (has_inner) {
+        const Node& c = nodes[inner];
+        s.o1 = static_cast<std::uint8_t>(arith_of(c.code));
+        s.o2 = static_cast<std::uint8_t>(ar);
+        s.x = operand(c.a, 1);
+        s.y = c.code == PCode::Neg ? s.x : operand(c.b, 2);
+        if (c.code == PCode::Neg && (s.kinds & 1)) s.kinds |= 2;
+        if (n.code == PCode::Neg) {
+          s.z = s.x;
+          if (s.kinds & 1) s.kinds |= 4;
+        } else {
+          s.swap = inner == n.b ? 1 : 0;
+          s.z = operand(inner == n.b ? n.a : n.b, 4);
+        }
+      } else {
+        s.o1 = static_cast<std::uint8_t>(ar);
+        s.x = operand(n.a, 1);
+        s.y = n.code == PCode::Neg ? s.x : operand(n.b, 2);
+        if (n.code == PCode::Neg && (s.kinds & 1)) s.kinds |= 2;
+        s.z = s.x;
+        if (s.kinds & 1) s.kinds |= 4;
+      }
+    } else {
+      switch (n.code) {
+        case PCode::Sqrt: s.kind = Plan::Kind::Sqrt; s.x = regread(n.a); break;
+        case PCode::Pow: s.kind = Plan::Kind::Pow; s.x = regread(n.a); s.y = regread(n.b); break;
+        case PCode::Cmp:
+          s.kind = Plan::Kind::Cmp;
+          s.index = n.index;
+          s.x = regread(n.a);
+          s.y = regread(n.b);
+          break;
+        case PCode::Select:
+          s.kind = Plan::Kind::Select;
+          s.x = regread(n.a);
+          s.y = regread(n.b);
+          s.z = regread(n.c);
+          break;
+        default:  // Func
+          s.kind = Plan::Kind::Func;
+          s.op = n.op;
+          s.x = regread(n.a);
+          s.y = op_info(n.op).arity == 2 ? regread(n.b) : s.x;
+          break;
+      }
+    }
+    for (int i = 0; i < p.n_reads; ++i) last_read[p.reads[i]] = static_cast<std::int64_t>(pend.size());
+    pend.push_back(p);
+  }
+  // Registers: a value's register is free again after its last read (inputs and constants read
+  // as arrays keep theirs). An operation may write the register it reads: every kernel reads an
+  // element (or vector) before it writes that position.
+  for (std::size_t i = 0; i < pend.size(); ++i) {
+    Pending& p = pend[i];
+    Plan::Step& s = p.s;
+    const bool arith = s.kind == Plan::Kind::Arith || s.kind == Plan::Kind::FuncOf;
+    if (s.kind != Plan::Kind::Input) {
+      int bit = 1;
+      for (std::uint32_t* f : {&s.x, &s.y, &s.z}) {
+        if (!(arith && (s.kinds & bit))) *f = is_const(*f) ? const_reg(*f) : reg[*f];
+        bit <<= 1;
+      }
+    }
+    for (int r = 0; r < p.n_reads; ++r) {
+      const std::uint32_t a = p.reads[r];
+      bool again = false;
+      for (int q = 0; q < r; ++q) again = again || p.reads[q] == a;
+      if (!again && last_read[a] == static_cast<std::int64_t>(i) && !pinned[a] && !is_out[a]) free_regs.push_back(reg[a]);
+    }
+    reg[p.value] = new_reg();
+    s.dst = reg[p.value];
+    if (s.kind == Plan::Kind::Input) pinned[p.value] = 1;
+    plan->steps.push_back(s);
+  }
+  for (std::uint32_t o : outs) plan->out_regs.push_back(is_const(o) ? const_reg(o) : reg[o]);
+  if (outs.size() == 1 && !pend.empty() && pend.back().value == outs[0] && pend.back().s.kind != Plan::Kind::Input)
+    plan->steps.back().to_out = true;
+  plan->n_regs = std::max<std::uint32_t>(n_regs, 1);
+  return plan;
+}
+template <class T>
+void run_range(const Program& P, const Plan& plan, int acc, const std::vector<exec::InputReader<T>>& inputs, T* out,
+               std::int64_t begin, std::int64_t end) {
+  const vm::Kernels<T>& K = vm::kernels<T>();
+  const std::size_t stride = kBlock + kPadBytes / sizeof(T);
+  const std::size_t align = 64 / sizeof(T);
+  std::unique_ptr<T[]> storage(new T[plan.n_regs * stride + align]);
+  T* base = storage.get();
+  base += (align - (reinterpret_cast<std::uintptr_t>(base) / sizeof(T)) % align) % align;  // 64-byte aligned
+  std::vector<const T*> ptr(plan.n_regs);
+  for (std::uint32_t r = 0; r < plan.n_regs; ++r) ptr[r] = base + r * stride;
+  auto buf = [&](std::uint32_t r) { return base + static_cast<std::size_t>(r) * stride; };
+  std::vector<T> cst(P.constants.size() + plan.extra.size());
+  for (std::size_t i = 0; i < P.constants.size(); ++i) cst[i] = P.template constant<T>(static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < plan.extra.size(); ++i)
+    cst[P.constants.size() + i] = std::is_same_v<T, float> ? static_cast<T>(plan.extra_f32[i]) : static_cast<T>(plan.extra[i]);
+  for (const auto& [r, ci] : plan.fills) std::fill(buf(r), buf(r) + kBlock, cst[ci]);
+  const std::size_t n_out = plan.out_regs.size();
+  auto arg = [&](std::uint32_t v, bool constant) -> const T* { return constant ? &cst[v] : ptr[v]; };
+  for (std::int64_t start = begin; start < end; start += kBlock) {
+    const std::int64_t n = std::min(kBlock, end - start);
+    const auto un = static_cast<std::size_t>(n);
+    for (const Plan::Step& s : plan.steps) {
+      T* o = s.to_out ? out + start : buf(s.dst);
+      switch (s.kind) {
+        case Plan::Kind::Input: ptr[s.dst] = inputs[s.index].block(start, n, o); continue;
+        case Plan::Kind::Arith:
+          K.arith[s.o1][s.o2][s.swap][s.kinds](arg(s.x, s.kinds & 1), arg(s.y, s.kinds & 2), arg(s.z, s.kinds & 4), o, un);
+          break;
+        case Plan::Kind::FuncOf:
+          K.funcof[s.o1][s.kinds & 3](K.raw_unary[acc][static_cast<int>(s.op)], arg(s.x, s.kinds & 1),
+                                      arg(s.y, s.kinds & 2), o, un);
+          break;
+        case Plan::Kind::Sqrt: K.sqrt(ptr[s.x], o, un); break;
+        case Plan::Kind::Pow: K.pow[acc](ptr[s.x], ptr[s.y], o, un); break;
+        case Plan::Kind::Func:
+          if (op_info(s.op).arity == 2)
+            K.binary[acc][static_cast<int>(s.op)](ptr[s.x], ptr[s.y], o, un);
+          else
+            K.unary[acc][static_cast<int>(s.op)](ptr[s.x], o, un);
+          break;
+        case Plan::Kind::Cmp: {
+          const Cond c = static_cast<Cond>(s.index);
+          const T *a = ptr[s.x], *b = ptr[s.y];
+          for (std::int64_t i = 0; i < n; ++i) o[i] = compare(c, a[i], b[i]);
+          break;
+        }
+        case Plan::Kind::Select: {
+          const T *a = ptr[s.x], *b = ptr[s.y], *c = ptr[s.z];
+          for (std::int64_t i = 0; i < n; ++i) o[i] = c[i] != T(0) ? a[i] : b[i];
+          break;
+        }
+      }
+      if (!s.to_out) ptr[s.dst] = o;
+    }
+    if (!plan.steps.empty() && plan.steps.back().to_out) continue;
     for (std::size_t k = 0; k < n_out; ++k) {
-      const T* src = ptr[P.outputs[k]];
+      const T* src = ptr[plan.out_regs[k]];
       T* dst = out + start * static_cast<std::int64_t>(n_out) + static_cast<std::int64_t>(k);
       if (n_out == 1)
-        std::memcpy(dst, src, static_cast<std::size_t>(n) * sizeof(T));
+        std::memcpy(dst, src, un * sizeof(T));
       else
         for (std::int64_t i = 0; i < n; ++i) dst[i * static_cast<std::int64_t>(n_out)] = src[i];
     }
@@ -100,7 +467,7 @@ void stop_evaluations(bool stop) noexcept { g_exit_requested.store(stop, std::me
 bool exec::exit_requested() noexcept { return g_exit_requested.load(std::memory_order_relaxed); }
 
 Interpreter::Interpreter(Program program, Accuracy accuracy)
-    : program_(std::move(program)), accuracy_(accuracy) {
+    : program_(std::move(program)), accuracy_(accuracy), plan_(make_plan(program_, accuracy)) {
   // Every function the program calls must have a kernel (a missing one is a table bug).
   const auto& k = vm::kernels_f64();
   for (const Instr& in : program_.code)
@@ -121,7 +488,7 @@ void Interpreter::run(std::span<const ArrayView> inputs, std::span<const std::in
   const int acc = static_cast<int>(accuracy_);
   exec::drive<T>(program_.n_inputs, inputs, shape, threads, kBlock,
                  [&](const std::vector<exec::InputReader<T>>& readers, std::int64_t b0, std::int64_t b1) {
-                   run_range<T>(program_, acc, readers, out, b0, b1);
+                   run_range<T>(program_, *plan_, acc, readers, out, b0, b1);
                  });
 }
 

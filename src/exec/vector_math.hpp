@@ -2,10 +2,15 @@
 // SLEEF's vector functions, chosen once at run time for the CPU at hand.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 
 #include "alkahest/ops.hpp"
 
 namespace alkahest::vm {
+
+/// The interpreter's arithmetic kernels (Kernels::arith): o = op2(op1(x, y), z), each operation
+/// rounded on its own (no FMA contraction), so a fused pair gives exactly what two passes give.
+enum ArithOp : int { kArAdd, kArSub, kArMul, kArDiv, kArNeg, kArNone, kArCount };
 
 template <class T>
 struct Kernels {
@@ -20,6 +25,16 @@ struct Kernels {
   // Arithmetic, compiled for the same instruction set (IEEE, no reassociation).
   Binary add = nullptr, sub = nullptr, mul = nullptr, div = nullptr;
   Unary neg = nullptr;
+  /// arith[op1][op2][swap][kinds](x, y, z, out, n): out = op2(op1(x, y), z), or op2(z, op1(x, y))
+  /// with swap; op1 < kArNone, op2 == kArNone: out = op1(x, y); kArNeg ignores its second operand
+  /// (y for op1, z for op2; pass any valid pointer). Bit i of `kinds` (x, y, z) set: that operand
+  /// is one value (a constant, used for every element), else an array of n.
+  using Fused = void (*)(const T* x, const T* y, const T* z, T* out, std::size_t n);
+  Fused arith[kArNone][kArCount][2][8] = {};
+  /// funcof[op1][kinds](f, x, y, out, n): out = f(op1(x, y)) for a raw unary SLEEF function f
+  /// (raw_unary), kinds as for arith (bits 0 and 1).
+  using FuncOf = void (*)(const void* f, const T* x, const T* y, T* out, std::size_t n);
+  FuncOf funcof[kArNone][4] = {};
   // The SLEEF vector functions behind the table (same [accuracy][op] layout), for the JIT tier,
   // which calls them from its fused loop: one W-lane vector in (two for binary ops), one out.
   // Null where the op has no SLEEF function (sign, polygamma) or is plain IEEE (fabs, floor, ceil).

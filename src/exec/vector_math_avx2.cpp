@@ -5,6 +5,8 @@
 #define VM_VF __m256
 #define VM_WD 4
 #define VM_WF 8
+#define VM_SET1D _mm256_set1_pd
+#define VM_SET1F _mm256_set1_ps
 #define VM_LOADD _mm256_loadu_pd
 #define VM_STORED _mm256_storeu_pd
 #define VM_LOADF _mm256_loadu_ps

@@ -5,6 +5,8 @@
 #define VM_VF __m512
 #define VM_WD 8
 #define VM_WF 16
+#define VM_SET1D _mm512_set1_pd
+#define VM_SET1F _mm512_set1_ps
 #define VM_LOADD _mm512_loadu_pd
 #define VM_STORED _mm512_storeu_pd
 #define VM_LOADF _mm512_loadu_ps

@@ -5,6 +5,8 @@
 #define VM_VF __m128
 #define VM_WD 2
 #define VM_WF 4
+#define VM_SET1D _mm_set1_pd
+#define VM_SET1F _mm_set1_ps
 #define VM_LOADD _mm_loadu_pd
 #define VM_STORED _mm_storeu_pd
 #define VM_LOADF _mm_loadu_ps
