@@ -904,6 +904,28 @@ ExprId gamma_as_exp(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId, 
       const ExprId u = n.op == Op::Gamma ? args[0] : p.add(args[0], p.integer(1));
       const auto l = gruntz_limit(p, u, x);
       if (l && p.is_constant(*l, Constant::Infinity)) r = p.func(Op::Exp, p.func(Op::Loggamma, u));
+    } else if (n.kind == Kind::Func && (n.op == Op::LowerGamma || n.op == Op::UpperGamma) && args.size() == 2) {
+      // lowergamma(s, z) = z**s exp(-z) sum_k z**k/(s (s+1)...(s+k)) (DLMF 8.7.1) for s -> +oo real and z
+      // a positive constant: exp(s log(z) - z)/s times lowergammax(z, s) (asymptotic.hpp), whose
+      // series in 1/s the series module knows; uppergamma(s, z) = gamma(s) - lowergamma(s, z)
+      const ExprId sv = args[0], z = args[1];
+      bool z_pos = free_symbols(p, z).empty() ? false : is_positive(p.node(z).facts) == true;
+      if (!z_pos && free_symbols(p, z).empty() && !any_node(p, z, [&](ExprId id, const Node&) { return id == x; })) {
+        try {
+          const Evalf v = evalf(p, z, 15);
+          z_pos = v.real && v.re_double > 0 && v.re_double > std::stod(v.re_radius);
+        } catch (const std::exception&) {
+        }
+      }
+      if (z_pos && !any_node(p, z, [&](ExprId id, const Node&) { return id == x; }) && is_real(p.node(sv).facts) == true) {
+        const auto l = gruntz_limit(p, sv, x);
+        if (l && p.is_constant(*l, Constant::Infinity)) {
+          const ExprId aux = apply_function(p, series_detail::aux_name(series_detail::Aux::LowerGammax), std::vector<ExprId>{z, sv});
+          const ExprId low = p.mul(std::vector<ExprId>{p.func(Op::Exp, p.sub(p.mul(sv, p.func(Op::Log, z)), z)),
+                                                       p.pow(sv, p.integer(-1)), aux});
+          r = n.op == Op::LowerGamma ? low : p.sub(p.func(Op::Exp, p.func(Op::Loggamma, sv)), low);
+        }
+      }
     }
   }
   memo[e] = r;
@@ -1204,7 +1226,8 @@ std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x) {
     std::unordered_map<ExprId, ExprId> memo;
     const ExprId e1 = any_node(pool, e, [](ExprId, const Node& m) {
                         return m.kind == Kind::Func &&
-                               (m.op == Op::Gamma || m.op == Op::Factorial || m.op == Op::Binomial);
+                               (m.op == Op::Gamma || m.op == Op::Factorial || m.op == Op::Binomial ||
+                                m.op == Op::LowerGamma || m.op == Op::UpperGamma);
                       })
                           ? gamma_as_exp(pool, e, x, memo)
                           : e;

@@ -14,6 +14,8 @@
 //   gruntz_fresnelf_(y), gruntz_fresnelg_(y): fresnels(y) = 1/2 - f cos(pi y**2/2) - g sin(pi y**2/2),
 //       fresnelc(y) = 1/2 + f sin(pi y**2/2) - g cos(pi y**2/2);
 //       f ~ sum_m (-1)**m (4m-1)!! / (pi y (pi y**2)**(2m)), g ~ sum_m (-1)**m (4m+1)!! / (pi**2 y**3 (pi y**2)**(2m)),  y -> +oo
+//   gruntz_lowergammax_(z, y) = lowergamma(y, z) y exp(z) z**(-y) = sum_k z**k/((y+1)...(y+k))
+//       ~ sum_n (sum_{k<=n} (-1)**(n-k) S(n, k) z**k) / y**n (S: Stirling numbers of the second kind),  y -> +oo
 //
 // with a_k(v) = prod_{j=1..k} (4 v**2 - (2j-1)**2) / (k! 8**k) (DLMF 7.12, 6.12, 10.17, 10.40).
 // The expansions are asymptotic: the error after any number of terms is of the order of the first
@@ -28,7 +30,7 @@
 
 namespace alkahest::series_detail {
 
-enum class Aux { None, Erfcx, Erfix, Eix, BesselIx, BesselKx, BesselP, BesselQ, FresnelF, FresnelG };
+enum class Aux { None, Erfcx, Erfix, Eix, BesselIx, BesselKx, BesselP, BesselQ, FresnelF, FresnelG, LowerGammax };
 
 inline constexpr std::string_view aux_name(Aux a) {
   switch (a) {
@@ -41,6 +43,7 @@ inline constexpr std::string_view aux_name(Aux a) {
     case Aux::BesselQ: return "gruntz_besselq_";
     case Aux::FresnelF: return "gruntz_fresnelf_";
     case Aux::FresnelG: return "gruntz_fresnelg_";
+    case Aux::LowerGammax: return "gruntz_lowergammax_";
     default: return "";
   }
 }
@@ -50,7 +53,7 @@ inline Aux aux_kind(const ExprPool& pool, ExprId id) {
   const Node& n = pool.node(id);
   if (n.kind != Kind::Object || !is_object(pool, id, Head::Function)) return Aux::None;
   for (Aux a : {Aux::Erfcx, Aux::Erfix, Aux::Eix, Aux::BesselIx, Aux::BesselKx, Aux::BesselP, Aux::BesselQ,
-                Aux::FresnelF, Aux::FresnelG})
+                Aux::FresnelF, Aux::FresnelG, Aux::LowerGammax})
     if (n.name == aux_name(a)) return a;
   return Aux::None;
 }

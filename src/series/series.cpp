@@ -909,9 +909,10 @@ class Expander {
     const Aux kind = aux_kind(p, id);
     const std::string name(aux_name(kind));
     const bool bessel = kind == Aux::BesselIx || kind == Aux::BesselKx || kind == Aux::BesselP || kind == Aux::BesselQ;
-    if (n.args.size() != (bessel ? 2u : 1u)) throw SeriesError("series: unexpected node");
+    const bool two_args = bessel || kind == Aux::LowerGammax;
+    if (n.args.size() != (two_args ? 2u : 1u)) throw SeriesError("series: unexpected node");
     ExprId nu = 0;
-    if (bessel) {
+    if (two_args) {
       if (!is_const(n.args[0])) throw SeriesError("series: " + name + " with an order depending on the variable");
       nu = n.args[0];
     }
@@ -987,6 +988,29 @@ class Expander {
           const mpz_class d = dfact(f ? 4 * m - 1 : 4 * m + 1);
           return p.mul(p.number(Number(m % 2 == 1 ? mpz_class(-d) : d)),
                        p.pow(pi, p.integer(f ? -2 * m - 1 : -2 * m - 2)));
+        });
+      }
+      case Aux::LowerGammax: {
+        // sum_n c_n(z) / y**n, c_n(z) = sum_{k<=n} (-1)**(n-k) S(n, k) z**k: the coefficient of 1/y**n in
+        // sum_k z**k/((y+1)...(y+k)), since 1/prod_{j<=k} (1 + j/y) = sum_m (-1)**m S(k + m, k)/y**m
+        std::vector<mpz_class> row{1};  // S(n, 0..n), n = 0
+        long at = 0;
+        return asymptotic_sum(z, 0, 1, [&](long m) {
+          while (at < m) {
+            ++at;
+            std::vector<mpz_class> next(static_cast<std::size_t>(at + 1), 0);
+            for (long k = 1; k <= at; ++k)
+              next[static_cast<std::size_t>(k)] = k * (k < at ? row[static_cast<std::size_t>(k)] : mpz_class(0)) +
+                                                  row[static_cast<std::size_t>(k - 1)];
+            row = std::move(next);
+          }
+          std::vector<ExprId> terms;
+          for (long k = 0; k <= m; ++k) {
+            const mpz_class& st = row[static_cast<std::size_t>(k)];
+            if (st == 0) continue;
+            terms.push_back(p.mul(p.number(Number((m - k) % 2 == 0 ? mpz_class(st) : mpz_class(-st))), p.pow(nu, p.integer(k))));
+          }
+          return cx_.norm(p.add(terms));
         });
       }
       default:
@@ -1214,6 +1238,9 @@ ExprId aux_definitions(ExprPool& p, ExprId e) {
         d = a == Aux::FresnelF ? p.add(p.mul(s1, cs), p.mul(c1, sn)) : p.sub(p.mul(s1, sn), p.mul(c1, cs));
         break;
       }
+      case Aux::LowerGammax:
+        d = p.mul(std::vector<ExprId>{p.func(Op::LowerGamma, std::vector<ExprId>{y, nu}), y, ex(nu), p.pow(nu, p.neg(y))});
+        break;
       default: break;
     }
     repl[id] = d;

@@ -43,6 +43,11 @@ CASES = [
     ("gamma(x + 1)*exp(x)/x**(x + 1/2)", "oo", "+", "sqrt(2)*sqrt(pi)", {}),
     ("x*(loggamma(x) - (x - 1/2)*log(x) + x - log(2*pi)/2)", "oo", "+", "1/12", {}),
     ("x**2*(polygamma(0, x) - log(x) + 1/(2*x))", "oo", "+", "-1/12", {}),
+    # incomplete gamma with the first argument -> +oo: lowergamma(s, z) = z**s exp(-z)/s (1 + z/s + ...)
+    ("uppergamma(x, 1)/gamma(x)", "oo", "+", "1", {}),
+    ("x*(x*lowergamma(x, 2)*exp(2)/2**x - 1)", "oo", "+", "2", {}),
+    ("x**2*(x*lowergamma(x, 3)*exp(3)/3**x - 1 - 3/x)", "oo", "+", "6", {}),
+    ("uppergamma(x, pi)*x**2/gamma(x + 1)", "oo", "+", "oo", {}),
     # one side of a branch cut: the principal value or its mirror image
     ("log(I*x - 1)", "0", "-", "-I*pi", {}),
     ("sqrt(-I*x - 1)", "0", "+", "-I", {}),
