@@ -241,6 +241,12 @@ class Gruntz {
   // The series module's question for a coefficient's sign (a function of x, slower than w): its
   // eventual sign by this algorithm, nullopt where it gives up. The coefficient must be real.
   std::function<std::optional<int>(ExprId)> sign_hint_ = [this](ExprId c) -> std::optional<int> {
+    if (const Node& cn = p_.node(c); cn.kind == Kind::Func && cn.op == Op::Log && cn.args.size() == 1 && has_x(c)) {
+      // log(A) with A eventually positive: the sign of A - 1 (log(x - log(4/3)) > 0 eventually)
+      const ExprId a = cn.args[0];
+      if (const auto sa = sign_hint_(a); sa && *sa > 0) return sign_hint_(expand(p_, p_.sub(a, p_.integer(1))));
+      return std::nullopt;
+    }
     if (!has_x(c) || is_real(p_.node(c).facts) != true) return std::nullopt;
     const ExprId saved = sym_exp_;
     try {

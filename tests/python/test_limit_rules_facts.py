@@ -82,3 +82,31 @@ def test_limit_rule_with_facts(text, var, point, direction, expected, facts, val
         same = abs(complex(N(got - want, 40))) < 1e-35
     assert same, (text, str(got), expected)
     _numeric(text, var, point, direction, expected, values)
+
+
+# Iterated logarithms, whose values approach the limit too slowly for the points above: checked at
+# x = exp(exp(exp(k))) (x -> oo) or its reciprocal (x -> 0+). The sign of log(A) for A -> +oo is the
+# sign of A - 1, so that log(log(A)) expands on its principal branch.
+ITERATED = [
+    ("log(log(-log(4/(3*x)))) - log(log(log(x)))", "oo", "+", "0"),
+    ("(log(log(-log(4*x/3))) - log(log(-log(x))))*log(x)*log(-log(x))", "0", "+", "log(4/3)"),
+    ("log(log(-log(4/(3*x**(5/14)))))/log(log(log(x)))", "oo", "+", "1"),
+]
+
+
+@pytest.mark.parametrize("text,point,direction,expected", ITERATED)
+def test_iterated_log_limit(text, point, direction, expected):
+    pool = ExprPool()
+    x = pool.symbol("x", real=True)
+    got = limit(parse(text, pool, symbols=[x]), x, parse(point, pool), direction)
+    want = parse(expected, pool, symbols=[x])
+    assert got is not None and (got == want or is_zero(got - want) is True), (text, str(got))
+    mpmath.mp.dps = 120
+    f = sp.lambdify(sp.Symbol("x"), sp.sympify(text), "mpmath")
+    L = mpmath.mpf(sp.sympify(expected).evalf(120))
+    errs = []
+    for k in (2, 3, 4):
+        t = mpmath.exp(mpmath.exp(mpmath.mpf(k)))  # log(x) = +-t
+        xv = mpmath.exp(t) if point == "oo" else mpmath.exp(-t)
+        errs.append(abs(f(xv) - L))
+    assert errs[2] < errs[0] and errs[2] < 0.05, errs
