@@ -1039,17 +1039,21 @@ ExprId special_at_infinity(ExprPool& p, ExprId e, ExprId x, std::unordered_map<E
 // Real and imaginary parts of a sum, product or integer power of I and of values real by their
 // facts ((y - I)/(-y - I) = (1 - y**2)/(y**2 + 1) + I*(-2*y)/(y**2 + 1) for real y); nullopt for
 // anything else. A reciprocal multiplies by the conjugate over the squared modulus.
-std::optional<std::pair<ExprId, ExprId>> real_imag(ExprPool& p, ExprId e, int depth = 0) {
+// With a variable x given, a part free of x that is not known real is split as re(part), im(part)
+// (constants of the limit: |y + 1/z| = sqrt((re(y) + 1/z)**2 + im(y)**2)).
+std::optional<std::pair<ExprId, ExprId>> real_imag(ExprPool& p, ExprId e, int depth = 0, ExprId x = 0) {
   using Parts = std::pair<ExprId, ExprId>;
   if (depth > 12) return std::nullopt;
   const Node& n = p.node(e);
   if (n.kind == Kind::Constant && n.constant == Constant::I) return Parts{p.integer(0), p.integer(1)};
   if (is_real(n.facts) == true) return Parts{e, p.integer(0)};
+  if (x != 0 && is_finite(n.facts) == true && !any_node(p, e, [&](ExprId id, const Node&) { return id == x; }))
+    return Parts{p.func(Op::Re, e), p.func(Op::Im, e)};
   if (n.kind == Kind::Add || n.kind == Kind::Mul) {
     const std::vector<ExprId> args = n.args;
     std::optional<Parts> acc;
     for (ExprId a : args) {
-      const auto t = real_imag(p, a, depth + 1);
+      const auto t = real_imag(p, a, depth + 1, x);
       if (!t) return std::nullopt;
       if (!acc) {
         acc = t;
@@ -1067,7 +1071,7 @@ std::optional<std::pair<ExprId, ExprId>> real_imag(ExprPool& p, ExprId e, int de
     const long k = p.node(n.args[1]).number.integer().get_si();
     if (k == 0 || k > 4 || k < -4) return std::nullopt;
     const ExprId base = n.args[0];
-    auto t = real_imag(p, base, depth + 1);
+    auto t = real_imag(p, base, depth + 1, x);
     if (!t) return std::nullopt;
     Parts r = *t;
     for (long j = 1; j < std::abs(k); ++j)
@@ -1078,6 +1082,28 @@ std::optional<std::pair<ExprId, ExprId>> real_imag(ExprPool& p, ExprId e, int de
     return Parts{p.div(r.first, m2), p.div(p.neg(r.second), m2)};
   }
   return std::nullopt;
+}
+
+// abs(A) with A depending on x and not known real, where A splits into real and imaginary parts
+// (real_imag, constants of the limit as re(c), im(c)): sqrt(re(A)**2 + im(A)**2), which holds for
+// every complex A; Gruntz's algorithm then sees real parts only.
+ExprId abs_parts(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId, ExprId>& memo) {
+  if (auto it = memo.find(e); it != memo.end()) return it->second;
+  const Node n = p.node(e);
+  ExprId r = e;
+  if (!n.args.empty() && any_node(p, e, [&](ExprId id, const Node&) { return id == x; })) {
+    std::vector<ExprId> args;
+    for (ExprId a : n.args) args.push_back(abs_parts(p, a, x, memo));
+    if (args != n.args) r = with_args(p, n.kind, n.op, e, args);
+    if (n.kind == Kind::Func && n.op == Op::Abs && args.size() == 1 && is_real(p.node(args[0]).facts) != true)
+      if (const auto ri = real_imag(p, args[0], 0, x); ri && is_real(p.node(ri->first).facts) == true &&
+                                                         is_real(p.node(ri->second).facts) == true) {
+        const ExprId two = p.integer(2);
+        r = p.pow(p.add(p.pow(ri->first, two), p.pow(ri->second, two)), p.number(Number::rational(1, 2)));
+      }
+  }
+  memo.emplace(e, r);
+  return r;
 }
 
 // Whether c is a constant certified real and < 0 (an enclosure left of 0).
@@ -1237,8 +1263,8 @@ std::optional<ExprId> gruntz_limit(ExprPool& pool, ExprId e, ExprId x) {
                       })
                           ? gamma_as_exp(pool, e, x, memo)
                           : e;
-    std::unordered_map<ExprId, ExprId> memo2, memo3;
-    const ExprId e2 = negative_bases(pool, e1, x, memo2);
+    std::unordered_map<ExprId, ExprId> memo2, memo3, memo4;
+    const ExprId e2 = negative_bases(pool, abs_parts(pool, e1, x, memo4), x, memo2);
     const ExprId e3 = special_at_infinity(pool, tractable(pool, e2, x), x, memo3);
     Gruntz g(pool, x);
     return tidy(pool, g.limitinf(e3));

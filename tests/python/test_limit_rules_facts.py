@@ -29,6 +29,11 @@ CASES = [
     ("(elliptic_k(x**2) + elliptic_e(x**2) - pi)/x**4", "x", "0", "-", "3*pi/64", {}, {}),
     ("((1 - 3*x**2)*elliptic_e(4*x/(x + 1)**2)**2/2 - (x - 1)**2*elliptic_e(4*x/(x + 1)**2)"
      "*elliptic_k(4*x/(x + 1)**2)/2)/(pi**2*x**2)", "x", "0", "+", "-1/8", {"x": C}, {}),
+    # abs(A) of a non-real A = sqrt(re(A)**2 + im(A)**2), a complex parameter's parts as constants
+    ("z*(abs(y + 1/z) - abs(y - 1/z))/2", "z", "0", "+", "0", {"y": C, "z": POS}, {"y": "2 - 3*I"}),
+    ("abs(x + y) - x", "x", "oo", "+", "re(y)", {"y": C}, {"y": "-1 + 2*I"}),
+    ("x*(abs(y + 1/x) - abs(y))", "x", "0", "+", "1", {"y": C}, {"y": "1/2 + I"}),
+    ("abs(x + y)**2 - x**2 - 2*x*re(y)", "x", "oo", "+", "re(y)**2 + im(y)**2", {"y": C}, {"y": "3 - I"}),
     # floats that are fractions with small denominators (0.5, 1.5, 16.5) taken at their exact values,
     # where the float exponents' differences were not compared (SymPy's issue 19453)
     ('-0.5*h*omega + h*(-1.5*x*g*h**2*omega*exp(0.5*x*h*omega) - 16.5*x*g*h**2*omega*exp(1.5*x*h*omega) - 16.5*x*g*h**2*omega*exp(2.5*x*h*omega) - 1.5*x*g*h**2*omega*exp(3.5*x*h*omega) - 3.0*g*h*exp(0.5*x*h*omega) - 3.0*g*h*exp(1.5*x*h*omega) + 3.0*g*h*exp(2.5*x*h*omega) + 3.0*g*h*exp(3.5*x*h*omega) + 2.0*m**2*omega**3*exp(0.5*x*h*omega) - 2.0*m**2*omega**3*exp(1.5*x*h*omega) - 2.0*m**2*omega**3*exp(2.5*x*h*omega) + 2.0*m**2*omega**3*exp(3.5*x*h*omega))/(3.0*x*g*h**2*exp(0.5*x*h*omega) + 3.0*x*g*h**2*exp(1.5*x*h*omega) - 3.0*x*g*h**2*exp(2.5*x*h*omega) - 3.0*x*g*h**2*exp(3.5*x*h*omega) - 4.0*m**2*omega**2*exp(0.5*x*h*omega) + 12.0*m**2*omega**2*exp(1.5*x*h*omega) - 12.0*m**2*omega**2*exp(2.5*x*h*omega) + 4.0*m**2*omega**2*exp(3.5*x*h*omega))', "x", "oo", "+", "0", {"x": POS, "g": POS, "h": POS, "m": POS, "omega": POS},
