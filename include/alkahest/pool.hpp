@@ -81,6 +81,9 @@ class ExprPool {
   ExprId symbol(std::string_view name, Facts assumed);
   ExprId constant(Constant c);
   ExprId number(const Number& value);
+  /// The same, taking the value over (no copy of its digits when the number is new): for callers
+  /// that build many numbers, such as series coefficients read back from FLINT.
+  ExprId number(Number&& value);
   ExprId integer(long value) { return number(Number(value)); }
 
   // Canonical constructors.

@@ -282,13 +282,15 @@ ExprId ExprPool::symbol(std::string_view name, Facts assumed) {
   return intern(std::move(n));
 }
 
-ExprId ExprPool::number(const Number& value) {
+ExprId ExprPool::number(const Number& value) { return number(Number(value)); }
+
+ExprId ExprPool::number(Number&& value) {
   // Every NaN is the one undefined value `nan` (a constant), whatever produced it.
   if (value.is_float() && std::isnan(value.real()) && ready_) return constant(Constant::NaN);
   if (value.is_integer() && small_ints_[4] != 0 && value.integer() >= -2 && value.integer() <= 2)
     return small_ints_[value.integer().get_si() + 2];
   Node n(Kind::Number);
-  n.number = value;
+  n.number = std::move(value);
   return intern(std::move(n));
 }
 

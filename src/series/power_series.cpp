@@ -74,13 +74,49 @@ void to_q(const ExprPool& pool, const std::vector<ExprId>& c, std::size_t from, 
   fmpz_clear(k);
 }
 
+// The coefficients 0 .. len-1 of p as interned numbers. Each numerator is reduced against the
+// common denominator once (one gcd; Number's mpq constructor would compute it again), and the
+// digits move into the pool's node without further copies.
 std::vector<ExprId> from_q(ExprPool& pool, const fmpq_poly_t p, std::size_t len) {
-  std::vector<ExprId> out(len);
-  mpq_class q;
-  for (std::size_t i = 0; i < len; ++i) {
-    fmpq_poly_get_coeff_mpq(q.get_mpq_t(), p, static_cast<slong>(i));
-    out[i] = pool.number(Number(q));
+  std::vector<ExprId> out(len, pool.integer(0));
+  const std::size_t have = std::min(len, static_cast<std::size_t>(fmpq_poly_length(p)));
+  const fmpz* num = fmpq_poly_numref(p);
+  const fmpz* den = fmpq_poly_denref(p);
+  const bool den_one = fmpz_is_one(den);
+  fmpz_t g, a, b;
+  fmpz_init(g);
+  fmpz_init(a);
+  fmpz_init(b);
+  for (std::size_t i = 0; i < have; ++i) {
+    const fmpz* c = num + i;
+    if (fmpz_is_zero(c)) continue;
+    if (den_one) {
+      if (fmpz_fits_si(c)) {
+        out[i] = pool.integer(fmpz_get_si(c));
+      } else {
+        mpz_class z;
+        fmpz_get_mpz(z.get_mpz_t(), c);
+        out[i] = pool.number(Number(std::move(z)));
+      }
+      continue;
+    }
+    fmpz_gcd(g, c, den);
+    fmpz_divexact(a, c, g);
+    fmpz_divexact(b, den, g);
+    if (fmpz_is_one(b)) {
+      mpz_class z;
+      fmpz_get_mpz(z.get_mpz_t(), a);
+      out[i] = pool.number(Number(std::move(z)));
+      continue;
+    }
+    mpq_class q;
+    fmpz_get_mpz(q.get_num_mpz_t(), a);
+    fmpz_get_mpz(q.get_den_mpz_t(), b);
+    out[i] = pool.number(Number::from_lowest_terms(std::move(q)));
   }
+  fmpz_clear(g);
+  fmpz_clear(a);
+  fmpz_clear(b);
   return out;
 }
 

@@ -1434,6 +1434,7 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
   bool direct = plain_local;
   ExprId constant_term = 0;
   bool has_constant = false;
+  out.terms.reserve(s.c.size());
   for (std::size_t i = 0; i < s.c.size(); ++i) {
     const Node& cn = pool.node(s.c[i]);
     if (cn.kind == Kind::Number && cn.number.is_zero()) continue;
@@ -1442,13 +1443,19 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
       truncated = true;
       continue;
     }
-    mpq_class e(num, s.den);
-    e.canonicalize();
     const bool rational_c = cn.kind == Kind::Number && cn.number.is_exact();
     const ExprId c = cn.kind == Kind::Number ? s.c[i] : subs(pool, s.c[i], back);
-    out.terms.push_back({e, c});
-    const ExprId eid = e.get_den() == 1 && e.get_num().fits_slong_p() ? pool.integer(e.get_num().get_si())
-                                                                      : pool.number(Number(e));
+    ExprId eid;
+    if (s.den == 1) {
+      out.terms.push_back({mpq_class(num), c});
+      eid = pool.integer(num);
+    } else {
+      mpq_class e(num, s.den);
+      e.canonicalize();
+      eid = pool.number(Number::from_lowest_terms(e));
+      out.terms.push_back({std::move(e), c});
+    }
+    const mpq_class& e = out.terms.back().exponent;
     if (plain_local && rational_c) {
       if (num == 0) {
         constant_term = c;
@@ -1482,8 +1489,14 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
     if (!s.exact() && mpq_class(s.prec, s.den) < ord) ord = mpq_class(s.prec, s.den);
     out.order = ord;
   }
-  direct = direct && std::is_sorted(parts.begin(), parts.end(),
-                                    [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; });
+  // The direct terms c * t**e (t a symbol, c a number) have distinct exponents in increasing
+  // order, and compare() orders such terms by exponent alone (a Mul is compared by its factors
+  // first, here the single power t**e, and powers of one base by exponent): the parts are in
+  // canonical order by construction. Debug builds check it.
+#ifndef NDEBUG
+  if (direct && !std::is_sorted(parts.begin(), parts.end(), [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; }))
+    throw AlkahestError("series: internal error: the terms of the sum are not in canonical order");
+#endif
   if (has_constant && !direct) parts.insert(parts.begin(), constant_term);
   if (!direct || parts.empty() || (parts.size() == 1 && !has_constant)) {
     out.sum = parts.empty() ? (has_constant ? constant_term : pool.integer(0))

@@ -106,6 +106,23 @@ TEST_F(Kernel, HashConsing) {
   EXPECT_EQ(pool.node((x + y).id()).hash, pool.node((y + x).id()).hash);
 }
 
+TEST_F(Kernel, NumberByMoveIsTheSameNode) {
+  // number(Number&&) interns exactly what number(const Number&) does, new or already there.
+  const mpz_class big("123456789012345678901234567890");
+  const Number values[] = {Number(0L), Number(-2L), Number(7L), Number(big), Number::rational(-3, 4),
+                           Number(mpq_class(big, mpz_class(7))), Number(0.5)};
+  for (const Number& v : values) {
+    Number moved = v;
+    const ExprId by_move = pool.number(std::move(moved));
+    EXPECT_EQ(by_move, pool.number(v));
+    EXPECT_TRUE(pool.node(by_move).number.identical(v));
+  }
+  Number copy(mpq_class(5, 9));
+  const ExprId first = pool.number(Number(copy));
+  EXPECT_EQ(pool.number(std::move(copy)), first);
+  EXPECT_EQ(pool.number(Number(std::nan(""))), pool.constant(Constant::NaN));
+}
+
 TEST_F(Kernel, LikeTermsAndFolding) {
   EXPECT_EQ(x + x, 2 * x);
   EXPECT_EQ(x * x, pow(x, n(2)));
