@@ -647,6 +647,13 @@ class Printer {
       if (is_order(t)) emit(t);
   }
 
+  // O(x)**-2 in text: a product of Order objects (and their powers) absorbs (O(x)**2 is O(x**2),
+  // x*O(x) is O(x**2)), so writing it below a fraction bar (`1/O(x)**2`, `1/(x*O(x))`) would read
+  // back as another expression. It prints as written: `O(x)**(-2)`, a factor of the numerator.
+  bool order_negative_power(ExprId pow_id) const {
+    return !latex_ && is_object(pool_, N(pow_id).args[0], Head::Order);
+  }
+
   void expand_mul(const Node& n, bool negate) {
     Number coef(1L);
     std::size_t i = 0;
@@ -660,7 +667,7 @@ class Printer {
       const ExprId f = n.args[i];
       const Node& fn = N(f);
       if (fn.kind == Kind::Pow && N(fn.args[1]).kind == Kind::Number &&
-          is_exact_negative(N(fn.args[1]).number))
+          is_exact_negative(N(fn.args[1]).number) && !order_negative_power(f))
         den.push_back(f);
       else
         num.push_back(f);
@@ -677,7 +684,7 @@ class Printer {
         text(latex_ ? "}" : ")");
         return;
       }
-      if (is_exact_negative(e.number)) {
+      if (is_exact_negative(e.number) && !order_negative_power(id)) {
         expand_fraction(Number(1L), {}, {id});
         return;
       }

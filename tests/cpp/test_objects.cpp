@@ -123,6 +123,21 @@ TEST_F(Objects, OrderAbsorption) {
   EXPECT_EQ(s(diff(p, O(pw(x, 3)), x)), "O(x**2)");
 }
 
+// Negative powers of an Order object print as written: below a fraction bar the factors would
+// multiply (and absorb) before the division, and the text would read back as another node
+// (the fuzzer's find: 1/(y*O(...)) read back as 1/O(y*...)).
+TEST_F(Objects, NegativePowersOfOrderRoundTrip) {
+  const ExprId inv = p.pow(O(x), p.integer(-1));
+  EXPECT_EQ(s(p.pow(O(x), p.integer(-2))), "O(x)**(-2)");
+  round_trip(p.pow(O(x), p.integer(-2)));
+  round_trip(p.mul(inv, p.pow(x, p.integer(-1))));
+  round_trip(p.mul(std::vector<ExprId>{p.integer(-2), inv, p.pow(y, p.integer(-1))}));
+  round_trip(p.mul(std::vector<ExprId>{p.add(x, one), inv, p.number(Number(mpq_class(1, 3)))}));
+  round_trip(p.pow(O(x), p.number(Number(mpq_class(-2, 3)))));
+  const ExprId Oxy = order_object(p, p.add(one, p.mul(x, y)), x, zero);
+  round_trip(p.mul(p.pow(Oxy, p.integer(-1)), p.pow(y, p.integer(-1))));
+}
+
 TEST_F(Objects, BoundVariables) {
   const ExprId I = integral_object(p, p.mul(x, y), x, zero, one);
   EXPECT_EQ(free_symbols(p, I), std::vector<ExprId>{y});
