@@ -703,6 +703,10 @@ ExprId ExprPool::add(std::span<const ExprId> terms) {
       out.push_back(term);
       continue;
     }
+    // Float coefficients that came out NaN (x*inf - x*inf): the term is nan, and so is the sum
+    // (as mul() makes nan*x nan); a Mul with a NaN coefficient would print as `nan*x` and read
+    // back as nan.
+    if (c.is_float() && std::isnan(c.real())) return this->constant(Constant::NaN);
     if (c.is_zero()) continue;
     if (c.is_one()) {
       out.push_back(rest);

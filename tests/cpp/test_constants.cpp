@@ -83,7 +83,9 @@ TEST_F(Constants, LikeTermsWithAnInfinityCollectAsMulDoes) {
   EXPECT_EQ(p(s(e2).c_str()), e2) << s(e2);
   // A float constant or coefficient that comes out NaN is the nan constant, not a term or factor.
   for (const char* text : {"1+-------1+----------------inf--------------i---------inf--------------inf-x0",
-                           "x*inf*0.0", "(inf - inf)*x + y", "sin(x) + (inf - inf)"}) {
+                           "x*inf*0.0", "(inf - inf)*x + y", "sin(x) + (inf - inf)",
+                           // like terms whose float coefficients sum to NaN (a fuzzer find)
+                           "x*inf - x*inf", "x*inf - x*inf + o + 1.0", "-oo/t + x*inf - x*inf"}) {
     EXPECT_EQ(p(text), nan) << text;
   }
 }
