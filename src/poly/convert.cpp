@@ -466,54 +466,84 @@ ExprId Converter::symbol_sum(const QPoly& p) {
     return pool_.compare(gens_[order_[a]].expr, gens_[order_[b]].expr) < 0;
   });
   std::vector<ulong> exps(static_cast<std::size_t>(ctx_->flint_nvars()));
-  struct Term {
-    std::vector<std::pair<std::uint32_t, ulong>> factors;
-    Number coeff;
-  };
-  std::vector<Term> terms;
-  terms.reserve(static_cast<std::size_t>(len));
-  std::optional<Number> constant;
+  // Each term as a fixed row of nv keys, (rank + 1) << 32 | exponent for its factors in rank
+  // order, then zeros: rows compare as the kernel compares monomials (a prefix, padded with
+  // zeros, comes first). Flat storage: no allocation per term.
+  std::vector<std::uint64_t> keys;
+  keys.reserve(static_cast<std::size_t>(len) * nv);
+  std::vector<ExprId> coeffs;  // the coefficient's node, kNoExpr for 1
+  coeffs.reserve(static_cast<std::size_t>(len));
+  constexpr ExprId kOne = static_cast<ExprId>(-1);
+  // Coefficients repeat (multinomial coefficients, by symmetry): word-sized integers are
+  // interned once per call.
+  std::unordered_map<slong, ExprId> small;
+  std::optional<ExprId> constant;
   Fmpq c;
+  auto coeff_node = [&]() -> ExprId {
+    if (fmpz_is_one(fmpq_denref(c.v)) && !COEFF_IS_MPZ(*fmpq_numref(c.v))) {
+      const slong v = *fmpq_numref(c.v);
+      if (v == 1) return kOne;
+      auto it = small.find(v);
+      if (it == small.end()) it = small.emplace(v, pool_.number(Number(static_cast<long>(v)))).first;
+      return it->second;
+    }
+    return pool_.number(to_number(c.v));
+  };
   for (slong i = 0; i < len; ++i) {
     fmpq_mpoly_get_term_coeff_fmpq(c.v, p.get(), i, ctx);
     fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
-    Term t;
+    const std::size_t row = keys.size();
+    keys.resize(row + nv, 0);
+    std::size_t k = row;
     for (std::uint32_t r = 0; r < nv; ++r)
-      if (exps[by_rank[r]] != 0) t.factors.emplace_back(r, exps[by_rank[r]]);
-    if (t.factors.empty()) {
-      constant = to_number(c.v);
+      if (exps[by_rank[r]] != 0) keys[k++] = (static_cast<std::uint64_t>(r + 1) << 32) | exps[by_rank[r]];
+    if (k == row) {  // the constant term
+      keys.resize(row);
+      const ExprId id = coeff_node();
+      constant = id == kOne ? pool_.integer(1) : id;
       continue;
     }
-    t.coeff = to_number(c.v);
-    terms.push_back(std::move(t));
+    coeffs.push_back(coeff_node());
   }
-  std::sort(terms.begin(), terms.end(), [](const Term& a, const Term& b) {
-    const std::size_t n = std::min(a.factors.size(), b.factors.size());
-    for (std::size_t k = 0; k < n; ++k) {
-      if (a.factors[k].first != b.factors[k].first) return a.factors[k].first < b.factors[k].first;
-      if (a.factors[k].second != b.factors[k].second) return a.factors[k].second < b.factors[k].second;
+  const std::size_t nterms = coeffs.size();
+  std::vector<std::uint32_t> order(nterms);
+  for (std::uint32_t t = 0; t < nterms; ++t) order[t] = t;
+  auto row_less = [&](std::uint32_t a, std::uint32_t b) {
+    const std::uint64_t* ka = keys.data() + static_cast<std::size_t>(a) * nv;
+    const std::uint64_t* kb = keys.data() + static_cast<std::size_t>(b) * nv;
+    return std::lexicographical_compare(ka, ka + nv, kb, kb + nv);
+  };
+  if (!std::is_sorted(order.begin(), order.end(), row_less)) std::sort(order.begin(), order.end(), row_less);
+  std::vector<ExprId> powers(nv * 64, kOne);  // small exponents; larger ones go through the map
+  std::unordered_map<std::uint64_t, ExprId> big_powers;
+  auto power = [&](std::uint64_t key) {  // (variable of rank r)**e
+    const std::uint32_t r = static_cast<std::uint32_t>(key >> 32) - 1;
+    const ulong e = static_cast<ulong>(key & 0xffffffffu);
+    ExprId* slot = e < 64 ? &powers[r * 64 + e] : nullptr;
+    if (slot && *slot != kOne) return *slot;
+    if (!slot) {
+      auto it = big_powers.find(key);
+      if (it != big_powers.end()) return it->second;
     }
-    return a.factors.size() < b.factors.size();
-  });
-  std::unordered_map<std::uint64_t, ExprId> powers;
-  auto power = [&](std::uint32_t r, ulong e) {  // (variable of rank r)**e
-    const std::uint64_t key = (static_cast<std::uint64_t>(e) << 16) ^ r;
-    auto it = powers.find(key);
-    if (it == powers.end()) it = powers.emplace(key, gen_power(by_rank[r], mpz_class(static_cast<unsigned long>(e)))).first;
-    return it->second;
+    const ExprId id = gen_power(by_rank[r], mpz_class(static_cast<unsigned long>(e)));
+    if (slot) *slot = id; else big_powers.emplace(key, id);
+    return id;
   };
   std::vector<ExprId> ids;
-  ids.reserve(terms.size() + 1);
-  if (constant) ids.push_back(pool_.number(*constant));
-  for (const Term& t : terms) {
-    if (t.coeff.is_one() && t.factors.size() == 1) {
-      ids.push_back(power(t.factors[0].first, t.factors[0].second));
+  ids.reserve(nterms + 1);
+  if (constant) ids.push_back(*constant);
+  for (const std::uint32_t t : order) {
+    const std::uint64_t* key = keys.data() + static_cast<std::size_t>(t) * nv;
+    std::size_t nf = 0;
+    while (nf < nv && key[nf] != 0) ++nf;
+    if (coeffs[t] == kOne && nf == 1) {
+      ids.push_back(power(key[0]));
       continue;
     }
     Node m(Kind::Mul);
-    m.args.reserve(t.factors.size() + 1);
-    if (!t.coeff.is_one()) m.args.push_back(pool_.number(t.coeff));
-    for (const auto& [v, e] : t.factors) m.args.push_back(power(v, e));
+    m.args.reserve(nf + 1);
+    if (coeffs[t] != kOne) m.args.push_back(coeffs[t]);
+    for (std::size_t f = 0; f < nf; ++f) m.args.push_back(power(key[f]));
     ids.push_back(pool_.intern(std::move(m)));
   }
   if (ids.size() == 1) return ids[0];
@@ -531,7 +561,13 @@ ExprId Converter::expr(const QPoly& p) {
     const Generator& g = gens_[order_[v]];
     symbols_only = !g.is_exp && g.den == 1 && !order_inverse_[v] && pool_.node(g.base).kind == Kind::Symbol;
   }
-  if (symbols_only && len > 1) return symbol_sum(p);
+  if (symbols_only && len > 1) {  // symbol_sum packs an exponent in 32 bits
+    std::vector<slong> deg(static_cast<std::size_t>(ctx_->flint_nvars()));
+    if (fmpq_mpoly_degrees_fit_si(p.get(), ctx)) {
+      fmpq_mpoly_degrees_si(deg.data(), p.get(), ctx);
+      if (std::all_of(deg.begin(), deg.end(), [](slong d) { return d < (slong{1} << 32); })) return symbol_sum(p);
+    }
+  }
   const std::size_t nv = static_cast<std::size_t>(ctx_->flint_nvars());
   std::vector<ulong> exps(nv);
   std::vector<ExprId> terms;
