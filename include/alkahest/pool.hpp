@@ -137,19 +137,6 @@ class ExprPool {
     return {k, id - kFirstChunk * ((std::uint64_t(1) << k) - 1)};
   }
 
-  struct IdHash {
-    using is_transparent = void;
-    const ExprPool* pool;
-    std::size_t operator()(ExprId id) const { return pool->node(id).hash; }
-    std::size_t operator()(const Node* n) const { return n->hash; }
-  };
-  struct IdEq {
-    using is_transparent = void;
-    const ExprPool* pool;
-    bool operator()(ExprId a, ExprId b) const { return a == b; }
-    bool operator()(const Node* n, ExprId b) const { return same(*n, pool->node(b)); }
-    bool operator()(ExprId a, const Node* n) const { return same(*n, pool->node(a)); }
-  };
   static bool same(const Node& a, const Node& b);
   static void finish_hash(Node& n, const ExprPool& pool);
   static Facts compute_facts(const Node& n, const ExprPool& pool);
@@ -168,7 +155,19 @@ class ExprPool {
   bool ready_ = false;
   std::array<std::atomic<Node*>, kMaxChunks> chunks_{};
   std::mutex mutex_;
-  std::unordered_set<ExprId, IdHash, IdEq> table_;
+  // The hash-consing table: open addressing with linear probing, a power-of-two number of slots,
+  // at most half full. A slot holds the low 32 bits of its node's hash (most mismatches end
+  // there, without touching the node) and the node's id + 1 (0: empty).
+  struct TableSlot {
+    std::uint32_t hash = 0;
+    std::uint32_t id1 = 0;
+  };
+  std::vector<TableSlot> table_;
+  std::size_t table_shift_ = 58;  ///< 64 - log2(table_.size())
+  std::size_t table_home(std::uint64_t hash) const {
+    return static_cast<std::size_t>((hash * 0x9e3779b97f4a7c15ull) >> table_shift_);
+  }
+  void grow_table();
   friend struct LivePools;  // takes mutex_ around fork() (pool.cpp)
 };
 

@@ -126,7 +126,7 @@ Facts number_facts(const Number& v) {
 
 ExprPool::ExprPool()
     : serial_(next_serial.fetch_add(1)),
-      table_(64, IdHash{this}, IdEq{this}) {
+      table_(64) {
   integer(1);  // id 0 is the exact one; compare() uses it as the implicit exponent/coefficient
   for (long v = -2; v <= 2; ++v) small_ints_[v + 2] = number(Number(v));
   for (std::size_t c = 0; c < kConstantCount; ++c) {
@@ -196,7 +196,6 @@ void ExprPool::finish_hash(Node& n, const ExprPool& pool) {
   }
   n.hash = h;
   n.depth = depth + 1;
-  n.facts = compute_facts(n, pool);
 }
 
 Facts ExprPool::compute_facts(const Node& n, const ExprPool& pool) {
@@ -231,11 +230,17 @@ Facts ExprPool::compute_facts(const Node& n, const ExprPool& pool) {
 
 ExprId ExprPool::intern(Node&& n) {
   finish_hash(n, *this);
+  const auto h32 = static_cast<std::uint32_t>(n.hash);
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = table_.find(static_cast<const Node*>(&n));
-  if (it != table_.end()) return *it;
+  const std::size_t mask = table_.size() - 1;
+  std::size_t i = table_home(n.hash);
+  for (; table_[i].id1 != 0; i = (i + 1) & mask)
+    if (table_[i].hash == h32 && same(n, node(table_[i].id1 - 1))) return table_[i].id1 - 1;
   const std::size_t id = size_.load(std::memory_order_relaxed);
-  if (id >= 0xffffffffu) throw AlkahestError("ExprPool is full (2**32 - 1 nodes)");
+  if (id >= 0xfffffffeu) throw AlkahestError("ExprPool is full (2**32 - 2 nodes)");
+  // Facts only for a new node (a Symbol's are its assumptions, part of its identity, set by
+  // the caller; every other node's follow from its arguments).
+  n.facts = compute_facts(n, *this);
   const Slot s = slot(static_cast<ExprId>(id));
   Node* block = chunks_[s.chunk].load(std::memory_order_relaxed);
   if (block == nullptr) {
@@ -247,8 +252,22 @@ ExprId ExprPool::intern(Node&& n) {
   }
   ::new (static_cast<void*>(block + s.offset)) Node(std::move(n));
   size_.store(id + 1, std::memory_order_release);
-  table_.insert(static_cast<ExprId>(id));
+  table_[i] = TableSlot{h32, static_cast<std::uint32_t>(id + 1)};
+  if (2 * (id + 1) > table_.size()) grow_table();
   return static_cast<ExprId>(id);
+}
+
+void ExprPool::grow_table() {
+  std::vector<TableSlot> old(table_.size() * 2);
+  old.swap(table_);
+  --table_shift_;
+  const std::size_t mask = table_.size() - 1;
+  for (const TableSlot& e : old) {
+    if (e.id1 == 0) continue;
+    std::size_t i = table_home(node(e.id1 - 1).hash);
+    while (table_[i].id1 != 0) i = (i + 1) & mask;
+    table_[i] = e;
+  }
 }
 
 ExprId ExprPool::symbol(std::string_view name) { return symbol(name, Facts::real()); }
