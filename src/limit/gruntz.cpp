@@ -25,6 +25,7 @@
 #include "alkahest/walk.hpp"
 #include "kernel/depth_scope.hpp"
 #include "series/asymptotic.hpp"
+#include "series/power_series.hpp"
 
 namespace alkahest {
 
@@ -1218,6 +1219,12 @@ ExprId negative_bases(ExprPool& p, ExprId e, ExprId x, std::unordered_map<ExprId
 // layer, FLINT), and the degrees and leading coefficients decide (x**1885/(x**1885 + 1) without a
 // series of 1885 terms). nullopt when e is not such a function.
 std::optional<ExprId> rational_limit(ExprPool& p, ExprId e, ExprId x) {
+  if (const std::vector<ExprId>& bs = series_detail::bounded_symbols(); !bs.empty()) {
+    // a bounded oscillating term as a parameter: a leading coefficient may vanish for some of its
+    // values (dominated_oscillation_limit); the series module decides with that in view
+    if (any_node(p, e, [&](ExprId id, const Node&) { return std::find(bs.begin(), bs.end(), id) != bs.end(); }))
+      return std::nullopt;
+  }
   const bool rational = !any_node(p, e, [&](ExprId id, const Node& m) {
     if (m.kind == Kind::Symbol) return id != x;
     if (m.kind == Kind::Number) return !m.number.is_exact();
@@ -1594,6 +1601,107 @@ std::optional<ExprId> bounded_base_limit(ExprPool& p, ExprId e, ExprId x) {
   return gruntz_limit(p, r, x);
 }
 
+// Bounded oscillating terms dominated in their sums: every occurrence of s = sin(u) or cos(u) (u
+// real, u -> +-oo) is a factor of terms B*s**k of a sum A + sum B*s**k with B/A -> 0 for each term
+// (n + sin(n), x**2 + cos(x)). Then s is replaced by a real symbol t that stands for any value in
+// [-1, 1] along the path, and Gruntz's algorithm runs with t as a parameter while the series module
+// refuses to invert, take the log or power of, or evaluate a function at a coefficient that has t
+// (series_detail::bounded_symbols: such a coefficient may vanish or be singular for some t in
+// [-1, 1]). Every coefficient that has t is then a polynomial-like, entire combination of t,
+// bounded on [-1, 1], and the expansion in w holds uniformly in t: an answer free of t is the limit
+// whatever values s takes. (x/(n + sin(n)) + 1)**n at oo is exp(x).
+bool dominated_occurrences(ExprPool& p, ExprId e, ExprId s, ExprId x, std::unordered_map<ExprId, bool>& memo) {
+  if (e == s) return false;  // s outside a sum (or a term with s alone, checked by the caller)
+  if (auto it = memo.find(e); it != memo.end()) return it->second;
+  auto has_s = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == s; }); };
+  bool ok = true;
+  const Node n = p.node(e);
+  if (!has_s(e)) {
+    ok = true;
+  } else if (n.kind == Kind::Add) {
+    // the terms B*s**k (s a direct factor, B free of s) against the sum A of the others
+    auto is_power_of_s = [&](ExprId f) {
+      const Node& fn = p.node(f);
+      return f == s || (fn.kind == Kind::Pow && fn.args[0] == s && p.node(fn.args[1]).kind == Kind::Number &&
+                        p.node(fn.args[1]).number.is_integer() && !p.node(fn.args[1]).number.is_negative());
+    };
+    std::vector<ExprId> rest, bounds;
+    for (ExprId a : n.args) {
+      const Node& an = p.node(a);
+      const std::vector<ExprId> fs = an.kind == Kind::Mul ? an.args : std::vector<ExprId>{a};
+      if (std::none_of(fs.begin(), fs.end(), is_power_of_s)) {
+        rest.push_back(a);
+        continue;
+      }
+      std::vector<ExprId> bs;
+      for (ExprId f : fs) {
+        if (is_power_of_s(f)) continue;
+        if (has_s(f)) return memo[e] = false;
+        bs.push_back(f);
+      }
+      bounds.push_back(p.mul(bs));
+    }
+    if (!bounds.empty()) {
+      const ExprId A = p.add(rest);
+      if (rest.empty() || has_s(A)) return memo[e] = false;
+      for (ExprId b : bounds) {
+        const auto l = gruntz_limit(p, p.div(b, A), x);
+        if (!l || !(p.node(*l).kind == Kind::Number && p.node(*l).number.is_zero())) return memo[e] = false;
+      }
+    }
+    for (ExprId a : rest)
+      if (!dominated_occurrences(p, a, s, x, memo)) return memo[e] = false;
+  } else {
+    for (ExprId a : n.args)
+      if (!dominated_occurrences(p, a, s, x, memo)) {
+        ok = false;
+        break;
+      }
+  }
+  memo[e] = ok;
+  return ok;
+}
+
+std::optional<ExprId> dominated_oscillation_limit(ExprPool& p, ExprId e, ExprId x) {
+  std::vector<ExprId> osc;
+  any_node(p, e, [&](ExprId id, const Node& m) {
+    if (m.kind == Kind::Func && (m.op == Op::Sin || m.op == Op::Cos) && m.args.size() == 1 &&
+        std::find(osc.begin(), osc.end(), id) == osc.end() &&
+        any_node(p, m.args[0], [&](ExprId v, const Node&) { return v == x; }) && is_real(p.node(m.args[0]).facts) == true)
+      osc.push_back(id);
+    return false;
+  });
+  if (osc.empty() || osc.size() > 3 || !series_detail::bounded_symbols().empty()) return std::nullopt;
+  std::unordered_map<ExprId, ExprId> to_t;
+  std::vector<ExprId> ts;
+  for (ExprId s : osc) {
+    const auto l = gruntz_limit(p, p.node(s).args[0], x);
+    if (!l || !(p.is_constant(*l, Constant::Infinity) || p.is_constant(*l, Constant::NegativeInfinity))) return std::nullopt;
+    std::unordered_map<ExprId, bool> memo;
+    if (!dominated_occurrences(p, e, s, x, memo)) return std::nullopt;
+    const ExprId t = fresh(p, e, "limit_bounded_" + std::to_string(ts.size()) + "_", Facts::real());
+    to_t[s] = t;
+    ts.push_back(t);
+  }
+  std::optional<ExprId> r;
+  {
+    std::vector<ExprId>& bounded = series_detail::bounded_symbols();
+    bounded = ts;
+    try {
+      r = gruntz_limit(p, subs(p, e, to_t), x);
+    } catch (...) {
+      bounded.clear();
+      throw;
+    }
+    bounded.clear();
+  }
+  if (!r) return std::nullopt;
+  const std::vector<ExprId> fs = free_symbols(p, *r);
+  for (ExprId t : ts)
+    if (std::find(fs.begin(), fs.end(), t) != fs.end()) return std::nullopt;
+  return r;
+}
+
 std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
   if (auto r = gruntz_limit(pool, e, x)) return r;
   if (auto r = bounded_limit(pool, e, x)) return r;
@@ -1638,6 +1746,7 @@ std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
       }
     }
   }
+  if (auto r = dominated_oscillation_limit(pool, e, x)) return r;
   return oscillating_limit(pool, e, x);
 }
 

@@ -11,6 +11,7 @@
 #include "alkahest/calculus.hpp"
 #include "alkahest/evalf.hpp"
 #include "alkahest/poly.hpp"
+#include "alkahest/walk.hpp"
 #include "poly/flint_compat.hpp"
 
 namespace alkahest::series_detail {
@@ -153,9 +154,26 @@ bool rational_vec(Ctx& cx, const std::vector<ExprId>& c) {
   return true;
 }
 
+}  // namespace
+
+std::vector<ExprId>& bounded_symbols() {
+  thread_local std::vector<ExprId> syms;
+  return syms;
+}
+
+void check_not_bounded(Ctx& cx, ExprId c0) {
+  const std::vector<ExprId>& syms = bounded_symbols();
+  if (syms.empty()) return;
+  if (any_node(cx.pool, c0, [&](ExprId id, const Node&) { return std::find(syms.begin(), syms.end(), id) != syms.end(); }))
+    throw SeriesError("series: a leading coefficient with a bounded oscillating term (it may vanish); not inverted");
+}
+
+namespace {
+
 // Series with leading coefficient 1 at exponent 0: a / (c0 u^v), where c0 u^v is a's leading term
 // (proved nonzero by normalize).
 PSeries unit_part(Ctx& cx, const PSeries& a) {
+  check_not_bounded(cx, a.c[0]);
   PSeries u;
   u.den = a.den;
   u.val = 0;
@@ -376,6 +394,7 @@ PSeries mul(Ctx& cx, const PSeries& a0, const PSeries& b0) {
 
 PSeries inv(Ctx& cx, PSeries a) {
   if (!normalize(cx, a)) throw SeriesError("series: division by zero (the expression is 0)");
+  check_not_bounded(cx, a.c[0]);
   PSeries r;
   r.den = a.den;
   r.val = -a.val;
@@ -843,7 +862,9 @@ PSeries compose(Ctx& cx, const std::vector<ExprId>& p, const PSeries& h) {
 ExprId constant_term(Ctx& cx, const PSeries& a0, const char* who) {
   PSeries a = a0;
   drop_negative(cx, a, who);
-  return at(cx, a, 0);
+  const ExprId c0 = at(cx, a, 0);
+  check_not_bounded(cx, c0);  // a function's value there (gamma(theta)) may be unbounded on [-1, 1]
+  return c0;
 }
 
 PSeries without_constant(Ctx& cx, const PSeries& a) {

@@ -25,6 +25,15 @@ struct PSeries {
   bool exact() const { return prec >= kExact; }
 };
 
+/// Symbols standing for bounded oscillating terms (limit's rule for sin(u), cos(u) with u -> +-oo
+/// dominated in their sums, src/limit): such a symbol takes every value of [-1, 1] along the path,
+/// so a leading coefficient with one may vanish there; it is never divided by, nor its log or
+/// power taken (SeriesError instead). Thread-local; empty outside that rule.
+std::vector<ExprId>& bounded_symbols();
+class Ctx;
+/// SeriesError when c0, a leading coefficient about to be inverted, has a bounded symbol.
+void check_not_bounded(Ctx& cx, ExprId c0);
+
 /// Thrown when the working precision was too small to decide (all known coefficients zero):
 /// the caller retries with more terms.
 struct NeedMoreTerms {

@@ -48,6 +48,13 @@ CASES = [
     ("x*(x*lowergamma(x, 2)*exp(2)/2**x - 1)", "oo", "+", "2", {}),
     ("x**2*(x*lowergamma(x, 3)*exp(3)/3**x - 1 - 3/x)", "oo", "+", "6", {}),
     ("uppergamma(x, pi)*x**2/gamma(x + 1)", "oo", "+", "oo", {}),
+    # bounded oscillating terms dominated in their sums (n + sin(n)), the expansion uniform in them
+    ("(2/(x + sin(x)) + 1)**x", "oo", "+", "exp(2)", {}),
+    ("(1 + 1/(x**2 + cos(x)))**(x**2 + x)", "oo", "+", "E", {}),
+    ("x*(1/(x + cos(x)) - 1/x)", "oo", "+", "0", {}),
+    ("(x**2 + x*sin(x))/(x**2 + x*cos(x))", "oo", "+", "1", {}),
+    ("(x + sin(x))**(1/x)", "oo", "+", "1", {}),
+    ("(1 + sin(x)/x**2)**x", "-oo", "+", "1", {}),
     # one side of a branch cut: the principal value or its mirror image
     ("log(I*x - 1)", "0", "-", "-I*pi", {}),
     ("sqrt(-I*x - 1)", "0", "+", "-I", {}),

@@ -34,6 +34,8 @@ CASES = [
     ("abs(x + y) - x", "x", "oo", "+", "re(y)", {"y": C}, {"y": "-1 + 2*I"}),
     ("x*(abs(y + 1/x) - abs(y))", "x", "0", "+", "1", {"y": C}, {"y": "1/2 + I"}),
     ("abs(x + y)**2 - x**2 - 2*x*re(y)", "x", "oo", "+", "re(y)**2 + im(y)**2", {"y": C}, {"y": "3 - I"}),
+    # a bounded oscillating term dominated in its sum, with a complex parameter
+    ("(x/(n + sin(n)) + 1)**n", "n", "oo", "+", "exp(x)", {"x": C, "n": C}, {"x": "1 - 2*I"}),
     # floats that are fractions with small denominators (0.5, 1.5, 16.5) taken at their exact values,
     # where the float exponents' differences were not compared (SymPy's issue 19453)
     ('-0.5*h*omega + h*(-1.5*x*g*h**2*omega*exp(0.5*x*h*omega) - 16.5*x*g*h**2*omega*exp(1.5*x*h*omega) - 16.5*x*g*h**2*omega*exp(2.5*x*h*omega) - 1.5*x*g*h**2*omega*exp(3.5*x*h*omega) - 3.0*g*h*exp(0.5*x*h*omega) - 3.0*g*h*exp(1.5*x*h*omega) + 3.0*g*h*exp(2.5*x*h*omega) + 3.0*g*h*exp(3.5*x*h*omega) + 2.0*m**2*omega**3*exp(0.5*x*h*omega) - 2.0*m**2*omega**3*exp(1.5*x*h*omega) - 2.0*m**2*omega**3*exp(2.5*x*h*omega) + 2.0*m**2*omega**3*exp(3.5*x*h*omega))/(3.0*x*g*h**2*exp(0.5*x*h*omega) + 3.0*x*g*h**2*exp(1.5*x*h*omega) - 3.0*x*g*h**2*exp(2.5*x*h*omega) - 3.0*x*g*h**2*exp(3.5*x*h*omega) - 4.0*m**2*omega**2*exp(0.5*x*h*omega) + 12.0*m**2*omega**2*exp(1.5*x*h*omega) - 12.0*m**2*omega**2*exp(2.5*x*h*omega) + 4.0*m**2*omega**2*exp(3.5*x*h*omega))', "x", "oo", "+", "0", {"x": POS, "g": POS, "h": POS, "m": POS, "omega": POS},
@@ -115,3 +117,27 @@ def test_iterated_log_limit(text, point, direction, expected):
         xv = mpmath.exp(t) if point == "oo" else mpmath.exp(-t)
         errs.append(abs(f(xv) - L))
     assert errs[2] < errs[0] and errs[2] < 0.05, errs
+
+
+# Bounded oscillating terms where no limit exists (or where the bound is not dominated): no answer,
+# never a value (the oscillating term as a parameter t would give 0, 1/t or 2*t).
+NO_LIMIT = [
+    "1/(1 + x*sin(x)**2)",
+    "x/(x**2*sin(x)**2 + x)",
+    "1/((x + sin(x))**2 - x**2)",
+    "((x + sin(x))**2 - x**2)/x",
+    "x*((x + sin(x))/x - 1)",
+    "x*(sqrt(x**2 + sin(x)) - x)",
+    "x**2*(1/(x + sin(x)) - 1/x)",
+    "(x + sin(x))**x/x**x",
+    "(1 + sin(x)/x)**x",
+    "exp(x + sin(x))/exp(x)",
+]
+
+
+@pytest.mark.parametrize("text", NO_LIMIT)
+def test_oscillating_without_limit(text):
+    pool = ExprPool()
+    x = pool.symbol("x", real=True)
+    got = limit(parse(text, pool, symbols=[x]), x, parse("oo", pool), "+")
+    assert got is None or got.node().kind == "Object", (text, str(got))
