@@ -14,6 +14,8 @@
 #include "alkahest/walk.hpp"
 #include "poly/flint_compat.hpp"
 
+#include <flint/fmpz_vec.h>
+
 namespace alkahest::series_detail {
 
 namespace {
@@ -75,50 +77,177 @@ void to_q(const ExprPool& pool, const std::vector<ExprId>& c, std::size_t from, 
   fmpz_clear(k);
 }
 
-// The coefficients 0 .. len-1 of p as interned numbers. Each numerator is reduced against the
-// common denominator once (one gcd; Number's mpq constructor would compute it again), and the
-// digits move into the pool's node without further copies.
+// The number num/den, den > 0, as an interned node: reduced by one gcd (Number's mpq constructor
+// would compute it again) and its digits moved into the pool's node without further copies.
+// g, a, b are scratch.
+ExprId reduced_number(ExprPool& pool, const fmpz* num, const fmpz* den, fmpz_t g, fmpz_t a, fmpz_t b) {
+  if (fmpz_is_zero(num)) return pool.integer(0);
+  if (fmpz_is_one(den) && fmpz_fits_si(num)) return pool.integer(fmpz_get_si(num));
+  fmpz_gcd(g, num, den);
+  fmpz_divexact(a, num, g);
+  fmpz_divexact(b, den, g);
+  if (fmpz_is_one(b)) {
+    if (fmpz_fits_si(a)) return pool.integer(fmpz_get_si(a));
+    mpz_class z;
+    fmpz_get_mpz(z.get_mpz_t(), a);
+    return pool.number(Number(std::move(z)));
+  }
+  mpq_class q;
+  fmpz_get_mpz(q.get_num_mpz_t(), a);
+  fmpz_get_mpz(q.get_den_mpz_t(), b);
+  return pool.number(Number::from_lowest_terms(std::move(q)));
+}
+
+struct Scratch3 {  // three fmpz temporaries
+  Scratch3() { fmpz_init(g); fmpz_init(a); fmpz_init(b); }
+  Scratch3(const Scratch3&) = delete;
+  Scratch3& operator=(const Scratch3&) = delete;
+  ~Scratch3() { fmpz_clear(g); fmpz_clear(a); fmpz_clear(b); }
+  fmpz_t g, a, b;
+};
+
+// The coefficients 0 .. len-1 of p as interned numbers.
 std::vector<ExprId> from_q(ExprPool& pool, const fmpq_poly_t p, std::size_t len) {
   std::vector<ExprId> out(len, pool.integer(0));
   const std::size_t have = std::min(len, static_cast<std::size_t>(fmpq_poly_length(p)));
-  const fmpz* num = fmpq_poly_numref(p);
-  const fmpz* den = fmpq_poly_denref(p);
-  const bool den_one = fmpz_is_one(den);
-  fmpz_t g, a, b;
-  fmpz_init(g);
-  fmpz_init(a);
-  fmpz_init(b);
-  for (std::size_t i = 0; i < have; ++i) {
-    const fmpz* c = num + i;
-    if (fmpz_is_zero(c)) continue;
-    if (den_one) {
-      if (fmpz_fits_si(c)) {
-        out[i] = pool.integer(fmpz_get_si(c));
-      } else {
-        mpz_class z;
-        fmpz_get_mpz(z.get_mpz_t(), c);
-        out[i] = pool.number(Number(std::move(z)));
-      }
-      continue;
-    }
-    fmpz_gcd(g, c, den);
-    fmpz_divexact(a, c, g);
-    fmpz_divexact(b, den, g);
-    if (fmpz_is_one(b)) {
-      mpz_class z;
-      fmpz_get_mpz(z.get_mpz_t(), a);
-      out[i] = pool.number(Number(std::move(z)));
-      continue;
-    }
-    mpq_class q;
-    fmpz_get_mpz(q.get_num_mpz_t(), a);
-    fmpz_get_mpz(q.get_den_mpz_t(), b);
-    out[i] = pool.number(Number::from_lowest_terms(std::move(q)));
-  }
-  fmpz_clear(g);
-  fmpz_clear(a);
-  fmpz_clear(b);
+  Scratch3 t;
+  for (std::size_t i = 0; i < have; ++i)
+    out[i] = reduced_number(pool, fmpq_poly_numref(p) + i, fmpq_poly_denref(p), t.g, t.a, t.b);
   return out;
+}
+
+// ---- Hurwitz form ------------------------------------------------------------------------------
+// Many series met in practice (sin x, exp x - 1, log(1 + x), tan x, rational functions with
+// integer coefficients, and what exp and tan make of them) have integer values alpha_k = k! a_k:
+// they are Hurwitz series, closed under products, derivatives and the equations below. On those
+// values the differential equations of exp and tan are recurrences over the integers with
+// binomial weights (the product of exponential generating functions):
+//   B = exp(A):  B' = A' B           beta_k = sum_{j=1..k} C(k-1, j-1) alpha_j beta_{k-j}
+//   T = tan(A):  T' = A' (1 + T^2)   tau_{k+1} = sum_{i=0..k} C(k, i) alpha_{i+1} w_{k-i},
+//                                     w_m = [m = 0] + sum_{i=0..m} C(m, i) tau_i tau_{m-i}
+// (tanh: 1 - T^2). The integers stay far smaller than the common-denominator numerators of
+// FLINT's fmpq_poly exp/tan series (Newton iterations over Q), which is several times slower at
+// the lengths series() is asked for; the results are the same coefficients (tests compare both).
+// Beyond kHurwitzMaxLen terms the O(n^2) big-integer products lose to Newton's method.
+constexpr slong kHurwitzMaxLen = 256;
+
+struct ZVec {  // RAII fmpz vector, zeroed
+  explicit ZVec(slong n) : n(n), v(_fmpz_vec_init(n)) {}
+  ZVec(const ZVec&) = delete;
+  ZVec& operator=(const ZVec&) = delete;
+  ~ZVec() { _fmpz_vec_clear(v, n); }
+  slong n;
+  fmpz* v;
+};
+
+// alpha[k] = k! p_k for k < len when every one is an integer; false otherwise.
+bool hurwitz_form(const fmpq_poly_t p, slong len, fmpz* alpha) {
+  const slong plen = std::min(len, fmpq_poly_length(p));
+  fmpz_t f, t;
+  fmpz_init_set_ui(f, 1);
+  fmpz_init(t);
+  bool ok = true;
+  for (slong k = 0; k < plen && ok; ++k) {
+    if (k > 1) fmpz_mul_ui(f, f, static_cast<ulong>(k));
+    const fmpz* c = fmpq_poly_numref(p) + k;
+    if (fmpz_is_zero(c)) continue;
+    fmpz_mul(t, c, f);
+    if (fmpz_divisible(t, fmpq_poly_denref(p))) fmpz_divexact(alpha + k, t, fmpq_poly_denref(p));
+    else ok = false;
+  }
+  fmpz_clear(f);
+  fmpz_clear(t);
+  return ok;
+}
+
+// The coefficients beta_k / k!, k < len, as interned numbers.
+std::vector<ExprId> from_hurwitz(ExprPool& pool, const fmpz* beta, slong len) {
+  std::vector<ExprId> out(static_cast<std::size_t>(len), pool.integer(0));
+  fmpz_t f;
+  fmpz_init_set_ui(f, 1);
+  Scratch3 t;
+  for (slong k = 0; k < len; ++k) {
+    if (k > 1) fmpz_mul_ui(f, f, static_cast<ulong>(k));
+    out[static_cast<std::size_t>(k)] = reduced_number(pool, beta + k, f, t.g, t.a, t.b);
+  }
+  fmpz_clear(f);
+  return out;
+}
+
+// Row of binomial coefficients C(m, 0..m), advanced one m at a time (row[i] holds C(m, i)).
+struct BinomialRow {
+  explicit BinomialRow(slong len) : row(len + 1) { fmpz_one(row.v); }
+  void next() {  // C(m, .) -> C(m + 1, .)
+    ++m;
+    fmpz_one(row.v + m);
+    for (slong i = m - 1; i >= 1; --i) fmpz_add(row.v + i, row.v + i, row.v + i - 1);
+  }
+  const fmpz* operator[](slong i) const { return row.v + i; }
+  ZVec row;
+  slong m = 0;
+};
+
+// acc += c * alpha * v, with the common alpha = +-1 done without a product.
+void addmul3(fmpz_t acc, const fmpz* c, const fmpz* alpha, const fmpz* v, fmpz_t t) {
+  if (fmpz_is_one(alpha)) {
+    fmpz_mul(t, c, v);
+    fmpz_add(acc, acc, t);
+  } else if (fmpz_equal_si(alpha, -1)) {
+    fmpz_mul(t, c, v);
+    fmpz_sub(acc, acc, t);
+  } else {
+    fmpz_mul(t, c, alpha);
+    fmpz_addmul(acc, t, v);
+  }
+}
+
+// exp(A) for the Hurwitz values alpha of A (alpha_0 = 0), len terms, as coefficients.
+std::vector<ExprId> exp_hurwitz(ExprPool& pool, const fmpz* alpha, slong len) {
+  ZVec beta(len);
+  BinomialRow row(len);  // C(k - 1, .)
+  fmpz_t t;
+  fmpz_init(t);
+  if (len > 0) fmpz_one(beta.v);
+  for (slong k = 1; k < len; ++k) {
+    if (k > 1) row.next();
+    for (slong j = 1; j <= k; ++j)
+      if (!fmpz_is_zero(alpha + j)) addmul3(beta.v + k, row[j - 1], alpha + j, beta.v + k - j, t);
+  }
+  fmpz_clear(t);
+  return from_hurwitz(pool, beta.v, len);
+}
+
+// tan(A) (tanh(A) when hyperbolic) for the Hurwitz values alpha of A (alpha_0 = 0).
+std::vector<ExprId> tan_hurwitz(ExprPool& pool, const fmpz* alpha, slong len, bool hyperbolic) {
+  ZVec tau(len), w(len);
+  BinomialRow row(len);  // C(k, .)
+  fmpz_t t, sq;
+  fmpz_init(t);
+  fmpz_init(sq);
+  for (slong k = 0; k + 1 < len; ++k) {
+    if (k > 0) row.next();
+    // w_k = [k = 0] +- sum_i C(k, i) tau_i tau_{k-i}, tau_0 = 0; the sum is symmetric in i <-> k - i.
+    fmpz_zero(sq);
+    for (slong i = 1; 2 * i < k; ++i)
+      if (!fmpz_is_zero(tau.v + i) && !fmpz_is_zero(tau.v + k - i)) {
+        fmpz_mul(t, tau.v + i, tau.v + k - i);
+        fmpz_addmul(sq, t, row[i]);
+      }
+    fmpz_mul_2exp(sq, sq, 1);
+    if (k % 2 == 0 && k > 0 && !fmpz_is_zero(tau.v + k / 2)) {
+      fmpz_mul(t, tau.v + k / 2, tau.v + k / 2);
+      fmpz_addmul(sq, t, row[k / 2]);
+    }
+    if (hyperbolic) fmpz_neg(w.v + k, sq);
+    else fmpz_swap(w.v + k, sq);
+    if (k == 0) fmpz_add_ui(w.v, w.v, 1);
+    // tau_{k+1} = sum_i C(k, i) alpha_{i+1} w_{k-i}
+    for (slong i = 0; i <= k; ++i)
+      if (!fmpz_is_zero(alpha + i + 1)) addmul3(tau.v + k + 1, row[i], alpha + i + 1, w.v + k - i, t);
+  }
+  fmpz_clear(t);
+  fmpz_clear(sq);
+  return from_hurwitz(pool, tau.v, len);
 }
 
 // Coefficient at exponent e (0 outside what is stored).
@@ -627,8 +756,13 @@ PSeries exp(Ctx& cx, const PSeries& a0) {
     if (rational_vec(cx, hv)) {
       QP H, E;
       to_q(cx.pool, hv, 0, hv.size(), H.v);
-      fmpq_poly_exp_series(E.v, H.v, len);
-      e = from_dense(cx, from_q(cx.pool, E.v, static_cast<std::size_t>(len)), a.den, prec);
+      ZVec alpha(len);
+      if (len <= kHurwitzMaxLen && hurwitz_form(H.v, len, alpha.v)) {
+        e = from_dense(cx, exp_hurwitz(cx.pool, alpha.v, len), a.den, prec);
+      } else {
+        fmpq_poly_exp_series(E.v, H.v, len);
+        e = from_dense(cx, from_q(cx.pool, E.v, static_cast<std::size_t>(len)), a.den, prec);
+      }
     } else {
       std::vector<ExprId> ev(static_cast<std::size_t>(len), cx.zero());
       ev[0] = cx.one();
@@ -794,6 +928,9 @@ PSeries tan_or_tanh(Ctx& cx, const PSeries& a0, bool hyperbolic) {
         if (rational_vec(cx, hv)) {
           QP H, T;
           to_q(cx.pool, hv, 0, hv.size(), H.v);
+          ZVec alpha(len);
+          if (len <= kHurwitzMaxLen && hurwitz_form(H.v, len, alpha.v))
+            return from_dense(cx, tan_hurwitz(cx.pool, alpha.v, len, hyperbolic), a.den, len);
           if (hyperbolic) fmpq_poly_tanh_series(T.v, H.v, len);
           else fmpq_poly_tan_series(T.v, H.v, len);
           return from_dense(cx, from_q(cx.pool, T.v, static_cast<std::size_t>(len)), a.den, len);

@@ -137,3 +137,39 @@ def test_real_path_into_a_branch_point(pool):
     s = series(asin(1 + x), x, 0, 3).removeO()
     v = complex(N(subs(s, {x: pool.rational(1, 10**4)}), 30))
     assert abs(v - complex(m.asin(1 + m.mpf("1e-4")))) < 1e-11
+
+
+def test_exp_and_tan_of_hurwitz_series_match_sympy_ring_series(pool):
+    """exp and tan/tanh of series with integer k! a_k (sin x, tan x, log(1 + x), x*exp(x), ...) run
+    on an integer recurrence (power_series.cpp, Hurwitz form); others on FLINT's series. Both are
+    checked against SymPy's ring_series (an independent implementation), at lengths on either
+    side of the cases the benchmark times."""
+    from sympy import QQ
+    from sympy.polys.rings import ring
+    from sympy.polys.ring_series import rs_exp, rs_log, rs_mul, rs_sin, rs_tan, rs_tanh
+
+    R, X = ring("X", QQ)
+    x = pool.symbol("x")
+    n = 45
+    cases = [
+        (exp(sin(x)), lambda: rs_exp(rs_sin(X, X, n), X, n)),
+        (tan(x), lambda: rs_tan(X, X, n)),
+        (tan(sin(x)), lambda: rs_tan(rs_sin(X, X, n), X, n)),
+        (exp(tan(x)), lambda: rs_exp(rs_tan(X, X, n), X, n)),
+        (exp(x * exp(x)), lambda: rs_exp(rs_mul(X, rs_exp(X, X, n), X, n), X, n)),
+        (tan(log(1 + x)), lambda: rs_tan(rs_log(1 + X, X, n), X, n)),
+        (exp(-x + 3 * x**2 - 2 * x**5), lambda: rs_exp(-X + 3 * X**2 - 2 * X**5, X, n)),
+        # not Hurwitz (x/3, x**2/7): FLINT's series
+        (exp(x / 3 + x**2 / 7), lambda: rs_exp(X / 3 + X**2 / 7, X, n)),
+        (tan(x / 3 - x**2), lambda: rs_tan(X / 3 - X**2, X, n)),
+    ]
+    from alkahest import tanh
+
+    cases.append((tanh(x), lambda: rs_tanh(X, X, n)))
+    cases.append((tanh(sin(x) + x**2), lambda: rs_tanh(rs_sin(X, X, n) + X**2, X, n)))
+    for f, want in cases:
+        got = {int(e): Fraction(str(c)) for e, c in series_data(f, x, 0, n).terms}
+        w = want()
+        expect = {k: Fraction(int(w.coeff(X**k).numerator), int(w.coeff(X**k).denominator)) for k in range(n)}
+        expect = {k: v for k, v in expect.items() if v != 0}
+        assert len(got) > 5 and got == expect, str(f)
