@@ -22,7 +22,7 @@ constexpr std::int64_t kBlock = 256;  // elements per block: registers stay in L
 // Registers lie kBlock elements + 64 bytes apart: at a whole 2 KiB stride, a register read and one
 // written two registers away share their address bits below 4 KiB, which the CPU's store
 // forwarding takes for a dependence (4K aliasing) and the loop stalls on every vector.
-constexpr std::size_t kPadBytes = 64;
+constexpr std::size_t kPadBytes = 0;
 
 // a <cond> b as 1 or 0 (IEEE: false where a or b is NaN, except for Ne).
 template <class T>
@@ -56,7 +56,7 @@ int arith_of(PCode c) {
 // set (x 1, y 2, z 4): those name a constant (an index into the Program's constants followed by
 // Plan::extra).
 struct Interpreter::Plan {
-  enum class Kind : std::uint8_t { Input, Arith, FuncOf, Sqrt, Func, Pow, Cmp, Select };
+  enum class Kind : std::uint8_t { Input, Arith, FuncOf, Chain, Sqrt, Func, Pow, Cmp, Select };
   struct Step {
     Kind kind;
     std::uint8_t o1 = 0, o2 = vm::kArNone, swap = 0, kinds = 0;
@@ -64,8 +64,15 @@ struct Interpreter::Plan {
     Op op = Op::Count_;
     std::uint32_t index = 0;  // Input: which input; Cmp: the Cond
     std::uint32_t dst = 0, x = 0, y = 0, z = 0;
+    std::uint32_t first = 0, count = 0;  // Chain: its links (op: the function applied, or Count_)
+  };
+  struct Link {  // a vm::ChainLink with registers / constant indices for u and v
+    std::uint8_t op = vm::kArNone, swap = 0, inner = vm::kArNone, kinds = 0;
+    std::uint32_t u = 0, v = 0;
   };
   std::vector<Step> steps;
+  std::vector<Link> links;
+  std::uint32_t max_links = 0;
   std::uint32_t n_regs = 0;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> fills;  // (register, constant): filled once
   std::vector<std::uint32_t> out_regs;
@@ -213,35 +220,89 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
     }
   }
 
-  // 3. Fusion. An arithmetic value read once (not an output) is computed inside the step of the
-  // arithmetic operation or SLEEF function that reads it; one level deep.
-  std::vector<std::int64_t> absorbed(nv, -1);  // the value computed inside v's step
-  std::vector<std::uint8_t> inside(nv, 0);     // computed inside another value's step
+  // 3. Fusion into chains. An arithmetic value read once (not an output) is computed inside the
+  // step that reads it: each step is a chain (a spine of such values, each combined with a term:
+  // a register, a constant, or one operation on two of them), or a SLEEF function of one.
   std::vector<std::uint8_t> is_out(nv, 0);
   for (std::uint32_t o : outs) is_out[o] = 1;
-  auto fusable = [&](std::uint32_t a) {
-    return arith_of(nodes[a].code) >= 0 && uses[a] == 1 && !is_out[a] && absorbed[a] < 0;
+  auto fusable = [&](std::uint32_t a) { return arith_of(nodes[a].code) >= 0 && uses[a] == 1 && !is_out[a]; };
+  std::vector<std::uint32_t> weight(nv, 0);  // fusable values in the single-use subtree
+  for (std::uint32_t v : order)
+    if (arith_of(nodes[v].code) >= 0) {
+      weight[v] = 1;
+      if (fusable(nodes[v].a)) weight[v] += weight[nodes[v].a];
+      if (nodes[v].code != PCode::Neg && nodes[v].b != nodes[v].a && fusable(nodes[v].b)) weight[v] += weight[nodes[v].b];
+    }
+  std::vector<std::uint8_t> inside(nv, 0);
+  struct TermV {
+    int inner;
+    std::uint32_t u, v;
   };
-  for (std::uint32_t v : order) {
-    const Node& n = nodes[v];
-    if (arith_of(n.code) >= 0) {
-      for (std::uint32_t a : {n.a, n.b}) {
-        if (n.code == PCode::Neg && a == n.b) break;
-        if (fusable(a)) {
-          absorbed[v] = a;
-          inside[a] = 1;
+  struct ChainV {
+    std::vector<TermV> terms;                // terms[0]: the head
+    std::vector<std::pair<int, int>> ops;    // ops[k - 1]: (op, swap) of link k
+  };
+  std::vector<std::int64_t> chain_of(nv, -1);
+  std::vector<ChainV> chains;
+  auto build = [&](std::uint32_t r) {
+    ChainV c;
+    std::vector<std::pair<std::pair<int, int>, TermV>> rev;  // links from the root down
+    std::uint32_t cur = r;
+    for (;;) {
+      const Node& n = nodes[cur];
+      if (n.code == PCode::Neg) {
+        if (!fusable(n.a)) {
+          c.terms.push_back({vm::kArNeg, n.a, n.a});
           break;
         }
+        rev.push_back({{vm::kArNeg, 0}, TermV{vm::kArNone, n.a, n.a}});
+        inside[n.a] = 1;
+        cur = n.a;
+        continue;
       }
+      const bool fa = fusable(n.a), fb = n.b != n.a && fusable(n.b);
+      if (!fa && !fb) {
+        c.terms.push_back({arith_of(n.code), n.a, n.b});
+        break;
+      }
+      const std::uint32_t spine = fa && (!fb || weight[n.a] >= weight[n.b]) ? n.a : n.b;
+      const std::uint32_t other = spine == n.a ? n.b : n.a;
+      TermV t{vm::kArNone, other, other};
+      if (fusable(other)) {  // one operation on two leaves: computed in the link itself
+        const Node& o = nodes[other];
+        const bool simple = o.code == PCode::Neg ? !fusable(o.a) : !fusable(o.a) && !fusable(o.b);
+        if (simple) {
+          t = {arith_of(o.code), o.a, o.code == PCode::Neg ? o.a : o.b};
+          inside[other] = 1;
+        }
+      }
+      rev.push_back({{arith_of(n.code), spine == n.b && spine != n.a ? 1 : 0}, t});
+      inside[spine] = 1;
+      cur = spine;
+    }
+    for (std::size_t k = rev.size(); k-- > 0;) {
+      c.ops.push_back(rev[k].first);
+      c.terms.push_back(rev[k].second);
+    }
+    return c;
+  };
+  for (std::size_t k = order.size(); k-- > 0;) {  // parents before children
+    const std::uint32_t v = order[k];
+    const Node& n = nodes[v];
+    if (inside[v]) continue;
+    if (arith_of(n.code) >= 0) {
+      chain_of[v] = static_cast<std::int64_t>(chains.size());
+      chains.push_back(build(v));
     } else if (n.code == PCode::Func && op_info(n.op).arity == 1 && fusable(n.a) &&
                k64.raw_unary[acc][static_cast<int>(n.op)] != nullptr &&
                k32.raw_unary[acc][static_cast<int>(n.op)] != nullptr) {
-      absorbed[v] = n.a;
       inside[n.a] = 1;
+      chain_of[v] = static_cast<std::int64_t>(chains.size());
+      chains.push_back(build(n.a));
     }
   }
 
-  // 4. Steps, then registers: each value's register is free after its last read.
+  // 4. Steps (operands still value numbers), then registers.
   const std::uint32_t kNone = ~std::uint32_t{0};
   std::vector<std::uint32_t> reg(nv, kNone);
   std::vector<std::uint8_t> pinned(nv, 0);  // inputs and filled constants keep their registers
@@ -264,74 +325,84 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
     return reg[v];
   };
   auto is_const = [&](std::uint32_t v) { return nodes[v].code == PCode::Const; };
-  // The step list with value numbers in place of registers, and the values each step reads.
   struct Pending {
     Plan::Step s;
     std::uint32_t value;
-    std::uint32_t reads[3];
-    int n_reads;
+    std::vector<std::uint32_t> reads;
   };
   std::vector<Pending> pend;
   std::vector<std::int64_t> last_read(nv, -1);
+  std::vector<Plan::Link> vlinks;  // chain links with value numbers (translated below)
   for (std::uint32_t v : order) {
     const Node& n = nodes[v];
     if (inside[v] || n.code == PCode::Const) continue;
     Pending p{};
     p.value = v;
     Plan::Step& s = p.s;
-    auto operand = [&](std::uint32_t a, int bit) {  // arithmetic operand: constant or register
+    auto leaf = [&](std::uint32_t a, int bit, std::uint8_t& kinds) {  // constant or register
       if (is_const(a)) {
-        s.kinds |= static_cast<std::uint8_t>(bit);
+        kinds |= static_cast<std::uint8_t>(bit);
         return nodes[a].index;
       }
-      p.reads[p.n_reads++] = a;
+      p.reads.push_back(a);
       return a;
     };
     auto regread = [&](std::uint32_t a) {
-      if (is_const(a)) return a;  // resolved below to its filled register
-      p.reads[p.n_reads++] = a;
-      return a;
+      if (!is_const(a)) p.reads.push_back(a);
+      return a;  // a constant is resolved below to its filled register
     };
-    const int ar = arith_of(n.code);
     if (n.code == PCode::Input) {
       s.kind = Plan::Kind::Input;
       s.index = n.index;
-    } else if (ar >= 0 || (n.code == PCode::Func && absorbed[v] >= 0)) {
-      const bool func = ar < 0;
-      s.kind = func ? Plan::Kind::FuncOf : Plan::Kind::Arith;
-      s.op = n.op;
-      std::uint32_t inner = 0;
-      bool has_inner = absorbed[v] >= 0;
-      if (has_inner) inner = static_cast<std::uint32_t>(absorbed[v]);
-      if (func) {
-        const Node& c = nodes[inner];
-        s.o1 = static_cast<std::uint8_t>(arith_of(c.code));
-        s.x = operand(c.a, 1);
-        s.y = c.code == PCode::Neg ? s.x : operand(c.b, 2);
-        if (c.code == PCode::Neg && (s.kinds & 1)) s.kinds |= 2;
+    } else if (chain_of[v] >= 0) {
+      const ChainV& c = chains[static_cast<std::size_t>(chain_of[v])];
+      const bool func = n.code == PCode::Func;
+      s.op = func ? n.op : Op::Count_;
+      const TermV& h = c.terms[0];
+      const bool pairable = c.terms.size() == 1 || (c.terms.size() == 2 && !func && c.terms[1].inner == vm::kArNone);
+      if (pairable) {
+        s.kind = func ? Plan::Kind::FuncOf : Plan::Kind::Arith;
+        s.o1 = static_cast<std::uint8_t>(h.inner);
+        s.x = leaf(h.u, 1, s.kinds);
+        if (h.inner == vm::kArNeg) {
+          s.y = s.x;
+          if (s.kinds & 1) s.kinds |= 2;
+        } else {
+          s.y = leaf(h.v, 2, s.kinds);
+        }
         s.z = s.x;
         if (s.kinds & 1) s.kinds |= 4;
-      } else if (has_inner) {
-        const Node& c = nodes[inner];
-        s.o1 = static_cast<std::uint8_t>(arith_of(c.code));
-        s.o2 = static_cast<std::uint8_t>(ar);
-        s.x = operand(c.a, 1);
-        s.y = c.code == PCode::Neg ? s.x : operand(c.b, 2);
-        if (c.code == PCode::Neg && (s.kinds & 1)) s.kinds |= 2;
-        if (n.code == PCode::Neg) {
-          s.z = s.x;
-          if (s.kinds & 1) s.kinds |= 4;
-        } else {
-          s.swap = inner == n.b ? 1 : 0;
-          s.z = operand(inner == n.b ? n.a : n.b, 4);
+        if (c.terms.size() == 2) {
+          s.o2 = static_cast<std::uint8_t>(c.ops[0].first);
+          if (s.o2 != vm::kArNeg) {
+            s.kinds &= 3;
+            s.swap = static_cast<std::uint8_t>(c.ops[0].second);
+            s.z = leaf(c.terms[1].u, 4, s.kinds);
+          }
         }
       } else {
-        s.o1 = static_cast<std::uint8_t>(ar);
-        s.x = operand(n.a, 1);
-        s.y = n.code == PCode::Neg ? s.x : operand(n.b, 2);
-        if (n.code == PCode::Neg && (s.kinds & 1)) s.kinds |= 2;
-        s.z = s.x;
-        if (s.kinds & 1) s.kinds |= 4;
+        s.kind = Plan::Kind::Chain;
+        s.first = static_cast<std::uint32_t>(vlinks.size());
+        s.count = static_cast<std::uint32_t>(c.terms.size());
+        for (std::size_t k = 0; k < c.terms.size(); ++k) {
+          Plan::Link l;
+          const TermV& t = c.terms[k];
+          if (k > 0) {
+            l.op = static_cast<std::uint8_t>(c.ops[k - 1].first);
+            l.swap = static_cast<std::uint8_t>(c.ops[k - 1].second);
+          }
+          if (k > 0 && l.op == vm::kArNeg) {
+            vlinks.push_back(l);  // no term
+            continue;
+          }
+          l.inner = static_cast<std::uint8_t>(t.inner);
+          l.u = leaf(t.u, 1, l.kinds);
+          l.v = l.u;
+          if (t.inner != vm::kArNone && t.inner != vm::kArNeg) l.v = leaf(t.v, 2, l.kinds);
+          else if (l.kinds & 1) l.kinds |= 2;
+          vlinks.push_back(l);
+        }
+        plan->max_links = std::max(plan->max_links, s.count);
       }
     } else {
       switch (n.code) {
@@ -357,8 +428,8 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
           break;
       }
     }
-    for (int i = 0; i < p.n_reads; ++i) last_read[p.reads[i]] = static_cast<std::int64_t>(pend.size());
-    pend.push_back(p);
+    for (std::uint32_t a : p.reads) last_read[a] = static_cast<std::int64_t>(pend.size());
+    pend.push_back(std::move(p));
   }
   // Registers: a value's register is free again after its last read (inputs and constants read
   // as arrays keep theirs). An operation may write the register it reads: every kernel reads an
@@ -366,25 +437,31 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
   for (std::size_t i = 0; i < pend.size(); ++i) {
     Pending& p = pend[i];
     Plan::Step& s = p.s;
-    const bool arith = s.kind == Plan::Kind::Arith || s.kind == Plan::Kind::FuncOf;
-    if (s.kind != Plan::Kind::Input) {
+    if (s.kind == Plan::Kind::Chain) {
+      for (std::uint32_t k = s.first; k < s.first + s.count; ++k) {
+        Plan::Link& l = vlinks[k];
+        if (k > s.first && l.op == vm::kArNeg) continue;
+        if (!(l.kinds & 1)) l.u = reg[l.u];
+        if (!(l.kinds & 2)) l.v = reg[l.v];
+      }
+    } else if (s.kind != Plan::Kind::Input) {
+      const bool arith = s.kind == Plan::Kind::Arith || s.kind == Plan::Kind::FuncOf;
       int bit = 1;
       for (std::uint32_t* f : {&s.x, &s.y, &s.z}) {
         if (!(arith && (s.kinds & bit))) *f = is_const(*f) ? const_reg(*f) : reg[*f];
         bit <<= 1;
       }
     }
-    for (int r = 0; r < p.n_reads; ++r) {
-      const std::uint32_t a = p.reads[r];
-      bool again = false;
-      for (int q = 0; q < r; ++q) again = again || p.reads[q] == a;
-      if (!again && last_read[a] == static_cast<std::int64_t>(i) && !pinned[a] && !is_out[a]) free_regs.push_back(reg[a]);
-    }
+    std::sort(p.reads.begin(), p.reads.end());
+    p.reads.erase(std::unique(p.reads.begin(), p.reads.end()), p.reads.end());
+    for (std::uint32_t a : p.reads)
+      if (last_read[a] == static_cast<std::int64_t>(i) && !pinned[a] && !is_out[a]) free_regs.push_back(reg[a]);
     reg[p.value] = new_reg();
     s.dst = reg[p.value];
     if (s.kind == Plan::Kind::Input) pinned[p.value] = 1;
     plan->steps.push_back(s);
   }
+  plan->links = std::move(vlinks);
   for (std::uint32_t o : outs) plan->out_regs.push_back(is_const(o) ? const_reg(o) : reg[o]);
   if (outs.size() == 1 && !pend.empty() && pend.back().value == outs[0] && pend.back().s.kind != Plan::Kind::Input)
     plan->steps.back().to_out = true;
@@ -410,6 +487,7 @@ void run_range(const Program& P, const Plan& plan, int acc, const std::vector<ex
   for (const auto& [r, ci] : plan.fills) std::fill(buf(r), buf(r) + kBlock, cst[ci]);
   const std::size_t n_out = plan.out_regs.size();
   auto arg = [&](std::uint32_t v, bool constant) -> const T* { return constant ? &cst[v] : ptr[v]; };
+  std::vector<vm::ChainLink<T>> links(plan.max_links);
   for (std::int64_t start = begin; start < end; start += kBlock) {
     const std::int64_t n = std::min(kBlock, end - start);
     const auto un = static_cast<std::size_t>(n);
@@ -424,6 +502,15 @@ void run_range(const Program& P, const Plan& plan, int acc, const std::vector<ex
           K.funcof[s.o1][s.kinds & 3](K.raw_unary[acc][static_cast<int>(s.op)], arg(s.x, s.kinds & 1),
                                       arg(s.y, s.kinds & 2), o, un);
           break;
+        case Plan::Kind::Chain: {
+          for (std::uint32_t k = 0; k < s.count; ++k) {
+            const Plan::Link& l = plan.links[s.first + k];
+            links[k] = {arg(l.u, l.kinds & 1), arg(l.v, l.kinds & 2), l.op, l.swap, l.inner, l.kinds};
+          }
+          K.chain(links.data(), static_cast<int>(s.count),
+                  s.op == Op::Count_ ? nullptr : K.raw_unary[acc][static_cast<int>(s.op)], o, un);
+          break;
+        }
         case Plan::Kind::Sqrt: K.sqrt(ptr[s.x], o, un); break;
         case Plan::Kind::Pow: K.pow[acc](ptr[s.x], ptr[s.y], o, un); break;
         case Plan::Kind::Func:

@@ -12,6 +12,17 @@ namespace alkahest::vm {
 /// rounded on its own (no FMA contraction), so a fused pair gives exactly what two passes give.
 enum ArithOp : int { kArAdd, kArSub, kArMul, kArDiv, kArNeg, kArNone, kArCount };
 
+/// One link of an arithmetic chain (Kernels::chain). Its term is u, or inner(u, v) (kArNeg: -u);
+/// bit 0 / 1 of `kinds` set: u / v is one value (a constant), else an array. Link 0 is the head
+/// (acc = its term); every later one makes acc = op(acc, term), or op(term, acc) with swap
+/// (kArNeg: acc = -acc, no term).
+template <class T>
+struct ChainLink {
+  const T* u;
+  const T* v;
+  std::uint8_t op, swap, inner, kinds;
+};
+
 template <class T>
 struct Kernels {
   using Unary = void (*)(const T* a, T* out, std::size_t n);
@@ -35,6 +46,10 @@ struct Kernels {
   /// (raw_unary), kinds as for arith (bits 0 and 1).
   using FuncOf = void (*)(const void* f, const T* x, const T* y, T* out, std::size_t n);
   FuncOf funcof[kArNone][4] = {};
+  /// chain(links, n_links, f, out, n): the chain's value per element (f null), or the raw unary
+  /// SLEEF function f of it, in one pass: acc stays in registers.
+  using Chain = void (*)(const ChainLink<T>* links, int n_links, const void* f, T* out, std::size_t n);
+  Chain chain = nullptr;
   // The SLEEF vector functions behind the table (same [accuracy][op] layout), for the JIT tier,
   // which calls them from its fused loop: one W-lane vector in (two for binary ops), one out.
   // Null where the op has no SLEEF function (sign, polygamma) or is plain IEEE (fabs, floor, ceil).
