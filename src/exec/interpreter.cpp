@@ -19,10 +19,10 @@ namespace alkahest {
 namespace {
 
 constexpr std::int64_t kBlock = 256;  // elements per block: registers stay in L1
-// Registers lie kBlock elements + 64 bytes apart: at a whole 2 KiB stride, a register read and one
-// written two registers away share their address bits below 4 KiB, which the CPU's store
-// forwarding takes for a dependence (4K aliasing) and the loop stalls on every vector.
-constexpr std::size_t kPadBytes = 0;
+// Registers lie kBlock elements apart (2 KiB for float64), 64-byte aligned: a register written is
+// then never a little ahead of one read modulo 4 KiB, where the store buffer would take a later
+// load for a dependence on the store (4K aliasing: a padded stride of 2 KiB + 64 stalled so).
+constexpr std::size_t kMaxLinks = 64;  // links of one chain (the chain kernel's limit)
 
 // a <cond> b as 1 or 0 (IEEE: false where a or b is NaN, except for Ne).
 template <class T>
@@ -250,8 +250,9 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
     std::uint32_t cur = r;
     for (;;) {
       const Node& n = nodes[cur];
+      const bool full = rev.size() >= kMaxLinks - 1;  // the rest of the spine: steps of its own
       if (n.code == PCode::Neg) {
-        if (!fusable(n.a)) {
+        if (full || !fusable(n.a)) {
           c.terms.push_back({vm::kArNeg, n.a, n.a});
           break;
         }
@@ -261,7 +262,7 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
         continue;
       }
       const bool fa = fusable(n.a), fb = n.b != n.a && fusable(n.b);
-      if (!fa && !fb) {
+      if (full || (!fa && !fb)) {
         c.terms.push_back({arith_of(n.code), n.a, n.b});
         break;
       }
@@ -472,7 +473,7 @@ template <class T>
 void run_range(const Program& P, const Plan& plan, int acc, const std::vector<exec::InputReader<T>>& inputs, T* out,
                std::int64_t begin, std::int64_t end) {
   const vm::Kernels<T>& K = vm::kernels<T>();
-  const std::size_t stride = kBlock + kPadBytes / sizeof(T);
+  const std::size_t stride = kBlock;
   const std::size_t align = 64 / sizeof(T);
   std::unique_ptr<T[]> storage(new T[plan.n_regs * stride + align]);
   T* base = storage.get();
