@@ -81,6 +81,9 @@ Goals printed (and stored under "goals" in the JSON)
     sleef-C     every alkahest tier's out= time / the sleef-C time, per workload and geomean:
                 goal within 1.25x.
     numpy       geometric mean over W1-W5 of numpy time / tier time (both allocate): goal >= 3x.
+    interp      alk-interp time / alk-llvm time per workload, with out= (the evaluation alone) and
+                allocating; goal: geomean of the out= ratios <= 1.5x (the interpreter is the tier
+                "auto" answers small and first batches with).
 
 Also measured
     threads     numpy_eval at threads=1 vs threads=2 (out= preallocated) on every workload at n points,
@@ -140,6 +143,7 @@ TIER_BACKEND = {"alkahest": "auto", "alk-interp": "interp", "alk-llvm": "llvm"}
 PYPI_ALKAHEST = "alkahest==3.12.0"
 GOAL_SLEEF = 1.25  # each tier within 1.25x of the SLEEF C loop
 GOAL_NUMPY = 3.0   # geomean >= 3x NumPy
+GOAL_INTERP = 1.5  # the interpreter (auto's tier for small and first batches) within 1.5x of the LLVM tier, geomean
 
 
 # --- the workloads, written once for every library namespace `M` (sin, cos, exp, log, sqrt) -------------------
@@ -1055,6 +1059,12 @@ def summarize(results, tiers):
         g["numpy_over_tier_geomean"] = geomean(per.values())
         g["numpy_goal_met"] = g["numpy_over_tier_geomean"] >= GOAL_NUMPY
         goals["tiers"][col] = g
+    if "alk-interp" in tiers and "alk-llvm" in tiers:
+        out = {w: r["tier_out_ms"]["alk-interp"] / r["tier_out_ms"]["alk-llvm"] for w, r in results.items()}
+        alloc = {w: r["best_ms"]["alk-interp"] / r["best_ms"]["alk-llvm"] for w, r in results.items()}
+        goals["interp_over_llvm"] = {"out": out, "out_geomean": geomean(out.values()), "alloc": alloc,
+                                     "alloc_geomean": geomean(alloc.values()), "within": GOAL_INTERP,
+                                     "goal_met": geomean(out.values()) <= GOAL_INTERP}
     return libs, peers, gm, goals
 
 
@@ -1089,6 +1099,15 @@ def print_tables(results, tiers, gm, goals, libs, peers, threads, scalar, compil
             print(f"{name:<9}" + "".join(f"{tg[c]['numpy_over_tier'][name]:>{w}.2f}" for c in tg))
         print(f"{'geomean':<9}" + "".join(f"{tg[c]['numpy_over_tier_geomean']:>{w}.2f}" for c in tg))
         print(f"{'goal':<9}" + "".join(f"{('met' if tg[c]['numpy_goal_met'] else 'NOT met'):>{w}}" for c in tg))
+
+    il = goals.get("interp_over_llvm")
+    if il:
+        print(f"\nalk-interp / alk-llvm, time (goal: geomean of the out= times <= {GOAL_INTERP}x):")
+        print(f"{'workload':<9}{'out=':>9}{'allocating':>12}")
+        for name in results:
+            print(f"{name:<9}{il['out'][name]:>9.2f}{il['alloc'][name]:>12.2f}")
+        print(f"{'geomean':<9}{il['out_geomean']:>9.2f}{il['alloc_geomean']:>12.2f}")
+        print(f"{'goal':<9}{('met' if il['goal_met'] else 'NOT met'):>9}")
 
     print("\nDifference from NumPy: normwise max|r-ref|/max|ref|  (elementwise max, |ref| >= 1e-3 max|ref|)")
     others = [lib for lib in libs if lib != "numpy"]
