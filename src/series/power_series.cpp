@@ -641,13 +641,21 @@ PSeries unit_pow(Ctx& cx, const PSeries& u, ExprId r) {
 // 1 + U is positive for small t when U is real. Otherwise c must be positive, or a negative number
 // approached from one side of the cut: then the result is the side (+1: from above, Im > 0; -1:
 // from below), 0 when the principal formulas hold as they are.
-int check_branch(Ctx& cx, ExprId c0, const PSeries& u, const char* who) {
+int check_branch(Ctx& cx, ExprId c0, const PSeries& u, const char* who, long val) {
+  const ExprId arg = cx.branch_arg;
+  cx.branch_arg = 0;  // for this power or log only
   if (is_positive(cx.pool.node(c0).facts) == true) return 0;
   if (cx.sign_hint && !free_symbols(cx.pool, c0).empty())
     if (const auto s = (*cx.sign_hint)(c0); s && *s > 0) return 0;  // eventually positive
   // c0 off the real axis: arg(c0) is strictly inside (-pi, pi) and a small factor keeps it there.
   if (cx.pool.node(c0).facts.within(Facts::NonReal)) return 0;
   if (cx.arg_real && all_real(cx, u)) return 0;
+  // The argument B (Ctx::branch_arg, set by the walker for this power or log) = c0 + R with R = B - c0
+  // real along a real path (R = t for B = x + t): where c0 < 0, B stays on the negative axis, 1 + U
+  // > 0 and the principal formulas hold (the principal value on the cut); c0 off the axis or > 0
+  // needs nothing ((x + t)**b at t = 0+ for complex x)
+  if (cx.point_real && arg != 0 && val == 0 && is_real(cx.pool.node(cx.norm(cx.pool.sub(arg, c0))).facts) == true)
+    return 0;
   // c0 < 0 and c0*(1 + U) off the real axis for small t: Im(c0*U) has the sign opposite to that
   // of Im(U)'s first nonzero term (the terms before it real).
   if (const auto s0 = const_sign(cx, c0); s0 && *s0 < 0)
@@ -678,7 +686,7 @@ PSeries pow_const(Ctx& cx, PSeries a, ExprId r) {
   PSeries u = unit_part(cx, a);
   // an integer exponent by the facts (n with integer=True): (c0*(1 + U))**n = c0**n (1 + U)**n on
   // every branch, nothing to check
-  const int side = is_integer(rn.facts) == true ? 0 : check_branch(cx, c0, u, "a power");
+  const int side = is_integer(rn.facts) == true ? 0 : check_branch(cx, c0, u, "a power", a.val);
   // x-exponent of the leading term: val/den * r.
   long den2 = a.den, shift = 0;
   if (a.val != 0) {
@@ -803,7 +811,7 @@ PSeries log(Ctx& cx, PSeries a) {
   if (!normalize(cx, a)) throw SeriesError("series: log(0)");
   const ExprId c0 = a.c[0];
   PSeries u = unit_part(cx, a);
-  const int side = check_branch(cx, c0, u, "log");
+  const int side = check_branch(cx, c0, u, "log", a.val);
   const long len = std::min(u.prec, cx.cap(u.den));
   std::vector<ExprId> av = dense(cx, u, len);
   PSeries l;

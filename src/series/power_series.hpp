@@ -61,6 +61,9 @@ class Ctx {
   /// the path (its expression's facts say real and point_real). Branch cuts are crossed only by
   /// arguments that are not.
   bool arg_real = false;
+  /// Set by the walker right before a power or log of an argument expression (that expression,
+  /// in the series variable), read and cleared by the branch check of that power or log; 0 otherwise.
+  ExprId branch_arg = 0;
   /// Gruntz's eventual sign of a coefficient (a function of slower terms), where the facts and a
   /// certified evaluation do not decide it; null outside Gruntz's algorithm.
   const std::function<std::optional<int>(ExprId)>* sign_hint = nullptr;

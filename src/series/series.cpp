@@ -175,8 +175,20 @@ class Expander {
       }
       case Kind::Pow: {
         const ExprId b = n.args[0], e = n.args[1];
+        if (is_const(e)) {
+          PSeries gb = get(b);
+          set_arg_real(b);
+          cx_.branch_arg = b;
+          try {
+            PSeries r = pow_const(cx_, std::move(gb), e);
+            cx_.branch_arg = 0;
+            return r;
+          } catch (...) {
+            cx_.branch_arg = 0;
+            throw;
+          }
+        }
         set_arg_real(b);
-        if (is_const(e)) return pow_const(cx_, get(b), e);
         if (is_const(b)) {  // b**E = exp(E log b)
           check_finite(b);
           return series_detail::exp(cx_, scale(cx_, get(e), cx_.norm(cx_.pool.func(Op::Log, b))));
@@ -589,7 +601,17 @@ class Expander {
     set_arg_real(n.args[0]);
     auto& p = cx_.pool;
     if (name == "exp") return series_detail::exp(cx_, a);
-    if (name == "log") return series_detail::log(cx_, a);
+    if (name == "log") {
+      cx_.branch_arg = n.args[0];
+      try {
+        PSeries r = series_detail::log(cx_, a);
+        cx_.branch_arg = 0;
+        return r;
+      } catch (...) {
+        cx_.branch_arg = 0;
+        throw;
+      }
+    }
     if (name == "sin") return sin_or_cos(cx_, a, false, false);
     if (name == "cos") return sin_or_cos(cx_, a, true, false);
     if (name == "tan") return tan_or_tanh(cx_, a, false);

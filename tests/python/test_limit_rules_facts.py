@@ -24,6 +24,14 @@ CASES = [
     ("((x + y)**n - x**n)/y", "y", "0", "+", "n*x**(n - 1)", {"x": C, "y": C, "n": POS_INT},
      {"x": "-3", "n": "2"}),
     ("((I*x - 1)**k - (-1)**k)/x", "x", "0", "-", "-I*k*(-1)**k", {"k": POS_INT}, {"k": "3"}),
+    # powers and logs of B = c0 + R with R real along the path (B - c0 = t): B stays in c0's closed
+    # half plane, on the negative axis with c0 < 0 (principal values on the cut): no crossing
+    ("((y + t)**b - y**b)/((y + t)**a - y**a)", "t", "0", "+", "b*y**(b - a)/a", {"y": C, "a": C, "b": C},
+     {"y": "-2", "a": "1/3 + I", "b": "2 - I"}),
+    ("((y + t)**b - y**b)/((y + t)**a - y**a)", "t", "0", "-", "b*y**(b - a)/a", {"y": C, "a": C, "b": C},
+     {"y": "1 + 2*I", "a": "-1/2", "b": "3*I"}),
+    ("(log(y + t) - log(y))/t", "t", "0", "-", "1/y", {"y": C}, {"y": "-3"}),
+    ("(sqrt(y - t) - sqrt(y))/t", "t", "0", "+", "-1/(2*sqrt(y))", {"y": C}, {"y": "-1/5"}),
     # complete elliptic integrals at modulus -> 0: K, E = pi/2 (1 +- m/4 + ...)
     ("(elliptic_k(x) - elliptic_e(x))/x", "x", "0", "+", "pi/4", {}, {}),
     ("(elliptic_k(x**2) + elliptic_e(x**2) - pi)/x**4", "x", "0", "-", "3*pi/64", {}, {}),
@@ -60,8 +68,13 @@ def _numeric(text, var, point, direction, expected, values):
     loc = {"elliptic_k": sp.Function("elliptic_k"), "elliptic_e": sp.Function("elliptic_e")}
     v = sp.Symbol(var)
     subs = {sp.Symbol(k): sp.sympify(val) for k, val in values.items()}
-    f = sp.lambdify(v, sp.sympify(text, locals=loc).subs(subs), [MP, "mpmath"])
-    got = [mpmath.mpc(f(p)) for p in _points(point, direction)]
+    # the parameters as arguments at 120 digits (a constant such as (-2)**(2 - I) would otherwise be
+    # evaluated by Python in double precision)
+    params = sorted(subs, key=str)
+    f = sp.lambdify([v, *params], sp.sympify(text, locals=loc), [MP, "mpmath"])
+    pv = [mpmath.mpc(sp.re(subs[q]).evalf(130), sp.im(subs[q]).evalf(130)) for q in params]
+    pv = [c.real if c.imag == 0 else c for c in pv]
+    got = [mpmath.mpc(f(p, *pv)) for p in _points(point, direction)]
     if "oo" in expected:
         d = complex(sp.sympify(expected.replace("oo", "1")).subs(subs).evalf())
         d /= abs(d)
