@@ -654,8 +654,40 @@ int check_branch(Ctx& cx, ExprId c0, const PSeries& u, const char* who, long val
   // real along a real path (R = t for B = x + t): where c0 < 0, B stays on the negative axis, 1 + U
   // > 0 and the principal formulas hold (the principal value on the cut); c0 off the axis or > 0
   // needs nothing ((x + t)**b at t = 0+ for complex x)
-  if (cx.point_real && arg != 0 && val == 0 && is_real(cx.pool.node(cx.norm(cx.pool.sub(arg, c0))).facts) == true)
-    return 0;
+  if (cx.point_real && arg != 0 && val == 0) {
+    const ExprId d = cx.norm(cx.pool.sub(arg, c0));
+    if (is_real(cx.pool.node(d).facts) == true) return 0;
+    // R = K*r with r real and K - c0 or K/c0 real (R = exp(x)*(exp(t) - 1) for B = exp(x + t) + 1,
+    // c0 = exp(x) + 1): where c0 is real (the only place a cut lies), so are K and R
+    const Node& dn = cx.pool.node(d);
+    std::optional<ExprId> K;
+    for (ExprId term : dn.kind == Kind::Add ? dn.args : std::vector<ExprId>{d}) {
+      const Node& tn = cx.pool.node(term);
+      std::vector<ExprId> ks;
+      for (ExprId f : tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{term}) {
+        if (is_real(cx.pool.node(f).facts) == true) continue;
+        const Node& fn = cx.pool.node(f);
+        if (fn.kind == Kind::Func && fn.op == Op::Exp && cx.pool.node(fn.args[0]).kind == Kind::Add) {
+          // exp(a + r) = exp(a)*exp(r), exp(r) real for the real terms r
+          std::vector<ExprId> others;
+          for (ExprId a : cx.pool.node(fn.args[0]).args)
+            if (is_real(cx.pool.node(a).facts) != true) others.push_back(a);
+          ks.push_back(cx.pool.func(Op::Exp, cx.pool.add(others)));
+          continue;
+        }
+        ks.push_back(f);
+      }
+      const ExprId k = cx.pool.mul(ks);
+      if (K && *K != k) {
+        K.reset();
+        break;
+      }
+      K = k;
+    }
+    if (K && (is_real(cx.pool.node(cx.norm(cx.pool.sub(*K, c0))).facts) == true ||
+              is_real(cx.pool.node(cx.norm(cx.pool.div(*K, c0))).facts) == true))
+      return 0;
+  }
   // c0 < 0 and c0*(1 + U) off the real axis for small t: Im(c0*U) has the sign opposite to that
   // of Im(U)'s first nonzero term (the terms before it real).
   if (const auto s0 = const_sign(cx, c0); s0 && *s0 < 0)

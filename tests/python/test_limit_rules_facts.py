@@ -32,6 +32,11 @@ CASES = [
      {"y": "1 + 2*I", "a": "-1/2", "b": "3*I"}),
     ("(log(y + t) - log(y))/t", "t", "0", "-", "1/y", {"y": C}, {"y": "-3"}),
     ("(sqrt(y - t) - sqrt(y))/t", "t", "0", "+", "-1/(2*sqrt(y))", {"y": C}, {"y": "-1/5"}),
+    # B - c0 = K*r with r real and K - c0 real: real where c0 is (exp(x)*(exp(t) - 1) for c0 = exp(x) + 1)
+    ("(sqrt(exp(x + t) + 1) - sqrt(exp(x) + 1))/t", "t", "0", "+", "exp(x)/(2*sqrt(exp(x) + 1))", {"x": C},
+     {"x": "1 + 2*I"}),
+    ("(sqrt(y*exp(t) + 1) - sqrt(y + 1))/t", "t", "0", "+", "y/(2*sqrt(y + 1))", {"y": C}, {"y": "-3"}),
+    ("(log(y*exp(-t) - 1) - log(y - 1))/t", "t", "0", "-", "-y/(y - 1)", {"y": C}, {"y": "-1/2"}),
     # complete elliptic integrals at modulus -> 0: K, E = pi/2 (1 +- m/4 + ...)
     ("(elliptic_k(x) - elliptic_e(x))/x", "x", "0", "+", "pi/4", {}, {}),
     ("(elliptic_k(x**2) + elliptic_e(x**2) - pi)/x**4", "x", "0", "-", "3*pi/64", {}, {}),
