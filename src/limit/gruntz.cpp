@@ -742,15 +742,69 @@ class Gruntz {
       if (!is_zero_num(l.first)) leads.push_back(l);
     }
     if (leads.empty()) return {p_.integer(0), p_.integer(0)};
+    {
+      // leads of one exponent (the same expression: e/2 and -exp(-1)/2 at w**0) add up: c1 w**T (1 +
+      // O(w**d)) + c2 w**T (1 + O(w**d)) = (c1 + c2) w**T (1 + O(w**d)) when c1 + c2 != 0, the
+      // coefficients being of slower classes; a sum not certainly nonzero is undecided
+      // (exponents with a float are not merged: equal floats may stand for exponents that differ)
+      auto has_float = [&](ExprId v) {
+        return any_node(p_, v, [](ExprId, const Node& m) { return m.kind == Kind::Number && m.number.is_float(); });
+      };
+      std::vector<std::pair<ExprId, ExprId>> merged;
+      std::vector<int> count;
+      for (const auto& l : leads) {
+        auto it = has_float(l.second) ? merged.end()
+                                      : std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.second == l.second; });
+        if (it == merged.end()) {
+          merged.push_back(l);
+          count.push_back(1);
+        } else {
+          it->first = p_.add(it->first, l.first);
+          ++count[static_cast<std::size_t>(it - merged.begin())];
+        }
+      }
+      if (merged.size() < leads.size()) {
+        for (std::size_t k = 0; k < merged.size(); ++k) {
+          auto& m = merged[k];
+          if (count[k] == 1) continue;
+          m.first = expand(p_, m.first);
+          bool nonzero = !is_zero_num(m.first) && is_zero(p_, m.first) == false;
+          if (!nonzero && !is_zero_num(m.first) && has_x(m.first)) {
+            // a function of slower terms: nonzero when its limit is (oo, -oo or a nonzero constant)
+            const ExprId l = limitinf(m.first);
+            nonzero = p_.is_constant(l, Constant::Infinity) || p_.is_constant(l, Constant::NegativeInfinity) ||
+                      (finite_const(l) && is_zero(p_, l) == false);
+          }
+          if (!nonzero) GIVE_UP("leads of one exponent that may cancel");
+        }
+        leads = std::move(merged);
+      }
+    }
+    // the sign of a difference of exponents; a float difference must stand clear of the rounding
+    // of the float arithmetic that made the exponents
+    auto order = [&](ExprId a, ExprId b) -> std::optional<int> {
+      const ExprId d = expand(p_, p_.sub(a, b));
+      const Node& dn = p_.node(d);
+      if (dn.kind == Kind::Number && dn.number.is_float()) {
+        double scale = 1;
+        try {
+          if (free_symbols(p_, a).empty()) scale = std::max(1.0, std::abs(evalf(p_, a, 15).re_double));
+        } catch (const std::exception&) {
+          return std::nullopt;
+        }
+        if (!(std::abs(dn.number.real()) > 1e-9 * scale)) return std::nullopt;
+      }
+      return const_sign(d);
+    };
     std::size_t best = 0;
     for (std::size_t i = 1; i < leads.size(); ++i) {
-      const auto t = const_sign(expand(p_, p_.sub(leads[i].second, leads[best].second)));
+      const auto t = order(leads[i].second, leads[best].second);
       if (!t || *t == 0) GIVE_UP("order of symbolic powers of w");
       if (*t < 0) best = i;
     }
     for (std::size_t i = 0; i < leads.size(); ++i) {
       if (i == best) continue;
-      const auto t = const_sign(expand(p_, p_.sub(leads[i].second, leads[best].second)));
+      const auto t = order(leads[i].second, leads[best].second);
       if (!t || *t <= 0) GIVE_UP("order of symbolic powers of w");
     }
     return leads[best];

@@ -159,3 +159,33 @@ def test_oscillating_without_limit(text):
     x = pool.symbol("x", real=True)
     got = limit(parse(text, pool, symbols=[x]), x, parse("oo", pool), "+")
     assert got is None or got.node().kind == "Object", (text, str(got))
+
+
+# Floats in exponentials (w**0.03 against w**-0.03): leads of one exact exponent add up, float
+# differences of exponents count only well clear of rounding; the answer is a float, checked against
+# mpmath and SymPy's exact value to double precision.
+FLOATS = [
+    ("x/((x - 6)*sinh(tanh(0.03*x)) + tanh(x) - 0.5)", "1/sinh(1)"),
+    ("x/((x - 6)*sinh(tanh(0.1*x)) + tanh(x) - 0.5)", "1/sinh(1)"),
+]
+
+
+@pytest.mark.parametrize("text,expected", FLOATS)
+def test_float_exponent_limit(text, expected):
+    pool = ExprPool()
+    x = pool.symbol("x", real=True)
+    got = limit(parse(text, pool, symbols=[x]), x, parse("oo", pool), "+")
+    assert got is not None and not got.free_symbols, (text, str(got))
+    want = complex(sp.sympify(expected).evalf(30))
+    assert abs(complex(N(got, 20)) - want) < 1e-14 * abs(want), (text, str(got))
+    mpmath.mp.dps = 60
+    f = sp.lambdify(sp.Symbol("x"), sp.sympify(text), "mpmath")
+    assert abs(f(mpmath.mpf(10) ** 12) - want) < 1e-10  # (the error is about 5/x)
+
+
+def test_float_exponents_too_close_stay_undecided():
+    # 0.1*x + 0.2*x builds as 0.30000000000000004*x: the exponents differ by rounding only
+    pool = ExprPool()
+    x = pool.symbol("x", real=True)
+    got = limit(parse("(exp(0.3*x) + exp(0.1*x + 0.2*x))/exp(0.3*x)", pool, symbols=[x]), x, parse("oo", pool), "+")
+    assert got is None or got.node().kind == "Object", str(got)
