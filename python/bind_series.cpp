@@ -72,8 +72,7 @@ void bind_series(nb::module_& m) {
         std::optional<ExprId> whole;
         {
           ReleasedGil released;
-          s = series(*xs.pool, e.id, xs.id, p.id, n, d);
-          whole = series_expr(*xs.pool, s, xs.id, p.id);
+          whole = series_whole(*xs.pool, e.id, xs.id, p.id, n, d, s);
         }
         if (whole) return nb::make_tuple(expr_object(xs.pool, *whole), nb::none(), nb::none(), nb::none());
         nb::object order = s.order ? fraction_of(*s.order) : nb::none();

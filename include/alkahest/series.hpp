@@ -55,6 +55,12 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir 
 /// when nothing was truncated. nullopt at other points (O names only 0 and oo).
 std::optional<ExprId> series_expr(ExprPool& pool, const Series& s, ExprId x, ExprId x0);
 
+/// series() then series_expr() in one step (what Python's alkahest.series returns): the same
+/// expression, without the terms list, and at x0 = 0 the sum interned once with its order term.
+/// `s` receives the series without its terms; where a value is returned its sum may be 0 (not
+/// built on its own), where nullopt is returned it holds the sum, order and local as series().
+std::optional<ExprId> series_whole(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir, Series& s);
+
 /// The leading term c * w**e of `expr` as w -> 0+ (w a symbol), with c proved or generically
 /// nonzero and free of w; log(w) in c is written as the symbol `logw` (used by limit's Gruntz
 /// algorithm). nullopt when no nonzero term was found within the budget (the expression may be 0);

@@ -1375,8 +1375,8 @@ Setup setup(ExprPool& pool, ExprId x, ExprId x0, int dir) {
     s.xs.val = 0;
     s.xs.c = {x0, pool.integer(dir)};
   }
-  s.local = dir > 0 ? pool.sub(x, x0) : pool.sub(x0, x);
-  s.log_local = pool.func(Op::Log, s.local);
+  s.local = dir > 0 ? (zero && pool.node(x0).number.is_exact() ? x : pool.sub(x, x0)) : pool.sub(x0, x);
+  s.log_local = 0;  // log(local), built when a coefficient needs it (series_terms)
   (void)one;
   return s;
 }
@@ -1418,9 +1418,12 @@ PSeries expand_to(ExprPool& pool, ExprId expr, ExprId x, const PSeries& xs, long
   return best;
 }
 
-}  // namespace
 
-Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir) {
+// series() with the terms list only when with_terms; where the sum is built directly (x0 = 0,
+// dir +, rational coefficients) and direct_args is given, its terms go there in canonical order
+// and out.sum stays 0 (series_whole adds the order term before interning the sum once).
+Series series_terms(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir, bool with_terms,
+                    std::vector<ExprId>* direct_args) {
   if (pool.node(x).kind != Kind::Symbol) throw InvalidArgument("series: the variable must be a symbol");
   if (n < 0) throw InvalidArgument("series: the order n must be >= 0");
   if (n > SeriesLimits::max_order)
@@ -1443,7 +1446,11 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
 
   Series out;
   out.local = st.local;
-  const std::unordered_map<ExprId, ExprId> back{{log_t, st.log_local}};
+  std::unordered_map<ExprId, ExprId> back;  // log_t -> log(local), made when first needed
+  const auto log_back = [&]() -> const std::unordered_map<ExprId, ExprId>& {
+    if (back.empty()) back.emplace(log_t, st.log_local != 0 ? st.log_local : pool.func(Op::Log, st.local));
+    return back;
+  };
   std::vector<ExprId> parts;
   parts.reserve(s.c.size());
   const mpq_class nq(n);
@@ -1456,7 +1463,7 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
   bool direct = plain_local;
   ExprId constant_term = 0;
   bool has_constant = false;
-  out.terms.reserve(s.c.size());
+  if (with_terms) out.terms.reserve(s.c.size());
   for (std::size_t i = 0; i < s.c.size(); ++i) {
     const Node& cn = pool.node(s.c[i]);
     if (cn.kind == Kind::Number && cn.number.is_zero()) continue;
@@ -1466,18 +1473,18 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
       continue;
     }
     const bool rational_c = cn.kind == Kind::Number && cn.number.is_exact();
-    const ExprId c = cn.kind == Kind::Number ? s.c[i] : subs(pool, s.c[i], back);
+    const ExprId c = cn.kind == Kind::Number ? s.c[i] : subs(pool, s.c[i], log_back());
     ExprId eid;
     if (s.den == 1) {
-      out.terms.push_back({mpq_class(num), c});
+      if (with_terms) out.terms.push_back({mpq_class(num), c});
       eid = pool.integer(num);
     } else {
       mpq_class e(num, s.den);
       e.canonicalize();
       eid = pool.number(Number::from_lowest_terms(e));
-      out.terms.push_back({std::move(e), c});
+      if (with_terms) out.terms.push_back({std::move(e), c});
     }
-    const mpq_class& e = out.terms.back().exponent;
+    const bool integer_exponent = num % s.den == 0;
     if (plain_local && rational_c) {
       if (num == 0) {
         constant_term = c;
@@ -1496,11 +1503,11 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
     }
     direct = false;
     ExprId power;
-    if (dir < 0 && e.get_den() == 1 && !pool.is_constant(x0, Constant::Infinity) &&
+    if (dir < 0 && integer_exponent && !pool.is_constant(x0, Constant::Infinity) &&
         !pool.is_constant(x0, Constant::NegativeInfinity)) {
       // (x0 - x)**k = (-1)**k (x - x0)**k
       power = pool.pow(pool.sub(x, x0), eid);
-      if (e.get_num() % 2 != 0) power = pool.neg(power);
+      if ((num / s.den) % 2 != 0) power = pool.neg(power);
     } else {
       power = pool.pow(st.local, eid);
     }
@@ -1529,23 +1536,19 @@ Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir)
   sum.args.reserve(parts.size() + 1);
   if (has_constant) sum.args.push_back(constant_term);
   sum.args.insert(sum.args.end(), parts.begin(), parts.end());
+  if (direct_args != nullptr) {
+    *direct_args = std::move(sum.args);
+    return out;
+  }
   out.sum = pool.intern(std::move(sum));
   return out;
 }
 
-std::optional<ExprId> series_expr(ExprPool& pool, const Series& s, ExprId x, ExprId x0) {
-  if (!s.order) return s.sum;
-  const bool inf = pool.is_constant(x0, Constant::Infinity) || pool.is_constant(x0, Constant::NegativeInfinity);
-  const Node& pn = pool.node(x0);
-  if (!inf && !(pn.kind == Kind::Number && pn.number.is_exact() && pn.number.is_zero())) return std::nullopt;
-  const ExprId k = pool.number(Number(inf ? mpq_class(-*s.order) : *s.order));
-  const ExprId order = order_object(pool, pool.pow(x, k), x, x0);
-  // Every term of the sum has an exponent below the order's (series() keeps only those), so the
-  // order term absorbs none of them: it joins the sum's terms at its place in the canonical order,
-  // the sum add() builds after checking each term (which costs as much as the series itself).
-  const Node& sn = pool.node(s.sum);
-  if (sn.kind == Kind::Number && sn.number.is_exact() && sn.number.is_zero()) return order;
-  std::vector<ExprId> args = sn.kind == Kind::Add ? sn.args : std::vector<ExprId>{s.sum};
+// The sum with terms `args` (canonical order, exponents below the order's) plus O(order): every
+// term has an exponent below the order's (series() keeps only those), so the order term absorbs
+// none of them: it joins the terms at its place in the canonical order, the sum add() builds after
+// checking each term (which costs as much as the series itself).
+ExprId with_order_term(ExprPool& pool, std::vector<ExprId> args, ExprId order) {
   auto first = args.begin();
   if (pool.node(*first).kind == Kind::Number) ++first;
   const auto at = std::lower_bound(first, args.end(), order, [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; });
@@ -1553,6 +1556,42 @@ std::optional<ExprId> series_expr(ExprPool& pool, const Series& s, ExprId x, Exp
   Node n(Kind::Add);
   n.args = std::move(args);
   return pool.intern(std::move(n));
+}
+
+ExprId order_term(ExprPool& pool, const mpq_class& order, ExprId x, ExprId x0, bool inf) {
+  const ExprId k = pool.number(Number(inf ? mpq_class(-order) : order));
+  return order_object(pool, pool.pow(x, k), x, x0);
+}
+
+}  // namespace
+
+Series series(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir) {
+  return series_terms(pool, expr, x, x0, n, dir, true, nullptr);
+}
+
+std::optional<ExprId> series_expr(ExprPool& pool, const Series& s, ExprId x, ExprId x0) {
+  if (!s.order) return s.sum;
+  const bool inf = pool.is_constant(x0, Constant::Infinity) || pool.is_constant(x0, Constant::NegativeInfinity);
+  const Node& pn = pool.node(x0);
+  if (!inf && !(pn.kind == Kind::Number && pn.number.is_exact() && pn.number.is_zero())) return std::nullopt;
+  const ExprId order = order_term(pool, *s.order, x, x0, inf);
+  const Node& sn = pool.node(s.sum);
+  if (sn.kind == Kind::Number && sn.number.is_exact() && sn.number.is_zero()) return order;
+  return with_order_term(pool, sn.kind == Kind::Add ? sn.args : std::vector<ExprId>{s.sum}, order);
+}
+
+std::optional<ExprId> series_whole(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir, Series& s) {
+  std::vector<ExprId> args;
+  s = series_terms(pool, expr, x, x0, n, dir, false, &args);
+  if (args.empty()) return series_expr(pool, s, x, x0);
+  // The sum was built directly (t = x): intern it once, with its order term.
+  const Node& pn = pool.node(x0);
+  if (s.order && pn.kind == Kind::Number && pn.number.is_exact() && pn.number.is_zero())
+    return with_order_term(pool, std::move(args), order_term(pool, *s.order, x, x0, false));
+  Node sum(Kind::Add);
+  sum.args = std::move(args);
+  s.sum = pool.intern(std::move(sum));
+  return series_expr(pool, s, x, x0);
 }
 
 std::optional<LeadingTerm> leading_term(ExprPool& pool, ExprId expr, ExprId w, ExprId logw, bool* exact_zero,

@@ -24,6 +24,36 @@ TEST_F(SeriesTest, TaylorAndLaurent) {
   EXPECT_EQ(l.sum, P("1/x + x/6 + 7*x**3/360"));
 }
 
+TEST_F(SeriesTest, WholeInOneStepIsSeriesExpr) {
+  // series_whole (the Python path) builds the same node as series() then series_expr(), and the
+  // sum it hands back where it gives no expression is series()'s.
+  const ExprId oo = pool.constant(Constant::Infinity), mo = pool.constant(Constant::NegativeInfinity);
+  const struct {
+    const char* f;
+    ExprId x0;
+    int dir;
+    long n;
+  } cases[] = {{"exp(sin(x))", zero(), 1, 12},   {"1/(1 - x - x**2)", zero(), 1, 30}, {"1 + x + x**3", zero(), 1, 9},
+               {"x**2 + 3", zero(), 1, 1},         {"7", zero(), 1, 4},                 {"x", zero(), 1, 5},
+               {"sin(x)", zero(), 1, 0},           {"sqrt(x)*(1 + x)", zero(), 1, 4},  {"x**x", zero(), 1, 4},
+               {"a*exp(x)", zero(), 1, 5},         {"1/sin(x)", zero(), 1, 5},          {"exp(x)", zero(), -1, 6},
+               {"tan(x)", P("1"), 1, 5},           {"log(x)", P("2"), -1, 4},           {"1/(1 + x)", oo, 1, 5},
+               {"x/(x**2 - 1)", mo, 1, 6},         {"exp(x)", P("0.0"), 1, 4}};
+  for (const auto& c : cases) {
+    const ExprId f = P(c.f);
+    const Series ref = series(pool, f, x, c.x0, c.n, c.dir);
+    const std::optional<ExprId> want = series_expr(pool, ref, x, c.x0);
+    Series s;
+    const std::optional<ExprId> got = series_whole(pool, f, x, c.x0, c.n, c.dir, s);
+    ASSERT_EQ(got.has_value(), want.has_value()) << c.f;
+    if (want) EXPECT_EQ(*got, *want) << c.f << " -> " << Expr(pool, *got).str() << " vs " << Expr(pool, *want).str();
+    else EXPECT_EQ(s.sum, ref.sum) << c.f;
+    EXPECT_EQ(s.order, ref.order) << c.f;
+    EXPECT_EQ(s.local, ref.local) << c.f;
+    EXPECT_TRUE(s.terms.empty());
+  }
+}
+
 TEST_F(SeriesTest, ProductOfSeries) {
   // Catalan-like check: series(1/(1-x)**2) has coefficients k+1, the square of the geometric series.
   Series s = series(pool, P("1/(1 - x)**2"), x, zero(), 40);
