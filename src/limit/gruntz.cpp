@@ -2045,17 +2045,17 @@ std::optional<ExprId> limit_once(ExprPool& pool, ExprId expr, ExprId x, ExprId x
 thread_local int limit_depth = 0;
 
 // Every float (an IEEE double, an exact binary fraction) whose value is a fraction with a
-// denominator of at most 1024 replaced by that rational (0.5 by 1/2, 16.5 by 33/2, 0.375 by 3/8):
-// the same function, on which the algorithm compares exponents exactly; `any` is set when there was
-// one. Other floats stay (0.03 is 1080863910568919/36028797018963968: exponents on that grid are
-// beyond the series), so the limit stays undecided there.
+// denominator of at most 64 (as the series reads float exponents) replaced by that rational (0.5 by
+// 1/2, 16.5 by 33/2, 0.375 by 3/8): the same function, on which the algorithm compares exponents
+// exactly; `any` is set when there was one. Other floats stay (0.03 is
+// 1080863910568919/36028797018963968: a series on that grid is out of reach).
 ExprId exact_floats(ExprPool& p, ExprId e, bool& any, std::unordered_map<ExprId, ExprId>& memo) {
   if (auto it = memo.find(e); it != memo.end()) return it->second;
   const Node n = p.node(e);
   ExprId r = e;
   if (n.kind == Kind::Number && n.number.is_float() && std::isfinite(n.number.real())) {
     const mpq_class q(n.number.real());
-    if (q.get_den() <= 1024) {
+    if (q.get_den() <= 64) {
       r = p.number(Number(q));
       any = true;
     }
