@@ -1431,10 +1431,12 @@ Series series_terms(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, in
                       std::to_string(SeriesLimits::max_order) + " terms");
   if (dir != 1 && dir != -1) throw InvalidArgument("series: dir must be '+' or '-'");
   {
-    const std::vector<ExprId> fs = free_symbols(pool, x0);
-    if (std::find(fs.begin(), fs.end(), x) != fs.end())
-      throw InvalidArgument("series: the point x0 must not contain the variable");
     const Node& pn = pool.node(x0);
+    if (pn.kind != Kind::Number && pn.kind != Kind::Constant) {
+      const std::vector<ExprId> fs = free_symbols(pool, x0);
+      if (std::find(fs.begin(), fs.end(), x) != fs.end())
+        throw InvalidArgument("series: the point x0 must not contain the variable");
+    }
     if (pn.kind == Kind::Constant &&
         (pn.constant == Constant::ComplexInfinity || pn.constant == Constant::NaN))
       throw InvalidArgument("series: the point must be finite, oo or -oo");
@@ -1586,8 +1588,18 @@ std::optional<ExprId> series_whole(ExprPool& pool, ExprId expr, ExprId x, ExprId
   if (args.empty()) return series_expr(pool, s, x, x0);
   // The sum was built directly (t = x): intern it once, with its order term.
   const Node& pn = pool.node(x0);
-  if (s.order && pn.kind == Kind::Number && pn.number.is_exact() && pn.number.is_zero())
-    return with_order_term(pool, std::move(args), order_term(pool, *s.order, x, x0, false));
+  if (s.order && pn.kind == Kind::Number && pn.number.is_exact() && pn.number.is_zero()) {
+    // Every term is a number or c * x**e (x a symbol), and the order term O(x**k, x, 0) (an
+    // object; an object's rank is above a symbol's) comes after all of them in canonical order.
+    args.push_back(order_term(pool, *s.order, x, x0, false));
+#ifndef NDEBUG
+    if (!std::is_sorted(args.begin(), args.end(), [&](ExprId a, ExprId b) { return pool.compare(a, b) < 0; }))
+      throw AlkahestError("series: internal error: the order term is not last in canonical order");
+#endif
+    Node sum(Kind::Add);
+    sum.args = std::move(args);
+    return pool.intern(std::move(sum));
+  }
   Node sum(Kind::Add);
   sum.args = std::move(args);
   s.sum = pool.intern(std::move(sum));
