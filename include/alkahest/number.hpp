@@ -32,6 +32,10 @@ class Number {
   /// 1,000-bit numbers costs ~10 us, most of building a 100x100 rational inverse's entries);
   /// q == 1 gives an integer.
   static Number from_lowest_terms(mpq_class value);
+  /// The same from a numerator and a denominator in lowest terms (den > 0, gcd 1; not checked),
+  /// copied straight into the number's storage: no intermediate rational (each rational that is
+  /// moved costs allocations with GMP's C++ class), for callers that build many numbers.
+  static Number from_lowest_terms(mpz_srcptr num, mpz_srcptr den);
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_exact() const { return type() != Type::Float; }

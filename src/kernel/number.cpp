@@ -48,6 +48,18 @@ Number Number::rational(const mpz_class& p, const mpz_class& q) {
   return Number(mpq_class(p, q));
 }
 
+Number Number::from_lowest_terms(mpz_srcptr num, mpz_srcptr den) {
+  Number r;
+  if (mpz_cmp_ui(den, 1) == 0) {
+    mpz_set(std::get<mpz_class>(r.v_).get_mpz_t(), num);
+    return r;
+  }
+  mpq_class& q = r.v_.emplace<mpq_class>();
+  mpz_set(q.get_num_mpz_t(), num);
+  mpz_set(q.get_den_mpz_t(), den);
+  return r;
+}
+
 Number Number::from_lowest_terms(mpq_class value) {
   Number r;
   if (value.get_den() == 1)

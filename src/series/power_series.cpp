@@ -77,42 +77,48 @@ void to_q(const ExprPool& pool, const std::vector<ExprId>& c, std::size_t from, 
   fmpz_clear(k);
 }
 
+// Scratch space of reduced_number, reused for every coefficient of a series.
+struct Scratch {
+  Scratch() {
+    fmpz_init(g);
+    fmpz_init(a);
+    fmpz_init(b);
+    mpz_init(num);
+    mpz_init(den);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() {
+    fmpz_clear(g);
+    fmpz_clear(a);
+    fmpz_clear(b);
+    mpz_clear(num);
+    mpz_clear(den);
+  }
+  fmpz_t g, a, b;
+  mpz_t num, den;
+};
+
 // The number num/den, den > 0, as an interned node: reduced by one gcd (Number's mpq constructor
-// would compute it again) and its digits moved into the pool's node without further copies.
-// g, a, b are scratch.
-ExprId reduced_number(ExprPool& pool, const fmpz* num, const fmpz* den, fmpz_t g, fmpz_t a, fmpz_t b) {
+// would compute it again) and written into the number's storage directly.
+ExprId reduced_number(ExprPool& pool, const fmpz* num, const fmpz* den, Scratch& t) {
   if (fmpz_is_zero(num)) return pool.integer(0);
   if (fmpz_is_one(den) && fmpz_fits_si(num)) return pool.integer(fmpz_get_si(num));
-  fmpz_gcd(g, num, den);
-  fmpz_divexact(a, num, g);
-  fmpz_divexact(b, den, g);
-  if (fmpz_is_one(b)) {
-    if (fmpz_fits_si(a)) return pool.integer(fmpz_get_si(a));
-    mpz_class z;
-    fmpz_get_mpz(z.get_mpz_t(), a);
-    return pool.number(Number(std::move(z)));
-  }
-  mpq_class q;
-  fmpz_get_mpz(q.get_num_mpz_t(), a);
-  fmpz_get_mpz(q.get_den_mpz_t(), b);
-  return pool.number(Number::from_lowest_terms(std::move(q)));
+  fmpz_gcd(t.g, num, den);
+  fmpz_divexact(t.a, num, t.g);
+  fmpz_divexact(t.b, den, t.g);
+  if (fmpz_is_one(t.b) && fmpz_fits_si(t.a)) return pool.integer(fmpz_get_si(t.a));
+  fmpz_get_mpz(t.num, t.a);
+  fmpz_get_mpz(t.den, t.b);
+  return pool.number(Number::from_lowest_terms(t.num, t.den));
 }
-
-struct Scratch3 {  // three fmpz temporaries
-  Scratch3() { fmpz_init(g); fmpz_init(a); fmpz_init(b); }
-  Scratch3(const Scratch3&) = delete;
-  Scratch3& operator=(const Scratch3&) = delete;
-  ~Scratch3() { fmpz_clear(g); fmpz_clear(a); fmpz_clear(b); }
-  fmpz_t g, a, b;
-};
 
 // The coefficients 0 .. len-1 of p as interned numbers.
 std::vector<ExprId> from_q(ExprPool& pool, const fmpq_poly_t p, std::size_t len) {
   std::vector<ExprId> out(len, pool.integer(0));
   const std::size_t have = std::min(len, static_cast<std::size_t>(fmpq_poly_length(p)));
-  Scratch3 t;
-  for (std::size_t i = 0; i < have; ++i)
-    out[i] = reduced_number(pool, fmpq_poly_numref(p) + i, fmpq_poly_denref(p), t.g, t.a, t.b);
+  Scratch t;
+  for (std::size_t i = 0; i < have; ++i) out[i] = reduced_number(pool, fmpq_poly_numref(p) + i, fmpq_poly_denref(p), t);
   return out;
 }
 
@@ -165,10 +171,10 @@ std::vector<ExprId> from_hurwitz(ExprPool& pool, const fmpz* beta, slong len) {
   std::vector<ExprId> out(static_cast<std::size_t>(len), pool.integer(0));
   fmpz_t f;
   fmpz_init_set_ui(f, 1);
-  Scratch3 t;
+  Scratch t;
   for (slong k = 0; k < len; ++k) {
     if (k > 1) fmpz_mul_ui(f, f, static_cast<ulong>(k));
-    out[static_cast<std::size_t>(k)] = reduced_number(pool, beta + k, f, t.g, t.a, t.b);
+    out[static_cast<std::size_t>(k)] = reduced_number(pool, beta + k, f, t);
   }
   fmpz_clear(f);
   return out;

@@ -45,6 +45,17 @@ TEST(NumberTest, FromLowestTerms) {
   const Number b = Number::from_lowest_terms(mpq_class(-7, 1));
   EXPECT_TRUE(b.is_integer());
   EXPECT_TRUE(b.identical(Number(-7L)));
+  // From numerator and denominator: the same numbers.
+  const mpz_class num = -(big + 1), one = 1, seven = -7;
+  const Number c = Number::from_lowest_terms(num.get_mpz_t(), big.get_mpz_t());
+  EXPECT_TRUE(c.is_rational());
+  EXPECT_TRUE(c.identical(Number(mpq_class(num, big))));
+  EXPECT_EQ(c.hash(), Number(mpq_class(num, big)).hash());
+  const Number d = Number::from_lowest_terms(seven.get_mpz_t(), one.get_mpz_t());
+  EXPECT_TRUE(d.is_integer());
+  EXPECT_TRUE(d.identical(Number(-7L)));
+  const mpz_class three = 3, eight = 8;
+  EXPECT_TRUE(Number::from_lowest_terms(three.get_mpz_t(), eight.get_mpz_t()).identical(Number::rational(3, 8)));
 }
 
 TEST(NumberTest, Powers) {
