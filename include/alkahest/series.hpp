@@ -2,8 +2,9 @@
 // the expression becomes a truncated series in the local variable and the op table's functions act
 // on series (truncated products, inverses, exp/log/power recurrences, sin/cos together, arctangents
 // and arcsines as integrals of their derivatives, composition for gamma and polygamma). Where every
-// coefficient is rational the arithmetic is FLINT's fmpq_poly power series; otherwise coefficients
-// are expressions (expanded after each step). docs/calculus.md describes what is supported.
+// coefficient is rational the arithmetic is FLINT's fmpq_poly power series (exp and tan of Hurwitz
+// series: integer recurrences, power_series.cpp); otherwise coefficients are expressions
+// (expanded after each step). docs/calculus.md describes what is supported.
 #pragma once
 #include <functional>
 #include <optional>

@@ -1,5 +1,6 @@
 // Arithmetic of truncated power series (power_series.hpp). Coefficients are expressions; where all
-// that an operation reads are rational numbers it runs on FLINT's fmpq_poly series functions.
+// that an operation reads are rational numbers it runs on FLINT's fmpq_poly series functions
+// (exp and tan/tanh of Hurwitz series, whose k! a_k are integers, on integer recurrences instead).
 // Generic coefficients use the classical O(n^2) recurrences (J. C. P. Miller's for powers, the
 // differential equations B' = A'B for exp, (1+A)B' = A' for log, S' = CA', C' = -SA' for sin/cos).
 #include "series/power_series.hpp"
