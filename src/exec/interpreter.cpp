@@ -61,10 +61,11 @@ struct Interpreter::Plan {
     Kind kind;
     std::uint8_t o1 = 0, o2 = vm::kArNone, swap = 0, kinds = 0;
     bool to_out = false;  // the last step, computing the only output: writes the output array itself
+    bool sqrt = false;    // FuncOf / Chain: the function is sqrt (Kernels::raw_sqrt)
     Op op = Op::Count_;
     std::uint32_t index = 0;  // Input: which input; Cmp: the Cond
     std::uint32_t dst = 0, x = 0, y = 0, z = 0;
-    std::uint32_t first = 0, count = 0;  // Chain: its links (op: the function applied, or Count_)
+    std::uint32_t first = 0, count = 0;  // Chain: its links (op: the function applied, or Count_ for none)
   };
   struct Link {  // a vm::ChainLink with registers / constant indices for u and v
     std::uint8_t op = vm::kArNone, swap = 0, inner = vm::kArNone, kinds = 0;
@@ -294,9 +295,11 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
     if (arith_of(n.code) >= 0) {
       chain_of[v] = static_cast<std::int64_t>(chains.size());
       chains.push_back(build(v));
-    } else if (n.code == PCode::Func && op_info(n.op).arity == 1 && fusable(n.a) &&
-               k64.raw_unary[acc][static_cast<int>(n.op)] != nullptr &&
-               k32.raw_unary[acc][static_cast<int>(n.op)] != nullptr) {
+    } else if (fusable(n.a) &&
+               (n.code == PCode::Sqrt ||
+                (n.code == PCode::Func && op_info(n.op).arity == 1 &&
+                 k64.raw_unary[acc][static_cast<int>(n.op)] != nullptr &&
+                 k32.raw_unary[acc][static_cast<int>(n.op)] != nullptr))) {
       inside[n.a] = 1;
       chain_of[v] = static_cast<std::int64_t>(chains.size());
       chains.push_back(build(n.a));
@@ -357,8 +360,9 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
       s.index = n.index;
     } else if (chain_of[v] >= 0) {
       const ChainV& c = chains[static_cast<std::size_t>(chain_of[v])];
-      const bool func = n.code == PCode::Func;
-      s.op = func ? n.op : Op::Count_;
+      const bool func = n.code == PCode::Func || n.code == PCode::Sqrt;
+      s.op = n.code == PCode::Func ? n.op : Op::Count_;
+      s.sqrt = n.code == PCode::Sqrt;
       const TermV& h = c.terms[0];
       const bool pairable = c.terms.size() == 1 || (c.terms.size() == 2 && !func && c.terms[1].inner == vm::kArNone);
       if (pairable) {
@@ -500,7 +504,7 @@ void run_range(const Program& P, const Plan& plan, int acc, const std::vector<ex
           K.arith[s.o1][s.o2][s.swap][s.kinds](arg(s.x, s.kinds & 1), arg(s.y, s.kinds & 2), arg(s.z, s.kinds & 4), o, un);
           break;
         case Plan::Kind::FuncOf:
-          K.funcof[s.o1][s.kinds & 3](K.raw_unary[acc][static_cast<int>(s.op)], arg(s.x, s.kinds & 1),
+          K.funcof[s.o1][s.kinds & 3](s.sqrt ? K.raw_sqrt : K.raw_unary[acc][static_cast<int>(s.op)], arg(s.x, s.kinds & 1),
                                       arg(s.y, s.kinds & 2), o, un);
           break;
         case Plan::Kind::Chain: {
@@ -509,7 +513,7 @@ void run_range(const Program& P, const Plan& plan, int acc, const std::vector<ex
             links[k] = {arg(l.u, l.kinds & 1), arg(l.v, l.kinds & 2), l.op, l.swap, l.inner, l.kinds};
           }
           K.chain(links.data(), static_cast<int>(s.count),
-                  s.op == Op::Count_ ? nullptr : K.raw_unary[acc][static_cast<int>(s.op)], o, un);
+                  s.sqrt ? K.raw_sqrt : s.op == Op::Count_ ? nullptr : K.raw_unary[acc][static_cast<int>(s.op)], o, un);
           break;
         }
         case Plan::Kind::Sqrt: K.sqrt(ptr[s.x], o, un); break;

@@ -57,6 +57,9 @@ struct Kernels {
   const void* raw_unary[2][kOpCount] = {};
   const void* raw_binary[2][kOpCount] = {};
   const void* raw_pow[2] = {};
+  /// The vector square root (IEEE, correctly rounded) in the raw form, for the interpreter's
+  /// FuncOf and Chain steps.
+  const void* raw_sqrt = nullptr;
 };
 
 /// The best tables for this CPU (chosen on first use).
