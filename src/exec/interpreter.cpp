@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <thread>
 #include <type_traits>
-#include <unordered_map>
 #include <vector>
 
 #include "alkahest/errors.hpp"
@@ -111,27 +111,23 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
   };
   std::vector<Node> nodes;
   std::vector<std::uint32_t> reg_val(std::max<std::size_t>(P.n_regs, 1), 0);
-  struct Key {
-    std::uint64_t h1, h2;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const { return std::hash<std::uint64_t>()(k.h1 * 0x9E3779B97F4A7C15ULL ^ k.h2); }
-  };
-  std::unordered_map<Key, std::uint32_t, KeyHash> seen;
+  // Open addressing over node numbers (+1; 0 empty), at most half full: no allocation per value.
+  std::vector<std::uint32_t> table(std::bit_ceil(4 * P.code.size() + 16), 0);
+  nodes.reserve(P.code.size() + 1);
   auto value = [&](Node n) {
-    const Key key{(std::uint64_t(n.code) << 56) | (std::uint64_t(n.op) << 40) | n.index,
-                  (std::uint64_t(n.a) << 42) ^ (std::uint64_t(n.b) << 21) ^ n.c};
-    auto [it, fresh] = seen.try_emplace(key, static_cast<std::uint32_t>(nodes.size()));
-    if (fresh) {
-      nodes.push_back(n);
-      return it->second;
+    std::uint64_t h = (std::uint64_t(n.code) << 56) ^ (std::uint64_t(n.op) << 40) ^ n.index;
+    for (std::uint64_t f : {std::uint64_t(n.a), std::uint64_t(n.b), std::uint64_t(n.c)}) h = (h ^ f) * 0x9E3779B97F4A7C15ULL;
+    const std::size_t mask = table.size() - 1;
+    for (std::size_t i = (h ^ (h >> 29)) & mask;; i = (i + 1) & mask) {
+      if (table[i] == 0) {
+        nodes.push_back(n);
+        table[i] = static_cast<std::uint32_t>(nodes.size());
+        return static_cast<std::uint32_t>(nodes.size() - 1);
+      }
+      const Node& o = nodes[table[i] - 1];
+      if (o.code == n.code && o.op == n.op && o.index == n.index && o.a == n.a && o.b == n.b && o.c == n.c)
+        return table[i] - 1;
     }
-    const Node& o = nodes[it->second];  // a hash collision must not merge different values
-    if (o.code == n.code && o.op == n.op && o.index == n.index && o.a == n.a && o.b == n.b && o.c == n.c)
-      return it->second;
-    nodes.push_back(n);
-    return static_cast<std::uint32_t>(nodes.size() - 1);
   };
   for (const Instr& in : P.code) {
     Node n{in.code, Op::Count_, 0, 0, 0, 0};
@@ -195,6 +191,7 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
   // many terms then holds one partial sum, not every term, in registers).
   const std::size_t nv = nodes.size();
   std::vector<std::uint32_t> order;
+  order.reserve(nv);
   std::vector<std::uint8_t> state(nv, 0);  // 0 unseen, 1 on the stack, 2 done
   std::vector<std::uint32_t> uses(nv, 0);
   for (std::uint32_t o : outs) {
@@ -239,32 +236,36 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
     int inner;
     std::uint32_t u, v;
   };
-  struct ChainV {
-    std::vector<TermV> terms;                // terms[0]: the head
-    std::vector<std::pair<int, int>> ops;    // ops[k - 1]: (op, swap) of link k
+  struct LinkV {
+    int op, swap;  // link k > 0: acc = op(acc, t) (swap: op(t, acc)); link 0, the head: acc = t
+    TermV t;
   };
+  struct ChainV {
+    std::size_t first, count;  // chain_links[first, first + count)
+  };
+  std::vector<LinkV> chain_links, rev;  // rev: scratch, the links of one chain from the root down
   std::vector<std::int64_t> chain_of(nv, -1);
   std::vector<ChainV> chains;
   auto build = [&](std::uint32_t r) {
-    ChainV c;
-    std::vector<std::pair<std::pair<int, int>, TermV>> rev;  // links from the root down
+    rev.clear();
+    TermV head{};
     std::uint32_t cur = r;
     for (;;) {
       const Node& n = nodes[cur];
       const bool full = rev.size() >= kMaxLinks - 1;  // the rest of the spine: steps of its own
       if (n.code == PCode::Neg) {
         if (full || !fusable(n.a)) {
-          c.terms.push_back({vm::kArNeg, n.a, n.a});
+          head = {vm::kArNeg, n.a, n.a};
           break;
         }
-        rev.push_back({{vm::kArNeg, 0}, TermV{vm::kArNone, n.a, n.a}});
+        rev.push_back({vm::kArNeg, 0, TermV{vm::kArNone, n.a, n.a}});
         inside[n.a] = 1;
         cur = n.a;
         continue;
       }
       const bool fa = fusable(n.a), fb = n.b != n.a && fusable(n.b);
       if (full || (!fa && !fb)) {
-        c.terms.push_back({arith_of(n.code), n.a, n.b});
+        head = {arith_of(n.code), n.a, n.b};
         break;
       }
       const std::uint32_t spine = fa && (!fb || weight[n.a] >= weight[n.b]) ? n.a : n.b;
@@ -278,14 +279,13 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
           inside[other] = 1;
         }
       }
-      rev.push_back({{arith_of(n.code), spine == n.b && spine != n.a ? 1 : 0}, t});
+      rev.push_back({arith_of(n.code), spine == n.b && spine != n.a ? 1 : 0, t});
       inside[spine] = 1;
       cur = spine;
     }
-    for (std::size_t k = rev.size(); k-- > 0;) {
-      c.ops.push_back(rev[k].first);
-      c.terms.push_back(rev[k].second);
-    }
+    const ChainV c{chain_links.size(), rev.size() + 1};
+    chain_links.push_back({vm::kArNone, 0, head});
+    for (std::size_t k = rev.size(); k-- > 0;) chain_links.push_back(rev[k]);
     return c;
   };
   for (std::size_t k = order.size(); k-- > 0;) {  // parents before children
@@ -332,9 +332,12 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
   struct Pending {
     Plan::Step s;
     std::uint32_t value;
-    std::vector<std::uint32_t> reads;
+    std::size_t r0, r1;  // the values it reads: all_reads[r0, r1)
   };
+  std::vector<std::uint32_t> all_reads;
   std::vector<Pending> pend;
+  pend.reserve(nv);
+  all_reads.reserve(2 * nv);
   std::vector<std::int64_t> last_read(nv, -1);
   std::vector<Plan::Link> vlinks;  // chain links with value numbers (translated below)
   for (std::uint32_t v : order) {
@@ -342,29 +345,31 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
     if (inside[v] || n.code == PCode::Const) continue;
     Pending p{};
     p.value = v;
+    p.r0 = all_reads.size();
     Plan::Step& s = p.s;
     auto leaf = [&](std::uint32_t a, int bit, std::uint8_t& kinds) {  // constant or register
       if (is_const(a)) {
         kinds |= static_cast<std::uint8_t>(bit);
         return nodes[a].index;
       }
-      p.reads.push_back(a);
+      all_reads.push_back(a);
       return a;
     };
     auto regread = [&](std::uint32_t a) {
-      if (!is_const(a)) p.reads.push_back(a);
+      if (!is_const(a)) all_reads.push_back(a);
       return a;  // a constant is resolved below to its filled register
     };
     if (n.code == PCode::Input) {
       s.kind = Plan::Kind::Input;
       s.index = n.index;
     } else if (chain_of[v] >= 0) {
-      const ChainV& c = chains[static_cast<std::size_t>(chain_of[v])];
+      const ChainV& ch = chains[static_cast<std::size_t>(chain_of[v])];
+      const LinkV* c = chain_links.data() + ch.first;
       const bool func = n.code == PCode::Func || n.code == PCode::Sqrt;
       s.op = n.code == PCode::Func ? n.op : Op::Count_;
       s.sqrt = n.code == PCode::Sqrt;
-      const TermV& h = c.terms[0];
-      const bool pairable = c.terms.size() == 1 || (c.terms.size() == 2 && !func && c.terms[1].inner == vm::kArNone);
+      const TermV& h = c[0].t;
+      const bool pairable = ch.count == 1 || (ch.count == 2 && !func && c[1].t.inner == vm::kArNone);
       if (pairable) {
         s.kind = func ? Plan::Kind::FuncOf : Plan::Kind::Arith;
         s.o1 = static_cast<std::uint8_t>(h.inner);
@@ -377,24 +382,24 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
         }
         s.z = s.x;
         if (s.kinds & 1) s.kinds |= 4;
-        if (c.terms.size() == 2) {
-          s.o2 = static_cast<std::uint8_t>(c.ops[0].first);
+        if (ch.count == 2) {
+          s.o2 = static_cast<std::uint8_t>(c[1].op);
           if (s.o2 != vm::kArNeg) {
             s.kinds &= 3;
-            s.swap = static_cast<std::uint8_t>(c.ops[0].second);
-            s.z = leaf(c.terms[1].u, 4, s.kinds);
+            s.swap = static_cast<std::uint8_t>(c[1].swap);
+            s.z = leaf(c[1].t.u, 4, s.kinds);
           }
         }
       } else {
         s.kind = Plan::Kind::Chain;
         s.first = static_cast<std::uint32_t>(vlinks.size());
-        s.count = static_cast<std::uint32_t>(c.terms.size());
-        for (std::size_t k = 0; k < c.terms.size(); ++k) {
+        s.count = static_cast<std::uint32_t>(ch.count);
+        for (std::size_t k = 0; k < ch.count; ++k) {
           Plan::Link l;
-          const TermV& t = c.terms[k];
+          const TermV& t = c[k].t;
           if (k > 0) {
-            l.op = static_cast<std::uint8_t>(c.ops[k - 1].first);
-            l.swap = static_cast<std::uint8_t>(c.ops[k - 1].second);
+            l.op = static_cast<std::uint8_t>(c[k].op);
+            l.swap = static_cast<std::uint8_t>(c[k].swap);
           }
           if (k > 0 && l.op == vm::kArNeg) {
             vlinks.push_back(l);  // no term
@@ -433,8 +438,9 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
           break;
       }
     }
-    for (std::uint32_t a : p.reads) last_read[a] = static_cast<std::int64_t>(pend.size());
-    pend.push_back(std::move(p));
+    p.r1 = all_reads.size();
+    for (std::size_t q = p.r0; q < p.r1; ++q) last_read[all_reads[q]] = static_cast<std::int64_t>(pend.size());
+    pend.push_back(p);
   }
   // Registers: a value's register is free again after its last read (inputs and constants read
   // as arrays keep theirs). An operation may write the register it reads: every kernel reads an
@@ -457,10 +463,13 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
         bit <<= 1;
       }
     }
-    std::sort(p.reads.begin(), p.reads.end());
-    p.reads.erase(std::unique(p.reads.begin(), p.reads.end()), p.reads.end());
-    for (std::uint32_t a : p.reads)
+    const auto rb = all_reads.begin() + static_cast<std::ptrdiff_t>(p.r0);
+    std::sort(rb, all_reads.begin() + static_cast<std::ptrdiff_t>(p.r1));
+    const auto re = std::unique(rb, all_reads.begin() + static_cast<std::ptrdiff_t>(p.r1));
+    for (auto it = rb; it != re; ++it) {
+      const std::uint32_t a = *it;
       if (last_read[a] == static_cast<std::int64_t>(i) && !pinned[a] && !is_out[a]) free_regs.push_back(reg[a]);
+    }
     reg[p.value] = new_reg();
     s.dst = reg[p.value];
     if (s.kind == Plan::Kind::Input) pinned[p.value] = 1;
