@@ -12,6 +12,8 @@ from alkahest import N, ExprPool, is_zero, limit, parse
 sp = pytest.importorskip("sympy")
 mpmath = pytest.importorskip("mpmath")
 
+from test_limit_rules import _points  # noqa: E402  (the same approach points)
+
 C = {"complex": True}
 POS_INT = {"integer": True, "positive": True}
 POS = {"positive": True}
@@ -56,16 +58,6 @@ CASES = [
 ]
 
 MP = {"elliptic_k": mpmath.ellipk, "elliptic_e": mpmath.ellipe}
-
-
-def _points(point, direction):
-    if point == "oo":
-        return [mpmath.mpf(10) ** k for k in (6, 12, 24)]
-    if point == "-oo":
-        return [-mpmath.mpf(10) ** k for k in (6, 12, 24)]
-    x0 = mpmath.mpf(sp.sympify(point))
-    s = 1 if direction == "+" else -1
-    return [x0 + s * mpmath.mpf(10) ** -k for k in (6, 12, 24)]
 
 
 def _numeric(text, var, point, direction, expected, values):
