@@ -12,7 +12,7 @@ from alkahest import N, ExprPool, is_zero, limit, parse
 sp = pytest.importorskip("sympy")
 mpmath = pytest.importorskip("mpmath")
 
-from test_limit_rules import _points  # noqa: E402  (the same approach points)
+from test_limit_rules import _approaches, _points  # noqa: E402  (the same approach points)
 
 C = {"complex": True}
 POS_INT = {"integer": True, "positive": True}
@@ -72,17 +72,7 @@ def _numeric(text, var, point, direction, expected, values):
     pv = [mpmath.mpc(sp.re(subs[q]).evalf(130), sp.im(subs[q]).evalf(130)) for q in params]
     pv = [c.real if c.imag == 0 else c for c in pv]
     got = [mpmath.mpc(f(p, *pv)) for p in _points(point, direction)]
-    if "oo" in expected:
-        d = complex(sp.sympify(expected.replace("oo", "1")).subs(subs).evalf())
-        d /= abs(d)
-        dots = [g * mpmath.conj(d) for g in got]
-        assert all(abs(t.imag) < 1e-6 * abs(t.real) + 1e-30 for t in dots), got
-        assert dots[0].real < dots[1].real < dots[2].real and dots[2].real > 1e5, got
-        return
-    target = sp.sympify(expected).subs(subs)
-    L = mpmath.mpc(sp.re(target).evalf(120), sp.im(target).evalf(120))
-    errs = [abs(g - L) for g in got]
-    assert errs[2] < 1e-4 and (errs[2] <= errs[0] or errs[2] < 1e-20), (got, L)
+    _approaches(got, expected, subs)
 
 
 @pytest.mark.parametrize("text,var,point,direction,expected,facts,values", CASES)
