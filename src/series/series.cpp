@@ -25,6 +25,19 @@ using namespace series_detail;
 
 namespace {
 
+// Ctx::branch_arg set for one power or log (the argument whose branch its expansion checks) and
+// cleared on every exit, return or exception.
+class BranchArg {
+ public:
+  BranchArg(Ctx& cx, ExprId arg) : cx_(cx) { cx_.branch_arg = arg; }
+  ~BranchArg() { cx_.branch_arg = 0; }
+  BranchArg(const BranchArg&) = delete;
+  BranchArg& operator=(const BranchArg&) = delete;
+
+ private:
+  Ctx& cx_;
+};
+
 // The sign of a value free of the variable: facts first, then a certified enclosure for constants.
 std::optional<int> sign_of(ExprPool& pool, ExprId c) {
   const Facts& f = pool.node(c).facts;
@@ -178,15 +191,8 @@ class Expander {
         if (is_const(e)) {
           PSeries gb = get(b);
           set_arg_real(b);
-          cx_.branch_arg = b;
-          try {
-            PSeries r = pow_const(cx_, std::move(gb), e);
-            cx_.branch_arg = 0;
-            return r;
-          } catch (...) {
-            cx_.branch_arg = 0;
-            throw;
-          }
+          const BranchArg branch(cx_, b);
+          return pow_const(cx_, std::move(gb), e);
         }
         set_arg_real(b);
         if (is_const(b)) {  // b**E = exp(E log b)
@@ -602,15 +608,8 @@ class Expander {
     auto& p = cx_.pool;
     if (name == "exp") return series_detail::exp(cx_, a);
     if (name == "log") {
-      cx_.branch_arg = n.args[0];
-      try {
-        PSeries r = series_detail::log(cx_, a);
-        cx_.branch_arg = 0;
-        return r;
-      } catch (...) {
-        cx_.branch_arg = 0;
-        throw;
-      }
+      const BranchArg branch(cx_, n.args[0]);
+      return series_detail::log(cx_, a);
     }
     if (name == "sin") return sin_or_cos(cx_, a, false, false);
     if (name == "cos") return sin_or_cos(cx_, a, true, false);
