@@ -400,3 +400,128 @@ def expr_trees(nsyms: int = 3, depth: int = 4):
             level = _level(level, nsyms)
         _CACHE[key] = _with_symbol(level, nsyms)
     return _CACHE[key]
+
+
+# ---------------------------------------------------------------------------------------------
+# The rows of ops_elementary.def, ops_special.def and ops_integrals.def
+# ---------------------------------------------------------------------------------------------
+# Their real domains are intervals with poles, branch points and cuts at the ends, so each call
+# gets its arguments squashed into a closed interval inside the domain where the function and its
+# derivative are finite and moderate: lo + (hi - lo)/2 (1 + s(u)) with s = tanh, sin or erf.
+# Orders, branch indices and parameters (derivatives in them have no closed form) are constants.
+# Each entry: (name, constant leading arguments to choose from (LambertW's branch index is its
+# last argument), the intervals of the variable arguments, a bound of |value| over them). "hypot", "Min" and "Max" take two unrestricted trees.
+
+def _q(v):
+    return Fraction(v) if isinstance(v, str) else v
+
+
+_SPECIAL_ROWS = [
+    ("sec", [()], [("-1.3", "1.3")], 4.0),
+    ("csc", [()], [("0.3", "2.8")], 3.5),
+    ("cot", [()], [("0.3", "2.8")], 3.5),
+    ("csch", [()], [("0.3", "5")], 3.5),
+    ("coth", [()], [("-5", "-0.3")], 3.5),
+    ("acosh", [()], [("1.05", "20")], 4.0),
+    ("atanh", [()], [("-0.95", "0.95")], 2.0),
+    ("asec", [()], [("1.1", "20")], 2.0),
+    ("asec", [()], [("-20", "-1.1")], 3.2),
+    ("acsc", [()], [("-20", "-1.1")], 2.0),
+    ("acoth", [()], [("1.1", "20")], 2.0),
+    ("asech", [()], [("0.05", "0.95")], 4.0),
+    ("acsch", [()], [("-20", "-0.1")], 3.0),
+    ("loggamma", [()], [("0.1", "30")], 75.0),
+    ("digamma", [()], [("0.3", "30")], 4.0),
+    ("beta", [()], [("0.3", "8"), ("0.3", "8")], 10.0),
+    ("zeta", [(2,), (3,), (Fraction(5, 2),), (Fraction(3, 2),), (4.5,)], [("0.2", "10")], 40.0),
+    ("factorial", [()], [("-0.8", "9")], 4.0e5),
+    ("binomial", [(2,), (3,), (Fraction(5, 2),), (0.7,)], [("-0.9", "12")], 1.0e3),
+    ("harmonic", [()], [("-0.8", "30")], 6.0),
+    ("LambertW", [()], [("-0.3", "50")], 3.0),
+    ("LambertW", [(-1,)], [("-0.36", "-0.01")], 7.0),
+    ("besselj", [(0,), (1,), (3,), (Fraction(5, 2),), (Fraction(-1, 2),), (1.5,)], [("0.1", "30")], 3.0),
+    ("bessely", [(0,), (1,), (2,), (Fraction(1, 2),), (1.5,)], [("0.3", "30")], 20.0),
+    ("besseli", [(0,), (1,), (2,), (Fraction(1, 2),), (Fraction(-1, 2),)], [("0.1", "10")], 3.0e3),
+    ("besselk", [(0,), (1,), (2,), (Fraction(1, 2),)], [("0.2", "15")], 60.0),
+    ("lowergamma", [(Fraction(1, 2),), (Fraction(3, 2),), (2.7,), (4,)], [("0.05", "20")], 7.0),
+    ("uppergamma", [(Fraction(1, 2),), (Fraction(3, 2),), (2.7,), (4,)], [("0.05", "20")], 7.0),
+    ("polylog", [(2,), (3,), (Fraction(3, 2),), (Fraction(1, 2),)], [("-10", "0.9")], 10.0),
+    ("erfi", [()], [("-3", "3")], 1.7e3),
+    ("Ei", [()], [("0.1", "12")], 1.5e4),
+    ("Ei", [()], [("-20", "-0.1")], 2.0),
+    ("li", [()], [("1.5", "60")], 25.0),
+    ("li", [()], [("0.05", "0.8")], 1.0),
+    ("Si", [()], [("-30", "30")], 2.0),
+    ("Ci", [()], [("0.1", "30")], 2.0),
+    ("Shi", [()], [("-10", "10")], 1.5e3),
+    ("Chi", [()], [("0.1", "10")], 1.5e3),
+    ("fresnels", [()], [("-5", "5")], 1.0),
+    ("fresnelc", [()], [("-5", "5")], 1.0),
+    ("elliptic_k", [()], [("-10", "0.95")], 3.0),
+    ("elliptic_e", [()], [("-10", "0.95")], 4.0),
+    ("elliptic_e", [()], [("-3", "3"), ("-5", "0.9")], 8.0),
+    ("elliptic_f", [()], [("-3", "3"), ("-5", "0.9")], 10.0),
+    ("elliptic_pi", [()], [("-5", "0.9"), ("-5", "0.9")], 30.0),
+]
+#: The row names the special strategy draws (tests check that every numeric row of those files is here).
+SPECIAL_NAMES = sorted({r[0] for r in _SPECIAL_ROWS} | {"hypot", "Min", "Max"})
+
+
+def _into(draw, item, lo, hi):
+    """`item` squashed into the closed interval [lo, hi]."""
+    lo, hi = _q(lo), _q(hi)
+    s = draw(st.sampled_from(["tanh", "sin", "erf"]))
+    half, mid = (hi - lo) / 2, (hi + lo) / 2
+    tree = ("mul", ("f", s, item[0]), ("py", half))
+    return ("add", tree, ("py", mid)) if mid else tree
+
+
+@st.composite
+def _special_call(draw, children):
+    k = draw(st.integers(0, len(_SPECIAL_ROWS) + 2))
+    if k >= len(_SPECIAL_ROWS):  # hypot, Min, Max of two unrestricted trees
+        a, b = draw(children), draw(children)
+        name = ("hypot", "Min", "Max")[k - len(_SPECIAL_ROWS)]
+        bound = a[1] + b[1] if name == "hypot" else max(a[1], b[1])
+        # Min and Max are piecewise: their derivatives jump where the arguments cross
+        return _clip(draw, (("f", name, a[0], b[0]), bound, a[2] and b[2] and name == "hypot"))
+    name, consts, intervals, bound = _SPECIAL_ROWS[k]
+    const = draw(st.sampled_from(consts))
+    args, smooth = [("py", c) if isinstance(c, (int, Fraction)) else ("float", c) for c in const], True
+    if args and args[0][0] == "py" and draw(st.booleans()):  # pool numbers as well as Python ones
+        c = args[0][1]
+        args[0] = ("int", c) if isinstance(c, int) else ("rat", c.numerator, c.denominator)
+    for lo, hi in intervals:
+        item = draw(children)
+        args.append(_into(draw, item, lo, hi))
+        smooth = smooth and item[2]
+    if name == "LambertW":  # the branch index is the last argument
+        args = args[1:] + args[:1]
+    return _clip(draw, (("f", name, *args), bound, smooth))
+
+
+_SPECIAL_CACHE: dict = {}
+
+
+def special_trees(nsyms: int = 2, depth: int = 2):
+    """Strategy for (tree, bound, smooth) triples that call the newer rows of the op table
+    (_SPECIAL_ROWS): a call of one of them on expr_trees(nsyms, depth) arguments, sometimes nested
+    once more or combined with another such tree by + or *, always holding a symbol."""
+    key = (nsyms, depth)
+    if key not in _SPECIAL_CACHE:
+        inner = expr_trees(nsyms, depth)
+
+        @st.composite
+        def tree(draw):
+            item = draw(_special_call(inner))
+            how = draw(st.sampled_from(["alone", "alone", "nest", "add", "mul"]))
+            if how == "nest":
+                item = draw(_special_call(st.just(item)))
+            elif how in ("add", "mul"):
+                other = draw(_special_call(inner) if draw(st.booleans()) else inner)
+                bound = item[1] * other[1] if how == "mul" else item[1] + other[1]
+                item = _clip(draw, ((how, item[0], other[0]), bound, item[2] and other[2]))
+            return item
+
+        _SPECIAL_CACHE[key] = _with_symbol(tree(), nsyms)
+    return _SPECIAL_CACHE[key]
