@@ -914,6 +914,65 @@ class Printer {
         node(n.args[1], kTop);
         text("\\right)");
         return;
+      // The special functions in their textbook notation (SymPy's LaTeX forms).
+      case Op::LambertW:     // W(x) on the principal branch, W_k(x) on branch k
+      case Op::BesselJ:      // J_nu(x), Y_nu(x), I_nu(x), K_nu(x)
+      case Op::BesselY:
+      case Op::BesselI:
+      case Op::BesselK:
+      case Op::Polylog: {    // Li_s(z)
+        const bool lambert = n.op == Op::LambertW;
+        const ExprId index = lambert ? n.args[1] : n.args[0];
+        const ExprId arg = lambert ? n.args[0] : n.args[1];
+        text(lambert ? "W" : n.op == Op::BesselJ ? "J" : n.op == Op::BesselY ? "Y" : n.op == Op::BesselI ? "I"
+                           : n.op == Op::BesselK ? "K" : "\\operatorname{Li}");
+        const Node& k = N(index);
+        if (!(lambert && k.kind == Kind::Number && k.number.is_integer() && k.number.integer() == 0)) {
+          text("_{");
+          node(index, kTop);
+          text("}");
+        }
+        text("\\left(");
+        node(arg, kTop);
+        text("\\right)");
+        return;
+      }
+      case Op::Factorial:  // x!, (x + 1)!
+        node(n.args[0], kAtom);
+        text("!");
+        return;
+      case Op::Binomial:
+        text("{\\binom{");
+        node(n.args[0], kTop);
+        text("}{");
+        node(n.args[1], kTop);
+        text("}}");
+        return;
+      case Op::EllipticEInc:  // E(phi | m), F(phi | m), Pi(n | m), Pi(n; phi | m)
+      case Op::EllipticF:
+      case Op::EllipticPi:
+      case Op::EllipticPiInc:
+        text(std::string(info.latex) + "\\left(");
+        node(n.args[0], kTop);
+        if (n.op == Op::EllipticPiInc) {
+          text("; ");
+          node(n.args[1], kTop);
+        }
+        text("\\middle| ");
+        node(n.args.back(), kTop);
+        text("\\right)");
+        return;
+      case Op::Hyp2f1:  // 2F1 with its parameters stacked, as SymPy's hyper([a, b], [c], z)
+        text("{{}_{2}F_{1}\\left(\\begin{matrix} ");
+        node(n.args[0], kTop);
+        text(", ");
+        node(n.args[1], kTop);
+        text(" \\\\ ");
+        node(n.args[2], kTop);
+        text(" \\end{matrix}\\middle| {");
+        node(n.args[3], kTop);
+        text("} \\right)}");
+        return;
       default: break;
     }
     std::string cmd = info.latex.empty() ? "\\operatorname{" + std::string(info.name) + "}"

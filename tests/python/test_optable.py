@@ -209,3 +209,40 @@ def test_functions_md_lists_every_row():
     want = {functions_md_line(r) for r in ROWS}
     assert not want - have, "docs/functions.md lacks (or misstates) these rows:\n" + "\n".join(sorted(want - have))
     assert not have - want, "docs/functions.md lists rows the table does not have:\n" + "\n".join(sorted(have - want))
+
+
+# Rows whose LaTeX is deliberately not SymPy's: alkahest's form (SymPy writes e^{x}, polygamma and
+# loggamma by name, and the bridge's forms of cbrt and hypot).
+OWN_LATEX = {"exp": r"\exp{\left(x \right)}", "polygamma": r"\psi^{\left(x\right)}\left(y\right)",
+             "digamma": r"\psi^{\left(0\right)}\left(x\right)", "loggamma": r"\log\Gamma{\left(x \right)}",
+             "cbrt": r"\operatorname{cbrt}{\left(x \right)}", "hypot": r"\operatorname{hypot}{\left(x, y \right)}"}
+
+
+def test_latex_is_sympys():
+    """Every row's LaTeX, on symbols, is SymPy's (up to spaces and grouping braces): J_{nu}(x),
+    W_{k}(x), Li_{s}(z), x!, binomials, E(phi | m), 2F1 with stacked parameters, ..."""
+    sp = pytest.importorskip("sympy")
+    pool = ak.ExprPool()
+    syms = list(pool.symbols("x y z w"))
+
+    def norm(s):
+        return re.sub(r"[\s{}]", "", s)
+
+    seen = set()
+    for r in ROWS:
+        name, arity = r[0], r[1]
+        e = getattr(ak, name)(*syms[: 2 if arity == -1 else arity])
+        if e.node().kind != "Func":  # re, im, conjugate, arg of real symbols fold away
+            continue
+        seen.add(name)
+        if name in OWN_LATEX:
+            assert e.latex() == OWN_LATEX[name], name
+        else:
+            assert norm(e.latex()) == norm(sp.latex(ak.to_sympy(e))), (name, e.latex(), sp.latex(ak.to_sympy(e)))
+    assert {"besselj", "LambertW", "polylog", "factorial", "binomial", "elliptic_pi", "hyp2f1"} <= seen
+    # arguments that need grouping, branch indices, the principal branch
+    x, y = syms[:2]
+    assert ak.factorial(x + 1).latex() == r"\left(x + 1\right)!"
+    assert ak.LambertW(x, -1).latex() == r"W_{-1}\left(x\right)" and ak.LambertW(x).latex() == r"W\left(x\right)"
+    assert ak.bessely(2, x + 1).latex() == sp.latex(sp.bessely(2, sp.Symbol("x") + 1))
+    assert ak.elliptic_pi(x, y, x * y).latex() == r"\Pi\left(x; y\middle| x y\right)"
