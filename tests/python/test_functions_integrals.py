@@ -124,7 +124,7 @@ def test_eval_expr_values_of_the_wide_rows(key, report):
     want = reference(fn, cols)
     got = np.array([ak.eval_expr(e, dict(zip(xs, map(float, args)))) for args in zip(*cols)])
     finite = np.isfinite(want)
-    assert finite.sum() >= 900, (key, finite.sum())
+    assert finite.sum() >= 1000, (key, finite.sum())
     err = ulps(got, want)[finite]
     report.append(f"{key}: {err.max():.2f} (eval_expr)")
     assert err.max() <= BOUND, (key, err.max())
