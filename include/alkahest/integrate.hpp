@@ -4,6 +4,7 @@
 // never a guess.
 #pragma once
 #include <optional>
+#include <string>
 
 #include "alkahest/pool.hpp"
 
@@ -29,6 +30,8 @@ struct IntegrateOptions {
 struct IntegrateReport {
   long steps = 0;
   bool budget_exhausted = false;
+  /// No antiderivative was found because the Risch algorithm proved that none is elementary.
+  bool proved_nonelementary = false;
 };
 
 /// An antiderivative of `f` with respect to the symbol `x` (no constant of integration), or
@@ -43,6 +46,24 @@ std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const Integr
 /// when f is not such a function or when the log part needs the roots of an irreducible
 /// polynomial of degree >= 3 (it would need a RootSum).
 std::optional<ExprId> integrate_rational(ExprPool& pool, ExprId f, ExprId x);
+
+/// What the transcendental Risch algorithm decided about f (risch_integrate).
+enum class RischVerdict { Elementary, NonElementary, Undecided };
+struct RischResult {
+  RischVerdict verdict = RischVerdict::Undecided;
+  /// The antiderivative (checked by differentiation) when elementary and written out; an
+  /// elementary verdict without one means the answer needs what is not built (algebraic residues).
+  std::optional<ExprId> antiderivative;
+  /// Why: the step of the algorithm that proved non-elementarity, or what was out of reach.
+  std::string reason;
+};
+
+/// The transcendental Risch algorithm for integrands in Q(x, t), t = exp(a) or t = log(a) with a in
+/// Q(x) nonconstant (Bronstein, Symbolic Integration I, ch. 5-6): Hermite reduction in t, the
+/// Rothstein-Trager residue criterion, the Risch differential equation (exp) and limited
+/// integration (log) for the polynomial part. NonElementary is a proof; Undecided covers
+/// integrands outside that class (parameters, several monomials, towers) and limits of the work.
+RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x);
 
 /// Whether d/dx F - f vanishes at `points` random points (x in (0.2, 2.2), every other symbol in
 /// (1.1, 3.1); points where either side cannot be evaluated are skipped, at least two must be

@@ -349,7 +349,17 @@ std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const Integr
     report->steps = in.steps_used();
     report->budget_exhausted = in.budget_hit();
   }
-  if (!r) return std::nullopt;
+  if (!r) {
+    // The heuristics (and the special-function forms) found nothing: the Risch algorithm decides
+    // where the integrand is in Q(x, exp(a)) or Q(x, log(a)), a checked answer or a proof.
+    const RischResult rr = risch_integrate(pool, g, x);
+    if (rr.verdict == RischVerdict::Elementary && rr.antiderivative) {
+      r = rr.antiderivative;
+    } else {
+      if (report && rr.verdict == RischVerdict::NonElementary) report->proved_nonelementary = true;
+      return std::nullopt;
+    }
+  }
   if (options.verify && !check_antiderivative(pool, *r, f, x)) return std::nullopt;
   if (case_depth >= 2) return r;
   const auto cases = parameter_cases(pool, *r, x);
