@@ -127,6 +127,8 @@ def alkahest_worker() -> None:
             if F is not None and "Integral(" not in str(F):
                 out["status"], out["note"] = check(F, f, x, params, prob["index"])
                 out["answer"] = str(F)[:400]
+            elif F is not None and getattr(ak, "is_elementary", None) and ak.is_elementary(F) is False:
+                out["note"] = NONELEMENTARY_NOTE  # the Risch algorithm's proof: still unevaluated
         except Exception as exc:  # an error is no answer; the message says which
             out["note"] = f"{type(exc).__name__}: {exc}"[:300]
         print(json.dumps(out), flush=True)
@@ -299,6 +301,9 @@ def summarize(rows, key):
     return table
 
 
+NONELEMENTARY_NOTE = "proved non-elementary (Risch)"
+
+
 def report(results, systems, out=sys.stdout):
     for key, title in (("cls", "class"), ("suite", "book")):
         print(f"\n### By {title}\n", file=out)
@@ -325,6 +330,13 @@ def report(results, systems, out=sys.stdout):
         t = summarize(results[s]["rows"], "cls")["ALL"]
         print(f"| {s} | {t['n']} | {t['solved']} | {t['wrong']} | {t['time']:.1f} | {results[s]['wall']:.0f} | "
               f"{results[s]['timeout']} | {results[s]['date']} |", file=out)
+    for s in systems:
+        rows = results[s]["rows"]
+        proved = sum(1 for r in rows if r["status"] == "unevaluated" and r.get("note") == NONELEMENTARY_NOTE)
+        if proved:
+            uneval = sum(1 for r in rows if r["status"] == "unevaluated")
+            print(f"\n{s}: {proved} of the {uneval} unevaluated problems are proved to have no elementary "
+                  f"antiderivative (the Risch algorithm; alkahest.is_elementary(...) is False).", file=out)
 
 
 def main(argv=None):

@@ -158,6 +158,7 @@ from ._config import show_config
 from ._sympy import from_sympy, to_sympy
 from ._core import check_antiderivative, integrate_antiderivative, integrate_rational
 from ._integrate import IntegrationBudgetWarning, integrate, nintegrate
+from ._risch import is_elementary, risch_integrate
 # Series and limits (python/bind_series.cpp, python/alkahest/_series.py, docs/calculus.md).
 from . import _series
 from ._series import SeriesData, limit, series, series_data
@@ -335,6 +336,7 @@ __all__ = [
     # polynomial algebra
     # integration
     "check_antiderivative", "IntegrationBudgetWarning", "integrate", "integrate_antiderivative", "integrate_rational", "nintegrate",
+    "risch_integrate", "is_elementary",
     # summation
     "antidifference", "summation", "summation_closed_form",
     # matrices

@@ -164,8 +164,18 @@ class IntegrationBudgetWarning(RuntimeWarning):
     returned unevaluated, and a larger ``max_steps`` (or ``timeout``) may find one."""
 
 
+class _NonElementary:
+    """_antiderivative's answer when the Risch algorithm proved there is no elementary one."""
+
+
+_NONELEMENTARY = _NonElementary()
+
+
 def _antiderivative(f: Any, x: Any, max_steps: int, seconds: float) -> Any:
-    F, exhausted, steps = _core.integrate_antiderivative(f, x, max_steps, seconds, report=True)
+    F, exhausted, steps, proved = _core.integrate_antiderivative(f, x, max_steps, seconds, report=True,
+                                                                report_proof=True)
+    if F is None and proved:
+        return _NONELEMENTARY
     if F is None and exhausted:
         what = f"timeout={seconds:g} s" if seconds > 0 and steps <= max_steps else f"max_steps={max_steps}"
         warnings.warn(f"integrate: the search for an antiderivative of {str(f)[:120]} stopped at its budget "
@@ -184,8 +194,10 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: Optional[flo
     Lazard-Rioboo-Trager), a table of elementary forms, substitutions, integration by parts and
     trigonometric rewriting, and each is checked by differentiation before it is returned. A
     definite integral is F(b) - F(a) only when a numerical quadrature over [a, b] agrees (numeric
-    limits). When nothing is found the integral is returned unevaluated (None until the kernel has
-    the Integral object). ``max_steps`` bounds the search, so the answer is the same on every
+    limits). When nothing is found the integral is returned unevaluated; where the integrand is in
+    Q(x, exp(a)) or Q(x, log(a)) the Risch algorithm decides, and an Integral it proved to have no
+    elementary antiderivative has ``is_elementary(...) is False`` (special-function answers such as
+    erf or Ei, where the table has them, come first). ``max_steps`` bounds the search, so the answer is the same on every
     machine (when the search stops there without an answer, an ``IntegrationBudgetWarning`` says
     so); ``timeout`` (seconds, default None: no limit) adds a wall-clock limit, under which a
     slow or loaded machine may report "not found" where a fast one answers. With
@@ -223,6 +235,8 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: Optional[flo
         if isinstance(lim, tuple):
             x, a, b = lim
             F = _antiderivative(result, x, max_steps, seconds)
+            if F is _NONELEMENTARY:
+                F = None
             value = None if F is None else _definite(result, F, x, a, b)
             if value is None and numeric:
                 value = x.pool.float(nintegrate(result, (x, a, b))[0])
@@ -231,7 +245,11 @@ def integrate(f: Any, *limits: Any, max_steps: int = 4000, timeout: Optional[flo
             result = value
         else:
             F = _antiderivative(result, lim, max_steps, seconds)
-            if F is None:
+            if F is _NONELEMENTARY and not done:
+                from ._risch import mark_nonelementary
+
+                return mark_nonelementary(result, lim)
+            if F is None or F is _NONELEMENTARY:
                 return _unevaluated(result, tuple(done) + (lim,))
             result = F
     return result

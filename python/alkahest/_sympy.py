@@ -172,6 +172,13 @@ def to_sympy(expr, real: bool = False):
             out = f([args[0], args[1]], [args[2]], args[3]) if f is sp.hyper else f(*args)
         elif kind == "Object":
             out = _object_to_sympy(sp, node, args)
+            if node.op == "Integral":
+                from ._risch import nonelementary_reason
+
+                if nonelementary_reason(e) is not None:  # proved by the Risch algorithm
+                    from sympy.integrals.risch import NonElementaryIntegral
+
+                    out = NonElementaryIntegral(*out.args)
         else:  # pragma: no cover - the node kinds are fixed
             raise AssertionError(f"to_sympy: unknown node kind {kind!r}")
         done[e.id] = out

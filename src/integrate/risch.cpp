@@ -855,9 +855,9 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
       for (const auto& p : cs) content = gcd(content, p);
       std::vector<QX> prim;
       for (const auto& p : cs) prim.push_back(p.zero() ? QX() : exact_div(p, content));
-      // log(S) = log(prim) + log(content / L): the log derivative of content/L leaves K.
+      // log(S) = log(prim) + log(content / L): the log derivative of content/L joins the part in K.
       const RF mult(content, L);
-      k_part = k_part - RF(c) * (dx(mult) / mult);
+      k_part = k_part + RF(c) * (dx(mult) / mult);
       answer.push_back(pool.mul(C.num(c), pool.func(Op::Log, subs(pool, C.expr_poly(prim, T), {{T, M.t_expr}}))));
     }
     if (!gn.zero()) answer.push_back(subs(pool, pool.div(C.expr(gn), C.expr(gd)), {{T, M.t_expr}}));
