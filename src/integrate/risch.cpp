@@ -661,7 +661,7 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
     const ExprId fc = cancel(pool, fT);
     auto [nE, dE] = integrate_detail::num_den(pool, fc);
     auto An = C.to_kt(nE), Dd = C.to_kt(dE);
-    if (!An || !Dd || Dd->zero()) return undecided("not a rational function of x and the monomial");
+    if (!An || !Dd || Dd->zero()) return undecided("not a rational function of x and the monomial (or past the degree limits)");
     check_size(*An);
     check_size(*Dd);
     // The derivation.
