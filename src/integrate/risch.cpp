@@ -39,6 +39,8 @@
 #include "alkahest/walk.hpp"
 #include "integrate/integrator.hpp"
 
+#include <flint/fmpq_poly.h>
+
 namespace alkahest {
 
 namespace risch_detail {
@@ -221,9 +223,73 @@ std::vector<Poly<F>> squarefree(const Poly<F>& a0) {
   return out;
 }
 
-// ---- Q(x): fractions of Poly<Q> in lowest terms, monic denominator ----
+// ---- Q[x]: the generic code, with FLINT doing the products, divisions and gcds ----
 
 using QX = Poly<Q>;
+
+/// The work budget of one decision: Q(x) normalisations and the size of the numbers met. Past it
+/// the procedure stops with "undecided" (deterministic: the same on every machine).
+struct Undecided : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+constexpr long kMaxDegT = 16, kMaxDegX = 80, kMaxUnknowns = 240;
+constexpr long kMaxNormalizations = 200'000, kMaxBits = 8'000;
+thread_local long normalizations = 0;
+
+class FQ {  // an fmpq_poly, converted from and to QX
+ public:
+  FQ() { fmpq_poly_init(v); }
+  explicit FQ(const QX& p) {
+    fmpq_poly_init(v);
+    for (long i = 0; i <= p.deg(); ++i) fmpq_poly_set_coeff_mpq(v, i, p.c[static_cast<std::size_t>(i)].get_mpq_t());
+  }
+  FQ(const FQ&) = delete;
+  FQ& operator=(const FQ&) = delete;
+  ~FQ() { fmpq_poly_clear(v); }
+  QX get() const {
+    QX p;
+    const long d = fmpq_poly_degree(v);
+    p.c.assign(static_cast<std::size_t>(d + 1), Q(0));
+    for (long i = 0; i <= d; ++i) fmpq_poly_get_coeff_mpq(p.c[static_cast<std::size_t>(i)].get_mpq_t(), v, i);
+    p.trim();
+    return p;
+  }
+  fmpq_poly_t v;
+};
+
+inline QX operator*(const QX& a, const QX& b) {
+  if (a.zero() || b.zero()) return QX();
+  if (a.deg() == 0 || b.deg() == 0) {
+    const bool ac = a.deg() == 0;
+    return scale<Q>(ac ? a.c[0] : b.c[0], ac ? b : a);
+  }
+  FQ fa(a), fb(b), r;
+  fmpq_poly_mul(r.v, fa.v, fb.v);
+  return r.get();
+}
+inline std::pair<QX, QX> divrem(const QX& a, const QX& b) {
+  if (b.zero()) throw DivisionByZero("risch: polynomial division by zero");
+  if (a.deg() < b.deg()) return {QX(), a};
+  FQ fa(a), fb(b), q, r;
+  fmpq_poly_divrem(q.v, r.v, fa.v, fb.v);
+  return {q.get(), r.get()};
+}
+inline QX gcd(const QX& a, const QX& b) {
+  if (a.zero()) return monic(b);
+  if (b.zero()) return monic(a);
+  if (a.deg() == 0 || b.deg() == 0) return QX::constant(Q(1));
+  FQ fa(a), fb(b), g;
+  fmpq_poly_gcd(g.v, fa.v, fb.v);  // monic
+  return g.get();
+}
+
+void check_bits(const QX& p) {
+  for (const Q& q : p.c)
+    if (static_cast<long>(mpz_sizeinbase(q.get_num_mpz_t(), 2) + mpz_sizeinbase(q.get_den_mpz_t(), 2)) > kMaxBits)
+      throw Undecided("coefficients too large");
+}
+
+// ---- Q(x): fractions of Poly<Q> in lowest terms, monic denominator ----
 
 struct RF {
   QX n, d;
@@ -233,6 +299,8 @@ struct RF {
   RF(QX num, QX den) : n(std::move(num)), d(std::move(den)) { normalize(); }
   void normalize() {
     if (d.zero()) throw DivisionByZero("risch: division by zero in Q(x)");
+    if (++normalizations > kMaxNormalizations) throw Undecided("work budget spent");
+    if (n.deg() > 4 * kMaxDegX || d.deg() > 4 * kMaxDegX) throw Undecided("degree in x too large");
     if (n.zero()) {
       d = QX::constant(Q(1));
       return;
@@ -249,6 +317,8 @@ struct RF {
       n = scale(Q(1) / l, n);
       d = scale(Q(1) / l, d);
     }
+    check_bits(n);
+    check_bits(d);
   }
   bool is_const() const { return n.deg() <= 0 && d.deg() == 0; }
   Q const_value() const { return n.zero() ? Q(0) : n.c[0]; }
@@ -283,11 +353,6 @@ inline RF rf(const QX& p) { return RF(p, QX::constant(Q(1))); }
 
 using KT = Poly<RF>;  // Q(x)[t]
 
-/// A bound on the work: degrees and sizes past these limits make the procedure undecided.
-struct Undecided : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-constexpr long kMaxDegT = 16, kMaxDegX = 80, kMaxUnknowns = 240;
 
 void check_size(const KT& p) {
   if (p.deg() > kMaxDegT) throw Undecided("degree in t too large");
@@ -565,6 +630,7 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
     return res;
   };
   if (pool.node(x).kind != Kind::Symbol) return undecided("the variable is not a symbol");
+  normalizations = 0;
   try {
     // 1. The monomial: every exp and log of the integrand, with arguments rational in x.
     bool bad = false;
