@@ -353,6 +353,64 @@ inline RF rf(const QX& p) { return RF(p, QX::constant(Q(1))); }
 
 using KT = Poly<RF>;  // Q(x)[t]
 
+// ---- Q(x)(c), c a root of the irreducible z**2 - p z - q over Q: a + b c with a, b in Q(x) ----
+
+struct QuadraticModulus {
+  Q p, q;
+};
+thread_local QuadraticModulus modulus;
+
+struct QA {
+  RF a, b;
+  QA() = default;
+  QA(long v) : a(v) {}  // NOLINT: a constant
+  QA(const Q& v) : a(v) {}  // NOLINT
+  QA(RF a_, RF b_) : a(std::move(a_)), b(std::move(b_)) {}
+};
+inline bool is_zero(const QA& x) { return is_zero(x.a) && is_zero(x.b); }
+inline bool operator==(const QA& x, const QA& y) { return x.a == y.a && x.b == y.b; }
+inline QA operator+(const QA& x, const QA& y) { return QA(x.a + y.a, x.b + y.b); }
+inline QA operator-(const QA& x) { return QA(-x.a, -x.b); }
+inline QA operator-(const QA& x, const QA& y) { return QA(x.a - y.a, x.b - y.b); }
+inline QA operator*(const QA& x, const QA& y) {
+  // c**2 = p c + q
+  const RF bb = x.b * y.b;
+  return QA(x.a * y.a + bb * RF(modulus.q), x.a * y.b + x.b * y.a + bb * RF(modulus.p));
+}
+inline QA conj(const QA& x) { return QA(x.a + x.b * RF(modulus.p), -x.b); }  // c -> p - c
+inline QA operator/(const QA& x, const QA& y) {
+  const QA yc = conj(y);
+  const QA n = y * yc;  // the norm, in Q(x)
+  if (!is_zero(n.b) || is_zero(n.a)) throw DivisionByZero("risch: division by zero in Q(x)(c)");
+  const QA r = x * yc;
+  return QA(r.a / n.a, r.b / n.a);
+}
+using KA = Poly<QA>;  // Q(x)(c)[t]
+
+KA lift(const KT& p) {
+  KA r;
+  for (const auto& c : p.c) r.c.emplace_back(c, RF());
+  return r;
+}
+std::pair<KT, KT> parts(const KA& p) {  // p = A + c B
+  KT A, B;
+  for (const auto& c : p.c) {
+    A.c.push_back(c.a);
+    B.c.push_back(c.b);
+  }
+  A.trim();
+  B.trim();
+  return {A, B};
+}
+KA combine(const KT& A, const KT& B) {
+  KA r;
+  r.c.assign(std::max(A.c.size(), B.c.size()), QA());
+  for (std::size_t i = 0; i < A.c.size(); ++i) r.c[i].a = A.c[i];
+  for (std::size_t i = 0; i < B.c.size(); ++i) r.c[i].b = B.c[i];
+  r.trim();
+  return r;
+}
+
 
 void check_size(const KT& p) {
   if (p.deg() > kMaxDegT) throw Undecided("degree in t too large");
@@ -799,6 +857,11 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
     }
     // 5. The residue criterion and the log part.
     std::vector<std::pair<Q, KT>> logs_;  // c log(S)
+    struct QuadLog {                       // c log(S(c)) + c' log(S(c')), c, c' roots of z**2 - p z - q
+      QuadraticModulus m;
+      KT A, B;                             // S = A + c B
+    };
+    std::vector<QuadLog> qlogs;
     bool inexpressible = false;
     std::string inexpressible_why;
     if (!hn.zero()) {
@@ -845,7 +908,19 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
       for (const auto& [fac, mult] : fz.factors) {
         auto cs = coefficients_in(pool, fac, z, 4 * kMaxDegT);
         if (!cs || cs->size() < 2) continue;
-        if (cs->size() > 2) {
+        if (cs->size() == 3) {
+          // Two conjugate residues: the gcd over Q(x)(c), c**2 = p c + q.
+          const Q e0 = pool.node((*cs)[0]).number.to_mpq(), e1 = pool.node((*cs)[1]).number.to_mpq(),
+                  e2 = pool.node((*cs)[2]).number.to_mpq();
+          modulus = {-e1 / e2, -e0 / e2};
+          const KA cz = KA::constant(QA(RF(), RF(1)));
+          const KA S = gcd(lift(hd), lift(hn) - cz * lift(Dh));
+          if (S.deg() < 1) return undecided("internal: empty gcd for a quadratic residue");
+          auto [A, B] = parts(S);
+          qlogs.push_back({modulus, A, B});
+          continue;
+        }
+        if (cs->size() > 3) {
           inexpressible = true;
           inexpressible_why = "residues are algebraic numbers of degree " + std::to_string(cs->size() - 1);
           continue;
@@ -859,6 +934,15 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
         // h - sum c DS/S = (hn - sum c DS (hd/S)) / hd, a polynomial.
         KT num_ = hn;
         for (const auto& [c, S] : logs_) num_ = num_ - scale(RF(c), D(S) * exact_div(hd, S));
+        for (const auto& ql : qlogs) {
+          // c DS (hd/S) plus its conjugate: 2 a + p b for a + c b.
+          modulus = ql.m;
+          const KA S = combine(ql.A, ql.B);
+          const KA DS = combine(D(ql.A), D(ql.B));
+          const KA cz = KA::constant(QA(RF(), RF(1)));
+          const auto [Ta, Tb] = parts(cz * DS * exact_div(lift(hd), S));
+          num_ = num_ - (scale(RF(2), Ta) + scale(RF(ql.m.p), Tb));
+        }
         auto [q, r] = divrem(num_, hd);
         if (!r.zero()) return undecided("internal: the log part leaves a fraction");
         add_laurent(q, 0);
@@ -925,6 +1009,45 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
       const RF mult(content, L);
       k_part = k_part + RF(c) * (dx(mult) / mult);
       answer.push_back(pool.mul(C.num(c), pool.func(Op::Log, subs(pool, C.expr_poly(prim, T), {{T, M.t_expr}}))));
+    }
+    auto rational_sqrt = [&](const Q& r) {  // sqrt(n/d) = sqrt(n d)/d
+      const mpz_class nd = r.get_num() * r.get_den();
+      return pool.div(pool.sqrt(pool.number(Number(nd))), pool.number(Number(mpz_class(r.get_den()))));
+    };
+    for (const auto& ql : qlogs) {
+      // S = A + c B with denominators in x cleared by L: c log(L S) + c' log(L S') is written, so
+      // (c + c') L'/L = p L'/L comes off the part in K.
+      QX L = QX::constant(Q(1));
+      for (const KT* p : std::initializer_list<const KT*>{&ql.A, &ql.B})
+        for (const auto& c : p->c)
+          if (!c.n.zero()) L = exact_div(L * c.d, gcd(L, c.d));
+      auto clear = [&](const KT& p) {
+        std::vector<QX> out;
+        for (const auto& c : p.c) out.push_back(c.n.zero() ? QX() : c.n * exact_div(L, c.d));
+        return subs(pool, C.expr_poly(out, T), {{T, M.t_expr}});
+      };
+      const ExprId A = clear(ql.A), B = clear(ql.B);
+      const RF Lr = rf(L);
+      k_part = k_part - RF(ql.m.p) * (dx(Lr) / Lr);
+      const Q disc = ql.m.p * ql.m.p + 4 * ql.m.q;  // roots (p +- sqrt(disc))/2
+      const ExprId half_p = C.num(ql.m.p / 2);
+      if (sgn(disc) > 0) {
+        const ExprId s = rational_sqrt(disc);
+        for (int sign : {1, -1}) {
+          const ExprId c = pool.add(half_p, pool.mul(pool.number(Number::rational(sign, 2)), s));
+          answer.push_back(pool.mul(c, pool.func(Op::Log, pool.add(A, pool.mul(c, B)))));
+        }
+      } else {
+        // c = u + i v: u log(P**2 + Q**2) - 2 v atan(Q/P), S(c) = P + i Q, P = A + u B, Q = v B.
+        const ExprId P = pool.add(A, pool.mul(half_p, B));
+        const ExprId v = pool.div(rational_sqrt(-disc), pool.integer(2));
+        if (sgn(ql.m.p) != 0)
+          answer.push_back(pool.mul(half_p, pool.func(Op::Log, pool.add(pool.pow(P, pool.integer(2)),
+                                                                             pool.mul(C.num(-disc / 4), pool.pow(B, pool.integer(2)))))));
+        // -2 v atan(Q/P) and 2 v atan(P/Q) differ by a constant on each interval: the latter reads
+        // better (atan(exp(x)) for exp(x)/(exp(2*x) + 1)).
+        answer.push_back(pool.mul(pool.mul(pool.integer(2), v), pool.func(Op::Atan, pool.div(P, pool.mul(v, B)))));
+      }
     }
     if (!gn.zero()) answer.push_back(subs(pool, pool.div(C.expr(gn), C.expr(gd)), {{T, M.t_expr}}));
     if (!is_zero(k_part)) {
