@@ -22,8 +22,10 @@ Workloads (x = linspace(0, 2*pi, n), y = linspace(1, 2, n), n = 1e6 by default)
 alkahest columns (all single-threaded; the result array is allocated per call, as for every peer)
     alkahest    compile_expr(expr, [x, y]) (backend="auto", the default) then
                 numpy_eval(f, xs, ys, threads=1). "auto" starts on the interpreter and switches to the
-                LLVM tier (when built) once 2**17 elements have been asked for, i.e. during the
-                warm-up call at these sizes; the JSON records the tier it ended on.
+                LLVM tier (when built) once the interpreter has spent about as long as the compile
+                is estimated to take (2.6 million elements for W1's 7 instructions, 136,000 for W5's
+                493: docs/evaluation.md), i.e. during the warm-up calls at these sizes; the JSON
+                records the tier it ended on.
     alk-interp  the same with compile_expr(..., backend="interp") (the block interpreter).
     alk-llvm    the same with compile_expr(..., backend="llvm") (the LLVM JIT tier). When
                 compile_expr raises (NotImplementedError, RuntimeError, AlkahestError: the tier is not

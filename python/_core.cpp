@@ -74,7 +74,9 @@ struct PyCompiled {
 };
 
 // "auto" compiles with LLVM once auto_jit_elements(program) elements have been asked for (this
-// batch included): 2**17 for most programs, more for long ones, never for very long ones.
+// batch included): when the interpreter has spent about as long as the compile is estimated to take
+// (src/exec/jit.cpp): millions of elements for short programs, ~150,000 for long ones, never for
+// very long ones.
 
 void use_jit(PyCompiled& c) {
   if (c.jit) return;
@@ -1259,8 +1261,9 @@ NB_MODULE(_core, m) {
          "rewriting stopped, and value_changing: applications of rules that are not bit-identical "
          "(0 means every result is bit for bit the unoptimized one's).")
       .def_prop_ro("tier", [](const PyCompiled& c) { return c.jit ? "llvm" : "interp"; },
-                   "The tier evaluating now: 'interp', or 'llvm' once compiled ('auto' switches after "
-                   "2**17 elements, later for long programs, never past 50,000 instructions).")
+                   "The tier evaluating now: 'interp', or 'llvm' once compiled ('auto' switches once the "
+                   "interpreter has spent about as long as the compile would take: after millions of "
+                   "elements for short programs, ~150,000 for long ones, never past 50,000 instructions).")
       .def("llvm_ir", [](const PyCompiled& c, bool f32) {
         if (!jit_available()) throw AlkahestError("llvm_ir: " + jit_description());
         return JitFunction(c.interp->program(), c.interp->accuracy()).ir(f32);

@@ -86,23 +86,32 @@ bool programs_equal(const Program& a, const Program& b) {
 
 }  // namespace
 
-// The cost model of auto_jit_elements, measured on the 2-vCPU development VM (docs/evaluation.md):
-// LLVM takes about 40 us per instruction for programs of a few thousand instructions, and more per
-// instruction as programs grow (its passes are superlinear in a function's size: ~60 us at 20,000
-// instructions, ~160 us at 100,000), about c * n * (1 + n / 50,000) seconds with c = 40 us; the
-// interpreter spends about 0.3 ns per instruction per element. Switching once the interpreter has
-// spent as long as the compile is estimated to take (which bounds the total at twice the best
-// choice made in hindsight, however long the function is used afterwards) gives
-// 40 us / 0.3 ns * (1 + n / 50,000) elements: 2**17 for short programs (the threshold "auto" has
-// always had), growing with the program's length.
-constexpr std::uint64_t kAutoJitMinElements = std::uint64_t{1} << 17;
+// The cost model of auto_jit_elements. "auto" compiles once the interpreter has spent about as
+// long on the function as compiling it is estimated to take (which bounds the total at twice the
+// best choice made in hindsight, however long the function is used afterwards), so the threshold is
+// compile time / interpreter time per element. Measured on 2026-12-03 (Intel Xeon Sapphire Rapids,
+// 2 vCPUs shared with other jobs, LLVM 19, one thread, 1e6 float64 points, out=; the table is in
+// docs/evaluation.md): a compile costs about 3.5 ms plus 20 us per instruction (3.5-3.9 ms at 7-34
+// instructions, 7.0 ms at 157, 13.5 ms at 493, 41 ms at 2,166; more per instruction past tens of
+// thousands, as LLVM's passes are superlinear in a function's size: the factor 1 + n / 50,000), and
+// the fused interpreter about 0.2 ns per instruction per element (0.05 on W2's polynomial, 0.15-0.4
+// elsewhere). Threshold: (3.5 ms + 20 us * n * (1 + n / 50,000)) / (0.2 ns * n) elements
+// = 17.5e6 / n + 100,000 * (1 + n / 50,000): 2.6 million at 7 instructions (W1, where compiling
+// first and running LLVM beats the interpreter alone from 6.8 million elements; 2.6-3.9 million on
+// W2-W4, 0.43 million on W5), 210,000 at 157, 136,000 at 500, 122,000 at 10,000. The old threshold,
+// 2**17 elements for short programs, dated from a 2-5x slower interpreter: at 2**17 points the fused
+// interpreter takes 0.2-0.5 ms on W1-W4, a tenth of a compile.
+constexpr double kAutoJitCompileFixed = 3.5e-3;          // seconds per compile
+constexpr double kAutoJitCompilePerInstruction = 20e-6;  // seconds per instruction
+constexpr double kAutoInterpPerInstruction = 0.2e-9;     // seconds per instruction per element
 constexpr double kCompileGrowthInstructions = 50'000;
 
 std::uint64_t auto_jit_elements(const Program& program) {
   const std::size_t n = program.code.size();
   if (n > kAutoJitMaxInstructions) return 0;
-  return static_cast<std::uint64_t>(
-      std::ceil(static_cast<double>(kAutoJitMinElements) * (1.0 + static_cast<double>(n) / kCompileGrowthInstructions)));
+  const double m = static_cast<double>(std::max<std::size_t>(n, 1));
+  const double compile = kAutoJitCompileFixed + kAutoJitCompilePerInstruction * m * (1.0 + m / kCompileGrowthInstructions);
+  return static_cast<std::uint64_t>(std::ceil(compile / (kAutoInterpPerInstruction * m)));
 }
 
 #if ALKAHEST_HAVE_LLVM

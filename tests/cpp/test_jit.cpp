@@ -209,9 +209,12 @@ TEST_F(Jit, SameStructureCompilesOnce) {
 
 }  // namespace
 
-// backend="auto"'s size guard: 2**17 elements for short programs, more for long ones, never past
-// kAutoJitMaxInstructions (where a compile takes seconds to minutes and gigabytes).
-TEST(AutoJit, ThresholdGrowsWithTheProgramAndStopsAtTheCap) {
+// backend="auto"'s size guard: compile once the interpreter has spent about as long as the compile
+// is estimated to take (3.5 ms + 20 us per instruction, growing past tens of thousands of
+// instructions, against 0.2 ns per instruction per element: src/exec/jit.cpp): millions of
+// elements for short programs, about 120,000 for long ones, never past kAutoJitMaxInstructions
+// (where a compile takes seconds to minutes and gigabytes).
+TEST(AutoJit, ThresholdFollowsTheCostModelAndStopsAtTheCap) {
   ExprPool pool;
   const ExprId x = pool.symbol("x");
   auto program_of = [&](int levels) {
@@ -219,14 +222,19 @@ TEST(AutoJit, ThresholdGrowsWithTheProgramAndStopsAtTheCap) {
     for (int i = 0; i < levels; ++i) e = pool.add(pool.func(Op::Sin, e), pool.number(Number(static_cast<long>(i))));
     return lower(pool, std::span<const ExprId>(&e, 1), std::span<const ExprId>(&x, 1));
   };
+  auto model = [](std::size_t n) {
+    const double m = static_cast<double>(n);
+    return (3.5e-3 + 20e-6 * m * (1.0 + m / 50'000.0)) / (0.2e-9 * m);
+  };
   const Program tiny = program_of(1), medium = program_of(5'000), huge = program_of(30'000);
   EXPECT_LT(tiny.code.size(), 10u);
-  EXPECT_GE(auto_jit_elements(tiny), std::uint64_t{1} << 17);
-  EXPECT_LT(auto_jit_elements(tiny), (std::uint64_t{1} << 17) + 100);
+  EXPECT_NEAR(static_cast<double>(auto_jit_elements(tiny)), model(tiny.code.size()), 2.0);
+  EXPECT_GT(auto_jit_elements(tiny), 1'000'000u);
   ASSERT_GT(medium.code.size(), 10'000u);
   ASSERT_LT(medium.code.size(), kAutoJitMaxInstructions);
-  const double expect = 131072.0 * (1.0 + static_cast<double>(medium.code.size()) / 50'000.0);
-  EXPECT_NEAR(static_cast<double>(auto_jit_elements(medium)), expect, 2.0);
+  EXPECT_NEAR(static_cast<double>(auto_jit_elements(medium)), model(medium.code.size()), 2.0);
+  EXPECT_GT(auto_jit_elements(medium), 110'000u);
+  EXPECT_LT(auto_jit_elements(medium), 140'000u);
   ASSERT_GT(huge.code.size(), kAutoJitMaxInstructions);
   EXPECT_EQ(auto_jit_elements(huge), 0u);
 }

@@ -162,7 +162,8 @@ def test_threads_sharing_one_compiled_fn(backend):
         assert _same_bits(w["1"], w["all"])
 
     # A fresh CompiledFn for the threads: with "auto" it switches to LLVM while they run (it passes
-    # 131,072 elements in the first round), with "llvm" every call runs the one JIT kernel.
+    # its threshold, about 770,000 elements for this program, in the second of the four rounds,
+    # which ask for about 600,000 each), with "llvm" every call runs the one JIT kernel.
     f = ak.compile_expr(exprs, [x, y], backend=backend)
     got = [[] for _ in range(N_THREADS)]
 

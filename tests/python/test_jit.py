@@ -1,5 +1,7 @@
 """The LLVM JIT tier: same numbers as the interpreter, backend selection, cache, out= layouts."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -71,7 +73,7 @@ def test_auto_switches_to_llvm_once_the_batch_repays_it():
     small = np.linspace(0, 1, 1000)
     first = numpy_eval(f, small)
     assert f.tier == "interp"
-    big = np.linspace(0, 6, 200_000)
+    big = np.linspace(0, 6, _auto_threshold(len(f._program_data()[2])))  # with the 1,000: past it
     res = numpy_eval(f, big)
     assert f.tier == "llvm"
     assert _bitwise_equal(numpy_eval(f, small), first)
@@ -104,20 +106,32 @@ def test_auto_stays_on_the_interpreter_for_programs_the_jit_cannot_repay():
     assert res[0] == f([0.0]) and res[-1] == f([1.0])
 
 
+def _auto_threshold(n):
+    """Elements after which "auto" compiles a program of n instructions: the cost model of
+    src/exec/jit.cpp (compile 3.5 ms + 20 us per instruction, growing past tens of thousands; the
+    interpreter 0.2 ns per instruction per element)."""
+    return math.ceil((3.5e-3 + 20e-6 * n * (1 + n / 50_000)) / (0.2e-9 * n))
+
+
 def test_auto_waits_longer_for_longer_programs():
     # A 10,000-instruction program: compiling it is estimated at about as long as the interpreter
-    # takes for ~160,000 elements, so "auto" stays after 2**17 + 10,000 and switches by 200,000.
+    # takes for ~122,000 elements, so "auto" stays after 100,000 and switches by 200,000.
     pool = ExprPool()
     x = pool.symbol("x")
     f = compile_expr(_chain(x, 5_000), [x])
     n = len(f._program_data()[2])
     assert 9_000 < n < 11_000
-    numpy_eval(f, np.linspace(0, 1, (1 << 17) + 10_000))
+    assert 100_000 < _auto_threshold(n) < 200_000
+    numpy_eval(f, np.linspace(0, 1, 100_000))
     assert f.tier == "interp"
-    numpy_eval(f, np.linspace(0, 1, 60_000))
+    numpy_eval(f, np.linspace(0, 1, 100_000))
     assert f.tier == "llvm"
-    small = compile_expr(x * 2 + 1, [x])  # short programs switch just past 2**17 elements
-    numpy_eval(small, np.zeros((1 << 17) - 1))
+    # short programs wait for millions of elements: a compile costs milliseconds, the
+    # interpreter about a nanosecond per element
+    small = compile_expr(x * 2 + 1, [x])
+    t = _auto_threshold(len(small._program_data()[2]))
+    assert t > 1_000_000
+    numpy_eval(small, np.zeros(t - 10))
     assert small.tier == "interp"
     numpy_eval(small, np.zeros(100))
     assert small.tier == "llvm"
