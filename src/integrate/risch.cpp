@@ -689,7 +689,27 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
   };
   if (pool.node(x).kind != Kind::Symbol) return undecided("the variable is not a symbol");
   normalizations = 0;
+  const ExprId f_in = f;
   try {
+    // Hyperbolic functions in terms of exp: sinh(u) = (exp(u) - exp(-u))/2, ...
+    f = integrate_detail::rebuild(pool, f, [&](ExprId id) -> std::optional<ExprId> {
+      const Node& n = pool.node(id);
+      if (n.kind != Kind::Func || n.args.size() != 1) return std::nullopt;
+      const Op op = n.op;
+      const ExprId u = n.args[0];
+      if (op != Op::Sinh && op != Op::Cosh && op != Op::Tanh && op != Op::Coth && op != Op::Sech && op != Op::Csch)
+        return std::nullopt;
+      const ExprId e = pool.func(Op::Exp, u), em = pool.func(Op::Exp, pool.neg(u)), two = pool.integer(2);
+      const ExprId e2 = pool.func(Op::Exp, pool.mul(two, u)), one = pool.integer(1);
+      switch (op) {
+        case Op::Sinh: return pool.div(pool.sub(e, em), two);
+        case Op::Cosh: return pool.div(pool.add(e, em), two);
+        case Op::Tanh: return pool.div(pool.sub(e2, one), pool.add(e2, one));
+        case Op::Coth: return pool.div(pool.add(e2, one), pool.sub(e2, one));
+        case Op::Sech: return pool.div(two, pool.add(e, em));
+        default: return pool.div(two, pool.sub(e, em));  // csch
+      }
+    });
     // 1. The monomial: every exp and log of the integrand, with arguments rational in x.
     bool bad = false;
     std::string why;
@@ -957,8 +977,8 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
         auto y = rde(RF(k) * da, p);
         if (!y) {
           res.verdict = RischVerdict::NonElementary;
-          res.reason = "the Risch differential equation y' + " + std::to_string(k) +
-                       "*a'*y = p has no solution in Q(x) for the coefficient of t**" + std::to_string(k);
+          res.reason = "the Risch differential equation y' + k*a'*y = p_k (t = exp(a)) has no solution in Q(x) for k = " +
+                       std::to_string(k);
           return res;
         }
         answer.push_back(pool.mul(C.expr(*y), pool.pow(M.t_expr, pool.integer(k))));
@@ -1060,7 +1080,7 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
       answer.push_back(*I);
     }
     const ExprId F = pool.add(answer);
-    if (!check_antiderivative(pool, F, f, x)) return undecided("internal: the assembled antiderivative fails its check");
+    if (!check_antiderivative(pool, F, f_in, x)) return undecided("internal: the assembled antiderivative fails its check");
     res.verdict = RischVerdict::Elementary;
     res.antiderivative = F;
     res.reason = "elementary";

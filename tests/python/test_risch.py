@@ -110,6 +110,18 @@ def test_large_integrands_stop_at_the_work_budget():
     assert verdict == "undecided" and F is None and why
 
 
+@pytest.mark.parametrize("text,elementary", [("sinh(x)/x", False), ("cosh(x**2)", False), ("sinh(x)**2/x", False),
+                                             ("cosh(x)/(x**2 + 1)", False), ("x*cosh(x**2)", True), ("tanh(x)", True),
+                                             ("1/cosh(x)", True), ("x*sinh(x)", True), ("sech(x)**2", True),
+                                             ("exp(x)*cosh(x)", True)])
+def test_hyperbolic_functions_as_exponentials(text, elementary):
+    f = parse(text, P, symbols=[X])
+    verdict, F, why = ak._core.risch_decide(f, X)
+    assert verdict == ("elementary" if elementary else "nonelementary"), why
+    if elementary:
+        assert F is not None and _differentiates_back(F, f)
+
+
 @pytest.mark.parametrize("k", range(0, 7))
 def test_powers_times_exp(k):
     f = X**k * exp(X)
