@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <complex>
 #include <random>
+#include <set>
+#include <string_view>
 
 #include "alkahest/calculus.hpp"
 #include "alkahest/evalf.hpp"
@@ -334,6 +336,47 @@ std::vector<std::pair<ExprId, ExprId>> parameter_cases(ExprPool& pool, ExprId F,
 
 thread_local int case_depth = 0;
 
+// Whether e is built from numbers, symbols, arithmetic and elementary functions only.
+bool elementary_expr(ExprPool& pool, ExprId e) {
+  static const std::set<std::string_view> ops = {
+      "exp",  "log",  "sqrt", "cbrt", "sin",  "cos",   "tan",   "cot",   "sec",   "csc",   "asin",  "acos", "atan",
+      "acot", "asec", "acsc", "sinh", "cosh", "tanh",  "coth",  "sech",  "csch",  "asinh", "acosh", "atanh",
+      "acoth", "asech", "acsch"};
+  return !any_node(pool, e, [&](ExprId, const Node& n) {
+    if (n.kind == Kind::Object) return true;
+    return n.kind == Kind::Func && !ops.count(op_info(n.op).name);
+  });
+}
+
+// A sum g whose terms the heuristics integrate in part: the terms with checked elementary
+// antiderivatives are set aside, and the Risch algorithm decides on the sum of the others. Then a
+// proof for that rest is a proof for g (g's integral minus elementary ones would be elementary),
+// and an answer for it completes the answer for g.
+RischResult risch_on_part(ExprPool& pool, integrate_detail::Integrator& in, ExprId g, ExprId x) {
+  RischResult out;
+  const std::vector<ExprId> terms = pool.node(g).args;
+  std::vector<ExprId> done, rest;
+  for (ExprId t : terms) {
+    const std::optional<ExprId> F = in.attempt([&] { return in.integrate(t, x); });
+    if (F && elementary_expr(pool, *F) && check_antiderivative(pool, *F, t, x))
+      done.push_back(*F);
+    else
+      rest.push_back(t);
+  }
+  if (done.empty() || rest.empty()) return out;
+  RischResult r = risch_integrate(pool, pool.add(rest), x);
+  if (r.verdict == RischVerdict::NonElementary) {
+    out.verdict = RischVerdict::NonElementary;
+    out.reason = "for the terms without an elementary antiderivative: " + r.reason;
+  } else if (r.verdict == RischVerdict::Elementary && r.antiderivative) {
+    done.push_back(*r.antiderivative);
+    out.verdict = RischVerdict::Elementary;
+    out.antiderivative = pool.add(done);
+    out.reason = r.reason;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const IntegrateOptions& options,
@@ -358,7 +401,8 @@ std::optional<ExprId> integrate(ExprPool& pool, ExprId f, ExprId x, const Integr
     // where the integrand is in Q(x, exp(a)) or Q(x, log(a)), a checked answer or a proof. Its
     // work is bounded by degree limits, not by the step budget (the same answer on every machine),
     // but an opt-in wall-clock limit that has passed is respected.
-    const RischResult rr = risch_integrate(pool, g, x);
+    RischResult rr = risch_integrate(pool, g, x);
+    if (rr.verdict == RischVerdict::Undecided && pool.node(g).kind == Kind::Add) rr = risch_on_part(pool, in, g, x);
     if (rr.verdict == RischVerdict::Elementary && rr.antiderivative) {
       r = rr.antiderivative;
     } else {

@@ -170,6 +170,19 @@ def test_integrate_records_the_proof():
     assert is_elementary(plain) is False
 
 
+def test_sums_split_into_elementary_terms_and_a_decided_rest():
+    # sin(x) and x*exp(x) have elementary integrals; the rest is in Q(x, exp(x**2 + x)) and proved
+    # non-elementary, so the whole sum is.
+    for text in ["sin(x) + exp(x**2 + x)/(x + 1)", "x*exp(x) + exp(x**2 + x)/(x + 1)"]:
+        f = parse(text, P, symbols=[X])
+        I = ak.integrate(f, X)
+        assert _is_integral(I) and is_elementary(I) is False, str(I)
+    # A term with a special-function answer (Ei) is not set aside: nothing is claimed.
+    f = parse("exp(x)/x + exp(x**2 + x)/(x + 1)", P, symbols=[X])
+    I = ak.integrate(f, X)
+    assert _is_integral(I) and is_elementary(I) is None
+
+
 def test_to_sympy_nonelementary_integral():
     sympy = pytest.importorskip("sympy")
     from sympy.integrals.risch import NonElementaryIntegral
