@@ -11,6 +11,7 @@ changes an answer. The algorithm is C++ (src/integrate/risch.cpp; docs/calculus.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Any, Optional
 
@@ -20,13 +21,15 @@ __all__ = ["risch_integrate", "is_elementary"]
 
 _PROVED: "OrderedDict[Any, str]" = OrderedDict()
 _MAX_RECORDS = 4096
+_LOCK = threading.Lock()
 
 
 def _record(integral: Any, reason: str) -> None:
-    _PROVED[integral] = reason
-    _PROVED.move_to_end(integral)
-    while len(_PROVED) > _MAX_RECORDS:
-        _PROVED.popitem(last=False)
+    with _LOCK:
+        _PROVED[integral] = reason
+        _PROVED.move_to_end(integral)
+        while len(_PROVED) > _MAX_RECORDS:
+            _PROVED.popitem(last=False)
 
 
 def _unevaluated(f: Any, x: Any) -> Any:
@@ -45,7 +48,8 @@ def mark_nonelementary(f: Any, x: Any, reason: str = "proved by the Risch algori
 def nonelementary_reason(e: Any) -> Optional[str]:
     """Why e (an Integral) has no elementary antiderivative, or None when that was not proved."""
     try:
-        return _PROVED.get(e)
+        with _LOCK:
+            return _PROVED.get(e)
     except TypeError:
         return None
 
