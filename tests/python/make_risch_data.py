@@ -4,8 +4,9 @@ tests/python/test_risch.py (`python tests/python/make_risch_data.py`).
 
 SymPy is the oracle and runs only here (its algorithm takes seconds per integrand); the committed
 data keeps the tests fast. The integrands are random but seeded: rational functions times powers
-of the monomial (mostly non-elementary), rational functions of the monomial, and derivatives of
-random elementary functions of the tower (elementary by construction; SymPy must agree). A case
+of the monomial (mostly non-elementary), rational functions of the monomial (repeated and
+quadratic factors in t, Laurent polynomials in exp(a)), and derivatives of random elementary
+functions of the tower (elementary by construction; SymPy must agree). A case
 SymPy cannot decide within its time limit is written with the verdict "undecided".
 """
 
@@ -76,6 +77,41 @@ def corpus(seed: int = 20) -> list[tuple[str, sp.Expr]]:
             F += sp.log(t + rational(rng, 1, 0))
         if rng.random() < 0.3:
             F += rational(rng, 1, 0) / (t + rng.randint(1, 3))
+        out.append(("log", sp.together(sp.diff(F, x))))
+    out += harder(seed + 1)
+    return out
+
+
+def harder(seed: int) -> list[tuple[str, sp.Expr]]:
+    """Repeated factors in t (Hermite reduction), Laurent polynomials in exp(a), quadratic
+    denominators in t; half random, half derivatives of elementary functions."""
+    rng = random.Random(seed)
+    out: list[tuple[str, sp.Expr]] = []
+    for _ in range(15):  # random: r t/(t + s)**2, r1 t + r2/t
+        a = rng.choice(EXP_ARGS[:8])
+        t = sp.exp(a)
+        if rng.random() < 0.5:
+            out.append(("exp", rational(rng, 1, 1) * t / (t + rational(rng, 1, 0)) ** 2))
+        else:
+            out.append(("exp", rational(rng, 1, 1) * t + rational(rng, 1, 1) / t))
+    for _ in range(15):  # derivatives: r1/(t + r2)**2 + r3 t + r4/t (+ a log)
+        a = rng.choice(EXP_ARGS[:8])
+        t = sp.exp(a)
+        F = rational(rng, 1, 1) / (t + rational(rng, 1, 0)) ** 2 + rational(rng, 1, 1) * t + rational(rng, 1, 0) / t
+        if rng.random() < 0.5:
+            F += sp.log(t**2 + rational(rng, 1, 0) * t + rng.randint(1, 3))
+        out.append(("exp", sp.together(sp.diff(F, x))))
+    for _ in range(15):  # random: r/(t + s)**2, r/(t**2 + s)
+        a = rng.choice(LOG_ARGS)
+        t = sp.log(a)
+        den = (t + rational(rng, 1, 0)) ** 2 if rng.random() < 0.5 else t**2 + rational(rng, 1, 0)
+        out.append(("log", rational(rng, 1, 1) / den))
+    for _ in range(15):  # derivatives: r1/(t**2 + r2) + r3 t**2 (+ atan or log of a quadratic in t)
+        a = rng.choice(LOG_ARGS)
+        t = sp.log(a)
+        F = rational(rng, 1, 1) / (t**2 + rational(rng, 1, 0)) + rational(rng, 1, 1) * t**2
+        if rng.random() < 0.5:
+            F += sp.atan(t) if rng.random() < 0.5 else sp.log(t**2 - rng.randint(2, 5))
         out.append(("log", sp.together(sp.diff(F, x))))
     return out
 

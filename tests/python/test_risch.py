@@ -1,7 +1,7 @@
 """The transcendental Risch algorithm (src/integrate/risch.cpp, alkahest.risch_integrate): a
 decision for integrands in Q(x, exp(a)) and Q(x, log(a)).
 
-Oracle: SymPy's risch_integrate on ~200 seeded random integrands (tests/data/risch_oracle.json,
+Oracle: SymPy's risch_integrate on 260 seeded random integrands (tests/data/risch_oracle.json,
 written by tests/python/make_risch_data.py; SymPy does not run here). Both must agree on
 elementary vs non-elementary, and every antiderivative must differentiate back to the integrand.
 """
@@ -34,7 +34,7 @@ def _differentiates_back(F, f) -> bool:
 
 def test_oracle_agrees_with_sympy():
     decided = [c for c in DATA["cases"] if c["sympy"] != "undecided"]
-    assert len(decided) >= 190
+    assert len(decided) >= 250
     answered = elementary = 0
     for case in decided:
         f = parse(case["f"], P, symbols=[X])
