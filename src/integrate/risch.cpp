@@ -744,7 +744,18 @@ RischResult risch_integrate(ExprPool& pool, ExprId f, ExprId x) {
       return bad;
     });
     if (bad) return undecided(why);
-    if (exps.empty() && logs.empty()) return undecided("a rational function (the rational algorithm's case)");
+    if (exps.empty() && logs.empty()) {
+      // A rational function over Q: always elementary (the rational algorithm writes it unless its
+      // log part needs the roots of a polynomial of degree >= 3 that are not in radicals).
+      res.verdict = RischVerdict::Elementary;
+      if (auto F = integrate_rational(pool, f, x); F && check_antiderivative(pool, *F, f_in, x)) {
+        res.antiderivative = F;
+        res.reason = "elementary (a rational function)";
+      } else {
+        res.reason = "elementary (a rational function), but its log part needs a RootSum";
+      }
+      return res;
+    }
     if (!exps.empty() && !logs.empty()) return undecided("both exp and log: a tower of height two");
     auto rational_in_x = [&](ExprId e) {
       return !any_node(pool, e, [&](ExprId, const Node& n) { return n.kind == Kind::Func; });

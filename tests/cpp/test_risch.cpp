@@ -48,7 +48,7 @@ TEST_F(RischTest, ElementaryAnswersDifferentiateBack) {
 }
 
 TEST_F(RischTest, OutsideTheClassIsUndecided) {
-  for (const char* s : {"exp(a*x)/x", "exp(x)*log(x)", "exp(exp(x))", "sin(x)/x", "sqrt(x)*exp(x)", "1/(x**2 + 1)"}) {
+  for (const char* s : {"exp(a*x)/x", "exp(x)*log(x)", "exp(exp(x))", "sin(x)/x", "sqrt(x)*exp(x)"}) {
     const RischResult r = risch_integrate(pool, P(s), x);
     EXPECT_EQ(r.verdict, RischVerdict::Undecided) << s;
     EXPECT_FALSE(r.antiderivative) << s;
