@@ -30,6 +30,8 @@ alkahest columns (all single-threaded; the result array is allocated per call, a
     alk-llvm    the same with compile_expr(..., backend="llvm") (the LLVM JIT tier). When
                 compile_expr raises (NotImplementedError, RuntimeError, AlkahestError: the tier is not
                 built) the column is left out everywhere, with a note.
+    alk-high    compile_expr(..., backend="llvm", accuracy="high") (SLEEF's 1-ulp functions), timed
+                with out= against the u10 C loop (not an alkahest tier for the peer ratios).
     alk out=    the "alkahest" function with a preallocated out= array (the C reference also writes
                 into a preallocated buffer). Every tier is also timed with out= (not shown in the main
                 table): those times are the ones compared with sleef-C.
@@ -52,6 +54,8 @@ Peers (all single-threaded)
                 (Sleef_sind4_u35avx2, ..., 4 doubles), with FMA, compiled at bench time with
                 gcc -O3 -mavx512f -mfma (or -mavx2 -mfma) -lsleef and
                 called through ctypes. The polynomial is written in Horner form, as one would by hand.
+                Built twice: with SLEEF's 3.5-ulp functions (u35, alkahest's default accuracy) and,
+                as "sleef-C u10", with its 1-ulp ones (accuracy="high"); exp is u10 in both.
                 Skipped (with a note) when gcc, sleef.h or AVX2 is missing.
     alk-pypi    `pip install alkahest` (3.12.0): not this project but an unrelated Rust computer-algebra
                 system that shares the import name (PyO3; FLINT/Arb; e-graphs; a Cranelift JIT in the
@@ -83,6 +87,10 @@ Goals printed (and stored under "goals" in the JSON)
     sleef-C     every alkahest tier's out= time / the sleef-C time, per workload and geomean:
                 goal within 1.25x.
     numpy       geometric mean over W1-W5 of numpy time / tier time (both allocate): goal >= 3x.
+    issue 17    the default tier ("alkahest", out=) / sleef-C: geomean <= 1.15x, no workload above 1.5x;
+                alk-high (out=) / sleef-C u10: geomean <= 1.15x; W2's best alkahest time <= jax.jit's;
+                LLVM compile latency <= SymEngine's at every size; with the interp and small-batch goals,
+                printed together at the end.
     interp      alk-interp time / alk-llvm time per workload, with out= (the evaluation alone) and
                 allocating; goal: geomean of the out= ratios <= 1.5x (the interpreter is the tier
                 "auto" answers small and first batches with).
@@ -146,6 +154,11 @@ PYPI_ALKAHEST = "alkahest==3.12.0"
 GOAL_SLEEF = 1.25  # each tier within 1.25x of the SLEEF C loop
 GOAL_NUMPY = 3.0   # geomean >= 3x NumPy
 GOAL_INTERP = 1.5  # the interpreter (auto's tier for small and first batches) within 1.5x of the LLVM tier, geomean
+# Issue 17's "Done when": the default tier within 1.15x of the u35 SLEEF loop (geomean), no workload
+# above 1.5x; accuracy="high" within 1.15x of the u10 loop (geomean); W2 no slower than jax.jit.
+GOAL_U35_GEOMEAN, GOAL_U35_MAX, GOAL_U10_GEOMEAN = 1.15, 1.5, 1.15
+HIGH_TIER = "alk-high"  # compile_expr(..., backend="llvm", accuracy="high"), compared with the u10 loop
+SLEEF_COLS = {"u35": "sleef-C", "u10": "sleef-C u10"}
 
 
 # --- the workloads, written once for every library namespace `M` (sin, cos, exp, log, sqrt) -------------------
@@ -213,17 +226,23 @@ SLEEF_C = r"""
 #ifdef REF_AVX512
 typedef __m512d V;
 #define W 8
-#define SL(f, u) Sleef_##f##d8_##u##avx512f
+#define SL_(f, u) Sleef_##f##d8_##u##avx512f
 #define P(op) _mm512_##op##_pd
 #else
 typedef __m256d V;
 #define W 4
-#define SL(f, u) Sleef_##f##d4_##u##avx2
+#define SL_(f, u) Sleef_##f##d4_##u##avx2
 #define P(op) _mm256_##op##_pd
 #endif
 #define B(v) P(set1)(v)
+#define SL(f, u) SL_(f, u)
+/* ACC: u35 (SLEEF's 3.5-ulp functions, alkahest's default accuracy) or u10 (1-ulp, accuracy="high");
+   exp has only a 1-ulp version. */
+#ifndef ACC
+#define ACC u35
+#endif
 
-static inline V k1(V x, V y) { (void)y; V s = SL(sin, u35)(x); return P(fmadd)(s, s, x); }
+static inline V k1(V x, V y) { (void)y; V s = SL(sin, ACC)(x); return P(fmadd)(s, s, x); }
 static inline V k2(V x, V y) {
     (void)y;
     static const double c[9] = {3.0, 2.5, 1.25, 0.75, 0.5, 0.25, 0.125, 0.0625, 0.03125};
@@ -235,21 +254,21 @@ static inline V k3(V x, V y) {
     (void)y;
     V xx = P(mul)(x, x);
     V e = SL(exp, u10)(P(mul)(xx, B(-0.5)));
-    V c = SL(cos, u35)(P(mul)(x, B(3.0)));
+    V c = SL(cos, ACC)(P(mul)(x, B(3.0)));
     V s = P(sqrt)(P(add)(xx, B(1.0)));
     return P(fmadd)(e, c, s);
 }
 static inline V k4(V x, V y) {
     V t = P(mul)(x, y);
-    V l = SL(log, u35)(P(fmadd)(y, y, B(1.0)));
-    return P(add)(P(add)(t, SL(sin, u35)(t)), l);
+    V l = SL(log, ACC)(P(fmadd)(y, y, B(1.0)));
+    return P(add)(P(add)(t, SL(sin, ACC)(t)), l);
 }
 static inline V k5(V x, V y) {
     (void)y;
     V acc = B(0.0);
     for (int k = 1; k <= 50; ++k) {
         V kx = P(mul)(x, B((double)k));
-        V s = SL(sin, u35)(kx);
+        V s = SL(sin, ACC)(kx);
         V e = SL(exp, u10)(P(mul)(kx, B(-0.01)));
         acc = P(fmadd)(P(mul)(s, e), B(1.0 / k), acc);
     }
@@ -290,8 +309,9 @@ const char *isa(void) {
 """
 
 
-def build_sleef_reference(workdir):
-    """Compiles SLEEF_C into a shared library; returns (ctypes.CDLL, None) or (None, reason)."""
+def build_sleef_reference(workdir, acc="u35"):
+    """Compiles SLEEF_C with SLEEF's `acc` functions (u35 or u10) into a shared library; returns
+    (ctypes.CDLL, None) or (None, reason)."""
     cc = shutil.which("gcc") or shutil.which("cc")
     if cc is None:
         return None, "no C compiler"
@@ -307,10 +327,10 @@ def build_sleef_reference(workdir):
     else:
         return None, "CPU lacks AVX2/FMA"
     src = os.path.join(workdir, "sleef_ref.c")
-    lib = os.path.join(workdir, "sleef_ref.so")
+    lib = os.path.join(workdir, f"sleef_ref_{acc}.so")
     with open(src, "w") as fh:
         fh.write(SLEEF_C)
-    cmd = [cc, "-O3", *isa_flags, "-fPIC", "-shared", "-I/usr/include/x86_64-linux-gnu",
+    cmd = [cc, "-O3", *isa_flags, f"-DACC={acc}", "-fPIC", "-shared", "-I/usr/include/x86_64-linux-gnu",
            "-o", lib, src, "-lsleef"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -503,6 +523,10 @@ def make_callables(name, n, xs, ys, sleef, tiers, notes):
         calls[col], outs[col] = tier_calls(f, np.empty(n))
     if "alkahest" in tiers:
         calls["alk out="] = outs["alkahest"]
+    if "alk-llvm" in tiers:  # accuracy="high" (SLEEF's 1-ulp functions), for the u10 loop
+        f = alk.compile_expr(aexpr, avars, backend="llvm", accuracy="high")
+        fns[HIGH_TIER] = f
+        calls[HIGH_TIER], outs[HIGH_TIER] = tier_calls(f, np.empty(n))
 
     np_ns = _NS(np)
     calls["numpy"] = lambda: func(xs, ys, np_ns)
@@ -556,17 +580,17 @@ def make_callables(name, n, xs, ys, sleef, tiers, notes):
     except Exception as e:  # noqa: BLE001
         notes.append(f"{name} jax: {type(e).__name__}: {e}")
 
-    if sleef is not None:
-        cfn = getattr(sleef, name)
+    for col, dll in (sleef or {}).items():
+        cfn = getattr(dll, name)
         ptr = ctypes.POINTER(ctypes.c_double)
         px, py = xs.ctypes.data_as(ptr), ys.ctypes.data_as(ptr) if "y" in used else None
         cout = np.empty(n)
         po = cout.ctypes.data_as(ptr)
 
-        def run_c():
+        def run_c(cfn=cfn, po=po, cout=cout):
             cfn(px, py, po, n)
             return cout
-        calls["sleef-C"] = run_c
+        calls[col] = run_c
     return calls, outs, fns
 
 
@@ -1039,7 +1063,7 @@ def summarize(results, tiers):
         for lib in r["best_ms"]:
             if lib not in libs:
                 libs.append(lib)
-    peers = [lib for lib in libs if lib not in ALK_TIERS]
+    peers = [lib for lib in libs if lib not in ALK_TIERS and lib != HIGH_TIER]
     ratio = {}
     for name, r in results.items():
         col, ms = best_alk(r)
@@ -1067,7 +1091,61 @@ def summarize(results, tiers):
         goals["interp_over_llvm"] = {"out": out, "out_geomean": geomean(out.values()), "alloc": alloc,
                                      "alloc_geomean": geomean(alloc.values()), "within": GOAL_INTERP,
                                      "goal_met": geomean(out.values()) <= GOAL_INTERP}
+    g17 = {}
+    u35, u10 = SLEEF_COLS["u35"], SLEEF_COLS["u10"]
+    if "alkahest" in tiers and all(u35 in r["best_ms"] for r in results.values()):
+        per = {w: r["tier_out_ms"]["alkahest"] / r["best_ms"][u35] for w, r in results.items()}
+        g17["default_over_u35"] = per
+        g17["default_over_u35_geomean"] = geomean(per.values())
+        g17["default_over_u35_goal_met"] = (geomean(per.values()) <= GOAL_U35_GEOMEAN
+                                            and max(per.values()) <= GOAL_U35_MAX)
+    if all(HIGH_TIER in r["tier_out_ms"] and u10 in r["best_ms"] for r in results.values()):
+        per = {w: r["tier_out_ms"][HIGH_TIER] / r["best_ms"][u10] for w, r in results.items()}
+        g17["high_over_u10"] = per
+        g17["high_over_u10_geomean"] = geomean(per.values())
+        g17["high_over_u10_goal_met"] = geomean(per.values()) <= GOAL_U10_GEOMEAN
+    if "W2" in results and "jax" in results["W2"]["best_ms"]:
+        r = results["W2"]
+        g17["W2_best_alkahest_over_jax"] = r["best_alkahest"]["ms"] / r["best_ms"]["jax"]
+        g17["W2_goal_met"] = g17["W2_best_alkahest_over_jax"] <= 1.0
+    goals["issue17"] = g17
     return libs, peers, gm, goals
+
+
+def print_issue17(goals, compile_res, small):
+    """Every "Done when" item of issue 17 that this run measures, met or not."""
+    g = goals.get("issue17", {})
+    print("\nIssue 17, done when (this run):")
+    if "default_over_u35" in g:
+        per = g["default_over_u35"]
+        print(f"  default tier (alkahest, out=) / sleef-C u35: geomean {g['default_over_u35_geomean']:.2f} "
+              f"(goal <= {GOAL_U35_GEOMEAN}), max {max(per.values()):.2f} (goal <= {GOAL_U35_MAX}): "
+              + ("met" if g["default_over_u35_goal_met"] else "NOT met") + "  ["
+              + ", ".join(f"{w} {v:.2f}" for w, v in per.items()) + "]")
+    if "high_over_u10" in g:
+        per = g["high_over_u10"]
+        print(f"  accuracy='high' (LLVM, out=) / sleef-C u10: geomean {g['high_over_u10_geomean']:.2f} "
+              f"(goal <= {GOAL_U10_GEOMEAN}): " + ("met" if g["high_over_u10_goal_met"] else "NOT met") + "  ["
+              + ", ".join(f"{w} {v:.2f}" for w, v in per.items()) + "]")
+    if "W2_best_alkahest_over_jax" in g:
+        print(f"  W2 best alkahest / jax.jit: {g['W2_best_alkahest_over_jax']:.2f} (goal <= 1): "
+              + ("met" if g["W2_goal_met"] else "NOT met"))
+    il = goals.get("interp_over_llvm")
+    if il:
+        print(f"  alk-interp / alk-llvm (out=): geomean {il['out_geomean']:.2f} (goal <= {GOAL_INTERP}): "
+              + ("met" if il["goal_met"] else "NOT met"))
+    if compile_res:
+        rows = {t: r for t, r in compile_res.items() if r.get("symengine_llvm_us") and r.get("alk-llvm_us")}
+        if rows:
+            ok = all(r["alk-llvm_us"] <= r["symengine_llvm_us"] for r in rows.values())
+            g["compile_goal_met"] = ok
+            g["compile_llvm_over_symengine"] = {t: r["alk-llvm_us"] / r["symengine_llvm_us"] for t, r in rows.items()}
+            print("  LLVM compile latency <= SymEngine's at every size: " + ("met" if ok else "NOT met") + "  ["
+                  + ", ".join(f"{r['nodes']} nodes {r['alk-llvm_us'] / r['symengine_llvm_us']:.2f}x"
+                              for r in rows.values()) + "]")
+    if small:
+        for goal, ok in small.get("goals", {}).items():
+            print(f"  small batches, {goal}: {'met' if ok else 'NOT met'}")
 
 
 def print_tables(results, tiers, gm, goals, libs, peers, threads, scalar, compile_res, notes):
@@ -1199,14 +1277,18 @@ def main(argv=None):
     xs = np.linspace(0.0, 2.0 * np.pi, args.n)
     ys = np.linspace(1.0, 2.0, args.n)
     with tempfile.TemporaryDirectory(prefix="alkahest_bench_") as tmp:
-        sleef, why = build_sleef_reference(tmp)
-        if sleef is None:
-            notes.append(f"sleef-C reference skipped: {why}")
-        else:
-            sleef.isa.restype = ctypes.c_char_p
-            meta["sleef_c_isa"] = sleef.isa().decode()
-            notes.append(f"sleef-C reference built for {meta['sleef_c_isa']}")
-        meta["sleef_c"] = sleef is not None
+        sleef = {}
+        for acc, col in SLEEF_COLS.items():
+            dll, why = build_sleef_reference(tmp, acc)
+            if dll is None:
+                notes.append(f"{col} reference skipped: {why}")
+                continue
+            sleef[col] = dll
+            dll.isa.restype = ctypes.c_char_p
+            meta["sleef_c_isa"] = dll.isa().decode()
+        if sleef:
+            notes.append(f"sleef-C references ({', '.join(sleef)}) built for {meta['sleef_c_isa']}")
+        meta["sleef_c"] = "sleef-C" in sleef
         results = bench_workloads(args, xs, ys, sleef, tiers, notes)
     threads = bench_threads(args, xs, ys, tiers) if "threads" not in skip else None
     scalar = bench_scalar(args, tiers) if "scalar" not in skip else None
@@ -1220,6 +1302,7 @@ def main(argv=None):
         pypi = {"comparable": None, "note": "alk-pypi skipped (--skip pypi)"}
     libs, peers, gm, goals = summarize(results, tiers)
     print_tables(results, tiers, gm, goals, libs, peers, threads, scalar, compile_res, notes)
+    print_issue17(goals, compile_res, small)
     meta["elapsed_s"] = time.perf_counter() - t_all
     print(f"\ntotal {meta['elapsed_s']:.0f} s")
     if args.json:
