@@ -21,6 +21,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ALK_TIERS = ("alkahest", "alk-interp", "alk-llvm")
+ALK_OTHER = ("alk out=", "alk-high")  # alkahest columns that are not peers (out=, accuracy="high")
 
 
 def fmt_ms(v):
@@ -78,7 +79,7 @@ def chart(data, path):
             if v is not None:
                 xs.append(j - 0.425 + (i + 0.5) * width)
                 hs.append(v)
-        ours = lib in ALK_TIERS or lib == "alk out="
+        ours = lib in ALK_TIERS or lib in ALK_OTHER
         ax.bar(xs, hs, width, label=lib, color=cmap(i % 20), edgecolor="black" if ours else "none",
                linewidth=0.6 if ours else 0)
     ax.set_yscale("log")
@@ -114,7 +115,7 @@ def eval_tables(data):
     out.append(table(["workload"] + libs, [[w] + [fmt_ms(res[w]["best_ms"].get(lib)) for lib in libs]
                                            for w in works]))
 
-    peers = [lib for lib in libs if lib not in ALK_TIERS]
+    peers = [lib for lib in libs if lib not in ALK_TIERS and lib != "alk-high"]
     rows = []
     for w in works:
         r = res[w]
