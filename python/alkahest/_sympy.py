@@ -301,7 +301,15 @@ def _object_from_sympy(sp, s, head, args, pool):
     if head == "Derivative":
         return _objects.Derivative(args[0], *args[1:])
     if head in ("Integral", "Sum", "Product"):
-        return getattr(_objects, head)(args[0], *args[1:])
+        out = getattr(_objects, head)(args[0], *args[1:])
+        lim = args[1] if len(args) == 2 else None
+        var = lim[0] if isinstance(lim, tuple) and len(lim) == 1 else lim
+        if head == "Integral" and type(s).__name__ == "NonElementaryIntegral" and isinstance(var, _core.Expr):
+            # SymPy's claim is recorded only where alkahest's own Risch algorithm proves it too.
+            from ._risch import risch_integrate
+
+            risch_integrate(args[0], var)
+        return out
     if head == "O":
         return _objects.O(args[0], *args[1:])
     if head == "Subs":

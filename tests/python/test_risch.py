@@ -203,6 +203,19 @@ def test_to_sympy_nonelementary_integral():
     assert type(ak.to_sympy(J)) is sympy.Integral
 
 
+def test_from_sympy_keeps_a_proof_alkahest_confirms():
+    sympy = pytest.importorskip("sympy")
+    from sympy.integrals.risch import NonElementaryIntegral
+
+    xs = sympy.Symbol("x")
+    pool = ExprPool()
+    e = ak.from_sympy(NonElementaryIntegral(sympy.exp(xs**2 + xs) / (xs + 1), xs), pool)
+    assert _is_integral(e) and is_elementary(e) is False
+    # A claim alkahest cannot confirm (two monomials: undecided here) is not recorded.
+    e2 = ak.from_sympy(NonElementaryIntegral(sympy.exp(xs) * sympy.log(xs), xs), pool)
+    assert _is_integral(e2) and is_elementary(e2) is None
+
+
 def test_elementary_where_heuristics_need_risch():
     # A rational function of exp(x) over Q(x): its antiderivative mixes logs of t + r(x).
     f = parse("(3*(-2*x*exp(x) + 2*exp(x) + 1)*exp(x) - 4*exp(x) - 2)/(-2*x*exp(x) + 2*exp(x) + 1)", P, symbols=[X])
