@@ -308,6 +308,7 @@ DERIV = {  # case -> fixed first argument (None: one-argument function) and poin
     "zeta_hurwitz": (3.5, np.linspace(0.1, 20, 40)),
     "binomial": (7.3, np.linspace(-2.5, 9.5, 40)),
     "LambertW": (None, np.linspace(-0.36, 50, 40)),
+    "LambertW_m1": (None, -np.geomspace(1e-6, 0.36, 40)),
     "besselj": (2.3, np.linspace(0.1, 40, 40)),
     "bessely": (0.7, np.linspace(0.1, 40, 40)),
     "besseli": (1.5, np.linspace(0.1, 40, 40)),
@@ -326,10 +327,31 @@ def test_derivative_against_numerical(case):
     x = pool.symbol("x")
     if case == "LambertW":
         e, f = fn(x), (lambda v: mpmath.lambertw(v).real)
+    elif case == "LambertW_m1":
+        e, f = fn(x, -1), (lambda v: mpmath.lambertw(v, -1).real)
     elif first is None:
         e, f = fn(x), mp
     else:
         e, f = fn(pool.float(first), x), (lambda v: mp(mpmath.mpf(first), v))
+    d = ak.diff(e, x)
+    got = ak.numpy_eval(ak.compile_expr(d, [x], accuracy="high"), xs)
+    with mpmath.workdps(30):
+        want = np.array([_mp_real(mpmath.diff(f, mpmath.mpf(float(v)))) for v in xs])
+    assert np.allclose(got, want, rtol=1e-10, atol=1e-300), (case, str(d), xs[~np.isclose(got, want, rtol=1e-10)])
+
+
+@pytest.mark.parametrize("case, second, xs", [
+    ("beta", 2.5, np.linspace(0.1, 20, 40)), ("beta", 0.3, np.concatenate([np.linspace(-2.65, -2.45, 5), np.linspace(0.1, 9, 35)])),
+    ("binomial", 7.3, np.linspace(-0.9, 9.5, 40)), ("binomial", -2.5, np.linspace(-0.4, 6.6, 40))])
+def test_derivative_in_the_first_argument(case, second, xs):
+    """beta(x, b) and binomial(n, x) (in k): their closed forms with digamma against mpmath."""
+    fn, mp, _ = CASES[case]
+    pool = ak.ExprPool()
+    x = pool.symbol("x")
+    if case == "beta":
+        e, f = fn(x, pool.float(second)), (lambda v: mp(v, mpmath.mpf(second)))
+    else:
+        e, f = fn(pool.float(second), x), (lambda v: mp(mpmath.mpf(second), v))
     d = ak.diff(e, x)
     got = ak.numpy_eval(ak.compile_expr(d, [x], accuracy="high"), xs)
     with mpmath.workdps(30):
