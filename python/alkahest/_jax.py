@@ -69,6 +69,23 @@ def _uppergamma(s, x):
     return _incomplete_gamma(jax.scipy.special.gammaincc, s, x)
 
 
+# Ei(x) = EulerGamma + log|x| + sum_{k>=1} x**k/(k k!): the coefficients 1/(k k!) of the terms kept.
+_EI_SERIES = [1.0 / (k * float(np.prod(np.arange(1, k + 1, dtype=np.float64)))) for k in range(1, 10)]
+_EI_SMALL = 0.05  # |x| below: the series (its 10th term is below 1e-18 of |Ei(x)| >= 2.4 there)
+
+
+def _ei(x):
+    # jax's expi takes time proportional to 1/|x| at small negative x (seconds at -1e-5, no end at
+    # -1e-300): there the series, and expi only ever sees arguments it is quick on.
+    small = jnp.abs(x) < _EI_SMALL
+    far = jax.scipy.special.expi(jnp.where(small, jnp.asarray(1.0, x.dtype), x))
+    poly = jnp.zeros_like(x)
+    for c in reversed(_EI_SERIES):
+        poly = (poly + jnp.asarray(c, x.dtype)) * x
+    near = (jnp.asarray(np.euler_gamma, x.dtype) + jnp.log(jnp.abs(x))) + poly
+    return jnp.where(small, near, far)
+
+
 def _fresnels(x):
     # jax's fresnel gives (S, C), normalized as SymPy's: S(x) = integral of sin(pi t**2/2) from 0 to x.
     return jax.scipy.special.fresnel(x)[0]
