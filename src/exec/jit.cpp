@@ -27,18 +27,23 @@
 
 #if ALKAHEST_HAVE_LLVM
 #include <llvm/Config/llvm-config.h>
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
+#include <llvm/ExecutionEngine/Orc/IRCompileLayer.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/Error.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Host.h>
 #endif
 
@@ -368,6 +373,37 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
   return M;
 }
 
+// The engine's IR -> object compiler: one TargetMachine and one code generation pass pipeline,
+// built once and run on every kernel's module. ORC's default compiler builds the pipeline (about
+// 150 passes, their analysis dependencies and an object streamer) afresh for every module, which
+// was about a quarter of a small kernel's compile; the pipeline is made to be run on one module
+// after another (the printer finishes and resets its streamer, the machine-module info resets its
+// MC context at the end of every run). Used only under g_engine_mu (below), one module at a time.
+class ReusedPipelineCompiler final : public llvm::orc::IRCompileLayer::IRCompiler {
+ public:
+  explicit ReusedPipelineCompiler(std::unique_ptr<llvm::TargetMachine> tm)
+      : IRCompiler(llvm::orc::irManglingOptionsFromTargetOptions(tm->Options)), tm_(std::move(tm)), os_(buf_) {
+    llvm::MCContext* ctx = nullptr;
+    if (tm_->addPassesToEmitMC(pm_, ctx, os_))
+      throw AlkahestError("LLVM JIT: the target cannot emit machine code in memory");
+  }
+
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& M) override {
+    buf_.clear();
+    pm_.run(M);
+    auto obj = llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(buf_.data(), buf_.size()),
+                                                    M.getModuleIdentifier() + "-jitted-objectbuffer");
+    buf_.clear();
+    return obj;
+  }
+
+ private:
+  std::unique_ptr<llvm::TargetMachine> tm_;
+  llvm::legacy::PassManager pm_;
+  llvm::SmallVector<char, 0> buf_;
+  llvm::raw_svector_ostream os_;  // writes straight into buf_ (unbuffered)
+};
+
 JitStats g_stats;  // of every engine this process had (guarded by g_engine_mu, below)
 
 // One LLJIT and its cache of compiled kernels. Used only under g_engine_mu (below).
@@ -393,7 +429,15 @@ struct Engine {
     jtmb->getOptions().AllowFPOpFusion = FPOpFusion::Strict;  // no a*b+c -> fma: same numbers as the interpreter
     description = std::string("LLVM ") + LLVM_VERSION_STRING + ", " + jtmb->getCPU() + " (" +
                   vm::kernels_f64().isa + " vector math)";
-    auto j = orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+    auto j = orc::LLJITBuilder()
+                 .setJITTargetMachineBuilder(std::move(*jtmb))
+                 .setCompileFunctionCreator([](orc::JITTargetMachineBuilder b)
+                                                -> Expected<std::unique_ptr<orc::IRCompileLayer::IRCompiler>> {
+                   auto tm = b.createTargetMachine();
+                   if (!tm) return tm.takeError();
+                   return std::make_unique<ReusedPipelineCompiler>(std::move(*tm));
+                 })
+                 .create();
     if (!j) throw AlkahestError("LLVM JIT: cannot start: " + llvm_message(j.takeError()));
     jit = std::move(*j);
     orc::SymbolMap syms;
