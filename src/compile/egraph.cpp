@@ -674,8 +674,51 @@ std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs
   for (ClassId c : classes) best[c] = ch[c].node;
   Program prog;
   prog.n_inputs = n_inputs;
+  // The order of emission: each node's operands in decreasing Sethi-Ullman number (the values
+  // that evaluating a subtree keeps live at once; constants take none), so that fewer values are
+  // live at a time. Operand order within an instruction is unchanged, and so are the results. (In
+  // the plain left-to-right order, rewritten Programs kept up to twice as many values live as the
+  // lowering's, and every live value is spilled across a function call: rand-160-7 ran 5% slower
+  // on the JIT with 883 fewer operations.)
+  std::vector<std::uint32_t> need(id_bound, 0);
+  std::vector<std::uint8_t> state(id_bound, 0);  // 0 new, 1 on the stack, 2 done
+  // the operands of a node in the order to visit them: by decreasing need (ties: left to right;
+  // operands not yet numbered count 0)
+  auto visit_order = [&](const ENode& n) {
+    std::array<std::size_t, 3> order{0, 1, 2};
+    for (std::size_t i = 1; i < n.n; ++i)  // insertion sort, stable
+      for (std::size_t j = i; j > 0 && need[g.find(n.kids[order[j]])] > need[g.find(n.kids[order[j - 1]])]; --j)
+        std::swap(order[j], order[j - 1]);
+    return order;
+  };
+  for (ClassId root : outputs) {
+    root = g.find(root);
+    if (!best[root]) return std::nullopt;
+    std::vector<std::pair<ClassId, int>> stack{{root, 0}};
+    while (!stack.empty()) {
+      auto& [c, next] = stack.back();
+      if (state[c] == 2) {
+        stack.pop_back();
+        continue;
+      }
+      const ENode& n = *best[c];
+      state[c] = 1;
+      if (next < n.n) {
+        const ClassId k = g.find(n.kids[next++]);
+        if (state[k] == 1 || !best[k]) return std::nullopt;  // a cycle: give up (the caller keeps the original)
+        if (state[k] == 0) stack.emplace_back(k, 0);
+        continue;
+      }
+      const auto order = visit_order(n);
+      std::uint32_t m = n.code == PCode::Const ? 0 : 1;
+      for (std::uint32_t i = 0; i < n.n; ++i) m = std::max(m, need[g.find(n.kids[order[i]])] + i);
+      need[c] = m;
+      state[c] = 2;
+      stack.pop_back();
+    }
+  }
+  std::fill(state.begin(), state.end(), std::uint8_t{0});  // 0 new, 1 on the stack, 2 emitted
   std::vector<std::uint32_t> value(id_bound, 0);
-  std::vector<std::uint8_t> state(id_bound, 0);  // 0 new, 1 on the stack, 2 emitted
   std::unordered_map<std::uint64_t, std::uint32_t> const_value;
   std::vector<std::uint32_t> out_values;
   for (ClassId root : outputs) {
@@ -691,7 +734,7 @@ std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs
       const ENode& n = *best[c];
       state[c] = 1;
       if (next < n.n) {
-        const ClassId k = g.find(n.kids[next++]);
+        const ClassId k = g.find(n.kids[visit_order(n)[static_cast<std::size_t>(next++)]]);
         if (state[k] == 1 || !best[k]) return std::nullopt;  // a cycle: give up (the caller keeps the original)
         if (state[k] == 0) stack.emplace_back(k, 0);
         continue;
