@@ -121,6 +121,13 @@ class ExprPool {
 
   /// Interns a node whose arguments are already canonical and sorted (no rewriting).
   ExprId intern(Node&& node);
+  /// intern() of an Add, Mul or Pow node with these arguments (already canonical and sorted),
+  /// without building a Node first when it exists.
+  ExprId intern_compound(Kind kind, std::span<const ExprId> args);
+  /// The sum of the products factors[ends[t-1] .. ends[t]) (ends[-1] = 0; a one-factor product is
+  /// that factor), each product's factors and the terms already in canonical order and distinct:
+  /// a polynomial's terms interned at once (one lock, one table growth).
+  ExprId intern_sum_of_products(std::span<const ExprId> factors, std::span<const std::size_t> ends);
 
  private:
   // Nodes live in chunks that never move: chunk k holds kFirstChunk * 2**k nodes, so a handful of
@@ -164,10 +171,21 @@ class ExprPool {
   };
   std::vector<TableSlot> table_;
   std::size_t table_shift_ = 58;  ///< 64 - log2(table_.size())
-  std::size_t table_home(std::uint64_t hash) const {
-    return static_cast<std::size_t>((hash * 0x9e3779b97f4a7c15ull) >> table_shift_);
+  // The home slot depends only on the 32 hash bits a slot keeps, so growing the table never
+  // reads a node.
+  std::size_t table_home(std::uint32_t hash32) const {
+    return static_cast<std::size_t>((std::uint64_t{hash32} * 0x9e3779b97f4a7c15ull) >> table_shift_);
   }
   void grow_table();
+  void rehash(std::size_t slots);  // slots: a power of two
+  Node* new_node();
+  struct CompoundHash {
+    std::uint64_t hash = 0;
+    std::uint32_t depth = 0;
+  };
+  CompoundHash compound_hash(Kind kind, std::span<const ExprId> args) const;
+  ExprId intern_compound_locked(Kind kind, std::span<const ExprId> args, CompoundHash ch);
+  ExprId commit_node(Node* fresh, std::size_t slot, std::uint32_t h32);
   friend struct LivePools;  // takes mutex_ around fork() (pool.cpp)
 };
 

@@ -233,14 +233,78 @@ ExprId ExprPool::intern(Node&& n) {
   const auto h32 = static_cast<std::uint32_t>(n.hash);
   std::lock_guard<std::mutex> lock(mutex_);
   const std::size_t mask = table_.size() - 1;
-  std::size_t i = table_home(n.hash);
+  std::size_t i = table_home(h32);
   for (; table_[i].id1 != 0; i = (i + 1) & mask)
     if (table_[i].hash == h32 && same(n, node(table_[i].id1 - 1))) return table_[i].id1 - 1;
+  Node* fresh = new_node();
+  ::new (static_cast<void*>(fresh)) Node(std::move(n));
+  return commit_node(fresh, i, h32);
+}
+
+ExprId ExprPool::intern_compound(Kind kind, std::span<const ExprId> args) {
+  const CompoundHash ch = compound_hash(kind, args);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return intern_compound_locked(kind, args, ch);
+}
+
+ExprId ExprPool::intern_sum_of_products(std::span<const ExprId> factors, std::span<const std::size_t> ends) {
+  const std::size_t n = ends.size();
+  std::vector<ExprId> terms(n);
+  // Every product's hash first (its factors are few, hot nodes), so that the table slot of a
+  // product a few terms ahead is fetched while this one is probed: in a large sum the slots are
+  // cache misses.
+  std::vector<CompoundHash> hashes(n);
+  for (std::size_t t = 0, begin = 0; t < n; begin = ends[t++])
+    if (ends[t] - begin > 1) hashes[t] = compound_hash(Kind::Mul, factors.subspan(begin, ends[t] - begin));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::size_t want = 2 * (size_.load(std::memory_order_relaxed) + n + 1);
+    if (want > table_.size()) rehash(std::bit_ceil(want));
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t t = 0, begin = 0; t < n; begin = ends[t++]) {
+      if (t + kAhead < n) __builtin_prefetch(&table_[table_home(static_cast<std::uint32_t>(hashes[t + kAhead].hash))]);
+      const std::span<const ExprId> f = factors.subspan(begin, ends[t] - begin);
+      terms[t] = f.size() == 1 ? f[0] : intern_compound_locked(Kind::Mul, f, hashes[t]);
+    }
+  }
+  return terms.size() == 1 ? terms[0] : intern_compound(Kind::Add, terms);
+}
+
+ExprPool::CompoundHash ExprPool::compound_hash(Kind kind, std::span<const ExprId> args) const {
+  // The hash and depth as finish_hash gives them, from the arguments alone.
+  std::uint64_t h = hash_mix(0xa1c0 + static_cast<std::uint64_t>(kind), static_cast<std::uint64_t>(Op::Count_));
+  std::uint32_t depth = 0;
+  for (ExprId a : args) {
+    const Node& c = node(a);
+    h = hash_mix(h, c.hash);
+    depth = std::max(depth, c.depth);
+  }
+  return {h, depth + 1};
+}
+
+ExprId ExprPool::intern_compound_locked(Kind kind, std::span<const ExprId> args, CompoundHash ch) {
+  const std::uint64_t h = ch.hash;
+  const auto h32 = static_cast<std::uint32_t>(h);
+  const std::size_t mask = table_.size() - 1;
+  std::size_t i = table_home(h32);
+  for (; table_[i].id1 != 0; i = (i + 1) & mask) {
+    if (table_[i].hash != h32) continue;
+    const Node& m = node(table_[i].id1 - 1);
+    if (m.kind == kind && m.hash == h && std::equal(m.args.begin(), m.args.end(), args.begin(), args.end()))
+      return table_[i].id1 - 1;
+  }
+  Node* fresh = new_node();
+  ::new (static_cast<void*>(fresh)) Node(kind);
+  fresh->args.assign(args.begin(), args.end());
+  fresh->hash = h;
+  fresh->depth = ch.depth;
+  return commit_node(fresh, i, h32);
+}
+
+// Storage for the next node (its chunk allocated on first use); the caller holds mutex_.
+Node* ExprPool::new_node() {
   const std::size_t id = size_.load(std::memory_order_relaxed);
   if (id >= 0xfffffffeu) throw AlkahestError("ExprPool is full (2**32 - 2 nodes)");
-  // Facts only for a new node (a Symbol's are its assumptions, part of its identity, set by
-  // the caller; every other node's follow from its arguments).
-  n.facts = compute_facts(n, *this);
   const Slot s = slot(static_cast<ExprId>(id));
   Node* block = chunks_[s.chunk].load(std::memory_order_relaxed);
   if (block == nullptr) {
@@ -250,21 +314,31 @@ ExprId ExprPool::intern(Node&& n) {
     block = static_cast<Node*>(::operator new(sizeof(Node) * (kFirstChunk << s.chunk)));
     chunks_[s.chunk].store(block, std::memory_order_release);
   }
-  ::new (static_cast<void*>(block + s.offset)) Node(std::move(n));
+  return block + s.offset;
+}
+
+// Publishes the node constructed at `fresh` (from new_node) in table slot i; the caller holds mutex_.
+ExprId ExprPool::commit_node(Node* fresh, std::size_t i, std::uint32_t h32) {
+  // Facts only for a new node (a Symbol's are its assumptions, part of its identity, set by
+  // the caller; every other node's follow from its arguments).
+  if (fresh->kind != Kind::Symbol) fresh->facts = compute_facts(*fresh, *this);
+  const std::size_t id = size_.load(std::memory_order_relaxed);
   size_.store(id + 1, std::memory_order_release);
   table_[i] = TableSlot{h32, static_cast<std::uint32_t>(id + 1)};
   if (2 * (id + 1) > table_.size()) grow_table();
   return static_cast<ExprId>(id);
 }
 
-void ExprPool::grow_table() {
-  std::vector<TableSlot> old(table_.size() * 2);
+void ExprPool::grow_table() { rehash(table_.size() * 2); }
+
+void ExprPool::rehash(std::size_t slots) {
+  std::vector<TableSlot> old(slots);
   old.swap(table_);
-  --table_shift_;
+  table_shift_ = 64 - static_cast<std::size_t>(std::countr_zero(slots));
   const std::size_t mask = table_.size() - 1;
   for (const TableSlot& e : old) {
     if (e.id1 == 0) continue;
-    std::size_t i = table_home(node(e.id1 - 1).hash);
+    std::size_t i = table_home(e.hash);
     while (table_[i].id1 != 0) i = (i + 1) & mask;
     table_[i] = e;
   }

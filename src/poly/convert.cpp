@@ -4,6 +4,8 @@
 #include <mpfr.h>
 
 #include <algorithm>
+#include <bit>
+#include <optional>
 #include <cmath>
 
 #include "alkahest/print.hpp"
@@ -448,13 +450,34 @@ ExprId Converter::gen_power(std::size_t v, const mpz_class& k) {
   return pool_.pow(g.base, pool_.number(Number::rational(e, g.den)));
 }
 
+namespace {
+
+// Sorts (key, index) pairs by key, least significant byte first, skipping the bytes that no two
+// keys differ in (a few passes over a few thousand terms, where a comparison sort costs a
+// log factor of row compares).
+void radix_sort(std::vector<std::pair<std::uint64_t, std::uint32_t>>& v) {
+  std::uint64_t differ = 0;
+  for (const auto& e : v) differ |= e.first ^ v.front().first;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> tmp(v.size());
+  for (unsigned shift = 0; shift < 64; shift += 8) {
+    if (((differ >> shift) & 0xff) == 0) continue;
+    std::size_t count[257] = {};
+    for (const auto& e : v) ++count[((e.first >> shift) & 0xff) + 1];
+    for (std::size_t d = 1; d < 257; ++d) count[d] += count[d - 1];
+    for (const auto& e : v) tmp[count[(e.first >> shift) & 0xff]++] = e;
+    v.swap(tmp);
+  }
+}
+
+}  // namespace
+
 // The result when every generator is a symbol and the coefficients are exact: nodes are interned
 // directly in canonical form (ExprPool::add/mul would sort what is already known here). The order
 // is the kernel's (ExprPool::compare): a monomial is the sequence of its factors x_v**e_v in
 // generator order, the kernel's order of the generators (by_rank); sequences compare factor by factor,
 // by generator then exponent; a prefix comes first. Terms are distinct monomials, so the
 // coefficients never decide. Checked against ExprPool::add in the tests (expand == parse of SymPy).
-ExprId Converter::symbol_sum(const QPoly& p) {
+ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
   const auto* ctx = ctx_->q();
   const slong len = p.length();
   const std::size_t nv = order_.size();
@@ -466,90 +489,133 @@ ExprId Converter::symbol_sum(const QPoly& p) {
     return pool_.compare(gens_[order_[a]].expr, gens_[order_[b]].expr) < 0;
   });
   std::vector<ulong> exps(static_cast<std::size_t>(ctx_->flint_nvars()));
-  // Each term as a fixed row of nv keys, (rank + 1) << 32 | exponent for its factors in rank
-  // order, then zeros: rows compare as the kernel compares monomials (a prefix, padded with
-  // zeros, comes first). Flat storage: no allocation per term.
-  std::vector<std::uint64_t> keys;
-  keys.reserve(static_cast<std::size_t>(len) * nv);
-  std::vector<ExprId> coeffs;  // the coefficient's node, kNoExpr for 1
+  // A factor's code is (rank + 1, exponent); a term is the sequence of its factors' codes in rank
+  // order, padded with zeros, and terms compare as these sequences do (a prefix comes first).
+  // Packed into one word (the first factor highest) when the codes fit: rank + 1 in rb bits,
+  // the exponent in eb bits; else each term keeps a row of nv words, compared lexicographically.
+  ulong max_deg = 1;
+  for (slong d : deg) max_deg = std::max<ulong>(max_deg, static_cast<ulong>(std::max<slong>(d, 0)));
+  const unsigned rb = static_cast<unsigned>(std::bit_width(nv)), eb = static_cast<unsigned>(std::bit_width(max_deg));
+  const unsigned fw = rb + eb;
+  const bool packed = static_cast<std::size_t>(fw) * nv <= 64;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> packed_keys;  // (key, term)
+  std::vector<std::uint64_t> rows;                                    // nv per term, unpacked
+  if (packed) packed_keys.reserve(static_cast<std::size_t>(len)); else rows.reserve(static_cast<std::size_t>(len) * nv);
+  std::vector<ExprId> coeffs;  // the coefficient's node, kOne for 1
   coeffs.reserve(static_cast<std::size_t>(len));
   constexpr ExprId kOne = static_cast<ExprId>(-1);
   // Coefficients repeat (multinomial coefficients, by symmetry): word-sized integers are
-  // interned once per call.
+  // interned once per call. With content 1 (an integer polynomial) they are read in place.
   std::unordered_map<slong, ExprId> small;
+  auto small_node = [&](slong v) -> ExprId {
+    if (v == 1) return kOne;
+    auto it = small.find(v);
+    if (it == small.end()) it = small.emplace(v, pool_.number(Number(static_cast<long>(v)))).first;
+    return it->second;
+  };
+  // Big integers repeat as well: looked up by a hash of their limbs (a collision only costs the
+  // interning below).
+  std::unordered_map<std::uint64_t, ExprId> big;
+  auto big_node = [&](const __mpz_struct* z) -> ExprId {
+    std::uint64_t h = static_cast<std::uint64_t>(z->_mp_size);
+    const std::size_t nl = static_cast<std::size_t>(std::abs(z->_mp_size));
+    for (std::size_t l = 0; l < nl; ++l) h = (h ^ z->_mp_d[l]) * 0x9e3779b97f4a7c15ull + (h >> 29);
+    auto it = big.find(h);
+    if (it != big.end() && mpz_cmp(pool_.node(it->second).number.integer().get_mpz_t(), z) == 0) return it->second;
+    const ExprId id = pool_.number(Number(mpz_class(z)));
+    if (it == big.end()) big.emplace(h, id);
+    return id;
+  };
+  const bool integral = fmpq_is_one(p.get()->content);
+  const fmpz* zc = p.get()->zpoly->coeffs;
   std::optional<ExprId> constant;
   Fmpq c;
-  auto coeff_node = [&]() -> ExprId {
-    if (fmpz_is_one(fmpq_denref(c.v)) && !COEFF_IS_MPZ(*fmpq_numref(c.v))) {
-      const slong v = *fmpq_numref(c.v);
-      if (v == 1) return kOne;
-      auto it = small.find(v);
-      if (it == small.end()) it = small.emplace(v, pool_.number(Number(static_cast<long>(v)))).first;
-      return it->second;
+  auto coeff_node = [&](slong i) -> ExprId {
+    if (integral) {
+      if (!COEFF_IS_MPZ(zc[i])) return small_node(zc[i]);
+      return big_node(COEFF_TO_PTR(zc[i]));
     }
+    fmpq_mpoly_get_term_coeff_fmpq(c.v, p.get(), i, ctx);
+    if (fmpz_is_one(fmpq_denref(c.v)) && !COEFF_IS_MPZ(*fmpq_numref(c.v))) return small_node(*fmpq_numref(c.v));
     return pool_.number(to_number(c.v));
   };
   for (slong i = 0; i < len; ++i) {
-    fmpq_mpoly_get_term_coeff_fmpq(c.v, p.get(), i, ctx);
     fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
-    const std::size_t row = keys.size();
-    keys.resize(row + nv, 0);
-    std::size_t k = row;
-    for (std::uint32_t r = 0; r < nv; ++r)
-      if (exps[by_rank[r]] != 0) keys[k++] = (static_cast<std::uint64_t>(r + 1) << 32) | exps[by_rank[r]];
-    if (k == row) {  // the constant term
-      keys.resize(row);
-      const ExprId id = coeff_node();
+    const auto term = static_cast<std::uint32_t>(coeffs.size());
+    std::uint64_t key = 0;
+    unsigned k = 0;
+    const std::size_t row = rows.size();
+    if (!packed) rows.resize(row + nv, 0);
+    for (std::uint32_t r = 0; r < nv; ++r) {
+      const ulong e = exps[by_rank[r]];
+      if (e == 0) continue;
+      if (packed) key |= ((std::uint64_t{r + 1} << eb) | e) << (64 - fw * ++k);
+      else rows[row + k++] = (static_cast<std::uint64_t>(r + 1) << 32) | e;
+    }
+    if (k == 0) {  // the constant term
+      if (!packed) rows.resize(row);
+      const ExprId id = coeff_node(i);
       constant = id == kOne ? pool_.integer(1) : id;
       continue;
     }
-    coeffs.push_back(coeff_node());
+    if (packed) packed_keys.emplace_back(key, term);
+    coeffs.push_back(coeff_node(i));
   }
   const std::size_t nterms = coeffs.size();
-  std::vector<std::uint32_t> order(nterms);
-  for (std::uint32_t t = 0; t < nterms; ++t) order[t] = t;
-  auto row_less = [&](std::uint32_t a, std::uint32_t b) {
-    const std::uint64_t* ka = keys.data() + static_cast<std::size_t>(a) * nv;
-    const std::uint64_t* kb = keys.data() + static_cast<std::size_t>(b) * nv;
-    return std::lexicographical_compare(ka, ka + nv, kb, kb + nv);
+  // Each term's factor codes in order, whichever the storage.
+  auto factor_code = [&](std::uint32_t t, std::size_t f) -> std::uint64_t {  // 0: no more factors
+    if (!packed) return rows[static_cast<std::size_t>(t) * nv + f];
+    const std::uint64_t code = (packed_keys[t].first << (fw * f)) >> (64 - fw);
+    return code == 0 ? 0 : ((code >> eb) << 32) | (code & ((std::uint64_t{1} << eb) - 1));
   };
-  if (!std::is_sorted(order.begin(), order.end(), row_less)) std::sort(order.begin(), order.end(), row_less);
+  std::vector<std::uint32_t> order(nterms);
+  if (packed) {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted = packed_keys;
+    radix_sort(sorted);
+    for (std::size_t t = 0; t < nterms; ++t) order[t] = sorted[t].second;
+  } else {
+    for (std::uint32_t t = 0; t < nterms; ++t) order[t] = t;
+    auto row_less = [&](std::uint32_t a, std::uint32_t b) {
+      const std::uint64_t* ka = rows.data() + static_cast<std::size_t>(a) * nv;
+      const std::uint64_t* kb = rows.data() + static_cast<std::size_t>(b) * nv;
+      return std::lexicographical_compare(ka, ka + nv, kb, kb + nv);
+    };
+    if (!std::is_sorted(order.begin(), order.end(), row_less)) std::sort(order.begin(), order.end(), row_less);
+  }
   std::vector<ExprId> powers(nv * 64, kOne);  // small exponents; larger ones go through the map
   std::unordered_map<std::uint64_t, ExprId> big_powers;
-  auto power = [&](std::uint64_t key) {  // (variable of rank r)**e
-    const std::uint32_t r = static_cast<std::uint32_t>(key >> 32) - 1;
-    const ulong e = static_cast<ulong>(key & 0xffffffffu);
+  auto power = [&](std::uint64_t code) {  // (variable of rank r)**e
+    const std::uint32_t r = static_cast<std::uint32_t>(code >> 32) - 1;
+    const ulong e = static_cast<ulong>(code & 0xffffffffu);
     ExprId* slot = e < 64 ? &powers[r * 64 + e] : nullptr;
     if (slot && *slot != kOne) return *slot;
     if (!slot) {
-      auto it = big_powers.find(key);
+      auto it = big_powers.find(code);
       if (it != big_powers.end()) return it->second;
     }
     const ExprId id = gen_power(by_rank[r], mpz_class(static_cast<unsigned long>(e)));
-    if (slot) *slot = id; else big_powers.emplace(key, id);
+    if (slot) *slot = id; else big_powers.emplace(code, id);
     return id;
   };
-  std::vector<ExprId> ids;
-  ids.reserve(nterms + 1);
-  if (constant) ids.push_back(*constant);
-  for (const std::uint32_t t : order) {
-    const std::uint64_t* key = keys.data() + static_cast<std::size_t>(t) * nv;
-    std::size_t nf = 0;
-    while (nf < nv && key[nf] != 0) ++nf;
-    if (coeffs[t] == kOne && nf == 1) {
-      ids.push_back(power(key[0]));
-      continue;
-    }
-    Node m(Kind::Mul);
-    m.args.reserve(nf + 1);
-    if (coeffs[t] != kOne) m.args.push_back(coeffs[t]);
-    for (std::size_t f = 0; f < nf; ++f) m.args.push_back(power(key[f]));
-    ids.push_back(pool_.intern(std::move(m)));
+  // Every node a term needs but its product exists first; then the products and the sum at once.
+  std::vector<ExprId> flat;
+  flat.reserve(nterms * (nv + 1) + 1);
+  std::vector<std::size_t> ends;
+  ends.reserve(nterms + 1);
+  if (constant) {
+    flat.push_back(*constant);
+    ends.push_back(1);
   }
-  if (ids.size() == 1) return ids[0];
-  Node a(Kind::Add);
-  a.args = std::move(ids);
-  return pool_.intern(std::move(a));
+  for (const std::uint32_t t : order) {
+    if (coeffs[t] != kOne) flat.push_back(coeffs[t]);
+    for (std::size_t f = 0; f < nv; ++f) {
+      const std::uint64_t code = factor_code(t, f);
+      if (code == 0) break;
+      flat.push_back(power(code));
+    }
+    ends.push_back(flat.size());
+  }
+  return pool_.intern_sum_of_products(flat, ends);
 }
 
 ExprId Converter::expr(const QPoly& p) {
@@ -565,7 +631,7 @@ ExprId Converter::expr(const QPoly& p) {
     std::vector<slong> deg(static_cast<std::size_t>(ctx_->flint_nvars()));
     if (fmpq_mpoly_degrees_fit_si(p.get(), ctx)) {
       fmpq_mpoly_degrees_si(deg.data(), p.get(), ctx);
-      if (std::all_of(deg.begin(), deg.end(), [](slong d) { return d < (slong{1} << 32); })) return symbol_sum(p);
+      if (std::all_of(deg.begin(), deg.end(), [](slong d) { return d < (slong{1} << 32); })) return symbol_sum(p, deg);
     }
   }
   const std::size_t nv = static_cast<std::size_t>(ctx_->flint_nvars());

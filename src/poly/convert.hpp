@@ -85,7 +85,7 @@ class Converter {
   ExprId prepare(ExprId id);  // deep mode: arguments expanded
   [[noreturn]] void float_error(ExprId id) const;
   std::pair<std::size_t, mpz_class> var_power(ExprId id);
-  ExprId symbol_sum(const QPoly& p);
+  ExprId symbol_sum(const QPoly& p, std::span<const slong> degrees);
 
   ExprPool& pool_;
   Mode mode_;

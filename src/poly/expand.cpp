@@ -31,7 +31,7 @@ ExprId expand(ExprPool& pool, ExprId expr, bool deep) {
   NestingGuard guard;
   Converter c(pool, Mode::Expand, "expand", deep);
   c.scan(expr);
-  c.build();
+  c.build({}, ORD_DEGREVLEX);
   return c.expr(c.poly(expr));
 }
 

@@ -2,6 +2,8 @@
 // divide back, values at exact points through the kernel's own arithmetic).
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "alkahest/alkahest.hpp"
 
 using namespace alkahest;
@@ -22,6 +24,47 @@ TEST_F(PolyTest, ExpandIsCanonical) {
   EXPECT_EQ(a, b);
   EXPECT_EQ(a, P("x**4 + 2*x**3*y - 2*x*y**3 - y**4"));
   EXPECT_EQ(expand(pool, P("(2*x + 1/3)**2")), P("4*x**2 + 4/3*x + 1/9"));
+}
+
+// expand builds its result directly in canonical order (packed monomial keys sorted by radix, or
+// rows of keys when many variables or high degrees do not fit a word). Rebuilt term by term through
+// ExprPool::mul and ExprPool::add, which sort for themselves, it must be the same node: random
+// products in 1..14 symbols (packed and unpacked keys), degrees past 64, big and rational
+// coefficients, with and without a constant term.
+TEST_F(PolyTest, ExpandOrderEqualsTheKernelsOrder) {
+  std::mt19937_64 rng(20261203);
+  std::vector<ExprId> syms;
+  for (int k = 0; k < 14; ++k) syms.push_back(pool.symbol("v" + std::to_string((k * 7) % 14)));
+  for (int round = 0; round < 60; ++round) {
+    const std::size_t nsym = 1 + rng() % syms.size();
+    auto random_poly = [&](int nterms) {
+      std::vector<ExprId> terms;
+      for (int t = 0; t < nterms; ++t) {
+        std::vector<ExprId> f;
+        const int kind = static_cast<int>(rng() % 4);
+        if (kind == 0) f.push_back(pool.number(Number(mpz_class(mpz_class("123456789012345678901234567") * static_cast<long>(rng() % 5 + 1)))));
+        else if (kind == 1) f.push_back(pool.number(Number::rational(mpz_class(static_cast<long>(rng() % 9) - 4), mpz_class(static_cast<long>(rng() % 5 + 1)))));
+        else f.push_back(pool.integer(static_cast<long>(rng() % 7) - 3));
+        const int nf = static_cast<int>(rng() % 3);
+        for (int j = 0; j < nf; ++j) {
+          const long e = (round % 5 == 0) ? static_cast<long>(rng() % 90) : static_cast<long>(rng() % 4 + 1);
+          f.push_back(pool.pow(syms[rng() % nsym], pool.integer(e)));
+        }
+        terms.push_back(pool.mul(f));
+      }
+      return pool.add(terms);
+    };
+    const ExprId e = pool.mul(random_poly(1 + static_cast<int>(rng() % 5)), random_poly(1 + static_cast<int>(rng() % 5)));
+    const ExprId r = expand(pool, e);
+    const Node& n = pool.node(r);
+    if (n.kind != Kind::Add) continue;
+    std::vector<ExprId> rebuilt;
+    for (ExprId t : n.args) {
+      const Node& tn = pool.node(t);
+      rebuilt.push_back(tn.kind == Kind::Mul ? pool.mul(std::vector<ExprId>(tn.args.begin(), tn.args.end())) : t);
+    }
+    EXPECT_EQ(pool.add(rebuilt), r) << to_string(pool, e);
+  }
 }
 
 TEST_F(PolyTest, ExpandNormalisesGenerators) {
