@@ -269,7 +269,8 @@ std::pair<std::size_t, mpz_class> Converter::var_power(ExprId id) {
     var = neg_var_[o.gen];
     e = -e;
   }
-  if (abs(e) > mpz_class(std::to_string(PolyLimits::max_exponent)))
+  static const mpz_class max_exponent(static_cast<unsigned long>(PolyLimits::max_exponent));
+  if (abs(e) > max_exponent)
     throw PolyLimitError(who_ + ": the exponent " + e.get_str() + " of " + to_string(pool_, g.expr) +
                          " is above the limit " + std::to_string(PolyLimits::max_exponent) +
                          " (PolyLimits::max_exponent)");
@@ -326,8 +327,56 @@ void mul_ratio(Ratio& acc, const Ratio& t, const std::string& who) {
 
 }  // namespace
 
+// A sum of monomials (numbers times positive powers of generators: an expanded polynomial) read
+// term by term into FLINT: no polynomial per node and no pairwise additions. nullopt for anything
+// else (denominators, floats, nested sums), which the general walk handles.
+std::optional<QPoly> Converter::monomial_sum(ExprId root) {
+  const Node& n = pool_.node(root);
+  if (deep_ || n.kind != Kind::Add || n.args.size() < 8) return std::nullopt;
+  const auto* ctx = ctx_->q();
+  QPoly out(ctx_);
+  fmpq_mpoly_fit_length(out.get(), static_cast<slong>(n.args.size()), ctx);
+  std::vector<ulong> exps(static_cast<std::size_t>(ctx_->flint_nvars()));
+  Fmpq c;
+  static const mpz_class limit(static_cast<unsigned long>(PolyLimits::max_exponent));
+  for (ExprId t : n.args) {
+    std::fill(exps.begin(), exps.end(), 0);
+    fmpq_one(c.v);
+    const Node& tn = pool_.node(t);
+    const std::span<const ExprId> factors = tn.kind == Kind::Mul ? std::span<const ExprId>(tn.args) : std::span<const ExprId>(&t, 1);
+    for (ExprId f : factors) {
+      const Node& fn = pool_.node(f);
+      if (fn.kind == Kind::Number) {
+        if (!fn.number.is_exact()) return std::nullopt;
+        const mpq_class q = fn.number.to_mpq();
+        Fmpq fq;
+        fmpq_set_mpq(fq.v, q.get_mpq_t());
+        fmpq_mul(c.v, c.v, fq.v);
+        continue;
+      }
+      ExprId atom = f;
+      mpz_class mult = 1;
+      if (is_structural(f)) {
+        if (fn.kind != Kind::Pow || is_structural(fn.args[0])) return std::nullopt;
+        mult = pool_.node(fn.args[1]).number.integer();
+        if (mult <= 0) return std::nullopt;
+        atom = fn.args[0];
+      }
+      auto [var, k] = var_power(atom);
+      k *= mult;
+      if (k <= 0 || k + exps[var] > limit) return std::nullopt;
+      exps[var] += k.get_ui();
+    }
+    fmpq_mpoly_push_term_fmpq_ui(out.get(), c.v, exps.data(), ctx);
+  }
+  fmpq_mpoly_sort_terms(out.get(), ctx);
+  fmpq_mpoly_combine_like_terms(out.get(), ctx);
+  return out;
+}
+
 Ratio Converter::ratio(ExprId root) {
   if (!built_) throw std::logic_error("Converter::ratio before build");
+  if (std::optional<QPoly> p = monomial_sum(root)) return Ratio{std::move(*p), std::nullopt};
   std::unordered_map<ExprId, Ratio> memo;
   std::vector<std::pair<ExprId, bool>> stack{{root, false}};
   const auto* ctx = ctx_->q();

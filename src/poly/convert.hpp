@@ -7,6 +7,7 @@
 // is a polynomial; in Exact mode negative powers make denominators (ratio()).
 #pragma once
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -86,6 +87,7 @@ class Converter {
   [[noreturn]] void float_error(ExprId id) const;
   std::pair<std::size_t, mpz_class> var_power(ExprId id);
   ExprId symbol_sum(const QPoly& p, std::span<const slong> degrees);
+  std::optional<QPoly> monomial_sum(ExprId root);
 
   ExprPool& pool_;
   Mode mode_;
