@@ -38,6 +38,7 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
+#include <llvm/IR/OptBisect.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -404,6 +405,18 @@ class ReusedPipelineCompiler final : public llvm::orc::IRCompileLayer::IRCompile
   llvm::raw_svector_ostream os_;  // writes straight into buf_ (unbuffered)
 };
 
+// Set on every kernel's LLVMContext: the code generation pipeline asks it before each optional pass
+// (the passes opt-bisect may skip, so skipping one never makes the code wrong). It skips Loop
+// Strength Reduction: the kernel's loop indexes its arrays by one counter, which x86 addressing
+// takes as it is, so the pass (with the scalar evolution it builds) cost ~15% of a small kernel's
+// compile and left the W1-W5 loops as fast without it (issue 17). Stateless, shared by all contexts
+// and never destroyed (like the engine: a thread may still be compiling when statics are destroyed).
+struct KernelPassGate final : llvm::OptPassGate {
+  bool shouldRunPass(const llvm::StringRef pass, llvm::StringRef) override { return pass != "Loop Strength Reduction"; }
+  bool isEnabled() const override { return true; }
+};
+KernelPassGate& g_pass_gate = *new KernelPassGate();
+
 JitStats g_stats;  // of every engine this process had (guarded by g_engine_mu, below)
 
 // One LLJIT and its cache of compiled kernels. Used only under g_engine_mu (below).
@@ -478,6 +491,7 @@ struct Engine {
       }
     const std::string name = "alkahest_kernel_" + std::to_string(counter++);
     auto ctx = std::make_unique<llvm::LLVMContext>();
+    ctx->setOptPassGate(g_pass_gate);
     auto M = build_module<T>(*ctx, P, acc, name);
     M->setDataLayout(jit->getDataLayout());
 #if LLVM_VERSION_MAJOR >= 21
