@@ -409,13 +409,23 @@ class ReusedPipelineCompiler final : public llvm::orc::IRCompileLayer::IRCompile
 // (the passes opt-bisect may skip, so skipping one never makes the code wrong). It skips Loop
 // Strength Reduction: the kernel's loop indexes its arrays by one counter, which x86 addressing
 // takes as it is, so the pass (with the scalar evolution it builds) cost ~15% of a small kernel's
-// compile and left the W1-W5 loops as fast without it (issue 17). Stateless, shared by all contexts
-// and never destroyed (like the engine: a thread may still be compiling when statics are destroyed).
+// compile and left the W1-W5 loops as fast without it. On kernels of at most kSmallKernel
+// instructions it also skips the pre-register-allocation machine scheduler (another ~6% of a
+// 10-node kernel's compile; W1-W4, 7-34 instructions, ran as fast without it), which is kept for
+// larger kernels, where its register-pressure-aware order saves spills (issue 17). Stateless,
+// shared by all contexts and never destroyed (like the engine: a thread may still be compiling
+// when statics are destroyed).
+constexpr std::size_t kSmallKernel = 64;
 struct KernelPassGate final : llvm::OptPassGate {
-  bool shouldRunPass(const llvm::StringRef pass, llvm::StringRef) override { return pass != "Loop Strength Reduction"; }
+  explicit KernelPassGate(bool small) : small(small) {}
+  bool shouldRunPass(const llvm::StringRef pass, llvm::StringRef) override {
+    return pass != "Loop Strength Reduction" && !(small && pass == "Machine Instruction Scheduler");
+  }
   bool isEnabled() const override { return true; }
+  const bool small;
 };
-KernelPassGate& g_pass_gate = *new KernelPassGate();
+KernelPassGate& g_small_kernel_gate = *new KernelPassGate(true);
+KernelPassGate& g_kernel_gate = *new KernelPassGate(false);
 
 JitStats g_stats;  // of every engine this process had (guarded by g_engine_mu, below)
 
@@ -491,7 +501,7 @@ struct Engine {
       }
     const std::string name = "alkahest_kernel_" + std::to_string(counter++);
     auto ctx = std::make_unique<llvm::LLVMContext>();
-    ctx->setOptPassGate(g_pass_gate);
+    ctx->setOptPassGate(P.code.size() <= kSmallKernel ? g_small_kernel_gate : g_kernel_gate);
     auto M = build_module<T>(*ctx, P, acc, name);
     M->setDataLayout(jit->getDataLayout());
 #if LLVM_VERSION_MAJOR >= 21
