@@ -691,10 +691,11 @@ std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs
         std::swap(order[j], order[j - 1]);
     return order;
   };
-  for (ClassId root : outputs) {
-    root = g.find(root);
-    if (!best[root]) return std::nullopt;
-    std::vector<std::pair<ClassId, int>> stack{{root, 0}};
+  // Post-order over the chosen e-nodes below `root`, each class once (state: 0 new, 1 on the
+  // stack, 2 done): `kid(n, i)` is the i-th operand of n to visit, `done(c, n)` runs once all are
+  // done. false on a cycle or a class without a choice (the caller keeps the original Program).
+  auto post_order = [&](ClassId root, auto&& kid, auto&& done) {
+    std::vector<std::pair<ClassId, std::uint32_t>> stack{{root, 0}};
     while (!stack.empty()) {
       auto& [c, next] = stack.back();
       if (state[c] == 2) {
@@ -704,78 +705,76 @@ std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs
       const ENode& n = *best[c];
       state[c] = 1;
       if (next < n.n) {
-        const ClassId k = g.find(n.kids[next++]);
-        if (state[k] == 1 || !best[k]) return std::nullopt;  // a cycle: give up (the caller keeps the original)
+        const ClassId k = g.find(kid(n, next++));
+        if (state[k] == 1 || !best[k]) return false;
         if (state[k] == 0) stack.emplace_back(k, 0);
         continue;
       }
-      const auto order = visit_order(n);
-      std::uint32_t m = n.code == PCode::Const ? 0 : 1;
-      for (std::uint32_t i = 0; i < n.n; ++i) m = std::max(m, need[g.find(n.kids[order[i]])] + i);
-      need[c] = m;
-      state[c] = 2;
+      const ClassId finished = c;
       stack.pop_back();
+      state[finished] = 2;
+      done(finished, n);
     }
+    return true;
+  };
+  for (ClassId root : outputs) {
+    root = g.find(root);
+    if (!best[root]) return std::nullopt;
+    const bool ok = post_order(
+        root, [](const ENode& n, std::uint32_t i) { return n.kids[i]; },
+        [&](ClassId c, const ENode& n) {
+          const auto order = visit_order(n);
+          std::uint32_t m = n.code == PCode::Const ? 0 : 1;
+          for (std::uint32_t i = 0; i < n.n; ++i) m = std::max(m, need[g.find(n.kids[order[i]])] + i);
+          need[c] = m;
+        });
+    if (!ok) return std::nullopt;
   }
-  std::fill(state.begin(), state.end(), std::uint8_t{0});  // 0 new, 1 on the stack, 2 emitted
+  std::fill(state.begin(), state.end(), std::uint8_t{0});
   std::vector<std::uint32_t> value(id_bound, 0);
   std::unordered_map<std::uint64_t, std::uint32_t> const_value;
   std::vector<std::uint32_t> out_values;
   for (ClassId root : outputs) {
     root = g.find(root);
     if (!best[root]) return std::nullopt;
-    std::vector<std::pair<ClassId, int>> stack{{root, 0}};
-    while (!stack.empty()) {
-      auto& [c, next] = stack.back();
-      if (state[c] == 2) {
-        stack.pop_back();
-        continue;
-      }
-      const ENode& n = *best[c];
-      state[c] = 1;
-      if (next < n.n) {
-        const ClassId k = g.find(n.kids[visit_order(n)[static_cast<std::size_t>(next++)]]);
-        if (state[k] == 1 || !best[k]) return std::nullopt;  // a cycle: give up (the caller keeps the original)
-        if (state[k] == 0) stack.emplace_back(k, 0);
-        continue;
-      }
-      Instr in{n.code, n.op, 0, 0, 0, n.index, 0};
-      switch (n.code) {
-        case PCode::Const: {
-          const auto [d, f] = g.constant_value(n.index);
-          const std::uint64_t key = hash_mix(std::bit_cast<std::uint64_t>(d), std::bit_cast<std::uint32_t>(f));
-          if (auto it = const_value.find(key);
-              it != const_value.end() && std::bit_cast<std::uint64_t>(prog.constants[prog.code[it->second].index]) ==
-                                             std::bit_cast<std::uint64_t>(d) &&
-              std::bit_cast<std::uint32_t>(prog.constants_f32[prog.code[it->second].index]) ==
-                  std::bit_cast<std::uint32_t>(f)) {
-            value[c] = it->second;
-            state[c] = 2;
-            stack.pop_back();
-            continue;
+    const bool ok = post_order(
+        root, [&](const ENode& n, std::uint32_t i) { return n.kids[visit_order(n)[i]]; },
+        [&](ClassId c, const ENode& n) {
+          Instr in{n.code, n.op, 0, 0, 0, n.index, 0};
+          switch (n.code) {
+            case PCode::Const: {
+              const auto [d, f] = g.constant_value(n.index);
+              const std::uint64_t key = hash_mix(std::bit_cast<std::uint64_t>(d), std::bit_cast<std::uint32_t>(f));
+              if (auto it = const_value.find(key);
+                  it != const_value.end() &&
+                  std::bit_cast<std::uint64_t>(prog.constants[prog.code[it->second].index]) ==
+                      std::bit_cast<std::uint64_t>(d) &&
+                  std::bit_cast<std::uint32_t>(prog.constants_f32[prog.code[it->second].index]) ==
+                      std::bit_cast<std::uint32_t>(f)) {
+                value[c] = it->second;
+                return;
+              }
+              in.index = static_cast<std::uint32_t>(prog.constants.size());
+              prog.constants.push_back(d);
+              prog.constants_f32.push_back(f);
+              const_value[key] = static_cast<std::uint32_t>(prog.code.size());
+              break;
+            }
+            case PCode::Select:
+              in.c = value[g.find(n.kids[0])];
+              in.a = value[g.find(n.kids[1])];
+              in.b = value[g.find(n.kids[2])];
+              break;
+            default:
+              if (n.n > 0) in.a = value[g.find(n.kids[0])];
+              if (n.n > 1) in.b = value[g.find(n.kids[1])];
+              if (n.code != PCode::Cmp && n.code != PCode::Input) in.index = 0;
           }
-          in.index = static_cast<std::uint32_t>(prog.constants.size());
-          prog.constants.push_back(d);
-          prog.constants_f32.push_back(f);
-          const_value[key] = static_cast<std::uint32_t>(prog.code.size());
-          break;
-        }
-        case PCode::Select:
-          in.c = value[g.find(n.kids[0])];
-          in.a = value[g.find(n.kids[1])];
-          in.b = value[g.find(n.kids[2])];
-          break;
-        default:
-          if (n.n > 0) in.a = value[g.find(n.kids[0])];
-          if (n.n > 1) in.b = value[g.find(n.kids[1])];
-          if (n.code != PCode::Cmp && n.code != PCode::Input) in.index = 0;
-      }
-      in.dst = static_cast<std::uint32_t>(prog.code.size());
-      prog.code.push_back(in);
-      value[c] = in.dst;
-      state[c] = 2;
-      stack.pop_back();
-    }
+          in.dst = static_cast<std::uint32_t>(prog.code.size());
+          prog.code.push_back(in);
+          value[c] = in.dst;
+        });
+    if (!ok) return std::nullopt;
     out_values.push_back(value[root]);
   }
   allocate_registers(prog, out_values);
