@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <span>
 #include <limits>
 #include <new>
 #include <numbers>
 #include <unordered_map>
+#include <tuple>
 #include <unordered_set>
 
 #include "alkahest/errors.hpp"
@@ -173,8 +175,26 @@ bool ExprPool::same(const Node& a, const Node& b) {
   }
 }
 
+namespace {
+// The start of every node's hash: its kind and operation.
+std::uint64_t kind_hash(Kind kind, Op op) {
+  return hash_mix(0xa1c0 + static_cast<std::uint64_t>(kind), static_cast<std::uint64_t>(op));
+}
+// The arguments' hashes folded into h, and their greatest depth: the one definition that
+// finish_hash and compound_hash share (a node interned by either route must hash the same).
+std::pair<std::uint64_t, std::uint32_t> mix_args(const ExprPool& pool, std::uint64_t h, std::span<const ExprId> args) {
+  std::uint32_t depth = 0;
+  for (ExprId a : args) {
+    const Node& c = pool.node(a);
+    h = hash_mix(h, c.hash);
+    depth = std::max(depth, c.depth);
+  }
+  return {h, depth};
+}
+}  // namespace
+
 void ExprPool::finish_hash(Node& n, const ExprPool& pool) {
-  std::uint64_t h = hash_mix(0xa1c0 + static_cast<std::uint64_t>(n.kind), static_cast<std::uint64_t>(n.op));
+  std::uint64_t h = kind_hash(n.kind, n.op);
   std::uint32_t depth = 0;
   switch (n.kind) {
     case Kind::Number: h = hash_mix(h, n.number.hash()); break;
@@ -187,12 +207,7 @@ void ExprPool::finish_hash(Node& n, const ExprPool& pool) {
     case Kind::Object:
       h = hash_mix(hash_mix(h, 0x0b00 + static_cast<std::uint64_t>(n.head)), hash_string(n.name));
       [[fallthrough]];
-    default:
-      for (ExprId a : n.args) {
-        const Node& c = pool.node(a);
-        h = hash_mix(h, c.hash);
-        depth = std::max(depth, c.depth);
-      }
+    default: std::tie(h, depth) = mix_args(pool, h, n.args);
   }
   n.hash = h;
   n.depth = depth + 1;
@@ -271,14 +286,8 @@ ExprId ExprPool::intern_sum_of_products(std::span<const ExprId> factors, std::sp
 }
 
 ExprPool::CompoundHash ExprPool::compound_hash(Kind kind, std::span<const ExprId> args) const {
-  // The hash and depth as finish_hash gives them, from the arguments alone.
-  std::uint64_t h = hash_mix(0xa1c0 + static_cast<std::uint64_t>(kind), static_cast<std::uint64_t>(Op::Count_));
-  std::uint32_t depth = 0;
-  for (ExprId a : args) {
-    const Node& c = node(a);
-    h = hash_mix(h, c.hash);
-    depth = std::max(depth, c.depth);
-  }
+  // The hash and depth finish_hash gives an Add, Mul or Pow node, from the arguments alone.
+  const auto [h, depth] = mix_args(*this, kind_hash(kind, Op::Count_), args);
   return {h, depth + 1};
 }
 
