@@ -14,6 +14,12 @@ namespace alkahest::poly_detail {
 
 namespace {
 
+// PolyLimits::max_exponent as a GMP integer, for checks on exponents that are mpz_class.
+const mpz_class& max_exponent_z() {
+  static const mpz_class limit(static_cast<unsigned long>(PolyLimits::max_exponent));
+  return limit;
+}
+
 mpq_class qgcd(const mpq_class& a, const mpq_class& b) {
   // gcd(p1/q1, p2/q2) = gcd(p1, p2) / lcm(q1, q2) for reduced fractions.
   mpz_class g, l;
@@ -269,8 +275,7 @@ std::pair<std::size_t, mpz_class> Converter::var_power(ExprId id) {
     var = neg_var_[o.gen];
     e = -e;
   }
-  static const mpz_class max_exponent(static_cast<unsigned long>(PolyLimits::max_exponent));
-  if (abs(e) > max_exponent)
+  if (abs(e) > max_exponent_z())
     throw PolyLimitError(who_ + ": the exponent " + e.get_str() + " of " + to_string(pool_, g.expr) +
                          " is above the limit " + std::to_string(PolyLimits::max_exponent) +
                          " (PolyLimits::max_exponent)");
@@ -338,7 +343,6 @@ std::optional<QPoly> Converter::monomial_sum(ExprId root) {
   fmpq_mpoly_fit_length(out.get(), static_cast<slong>(n.args.size()), ctx);
   std::vector<ulong> exps(static_cast<std::size_t>(ctx_->flint_nvars()));
   Fmpq c;
-  static const mpz_class limit(static_cast<unsigned long>(PolyLimits::max_exponent));
   for (ExprId t : n.args) {
     std::fill(exps.begin(), exps.end(), 0);
     fmpq_one(c.v);
@@ -364,7 +368,7 @@ std::optional<QPoly> Converter::monomial_sum(ExprId root) {
       }
       auto [var, k] = var_power(atom);
       k *= mult;
-      if (k <= 0 || k + exps[var] > limit) return std::nullopt;
+      if (k <= 0 || k + exps[var] > max_exponent_z()) return std::nullopt;
       exps[var] += k.get_ui();
     }
     fmpq_mpoly_push_term_fmpq_ui(out.get(), c.v, exps.data(), ctx);
