@@ -488,22 +488,18 @@ class Ctx {
   ExprId x, T;
 
   ExprId num(const Q& q) { return pool.number(Number(q)); }
-  ExprId expr(const QX& p) {
-    std::vector<ExprId> terms;
-    for (long i = 0; i <= p.deg(); ++i) {
-      const Q& c = p.c[static_cast<std::size_t>(i)];
-      if (is_zero(c)) continue;
-      terms.push_back(pool.mul(num(c), pool.pow(x, pool.integer(i))));
-    }
-    return pool.add(terms);
-  }
+  ExprId expr(const Q& q) { return num(q); }
+  ExprId expr(const QX& p) { return sum_of_powers(p, x); }
   ExprId expr(const RF& a) { return pool.div(expr(a.n), expr(a.d)); }
-  ExprId expr(const KT& p) {
+  ExprId expr(const KT& p) { return sum_of_powers(p, T); }
+  /// sum c_i * var**i over the nonzero coefficients of p (Q[x] in x, K[t] in t).
+  template <class Poly>
+  ExprId sum_of_powers(const Poly& p, ExprId var) {
     std::vector<ExprId> terms;
     for (long i = 0; i <= p.deg(); ++i) {
-      const RF& c = p.c[static_cast<std::size_t>(i)];
+      const auto& c = p.c[static_cast<std::size_t>(i)];
       if (is_zero(c)) continue;
-      terms.push_back(pool.mul(expr(c), pool.pow(T, pool.integer(i))));
+      terms.push_back(pool.mul(expr(c), pool.pow(var, pool.integer(i))));
     }
     return pool.add(terms);
   }
