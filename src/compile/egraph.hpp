@@ -148,10 +148,14 @@ double node_cost(const ENode& n);
 /// The cheapest node of every class (by tree cost; equal costs: the shorter critical path) and
 /// the Program they make for `outputs`. With `depth_bound` (indexed by class id; +inf: none),
 /// a class takes the cheapest node whose critical path is within its bound, or the node with the
-/// shortest path when none is. Returns nullopt when some output has no finite-cost form (cannot
-/// happen for a graph built from a Program) or the choice is cyclic.
+/// shortest path when none is. With `position` (indexed by class id; kNone: none), the classes
+/// that have one are computed in that order (each after the operands it needs), the others just
+/// before their first use: the order of the Program the graph was built from. Returns nullopt when
+/// some output has no finite-cost form (cannot happen for a graph built from a Program) or the
+/// choice is cyclic.
 std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs, std::uint32_t n_inputs,
-                               const std::vector<double>* depth_bound = nullptr);
+                               const std::vector<double>* depth_bound = nullptr,
+                               const std::vector<std::uint32_t>* position = nullptr);
 
 /// Adds a Program's instructions; returns the classes of its outputs. With `depths`, appends
 /// (class, critical path of the instruction's value) for every instruction.

@@ -201,6 +201,43 @@ TEST_F(Optimizer, NeverMoreExpensive) {
   }
 }
 
+TEST_F(Optimizer, KeepsTheOrderOfTheOriginal) {
+  // exp(x) + sin(x*y + x*y) * 1, computed exp first. The rewrite drops the * 1; the right operand
+  // of the sum needs more registers (Sethi-Ullman), which alone would put sin before exp. The
+  // optimized Program computes its values in the original's order (the JIT's speed depends on it:
+  // docs/benchmarks.md), so exp stays first.
+  Program p;
+  p.n_inputs = 2;
+  p.constants = {1.0};
+  p.constants_f32 = {1.0f};
+  p.code = {
+      {PCode::Input, Op::Count_, 0, 0, 0, 0, 0},
+      {PCode::Input, Op::Count_, 1, 0, 0, 1, 0},
+      {PCode::Func, Op::Exp, 2, 0, 0, 0, 0},
+      {PCode::Mul, Op::Count_, 3, 0, 1, 0, 0},
+      {PCode::Mul, Op::Count_, 4, 0, 1, 0, 0},
+      {PCode::Add, Op::Count_, 5, 3, 4, 0, 0},
+      {PCode::Func, Op::Sin, 6, 5, 0, 0, 0},
+      {PCode::Const, Op::Count_, 7, 0, 0, 0, 0},
+      {PCode::Mul, Op::Count_, 8, 6, 7, 0, 0},
+      {PCode::Add, Op::Count_, 9, 2, 8, 0, 0},
+  };
+  p.n_regs = 10;
+  p.outputs = {9};
+  OptimizeReport r;
+  const Program q = optimize(p, {Optimize::Exact}, &r);
+  ASSERT_TRUE(r.applied);
+  EXPECT_EQ(r.ops_after, r.ops_before - 2);  // one x*y, no * 1
+  std::vector<Op> calls;
+  for (const Instr& in : q.code)
+    if (in.code == PCode::Func) calls.push_back(in.op);
+  EXPECT_EQ(calls, (std::vector<Op>{Op::Exp, Op::Sin}));
+  for (double v : {-1.5, 0.3, 2.0}) {
+    const auto a = eval(p, {v, 0.7}), b = eval(q, {v, 0.7});
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(a[0]), std::bit_cast<std::uint64_t>(b[0]));
+  }
+}
+
 TEST_F(Optimizer, SinSquaredPlusCosSquared) {
   const Program p = lower1("sin(x)**2 + cos(x)**2 + y", {x, y});
   OptimizeReport r;
