@@ -4,11 +4,12 @@
 For each case, the Program compiled three ways (optimize=False, True ("exact"), "fast"):
 operations (instructions other than inputs and constants), the weighted cost and critical path
 the optimizer compares (+ - * 1, / sqrt 4, pow and function calls 16), the time the optimizer
-took, and the evaluation time at n points on one thread. Timing: --rounds rounds, each evaluating
-the three Programs once, in alternating order (off exact fast, then fast exact off), so that load on
-the machine falls on all three alike; the time ratios are the median over the rounds of the
-per-round ratios, with their quartiles (a case is "slower" only when the lower quartile of its
-ratio is above 1). Exact results must be bit for bit the unoptimized ones; fast results are
+took, and the evaluation time at n points on one thread (the calling thread's CPU time,
+time.thread_time: time it spends preempted by other jobs does not count). Timing: --rounds
+rounds, each evaluating the three Programs once, in alternating order (off exact fast, then fast
+exact off), so that load on the machine falls on all three alike; the time ratios are the median
+over the rounds of the per-round ratios, with their quartiles (a case is "slower" only when the
+lower quartile of its ratio is above 1). Exact results must be bit for bit the unoptimized ones; fast results are
 checked against the first-order running error bounds of both Programs (tests/python/
 running_error.py): |fast - off| <= E_fast + E_off wherever both are finite, and a result that is
 finite on one side only must come with an unoptimized result without a correct leading digit by
@@ -136,9 +137,9 @@ def main() -> int:
         order = list(fs)
         for r in range(args.rounds):
             for m in order if r % 2 == 0 else order[::-1]:
-                t0 = time.perf_counter()
+                t0 = time.thread_time()
                 alk.numpy_eval(fs[m][0], *inputs, threads=1)
-                times[m].append(time.perf_counter() - t0)
+                times[m].append(time.thread_time() - t0)
         gc.enable()
         scale = float(np.max(np.abs(ref[np.isfinite(ref)]))) if np.isfinite(ref).any() else 1.0
         step = max(1, args.n // args.accuracy_points)

@@ -674,12 +674,10 @@ std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs
   for (ClassId c : classes) best[c] = ch[c].node;
   Program prog;
   prog.n_inputs = n_inputs;
-  // The order of emission: each node's operands in decreasing Sethi-Ullman number (the values
-  // that evaluating a subtree keeps live at once; constants take none), so that fewer values are
-  // live at a time. Operand order within an instruction is unchanged, and so are the results. (In
-  // the plain left-to-right order, rewritten Programs kept up to twice as many values live as the
-  // lowering's, and every live value is spilled across a function call: rand-160-7 ran 5% slower
-  // on the JIT with 883 fewer operations.)
+  // Where a value is computed first (below): a node's operands are visited in decreasing
+  // Sethi-Ullman number (the values that evaluating a subtree keeps live at once; constants take
+  // none), so that fewer values are live at a time. Operand order within an instruction is
+  // unchanged, and so are the results.
   std::vector<std::uint32_t> need(id_bound, 0);
   std::vector<std::uint8_t> state(id_bound, 0);  // 0 new, 1 on the stack, 2 done
   // the operands of a node in the order to visit them: by decreasing need (ties: left to right;
@@ -731,11 +729,13 @@ std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs
     if (!ok) return std::nullopt;
   }
   // The order of emission: with `position`, the classes the outputs need that the original
-  // Program computes, in its order, each preceded by what it needs that is not computed yet
-  // (operands by decreasing need); then the outputs. The JIT's code follows the Program's order
-  // (function calls are barriers to LLVM's instruction scheduler), and that order alone moved
-  // rand-40-2 by 5-10% either way with the same machine instructions (docs/benchmarks.md): the
-  // optimized Program keeps the order of the one it replaces.
+  // Program computes, in its order, each preceded by what it needs that is not computed yet; then
+  // the outputs (and without `position`, the outputs alone). The JIT's machine code follows the
+  // Program's order (a function call is a barrier to LLVM's instruction scheduler), and the order
+  // alone moves its speed: emitted whole in Sethi-Ullman order, "exact" Programs of bench_optimize
+  // compiled to the unoptimized Program's machine instructions in another order, 4-7% slower on
+  // rand-40-2 and 5% faster on rand-80-4 (docs/benchmarks.md). In the original's order they
+  // compile to the same machine code as the original there.
   std::vector<ClassId> firsts;
   if (position)
     for (ClassId c : classes)
