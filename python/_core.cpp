@@ -1272,8 +1272,9 @@ NB_MODULE(_core, m) {
            "Listing of the lowered SSA program.")
       .def("_program_data", [](const PyCompiled& c) {
         // The Program as plain data, for backends written in Python (the JAX lowering):
-        // (n_inputs, constants, [(code, op name or "", dst, a, b, index, c)], outputs, float32 constants);
-        // cmp: index is the comparison (0..5: lt le gt ge eq ne); select: c is the condition.
+        // (n_inputs, constants, [(code, op name or "", dst, a, b, index, c, d)], outputs, float32 constants);
+        // cmp: index is the comparison (0..5: lt le gt ge eq ne); select: c is the condition; func:
+        // a, b, c, d are its arguments (as many as its arity).
         static const char* codes[] = {"input", "const", "add", "sub", "mul", "div", "neg", "sqrt", "pow", "func",
                                       "cmp", "select"};
         const Program& p = c.interp->program();
@@ -1281,7 +1282,7 @@ NB_MODULE(_core, m) {
         for (const Instr& in : p.code)
           code.append(nb::make_tuple(codes[static_cast<int>(in.code)],
                                      in.code == PCode::Func ? std::string(op_info(in.op).name) : std::string(),
-                                     in.dst, in.a, in.b, in.index, in.c));
+                                     in.dst, in.a, in.b, in.index, in.c, in.d));
         std::vector<double> f32(p.constants_f32.begin(), p.constants_f32.end());
         return nb::make_tuple(p.n_inputs, p.constants, code, p.outputs, f32);
       }, "The lowered Program as plain data: (n_inputs, constants, instructions, outputs, constants "

@@ -22,7 +22,7 @@ enum class PCode : std::uint8_t {
   Neg,     ///< dst = -a
   Sqrt,    ///< dst = sqrt(a)
   Pow,     ///< dst = pow(a, b) (non-integer, non-half exponents)
-  Func,    ///< dst = op(a[, b]) from the op table
+  Func,    ///< dst = op(a[, b[, c[, d]]]) from the op table (as many operands as the op's arity)
   Cmp,     ///< dst = (a <cond> b) ? 1 : 0, cond = Cond(index); false where a or b is NaN, except Ne
   Select,  ///< dst = c != 0 ? a : b (c is a Cmp's 0/1 mask)
 };
@@ -36,7 +36,8 @@ struct Instr {
   std::uint32_t dst = 0;
   std::uint32_t a = 0, b = 0;
   std::uint32_t index = 0;  ///< input or constant index; Cmp: the Cond
-  std::uint32_t c = 0;      ///< Select: the condition register
+  std::uint32_t c = 0;      ///< Select: the condition register; Func of 3 or 4 arguments: the third
+  std::uint32_t d = 0;      ///< Func of 4 arguments: the fourth
 };
 
 struct Program {

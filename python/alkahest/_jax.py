@@ -118,7 +118,7 @@ def _run_program(data, dtype, args):
     constants = constants32 if np.dtype(dtype) == np.float32 else constants64
     regs: dict[int, Any] = {}
     compares = (lax.lt, lax.le, lax.gt, lax.ge, lax.eq, lax.ne)  # ne: true where NaN, as IEEE
-    for kind, op, dst, a, b, index, c in code:
+    for kind, op, dst, a, b, index, c, d in code:
         if kind == "input":
             v = args[index]
         elif kind == "const":
@@ -144,7 +144,7 @@ def _run_program(data, dtype, args):
             v = jnp.where(regs[c] != 0, regs[a], regs[b])
         elif op in _FUNCTIONS:
             arity, fn = _FUNCTIONS[op]
-            v = fn(regs[a], regs[b]) if arity == 2 else fn(regs[a])
+            v = fn(*(regs[r] for r in (a, b, c, d)[: max(arity, 1)]))
         else:  # an op-table row without a jax spelling: fail loudly, never silently
             raise NotImplementedError(f"to_jax: JAX has no function for {op!r} (its op-table row has no jax spelling)")
         regs[dst] = v

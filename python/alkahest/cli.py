@@ -184,7 +184,7 @@ def _numpy_version(f, dtype):
 
     def run(*arrays):
         regs = {}
-        for kind, op, dst, a, b, index, _c in code:
+        for kind, op, dst, a, b, index, *_ in code:
             if kind == "input":
                 v = arrays[index]
             elif kind == "const":

@@ -39,7 +39,7 @@ int arity(PCode code, Op op) {
     case PCode::Neg: case PCode::Sqrt: return 1;
     case PCode::Add: case PCode::Sub: case PCode::Mul: case PCode::Div: case PCode::Pow: case PCode::Cmp: return 2;
     case PCode::Select: return 3;
-    case PCode::Func: return op_info(op).arity == 2 ? 2 : 1;
+    case PCode::Func: return op_info(op).arity >= 2 ? op_info(op).arity : 1;
   }
   return 0;
 }
@@ -72,7 +72,7 @@ ClassId EGraph::constant(double d, float f) {
   const std::pair<std::uint64_t, std::uint32_t> bits{std::bit_cast<std::uint64_t>(d), std::bit_cast<std::uint32_t>(f)};
   auto [it, inserted] = const_index_.emplace(bits, static_cast<std::uint32_t>(consts_.size()));
   if (inserted) consts_.emplace_back(d, f);
-  return add({PCode::Const, Op::Count_, it->second, 0, {kNone, kNone, kNone}});
+  return add({PCode::Const, Op::Count_, it->second, 0, {kNone, kNone, kNone, kNone}});
 }
 
 bool EGraph::merge(ClassId a, ClassId b) {
@@ -304,7 +304,7 @@ ClassId instantiate(EGraph& g, const Pattern& p, const Subst& s) {
     case Pattern::Kind::Literal: return g.constant(p.literal, static_cast<float>(p.literal));
     case Pattern::Kind::Node: break;
   }
-  ENode n{p.code, p.op, p.index, static_cast<std::uint8_t>(p.kids.size()), {kNone, kNone, kNone}};
+  ENode n{p.code, p.op, p.index, static_cast<std::uint8_t>(p.kids.size()), {kNone, kNone, kNone, kNone}};
   for (std::size_t i = 0; i < p.kids.size(); ++i) n.kids[i] = instantiate(g, p.kids[i], s);
   return g.add(n);
 }
@@ -683,7 +683,7 @@ std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs
   // the operands of a node in the order to visit them: by decreasing need (ties: left to right;
   // operands not yet numbered count 0)
   auto visit_order = [&](const ENode& n) {
-    std::array<std::size_t, 3> order{0, 1, 2};
+    std::array<std::size_t, 4> order{0, 1, 2, 3};
     for (std::size_t i = 1; i < n.n; ++i)  // insertion sort, stable
       for (std::size_t j = i; j > 0 && need[g.find(n.kids[order[j]])] > need[g.find(n.kids[order[j - 1]])]; --j)
         std::swap(order[j], order[j - 1]);
@@ -781,6 +781,8 @@ std::optional<Program> extract(const EGraph& g, std::span<const ClassId> outputs
             default:
               if (n.n > 0) in.a = value[g.find(n.kids[0])];
               if (n.n > 1) in.b = value[g.find(n.kids[1])];
+              if (n.n > 2) in.c = value[g.find(n.kids[2])];  // a Func of three or four arguments
+              if (n.n > 3) in.d = value[g.find(n.kids[3])];
               if (n.code != PCode::Cmp && n.code != PCode::Input) in.index = 0;
           }
           in.dst = static_cast<std::uint32_t>(prog.code.size());
@@ -801,10 +803,14 @@ void for_each_operand(const Instr& in, F&& f) {
   switch (in.code) {
     case PCode::Input: case PCode::Const: return;
     case PCode::Neg: case PCode::Sqrt: f(in.a); return;
-    case PCode::Func:
+    case PCode::Func: {
+      const int n = arity(PCode::Func, in.op);
       f(in.a);
-      if (arity(PCode::Func, in.op) == 2) f(in.b);
+      if (n >= 2) f(in.b);
+      if (n >= 3) f(in.c);
+      if (n >= 4) f(in.d);
       return;
+    }
     case PCode::Select: f(in.c); [[fallthrough]];
     default: f(in.a); f(in.b); return;
   }
@@ -828,13 +834,19 @@ std::vector<ClassId> add_program(EGraph& g, const Program& prog, std::vector<std
       case PCode::Add: case PCode::Sub: case PCode::Mul: case PCode::Div: case PCode::Pow:
         c = g.binary(in.code, reg[in.a], reg[in.b]);
         break;
-      case PCode::Func:
-        c = arity(PCode::Func, in.op) == 2
-                ? g.add({PCode::Func, in.op, 0, 2, {reg[in.a], reg[in.b], kNone}})
-                : g.add({PCode::Func, in.op, 0, 1, {reg[in.a], kNone, kNone}});
+      case PCode::Func: {
+        const int n = arity(PCode::Func, in.op);
+        ENode node{PCode::Func, in.op, 0, static_cast<std::uint8_t>(n), {reg[in.a], kNone, kNone, kNone}};
+        if (n >= 2) node.kids[1] = reg[in.b];
+        if (n >= 3) node.kids[2] = reg[in.c];
+        if (n >= 4) node.kids[3] = reg[in.d];
+        c = g.add(node);
         break;
-      case PCode::Cmp: c = g.add({PCode::Cmp, Op::Count_, in.index, 2, {reg[in.a], reg[in.b], kNone}}); break;
-      case PCode::Select: c = g.add({PCode::Select, Op::Count_, 0, 3, {reg[in.c], reg[in.a], reg[in.b]}}); break;
+      }
+      case PCode::Cmp: c = g.add({PCode::Cmp, Op::Count_, in.index, 2, {reg[in.a], reg[in.b], kNone, kNone}}); break;
+      case PCode::Select:
+        c = g.add({PCode::Select, Op::Count_, 0, 3, {reg[in.c], reg[in.a], reg[in.b], kNone}});
+        break;
     }
     reg[in.dst] = c;
     if (depths) depths->emplace_back(c, depth[in.dst]);

@@ -23,13 +23,14 @@ using ClassId = std::uint32_t;
 inline constexpr ClassId kNone = 0xFFFFFFFFu;
 
 /// One instruction over e-classes. Input: index is the input; Const: index is the e-graph's
-/// constant; Cmp: index is the Cond; Func: op. Select's kids are (condition, then, else).
+/// constant; Cmp: index is the Cond; Func: op (up to four kids: hyp2f1). Select's kids are
+/// (condition, then, else). Kids past n are kNone.
 struct ENode {
   PCode code = PCode::Const;
   Op op = Op::Count_;
   std::uint32_t index = 0;
   std::uint8_t n = 0;
-  std::array<ClassId, 3> kids{kNone, kNone, kNone};
+  std::array<ClassId, 4> kids{kNone, kNone, kNone, kNone};
   bool operator==(const ENode&) const = default;
 };
 struct ENodeHash {
@@ -43,11 +44,11 @@ class EGraph {
  public:
   /// The class of `node` (its kids canonicalized); a new class when no equal node exists.
   ClassId add(ENode node);
-  ClassId input(std::uint32_t i) { return add({PCode::Input, Op::Count_, i, 0, {kNone, kNone, kNone}}); }
+  ClassId input(std::uint32_t i) { return add({PCode::Input, Op::Count_, i, 0, {kNone, kNone, kNone, kNone}}); }
   /// A constant: its double and its float (each rounded once from the exact value).
   ClassId constant(double d, float f);
-  ClassId unary(PCode c, ClassId a) { return add({c, Op::Count_, 0, 1, {a, kNone, kNone}}); }
-  ClassId binary(PCode c, ClassId a, ClassId b) { return add({c, Op::Count_, 0, 2, {a, b, kNone}}); }
+  ClassId unary(PCode c, ClassId a) { return add({c, Op::Count_, 0, 1, {a, kNone, kNone, kNone}}); }
+  ClassId binary(PCode c, ClassId a, ClassId b) { return add({c, Op::Count_, 0, 2, {a, b, kNone, kNone}}); }
 
   ClassId find(ClassId a) const;
   /// Unites two classes; true when they were different. Call rebuild() before matching again.

@@ -175,10 +175,6 @@ struct Lowering {
             p.deps = {pool_.integer(0), n.args[0]};
             return p;
           }
-          if (op_info(n.op).arity > 2)  // the vector tables and the JIT take one or two arguments
-            throw InvalidArgument("compile: " + to_string(pool_, id) + ": " + std::string(op_info(n.op).name) +
-                                  " of " + std::to_string(op_info(n.op).arity) +
-                                  " arguments has no numeric backend (eval_expr and evalf compute it)");
           throw InvalidArgument("compile: " + to_string(pool_, id) +
                                 " is a complex-valued function of a complex argument; the numeric backends are real");
         }
@@ -371,9 +367,13 @@ struct Lowering {
       case Plan::Kind::Sqrt: return emit({PCode::Sqrt, Op::Count_, 0, v[0], 0, 0});
       case Plan::Kind::Pow: return binary(PCode::Pow, v[0], v[1]);
       case Plan::Kind::Object: return object(p.head, v);
-      case Plan::Kind::Func:
+      case Plan::Kind::Func: {
         if (op_info(p.op).vm == VmKind::Lowered) return lowered(p.op, v);
-        return emit({PCode::Func, p.op, 0, v[0], v.size() > 1 ? v[1] : 0, 0});
+        Instr in{PCode::Func, p.op, 0, v[0], v.size() > 1 ? v[1] : 0, 0};
+        if (v.size() > 2) in.c = v[2];  // elliptic_pi(n, phi, m), hyp2f1(a, b, c, z)
+        if (v.size() > 3) in.d = v[3];
+        return emit(in);
+      }
     }
     return 0;
   }
@@ -407,11 +407,15 @@ struct Lowering {
     switch (in.code) {
       case PCode::Add: case PCode::Sub: case PCode::Mul: case PCode::Div: case PCode::Pow:
       case PCode::Cmp: case PCode::Select: return true;
-      case PCode::Func: return op_info(in.op).arity == 2;
+      case PCode::Func: return op_info(in.op).arity >= 2;
       default: return false;
     }
   }
-  static bool reads_c(const Instr& in) { return in.code == PCode::Select; }
+  // Select's condition, a Func's third argument
+  static bool reads_c(const Instr& in) {
+    return in.code == PCode::Select || (in.code == PCode::Func && op_info(in.op).arity >= 3);
+  }
+  static bool reads_d(const Instr& in) { return in.code == PCode::Func && op_info(in.op).arity == 4; }
 
   ExprPool& pool_;
   Program prog_;
@@ -439,15 +443,17 @@ Program lower(ExprPool& pool, std::span<const ExprId> outputs, std::span<const E
 void allocate_registers(Program& prog, std::span<const std::uint32_t> out_values) {
   auto& code = prog.code;
   const std::size_t n = code.size();
-  std::vector<std::uint32_t> ssa_a, ssa_b, ssa_c;  // SSA operand ids, before registers are assigned
+  std::vector<std::uint32_t> ssa_a, ssa_b, ssa_c, ssa_d;  // SSA operand ids, before registers are assigned
   for (const Instr& in : code) {
     ssa_a.push_back(in.a);
     ssa_b.push_back(in.b);
     ssa_c.push_back(in.c);
+    ssa_d.push_back(in.d);
   }
   const auto reads_a = Lowering::reads_a;
   const auto reads_b = Lowering::reads_b;
   const auto reads_c = Lowering::reads_c;
+  const auto reads_d = Lowering::reads_d;
   std::vector<std::size_t> last_use(n, 0);
   std::vector<bool> pinned(n, false);
   for (std::size_t i = 0; i < n; ++i) {
@@ -456,6 +462,7 @@ void allocate_registers(Program& prog, std::span<const std::uint32_t> out_values
     if (reads_a(in)) last_use[in.a] = i;
     if (reads_b(in)) last_use[in.b] = i;
     if (reads_c(in)) last_use[in.c] = i;
+    if (reads_d(in)) last_use[in.d] = i;
   }
   for (std::uint32_t o : out_values) pinned[o] = true;
   std::vector<std::uint32_t> reg(n), free_regs;
@@ -465,13 +472,16 @@ void allocate_registers(Program& prog, std::span<const std::uint32_t> out_values
     if (reads_a(in)) in.a = reg[in.a];
     if (reads_b(in)) in.b = reg[in.b];
     if (reads_c(in)) in.c = reg[in.c];
-    // Free operands that die here before choosing dst: elementwise ops may write in place.
+    if (reads_d(in)) in.d = reg[in.d];
+    // Free operands that die here before choosing dst: elementwise ops may write in place. (An
+    // instruction reading c reads a and b too, and one reading d reads a, b and c.)
     auto release = [&](std::uint32_t value) {
       if (!pinned[value] && last_use[value] == i) free_regs.push_back(reg[value]);
     };
     if (reads_a(in)) release(ssa_a[i]);
     if (reads_b(in) && !(reads_a(in) && ssa_b[i] == ssa_a[i])) release(ssa_b[i]);
     if (reads_c(in) && ssa_c[i] != ssa_a[i] && ssa_c[i] != ssa_b[i]) release(ssa_c[i]);
+    if (reads_d(in) && ssa_d[i] != ssa_a[i] && ssa_d[i] != ssa_b[i] && ssa_d[i] != ssa_c[i]) release(ssa_d[i]);
     std::uint32_t r;
     if (!free_regs.empty() && !pinned[i]) {
       r = free_regs.back();
@@ -495,7 +505,7 @@ std::uint64_t Program::hash() const {
     h = hash_mix(h, static_cast<std::uint64_t>(in.code) | (static_cast<std::uint64_t>(in.op) << 8));
     h = hash_mix(h, (static_cast<std::uint64_t>(in.dst) << 32) | in.a);
     h = hash_mix(h, (static_cast<std::uint64_t>(in.b) << 32) | in.index);
-    h = hash_mix(h, in.c);
+    h = hash_mix(h, (static_cast<std::uint64_t>(in.c) << 32) | in.d);
   }
   for (std::uint32_t o : outputs) h = hash_mix(h, o);
   return h;
@@ -513,7 +523,9 @@ std::string Program::str() const {
       case PCode::Const: s += " " + format_double(constants[in.index]); break;
       case PCode::Func:
         s += " " + std::string(op_info(in.op).name) + " r" + std::to_string(in.a);
-        if (op_info(in.op).arity == 2) s += " r" + std::to_string(in.b);
+        if (Lowering::reads_b(in)) s += " r" + std::to_string(in.b);
+        if (Lowering::reads_c(in)) s += " r" + std::to_string(in.c);
+        if (Lowering::reads_d(in)) s += " r" + std::to_string(in.d);
         break;
       case PCode::Cmp:
         s += std::string(" ") + conds[in.index] + " r" + std::to_string(in.a) + " r" + std::to_string(in.b);

@@ -50,6 +50,22 @@ int arith_of(PCode c) {
   }
 }
 
+// A function of three or four arguments (the op table's SCALAR rows elliptic_pi(n, phi, m) and
+// hyp2f1(a, b, c, z)), which the vector tables do not hold: its row's `eval` per element, in
+// double, as the tables' scalar loops compute the rows of one and two arguments.
+template <class T>
+void scalar_call(Op op, const T* const* args, int arity, T* out, std::size_t n) {
+  const auto eval = op_info(op).eval;
+  double xs[4] = {};
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int k = 0; k < arity; ++k) xs[k] = static_cast<double>(args[k][i]);
+    out[i] = static_cast<T>(eval(xs));
+  }
+}
+
+// Whether the vector tables hold `op` (else: scalar_call).
+bool in_tables(Op op) { return op_info(op).arity <= 2; }
+
 }  // namespace
 
 // One step of the plan. Operands name registers, except arithmetic operands whose `kinds` bit is
@@ -65,6 +81,7 @@ struct Interpreter::Plan {
     Op op = Op::Count_;
     std::uint32_t index = 0;  // Input: which input; Cmp: the Cond
     std::uint32_t dst = 0, x = 0, y = 0, z = 0;
+    std::uint32_t w = 0;  // Func of four arguments: the fourth (x, y, z the first three)
     std::uint32_t first = 0, count = 0;  // Chain: its links (op: the function applied, or Count_ for none)
   };
   struct Link {  // a vm::ChainLink with registers / constant indices for u and v
@@ -107,7 +124,7 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
   struct Node {
     PCode code;
     Op op;
-    std::uint32_t index, a, b, c;
+    std::uint32_t index, a, b, c, d;  // c: Select's condition, or a Func's third argument; d: its fourth
   };
   std::vector<Node> nodes;
   std::vector<std::uint32_t> reg_val(std::max<std::size_t>(P.n_regs, 1), 0);
@@ -116,7 +133,8 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
   nodes.reserve(P.code.size() + 1);
   auto value = [&](Node n) {
     std::uint64_t h = (std::uint64_t(n.code) << 56) ^ (std::uint64_t(n.op) << 40) ^ n.index;
-    for (std::uint64_t f : {std::uint64_t(n.a), std::uint64_t(n.b), std::uint64_t(n.c)}) h = (h ^ f) * 0x9E3779B97F4A7C15ULL;
+    for (std::uint64_t f : {std::uint64_t(n.a), std::uint64_t(n.b), std::uint64_t(n.c), std::uint64_t(n.d)})
+      h = (h ^ f) * 0x9E3779B97F4A7C15ULL;
     const std::size_t mask = table.size() - 1;
     for (std::size_t i = (h ^ (h >> 29)) & mask;; i = (i + 1) & mask) {
       if (table[i] == 0) {
@@ -125,22 +143,27 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
         return static_cast<std::uint32_t>(nodes.size() - 1);
       }
       const Node& o = nodes[table[i] - 1];
-      if (o.code == n.code && o.op == n.op && o.index == n.index && o.a == n.a && o.b == n.b && o.c == n.c)
+      if (o.code == n.code && o.op == n.op && o.index == n.index && o.a == n.a && o.b == n.b && o.c == n.c &&
+          o.d == n.d)
         return table[i] - 1;
     }
   };
   for (const Instr& in : P.code) {
-    Node n{in.code, Op::Count_, 0, 0, 0, 0};
+    Node n{in.code, Op::Count_, 0, 0, 0, 0, 0};
     switch (in.code) {
       case PCode::Input:
       case PCode::Const: n.index = in.index; break;
       case PCode::Neg:
       case PCode::Sqrt: n.a = reg_val[in.a]; break;
-      case PCode::Func:
+      case PCode::Func: {
+        const int arity = op_info(in.op).arity;
         n.op = in.op;
         n.a = reg_val[in.a];
-        if (op_info(in.op).arity == 2) n.b = reg_val[in.b];
+        if (arity >= 2) n.b = reg_val[in.b];
+        if (arity >= 3) n.c = reg_val[in.c];
+        if (arity >= 4) n.d = reg_val[in.d];
         break;
+      }
       case PCode::Cmp:
         n.index = in.index;
         n.a = reg_val[in.a];
@@ -161,7 +184,7 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
         plan->extra.push_back(r);
         plan->extra_f32.push_back(static_cast<float>(r));
         n.code = PCode::Mul;
-        n.b = value(Node{PCode::Const, Op::Count_, static_cast<std::uint32_t>(nc + plan->extra.size() - 1), 0, 0, 0});
+        n.b = value(Node{PCode::Const, Op::Count_, static_cast<std::uint32_t>(nc + plan->extra.size() - 1), 0, 0, 0, 0});
       }
     }
     reg_val[in.dst] = value(n);
@@ -175,7 +198,9 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
       case PCode::Func:
         out[0] = n.a;
         out[1] = n.b;
-        return op_info(n.op).arity == 2 ? 2 : 1;
+        out[2] = n.c;
+        out[3] = n.d;
+        return std::max(op_info(n.op).arity, 1);
       case PCode::Select:
         out[0] = n.a;
         out[1] = n.b;
@@ -201,7 +226,7 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
     state[o] = 1;
     while (!stack.empty()) {
       auto& [v, next] = stack.back();
-      std::uint32_t as[3];
+      std::uint32_t as[4];
       const int na = args(nodes[v], as);
       if (next < na) {
         const std::uint32_t a = as[next++];
@@ -430,12 +455,16 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
           s.y = regread(n.b);
           s.z = regread(n.c);
           break;
-        default:  // Func
+        default: {  // Func
+          const int arity = op_info(n.op).arity;
           s.kind = Plan::Kind::Func;
           s.op = n.op;
           s.x = regread(n.a);
-          s.y = op_info(n.op).arity == 2 ? regread(n.b) : s.x;
+          s.y = arity >= 2 ? regread(n.b) : s.x;
+          s.z = arity >= 3 ? regread(n.c) : s.x;
+          s.w = arity >= 4 ? regread(n.d) : s.x;
           break;
+        }
       }
     }
     p.r1 = all_reads.size();
@@ -462,6 +491,7 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
         if (!(arith && (s.kinds & bit))) *f = is_const(*f) ? const_reg(*f) : reg[*f];
         bit <<= 1;
       }
+      if (s.kind == Plan::Kind::Func) s.w = is_const(s.w) ? const_reg(s.w) : reg[s.w];
     }
     const auto rb = all_reads.begin() + static_cast<std::ptrdiff_t>(p.r0);
     std::sort(rb, all_reads.begin() + static_cast<std::ptrdiff_t>(p.r1));
@@ -543,10 +573,14 @@ void run_range(const Program& P, const Plan& plan, int acc, const std::vector<ex
         case Plan::Kind::Sqrt: K.sqrt(ptr[s.x], o, un); break;
         case Plan::Kind::Pow: K.pow[acc](ptr[s.x], ptr[s.y], o, un); break;
         case Plan::Kind::Func:
-          if (op_info(s.op).arity == 2)
+          if (!in_tables(s.op)) {
+            const T* args[4] = {ptr[s.x], ptr[s.y], ptr[s.z], ptr[s.w]};
+            scalar_call<T>(s.op, args, op_info(s.op).arity, o, un);
+          } else if (op_info(s.op).arity == 2) {
             K.binary[acc][static_cast<int>(s.op)](ptr[s.x], ptr[s.y], o, un);
-          else
+          } else {
             K.unary[acc][static_cast<int>(s.op)](ptr[s.x], o, un);
+          }
           break;
         case Plan::Kind::Cmp: {
           const Cond c = static_cast<Cond>(s.index);
@@ -590,8 +624,9 @@ Interpreter::Interpreter(Program program, Accuracy accuracy)
     if (in.code == PCode::Func) {
       const int op = static_cast<int>(in.op);
       const int acc = static_cast<int>(accuracy_);
-      if ((op_info(in.op).arity == 2 ? (void*)k.binary[acc][op] : (void*)k.unary[acc][op]) == nullptr)
-        throw AlkahestError("no vector kernel for " + std::string(op_info(in.op).name));
+      const bool ok = in_tables(in.op) ? (op_info(in.op).arity == 2 ? (void*)k.binary[acc][op] : (void*)k.unary[acc][op]) != nullptr
+                                       : op_info(in.op).vm == VmKind::Scalar;
+      if (!ok) throw AlkahestError("no vector kernel for " + std::string(op_info(in.op).name));
     }
 }
 
@@ -638,10 +673,14 @@ void Interpreter::call(const double* values, double* out) const {
       case PCode::Cmp: o = compare(static_cast<Cond>(in.index), r[in.a], r[in.b]); break;
       case PCode::Select: o = r[in.c] != 0.0 ? r[in.a] : r[in.b]; break;
       case PCode::Func:
-        if (op_info(in.op).arity == 2)
+        if (!in_tables(in.op)) {
+          const double* args[4] = {&r[in.a], &r[in.b], &r[in.c], &r[in.d]};
+          scalar_call<double>(in.op, args, op_info(in.op).arity, &o, 1);
+        } else if (op_info(in.op).arity == 2) {
           K.binary[acc][static_cast<int>(in.op)](&r[in.a], &r[in.b], &o, 1);
-        else
+        } else {
           K.unary[acc][static_cast<int>(in.op)](&r[in.a], &o, 1);
+        }
         break;
     }
   }

@@ -84,7 +84,7 @@ bool programs_equal(const Program& a, const Program& b) {
   for (std::size_t i = 0; i < a.code.size(); ++i) {
     const Instr &x = a.code[i], &y = b.code[i];
     if (x.code != y.code || x.op != y.op || x.dst != y.dst || x.a != y.a || x.b != y.b || x.index != y.index ||
-        x.c != y.c)
+        x.c != y.c || x.d != y.d)
       return false;
   }
   return true;
@@ -126,11 +126,12 @@ std::uint64_t auto_jit_elements(const Program& program) {
 
 namespace {
 
-// An op without a vector function (vm = SCALAR): its row's scalar function, called per lane.
-// Called from JIT code, which has no unwind tables: nothing may escape.
-double scalar_op(std::int32_t op, double a, double b) noexcept {
+// An op without a vector function (vm = SCALAR): its row's scalar function, called per lane with
+// its arguments (those past its arity are 0). Called from JIT code, which has no unwind tables:
+// nothing may escape.
+double scalar_op(std::int32_t op, double a, double b, double c, double d) noexcept {
   try {
-    const double xs[2] = {a, b};
+    const double xs[4] = {a, b, c, d};
     return op_info(static_cast<Op>(op)).eval(xs);
   } catch (...) {
     return std::numeric_limits<double>::quiet_NaN();
@@ -260,17 +261,21 @@ std::unique_ptr<llvm::Module> build_module(llvm::LLVMContext& C, const Program& 
             case VmKind::Scalar: {  // no vector function: the scalar op per lane, in double
               Type* D = Type::getDoubleTy(C);
               Type* I32 = Type::getInt32Ty(C);
-              FunctionCallee sc = M->getOrInsertFunction("alkahest.scalar", FunctionType::get(D, {I32, D, D}, false));
+              FunctionCallee sc =
+                  M->getOrInsertFunction("alkahest.scalar", FunctionType::get(D, {I32, D, D, D, D}, false));
               Value* opv = ConstantInt::get(I32, static_cast<int>(ins.op));
+              // the operands: a, then b, c, d as the arity has them (elliptic_pi(n, phi, m) and
+              // hyp2f1(a, b, c, z) take three and four)
+              Value* ops[4] = {a, info.arity >= 2 ? b : nullptr, info.arity >= 3 ? reg[ins.c] : nullptr,
+                               info.arity >= 4 ? reg[ins.d] : nullptr};
               v = PoisonValue::get(VT);
               for (unsigned j = 0; j < W; ++j) {
-                Value* x = B.CreateExtractElement(a, j);
-                Value* y = info.arity == 2 ? B.CreateExtractElement(b, j) : static_cast<Value*>(ConstantFP::get(ET, 0.0));
-                if (f32) {
-                  x = B.CreateFPExt(x, D);
-                  y = B.CreateFPExt(y, D);
+                Value* args[5] = {opv, nullptr, nullptr, nullptr, nullptr};
+                for (int k = 0; k < 4; ++k) {
+                  Value* x = ops[k] ? B.CreateExtractElement(ops[k], j) : static_cast<Value*>(ConstantFP::get(ET, 0.0));
+                  args[k + 1] = f32 ? B.CreateFPExt(x, D) : x;
                 }
-                Value* r = B.CreateCall(sc, {opv, x, y});
+                Value* r = B.CreateCall(sc, args);
                 if (f32) r = B.CreateFPTrunc(r, ET);
                 v = B.CreateInsertElement(v, r, j);
               }

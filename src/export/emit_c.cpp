@@ -404,8 +404,11 @@ class CWriter {
         } else {
           fn = std::string(spell) + (f32_ ? "f" : "");
         }
-        if (info.arity == 2) return {fn + "(" + a->s + ", " + b->s + ")", kPrimary};
-        return {fn + "(" + a->s + ")", kPrimary};
+        std::string args = a->s;
+        if (b) args += ", " + b->s;
+        if (exporter::reads_c(in)) args += ", " + text[ssa_.c[i]].s;
+        if (exporter::reads_d(in)) args += ", " + text[ssa_.d[i]].s;
+        return {fn + "(" + args + ")", kPrimary};
       }
     }
     throw AlkahestError("emit_c: unknown instruction");

@@ -209,6 +209,9 @@ class HloWriter {
     if (spell.empty())
       throw InvalidArgument("to_stablehlo: StableHLO and CHLO have no op for '" + std::string(info.name) +
                             "'; use emit_c, compile_expr or to_jax's eager path for it");
+    if (info.arity > 2)  // op() and chlo() take one or two operands
+      throw AlkahestError("to_stablehlo: no writer for '" + std::string(info.name) + "' of " +
+                          std::to_string(info.arity) + " arguments (an op-table bug)");
     if (spell[0] == '@') {  // a composite of several ops
       const std::string_view what = spell.substr(1);
       if (what == "sign") return sign(a);

@@ -249,6 +249,32 @@ TEST_F(Optimizer, SinSquaredPlusCosSquared) {
   EXPECT_TRUE(std::isnan(eval(q, {NAN, 0.25})[0]));
 }
 
+// Calls of three and four arguments are e-nodes with three and four kids: equal calls are one
+// class, extraction writes every operand back, and the values stay bit for bit.
+TEST_F(Optimizer, CallsOfThreeAndFourArguments) {
+  const std::vector<ExprId> vars{x, y, z};
+  const ExprId e[2] = {parse(pool, "hyp2f1(2*x, y, 3, z/4)*2*x + elliptic_pi(x/8, y, z/8)"),
+                       parse(pool, "hyp2f1(2*x, y, 3, z/4)*y + 2*x")};
+  const Program p = lower(pool, e, vars);
+  for (Optimize m : {Optimize::Exact, Optimize::Fast}) {
+    OptimizeReport r;
+    const Program q = optimize(p, {m}, &r);
+    EXPECT_LE(program_cost(q), program_cost(p));
+    int calls = 0;
+    for (const Instr& in : q.code) calls += in.code == PCode::Func && in.op == Op::Hyp2f1;
+    EXPECT_EQ(calls, 1) << q.str();
+    if (m == Optimize::Fast) continue;
+    std::mt19937_64 rng(3);
+    std::uniform_real_distribution<double> u(-1, 1);
+    for (int i = 0; i < 100; ++i) {
+      const std::vector<double> in{u(rng), u(rng), u(rng)};
+      const auto a = eval(p, in), b = eval(q, in);
+      for (std::size_t k = 0; k < a.size(); ++k)
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(a[k]), std::bit_cast<std::uint64_t>(b[k])) << q.str();
+    }
+  }
+}
+
 TEST_F(Optimizer, FastModeFactorsAPolynomial) {
   // 1 + 2x + 3x^2 + 4x^3 + 5x^4 as lowered (powers then products) against what "fast" finds
   // (seeded with Horner's and Estrin's forms): fewer operations, no longer a critical path.

@@ -82,6 +82,30 @@ TEST_F(Jit, EveryOpEveryTailBothAccuraciesBothDtypes) {
   }
 }
 
+// The calls of three and four arguments (a scalar call per lane with every operand), alone and
+// with shared and compound arguments, both dtypes, every tail; point calls.
+TEST_F(Jit, CallsOfThreeAndFourArguments) {
+  const ExprId z = pool.symbol("z");
+  for (const char* s : {"hyp2f1(x, y, z, x/5)", "hyp2f1(x/4, x/4, 1/3 + z*z, y/5) + x", "elliptic_pi(x/8, y, z/8)",
+                        "elliptic_pi(y/8, x, y/8)*hyp2f1(1, 2, 3, z/5) - elliptic_pi(x/5, y, x/5)"}) {
+    const Program p = lower1(s, {x, y, z});
+    for (Accuracy acc : {Accuracy::Default, Accuracy::High})
+      for (std::size_t n : {1u, 3u, 8u, 17u, 100u}) {
+        expect_same<double>(p, acc, n, static_cast<unsigned>(n));
+        expect_same<float>(p, acc, n, static_cast<unsigned>(n) + 1);
+      }
+    const Interpreter interp(p);
+    const JitFunction jit(p);
+    for (double v : {0.0, 0.3, -1.5, 2.0}) {
+      const double in[3] = {v, 1.25, -0.5};
+      double a = 0, b = 0;
+      interp.call(in, &a);
+      jit.call(in, &b);
+      EXPECT_TRUE(same_bits(a, b)) << s << " at " << v;
+    }
+  }
+}
+
 TEST_F(Jit, LargeProgramSeveralOutputsAndPointCalls) {
   std::vector<ExprId> outs;
   ExprId w5 = pool.integer(0);

@@ -410,7 +410,7 @@ def expr_trees(nsyms: int = 3, depth: int = 4):
 # derivative are finite and moderate: lo + (hi - lo)/2 (1 + s(u)) with s = tanh, sin or erf.
 # Orders, branch indices and parameters (derivatives in them have no closed form) are constants.
 # Each entry: (name, constant leading arguments to choose from (LambertW's branch index is its
-# last argument), the intervals of the variable arguments, a bound of |value| over them). "hypot", "Min" and "Max" take two unrestricted trees.
+# last argument; hyp2f1's a, b, c), the intervals of the variable arguments, a bound of |value| over them). "hypot", "Min" and "Max" take two unrestricted trees.
 
 def _q(v):
     return Fraction(v) if isinstance(v, str) else v
@@ -462,6 +462,9 @@ _SPECIAL_ROWS = [
     ("elliptic_e", [()], [("-3", "3"), ("-5", "0.9")], 8.0),
     ("elliptic_f", [()], [("-3", "3"), ("-5", "0.9")], 10.0),
     ("elliptic_pi", [()], [("-5", "0.9"), ("-5", "0.9")], 30.0),
+    ("elliptic_pi", [()], [("-5", "0.9"), ("-3", "3"), ("-5", "0.9")], 60.0),
+    ("hyp2f1", [(1, 2, 3), (Fraction(1, 2), Fraction(3, 2), 2), (Fraction(1, 3), Fraction(2, 3), Fraction(3, 2)),
+                (-2, 1.5, 2.5), (0.25, -0.75, 1.2)], [("-5", "0.9")], 20.0),
 ]
 #: The row names the special strategy draws (tests check that every numeric row of those files is here).
 SPECIAL_NAMES = sorted({r[0] for r in _SPECIAL_ROWS} | {"hypot", "Min", "Max"})

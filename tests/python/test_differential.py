@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 import alkahest as ak
 from alkahest import compile_expr, emit_c, numpy_eval, to_stablehlo
-from exprgen import BOX, SPECIAL_NAMES, UNARY_ANY, build, expr_trees, special_trees
+from exprgen import _SPECIAL_ROWS, BOX, SPECIAL_NAMES, UNARY_ANY, build, expr_trees, special_trees
 from emitted import batch_fn, close, compile_c, run_stablehlo, scalar_fn
 
 EXAMPLES = int(os.environ.get("ALKAHEST_DIFFERENTIAL_EXAMPLES", "40"))
@@ -152,11 +152,14 @@ def test_backends_agree_newer_rows(items):
 
 def test_newer_rows_are_all_drawn():
     """special_trees draws every row of the three newer files that compiles and differentiates
-    (not Heaviside, whose derivative is DiracDelta, nor the rows of three and four arguments)."""
+    (not Heaviside, whose derivative is DiracDelta), the rows of three and four arguments included."""
     text = "".join((pathlib.Path(__file__).parents[2] / "include/alkahest" / f).read_text()
                    for f in ("ops_elementary.def", "ops_special.def", "ops_integrals.def"))
     rows = set(re.findall(r'ALKAHEST_OP\(\w+, "(\w+)", ([-0-9]+),', text))
-    want = {name for name, arity in rows if int(arity) <= 2} - {"Heaviside"} | {"hypot", "Min", "Max"}
+    want = {name for name, _ in rows} - {"Heaviside"} | {"hypot", "Min", "Max"}
+    assert ("elliptic_pi", "3") in rows and ("hyp2f1", "4") in rows
+    arities = {(name, len(intervals) + len(consts[0])) for name, consts, intervals, _ in _SPECIAL_ROWS}
+    assert {("elliptic_pi", 3), ("hyp2f1", 4)} <= arities, sorted(arities)
     drawn = set(SPECIAL_NAMES) | set(UNARY_ANY)  # (expr_trees, inside their arguments, has these)
     assert want <= drawn, sorted(want - drawn)
 

@@ -6,8 +6,9 @@ parameter m) and the Gauss hypergeometric function 2F1.
   against the correctly rounded value (mpmath at 40 digits, rounded once to a double), in ulps. The
   rows compute Arb's double wrappers per element, correctly rounded where Arb can (else within 1 ulp);
   the measured maxima are printed (-s) and stated in docs/accuracy.md. The rows of three and four
-  arguments have no compiled backend: eval_expr computes them, at 1000 points as well;
-* NaN where the value is not real, the refusals of emit_c/StableHLO/compile;
+  arguments (elliptic_pi(n, phi, m), hyp2f1) too, float32 included, and eval_expr and point calls
+  give the compiled values bit for bit;
+* NaN where the value is not real, the refusals of emit_c/StableHLO;
 * the derivatives (every partial), compiled, against mpmath's numerical derivative;
 * exact values; SymPy round trips (hyp2f1 <-> hyper, the two arities of elliptic_e and elliptic_pi);
   the parser and pickles;
@@ -56,7 +57,8 @@ FUNCTIONS = {
     "elliptic_pi/3": (ak.elliptic_pi, 3, mpmath.ellippi, [(-20.0, 0.99), (-1.5, 1.5), (-20.0, 0.99)]),
     "hyp2f1": (ak.hyp2f1, 4, mpmath.hyp2f1, [(-3.0, 3.0), (-3.0, 3.0), (0.5, 5.0), (-5.0, 0.95)]),
 }
-COMPILED = [k for k, v in FUNCTIONS.items() if v[1] <= 2]
+COMPILED = sorted(FUNCTIONS)
+WIDE = ["elliptic_pi/3", "hyp2f1"]  # the rows of three and four arguments
 
 
 def points(key, n, seed):
@@ -114,8 +116,10 @@ def test_compiled_values_against_mpmath(key, report):
     report.append(f"{key}: {worst:.2f} (interpreter and JIT, both classes)")
 
 
-@pytest.mark.parametrize("key", ["elliptic_pi/3", "hyp2f1"])
+@pytest.mark.parametrize("key", WIDE)
 def test_eval_expr_values_of_the_wide_rows(key, report):
+    """eval_expr against mpmath, and the compiled tiers (interpreter, JIT, point calls) against
+    eval_expr bit for bit, at points where the value is real."""
     f, arity, fn, _ = FUNCTIONS[key]
     pool = ak.ExprPool()
     xs = symbols(pool, arity)
@@ -128,6 +132,108 @@ def test_eval_expr_values_of_the_wide_rows(key, report):
     err = ulps(got, want)[finite]
     report.append(f"{key}: {err.max():.2f} (eval_expr)")
     assert err.max() <= BOUND, (key, err.max())
+    for backend in ("interp", "llvm") if _core._jit_available() else ("interp",):
+        g = ak.compile_expr(e, xs, backend=backend)
+        assert np.array_equal(ak.numpy_eval(g, *cols), got, equal_nan=True), (key, backend)
+    g = ak.compile_expr(e, xs, backend="interp")
+    for k in range(0, 1000, 97):  # point calls (Interpreter::call)
+        assert np.array_equal(g(*(float(c[k]) for c in cols)), got[k], equal_nan=True), (key, k)
+
+
+@pytest.mark.parametrize("key", WIDE)
+def test_wide_rows_float32_and_shared_arguments(key):
+    """float32 (each argument rounded to float, the double value rounded once to float), interpreter
+    and JIT bit for bit; arguments that are one register (hyp2f1(x, x, y, x)), constants and
+    compound arguments; several outputs; the listing names every operand."""
+    f, arity, fn, _ = FUNCTIONS[key]
+    pool = ak.ExprPool()
+    xs = symbols(pool, arity)
+    cols = points(key, 400, 13)
+    c32 = [c.astype(np.float32) for c in cols]
+    g32 = ak.numpy_eval(ak.compile_expr(f(*xs), xs), *c32)
+    assert g32.dtype == np.float32
+    want32 = np.array([ak.eval_expr(f(*xs), dict(zip(xs, map(float, args)))) for args in zip(*c32)]).astype(np.float32)
+    assert np.array_equal(g32, want32, equal_nan=True), key
+    if _core._jit_available():
+        j32 = ak.numpy_eval(ak.compile_expr(f(*xs), xs, backend="llvm"), *c32)
+        assert np.array_equal(j32, g32, equal_nan=True), key
+    # shared and compound arguments, in a program with other outputs: against mpmath at the
+    # arguments as the program computes them (one rounding each, as NumPy's)
+    if key == "hyp2f1":
+        x, y, z, w = xs
+        exprs = [f(x, x, y + 4, w), f(pool.rational(1, 3), 2, y + 4, w * z), x * w]
+        a, b, c, d = cols
+        calls = [(a, a, b + 4, d), (np.full_like(a, 1 / 3), np.full_like(a, 2.0), b + 4, d * c)]
+    else:
+        n, phi, m = xs
+        exprs = [f(n, phi, n), f(n / 2, 2 * phi, m), f(pool.rational(1, 4), phi, m)]
+        a, b, c = cols
+        calls = [(a, b, a), (a / 2, 2 * b, c), (np.full_like(a, 0.25), b, c)]
+    got = {be: ak.numpy_eval(ak.compile_expr(exprs, xs, backend=be), *cols)
+           for be in (("interp", "llvm") if _core._jit_available() else ("interp",))}
+    if "llvm" in got:
+        assert np.array_equal(got["llvm"], got["interp"], equal_nan=True), key
+    for k, args in enumerate(calls):
+        want = reference(fn, args)
+        finite = np.isfinite(want)
+        assert finite.sum() >= 100, (key, k)
+        assert np.array_equal(np.isnan(got["interp"][:, k]), np.isnan(want)), (key, k)
+        assert ulps(got["interp"][finite, k], want[finite]).max() <= BOUND, (key, k)
+    if key == "hyp2f1":
+        assert np.array_equal(got["interp"][:, 2], cols[0] * cols[3]), key
+    listing = ak.compile_expr(f(*xs), xs).program()
+    assert any(line.split()[2:4] == ["call", f(*xs).node().op] and len(line.split()) == 4 + arity
+               for line in listing.splitlines()), listing
+
+
+@pytest.mark.parametrize("key", WIDE)
+@pytest.mark.parametrize("mode", ["exact", "fast"])
+def test_wide_rows_optimized(key, mode):
+    """The e-graph takes calls of three and four arguments: optimize="exact" gives the unoptimized
+    values bit for bit ("fast" factors call*2 + call*x into call*(2 + x): within a few roundings),
+    and the call is computed once."""
+    f, arity, _, _ = FUNCTIONS[key]
+    pool = ak.ExprPool()
+    xs = symbols(pool, arity)
+    call = f(*xs)
+    e = [call * 2 + call * xs[0], ak.exp(call) + 1]
+    cols = points(key, 300, 17)
+    plain = ak.compile_expr(e, xs, optimize="off")
+    opt = ak.compile_expr(e, xs, optimize=mode)
+    for backend in ("interp", "llvm") if _core._jit_available() else ("interp",):
+        a = ak.numpy_eval(ak.compile_expr(e, xs, backend=backend, optimize="off"), *cols)
+        b = ak.numpy_eval(ak.compile_expr(e, xs, backend=backend, optimize=mode), *cols)
+        if mode == "exact":
+            assert np.array_equal(a, b, equal_nan=True), (key, mode, backend, opt.program())
+        else:
+            assert np.array_equal(np.isnan(a), np.isnan(b)), (key, mode, backend)
+            ok = ~np.isnan(a)
+            assert np.allclose(a[ok], b[ok], rtol=1e-14, atol=1e-14), (key, mode, backend, opt.program())
+    assert opt.program().count("call " + call.node().op) == 1, opt.program()
+    assert plain.program().count("call " + call.node().op) == 1, plain.program()
+
+
+@pytest.mark.parametrize("key", WIDE)
+def test_wide_rows_compiled_derivatives_and_pickle(key):
+    """Every derivative the table has (elliptic_pi: all three partials; hyp2f1: in z) compiles and
+    gives eval_expr's values (which test_every_partial_derivative_against_numerical checks against
+    mpmath) up to the libm/SLEEF differences of sin and the like; a compiled function pickles and
+    computes the same."""
+    f, arity, _, domains = FUNCTIONS[key]
+    pool = ak.ExprPool()
+    xs = symbols(pool, arity)
+    e = f(*xs)
+    rng = np.random.default_rng(5)
+    cols = [rng.uniform(max(lo, -8.0), min(hi, 8.0), 60) for lo, hi in domains]
+    which = [arity - 1] if key == "hyp2f1" else range(arity)
+    ds = [ak.diff(e, xs[i]) for i in which]
+    got = ak.numpy_eval(ak.compile_expr(ds, xs, accuracy="high"), *cols)
+    want = np.array([[ak.eval_expr(d, dict(zip(xs, map(float, args)))) for d in ds] for args in zip(*cols)])
+    assert np.array_equal(np.isnan(got), np.isnan(want)) and np.isfinite(want).all(), key
+    assert (np.abs(got - want) <= 1e-12 * np.maximum(np.abs(want), np.abs(want).max(axis=0) * 1e-3)).all(), key
+    g = ak.compile_expr(e, xs)
+    h = pickle.loads(pickle.dumps(g))
+    assert np.array_equal(ak.numpy_eval(h, *cols), ak.numpy_eval(g, *cols), equal_nan=True), key
 
 
 def test_nan_outside_the_real_domain_and_limits():
@@ -149,6 +255,20 @@ def test_nan_outside_the_real_domain_and_limits():
     y = pool.symbol("y")
     F = ak.compile_expr(ak.elliptic_f(x, y), [x, y])
     assert math.isnan(ak.numpy_eval(F, np.array([1.2]), np.array([5.0]))[0])  # m sin(phi)**2 > 1: complex
+    # the rows of three and four arguments: NaN where the value is complex (compiled and eval_expr
+    # alike), NaN in any argument gives NaN
+    z, w = pool.symbols("z w")
+    for e, vs, pts in [
+        (ak.elliptic_pi(x, y, z), [x, y, z], [(2.0, 1.2, 0.5), (0.5, 1.2, 3.0), (math.nan, 1.0, 0.5), (0.5, 1.0, math.nan)]),
+        (ak.hyp2f1(x, y, z, w), [x, y, z, w], [(0.5, 1.5, 2.5, 1.5), (0.5, 1.5, 2.5, 7.0), (math.nan, 1.0, 2.0, 0.5),
+                                               (1.0, 1.0, 2.0, math.nan)]),
+    ]:
+        G = ak.compile_expr(e, vs)
+        for p in pts:
+            assert math.isnan(ak.numpy_eval(G, *(np.array([v]) for v in p))[0]), (str(e), p)
+            assert math.isnan(ak.eval_expr(e, dict(zip(vs, p)))), (str(e), p)
+    assert at(lambda t: ak.elliptic_pi(pool.rational(1, 2), t, pool.rational(1, 3)), 0.0) == 0.0
+    assert at(lambda t: ak.hyp2f1(1, 2, 3, t), 0.0) == 1.0
 
 
 @pytest.mark.parametrize("key", sorted(FUNCTIONS))
@@ -158,11 +278,6 @@ def test_backends_refuse_with_the_name(key):
     xs = symbols(pool, arity)
     e = f(*xs)
     name = e.node().op
-    if arity > 2:  # no numeric backend at all
-        for export in (lambda: ak.emit_c(e, xs), lambda: ak.to_stablehlo(e, xs, shape=3), lambda: ak.compile_expr(e, xs)):
-            with pytest.raises(ValueError, match=f"{name} of {arity} arguments has no numeric backend"):
-                export()
-        return
     with pytest.raises(ValueError, match=f"emit_c: C's <math.h> has no '{name}'"):
         ak.emit_c(e, xs)
     with pytest.raises(ValueError, match=f"to_stablehlo: StableHLO and CHLO have no op for '{name}'"):

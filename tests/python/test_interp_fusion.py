@@ -51,7 +51,7 @@ def run_program(fn, inputs, dtype):
     n = max(a.size for a in inputs)
     regs = {}
     with np.errstate(all="ignore"):
-        for op, _name, dst, a, b, index, _c in code:
+        for op, _name, dst, a, b, index, *_ in code:
             if op == "input":
                 v = np.broadcast_to(inputs[index], (n,)).astype(dtype)
             elif op == "const":
