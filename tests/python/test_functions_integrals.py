@@ -313,6 +313,33 @@ def test_every_partial_derivative_against_numerical(key):
             assert abs(got - float(want)) <= 1e-9 * max(1.0, abs(float(want))), (key, i, args, got, want, str(d))
 
 
+def test_elliptic_pi_with_n_and_m_one_expression_differentiates():
+    """elliptic_pi(u, phi, u): the general partials divide by m - n, which is 0 there; the
+    derivative is the limit (found by the differential test, which drew n and m alike)."""
+    pool = ak.ExprPool()
+    x, y = pool.symbols("x y")
+    u = ak.tanh(x) * 2 - 1  # in (-3, 1)
+    e = ak.elliptic_pi(u, y, u) + ak.elliptic_pi(x, y, x) * y
+    dx, dy = ak.diff(e, x), ak.diff(e, y)
+    fx = ak.compile_expr([dx, dy], [x, y], accuracy="high")
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        xv, yv = rng.uniform(-3, 0.8), rng.uniform(-1.4, 1.4)
+
+        def g(a, b):
+            w = mpmath.tanh(a) * 2 - 1
+            return mpmath.ellippi(w, b, w) + mpmath.ellippi(a, b, a) * b
+
+        with mpmath.workdps(30):
+            want = [float(mpmath.diff(lambda t: g(t, mpmath.mpf(yv)), mpmath.mpf(xv))),
+                    float(mpmath.diff(lambda t: g(mpmath.mpf(xv), t), mpmath.mpf(yv)))]
+        got = [ak.eval_expr(d, {x: xv, y: yv}) for d in (dx, dy)]
+        comp = ak.numpy_eval(fx, np.array([xv]), np.array([yv]))[0]
+        for k in range(2):
+            assert abs(got[k] - want[k]) <= 1e-9 * max(1.0, abs(want[k])), (k, xv, yv, got, want)
+            assert abs(comp[k] - want[k]) <= 1e-9 * max(1.0, abs(want[k])), (k, xv, yv, comp, want)
+
+
 def test_hyp2f1_parameters_are_not_differentiated():
     pool = ak.ExprPool()
     a, z = pool.symbols("a z")
