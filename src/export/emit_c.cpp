@@ -389,6 +389,7 @@ class CWriter {
         // The row's c column (or its cuda column for CUDA): a <math.h> name, or "@helper".
         const OpInfo& info = op_info(in.op);
         std::string_view spell = opt_.cuda && !info.cuda_name.empty() ? info.cuda_name : info.c_name;
+        if (spell.starts_with('%')) return whole_order_call(i, info, spell.substr(1), text);
         if (spell.empty())
           throw InvalidArgument(std::string(opt_.cuda ? "compile_cuda" : "emit_c") + ": " +
                                 (opt_.cuda ? "CUDA's math library" : "C's <math.h>") + " has no '" +
@@ -412,6 +413,32 @@ class CWriter {
       }
     }
     throw AlkahestError("emit_c: unknown instruction");
+  }
+
+  // A function of a whole order (the cuda column's "%f0,f1,fn": CUDA's j0, j1, jn and the like,
+  // whose order is an int): the order must be a constant whole number n >= 0 (else the clear
+  // refusal); f0(x), f1(x) or fn(n, x).
+  Text whole_order_call(std::size_t i, const OpInfo& info, std::string_view names, const std::vector<Text>& text) const {
+    std::vector<std::string> fns;
+    for (std::size_t at = 0; at <= names.size();) {
+      const std::size_t comma = std::min(names.find(',', at), names.size());
+      fns.emplace_back(names.substr(at, comma - at));
+      at = comma + 1;
+    }
+    const Instr& order = prog_.code[ssa_.a[i]];
+    const double n = order.code == PCode::Const ? prog_.constants[order.index] : -1.0;
+    const bool whole = n >= 0 && n <= 2147483647.0 && std::floor(n) == n;
+    if (!whole || (n > 1 && fns.size() < 3)) {
+      std::string have = fns[0];
+      for (std::size_t k = 1; k < fns.size(); ++k) have += ", " + fns[k];
+      throw InvalidArgument(std::string("compile_cuda: CUDA's math library has '") + std::string(info.name) +
+                            "' only of a constant whole order " + (fns.size() < 3 ? "0 or 1" : ">= 0") + " (" +
+                            have + "); use compile_expr for it");
+    }
+    const std::string suffix = f32_ ? "f" : "";
+    const Text& x = text[ssa_.b[i]];
+    if (n < 2) return {fns[static_cast<std::size_t>(n)] + suffix + "(" + x.s + ")", kPrimary};
+    return {fns[2] + suffix + "(" + std::to_string(static_cast<long>(n)) + ", " + x.s + ")", kPrimary};
   }
 
   const Program& prog_;

@@ -87,6 +87,39 @@ def test_source_and_ptx_follow_the_program(pool):
     assert "div.rn.f64" in g.ptx and "fma" not in g.ptx
 
 
+# The rows whose cuda column is "%f0,f1,fn" (ops.def): functions of a whole order, CUDA's int order.
+WHOLE_ORDER = {r[0]: r[4][1:].split(",") for r in ak._core._op_table() if r[4].startswith("%")}
+
+
+def test_whole_order_functions_source_and_ptx(pool):
+    """besselj, bessely and besseli of a constant whole order: CUDA's j0/j1/jn, y0/y1/yn and
+    cyl_bessel_i0/i1 (with f in float32), which NVRTC compiles and ptxas accepts; any other order
+    (not a constant, not whole, negative, past int, besseli past 1) is the clear refusal naming the
+    function. Their values on a device are CUDA's own functions', not measured here."""
+    assert WHOLE_ORDER == {"besselj": ["j0", "j1", "jn"], "bessely": ["y0", "y1", "yn"],
+                           "besseli": ["cyl_bessel_i0", "cyl_bessel_i1"]}
+    x, y = pool.symbols("x y")
+    for name, fns in WHOLE_ORDER.items():
+        f = getattr(ak, name)
+        orders = [0, 1, 5, pool.float(2.0)] if len(fns) == 3 else [0, pool.integer(1)]
+        for dtype in ("f64", "f32"):
+            sfx = "f" if dtype == "f32" else ""
+            g = compile_cuda([f(n, x) for n in orders] + [f(1, x * y + 2)], [x, y], dtype=dtype)
+            assert f"{fns[0]}{sfx}(x0)" in g.source and f"{fns[1]}{sfx}(x0)" in g.source, g.source
+            if len(fns) == 3:
+                assert f"{fns[2]}{sfx}(5, x0)" in g.source and f"{fns[2]}{sfx}(2, x0)" in g.source, g.source
+            assert ptxas(g.ptx, "sm_80") > 0
+        refused = [f(x, y), f(pool.rational(1, 2), x), f(-1, x), f(2.5, x), f(2**31, x)]
+        if len(fns) == 2:
+            refused.append(f(2, x))
+        for e in refused:
+            with pytest.raises(ValueError, match=rf"compile_cuda: CUDA's math library has '{name}' only of a "
+                                                 rf"constant whole order .*; use compile_expr for it"):
+                compile_cuda(e, [x, y])
+    with pytest.raises(ValueError, match="compile_cuda: CUDA's math library has no 'besselk'"):
+        compile_cuda(ak.besselk(0, x), [x])
+
+
 def test_device_calls_without_a_device_say_so(pool):
     if N_DEVICES:
         pytest.skip("this machine has a CUDA device")

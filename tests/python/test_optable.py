@@ -141,9 +141,16 @@ def test_every_spelling_is_used(name):
     elif r["vm"] != "lowered":
         with pytest.raises(ValueError, match=f"to_stablehlo: StableHLO and CHLO have no op for '{name}'"):
             ak.to_stablehlo(e, [x, y], shape=3)
-    # CUDA source: the cuda column, else the C one
+    # CUDA source: the cuda column, else the C one ("%f0,f1,fn": of a constant whole order only,
+    # tests/python/test_cuda.py)
     spell = (r["cuda"] or r["c"]).lstrip("@")
-    if spell:
+    if spell.startswith("%"):
+        fns = spell[1:].split(",")
+        src = _core._cuda_source(getattr(ak._core, name)(1, y), [x, y], "f64")
+        assert re.search(rf"\b{fns[1]}\(", src), src
+        with pytest.raises(ValueError, match=f"compile_cuda: CUDA's math library has '{name}' only of"):
+            _core._cuda_source(e, [x, y], "f64")
+    elif spell:
         src = _core._cuda_source(e, [x, y], "f64")
         assert re.search(rf"\b{spell}\(", src), src
     # the interpreter and the JIT evaluate it (bit for bit alike)
@@ -201,7 +208,11 @@ def functions_md_line(r) -> str:
 
     arity = "n" if d["arity"] == -1 else str(d["arity"])
     cuda = d["cuda"] or d["c"]
-    return (f"| `{d['name']}` | {arity} | {vm} | {code(d['c'])} | {code(cuda)} | {code(d['hlo'])} | "
+    if cuda.startswith("%"):  # functions of a constant whole order: "`j0`/`j1`/`jn` (whole order)"
+        cuda_text = "/".join(f"`{f}`" for f in cuda[1:].split(",")) + " (whole order)"
+    else:
+        cuda_text = f"`{cuda}`" if cuda else "—"
+    return (f"| `{d['name']}` | {arity} | {vm} | {code(d['c'])} | {cuda_text} | {code(d['hlo'])} | "
             f"{code(d['jax'])} | {code(d['sympy'])} |")
 
 
