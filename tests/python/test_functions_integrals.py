@@ -8,7 +8,7 @@ parameter m) and the Gauss hypergeometric function 2F1.
   the measured maxima are printed (-s) and stated in docs/accuracy.md. The rows of three and four
   arguments (elliptic_pi(n, phi, m), hyp2f1) too, float32 included, and eval_expr and point calls
   give the compiled values bit for bit;
-* NaN where the value is not real, the refusals of emit_c/StableHLO;
+* NaN where the value is not real, the refusals of emit_c/StableHLO/CUDA;
 * the derivatives (every partial), compiled, against mpmath's numerical derivative;
 * exact values; SymPy round trips (hyp2f1 <-> hyper, the two arities of elliptic_e and elliptic_pi);
   the parser and pickles;
@@ -282,6 +282,8 @@ def test_backends_refuse_with_the_name(key):
         ak.emit_c(e, xs)
     with pytest.raises(ValueError, match=f"to_stablehlo: StableHLO and CHLO have no op for '{name}'"):
         ak.to_stablehlo(e, xs, shape=3)
+    with pytest.raises(ValueError, match=f"compile_cuda: CUDA's math library has no '{name}'"):
+        _core._cuda_source(e, xs, "f64")
 
 
 @pytest.mark.parametrize("key", sorted(FUNCTIONS))
