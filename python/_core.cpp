@@ -1287,6 +1287,17 @@ NB_MODULE(_core, m) {
         return nb::make_tuple(p.n_inputs, p.constants, code, p.outputs, f32);
       }, "The lowered Program as plain data: (n_inputs, constants, instructions, outputs, constants "
          "rounded to float32).")
+      .def("_plan_summary", [](const PyCompiled& c) {
+        const Interpreter::PlanSummary s = c.interp->plan_summary();
+        nb::dict d;
+        d["steps"] = s.steps;
+        d["chain_steps"] = s.chain_steps;
+        d["links"] = s.links;
+        d["registers"] = s.registers;
+        d["reads"] = s.reads;
+        d["ops"] = s.ops;
+        return d;
+      }, "The interpreter's plan: steps per block, chain steps, links of all chains, registers.")
       .def("_run", &py_run, "arrays"_a, "shape"_a, "out"_a, "threads"_a)
       .def("_nsolve_batch", &py_nsolve_batch, "jac"_a, "x0"_a, "params"_a, "tol"_a, "maxiter"_a,
            "nsolve's batched damped Newton with this residual and the Jacobian `jac`: (x, residual, iterations).")

@@ -50,6 +50,13 @@ class Interpreter {
   /// One point: `values` has one entry per input; writes n_outputs values into `out`.
   void call(const double* values, double* out) const;
 
+  /// The shape of the plan: steps run per block (each one loop over the block), of them chains,
+  /// the links of all chains, and registers (blocks of the plan's own, inputs' copies included).
+  struct PlanSummary {
+    std::size_t steps = 0, chain_steps = 0, links = 0, registers = 0, reads = 0, ops = 0;
+  };
+  PlanSummary plan_summary() const;
+
   struct Plan;  ///< the steps run per block (an implementation detail of interpreter.cpp)
 
  private:

@@ -632,6 +632,39 @@ Interpreter::Interpreter(Program program, Accuracy accuracy)
 
 std::string Interpreter::isa() { return vm::kernels_f64().isa; }
 
+Interpreter::PlanSummary Interpreter::plan_summary() const {
+  PlanSummary s;
+  s.steps = plan_->steps.size();
+  for (const Plan::Step& st : plan_->steps) {
+    switch (st.kind) {
+      case Plan::Kind::Input: break;
+      case Plan::Kind::Chain:
+        ++s.chain_steps;
+        for (std::uint32_t k = st.first; k < st.first + st.count; ++k) {
+          const Plan::Link& l = plan_->links[k];
+          if (k > st.first && l.op == vm::kArNeg) { ++s.ops; continue; }
+          s.ops += (k > st.first) + (l.inner != vm::kArNone);
+          s.reads += !(l.kinds & 1);
+          if (l.inner != vm::kArNone && l.inner != vm::kArNeg) s.reads += !(l.kinds & 2);
+        }
+        s.ops += st.op != Op::Count_ || st.sqrt;
+        break;
+      case Plan::Kind::Arith:
+      case Plan::Kind::FuncOf:
+        s.reads += !(st.kinds & 1) + (st.o1 != vm::kArNeg && !(st.kinds & 2)) + (st.o2 != vm::kArNone && st.o2 != vm::kArNeg && !(st.kinds & 4));
+        s.ops += 1 + (st.o2 != vm::kArNone) + (st.kind == Plan::Kind::FuncOf);
+        break;
+      case Plan::Kind::Select: s.reads += 3; ++s.ops; break;
+      case Plan::Kind::Sqrt: s.reads += 1; ++s.ops; break;
+      case Plan::Kind::Func: s.reads += op_info(st.op).arity; ++s.ops; break;
+      default: s.reads += 2; ++s.ops; break;  // Pow, Cmp
+    }
+  }
+  s.links = plan_->links.size();
+  s.registers = plan_->n_regs;
+  return s;
+}
+
 template <class T>
 void Interpreter::run(std::span<const ArrayView> inputs, std::span<const std::int64_t> shape, T* out,
                       int threads) const {
