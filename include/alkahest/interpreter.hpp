@@ -50,8 +50,10 @@ class Interpreter {
   /// One point: `values` has one entry per input; writes n_outputs values into `out`.
   void call(const double* values, double* out) const;
 
-  /// The shape of the plan: steps run per block (each one loop over the block), of them chains,
-  /// the links of all chains, and registers (blocks of the plan's own, inputs' copies included).
+  /// The shape of the plan: steps run per block (each one loop over the block; inputs count), of
+  /// them chains, the links of all chains, registers (blocks of the plan's own), register operands
+  /// read (a constant operand is a scalar, not counted) and operations (+ - * / neg, sqrt and
+  /// function calls, fused or not). For measurements (docs/benchmarks.md); evaluation ignores it.
   struct PlanSummary {
     std::size_t steps = 0, chain_steps = 0, links = 0, registers = 0, reads = 0, ops = 0;
   };

@@ -200,3 +200,24 @@ def test_constant_and_input_outputs():
     with np.errstate(all="ignore"):
         assert same(got[:, 0], xs) and same(got[:, 2], ys) and same(got[:, 3], xs * ys)
     assert np.all(got[:, 1] == 2.0)
+
+
+def test_plan_summary_counts_the_fusion():
+    # CompiledFn._plan_summary (Interpreter::plan_summary): what bench notes compare between the
+    # plans of the unoptimized and the optimized Program. Counted by hand from the fusion rules.
+    pool = ak.ExprPool()
+    x, y = pool.symbols("x y")
+
+    def summary(exprs):
+        return ak.compile_expr(exprs, [x, y], backend="interp")._plan_summary()
+
+    # x*y read once: fused into the add (one pair step); steps: two inputs and the pair
+    s = summary([x * y + x])
+    assert (s["steps"], s["chain_steps"], s["links"], s["ops"], s["reads"]) == (3, 0, 0, 2, 3)
+    # x*y read twice: a step of its own, then the add (a constant: no register read) and sin
+    s = summary([x * y + 1, ak.sin(x * y)])
+    assert (s["steps"], s["chain_steps"], s["links"], s["ops"], s["reads"]) == (5, 0, 0, 3, 4)
+    # a sum of products: one chain of 5 links (4 adds, 3 multiplications inside its terms), exp a
+    # step of its own (it reads y; the chain reads x, x y, x x, y, exp's result)
+    s = summary([x * y + x * x + 3 * y + x + ak.exp(y)])
+    assert (s["steps"], s["chain_steps"], s["links"], s["ops"], s["reads"]) == (4, 1, 5, 8, 8)
