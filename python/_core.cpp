@@ -1296,9 +1296,10 @@ NB_MODULE(_core, m) {
         d["registers"] = s.registers;
         d["reads"] = s.reads;
         d["ops"] = s.ops;
+        d["swapped"] = s.swapped;
         return d;
       }, "The interpreter's plan: steps per block, chain steps, links of all chains, registers, register "
-         "operands read, operations (Interpreter::plan_summary).")
+         "operands read, operations, links and pairs computing t op acc (Interpreter::plan_summary).")
       .def("_run", &py_run, "arrays"_a, "shape"_a, "out"_a, "threads"_a)
       .def("_nsolve_batch", &py_nsolve_batch, "jac"_a, "x0"_a, "params"_a, "tol"_a, "maxiter"_a,
            "nsolve's batched damped Newton with this residual and the Jacobian `jac`: (x, residual, iterations).")

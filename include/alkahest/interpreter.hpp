@@ -53,9 +53,11 @@ class Interpreter {
   /// The shape of the plan: steps run per block (each one loop over the block; inputs count), of
   /// them chains, the links of all chains, registers (blocks of the plan's own), register operands
   /// read (a constant operand is a scalar, not counted) and operations (+ - * / neg, sqrt and
-  /// function calls, fused or not). For measurements (docs/benchmarks.md); evaluation ignores it.
+  /// function calls, fused or not), and the links and pairs that combine the other way round
+  /// (`t op acc`: only - and / have them). For measurements (docs/benchmarks.md); evaluation
+  /// ignores it.
   struct PlanSummary {
-    std::size_t steps = 0, chain_steps = 0, links = 0, registers = 0, reads = 0, ops = 0;
+    std::size_t steps = 0, chain_steps = 0, links = 0, registers = 0, reads = 0, ops = 0, swapped = 0;
   };
   PlanSummary plan_summary() const;
 

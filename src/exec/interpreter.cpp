@@ -304,7 +304,14 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
           inside[other] = 1;
         }
       }
-      rev.push_back({arith_of(n.code), spine == n.b && spine != n.a ? 1 : 0, t});
+      // `t op acc` only where the order matters (- and /): + and * are commutative bit for bit (up
+      // to NaN payloads, which the contract leaves open), and a link of the other order is another
+      // case of the chain kernel's switch, another target for its indirect jump to predict.
+      // Reassociated Programs (optimize="fast") have 4-7 times as many such links; with them
+      // turned round, rand-80-4 "fast" went from 1.05-1.07 to 1.00 of the unoptimized time on
+      // the interpreter (docs/benchmarks.md).
+      const bool order_matters = n.code == PCode::Sub || n.code == PCode::Div;
+      rev.push_back({arith_of(n.code), order_matters && spine == n.b && spine != n.a ? 1 : 0, t});
       inside[spine] = 1;
       cur = spine;
     }
@@ -643,6 +650,7 @@ Interpreter::PlanSummary Interpreter::plan_summary() const {
         for (std::uint32_t k = st.first; k < st.first + st.count; ++k) {
           const Plan::Link& l = plan_->links[k];
           if (k > st.first && l.op == vm::kArNeg) { ++s.ops; continue; }
+          s.swapped += l.swap;
           s.ops += (k > st.first) + (l.inner != vm::kArNone);
           s.reads += !(l.kinds & 1);
           if (l.inner != vm::kArNone && l.inner != vm::kArNeg) s.reads += !(l.kinds & 2);
@@ -653,6 +661,7 @@ Interpreter::PlanSummary Interpreter::plan_summary() const {
       case Plan::Kind::FuncOf:
         s.reads += !(st.kinds & 1) + (st.o1 != vm::kArNeg && !(st.kinds & 2)) + (st.o2 != vm::kArNone && st.o2 != vm::kArNeg && !(st.kinds & 4));
         s.ops += 1 + (st.o2 != vm::kArNone) + (st.kind == Plan::Kind::FuncOf);
+        s.swapped += st.swap;
         break;
       case Plan::Kind::Select: s.reads += 3; ++s.ops; break;
       case Plan::Kind::Sqrt: s.reads += 1; ++s.ops; break;

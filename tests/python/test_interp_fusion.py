@@ -221,3 +221,22 @@ def test_plan_summary_counts_the_fusion():
     # step of its own (it reads y; the chain reads x, x y, x x, y, exp's result)
     s = summary([x * y + x * x + 3 * y + x + ak.exp(y)])
     assert (s["steps"], s["chain_steps"], s["links"], s["ops"], s["reads"]) == (4, 1, 5, 8, 8)
+
+
+def test_only_subtraction_and_division_combine_the_other_way_round():
+    # A fused value that is the second operand of + or * is combined as acc op t all the same
+    # (the same IEEE result), so the chain kernel sees fewer kinds of links; for - and / the order
+    # is kept, and the results stay the NumPy oracle's and the JIT's bit for bit (check).
+    pool = ak.ExprPool()
+    x, y = pool.symbols("x y")
+    commutative = [x + y * y, y * (x - y), x + (y * y + x) * 3 + x, x * (y + 2) * (x - 1) + y]
+    for e in commutative:
+        s = ak.compile_expr([e], [x, y], backend="interp")._plan_summary()
+        assert s["swapped"] == 0, (e, s)
+    ordered = [x - y * y, y / (x - y), 2 - (y * y + x) * 3, x / ((y + 2) * (x - 1)) + y, y - x * (x + y)]
+    for e in ordered:
+        s = ak.compile_expr([e], [x, y], backend="interp")._plan_summary()
+        assert s["swapped"] >= 1, (e, s)
+    check(commutative + ordered, x, y, True, 7)
+    for e in commutative + ordered:
+        check([e], x, y, True, 8)
