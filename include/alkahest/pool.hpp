@@ -14,13 +14,12 @@
 #include <unordered_set>
 #include <vector>
 
+#include "alkahest/arg_vector.hpp"
 #include "alkahest/facts.hpp"
 #include "alkahest/number.hpp"
 #include "alkahest/ops.hpp"
 
 namespace alkahest {
-
-using ExprId = std::uint32_t;
 
 enum class Kind : std::uint8_t { Number, Symbol, Add, Mul, Pow, Func, Constant, Object };
 
@@ -48,7 +47,7 @@ struct Node {
   Facts facts;                 ///< what is known of the value (see facts.hpp); a Symbol's are its assumptions
   std::uint64_t hash = 0;      ///< structural, identical in every process
   std::uint32_t depth = 1;     ///< longest path to a leaf, leaves have depth 1
-  std::vector<ExprId> args;    ///< Add terms, Mul factors, Pow {base, exp}, Func args
+  ArgVector args;              ///< Add terms, Mul factors, Pow {base, exp}, Func args
   Number number;               ///< for Number
   std::string name;            ///< for Symbol; for Object: a function's name, Limit's direction
 };

@@ -998,7 +998,7 @@ ExprId horner_seed(ExprPool& pool, const std::vector<ExprId>& terms, int depth, 
   };
   const auto factors_of = [&](ExprId t) {
     const Node& n = pool.node(t);
-    return n.kind == Kind::Mul ? n.args : std::vector<ExprId>{t};
+    return n.kind == Kind::Mul ? n.args : ArgVector{t};
   };
   std::unordered_map<ExprId, std::size_t> count;
   for (ExprId t : terms)

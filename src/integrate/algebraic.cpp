@@ -482,7 +482,7 @@ namespace {
 Opt chebyshev(Integrator& in, ExprId f, ExprId x) {
   ExprPool& pool = in.pool;
   const Node& n = pool.node(f);
-  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{f};
+  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : ArgVector{f};
   ExprId B = 0;
   Number p;
   long m = 0;
@@ -783,7 +783,7 @@ Opt radical_groups(Integrator& in, ExprId f, ExprId x) {
   std::vector<std::pair<ExprId, std::vector<ExprId>>> groups;  // radical part -> rational parts
   for (ExprId t : std::vector<ExprId>(n.args)) {
     const Node& tn = pool.node(t);
-    std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
+    std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : ArgVector{t};
     auto [rad, rest] = split_radicals(in, fs, x);
     const ExprId r = pool.mul(rad);
     auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& gr) { return gr.first == r; });

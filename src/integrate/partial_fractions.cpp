@@ -35,7 +35,7 @@ std::optional<std::vector<ExprId>> solve_columns(ExprPool& pool, const std::vect
 
 std::pair<ExprId, ExprId> num_den(ExprPool& pool, ExprId e) {
   const Node& n = pool.node(e);
-  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{e};
+  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : ArgVector{e};
   std::vector<ExprId> num, den;
   for (ExprId f : fs) {
     const Node& fn_ = pool.node(f);

@@ -34,7 +34,7 @@ Opt exp_rational(Integrator& in, ExprId R, ExprId q, ExprId E, ExprId x) {
   ExprPool& pool = in.pool;
   const ExprId c = cancel(pool, R);
   const Node& cn = pool.node(c);
-  std::vector<ExprId> fs = cn.kind == Kind::Mul ? cn.args : std::vector<ExprId>{c};
+  std::vector<ExprId> fs = cn.kind == Kind::Mul ? cn.args : ArgVector{c};
   std::vector<ExprId> num, den;
   for (ExprId g : fs) {
     const Node& gn = pool.node(g);
@@ -50,7 +50,7 @@ Opt exp_rational(Integrator& in, ExprId R, ExprId q, ExprId E, ExprId x) {
   ExprId qn = dqc, qdn = pool.integer(1);
   {
     const Node& dn = pool.node(dqc);
-    std::vector<ExprId> qf = dn.kind == Kind::Mul ? dn.args : std::vector<ExprId>{dqc};
+    std::vector<ExprId> qf = dn.kind == Kind::Mul ? dn.args : ArgVector{dqc};
     std::vector<ExprId> up, down;
     for (ExprId g : qf) {
       const Node& gn = pool.node(g);
@@ -116,7 +116,7 @@ Opt Integrator::exp_polynomial(ExprId f, ExprId x) {
   // f = P(x) exp(q(x)), deg q >= 2: (R e^q)' = (R' + q' R) e^q = P e^q solved for a polynomial R
   // from the top coefficient down; the low coefficients must then agree (else: not of this form).
   const Node& n = pool.node(f);
-  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{f};
+  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : ArgVector{f};
   ExprId E = 0;
   std::vector<ExprId> rest;
   for (ExprId g : fs) {
@@ -133,7 +133,7 @@ Opt Integrator::exp_polynomial(ExprId f, ExprId x) {
     if (!rational) {  // q a rational function of x
       rational = true;
       const ExprId cq = cancel(pool, qarg);
-      for (ExprId g : pool.node(cq).kind == Kind::Mul ? pool.node(cq).args : std::vector<ExprId>{cq}) {
+      for (ExprId g : pool.node(cq).kind == Kind::Mul ? pool.node(cq).args : ArgVector{cq}) {
         const Node& gn = pool.node(g);
         if (gn.kind == Kind::Func && has(g, x)) rational = false;
         if (gn.kind == Kind::Pow && has(g, x) && !(pool.is_number(gn.args[1]) && pool.node(gn.args[1]).number.is_integer()))
@@ -180,7 +180,7 @@ Opt Integrator::exp_polynomial(ExprId f, ExprId x) {
 
 Opt Integrator::log_power(ExprId f, ExprId x) {
   const Node& n = pool.node(f);
-  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{f};
+  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : ArgVector{f};
   // x**n log(x)**k = x**(n+1) sum_j (-1)**j k!/(k-j)! log(x)**(k-j)/(n+1)**(j+1), n != -1.
   {
     ExprId xn = pool.integer(0), lk = pool.integer(0);
@@ -212,7 +212,7 @@ Opt Integrator::log_power(ExprId f, ExprId x) {
 
 Opt Integrator::parts(ExprId f, ExprId x) {
   const Node& n = pool.node(f);
-  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{f};
+  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : ArgVector{f};
   // Logarithmic factor.
   for (std::size_t i = 0; i < fs.size(); ++i) {
     if (!is_log_like(pool, fs[i]) || !has(fs[i], x)) continue;

@@ -88,7 +88,7 @@ Opt Integrator::parallel_risch(ExprId f, ExprId x) {
       continue;
     }
     const ExprId arg = an.args[0];
-    const std::vector<ExprId> terms = pool.node(arg).kind == Kind::Add ? pool.node(arg).args : std::vector<ExprId>{arg};
+    const std::vector<ExprId> terms = pool.node(arg).kind == Kind::Add ? pool.node(arg).args : ArgVector{arg};
     std::vector<ExprId> factors;
     for (ExprId term : terms) {
       if (!has(term, x)) {

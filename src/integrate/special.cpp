@@ -125,7 +125,7 @@ struct KernelSplit {
 std::optional<KernelSplit> split_kernel(Integrator& in, ExprId f, ExprId x) {
   ExprPool& pool = in.pool;
   const Node& n = pool.node(f);
-  const std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{f};
+  const std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : ArgVector{f};
   std::optional<KernelSplit> found;
   std::vector<ExprId> rest;
   for (ExprId g : fs) {
@@ -161,7 +161,7 @@ static Opt kernel_rational(Integrator& in, ExprId f, ExprId x) {
   try {
     const ExprId p = apart(pool, R, x);
     const Node& pn = pool.node(p);
-    terms = pn.kind == Kind::Add ? pn.args : std::vector<ExprId>{p};
+    terms = pn.kind == Kind::Add ? pn.args : ArgVector{p};
   } catch (const std::exception&) {
     terms = {R};
   }
@@ -179,7 +179,7 @@ static Opt kernel_rational(Integrator& in, ExprId f, ExprId x) {
     }
     // term = c * P(x) * L**(-k), L = p x + q linear, P a polynomial.
     const Node& tn = pool.node(term);
-    const std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{term};
+    const std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : ArgVector{term};
     ExprId L = 0;
     long k = 0;
     std::vector<ExprId> other;
@@ -255,11 +255,11 @@ static Opt log_kernel(Integrator& in, ExprId f, ExprId x) {
   // One exp per product: exp(a) exp(b) = exp(a + b).
   const ExprId g1 = expand(pool, in.mul(g0, pool.func(Op::Exp, t)));
   const Node& gn = pool.node(g1);
-  std::vector<ExprId> terms = gn.kind == Kind::Add ? gn.args : std::vector<ExprId>{g1};
+  std::vector<ExprId> terms = gn.kind == Kind::Add ? gn.args : ArgVector{g1};
   std::vector<ExprId> merged;
   for (ExprId term : terms) {
     const Node& tn = pool.node(term);
-    std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{term};
+    std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : ArgVector{term};
     std::vector<ExprId> exps, rest;
     for (ExprId g : fs) {
       const Node& n = pool.node(g);

@@ -140,7 +140,7 @@ Opt Integrator::quadratic_forms(ExprId f, ExprId x) {
     return mul(div(mul(k, pool.sqrt(pool.constant(Constant::Pi))), mul(num(2), sA)), fn(Op::Erf, w));
   }
   // Split f = num * Q**e with Q quadratic and e in {-1, -1/2, 1/2}, num of degree <= 1.
-  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{f};
+  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : ArgVector{f};
   ExprId Q = 0, e = 0;
   std::vector<ExprId> rest;
   for (ExprId g : fs) {

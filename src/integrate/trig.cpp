@@ -21,7 +21,7 @@ struct Cplx {
 
 Opt Integrator::trig_linearize(ExprId f, ExprId x) {
   const Node& n = pool.node(f);
-  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{f};
+  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : ArgVector{f};
   std::vector<ExprId> targs, hargs;  // distinct trig and hyperbolic/exp arguments
   struct Factor {
     bool hyper;

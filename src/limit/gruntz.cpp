@@ -97,7 +97,7 @@ class Gruntz {
   // P != 0, SymPy's form; a parameter of unknown sign or a complex parameter).
   ExprId infinity_of(ExprId c0) {
     const Node& cn = p_.node(c0);
-    const std::vector<ExprId> fs = cn.kind == Kind::Mul ? cn.args : std::vector<ExprId>{c0};
+    const std::vector<ExprId> fs = cn.kind == Kind::Mul ? cn.args : ArgVector{c0};
     std::vector<ExprId> pf;
     int s = 1;
     for (ExprId f : fs) {
@@ -184,7 +184,7 @@ class Gruntz {
       // known sign come out of sign() (3*sinh(1)*I*y: sign(I*y))
       std::vector<ExprId> rest;
       const Node& pn = p_.node(P);
-      for (ExprId f : pn.kind == Kind::Mul ? pn.args : std::vector<ExprId>{P}) {
+      for (ExprId f : pn.kind == Kind::Mul ? pn.args : ArgVector{P}) {
         if (free_symbols(p_, f).empty() && is_real(p_.node(f).facts) == true) {
           if (const auto t = const_sign(f); t && *t != 0) {
             s *= *t;
@@ -1291,7 +1291,7 @@ std::optional<ExprId> rational_limit(ExprPool& p, ExprId e, ExprId x) {
     const ExprId c = cancel(p, e);
     const Node& cn = p.node(c);
     std::vector<ExprId> num, den;
-    for (ExprId f : cn.kind == Kind::Mul ? cn.args : std::vector<ExprId>{c}) {
+    for (ExprId f : cn.kind == Kind::Mul ? cn.args : ArgVector{c}) {
       const Node& fn = p.node(f);
       if (fn.kind == Kind::Pow && p.node(fn.args[1]).kind == Kind::Number && p.node(fn.args[1]).number.sign() < 0)
         den.push_back(p.pow(fn.args[0], p.neg(fn.args[1])));
@@ -1371,10 +1371,10 @@ std::optional<ExprId> oscillating_limit(ExprPool& p, ExprId e, ExprId x) {
       return accum_bounds(p, p.constant(Constant::NegativeInfinity), p.constant(Constant::Infinity));
     return std::nullopt;
   }
-  const std::vector<ExprId> terms = en.kind == Kind::Add ? en.args : std::vector<ExprId>{e};
+  const std::vector<ExprId> terms = en.kind == Kind::Add ? en.args : ArgVector{e};
   auto factors_of = [&](ExprId t) {
     const Node& tn = p.node(t);
-    return tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
+    return tn.kind == Kind::Mul ? tn.args : ArgVector{t};
   };
   auto depends = [&](ExprId v) {
     return any_node(p, v, [&](ExprId id, const Node&) { return id == x; });
@@ -1488,11 +1488,11 @@ std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e0, ExprId x) {
     return std::nullopt;
   }
   const Node& en = p.node(ex);
-  const std::vector<ExprId> terms = en.kind == Kind::Add ? en.args : std::vector<ExprId>{ex};
+  const std::vector<ExprId> terms = en.kind == Kind::Add ? en.args : ArgVector{ex};
   std::vector<ExprId> a_terms, bs;
   for (ExprId t : terms) {
     const Node& tn = p.node(t);
-    const std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
+    const std::vector<ExprId> fs = tn.kind == Kind::Mul ? tn.args : ArgVector{t};
     std::vector<ExprId> rest;
     bool osc = false;
     for (ExprId f : fs) {
@@ -1540,7 +1540,7 @@ std::optional<ExprId> bounded_limit(ExprPool& p, ExprId e0, ExprId x) {
 std::optional<ExprId> complex_infinity_limit(ExprPool& p, ExprId e, ExprId x) {
   auto depends = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == x; }); };
   const Node& en = p.node(e);
-  const std::vector<ExprId> fs = en.kind == Kind::Mul ? en.args : std::vector<ExprId>{e};
+  const std::vector<ExprId> fs = en.kind == Kind::Mul ? en.args : ArgVector{e};
   std::vector<ExprId> moduli, phases;
   for (ExprId f : fs) {
     const Node& fn = p.node(f);
@@ -1581,7 +1581,7 @@ std::optional<ExprId> complex_infinity_limit(ExprPool& p, ExprId e, ExprId x) {
 std::optional<ExprId> bounded_base_limit(ExprPool& p, ExprId e, ExprId x) {
   auto depends = [&](ExprId v) { return any_node(p, v, [&](ExprId id, const Node&) { return id == x; }); };
   const Node& en = p.node(e);
-  const std::vector<ExprId> fs = en.kind == Kind::Mul ? en.args : std::vector<ExprId>{e};
+  const std::vector<ExprId> fs = en.kind == Kind::Mul ? en.args : ArgVector{e};
   std::vector<ExprId> rest;
   bool found = false;
   for (ExprId f : fs) {
@@ -1597,7 +1597,7 @@ std::optional<ExprId> bounded_base_limit(ExprPool& p, ExprId e, ExprId x) {
       return std::nullopt;
     }
     const Node& bn = p.node(b);
-    const std::vector<ExprId> terms = bn.kind == Kind::Add ? bn.args : std::vector<ExprId>{b};
+    const std::vector<ExprId> terms = bn.kind == Kind::Add ? bn.args : ArgVector{b};
     std::vector<ExprId> lower;
     bool ok = true, osc = false;
     for (ExprId t : terms) {
@@ -1606,7 +1606,7 @@ std::optional<ExprId> bounded_base_limit(ExprPool& p, ExprId e, ExprId x) {
         continue;
       }
       const Node& tn = p.node(t);
-      const std::vector<ExprId> tf = tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{t};
+      const std::vector<ExprId> tf = tn.kind == Kind::Mul ? tn.args : ArgVector{t};
       std::vector<ExprId> coeff;
       int trig = 0;
       for (ExprId g : tf) {
@@ -1682,7 +1682,7 @@ bool dominated_occurrences(ExprPool& p, ExprId e, ExprId s, ExprId x, std::unord
     std::vector<ExprId> rest, bounds;
     for (ExprId a : n.args) {
       const Node& an = p.node(a);
-      const std::vector<ExprId> fs = an.kind == Kind::Mul ? an.args : std::vector<ExprId>{a};
+      const std::vector<ExprId> fs = an.kind == Kind::Mul ? an.args : ArgVector{a};
       if (std::none_of(fs.begin(), fs.end(), is_power_of_s)) {
         rest.push_back(a);
         continue;
@@ -1773,7 +1773,7 @@ std::optional<ExprId> limit_at_infinity(ExprPool& pool, ExprId e, ExprId x) {
     }
     const Node& an = pool.node(a);
     std::vector<ExprId> cs, vs;
-    for (ExprId t : an.kind == Kind::Add ? an.args : std::vector<ExprId>{a}) {
+    for (ExprId t : an.kind == Kind::Add ? an.args : ArgVector{a}) {
       if (any_node(pool, t, [&](ExprId id, const Node&) { return id == x; })) vs.push_back(t);
       else cs.push_back(t);
     }

@@ -668,10 +668,10 @@ int check_branch(Ctx& cx, ExprId c0, const PSeries& u, const char* who, long val
     // c0 = exp(x) + 1): where c0 is real (the only place a cut lies), so are K and R
     const Node& dn = cx.pool.node(d);
     std::optional<ExprId> K;
-    for (ExprId term : dn.kind == Kind::Add ? dn.args : std::vector<ExprId>{d}) {
+    for (ExprId term : dn.kind == Kind::Add ? dn.args : ArgVector{d}) {
       const Node& tn = cx.pool.node(term);
       std::vector<ExprId> ks;
-      for (ExprId f : tn.kind == Kind::Mul ? tn.args : std::vector<ExprId>{term}) {
+      for (ExprId f : tn.kind == Kind::Mul ? tn.args : ArgVector{term}) {
         if (is_real(cx.pool.node(f).facts) == true) continue;
         const Node& fn = cx.pool.node(f);
         if (fn.kind == Kind::Func && fn.op == Op::Exp && cx.pool.node(fn.args[0]).kind == Kind::Add) {
@@ -768,7 +768,7 @@ std::pair<mpq_class, ExprId> split_log(Ctx& cx, ExprId e) {
   const std::vector<ExprId> fs = free_symbols(cx.pool, e);
   if (std::find(fs.begin(), fs.end(), cx.log_t) == fs.end()) return {mpq_class(0), e};
   const Node& n = cx.pool.node(e);
-  std::vector<ExprId> terms = n.kind == Kind::Add ? n.args : std::vector<ExprId>{e};
+  std::vector<ExprId> terms = n.kind == Kind::Add ? n.args : ArgVector{e};
   mpq_class q = 0;
   std::vector<ExprId> rest;
   for (ExprId t : terms) {

@@ -1578,7 +1578,7 @@ std::optional<ExprId> series_expr(ExprPool& pool, const Series& s, ExprId x, Exp
   const ExprId order = order_term(pool, *s.order, x, x0, inf);
   const Node& sn = pool.node(s.sum);
   if (sn.kind == Kind::Number && sn.number.is_exact() && sn.number.is_zero()) return order;
-  return with_order_term(pool, sn.kind == Kind::Add ? sn.args : std::vector<ExprId>{s.sum}, order);
+  return with_order_term(pool, sn.kind == Kind::Add ? sn.args : ArgVector{s.sum}, order);
 }
 
 std::optional<ExprId> series_whole(ExprPool& pool, ExprId expr, ExprId x, ExprId x0, long n, int dir, Series& s) {

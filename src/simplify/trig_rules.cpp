@@ -257,7 +257,7 @@ ExprId products_to_sums(ExprPool& pool, ExprId e) {
   const ExprId r = bottom_up(pool, e, [&](ExprId id) {
     const Node& n = pool.node(id);
     if (n.kind != Kind::Mul && n.kind != Kind::Pow) return id;
-    std::vector<ExprId> factors = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{id};
+    std::vector<ExprId> factors = n.kind == Kind::Mul ? n.args : ArgVector{id};
     std::vector<std::pair<Op, ExprId>> circ, hyp, dcirc, dhyp;
     std::vector<ExprId> plain;
     for (ExprId f : factors) {

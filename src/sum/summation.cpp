@@ -71,7 +71,7 @@ bool check(ExprPool& pool, ExprId T, ExprId t, ExprId k) {
 std::optional<ExprId> polynomial_geometric(ExprPool& pool, ExprId term, ExprId k, bool* geometric, ExprId* ratio) {
   // Split off r**k: factors c**(alpha k + beta) and exp(alpha k + beta).
   const Node& n = pool.node(term);
-  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : std::vector<ExprId>{term};
+  std::vector<ExprId> fs = n.kind == Kind::Mul ? n.args : ArgVector{term};
   std::vector<ExprId> rs, consts, poly;
   for (ExprId f : fs) {
     const Node& fn_ = pool.node(f);
@@ -132,7 +132,7 @@ std::optional<ExprId> telescoping(ExprPool& pool, ExprId term, ExprId k) {
     if (s != k) return std::nullopt;
   const ExprId pf = apart(pool, term, k);
   const Node& n = pool.node(pf);
-  std::vector<ExprId> terms = n.kind == Kind::Add ? n.args : std::vector<ExprId>{pf};
+  std::vector<ExprId> terms = n.kind == Kind::Add ? n.args : ArgVector{pf};
   // Groups by the class of the shift mod 1: (shift, coefficient) of c/(k + shift).
   std::map<mpq_class, std::vector<std::pair<mpq_class, mpq_class>>> groups;
   std::vector<ExprId> poly;
@@ -237,7 +237,7 @@ std::optional<ExprId> summation(ExprPool& pool, ExprId term, ExprId k, ExprId a,
       } else {
         const ExprId c = cancel(pool, *T);
         const Node& cn = pool.node(c);
-        std::vector<ExprId> fs = cn.kind == Kind::Mul ? cn.args : std::vector<ExprId>{c};
+        std::vector<ExprId> fs = cn.kind == Kind::Mul ? cn.args : ArgVector{c};
         std::vector<ExprId> num, den;
         for (ExprId f : fs) {
           auto [base, e] = pool.as_base_exp(f);
