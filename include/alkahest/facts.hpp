@@ -41,7 +41,13 @@ struct Facts {
     return Facts{classes, integer};
   }
   /// Canonical form: integrality only matters for finite reals; 0 is an integer.
-  Facts normalized() const;
+  Facts normalized() const {
+    Facts f = *this;
+    if ((f.classes & Real) == 0) f.integer = MayInt | MayNonInt;  // nothing to say
+    if (f.classes == Zero) f.integer = MayInt;
+    if (f.integer == 0) f.integer = MayInt | MayNonInt;
+    return f;
+  }
   bool within(std::uint8_t set) const { return (classes & ~set) == 0; }
   bool may(std::uint8_t set) const { return (classes & set) != 0; }
 };

@@ -93,14 +93,6 @@ std::optional<bool> tri(bool yes, bool no) {
 
 }  // namespace
 
-Facts Facts::normalized() const {
-  Facts f = *this;
-  if (!f.may(Real)) f.integer = MayInt | MayNonInt;  // nothing to say
-  if (f.classes == Zero) f.integer = MayInt;
-  if (f.integer == 0) f.integer = MayInt | MayNonInt;
-  return f;
-}
-
 // A value that may be nan is unknown for every query (SymPy: nan.is_zero is None).
 std::optional<bool> is_zero(Facts f) {
   if (f.may(F::NaN)) return std::nullopt;

@@ -505,6 +505,45 @@ ExprId Converter::gen_power(std::size_t v, const mpz_class& k) {
 
 namespace {
 
+// Node ids by a 64-bit key (a coefficient's value or the hash of its limbs): open addressing with
+// linear probing, at most half full. symbol_sum looks a coefficient up per term, and
+// std::unordered_map's node per key cost a tenth of an expansion's conversion.
+class IdsByKey {
+ public:
+  std::optional<ExprId> find(std::uint64_t key) const {
+    for (std::size_t i = home(key);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i].id1 == 0) return std::nullopt;
+      if (slots_[i].key == key) return slots_[i].id1 - 1;
+    }
+  }
+  void insert(std::uint64_t key, ExprId id) {  // key not present
+    if (2 * (used_ + 1) > slots_.size()) {
+      std::vector<Slot> old(slots_.size() * 2);
+      old.swap(slots_);
+      --shift_;
+      for (const Slot& e : old)
+        if (e.id1 != 0) place(e);
+    }
+    place(Slot{key, id + 1});
+    ++used_;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    ExprId id1 = 0;  // id + 1; 0: empty
+  };
+  std::vector<Slot> slots_ = std::vector<Slot>(64);
+  std::size_t used_ = 0;
+  unsigned shift_ = 58;  // 64 - log2(slots_.size())
+  std::size_t home(std::uint64_t key) const { return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ull) >> shift_); }
+  void place(const Slot& e) {
+    std::size_t i = home(e.key);
+    while (slots_[i].id1 != 0) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = e;
+  }
+};
+
 // Sorts (key, index) pairs by key, least significant byte first, skipping the bytes that no two
 // keys differ in (a few passes over a few thousand terms, where a comparison sort costs a
 // log factor of row compares).
@@ -559,24 +598,26 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
   constexpr ExprId kOne = static_cast<ExprId>(-1);
   // Coefficients repeat (multinomial coefficients, by symmetry): word-sized integers are
   // interned once per call. With content 1 (an integer polynomial) they are read in place.
-  std::unordered_map<slong, ExprId> small;
+  IdsByKey small;
   auto small_node = [&](slong v) -> ExprId {
     if (v == 1) return kOne;
-    auto it = small.find(v);
-    if (it == small.end()) it = small.emplace(v, pool_.number(Number(static_cast<long>(v)))).first;
-    return it->second;
+    const auto key = static_cast<std::uint64_t>(v);
+    if (const auto id = small.find(key)) return *id;
+    const ExprId id = pool_.number(Number(static_cast<long>(v)));
+    small.insert(key, id);
+    return id;
   };
   // Big integers repeat as well: looked up by a hash of their limbs (a collision only costs the
   // interning below).
-  std::unordered_map<std::uint64_t, ExprId> big;
+  IdsByKey big;
   auto big_node = [&](const __mpz_struct* z) -> ExprId {
     std::uint64_t h = static_cast<std::uint64_t>(z->_mp_size);
     const std::size_t nl = static_cast<std::size_t>(std::abs(z->_mp_size));
     for (std::size_t l = 0; l < nl; ++l) h = (h ^ z->_mp_d[l]) * 0x9e3779b97f4a7c15ull + (h >> 29);
-    auto it = big.find(h);
-    if (it != big.end() && mpz_cmp(pool_.node(it->second).number.integer().get_mpz_t(), z) == 0) return it->second;
+    const auto seen = big.find(h);
+    if (seen && mpz_cmp(pool_.node(*seen).number.integer().get_mpz_t(), z) == 0) return *seen;
     const ExprId id = pool_.number(Number(mpz_class(z)));
-    if (it == big.end()) big.emplace(h, id);
+    if (!seen) big.insert(h, id);
     return id;
   };
   const bool integral = fmpq_is_one(p.get()->content);
