@@ -4,8 +4,10 @@
 #include <mpfr.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <optional>
+#include <utility>
 #include <cmath>
 
 #include "alkahest/print.hpp"
@@ -544,19 +546,22 @@ class IdsByKey {
   }
 };
 
-// Sorts (key, index) pairs by key, least significant byte first, skipping the bytes that no two
-// keys differ in (a few passes over a few thousand terms, where a comparison sort costs a
-// log factor of row compares).
-void radix_sort(std::vector<std::pair<std::uint64_t, std::uint32_t>>& v) {
+// Sorts words, least significant byte first, skipping the bytes in which no two words differ: a
+// few passes over a few thousand terms, where a comparison sort costs a log factor of row
+// compares. The histograms of all bytes come from one pass.
+void radix_sort(std::vector<std::uint64_t>& v) {
+  if (v.empty()) return;
   std::uint64_t differ = 0;
-  for (const auto& e : v) differ |= e.first ^ v.front().first;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> tmp(v.size());
-  for (unsigned shift = 0; shift < 64; shift += 8) {
-    if (((differ >> shift) & 0xff) == 0) continue;
-    std::size_t count[257] = {};
-    for (const auto& e : v) ++count[((e.first >> shift) & 0xff) + 1];
-    for (std::size_t d = 1; d < 257; ++d) count[d] += count[d - 1];
-    for (const auto& e : v) tmp[count[(e.first >> shift) & 0xff]++] = e;
+  for (const std::uint64_t e : v) differ |= e ^ v.front();
+  std::vector<std::array<std::uint32_t, 256>> count(8, std::array<std::uint32_t, 256>{});
+  for (const std::uint64_t e : v)
+    for (unsigned b = 0; b < 8; ++b) ++count[b][(e >> (8 * b)) & 0xff];
+  std::vector<std::uint64_t> tmp(v.size());
+  for (unsigned b = 0; b < 8; ++b) {
+    if (((differ >> (8 * b)) & 0xff) == 0) continue;
+    std::uint32_t at = 0;
+    for (std::uint32_t& c : count[b]) at += std::exchange(c, at);
+    for (const std::uint64_t e : v) tmp[count[b][(e >> (8 * b)) & 0xff]++] = e;
     v.swap(tmp);
   }
 }
@@ -593,8 +598,7 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> packed_keys;  // (key, term)
   std::vector<std::uint64_t> rows;                                    // nv per term, unpacked
   if (packed) packed_keys.reserve(static_cast<std::size_t>(len)); else rows.reserve(static_cast<std::size_t>(len) * nv);
-  std::vector<ExprId> coeffs;  // the coefficient's node, kOne for 1
-  coeffs.reserve(static_cast<std::size_t>(len));
+  std::uint32_t nterms = 0;  // non-constant terms so far
   constexpr ExprId kOne = static_cast<ExprId>(-1);
   // Coefficients repeat (multinomial coefficients, by symmetry): word-sized integers are
   // interned once per call. With content 1 (an integer polynomial) they are read in place.
@@ -633,56 +637,12 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
     if (fmpz_is_one(fmpq_denref(c.v)) && !COEFF_IS_MPZ(*fmpq_numref(c.v))) return small_node(*fmpq_numref(c.v));
     return pool_.number(to_number(c.v));
   };
-  for (slong i = 0; i < len; ++i) {
-    fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
-    const auto term = static_cast<std::uint32_t>(coeffs.size());
-    std::uint64_t key = 0;
-    unsigned k = 0;
-    const std::size_t row = rows.size();
-    if (!packed) rows.resize(row + nv, 0);
-    for (std::uint32_t r = 0; r < nv; ++r) {
-      const ulong e = exps[by_rank[r]];
-      if (e == 0) continue;
-      if (packed) key |= ((std::uint64_t{r + 1} << eb) | e) << (64 - fw * ++k);
-      else rows[row + k++] = (static_cast<std::uint64_t>(r + 1) << 32) | e;
-    }
-    if (k == 0) {  // the constant term
-      if (!packed) rows.resize(row);
-      const ExprId id = coeff_node(i);
-      constant = id == kOne ? pool_.integer(1) : id;
-      continue;
-    }
-    if (packed) packed_keys.emplace_back(key, term);
-    coeffs.push_back(coeff_node(i));
-  }
-  const std::size_t nterms = coeffs.size();
-  // Each term's factor codes in order, whichever the storage.
-  auto factor_code = [&](std::uint32_t t, std::size_t f) -> std::uint64_t {  // 0: no more factors
-    if (!packed) return rows[static_cast<std::size_t>(t) * nv + f];
-    const std::uint64_t code = (packed_keys[t].first << (fw * f)) >> (64 - fw);
-    return code == 0 ? 0 : ((code >> eb) << 32) | (code & ((std::uint64_t{1} << eb) - 1));
-  };
-  std::vector<std::uint32_t> order(nterms);
-  if (packed) {
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted = packed_keys;
-    radix_sort(sorted);
-    for (std::size_t t = 0; t < nterms; ++t) order[t] = sorted[t].second;
-  } else {
-    for (std::uint32_t t = 0; t < nterms; ++t) order[t] = t;
-    auto row_less = [&](std::uint32_t a, std::uint32_t b) {
-      const std::uint64_t* ka = rows.data() + static_cast<std::size_t>(a) * nv;
-      const std::uint64_t* kb = rows.data() + static_cast<std::size_t>(b) * nv;
-      return std::lexicographical_compare(ka, ka + nv, kb, kb + nv);
-    };
-    if (!std::is_sorted(order.begin(), order.end(), row_less)) std::sort(order.begin(), order.end(), row_less);
-  }
   std::vector<ExprId> powers(nv * 64, kOne);  // small exponents; larger ones go through the map
   std::unordered_map<std::uint64_t, ExprId> big_powers;
-  auto power = [&](std::uint64_t code) {  // (variable of rank r)**e
-    const std::uint32_t r = static_cast<std::uint32_t>(code >> 32) - 1;
-    const ulong e = static_cast<ulong>(code & 0xffffffffu);
+  auto power = [&](std::uint32_t r, ulong e) {  // (variable of rank r)**e
     ExprId* slot = e < 64 ? &powers[r * 64 + e] : nullptr;
     if (slot && *slot != kOne) return *slot;
+    const std::uint64_t code = (std::uint64_t{r} << 32) | e;
     if (!slot) {
       auto it = big_powers.find(code);
       if (it != big_powers.end()) return it->second;
@@ -691,9 +651,60 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
     if (slot) *slot = id; else big_powers.emplace(code, id);
     return id;
   };
+  // Each term's row: its coefficient's node (kOne for 1), then its factors' nodes in rank order,
+  // padded with kOne.
+  const std::size_t width = nv + 1;
+  std::vector<ExprId> term_rows;
+  term_rows.reserve(static_cast<std::size_t>(len) * width);
+  for (slong i = 0; i < len; ++i) {
+    fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
+    const std::uint32_t term = nterms;
+    std::uint64_t key = 0;
+    unsigned k = 0;
+    const std::size_t row = rows.size(), ids = term_rows.size();
+    if (!packed) rows.resize(row + nv, 0);
+    term_rows.resize(ids + width, kOne);
+    for (std::uint32_t r = 0; r < nv; ++r) {
+      const ulong e = exps[by_rank[r]];
+      if (e == 0) continue;
+      term_rows[ids + 1 + k] = power(r, e);
+      if (packed) key |= ((std::uint64_t{r + 1} << eb) | e) << (64 - fw * ++k);
+      else rows[row + k++] = (static_cast<std::uint64_t>(r + 1) << 32) | e;
+    }
+    if (k == 0) {  // the constant term
+      if (!packed) rows.resize(row);
+      term_rows.resize(ids);
+      const ExprId id = coeff_node(i);
+      constant = id == kOne ? pool_.integer(1) : id;
+      continue;
+    }
+    term_rows[ids] = coeff_node(i);
+    ++nterms;
+    if (packed) packed_keys.emplace_back(key, term);
+  }
+  std::vector<std::uint32_t> order(nterms);
+  // A packed key leaves its low bits zero: the term's index fits there in most calls, and the
+  // words sort alone (keys are distinct).
+  const unsigned index_bits = static_cast<unsigned>(std::bit_width(nterms));
+  if (packed && fw * nv + index_bits <= 64) {
+    std::vector<std::uint64_t> words(nterms);
+    for (std::size_t t = 0; t < nterms; ++t) words[t] = packed_keys[t].first | packed_keys[t].second;
+    radix_sort(words);
+    const std::uint64_t mask = (std::uint64_t{1} << index_bits) - 1;
+    for (std::size_t t = 0; t < nterms; ++t) order[t] = static_cast<std::uint32_t>(words[t] & mask);
+  } else {
+    for (std::uint32_t t = 0; t < nterms; ++t) order[t] = t;
+    auto row_less = [&](std::uint32_t a, std::uint32_t b) {
+      if (packed) return packed_keys[a].first < packed_keys[b].first;
+      const std::uint64_t* ka = rows.data() + static_cast<std::size_t>(a) * nv;
+      const std::uint64_t* kb = rows.data() + static_cast<std::size_t>(b) * nv;
+      return std::lexicographical_compare(ka, ka + nv, kb, kb + nv);
+    };
+    if (!std::is_sorted(order.begin(), order.end(), row_less)) std::sort(order.begin(), order.end(), row_less);
+  }
   // Every node a term needs but its product exists first; then the products and the sum at once.
   std::vector<ExprId> flat;
-  flat.reserve(nterms * (nv + 1) + 1);
+  flat.reserve(nterms * width + 1);
   std::vector<std::size_t> ends;
   ends.reserve(nterms + 1);
   if (constant) {
@@ -701,12 +712,9 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
     ends.push_back(1);
   }
   for (const std::uint32_t t : order) {
-    if (coeffs[t] != kOne) flat.push_back(coeffs[t]);
-    for (std::size_t f = 0; f < nv; ++f) {
-      const std::uint64_t code = factor_code(t, f);
-      if (code == 0) break;
-      flat.push_back(power(code));
-    }
+    const ExprId* r = term_rows.data() + static_cast<std::size_t>(t) * width;
+    if (r[0] != kOne) flat.push_back(r[0]);
+    for (std::size_t f = 1; f < width && r[f] != kOne; ++f) flat.push_back(r[f]);
     ends.push_back(flat.size());
   }
   return pool_.intern_sum_of_products(flat, ends);

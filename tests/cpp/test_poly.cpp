@@ -67,6 +67,36 @@ TEST_F(PolyTest, ExpandOrderEqualsTheKernelsOrder) {
   }
 }
 
+// The third layout: keys that fit a word but leave no room for the term's index beside them (three
+// symbols with product exponents near 2**19 take 63 bits of key; two or more terms need 2 bits of
+// index), so the keys are compared instead of radix sorted. Same check as above.
+TEST_F(PolyTest, ExpandOrderWithWideExponents) {
+  std::mt19937_64 rng(3);
+  const ExprId syms[3] = {pool.symbol("a"), pool.symbol("b"), pool.symbol("c")};
+  for (int round = 0; round < 10; ++round) {
+    auto random_poly = [&] {
+      std::vector<ExprId> terms;
+      for (int t = 0; t < 6; ++t) {
+        std::vector<ExprId> f{pool.integer(static_cast<long>(rng() % 9) + 1)};
+        for (const ExprId s : syms)
+          if (rng() % 4 != 0) f.push_back(pool.pow(s, pool.integer(static_cast<long>(200000 + rng() % 60000))));
+        terms.push_back(pool.mul(f));
+      }
+      return pool.add(terms);
+    };
+    const ExprId e = pool.mul(random_poly(), random_poly());
+    const ExprId r = expand(pool, e);
+    ASSERT_EQ(pool.node(r).kind, Kind::Add);
+    EXPECT_GE(pool.node(r).args.size(), 16u);
+    std::vector<ExprId> rebuilt;
+    for (ExprId t : pool.node(r).args) {
+      const Node& tn = pool.node(t);
+      rebuilt.push_back(tn.kind == Kind::Mul ? pool.mul(std::vector<ExprId>(tn.args.begin(), tn.args.end())) : t);
+    }
+    EXPECT_EQ(pool.add(rebuilt), r) << to_string(pool, e);
+  }
+}
+
 // A sum of eight or more monomials is read term by term (Converter::monomial_sum); anything else
 // in it (a denominator, a float, a nested sum) sends it down the general walk. Both routes must
 // give the same polynomial: each sum here is checked against the same sum with its terms grouped
