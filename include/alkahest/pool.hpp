@@ -181,10 +181,12 @@ class ExprPool {
   struct CompoundHash {
     std::uint64_t hash = 0;
     std::uint32_t depth = 0;
+    Facts facts;             ///< of a sum or product (has_facts): folded while hashing
+    bool has_facts = false;
   };
   CompoundHash compound_hash(Kind kind, std::span<const ExprId> args) const;
   ExprId intern_compound_locked(Kind kind, std::span<const ExprId> args, CompoundHash ch);
-  ExprId commit_node(Node* fresh, std::size_t slot, std::uint32_t h32);
+  ExprId commit_node(Node* fresh, std::size_t slot, std::uint32_t h32, bool has_facts = false);
   friend struct LivePools;  // takes mutex_ around fork() (pool.cpp)
 };
 

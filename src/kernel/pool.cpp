@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <optional>
 #include <span>
@@ -182,15 +183,34 @@ std::uint64_t kind_hash(Kind kind, Op op) {
 }
 // The arguments' hashes folded into h, and their greatest depth: the one definition that
 // finish_hash and compound_hash share (a node interned by either route must hash the same).
-std::pair<std::uint64_t, std::uint32_t> mix_args(const ExprPool& pool, std::uint64_t h, std::span<const ExprId> args) {
+// `visit` sees each argument's node as it is read.
+template <class Visit>
+std::pair<std::uint64_t, std::uint32_t> mix_args(const ExprPool& pool, std::uint64_t h, std::span<const ExprId> args,
+                                                 Visit visit) {
   std::uint32_t depth = 0;
   for (ExprId a : args) {
     const Node& c = pool.node(a);
     h = hash_mix(h, c.hash);
     depth = std::max(depth, c.depth);
+    visit(c);
   }
   return {h, depth};
 }
+std::pair<std::uint64_t, std::uint32_t> mix_args(const ExprPool& pool, std::uint64_t h, std::span<const ExprId> args) {
+  return mix_args(pool, h, args, [](const Node&) {});
+}
+// What is known of a sum or a product, from its operands' facts folded left to right: the one
+// definition for compute_facts and for compound_hash (which folds them as it hashes).
+struct FactsFold {
+  explicit FactsFold(Kind k) : kind(k) {}
+  Kind kind;
+  bool first = true;
+  Facts facts;
+  void operator()(const Node& c) {
+    facts = first ? c.facts : kind == Kind::Add ? add_facts(facts, c.facts) : mul_facts(facts, c.facts);
+    first = false;
+  }
+};
 }  // namespace
 
 void ExprPool::finish_hash(Node& n, const ExprPool& pool) {
@@ -221,10 +241,9 @@ Facts ExprPool::compute_facts(const Node& n, const ExprPool& pool) {
     case Kind::Object: return Facts{};  // unknown (booleans are not numbers; arithmetic refuses them)
     case Kind::Add:
     case Kind::Mul: {
-      Facts f = pool.node(n.args[0]).facts;
-      for (std::size_t i = 1; i < n.args.size(); ++i)
-        f = n.kind == Kind::Add ? add_facts(f, pool.node(n.args[i]).facts) : mul_facts(f, pool.node(n.args[i]).facts);
-      return f;
+      FactsFold fold(n.kind);
+      for (const ExprId a : n.args) fold(pool.node(a));
+      return fold.facts;
     }
     case Kind::Pow: {
       const Node& e = pool.node(n.args[1]);
@@ -286,9 +305,15 @@ ExprId ExprPool::intern_sum_of_products(std::span<const ExprId> factors, std::sp
 }
 
 ExprPool::CompoundHash ExprPool::compound_hash(Kind kind, std::span<const ExprId> args) const {
-  // The hash and depth finish_hash gives an Add, Mul or Pow node, from the arguments alone.
-  const auto [h, depth] = mix_args(*this, kind_hash(kind, Op::Count_), args);
-  return {h, depth + 1};
+  // The hash and depth finish_hash gives an Add, Mul or Pow node, from the arguments alone; for a
+  // sum or product also its facts, from the same reads of the arguments' nodes.
+  if (kind == Kind::Pow) {
+    const auto [h, depth] = mix_args(*this, kind_hash(kind, Op::Count_), args);
+    return {h, depth + 1, Facts{}, false};
+  }
+  FactsFold fold(kind);
+  const auto [h, depth] = mix_args(*this, kind_hash(kind, Op::Count_), args, std::ref(fold));
+  return {h, depth + 1, fold.facts, true};
 }
 
 ExprId ExprPool::intern_compound_locked(Kind kind, std::span<const ExprId> args, CompoundHash ch) {
@@ -307,7 +332,8 @@ ExprId ExprPool::intern_compound_locked(Kind kind, std::span<const ExprId> args,
   fresh->args.assign(args.begin(), args.end());
   fresh->hash = h;
   fresh->depth = ch.depth;
-  return commit_node(fresh, i, h32);
+  if (ch.has_facts) fresh->facts = ch.facts;
+  return commit_node(fresh, i, h32, ch.has_facts);
 }
 
 // Storage for the next node (its chunk allocated on first use); the caller holds mutex_.
@@ -327,10 +353,10 @@ Node* ExprPool::new_node() {
 }
 
 // Publishes the node constructed at `fresh` (from new_node) in table slot i; the caller holds mutex_.
-ExprId ExprPool::commit_node(Node* fresh, std::size_t i, std::uint32_t h32) {
+ExprId ExprPool::commit_node(Node* fresh, std::size_t i, std::uint32_t h32, bool has_facts) {
   // Facts only for a new node (a Symbol's are its assumptions, part of its identity, set by
-  // the caller; every other node's follow from its arguments).
-  if (fresh->kind != Kind::Symbol) fresh->facts = compute_facts(*fresh, *this);
+  // the caller; every other node's follow from its arguments, unless the caller has them).
+  if (fresh->kind != Kind::Symbol && !has_facts) fresh->facts = compute_facts(*fresh, *this);
   const std::size_t id = size_.load(std::memory_order_relaxed);
   size_.store(id + 1, std::memory_order_release);
   table_[i] = TableSlot{h32, static_cast<std::uint32_t>(id + 1)};
