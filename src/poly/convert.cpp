@@ -546,22 +546,25 @@ class IdsByKey {
   }
 };
 
-// Sorts words, least significant byte first, skipping the bytes in which no two words differ: a
-// few passes over a few thousand terms, where a comparison sort costs a log factor of row
-// compares. The histograms of all bytes come from one pass.
-void radix_sort(std::vector<std::uint64_t>& v) {
-  if (v.empty()) return;
+// Sorts words by their bits from `low` up (the bits below ride along: a payload), one byte at a
+// time from the least significant, skipping the bytes in which no two words differ: a few passes
+// over a few thousand terms, where a comparison sort costs a log factor of row compares. The
+// histograms of all bytes come from one pass.
+void radix_sort(std::vector<std::uint64_t>& v, unsigned low) {
+  if (v.empty() || low >= 64) return;
+  const unsigned bytes = (64 - low + 7) / 8;
+  auto digit = [low](std::uint64_t e, unsigned b) { return static_cast<std::size_t>((e >> (low + 8 * b)) & 0xff); };
   std::uint64_t differ = 0;
-  for (const std::uint64_t e : v) differ |= e ^ v.front();
-  std::vector<std::array<std::uint32_t, 256>> count(8, std::array<std::uint32_t, 256>{});
+  for (const std::uint64_t e : v) differ |= (e ^ v.front()) >> low;
+  std::vector<std::array<std::uint32_t, 256>> count(bytes, std::array<std::uint32_t, 256>{});
   for (const std::uint64_t e : v)
-    for (unsigned b = 0; b < 8; ++b) ++count[b][(e >> (8 * b)) & 0xff];
+    for (unsigned b = 0; b < bytes; ++b) ++count[b][digit(e, b)];
   std::vector<std::uint64_t> tmp(v.size());
-  for (unsigned b = 0; b < 8; ++b) {
+  for (unsigned b = 0; b < bytes; ++b) {
     if (((differ >> (8 * b)) & 0xff) == 0) continue;
     std::uint32_t at = 0;
     for (std::uint32_t& c : count[b]) at += std::exchange(c, at);
-    for (const std::uint64_t e : v) tmp[count[b][(e >> (8 * b)) & 0xff]++] = e;
+    for (const std::uint64_t e : v) tmp[count[b][digit(e, b)]++] = e;
     v.swap(tmp);
   }
 }
@@ -689,7 +692,7 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
   if (packed && fw * nv + index_bits <= 64) {
     std::vector<std::uint64_t> words(nterms);
     for (std::size_t t = 0; t < nterms; ++t) words[t] = packed_keys[t].first | packed_keys[t].second;
-    radix_sort(words);
+    radix_sort(words, 64 - fw * static_cast<unsigned>(nv));
     const std::uint64_t mask = (std::uint64_t{1} << index_bits) - 1;
     for (std::size_t t = 0; t < nterms; ++t) order[t] = static_cast<std::uint32_t>(words[t] & mask);
   } else {
