@@ -598,9 +598,13 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
   const unsigned rb = static_cast<unsigned>(std::bit_width(nv)), eb = static_cast<unsigned>(std::bit_width(max_deg));
   const unsigned fw = rb + eb;
   const bool packed = static_cast<std::size_t>(fw) * nv <= 64;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> packed_keys;  // (key, term)
-  std::vector<std::uint64_t> rows;                                    // nv per term, unpacked
-  if (packed) packed_keys.reserve(static_cast<std::size_t>(len)); else rows.reserve(static_cast<std::size_t>(len) * nv);
+  // A packed key leaves its low bits zero: the term's index fits there in most calls, and the
+  // words then sort alone (keys are distinct).
+  const unsigned index_bits = static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(len)));
+  const bool indexed = packed && fw * nv + index_bits <= 64;
+  std::vector<std::uint64_t> keys;  // packed: one per term (with its index when indexed)
+  std::vector<std::uint64_t> rows;  // unpacked: nv per term
+  if (packed) keys.reserve(static_cast<std::size_t>(len)); else rows.reserve(static_cast<std::size_t>(len) * nv);
   std::uint32_t nterms = 0;  // non-constant terms so far
   constexpr ExprId kOne = static_cast<ExprId>(-1);
   // Coefficients repeat (multinomial coefficients, by symmetry): word-sized integers are
@@ -683,22 +687,17 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
     }
     term_rows[ids] = coeff_node(i);
     ++nterms;
-    if (packed) packed_keys.emplace_back(key, term);
+    if (packed) keys.push_back(indexed ? key | term : key);
   }
   std::vector<std::uint32_t> order(nterms);
-  // A packed key leaves its low bits zero: the term's index fits there in most calls, and the
-  // words sort alone (keys are distinct).
-  const unsigned index_bits = static_cast<unsigned>(std::bit_width(nterms));
-  if (packed && fw * nv + index_bits <= 64) {
-    std::vector<std::uint64_t> words(nterms);
-    for (std::size_t t = 0; t < nterms; ++t) words[t] = packed_keys[t].first | packed_keys[t].second;
-    radix_sort(words, 64 - fw * static_cast<unsigned>(nv));
+  if (indexed) {
+    radix_sort(keys, 64 - fw * static_cast<unsigned>(nv));
     const std::uint64_t mask = (std::uint64_t{1} << index_bits) - 1;
-    for (std::size_t t = 0; t < nterms; ++t) order[t] = static_cast<std::uint32_t>(words[t] & mask);
+    for (std::size_t t = 0; t < nterms; ++t) order[t] = static_cast<std::uint32_t>(keys[t] & mask);
   } else {
     for (std::uint32_t t = 0; t < nterms; ++t) order[t] = t;
     auto row_less = [&](std::uint32_t a, std::uint32_t b) {
-      if (packed) return packed_keys[a].first < packed_keys[b].first;
+      if (packed) return keys[a] < keys[b];
       const std::uint64_t* ka = rows.data() + static_cast<std::size_t>(a) * nv;
       const std::uint64_t* kb = rows.data() + static_cast<std::size_t>(b) * nv;
       return std::lexicographical_compare(ka, ka + nv, kb, kb + nv);
