@@ -11,7 +11,9 @@ Workloads (the same problem for every library; every result is checked against p
     factor_uni   factor of an expanded product of random dense univariate polynomials (degree 150)
 
 What is timed (time.perf_counter, garbage collector off, best of --reps or more (until a second
-is spent), alkahest and python-flint alternating twice; SymPy once)
+is spent), alkahest and python-flint alternating twice; SymPy once). alkahest and python-flint
+are timed twice over: each call after gc.collect() (cold caches: the main columns) and as timeit
+does, without a collection between calls (warm caches: a column of its own).
     alkahest     the public function on an Expr: conversion to FLINT, FLINT, and the result built
                  back as an Expr of the pool, all included (expand2/fateman: from the unexpanded
                  Expr, a fresh ExprPool each repetition)
@@ -40,6 +42,9 @@ import time
 SKIP: set[str] = set()  # --skip: workloads left out for every library
 
 
+COLLECT = [True]  # gc.collect() before each call (cold caches); False: as timeit does (warm)
+
+
 def best_of(fn, reps, budget=1.0):
     """Best time of fn over at least `reps` calls, and more (up to 1000) while the calls so far
     took less than `budget` seconds: a millisecond workload gets hundreds of samples, so its best
@@ -47,7 +52,8 @@ def best_of(fn, reps, budget=1.0):
     times = []
     out = None
     while len(times) < reps or (sum(times) < budget and len(times) < 1000):
-        gc.collect()
+        if COLLECT[0]:
+            gc.collect()
         gc.disable()
         t = time.perf_counter()
         out = fn()
@@ -332,18 +338,27 @@ def main():
                          text=True).stdout.strip()
     print(f"CPU: {cpu}; Python {platform.python_version()}", file=sys.stderr)
     # alkahest and python-flint alternate (twice each, best kept): a slow spell of the machine
-    # does not fall on one of them only.
-    alk, fl = {}, {}
-    for _ in range(2):
-        for res, run in ((alk, lambda: alkahest_runs(args.reps, data)), (fl, lambda: flint_runs(args.reps, data))):
-            out = run()
-            if isinstance(out, tuple):
-                out, fl_version, flint3 = out
-            for name, (t, r) in out.items():
-                if name not in res or t < res[name][0]:
-                    res[name] = (t, r)
-    print("  alkahest done", alk, file=sys.stderr, flush=True)
-    print("  python-flint done", fl, file=sys.stderr, flush=True)
+    # does not fall on one of them only. Twice over: each call after a full garbage collection
+    # (which walks every Python object and leaves the caches cold: the table's times), and as
+    # timeit times (collector off, no collection between calls: caches warm from the last call).
+    runs = {}
+    for collect in (True, False):
+        COLLECT[0] = collect
+        alk, fl = {}, {}
+        for _ in range(2):
+            for res, run in ((alk, lambda: alkahest_runs(args.reps, data)), (fl, lambda: flint_runs(args.reps, data))):
+                out = run()
+                if isinstance(out, tuple):
+                    out, fl_version, flint3 = out
+                for name, (t, r) in out.items():
+                    if name not in res or t < res[name][0]:
+                        res[name] = (t, r)
+        runs[collect] = (alk, fl)
+        print(f"  alkahest done (gc.collect each call: {collect})", alk, file=sys.stderr, flush=True)
+        print(f"  python-flint done (gc.collect each call: {collect})", fl, file=sys.stderr, flush=True)
+    COLLECT[0] = True
+    alk, fl = runs[True]
+    warm_alk, warm_fl = runs[False]
     se, se_version = symengine_runs(args.reps, args.symengine_timeout)
     print("  symengine done", se, file=sys.stderr, flush=True)
     sy, sy_version = ({}, None) if args.no_sympy else sympy_runs(data, args.sympy_timeout)
@@ -360,7 +375,9 @@ def main():
         if na != nf:
             ok = False
             print(f"MISMATCH {name}: alkahest {na} vs python-flint {nf}", file=sys.stderr)
-        row = {"name": name, "alkahest_s": ta, "size": na, "flint_s": tf, "vs_flint": ta / tf}
+        row = {"name": name, "alkahest_s": ta, "size": na, "flint_s": tf, "vs_flint": ta / tf,
+               "warm_alkahest_s": warm_alk[name][0], "warm_flint_s": warm_fl[name][0],
+               "warm_vs_flint": warm_alk[name][0] / warm_fl[name][0]}
         if name in se:
             ts, ns = se[name]
             if ts is None:
@@ -389,12 +406,13 @@ def main():
 
     print(f"\nCPU: {cpu}. alkahest on FLINT (system), python-flint {fl_version} (FLINT {flint3}), "
           f"SymEngine {se_version}, SymPy {sy_version}")
-    print("| benchmark | size | alkahest | python-flint | alkahest / python-flint | SymEngine / alkahest | "
-          "SymPy / alkahest |")
-    print("|---|---|---|---|---|---|---|")
+    print("| benchmark | size | alkahest | python-flint | alkahest / python-flint | same, warm caches | "
+          "SymEngine / alkahest | SymPy / alkahest |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['name']} | {r['size']} | {r['alkahest_s'] * 1e3:.1f} ms | {r['flint_s'] * 1e3:.1f} ms | "
-              f"{r['vs_flint']:.2f} | {fmt(r.get('vs_symengine'))} | {fmt(r.get('vs_sympy'))} |")
+              f"{r['vs_flint']:.2f} | {r['warm_vs_flint']:.2f} ({r['warm_alkahest_s'] * 1e3:.3g} / "
+              f"{r['warm_flint_s'] * 1e3:.3g} ms) | {fmt(r.get('vs_symengine'))} | {fmt(r.get('vs_sympy'))} |")
     if args.chart:
         chart(rows, f"Polynomial algebra, one thread. CPU: {cpu}. python-flint {fl_version} (FLINT {flint3}), "
               f"SymEngine {se_version}, SymPy {sy_version}", args.chart)
