@@ -13,7 +13,9 @@
 #include <initializer_list>
 #include <iterator>
 #include <new>
+#include <memory>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 namespace alkahest {
@@ -123,6 +125,14 @@ class ArgVector {
   template <std::input_iterator It>
   void assign(It first, It last) {
     clear();
+    if constexpr (std::contiguous_iterator<It> && std::is_same_v<std::iter_value_t<It>, ExprId>) {
+      // One copy (every interned node's arguments come this way).
+      const auto n = static_cast<std::size_t>(last - first);
+      reserve(n);
+      if (n != 0) std::memcpy(data(), std::to_address(first), n * sizeof(ExprId));
+      set_size(n);
+      return;
+    }
     if constexpr (std::forward_iterator<It>) reserve(static_cast<std::size_t>(std::distance(first, last)));
     for (; first != last; ++first) push_back(static_cast<ExprId>(*first));
   }

@@ -659,18 +659,16 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
     return id;
   };
   // Each term's row: its coefficient's node (kOne for 1), then its factors' nodes in rank order,
-  // padded with kOne.
+  // padded with kOne (the constant term has none: it writes nothing).
   const std::size_t width = nv + 1;
-  std::vector<ExprId> term_rows;
-  term_rows.reserve(static_cast<std::size_t>(len) * width);
+  std::vector<ExprId> term_rows(static_cast<std::size_t>(len) * width, kOne);
   for (slong i = 0; i < len; ++i) {
     fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
     const std::uint32_t term = nterms;
     std::uint64_t key = 0;
     unsigned k = 0;
-    const std::size_t row = rows.size(), ids = term_rows.size();
+    const std::size_t row = rows.size(), ids = static_cast<std::size_t>(nterms) * width;
     if (!packed) rows.resize(row + nv, 0);
-    term_rows.resize(ids + width, kOne);
     for (std::uint32_t r = 0; r < nv; ++r) {
       const ulong e = exps[by_rank[r]];
       if (e == 0) continue;
@@ -680,7 +678,6 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
     }
     if (k == 0) {  // the constant term
       if (!packed) rows.resize(row);
-      term_rows.resize(ids);
       const ExprId id = coeff_node(i);
       constant = id == kOne ? pool_.integer(1) : id;
       continue;
