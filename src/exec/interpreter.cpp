@@ -79,18 +79,19 @@ struct Interpreter::Plan {
     bool to_out = false;  // the last step, computing the only output: writes the output array itself
     bool sqrt = false;    // FuncOf / Chain: the function is sqrt (Kernels::raw_sqrt)
     Op op = Op::Count_;
-    std::uint32_t index = 0;  // Input: which input; Cmp: the Cond
+    std::uint32_t index = 0;  // Input: which input; Cmp: the Cond; Chain: how many chains come before
     std::uint32_t dst = 0, x = 0, y = 0, z = 0;
     std::uint32_t w = 0;  // Func of four arguments: the fourth (x, y, z the first three)
     std::uint32_t first = 0, count = 0;  // Chain: its links (op: the function applied, or Count_ for none)
   };
   struct Link {  // a vm::ChainLink with registers / constant indices for u and v
     std::uint8_t op = vm::kArNone, swap = 0, inner = vm::kArNone, kinds = 0;
+    std::uint16_t code = 0;  // vm::chain_code
     std::uint32_t u = 0, v = 0;
   };
   std::vector<Step> steps;
   std::vector<Link> links;
-  std::uint32_t max_links = 0;
+  std::uint32_t n_chains = 0;
   std::uint32_t n_regs = 0;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> fills;  // (register, constant): filled once
   std::vector<std::uint32_t> out_regs;
@@ -424,6 +425,7 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
         }
       } else {
         s.kind = Plan::Kind::Chain;
+        s.index = plan->n_chains++;
         s.first = static_cast<std::uint32_t>(vlinks.size());
         s.count = static_cast<std::uint32_t>(ch.count);
         for (std::size_t k = 0; k < ch.count; ++k) {
@@ -434,6 +436,7 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
             l.swap = static_cast<std::uint8_t>(c[k].swap);
           }
           if (k > 0 && l.op == vm::kArNeg) {
+            l.code = static_cast<std::uint16_t>(vm::chain_code(l.op, 0, 0, 0));
             vlinks.push_back(l);  // no term
             continue;
           }
@@ -442,9 +445,9 @@ std::shared_ptr<const Plan> make_plan(const Program& P, Accuracy accuracy) {
           l.v = l.u;
           if (t.inner != vm::kArNone && t.inner != vm::kArNeg) l.v = leaf(t.v, 2, l.kinds);
           else if (l.kinds & 1) l.kinds |= 2;
+          l.code = static_cast<std::uint16_t>(vm::chain_code(k == 0 ? static_cast<int>(vm::kArNone) : l.op, l.swap, l.inner, l.kinds));
           vlinks.push_back(l);
         }
-        plan->max_links = std::max(plan->max_links, s.count);
       }
     } else {
       switch (n.code) {
@@ -538,7 +541,34 @@ void run_range(const Program& P, const Plan& plan, int acc, const std::vector<ex
   for (const auto& [r, ci] : plan.fills) std::fill(buf(r), buf(r) + kBlock, cst[ci]);
   const std::size_t n_out = plan.out_regs.size();
   auto arg = [&](std::uint32_t v, bool constant) -> const T* { return constant ? &cst[v] : ptr[v]; };
-  std::vector<vm::ChainLink<T>> links(plan.max_links);
+  // The chains' links as the kernel reads them and each chain's steps (Kernels::chain), built once
+  // for the range: a register's block stays at buf(r), except an input's, which its step may point
+  // into the input array itself; the links that read an input are re-pointed when its step runs.
+  // (An input's register may have held other values before the input's step: `holds_input` follows
+  // what each register holds, step by step.)
+  std::vector<vm::ChainLink<T>> chain_links(plan.links.size());
+  std::vector<const void*> chain_steps(plan.links.size() + plan.n_chains);
+  std::vector<std::vector<const T**>> input_reads(plan.n_regs);
+  std::vector<std::uint8_t> holds_input(plan.n_regs, 0);
+  for (const Plan::Step& s : plan.steps) {
+    if (s.kind != Plan::Kind::Chain) {
+      holds_input[s.dst] = s.kind == Plan::Kind::Input;
+      continue;
+    }
+    for (std::uint32_t k = s.first; k < s.first + s.count; ++k) {
+      const Plan::Link& l = plan.links[k];
+      vm::ChainLink<T>& c = chain_links[k];
+      c = {nullptr, nullptr, l.op, l.swap, l.inner, l.kinds, l.code};
+      chain_steps[k + s.index] = K.chain_steps[l.code];
+      if (k > s.first && l.op == vm::kArNeg) continue;  // no term
+      c.u = arg(l.u, l.kinds & 1);
+      c.v = arg(l.v, l.kinds & 2);
+      if (!(l.kinds & 1) && holds_input[l.u]) input_reads[l.u].push_back(&c.u);
+      if (!(l.kinds & 2) && holds_input[l.v]) input_reads[l.v].push_back(&c.v);
+    }
+    chain_steps[s.first + s.index + s.count] = K.chain_steps[vm::kChainCodes];
+    holds_input[s.dst] = 0;
+  }
   for (std::int64_t start = begin; start < end; start += kBlock) {
     const std::int64_t n = std::min(kBlock, end - start);
     const auto un = static_cast<std::size_t>(n);
@@ -560,7 +590,10 @@ void run_range(const Program& P, const Plan& plan, int acc, const std::vector<ex
     for (const Plan::Step& s : plan.steps) {
       T* o = s.to_out ? out + start : buf(s.dst);
       switch (s.kind) {
-        case Plan::Kind::Input: ptr[s.dst] = inputs[s.index].block(start, n, o); continue;
+        case Plan::Kind::Input:
+          ptr[s.dst] = inputs[s.index].block(start, n, o);
+          for (const T** p : input_reads[s.dst]) *p = ptr[s.dst];
+          continue;
         case Plan::Kind::Arith:
           K.arith[s.o1][s.o2][s.swap][s.kinds](arg(s.x, s.kinds & 1), arg(s.y, s.kinds & 2), arg(s.z, s.kinds & 4), o, un);
           break;
@@ -569,12 +602,8 @@ void run_range(const Program& P, const Plan& plan, int acc, const std::vector<ex
                                       arg(s.y, s.kinds & 2), o, un);
           break;
         case Plan::Kind::Chain: {
-          for (std::uint32_t k = 0; k < s.count; ++k) {
-            const Plan::Link& l = plan.links[s.first + k];
-            links[k] = {arg(l.u, l.kinds & 1), arg(l.v, l.kinds & 2), l.op, l.swap, l.inner, l.kinds};
-          }
-          K.chain(links.data(), static_cast<int>(s.count),
-                  s.sqrt ? K.raw_sqrt : s.op == Op::Count_ ? nullptr : K.raw_unary[acc][static_cast<int>(s.op)], o, un);
+          const void* f = s.sqrt ? K.raw_sqrt : s.op == Op::Count_ ? nullptr : K.raw_unary[acc][static_cast<int>(s.op)];
+          K.chain(&chain_links[s.first], &chain_steps[s.first + s.index], static_cast<int>(s.count), f, o, un);
           break;
         }
         case Plan::Kind::Sqrt: K.sqrt(ptr[s.x], o, un); break;

@@ -15,13 +15,25 @@ enum ArithOp : int { kArAdd, kArSub, kArMul, kArDiv, kArNeg, kArNone, kArCount }
 /// One link of an arithmetic chain (Kernels::chain). Its term is u, or inner(u, v) (kArNeg: -u);
 /// bit 0 / 1 of `kinds` set: u / v is one value (a constant), else an array. Link 0 is the head
 /// (acc = its term); every later one makes acc = op(acc, term), or op(term, acc) with swap
-/// (kArNeg: acc = -acc, no term).
+/// (kArNeg: acc = -acc, no term). `code`: chain_code of the link (kArNone as op for the head).
 template <class T>
 struct ChainLink {
   const T* u;
   const T* v;
   std::uint8_t op, swap, inner, kinds;
+  std::uint16_t code;
 };
+
+/// What the chain kernel distinguishes of a link: ((op * 2 + swap) * 6 + inner) * 4 + kinds, with
+/// op kArNone for the head (link 0), and the fields a link of that kind ignores set to 0; below
+/// kChainCodes.
+constexpr int kChainCodes = 288;
+constexpr int chain_code(int op, int swap, int inner, int kinds) {
+  const int sw = op == kArNeg || op == kArNone ? 0 : swap;
+  const int k = op == kArNeg ? 0 : (inner == kArNone || inner == kArNeg ? kinds & 1 : kinds);
+  const int in = op == kArNeg ? 0 : inner;
+  return ((op * 2 + sw) * 6 + in) * 4 + k;
+}
 
 template <class T>
 struct Kernels {
@@ -46,10 +58,13 @@ struct Kernels {
   /// (raw_unary), kinds as for arith (bits 0 and 1).
   using FuncOf = void (*)(const void* f, const T* x, const T* y, T* out, std::size_t n);
   FuncOf funcof[kArNone][4] = {};
-  /// chain(links, n_links, f, out, n): the chain's value per element (f null), or the raw unary
-  /// SLEEF function f of it, in one pass: acc stays in registers.
-  using Chain = void (*)(const ChainLink<T>* links, int n_links, const void* f, T* out, std::size_t n);
+  /// chain(links, steps, n_links, f, out, n): the chain's value per element (f null), or the raw
+  /// unary SLEEF function f of it, in one pass: acc stays in registers. `steps` (n_links + 1
+  /// entries): chain_steps[links[k].code] for each link, then chain_steps[kChainCodes] (the end).
+  using Chain = void (*)(const ChainLink<T>* links, const void* const* steps, int n_links, const void* f, T* out,
+                         std::size_t n);
   Chain chain = nullptr;
+  const void* chain_steps[kChainCodes + 1] = {};
   // The SLEEF vector functions behind the table (same [accuracy][op] layout), for the JIT tier,
   // which calls them from its fused loop: one W-lane vector in (two for binary ops), one out.
   // Null where the op has no SLEEF function (sign, polygamma) or is plain IEEE (fabs, floor, ceil).

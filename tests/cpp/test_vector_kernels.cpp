@@ -130,11 +130,15 @@ void check_chains() {
           }
           (q == 0 ? l.u : l.v) = p;
         }
+        l.code = static_cast<std::uint16_t>(chain_code(k == 0 ? static_cast<int>(kArNone) : l.op, l.swap, l.inner, l.kinds));
         links.push_back(l);
       }
+      std::vector<const void*> steps;
+      for (const ChainLink<T>& l : links) steps.push_back(K->chain_steps[l.code]);
+      steps.push_back(K->chain_steps[kChainCodes]);
       for (bool with_sqrt : {false, true}) {
         std::vector<T> out(n);
-        K->chain(links.data(), nl, with_sqrt ? K->raw_sqrt : nullptr, out.data(), n);
+        K->chain(links.data(), steps.data(), nl, with_sqrt ? K->raw_sqrt : nullptr, out.data(), n);
         for (std::size_t i = 0; i < n; ++i) {
           T acc{};
           for (int k = 0; k < nl; ++k) {

@@ -240,3 +240,20 @@ def test_only_subtraction_and_division_combine_the_other_way_round():
     check(commutative + ordered, x, y, True, 7)
     for e in commutative + ordered:
         check([e], x, y, True, 8)
+
+
+def test_an_input_read_where_its_register_held_other_values():
+    # The plan gives y (computed last) a register that earlier steps used for values that chain
+    # links read; the chain kernel's links are built once per range and re-pointed into an input
+    # array block by block, which must not touch those links (it did: every block after the first
+    # read y instead). Sizes past one block (256 elements).
+    pool = ak.ExprPool()
+    x, y = pool.symbols("x y")
+    arith = [ak.sqrt(x * x + 3 * x + 1) * (x - 0.5) + x * x * 2,
+             ak.sqrt(x * x + 1) * (x + 0.25) + ak.sqrt(x * x * 3 + 2) * (x - 3) / 7]
+    for a in arith:
+        check([a, y], x, y, True, 40)
+        check([a, x * y, y], x, y, True, 41)
+    if HAVE_LLVM:
+        s = sum(ak.sin(k * x) * ak.exp(-k * x / 100) / k for k in range(1, 3))
+        check([s, y], x, y, False, 42)
