@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,11 +13,34 @@
 
 namespace alkahest {
 
+namespace detail {
+/// A rational kept on the heap: rationals are rare among an expression's numbers, and held inline
+/// (32 bytes) they would make every Number, and so every node of a pool, 16 bytes larger. Copies
+/// are deep; a moved-from box is empty and only destroyed or assigned to.
+class BoxedMpq {
+ public:
+  BoxedMpq() : p_(std::make_unique<mpq_class>()) {}
+  explicit BoxedMpq(mpq_class value) : p_(std::make_unique<mpq_class>(std::move(value))) {}
+  BoxedMpq(const BoxedMpq& o) : p_(o.p_ ? std::make_unique<mpq_class>(*o.p_) : nullptr) {}
+  BoxedMpq(BoxedMpq&&) noexcept = default;
+  BoxedMpq& operator=(const BoxedMpq& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<mpq_class>(*o.p_) : nullptr;
+    return *this;
+  }
+  BoxedMpq& operator=(BoxedMpq&&) noexcept = default;
+  const mpq_class& get() const { return *p_; }
+  mpq_class& get() { return *p_; }
+
+ private:
+  std::unique_ptr<mpq_class> p_;
+};
+}  // namespace detail
+
 class Number {
  public:
   enum class Type : std::uint8_t { Integer, Rational, Float };
 
-  Number() : v_(mpz_class(0)) {}
+  Number() : v_(std::in_place_type<mpz_class>) {}  // 0 without allocating (mpz_init takes no limbs)
   explicit Number(long value) : v_(mpz_class(value)) {}
   explicit Number(mpz_class value) : v_(std::move(value)) {}
   /// Normalises: a rational with denominator 1 becomes an integer. Throws DivisionByZero on q == 0.
@@ -49,7 +73,7 @@ class Number {
   int sign() const;             // -1, 0, 1 (0 for NaN)
 
   const mpz_class& integer() const { return std::get<mpz_class>(v_); }
-  const mpq_class& rational() const { return std::get<mpq_class>(v_); }
+  const mpq_class& rational() const { return std::get<detail::BoxedMpq>(v_).get(); }
   double real() const { return std::get<double>(v_); }
   /// Exact value as a rational (integers included); only for exact numbers.
   mpq_class to_mpq() const;
@@ -59,6 +83,12 @@ class Number {
   /// The float nearest the exact value, rounded once from it (not through a double); floats
   /// (doubles) are rounded to float.
   float to_float() const;
+  /// Whether destroying the number frees memory (GMP limbs, a rational's box); 0 made by the
+  /// default constructor holds none.
+  bool holds_memory() const noexcept {
+    if (v_.index() == 0) return std::get_if<mpz_class>(&v_)->get_mpz_t()->_mp_alloc != 0;
+    return v_.index() == 1;
+  }
   /// Whether the integer fits a `long`.
   bool fits_long() const;
 
@@ -87,7 +117,8 @@ class Number {
   std::string str() const;
 
  private:
-  std::variant<mpz_class, mpq_class, double> v_;
+  // Integer, Rational, Float in this order (type() is the index): 24 bytes.
+  std::variant<mpz_class, detail::BoxedMpq, double> v_;
 };
 
 /// Shortest decimal text that reads back to exactly `value`, always marked as a float ("2.0").

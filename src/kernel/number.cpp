@@ -30,7 +30,7 @@ Number::Number(mpq_class value) {
   if (value.get_den() == 1)
     v_ = mpz_class(value.get_num());
   else
-    v_ = std::move(value);
+    v_.emplace<detail::BoxedMpq>(std::move(value));
 }
 
 Number Number::integer_from_string(std::string_view text) {
@@ -54,7 +54,7 @@ Number Number::from_lowest_terms(mpz_srcptr num, mpz_srcptr den) {
     mpz_set(std::get<mpz_class>(r.v_).get_mpz_t(), num);
     return r;
   }
-  mpq_class& q = r.v_.emplace<mpq_class>();
+  mpq_class& q = r.v_.emplace<detail::BoxedMpq>().get();
   mpz_set(q.get_num_mpz_t(), num);
   mpz_set(q.get_den_mpz_t(), den);
   return r;
@@ -65,7 +65,7 @@ Number Number::from_lowest_terms(mpq_class value) {
   if (value.get_den() == 1)
     r.v_ = mpz_class(std::move(value.get_num()));
   else
-    r.v_ = std::move(value);
+    r.v_.emplace<detail::BoxedMpq>(std::move(value));
   return r;
 }
 

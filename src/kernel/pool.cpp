@@ -149,10 +149,10 @@ ExprPool::~ExprPool() {
     std::lock_guard<std::mutex> lock(live.mu);
     live.pools.erase(this);
   }
-  // Chunks are raw storage where only the interned nodes were constructed (intern()).
-  const std::size_t n = size_.load(std::memory_order_acquire);
-  for (std::size_t id = 0; id < n; ++id) {
-    const Slot s = slot(static_cast<ExprId>(id));
+  // Chunks are raw storage where only the interned nodes were constructed (intern()); of these,
+  // only the ones that own memory need their destructor (the others' is a no-op).
+  for (const ExprId id : owners_) {
+    const Slot s = slot(id);
     chunks_[s.chunk].load(std::memory_order_relaxed)[s.offset].~Node();
   }
   for (std::size_t i = 0; i < kMaxChunks; ++i) ::operator delete(chunks_[i].load(std::memory_order_relaxed));
@@ -358,6 +358,14 @@ ExprId ExprPool::commit_node(Node* fresh, std::size_t i, std::uint32_t h32, bool
   // the caller; every other node's follow from its arguments, unless the caller has them).
   if (fresh->kind != Kind::Symbol && !has_facts) fresh->facts = compute_facts(*fresh, *this);
   const std::size_t id = size_.load(std::memory_order_relaxed);
+  if (fresh->owns_memory()) {
+    try {
+      owners_.push_back(static_cast<ExprId>(id));
+    } catch (...) {
+      fresh->~Node();
+      throw;
+    }
+  }
   size_.store(id + 1, std::memory_order_release);
   table_[i] = TableSlot{h32, static_cast<std::uint32_t>(id + 1)};
   if (2 * (id + 1) > table_.size()) grow_table();
