@@ -45,7 +45,9 @@ double round_to_double(const fmpq_t q) {
 }  // namespace
 
 Converter::Converter(ExprPool& pool, Mode mode, std::string who, bool deep)
-    : pool_(pool), mode_(mode), who_(std::move(who)), deep_(deep) {}
+    : pool_(pool), mode_(mode), who_(std::move(who)), deep_(deep) {
+  keep_flint_scratch();
+}
 
 void Converter::float_error(ExprId id) const {
   throw InvalidArgument(who_ + ": the float " + to_string(pool_, id) +

@@ -22,6 +22,11 @@ namespace alkahest::poly_detail {
 
 enum class Mode { Expand, Exact };
 
+/// FLINT's large scratch blocks (a dense product's array) are kept per thread for the next call
+/// instead of going back to the kernel and faulting in again (flint_memory.cpp). Idempotent; a
+/// no-op when the program has installed FLINT memory functions of its own.
+void keep_flint_scratch();
+
 struct Generator {
   bool is_exp = false;
   ExprId base = 0;        ///< the radicand/atom, or u of exp(c*u)
