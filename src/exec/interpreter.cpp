@@ -541,16 +541,43 @@ void run_range(const Program& P, const Plan& plan, int acc, const std::vector<ex
   for (const auto& [r, ci] : plan.fills) std::fill(buf(r), buf(r) + kBlock, cst[ci]);
   const std::size_t n_out = plan.out_regs.size();
   auto arg = [&](std::uint32_t v, bool constant) -> const T* { return constant ? &cst[v] : ptr[v]; };
-  // The chains' links as the kernel reads them and each chain's steps (Kernels::chain), built once
-  // for the range: a register's block stays at buf(r), except an input's, which its step may point
-  // into the input array itself; the links that read an input are re-pointed when its step runs.
-  // (An input's register may have held other values before the input's step: `holds_input` follows
-  // what each register holds, step by step.)
+  // The kernels and operands of the arithmetic steps, the chains' links as the kernel reads them
+  // and each chain's steps (Kernels::chain), resolved once for the range (for rand-160-7 that took
+  // 3% of the time when done per block): a register's block stays at buf(r), except an input's,
+  // which its step may point into the input array itself; the operands that read an input are
+  // re-pointed when its step runs. (An input's register may have held other values before the
+  // input's step: `holds_input` follows what each register holds, step by step.)
   std::vector<vm::ChainLink<T>> chain_links(plan.links.size());
   std::vector<const void*> chain_steps(plan.links.size() + plan.n_chains);
   std::vector<std::vector<const T**>> input_reads(plan.n_regs);
   std::vector<std::uint8_t> holds_input(plan.n_regs, 0);
-  for (const Plan::Step& s : plan.steps) {
+  struct Pre {  // an arithmetic step's kernel and operands, a chain's function, resolved once
+    typename vm::Kernels<T>::Fused arith = nullptr;
+    typename vm::Kernels<T>::FuncOf funcof = nullptr;
+    const void* f = nullptr;
+    const T *x = nullptr, *y = nullptr, *z = nullptr;
+  };
+  std::vector<Pre> pre(plan.steps.size());
+  for (std::size_t si = 0; si < plan.steps.size(); ++si) {
+    const Plan::Step& s = plan.steps[si];
+    Pre& q = pre[si];
+    auto operand = [&](const T*& slot, std::uint32_t v, bool constant) {
+      slot = arg(v, constant);
+      if (!constant && holds_input[v]) input_reads[v].push_back(&slot);
+    };
+    if (s.kind == Plan::Kind::Arith) {
+      q.arith = K.arith[s.o1][s.o2][s.swap][s.kinds];
+      operand(q.x, s.x, s.kinds & 1);
+      operand(q.y, s.y, s.kinds & 2);
+      operand(q.z, s.z, s.kinds & 4);
+    } else if (s.kind == Plan::Kind::FuncOf) {
+      q.funcof = K.funcof[s.o1][s.kinds & 3];
+      q.f = s.sqrt ? K.raw_sqrt : K.raw_unary[acc][static_cast<int>(s.op)];
+      operand(q.x, s.x, s.kinds & 1);
+      operand(q.y, s.y, s.kinds & 2);
+    } else if (s.kind == Plan::Kind::Chain) {
+      q.f = s.sqrt ? K.raw_sqrt : s.op == Op::Count_ ? nullptr : K.raw_unary[acc][static_cast<int>(s.op)];
+    }
     if (s.kind != Plan::Kind::Chain) {
       holds_input[s.dst] = s.kind == Plan::Kind::Input;
       continue;
@@ -587,25 +614,20 @@ void run_range(const Program& P, const Plan& plan, int acc, const std::vector<ex
           for (std::int64_t i = 0; i < m; i += line) __builtin_prefetch(p + i, 0, 3);
         }
     }
-    for (const Plan::Step& s : plan.steps) {
+    for (std::size_t si = 0; si < plan.steps.size(); ++si) {
+      const Plan::Step& s = plan.steps[si];
+      const Pre& q = pre[si];
       T* o = s.to_out ? out + start : buf(s.dst);
       switch (s.kind) {
         case Plan::Kind::Input:
           ptr[s.dst] = inputs[s.index].block(start, n, o);
           for (const T** p : input_reads[s.dst]) *p = ptr[s.dst];
           continue;
-        case Plan::Kind::Arith:
-          K.arith[s.o1][s.o2][s.swap][s.kinds](arg(s.x, s.kinds & 1), arg(s.y, s.kinds & 2), arg(s.z, s.kinds & 4), o, un);
+        case Plan::Kind::Arith: q.arith(q.x, q.y, q.z, o, un); break;
+        case Plan::Kind::FuncOf: q.funcof(q.f, q.x, q.y, o, un); break;
+        case Plan::Kind::Chain:
+          K.chain(&chain_links[s.first], &chain_steps[s.first + s.index], static_cast<int>(s.count), q.f, o, un);
           break;
-        case Plan::Kind::FuncOf:
-          K.funcof[s.o1][s.kinds & 3](s.sqrt ? K.raw_sqrt : K.raw_unary[acc][static_cast<int>(s.op)], arg(s.x, s.kinds & 1),
-                                      arg(s.y, s.kinds & 2), o, un);
-          break;
-        case Plan::Kind::Chain: {
-          const void* f = s.sqrt ? K.raw_sqrt : s.op == Op::Count_ ? nullptr : K.raw_unary[acc][static_cast<int>(s.op)];
-          K.chain(&chain_links[s.first], &chain_steps[s.first + s.index], static_cast<int>(s.count), f, o, un);
-          break;
-        }
         case Plan::Kind::Sqrt: K.sqrt(ptr[s.x], o, un); break;
         case Plan::Kind::Pow: K.pow[acc](ptr[s.x], ptr[s.y], o, un); break;
         case Plan::Kind::Func:

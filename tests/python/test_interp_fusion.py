@@ -254,6 +254,10 @@ def test_an_input_read_where_its_register_held_other_values():
     for a in arith:
         check([a, y], x, y, True, 40)
         check([a, x * y, y], x, y, True, 41)
+    rng = random.Random(5)  # pairs and chains over x only, then y read last
+    for k in range(12):
+        a = random_arith(rng, x, x, 4)
+        check([a, y, 3 * y + 1], x, y, True, 50 + k)
     if HAVE_LLVM:
         s = sum(ak.sin(k * x) * ak.exp(-k * x / 100) / k for k in range(1, 3))
         check([s, y], x, y, False, 42)
