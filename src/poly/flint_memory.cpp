@@ -121,7 +121,7 @@ bool flint_defaults(AllocFn alloc, FreeFn free) {
 
 }  // namespace
 
-void keep_flint_scratch() {
+static void install_scratch() {
   static std::once_flag once;
   std::call_once(once, [] {
     AllocFn alloc = nullptr;
@@ -138,7 +138,23 @@ void keep_flint_scratch() {
   });
 }
 #else
-void keep_flint_scratch() {}
+static void install_scratch() {}
 #endif
+
+namespace {
+// FLINT keeps per-thread caches (fmpz's free mpz structs and their limbs, Arb's constants) that
+// only flint_cleanup() frees; a thread that used FLINT through alkahest calls it when it ends, so
+// that worker threads do not leak them. Constructed before the thread's first FLINT call (and so
+// before its Reaper), destroyed after it.
+struct FlintThreadCleanup {
+  ~FlintThreadCleanup() { flint_cleanup(); }
+};
+thread_local FlintThreadCleanup flint_thread_cleanup;
+}  // namespace
+
+void keep_flint_scratch() {
+  (void)&flint_thread_cleanup;
+  install_scratch();
+}
 
 }  // namespace alkahest::poly_detail
