@@ -178,10 +178,13 @@ class ExprPool {
   /// intern() of an Add, Mul or Pow node with these arguments (already canonical and sorted),
   /// without building a Node first when it exists.
   ExprId intern_compound(Kind kind, std::span<const ExprId> args);
-  /// The sum of the products factors[ends[t-1] .. ends[t]) (ends[-1] = 0; a one-factor product is
-  /// that factor), each product's factors and the terms already in canonical order and distinct:
-  /// a polynomial's terms interned at once (one lock, one table growth).
-  ExprId intern_sum_of_products(std::span<const ExprId> factors, std::span<const std::size_t> ends);
+  /// A sum of products given as rows of `width` ids: its terms are `first` (unless it is `pad`),
+  /// then for each t in `order` the product of row t's ids other than `pad` (pads may only lead
+  /// or trail a row; a one-factor product is that factor). Each product's factors and the terms
+  /// already in canonical order and distinct: a polynomial's terms interned at once (one lock, one
+  /// table growth), read where the caller built them.
+  ExprId intern_sum_of_products(ExprId first, std::span<const ExprId> rows, std::size_t width,
+                                std::span<const std::uint32_t> order, ExprId pad);
 
  private:
   // Nodes live in chunks that never move: chunk k holds kFirstChunk * 2**k nodes, so a handful of

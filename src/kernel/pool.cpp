@@ -281,23 +281,34 @@ ExprId ExprPool::intern_compound(Kind kind, std::span<const ExprId> args) {
   return intern_compound_locked(kind, args, ch);
 }
 
-ExprId ExprPool::intern_sum_of_products(std::span<const ExprId> factors, std::span<const std::size_t> ends) {
-  const std::size_t n = ends.size();
+ExprId ExprPool::intern_sum_of_products(ExprId first, std::span<const ExprId> rows, std::size_t width,
+                                       std::span<const std::uint32_t> order, ExprId pad) {
+  const std::size_t lead = first != pad ? 1 : 0, n = lead + order.size();
+  if (n == 0) return integer(0);
+  auto factors = [&](std::size_t t) {  // term t's factors (t >= lead)
+    const ExprId* r = rows.data() + static_cast<std::size_t>(order[t - lead]) * width;
+    const ExprId* end = r + 1;
+    while (end < r + width && *end != pad) ++end;
+    return std::span<const ExprId>(r[0] == pad ? r + 1 : r, end);
+  };
   std::vector<ExprId> terms(n);
+  if (lead) terms[0] = first;
   // Every product's hash first (its factors are few, hot nodes), so that the table slot of a
   // product a few terms ahead is fetched while this one is probed: in a large sum the slots are
   // cache misses.
   std::vector<CompoundHash> hashes(n);
-  for (std::size_t t = 0, begin = 0; t < n; begin = ends[t++])
-    if (ends[t] - begin > 1) hashes[t] = compound_hash(Kind::Mul, factors.subspan(begin, ends[t] - begin));
+  for (std::size_t t = lead; t < n; ++t) {
+    const std::span<const ExprId> f = factors(t);
+    if (f.size() > 1) hashes[t] = compound_hash(Kind::Mul, f);
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const std::size_t want = 2 * (size_.load(std::memory_order_relaxed) + n + 1);
     if (want > table_.size()) rehash(std::bit_ceil(want));
     constexpr std::size_t kAhead = 8;
-    for (std::size_t t = 0, begin = 0; t < n; begin = ends[t++]) {
+    for (std::size_t t = lead; t < n; ++t) {
       if (t + kAhead < n) __builtin_prefetch(&table_[table_home(static_cast<std::uint32_t>(hashes[t + kAhead].hash))]);
-      const std::span<const ExprId> f = factors.subspan(begin, ends[t] - begin);
+      const std::span<const ExprId> f = factors(t);
       terms[t] = f.size() == 1 ? f[0] : intern_compound_locked(Kind::Mul, f, hashes[t]);
     }
   }

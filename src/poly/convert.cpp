@@ -703,22 +703,9 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
     };
     if (!std::is_sorted(order.begin(), order.end(), row_less)) std::sort(order.begin(), order.end(), row_less);
   }
-  // Every node a term needs but its product exists first; then the products and the sum at once.
-  std::vector<ExprId> flat;
-  flat.reserve(nterms * width + 1);
-  std::vector<std::size_t> ends;
-  ends.reserve(nterms + 1);
-  if (constant) {
-    flat.push_back(*constant);
-    ends.push_back(1);
-  }
-  for (const std::uint32_t t : order) {
-    const ExprId* r = term_rows.data() + static_cast<std::size_t>(t) * width;
-    if (r[0] != kOne) flat.push_back(r[0]);
-    for (std::size_t f = 1; f < width && r[f] != kOne; ++f) flat.push_back(r[f]);
-    ends.push_back(flat.size());
-  }
-  return pool_.intern_sum_of_products(flat, ends);
+  // Every node a term needs but its product exists first; then the products and the sum at once,
+  // read from the rows in sorted order.
+  return pool_.intern_sum_of_products(constant.value_or(kOne), term_rows, width, order, kOne);
 }
 
 ExprId Converter::expr(const QPoly& p) {
