@@ -1,6 +1,7 @@
 // Expr <-> FLINT: generator picking, normalisation and the two conversions (see convert.hpp).
 #include "poly/convert.hpp"
 
+#include <math.h>  // lgamma_r
 #include <mpfr.h>
 
 #include <algorithm>
@@ -819,7 +820,12 @@ void check_power(const QPoly& a, const mpz_class& n, const std::string& who) {
   }
   if (t <= 1) return;  // a monomial: one term
   // Terms of a multinomial power: at most C(n + t - 1, t - 1) and at most the dense count.
-  const double log_binom = std::lgamma(nd + t) - std::lgamma(nd + 1) - std::lgamma(t);
+  // lgamma_r: std::lgamma writes the global `signgam`, a data race between threads (TSan).
+  auto log_gamma = [](double x) {
+    int sign = 0;
+    return ::lgamma_r(x, &sign);
+  };
+  const double log_binom = log_gamma(nd + t) - log_gamma(nd + 1) - log_gamma(t);
   const double terms = std::min(std::exp(std::min(log_binom, 700.0)), dense);
   const double bits = nd * (static_cast<double>(coefficient_bits(a)) + std::log2(t)) + 1;
   check_size(terms, bits, a.ctx_ptr()->flint_nvars(), who, "a power");
