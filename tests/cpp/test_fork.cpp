@@ -171,6 +171,11 @@ TEST(Fork, WhileAnotherThreadEvaluates) {
 }
 
 TEST(Fork, WhileAnotherThreadBuildsInTheSamePool) {
+  // The same ASan limitation as WhileAnotherThreadEvaluates (above): the busy thread allocates
+  // nodes' numbers, and a child whose first allocation of that size class comes while the parent
+  // thread held the class's lock at the fork waits forever (seen under `make asan`: 1 hung child in
+  // ~800, in SizeClassAllocator64::GetFromAllocator). The plain and ThreadSanitizer builds run it.
+  if (kAsan) GTEST_SKIP() << "GCC 12's ASan allocator is not fork-safe with allocating threads";
   ExprPool pool;
   const ExprId x = pool.symbol("x"), y = pool.symbol("y");
   long k = 0;
