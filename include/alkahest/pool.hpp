@@ -178,13 +178,15 @@ class ExprPool {
   /// intern() of an Add, Mul or Pow node with these arguments (already canonical and sorted),
   /// without building a Node first when it exists.
   ExprId intern_compound(Kind kind, std::span<const ExprId> args);
-  /// A sum of products given as rows of `width` ids: its terms are `first` (unless it is `pad`),
-  /// then for each t in `order` the product of row t's ids other than `pad` (pads may only lead
-  /// or trail a row; a one-factor product is that factor). Each product's factors and the terms
-  /// already in canonical order and distinct: a polynomial's terms interned at once (one lock, one
-  /// table growth), read where the caller built them.
-  ExprId intern_sum_of_products(ExprId first, std::span<const ExprId> rows, std::size_t width,
-                                std::span<const std::uint32_t> order, ExprId pad);
+  /// Room for `more` nodes beyond the ones interned so far without growing the hash table: one
+  /// rehash now instead of several while a large result is interned.
+  void reserve(std::size_t more);
+  /// intern_compound(Kind::Mul, ...) of products given as rows of `width` ids, written to `out`
+  /// (one per row): a row's factors are its ids other than `pad` (pads may only lead or trail a
+  /// row; a one-factor product is that factor), already canonical, sorted and not numbers only.
+  /// A polynomial's terms interned a batch at a time: the hashes first (each table slot fetched
+  /// while the rest are hashed), then one lock for all.
+  void intern_products(std::span<const ExprId> rows, std::size_t width, ExprId pad, std::span<ExprId> out);
 
  private:
   // Nodes live in chunks that never move: chunk k holds kFirstChunk * 2**k nodes, so a handful of

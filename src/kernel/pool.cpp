@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "alkahest/errors.hpp"
+#include "kernel/facts_table.hpp"
 #include "kernel/hash_mix.hpp"
 #include "kernel/identifier.hpp"
 #include "alkahest/objects.hpp"
@@ -207,7 +208,9 @@ struct FactsFold {
   bool first = true;
   Facts facts;
   void operator()(const Node& c) {
-    facts = first ? c.facts : kind == Kind::Add ? add_facts(facts, c.facts) : mul_facts(facts, c.facts);
+    facts = first ? c.facts
+            : kind == Kind::Add ? detail::add_facts_inline(facts, c.facts)
+                                : detail::mul_facts_inline(facts, c.facts);
     first = false;
   }
 };
@@ -281,38 +284,43 @@ ExprId ExprPool::intern_compound(Kind kind, std::span<const ExprId> args) {
   return intern_compound_locked(kind, args, ch);
 }
 
-ExprId ExprPool::intern_sum_of_products(ExprId first, std::span<const ExprId> rows, std::size_t width,
-                                       std::span<const std::uint32_t> order, ExprId pad) {
-  const std::size_t lead = first != pad ? 1 : 0, n = lead + order.size();
-  if (n == 0) return integer(0);
-  auto factors = [&](std::size_t t) {  // term t's factors (t >= lead)
-    const ExprId* r = rows.data() + static_cast<std::size_t>(order[t - lead]) * width;
-    const ExprId* end = r + 1;
-    while (end < r + width && *end != pad) ++end;
-    return std::span<const ExprId>(r[0] == pad ? r + 1 : r, end);
+void ExprPool::reserve(std::size_t more) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::size_t want = 2 * (size_.load(std::memory_order_relaxed) + more + 1);
+  if (want > table_.size()) rehash(std::bit_ceil(want));
+}
+
+void ExprPool::intern_products(std::span<const ExprId> rows, std::size_t width, ExprId pad, std::span<ExprId> out) {
+  if (width == 0 || rows.size() != out.size() * width)
+    throw InvalidArgument("intern_products: " + std::to_string(rows.size()) + " ids are not " +
+                          std::to_string(out.size()) + " rows of " + std::to_string(width));
+  auto factors = [&](std::size_t t) {  // row t's factors
+    const ExprId* r = rows.data() + t * width;
+    const ExprId* end = r + width;
+    while (end > r && end[-1] == pad) --end;
+    while (r < end && *r == pad) ++r;
+    return std::span<const ExprId>(r, end);
   };
-  std::vector<ExprId> terms(n);
-  if (lead) terms[0] = first;
-  // Every product's hash first (its factors are few, hot nodes), so that the table slot of a
-  // product a few terms ahead is fetched while this one is probed: in a large sum the slots are
-  // cache misses.
-  std::vector<CompoundHash> hashes(n);
-  for (std::size_t t = lead; t < n; ++t) {
-    const std::span<const ExprId> f = factors(t);
-    if (f.size() > 1) hashes[t] = compound_hash(Kind::Mul, f);
-  }
-  {
+  // In batches, each under one lock (the table is read): the hashes of a batch first (factors are
+  // few, hot nodes), each product's table slot prefetched as soon as its hash is known, so that
+  // the probes after them (cache misses in a large table) find their slots on the way.
+  constexpr std::size_t kBatch = 32;
+  CompoundHash hashes[kBatch];
+  for (std::size_t begin = 0; begin < out.size(); begin += kBatch) {
+    const std::size_t end = std::min(out.size(), begin + kBatch);
     std::lock_guard<std::mutex> lock(mutex_);
-    const std::size_t want = 2 * (size_.load(std::memory_order_relaxed) + n + 1);
-    if (want > table_.size()) rehash(std::bit_ceil(want));
-    constexpr std::size_t kAhead = 8;
-    for (std::size_t t = lead; t < n; ++t) {
-      if (t + kAhead < n) __builtin_prefetch(&table_[table_home(static_cast<std::uint32_t>(hashes[t + kAhead].hash))]);
+    for (std::size_t t = begin; t < end; ++t) {
       const std::span<const ExprId> f = factors(t);
-      terms[t] = f.size() == 1 ? f[0] : intern_compound_locked(Kind::Mul, f, hashes[t]);
+      if (f.empty()) throw InvalidArgument("intern_products: a row of pads only");
+      if (f.size() == 1) continue;
+      hashes[t - begin] = compound_hash(Kind::Mul, f);
+      __builtin_prefetch(&table_[table_home(static_cast<std::uint32_t>(hashes[t - begin].hash))]);
+    }
+    for (std::size_t t = begin; t < end; ++t) {
+      const std::span<const ExprId> f = factors(t);
+      out[t] = f.size() == 1 ? f[0] : intern_compound_locked(Kind::Mul, f, hashes[t - begin]);
     }
   }
-  return terms.size() == 1 ? terms[0] : intern_compound(Kind::Add, terms);
 }
 
 ExprPool::CompoundHash ExprPool::compound_hash(Kind kind, std::span<const ExprId> args) const {

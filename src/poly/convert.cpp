@@ -661,21 +661,53 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
     if (slot) *slot = id; else big_powers.emplace(code, id);
     return id;
   };
-  // Each term's row: its coefficient's node (kOne for 1), then its factors' nodes in rank order,
-  // padded with kOne (the constant term has none: it writes nothing).
+  // Each term's product is interned as its term is read, a batch of rows at a time (a row: the
+  // coefficient's node (kOne for 1), then the factors' nodes in rank order, padded with kOne);
+  // only the sum's order waits for the sort. The constant term has no row.
   const std::size_t width = nv + 1;
-  std::vector<ExprId> term_rows(static_cast<std::size_t>(len) * width, kOne);
+  constexpr std::size_t kBatch = 64;
+  std::vector<ExprId> batch(kBatch * width);
+  std::vector<ExprId> prod(static_cast<std::size_t>(len));  // term t's product (t < nterms)
+  std::size_t in_batch = 0;
+  auto flush = [&] {
+    const std::size_t first = nterms - in_batch;
+    pool_.intern_products(std::span<const ExprId>(batch.data(), in_batch * width), width, kOne,
+                          std::span<ExprId>(prod.data() + first, in_batch));
+    in_batch = 0;
+  };
+  pool_.reserve(static_cast<std::size_t>(len) + 1);
+  // Exponents: unpacked kUnpack terms at a time when they are packed in words (FLINT's field of
+  // variable v: v, or nvars - 1 - v, as its own mpoly_get_monomial_ui reads them), else a term at
+  // a time. Term i's exponent of the variable of rank r is ex[at[r]].
+  const fmpz_mpoly_struct* zp = p.get()->zpoly;
+  const mpoly_ctx_struct* mctx = ctx->zctx->minfo;
+  const bool unpack = zp->bits <= FLINT_BITS;
+  const slong words = unpack ? mpoly_words_per_exp_sp(zp->bits, mctx) : 0;
+  constexpr slong kUnpack = 64;
+  std::vector<ulong> fields(unpack ? static_cast<std::size_t>(kUnpack * mctx->nfields) : 0);
+  std::vector<std::size_t> at(nv);
+  for (std::uint32_t r = 0; r < nv; ++r)
+    at[r] = unpack ? static_cast<std::size_t>(mctx->rev ? by_rank[r] : mctx->nvars - 1 - by_rank[r]) : by_rank[r];
+  const ulong* ex = exps.data();
   for (slong i = 0; i < len; ++i) {
-    fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
+    if (!unpack) {
+      fmpq_mpoly_get_term_exp_ui(exps.data(), p.get(), i, ctx);
+    } else {
+      if (i % kUnpack == 0)
+        mpoly_unpack_vec_ui(fields.data(), zp->exps + words * i, zp->bits, mctx->nfields, std::min(kUnpack, len - i));
+      ex = fields.data() + (i % kUnpack) * mctx->nfields;
+    }
     const std::uint32_t term = nterms;
     std::uint64_t key = 0;
     unsigned k = 0;
-    const std::size_t row = rows.size(), ids = static_cast<std::size_t>(nterms) * width;
+    const std::size_t row = rows.size();
+    ExprId* ids = batch.data() + in_batch * width;
+    std::fill(ids, ids + width, kOne);
     if (!packed) rows.resize(row + nv, 0);
     for (std::uint32_t r = 0; r < nv; ++r) {
-      const ulong e = exps[by_rank[r]];
+      const ulong e = ex[at[r]];
       if (e == 0) continue;
-      term_rows[ids + 1 + k] = power(r, e);
+      ids[1 + k] = power(r, e);
       if (packed) key |= ((std::uint64_t{r + 1} << eb) | e) << (64 - fw * ++k);
       else rows[row + k++] = (static_cast<std::uint64_t>(r + 1) << 32) | e;
     }
@@ -685,16 +717,22 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
       constant = id == kOne ? pool_.integer(1) : id;
       continue;
     }
-    term_rows[ids] = coeff_node(i);
+    ids[0] = coeff_node(i);
     ++nterms;
     if (packed) keys.push_back(indexed ? key | term : key);
+    if (++in_batch == kBatch) flush();
   }
-  std::vector<std::uint32_t> order(nterms);
+  flush();
+  // The sum: the constant first, then the products in the kernel's order of their monomials.
+  const std::size_t lead = constant ? 1 : 0;
+  std::vector<ExprId> terms(lead + nterms);
+  if (constant) terms[0] = *constant;
   if (indexed) {
     radix_sort(keys, 64 - fw * static_cast<unsigned>(nv));
     const std::uint64_t mask = (std::uint64_t{1} << index_bits) - 1;
-    for (std::size_t t = 0; t < nterms; ++t) order[t] = static_cast<std::uint32_t>(keys[t] & mask);
+    for (std::size_t t = 0; t < nterms; ++t) terms[lead + t] = prod[keys[t] & mask];
   } else {
+    std::vector<std::uint32_t> order(nterms);
     for (std::uint32_t t = 0; t < nterms; ++t) order[t] = t;
     auto row_less = [&](std::uint32_t a, std::uint32_t b) {
       if (packed) return keys[a] < keys[b];
@@ -703,10 +741,10 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
       return std::lexicographical_compare(ka, ka + nv, kb, kb + nv);
     };
     if (!std::is_sorted(order.begin(), order.end(), row_less)) std::sort(order.begin(), order.end(), row_less);
+    for (std::size_t t = 0; t < nterms; ++t) terms[lead + t] = prod[order[t]];
   }
-  // Every node a term needs but its product exists first; then the products and the sum at once,
-  // read from the rows in sorted order.
-  return pool_.intern_sum_of_products(constant.value_or(kOne), term_rows, width, order, kOne);
+  if (terms.empty()) return pool_.integer(0);
+  return terms.size() == 1 ? terms[0] : pool_.intern_compound(Kind::Add, terms);
 }
 
 ExprId Converter::expr(const QPoly& p) {
@@ -720,7 +758,20 @@ ExprId Converter::expr(const QPoly& p) {
   }
   if (symbols_only && len > 1) {  // symbol_sum packs an exponent in 32 bits
     std::vector<slong> deg(static_cast<std::size_t>(ctx_->flint_nvars()));
-    if (fmpq_mpoly_degrees_fit_si(p.get(), ctx)) {
+    const fmpz_mpoly_struct* z = p.get()->zpoly;
+    if (ctx->zctx->minfo->ord != ORD_LEX && z->bits <= FLINT_BITS) {
+      // A degree order: the first term has the greatest total degree, a bound of every exponent
+      // (reading one term instead of all of them).
+      std::vector<ulong> first(deg.size());
+      fmpq_mpoly_get_term_exp_ui(first.data(), p.get(), 0, ctx);
+      ulong total = 0;
+      bool fits = true;
+      for (const ulong e : first) fits = fits && !__builtin_add_overflow(total, e, &total);
+      if (fits && total < (ulong{1} << 32)) {
+        std::fill(deg.begin(), deg.end(), static_cast<slong>(total));
+        return symbol_sum(p, deg);
+      }
+    } else if (fmpq_mpoly_degrees_fit_si(p.get(), ctx)) {
       fmpq_mpoly_degrees_si(deg.data(), p.get(), ctx);
       if (std::all_of(deg.begin(), deg.end(), [](slong d) { return d < (slong{1} << 32); })) return symbol_sum(p, deg);
     }
