@@ -11,6 +11,8 @@
 #include <string_view>
 #include <variant>
 
+#include "alkahest/deep_box.hpp"
+
 namespace alkahest {
 
 namespace detail {
@@ -19,20 +21,13 @@ namespace detail {
 /// are deep; a moved-from box is empty and only destroyed or assigned to.
 class BoxedMpq {
  public:
-  BoxedMpq() : p_(std::make_unique<mpq_class>()) {}
-  explicit BoxedMpq(mpq_class value) : p_(std::make_unique<mpq_class>(std::move(value))) {}
-  BoxedMpq(const BoxedMpq& o) : p_(o.p_ ? std::make_unique<mpq_class>(*o.p_) : nullptr) {}
-  BoxedMpq(BoxedMpq&&) noexcept = default;
-  BoxedMpq& operator=(const BoxedMpq& o) {
-    if (this != &o) p_ = o.p_ ? std::make_unique<mpq_class>(*o.p_) : nullptr;
-    return *this;
-  }
-  BoxedMpq& operator=(BoxedMpq&&) noexcept = default;
-  const mpq_class& get() const { return *p_; }
-  mpq_class& get() { return *p_; }
+  BoxedMpq() : b_(std::make_unique<mpq_class>()) {}
+  explicit BoxedMpq(mpq_class value) : b_(std::make_unique<mpq_class>(std::move(value))) {}
+  const mpq_class& get() const { return *b_.get(); }
+  mpq_class& get() { return *b_.get(); }
 
  private:
-  std::unique_ptr<mpq_class> p_;
+  DeepBox<mpq_class> b_;
 };
 }  // namespace detail
 

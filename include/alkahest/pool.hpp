@@ -44,21 +44,15 @@ class NodeName {
  public:
   NodeName() = default;
   NodeName(std::string_view s) { assign(s); }  // NOLINT: implicit, as a std::string is
-  NodeName(const NodeName& o) : p_(o.p_ ? std::make_unique<std::string>(*o.p_) : nullptr) {}
-  NodeName(NodeName&&) noexcept = default;
-  NodeName& operator=(const NodeName& o) {
-    if (this != &o) p_ = o.p_ ? std::make_unique<std::string>(*o.p_) : nullptr;
+  NodeName& operator=(std::string_view s) {
+    assign(s);
     return *this;
   }
-  NodeName& operator=(NodeName&&) noexcept = default;
-  NodeName& operator=(std::string_view s) { assign(s); return *this; }
-  NodeName& operator=(const std::string& s) { assign(s); return *this; }
-  NodeName& operator=(const char* s) { assign(s); return *this; }
 
-  const std::string& str() const { return p_ ? *p_ : empty_string(); }
+  const std::string& str() const { return p_ ? *p_.get() : empty_string(); }
   operator const std::string&() const { return str(); }  // NOLINT: reads as the string
   operator std::string_view() const { return str(); }    // NOLINT
-  bool empty() const { return !p_ || p_->empty(); }
+  bool empty() const { return !p_ || p_.get()->empty(); }
   std::size_t size() const { return str().size(); }
   const char* c_str() const { return str().c_str(); }
   int compare(const NodeName& o) const { return str().compare(o.str()); }
@@ -77,8 +71,10 @@ class NodeName {
   friend std::string operator+(std::string&& a, const NodeName& b) { return std::move(a) + b.str(); }
 
  private:
-  std::unique_ptr<std::string> p_;
-  void assign(std::string_view s) { p_ = s.empty() ? nullptr : std::make_unique<std::string>(s); }
+  detail::DeepBox<std::string> p_;
+  void assign(std::string_view s) {
+    p_ = detail::DeepBox<std::string>(s.empty() ? nullptr : std::make_unique<std::string>(s));
+  }
   static const std::string& empty_string() {
     static const std::string e;
     return e;

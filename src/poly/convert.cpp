@@ -661,33 +661,25 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
     if (slot) *slot = id; else big_powers.emplace(code, id);
     return id;
   };
-  // Each term's product is interned as its term is read, a batch of rows at a time (a row: the
-  // coefficient's node (kOne for 1), then the factors' nodes in rank order, padded with kOne);
-  // only the sum's order waits for the sort. The constant term has no row.
-  const std::size_t width = nv + 1;
-  constexpr std::size_t kBatch = 64;
-  std::vector<ExprId> batch(kBatch * width);
-  std::vector<ExprId> prod(static_cast<std::size_t>(len));  // term t's product (t < nterms)
-  std::size_t in_batch = 0;
-  auto flush = [&] {
-    const std::size_t first = nterms - in_batch;
-    pool_.intern_products(std::span<const ExprId>(batch.data(), in_batch * width), width, kOne,
-                          std::span<ExprId>(prod.data() + first, in_batch));
-    in_batch = 0;
-  };
-  pool_.reserve(static_cast<std::size_t>(len) + 1);
-  // Exponents: unpacked kUnpack terms at a time when they are packed in words (FLINT's field of
-  // variable v: v, or nvars - 1 - v, as its own mpoly_get_monomial_ui reads them), else a term at
-  // a time. Term i's exponent of the variable of rank r is ex[at[r]].
+  // Two passes. The first reads each term's exponents into its key (or row), with the term's
+  // index; the keys are sorted; the second builds each term's product in the sum's order, its
+  // factors decoded from the key: the products are then interned in the order the sum lists
+  // them, so hashing the sum reads them in the order they lie in memory (a large sum's nodes do
+  // not fit in the cache), and no table of all terms' factors is kept.
   const fmpz_mpoly_struct* zp = p.get()->zpoly;
   const mpoly_ctx_struct* mctx = ctx->zctx->minfo;
   const bool unpack = zp->bits <= FLINT_BITS;
   const slong words = unpack ? mpoly_words_per_exp_sp(zp->bits, mctx) : 0;
   constexpr slong kUnpack = 64;
   std::vector<ulong> fields(unpack ? static_cast<std::size_t>(kUnpack * mctx->nfields) : 0);
+  // The exponent of the variable of rank r is ex[at[r]]: FLINT's field of variable v is v or
+  // nvars - 1 - v (as its own mpoly_get_monomial_ui reads it), exponents unpacked kUnpack terms
+  // at a time when they are packed in words; else a term at a time.
   std::vector<std::size_t> at(nv);
   for (std::uint32_t r = 0; r < nv; ++r)
     at[r] = unpack ? static_cast<std::size_t>(mctx->rev ? by_rank[r] : mctx->nvars - 1 - by_rank[r]) : by_rank[r];
+  std::vector<std::uint32_t> source;  // unless indexed: each non-constant term's index in p
+  if (!indexed) source.reserve(static_cast<std::size_t>(len));
   const ulong* ex = exps.data();
   for (slong i = 0; i < len; ++i) {
     if (!unpack) {
@@ -697,17 +689,13 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
         mpoly_unpack_vec_ui(fields.data(), zp->exps + words * i, zp->bits, mctx->nfields, std::min(kUnpack, len - i));
       ex = fields.data() + (i % kUnpack) * mctx->nfields;
     }
-    const std::uint32_t term = nterms;
     std::uint64_t key = 0;
     unsigned k = 0;
     const std::size_t row = rows.size();
-    ExprId* ids = batch.data() + in_batch * width;
-    std::fill(ids, ids + width, kOne);
     if (!packed) rows.resize(row + nv, 0);
     for (std::uint32_t r = 0; r < nv; ++r) {
       const ulong e = ex[at[r]];
       if (e == 0) continue;
-      ids[1 + k] = power(r, e);
       if (packed) key |= ((std::uint64_t{r + 1} << eb) | e) << (64 - fw * ++k);
       else rows[row + k++] = (static_cast<std::uint64_t>(r + 1) << 32) | e;
     }
@@ -717,22 +705,15 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
       constant = id == kOne ? pool_.integer(1) : id;
       continue;
     }
-    ids[0] = coeff_node(i);
     ++nterms;
-    if (packed) keys.push_back(indexed ? key | term : key);
-    if (++in_batch == kBatch) flush();
+    if (packed) keys.push_back(indexed ? key | static_cast<std::uint64_t>(i) : key);
+    if (!indexed) source.push_back(static_cast<std::uint32_t>(i));
   }
-  flush();
-  // The sum: the constant first, then the products in the kernel's order of their monomials.
-  const std::size_t lead = constant ? 1 : 0;
-  std::vector<ExprId> terms(lead + nterms);
-  if (constant) terms[0] = *constant;
+  std::vector<std::uint32_t> order;  // unless indexed: the terms in the sum's order
   if (indexed) {
     radix_sort(keys, 64 - fw * static_cast<unsigned>(nv));
-    const std::uint64_t mask = (std::uint64_t{1} << index_bits) - 1;
-    for (std::size_t t = 0; t < nterms; ++t) terms[lead + t] = prod[keys[t] & mask];
   } else {
-    std::vector<std::uint32_t> order(nterms);
+    order.resize(nterms);
     for (std::uint32_t t = 0; t < nterms; ++t) order[t] = t;
     auto row_less = [&](std::uint32_t a, std::uint32_t b) {
       if (packed) return keys[a] < keys[b];
@@ -741,7 +722,40 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
       return std::lexicographical_compare(ka, ka + nv, kb, kb + nv);
     };
     if (!std::is_sorted(order.begin(), order.end(), row_less)) std::sort(order.begin(), order.end(), row_less);
-    for (std::size_t t = 0; t < nterms; ++t) terms[lead + t] = prod[order[t]];
+  }
+  // The sum: the constant first, then the products, interned a batch of rows at a time (a row:
+  // the coefficient's node (kOne for 1), then the factors' nodes in rank order, kOne after them).
+  const std::size_t lead = constant ? 1 : 0;
+  std::vector<ExprId> terms(lead + nterms);
+  if (constant) terms[0] = *constant;
+  const std::size_t width = nv + 1;
+  constexpr std::size_t kBatch = 64;
+  std::vector<ExprId> batch(kBatch * width);
+  const std::uint64_t index_mask = (std::uint64_t{1} << index_bits) - 1, code_mask = (std::uint64_t{1} << fw) - 1;
+  const std::uint64_t exp_mask = (std::uint64_t{1} << eb) - 1;
+  pool_.reserve(static_cast<std::size_t>(nterms) + 1);
+  for (std::size_t begin = 0; begin < nterms; begin += kBatch) {
+    const std::size_t end = std::min<std::size_t>(nterms, begin + kBatch);
+    for (std::size_t t = begin; t < end; ++t) {
+      ExprId* ids = batch.data() + (t - begin) * width;
+      std::fill(ids + 1, ids + width, kOne);
+      if (packed) {
+        const std::uint64_t key = indexed ? keys[t] : keys[order[t]];
+        for (std::uint32_t j = 0; j < nv; ++j) {
+          const std::uint64_t code = (key >> (64 - fw * (j + 1))) & code_mask;
+          if (code == 0) break;
+          ids[1 + j] = power(static_cast<std::uint32_t>((code >> eb) - 1), code & exp_mask);
+        }
+        ids[0] = coeff_node(indexed ? static_cast<slong>(key & index_mask) : source[order[t]]);
+      } else {
+        const std::uint64_t* codes = rows.data() + static_cast<std::size_t>(order[t]) * nv;
+        for (std::uint32_t j = 0; j < nv && codes[j] != 0; ++j)
+          ids[1 + j] = power(static_cast<std::uint32_t>((codes[j] >> 32) - 1), codes[j] & 0xffffffffu);
+        ids[0] = coeff_node(source[order[t]]);
+      }
+    }
+    pool_.intern_products(std::span<const ExprId>(batch.data(), (end - begin) * width), width, kOne,
+                          std::span<ExprId>(terms.data() + lead + begin, end - begin));
   }
   if (terms.empty()) return pool_.integer(0);
   return terms.size() == 1 ? terms[0] : pool_.intern_compound(Kind::Add, terms);
