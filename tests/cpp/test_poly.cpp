@@ -56,6 +56,12 @@ TEST_F(PolyTest, ExpandOrderEqualsTheKernelsOrder) {
     };
     const ExprId e = pool.mul(random_poly(1 + static_cast<int>(rng() % 5)), random_poly(1 + static_cast<int>(rng() % 5)));
     const ExprId r = expand(pool, e);
+    // The value, by an independent route: every symbol replaced by a distinct rational, the
+    // unexpanded product and the expansion must be the same number.
+    std::unordered_map<ExprId, ExprId> at;
+    for (std::size_t k = 0; k < syms.size(); ++k)
+      at[syms[k]] = pool.number(Number::rational(mpz_class(static_cast<long>(k) + 2), mpz_class(static_cast<long>(k % 3) + 1)));
+    EXPECT_EQ(subs(pool, r, at), subs(pool, e, at)) << to_string(pool, e);
     const Node& n = pool.node(r);
     if (n.kind != Kind::Add) continue;
     std::vector<ExprId> rebuilt;
@@ -67,27 +73,35 @@ TEST_F(PolyTest, ExpandOrderEqualsTheKernelsOrder) {
   }
 }
 
-// The third layout: keys that fit a word but leave no room for the term's index beside them (three
-// symbols with product exponents near 2**19 take 63 bits of key; two or more terms need 2 bits of
-// index), so the keys are compared instead of radix sorted. Same check as above.
+// Wide exponents. Keys that fit a word but leave no room for the term's index beside them (two
+// symbols with exponents near 2**28: a degree bound of 30 bits, 64 bits of key), so the keys are
+// compared instead of radix sorted; and three symbols with exponents near 2**18, whose codes no
+// longer fit a word (rows of codes). Same checks as above.
 TEST_F(PolyTest, ExpandOrderWithWideExponents) {
   std::mt19937_64 rng(3);
   const ExprId syms[3] = {pool.symbol("a"), pool.symbol("b"), pool.symbol("c")};
-  for (int round = 0; round < 10; ++round) {
+  for (int round = 0; round < 20; ++round) {
+    const bool two = round % 2 == 0;
+    const long base = two ? (1L << 27) : 200000, spread = two ? (1L << 26) : 60000;
+    const std::size_t nsyms = two ? 2 : 3;
     auto random_poly = [&] {
       std::vector<ExprId> terms;
       for (int t = 0; t < 6; ++t) {
         std::vector<ExprId> f{pool.integer(static_cast<long>(rng() % 9) + 1)};
-        for (const ExprId s : syms)
-          if (rng() % 4 != 0) f.push_back(pool.pow(s, pool.integer(static_cast<long>(200000 + rng() % 60000))));
+        for (std::size_t k = 0; k < nsyms; ++k)
+          if (rng() % 4 != 0) f.push_back(pool.pow(syms[k], pool.integer(base + static_cast<long>(rng() % static_cast<unsigned long>(spread)))));
         terms.push_back(pool.mul(f));
       }
       return pool.add(terms);
     };
     const ExprId e = pool.mul(random_poly(), random_poly());
     const ExprId r = expand(pool, e);
+    // The value, by another route: the expansion read back into FLINT term by term equals the
+    // product FLINT computes from the unexpanded input (powers this large are not evaluated).
+    const std::vector<ExprId> gens(syms, syms + nsyms);
+    EXPECT_TRUE(Poly(pool, r, gens) == Poly(pool, e, gens)) << "the expansion is another polynomial";
     ASSERT_EQ(pool.node(r).kind, Kind::Add);
-    EXPECT_GE(pool.node(r).args.size(), 16u);
+    EXPECT_GE(pool.node(r).args.size(), 9u);
     std::vector<ExprId> rebuilt;
     for (ExprId t : pool.node(r).args) {
       const Node& tn = pool.node(t);
@@ -95,6 +109,33 @@ TEST_F(PolyTest, ExpandOrderWithWideExponents) {
     }
     EXPECT_EQ(pool.add(rebuilt), r) << to_string(pool, e);
   }
+}
+
+// The second layout for certain: ten symbols with exponents past 64 need 12-bit codes, 120 bits
+// of key, so each term keeps a row of codes. The value is checked by substitution and the order
+// as above.
+TEST_F(PolyTest, ExpandOrderWithRowsOfCodes) {
+  std::vector<ExprId> syms, first, second;
+  std::unordered_map<ExprId, ExprId> at;
+  for (long k = 0; k < 10; ++k) {
+    syms.push_back(pool.symbol("r" + std::to_string(k)));
+    first.push_back(pool.mul(pool.integer(k + 1), pool.pow(syms.back(), pool.integer(k % 2 ? 3 : 70 + k))));
+    second.push_back(pool.pow(syms.back(), pool.integer(k % 3 ? 65 - k : 1)));
+    at[syms.back()] = pool.number(Number::rational(mpz_class(k + 2), mpz_class(k % 2 + 1)));
+  }
+  first.push_back(pool.integer(1));
+  second.push_back(pool.integer(-2));
+  const ExprId e = pool.mul(pool.add(first), pool.add(second));
+  const ExprId r = expand(pool, e);
+  ASSERT_EQ(pool.node(r).kind, Kind::Add);
+  EXPECT_EQ(pool.node(r).args.size(), 121u);
+  EXPECT_EQ(subs(pool, r, at), subs(pool, e, at));
+  std::vector<ExprId> rebuilt;
+  for (ExprId t : pool.node(r).args) {
+    const Node& tn = pool.node(t);
+    rebuilt.push_back(tn.kind == Kind::Mul ? pool.mul(std::vector<ExprId>(tn.args.begin(), tn.args.end())) : t);
+  }
+  EXPECT_EQ(pool.add(rebuilt), r);
 }
 
 // A sum of eight or more monomials is read term by term (Converter::monomial_sum); anything else
