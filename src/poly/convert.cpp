@@ -680,6 +680,9 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
     at[r] = unpack ? static_cast<std::size_t>(mctx->rev ? by_rank[r] : mctx->nvars - 1 - by_rank[r]) : by_rank[r];
   std::vector<std::uint32_t> source;  // unless indexed: each non-constant term's index in p
   if (!indexed) source.reserve(static_cast<std::size_t>(len));
+  // Term i's coefficient node, read in the first pass (in p's order: a big coefficient is a
+  // chain of reads, which the second pass would take in scattered order).
+  std::vector<ExprId> coefficient(static_cast<std::size_t>(len));
   const ulong* ex = exps.data();
   for (slong i = 0; i < len; ++i) {
     if (!unpack) {
@@ -706,6 +709,7 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
       continue;
     }
     ++nterms;
+    coefficient[static_cast<std::size_t>(i)] = coeff_node(i);
     if (packed) keys.push_back(indexed ? key | static_cast<std::uint64_t>(i) : key);
     if (!indexed) source.push_back(static_cast<std::uint32_t>(i));
   }
@@ -746,12 +750,12 @@ ExprId Converter::symbol_sum(const QPoly& p, std::span<const slong> deg) {
           if (code == 0) break;
           ids[1 + j] = power(static_cast<std::uint32_t>((code >> eb) - 1), code & exp_mask);
         }
-        ids[0] = coeff_node(indexed ? static_cast<slong>(key & index_mask) : source[order[t]]);
+        ids[0] = coefficient[indexed ? static_cast<std::size_t>(key & index_mask) : source[order[t]]];
       } else {
         const std::uint64_t* codes = rows.data() + static_cast<std::size_t>(order[t]) * nv;
         for (std::uint32_t j = 0; j < nv && codes[j] != 0; ++j)
           ids[1 + j] = power(static_cast<std::uint32_t>((codes[j] >> 32) - 1), codes[j] & 0xffffffffu);
-        ids[0] = coeff_node(source[order[t]]);
+        ids[0] = coefficient[source[order[t]]];
       }
     }
     pool_.intern_products(std::span<const ExprId>(batch.data(), (end - begin) * width), width, kOne,
