@@ -91,6 +91,7 @@ class Converter {
   ExprId prepare(ExprId id);  // deep mode: arguments expanded
   [[noreturn]] void float_error(ExprId id) const;
   std::pair<std::size_t, mpz_class> var_power(ExprId id);
+  // degrees: a bound of each generator's exponent in p (its degree, or a degree order's total degree)
   ExprId symbol_sum(const QPoly& p, std::span<const slong> degrees);
   std::optional<QPoly> monomial_sum(ExprId root);
 
