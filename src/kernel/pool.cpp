@@ -305,19 +305,20 @@ void ExprPool::intern_products(std::span<const ExprId> rows, std::size_t width, 
   // few, hot nodes), each product's table slot prefetched as soon as its hash is known, so that
   // the probes after them (cache misses in a large table) find their slots on the way.
   constexpr std::size_t kBatch = 32;
+  std::span<const ExprId> spans[kBatch];
   CompoundHash hashes[kBatch];
   for (std::size_t begin = 0; begin < out.size(); begin += kBatch) {
     const std::size_t end = std::min(out.size(), begin + kBatch);
     std::lock_guard<std::mutex> lock(mutex_);
     for (std::size_t t = begin; t < end; ++t) {
-      const std::span<const ExprId> f = factors(t);
+      const std::span<const ExprId> f = spans[t - begin] = factors(t);
       if (f.empty()) throw InvalidArgument("intern_products: a row of pads only");
       if (f.size() == 1) continue;
       hashes[t - begin] = compound_hash(Kind::Mul, f);
       __builtin_prefetch(&table_[table_home(static_cast<std::uint32_t>(hashes[t - begin].hash))]);
     }
     for (std::size_t t = begin; t < end; ++t) {
-      const std::span<const ExprId> f = factors(t);
+      const std::span<const ExprId> f = spans[t - begin];
       out[t] = f.size() == 1 ? f[0] : intern_compound_locked(Kind::Mul, f, hashes[t - begin]);
     }
   }
